@@ -1,0 +1,60 @@
+// Bundles the extension with esbuild: src/vscode/extension.ts -> dist/extension.js (CommonJS, Node).
+// `vscode` is provided by the editor; onnxruntime-node stays external because it loads a native
+// addon from its own folder, so it ships as node_modules/onnxruntime-node inside the .vsix.
+// With --tests it also bundles the integration tests (test/integration/*.ts -> out/test/integration/),
+// which run inside the extension host.
+//
+// usage: node --import tsx scripts/build.ts [--tests] [--minify]
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '..');
+const args = new Set(process.argv.slice(2));
+
+const common: esbuild.BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: repoRoot,
+};
+
+export const EXTENSION_EXTERNALS = ['vscode', 'onnxruntime-node'];
+
+async function buildExtension(): Promise<void> {
+  await esbuild.build({
+    ...common,
+    entryPoints: ['src/vscode/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: EXTENSION_EXTERNALS,
+    minify: args.has('--minify'),
+  });
+}
+
+async function buildIntegrationTests(): Promise<void> {
+  const dir = path.join(repoRoot, 'test', 'integration');
+  const entryPoints = fs.readdirSync(dir).filter(f => f.endsWith('.ts')).map(f => path.join('test', 'integration', f));
+  fs.rmSync(path.join(repoRoot, 'out', 'test', 'integration'), { recursive: true, force: true });
+  await esbuild.build({
+    ...common,
+    entryPoints,
+    outdir: 'out/test/integration',
+    // mocha stays one shared instance (index.js and the test files must see the same one).
+    external: [...EXTENSION_EXTERNALS, 'mocha'],
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await buildExtension();
+  if (args.has('--tests')) await buildIntegrationTests();
+  console.log(`[build] dist/extension.js${args.has('--tests') ? ' + out/test/integration' : ''} in ${Date.now() - started} ms`);
+}
+
+main().catch(e => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
