@@ -1,0 +1,197 @@
+// A loaded model ready to run: parameters in memory (fed to every run, so a memory write that edits
+// value rows in place is seen by the next forward), lazily built and cached ONNX sessions, and the
+// operations the layers above use: prefill/extend/decode with a KV cache and the memory slots each
+// position read, batch evaluation, and the write path's two halves.
+
+import { OnnxModel } from "../engine/onnxExport";
+import { ortRuntime } from "../engine/runtime/ort";
+import { Feed, HostTensor, Runtime, Session, SessionOptions } from "../engine/runtime/runtime";
+import { loadCheckpoint } from "./checkpoint";
+import { ModelConfig, headSize, validateConfig } from "./config";
+import { KvCache } from "./kvCache";
+import {
+  buildEvaluationGraph,
+  buildInferenceGraph,
+  buildMemoryAddressGraph,
+  buildMemoryUpperGraph,
+  feedNames,
+  outputNames,
+} from "./modelGraphs";
+import { Parameters, checkParametersMatchConfig } from "./parameters";
+import { causalMask, rotaryTables } from "./transformer";
+
+/** The memory slots some positions read: for position t, head h and rank r (best first), the slot
+ *  id slots[(t * heads + h) * topK + r] with softmax weight weights[same index]. */
+export interface MemoryReads {
+  readonly positions: number;
+  readonly heads: number;
+  readonly topK: number;
+  readonly slots: Int32Array;
+  readonly weights: Float32Array;
+}
+
+export interface StepOutput {
+  /** Next-token logits after the last fed token: (V). */
+  readonly logits: Float32Array;
+  /** What the new positions read from memory (null for a dense model). */
+  readonly reads: MemoryReads | null;
+}
+
+export interface LanguageModelOptions {
+  readonly runtime?: Runtime;
+  readonly session?: SessionOptions;
+}
+
+export class LanguageModel {
+  private readonly sessions = new Map<string, Promise<Session>>();
+  private readonly runtime: Runtime;
+  private readonly parameterFeeds: Record<string, Feed>;
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly parameters: Parameters,
+    private readonly options: LanguageModelOptions = {},
+  ) {
+    validateConfig(config);
+    checkParametersMatchConfig(parameters, config);
+    this.runtime = options.runtime ?? ortRuntime;
+    this.parameterFeeds = Object.fromEntries([...parameters].map(([name, tensor]) => [name, tensor.data]));
+  }
+
+  /** Loads a checkpoint directory (verifying its sha256s); see checkpoint.ts. */
+  static load(dir: string, options: LanguageModelOptions & { expectTokenizer?: string } = {}): LanguageModel {
+    const checkpoint = loadCheckpoint(dir, options.expectTokenizer);
+    return new LanguageModel(checkpoint.manifest.config, checkpoint.parameters, options);
+  }
+
+  /** A fresh KV cache for one sequence. */
+  newCache(): KvCache {
+    return new KvCache(this.config);
+  }
+
+  /**
+   * Feeds `tokens` after what `cache` holds (the prompt when it is empty; one token for a decode
+   * step), appends their keys/values to the cache, and returns the logits after the last token and
+   * what each new position read from memory.
+   */
+  async extend(cache: KvCache, tokens: readonly number[]): Promise<StepOutput> {
+    const T = tokens.length;
+    if (T === 0) throw new Error("extend: no tokens");
+    const P = cache.length;
+    if (P + T > cache.capacity) throw new Error(`extend: ${P} + ${T} positions exceed the context of ${cache.capacity}`);
+    const { nHeads: nh, nLayers } = this.config;
+    const hs = headSize(this.config);
+    const { cos, sin } = rotaryTables(this.config, P, T);
+    const feeds: Record<string, Feed> = {
+      ...this.parameterFeeds,
+      [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
+      [feedNames.cos]: { dtype: "float32", shape: [T, 1, hs / 2], data: cos },
+      [feedNames.sin]: { dtype: "float32", shape: [T, 1, hs / 2], data: sin },
+      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: causalMask(T) },
+    };
+    if (P > 0) {
+      for (let layer = 0; layer < nLayers; layer++) {
+        const past = cache.past(layer);
+        feeds[feedNames.pastKey(layer)] = { dtype: "float32", shape: [1, P, nh, hs], data: past.key };
+        feeds[feedNames.pastValue(layer)] = { dtype: "float32", shape: [1, P, nh, hs], data: past.value };
+      }
+    }
+    const session = await this.session(P > 0 ? "extend" : "prefill", () => buildInferenceGraph(this.config, P > 0));
+    const out = await session.run(feeds);
+    const keys: Float32Array[] = [];
+    const values: Float32Array[] = [];
+    for (let layer = 0; layer < nLayers; layer++) {
+      keys.push(out[outputNames.presentKey(layer)]!.data as Float32Array);
+      values.push(out[outputNames.presentValue(layer)]!.data as Float32Array);
+    }
+    cache.append(T, keys, values);
+    return { logits: out[outputNames.logits]!.data as Float32Array, reads: this.readsOf(out) };
+  }
+
+  /** Mean next-token loss and per-target argmax correctness of a (B, T) batch. */
+  async evaluate(tokens: BigInt64Array, targets: BigInt64Array, batch: number, length: number): Promise<{ loss: number; correct: Float32Array; reads: MemoryReads | null }> {
+    const session = await this.session(`eval:${batch}x${length}`, () => buildEvaluationGraph(this.config, batch, length));
+    const out = await session.run({ ...this.parameterFeeds, [feedNames.tokens]: tokens, [feedNames.targets]: targets });
+    return { loss: (out[outputNames.loss]!.data as Float32Array)[0]!, correct: out[outputNames.correct]!.data as Float32Array, reads: this.readsOf(out) };
+  }
+
+  /** The write path's lower half for a (B, T) batch: the memory block's residual, the slots and
+   *  weights its lookup chose, and the memory layer's output. Run once per write. */
+  async memoryAddress(tokens: BigInt64Array, batch: number, length: number): Promise<{ residual: Float32Array; output: Float32Array; reads: MemoryReads }> {
+    const session = await this.session(`address:${batch}x${length}`, () => buildMemoryAddressGraph(this.config, batch, length));
+    const out = await session.run({ ...this.parameterFeeds, [feedNames.tokens]: tokens });
+    return {
+      residual: out[outputNames.memoryResidual]!.data as Float32Array,
+      output: out[outputNames.memoryOutput]!.data as Float32Array,
+      reads: this.readsOf(out)!,
+    };
+  }
+
+  /** The write path's upper half: loss (weighted per target) and d(loss)/d(memory output). */
+  async memoryUpper(
+    inputs: { residual: Float32Array; output: Float32Array; targets: BigInt64Array; lossWeights: Float32Array },
+    batch: number,
+    length: number,
+  ): Promise<{ loss: number; outputGradient: Float32Array }> {
+    const session = await this.session(`upper:${batch}x${length}`, () => buildMemoryUpperGraph(this.config, batch, length));
+    const out = await session.run({
+      ...this.parameterFeeds,
+      [feedNames.memoryResidual]: inputs.residual,
+      [feedNames.memoryOutput]: inputs.output,
+      [feedNames.targets]: inputs.targets,
+      [feedNames.lossWeights]: inputs.lossWeights,
+    });
+    return {
+      loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
+      outputGradient: out[outputNames.gradient(outputNames.memoryOutput)]!.data as Float32Array,
+    };
+  }
+
+  /** Releases the sessions this model created. */
+  async dispose(): Promise<void> {
+    const sessions = await Promise.allSettled([...this.sessions.values()]);
+    this.sessions.clear();
+    for (const s of sessions) if (s.status === "fulfilled") await s.value.release();
+  }
+
+  private session(key: string, build: () => OnnxModel): Promise<Session> {
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = this.runtime.load(build(), this.options.session);
+      session.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+
+  private readsOf(out: Record<string, HostTensor>): MemoryReads | null {
+    const slots = out[outputNames.memorySlots];
+    const weights = out[outputNames.memoryWeights];
+    if (!slots || !weights) return null;
+    const [, , heads, topK] = slots.shape as [number, number, number, number];
+    return {
+      positions: slots.data.length / (heads * topK),
+      heads,
+      topK,
+      slots: Int32Array.from(slots.data as BigInt64Array, Number),
+      weights: weights.data as Float32Array,
+    };
+  }
+}
+
+/** d(loss)/d(value row) for the chosen slots, by the chain rule through the read: each read of slot
+ *  s at position t with weight w adds w * dOutput[t] to row s. `rows` maps slot id -> row index in
+ *  the returned (rows.size, C) gradient; reads of other slots are ignored (their rows stay frozen). */
+export function valueRowGradients(reads: MemoryReads, outputGradient: Float32Array, rows: ReadonlyMap<number, number>, C: number): Float32Array {
+  const gradient = new Float32Array(rows.size * C);
+  const perPosition = reads.heads * reads.topK;
+  for (let t = 0; t < reads.positions; t++) {
+    for (let r = 0; r < perPosition; r++) {
+      const row = rows.get(reads.slots[t * perPosition + r]!);
+      if (row === undefined) continue;
+      const weight = reads.weights[t * perPosition + r]!;
+      for (let c = 0; c < C; c++) gradient[row * C + c] += weight * outputGradient[t * C + c]!;
+    }
+  }
+  return gradient;
+}

@@ -1,0 +1,183 @@
+// The graphs the model runs, each built from transformer.ts and exported to ONNX:
+// - training: loss and the gradients of every parameter in one run (batch and length fixed);
+// - evaluation: loss, argmax accuracy and the slots read, no gradients;
+// - prefill / extend: incremental decoding with a KV cache, reporting the slots each position read;
+// - memoryAddress / memoryUpper: the write path's two halves. The lower half runs once per write
+//   (everything below the memory lookup is frozen); the upper half takes the memory layer's output
+//   as an input and returns d(loss)/d(that output), backpropagating only through the blocks above.
+//
+// Feed names: parameters by their own names; "tokens", "targets", "loss_weights";
+// "rope.cos", "rope.sin", "mask"; "past.{layer}.key"/"past.{layer}.value"; "memory.residual",
+// "memory.output". Output names: "loss", "correct", "logits", "present.{layer}.key"/".value",
+// "memory.slots", "memory.weights", "grad.{parameter}", "grad.memory.output".
+
+import { grad } from "../engine/autodiff";
+import { GraphBuilder } from "../engine/builder";
+import { Tensor } from "../engine/graph";
+import { OnnxModel, exportOnnx } from "../engine/onnxExport";
+import { ModelConfig, headSize } from "./config";
+import { parameterSpecs } from "./parameters";
+import { pkmRead, pkmWeightsOf } from "./pkm";
+import {
+  KeyValue,
+  PositionTensors,
+  causalMask,
+  crossEntropy,
+  declareParameters,
+  embed,
+  logitsOf,
+  rotaryTables,
+  runBlocks,
+} from "./transformer";
+
+export const feedNames = {
+  tokens: "tokens",
+  targets: "targets",
+  lossWeights: "loss_weights",
+  cos: "rope.cos",
+  sin: "rope.sin",
+  mask: "mask",
+  pastKey: (layer: number) => `past.${layer}.key`,
+  pastValue: (layer: number) => `past.${layer}.value`,
+  memoryResidual: "memory.residual",
+  memoryOutput: "memory.output",
+} as const;
+
+export const outputNames = {
+  loss: "loss",
+  correct: "correct",
+  logits: "logits",
+  presentKey: (layer: number) => `present.${layer}.key`,
+  presentValue: (layer: number) => `present.${layer}.value`,
+  memorySlots: "memory.slots",
+  memoryWeights: "memory.weights",
+  memoryResidual: "memory.residual",
+  memoryOutput: "memory.output",
+  gradient: (name: string) => `grad.${name}`,
+} as const;
+
+/** Rotary tables and the causal mask for a fixed length, stored in the graph as constants. */
+function constantPositions(g: GraphBuilder, config: ModelConfig, T: number): PositionTensors {
+  const half = headSize(config) / 2;
+  const { cos, sin } = rotaryTables(config, 0, T);
+  return {
+    cos: g.constant(cos, [T, 1, half], "rope.cos"),
+    sin: g.constant(sin, [T, 1, half], "rope.sin"),
+    mask: g.constant(causalMask(T), [T, T], "mask"),
+  };
+}
+
+/** Rotary tables and mask fed per run, for a symbolic number of new positions "T". */
+function fedPositions(g: GraphBuilder, config: ModelConfig): PositionTensors {
+  const half = headSize(config) / 2;
+  return {
+    cos: g.input(feedNames.cos, "float32", ["T", 1, half]),
+    sin: g.input(feedNames.sin, "float32", ["T", 1, half]),
+    mask: g.input(feedNames.mask, "float32", ["T", "T"]),
+  };
+}
+
+function memoryOutputs(memory: { slots: Tensor; weights: Tensor } | null): Record<string, Tensor> {
+  return memory ? { [outputNames.memorySlots]: memory.slots, [outputNames.memoryWeights]: memory.weights } : {};
+}
+
+/** Loss over all B*T next-token targets, in a graph with constant positions. */
+function lossGraph(config: ModelConfig, batch: number, length: number) {
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const tokens = g.input(feedNames.tokens, "int64", [batch, length]);
+  const targets = g.input(feedNames.targets, "int64", [batch, length]);
+  const stack = runBlocks(g, config, w, embed(g, w, tokens), constantPositions(g, config, length), { from: 0, to: config.nLayers }, null);
+  const logits = logitsOf(g, config, w, g.reshape(stack.x, [batch * length, config.dModel])); // (B*T, V)
+  const { loss, correct } = crossEntropy(g, logits, g.reshape(targets, [batch * length]), null);
+  return { g, w, loss, correct, memory: stack.memory };
+}
+
+/** Loss and every parameter's gradient in one run; also the slots read (for slot usage). */
+export function buildTrainingGraph(config: ModelConfig, batch: number, length: number): OnnxModel {
+  const { w, loss, memory } = lossGraph(config, batch, length);
+  const names = parameterSpecs(config).map((spec) => spec.name);
+  const gradients = grad(loss, names.map((name) => w.get(name)!));
+  const outputs: Record<string, Tensor> = { [outputNames.loss]: loss, ...memoryOutputs(memory) };
+  names.forEach((name, i) => (outputs[outputNames.gradient(name)] = gradients[i]!));
+  return exportOnnx(outputs, { graphName: "mnemo_train" });
+}
+
+/** Held-out loss and per-target argmax correctness, and the slots read. */
+export function buildEvaluationGraph(config: ModelConfig, batch: number, length: number): OnnxModel {
+  const { loss, correct, memory } = lossGraph(config, batch, length);
+  return exportOnnx({ [outputNames.loss]: loss, [outputNames.correct]: correct, ...memoryOutputs(memory) }, { graphName: "mnemo_eval" });
+}
+
+/**
+ * Incremental decoding for one sequence. Without past: the prompt's T tokens. With past: T more
+ * tokens after P cached ones (T = 1 is a decode step). Outputs the last position's logits (1, V),
+ * the new positions' keys/values per layer (1, T, nh, hs), and the slots/weights each new position
+ * read (1, T, H, k).
+ */
+export function buildInferenceGraph(config: ModelConfig, withPast: boolean): OnnxModel {
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const [nh, hs] = [config.nHeads, headSize(config)];
+  const tokens = g.input(feedNames.tokens, "int64", [1, "T"]);
+  const positions = fedPositions(g, config);
+  let past: KeyValue[] | null = null;
+  if (withPast) {
+    past = [];
+    for (let layer = 0; layer < config.nLayers; layer++) {
+      past.push({
+        key: g.input(feedNames.pastKey(layer), "float32", [1, "P", nh, hs]),
+        value: g.input(feedNames.pastValue(layer), "float32", [1, "P", nh, hs]),
+      });
+    }
+  }
+  const stack = runBlocks(g, config, w, embed(g, w, tokens), positions, { from: 0, to: config.nLayers }, past);
+  const last = g.gather(stack.x, g.constant(new BigInt64Array([-1n]), [], "last_position"), 1); // (1, C)
+  const outputs: Record<string, Tensor> = { [outputNames.logits]: logitsOf(g, config, w, last), ...memoryOutputs(stack.memory) };
+  stack.present.forEach((kv, layer) => {
+    outputs[outputNames.presentKey(layer)] = kv.key;
+    outputs[outputNames.presentValue(layer)] = kv.value;
+  });
+  return exportOnnx(outputs, { graphName: withPast ? "mnemo_extend" : "mnemo_prefill" });
+}
+
+/** The write path's lower half: everything up to the memory lookup, for a batch of sequences.
+ *  Outputs the residual entering the memory FFN half, the slots and weights chosen, and the memory
+ *  layer's output (which the writer changes only through the value rows). */
+export function buildMemoryAddressGraph(config: ModelConfig, batch: number, length: number): OnnxModel {
+  requireMemory(config);
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const tokens = g.input(feedNames.tokens, "int64", [batch, length]);
+  const stack = runBlocks(g, config, w, embed(g, w, tokens), constantPositions(g, config, length), { from: 0, to: config.memoryLayer + 1 }, null);
+  const memory = stack.memory!;
+  const output = pkmRead(g, config, pkmWeightsOf(w, config.memoryLayer).values, memory);
+  return exportOnnx(
+    { [outputNames.memoryResidual]: stack.memoryResidual!, [outputNames.memoryOutput]: output, ...memoryOutputs(memory) },
+    { graphName: "mnemo_memory_address" },
+  );
+}
+
+/** The write path's upper half: from the memory layer's residual and output (fed) through the
+ *  blocks above to a weighted next-token loss, and d(loss)/d(memory.output). The value-row
+ *  gradient follows by the chain rule: for each read (position, slot, weight), weight * dOutput. */
+export function buildMemoryUpperGraph(config: ModelConfig, batch: number, length: number): OnnxModel {
+  requireMemory(config);
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const C = config.dModel;
+  const residual = g.input(feedNames.memoryResidual, "float32", [batch, length, C]);
+  const memoryOutput = g.input(feedNames.memoryOutput, "float32", [batch, length, C]);
+  const targets = g.input(feedNames.targets, "int64", [batch, length]);
+  const lossWeights = g.input(feedNames.lossWeights, "float32", [batch, length]);
+  const x = g.add(residual, memoryOutput); // the memory block's output
+  const stack = runBlocks(g, config, w, x, constantPositions(g, config, length), { from: config.memoryLayer + 1, to: config.nLayers }, null);
+  const logits = logitsOf(g, config, w, g.reshape(stack.x, [batch * length, C])); // (B*T, V)
+  const { loss } = crossEntropy(g, logits, g.reshape(targets, [batch * length]), g.reshape(lossWeights, [batch * length]));
+  const [dOutput] = grad(loss, [memoryOutput]);
+  return exportOnnx({ [outputNames.loss]: loss, [outputNames.gradient(outputNames.memoryOutput)]: dOutput! }, { graphName: "mnemo_memory_upper" });
+}
+
+function requireMemory(config: ModelConfig): void {
+  if (config.memoryKind !== "pkm") throw new Error("the write path needs a model with a memory layer (memoryKind pkm)");
+}
