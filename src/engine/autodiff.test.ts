@@ -1,0 +1,70 @@
+// Autodiff: only nodes between wrt and the loss get backward nodes; fan-out sums; intermediate wrt.
+
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { grad } from './autodiff';
+import { GraphBuilder } from './builder';
+import { Tensor, validateGraph } from './graph';
+import { exportOnnx, liveNodes } from './onnxExport';
+import { ortRuntime } from './runtime/ort';
+
+after(() => ortRuntime.releaseAll());
+
+function threeLayers() {
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [4, 3]);
+  const w1 = g.param('w1', [3, 3]);
+  const w2 = g.param('w2', [3, 3]);
+  const w3 = g.param('w3', [3, 1]);
+  const h1 = g.relu(g.matmul(x, w1));
+  const h2 = g.tanh(g.matmul(h1, w2));
+  const loss = g.sum(g.matmul(h2, w3));
+  return { g, w1, w2, w3, h1, h2, loss };
+}
+
+function backwardOps(g: GraphBuilder, forwardCount: number, outputs: Tensor[]): string[] {
+  return liveNodes(outputs)
+    .filter((n) => n.id >= forwardCount)
+    .map((n) => n.op);
+}
+
+test('gradients of the top layer build nothing for the layers below', () => {
+  const { g, w3, loss } = threeLayers();
+  const forwardCount = g.nodes.length;
+  const [dw3] = grad(loss, [w3]);
+  validateGraph(g);
+  // d loss / d w3 = h2^T @ ones: one Gemm on the forward activation, nothing touching w1 or w2.
+  assert.deepEqual(backwardOps(g, forwardCount, [loss, dw3]), ['Expand', 'Gemm']);
+});
+
+test('gradients of the middle layer stop at it', () => {
+  const { g, w2, loss } = threeLayers();
+  const forwardCount = g.nodes.length;
+  const [dw2] = grad(loss, [w2]);
+  const ops = backwardOps(g, forwardCount, [loss, dw2]);
+  assert.equal(ops.filter((op) => op === 'Gemm').length, 2, `${ops}`); // dh2 = dy w3^T, dw2 = h1^T dz2
+  assert.ok(!ops.includes('Where'), 'no relu backward for layer 1');
+});
+
+test('fan-out gradients are summed and intermediate tensors can be differentiated', async () => {
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [3]);
+  const h = g.mul(x, 2);
+  const loss = g.sum(g.add(g.mul(h, h), h)); // sum(h^2 + h)
+  const [dx, dh] = grad(loss, [x, h]);
+  const session = await ortRuntime.load(exportOnnx({ dx, dh }));
+  const out = await session.run({ x: Float32Array.from([1, -2, 0.5]) });
+  assert.deepEqual(Array.from(out.dh.data as Float32Array), [5, -7, 3]); // 2h + 1
+  assert.deepEqual(Array.from(out.dx.data as Float32Array), [10, -14, 6]); // 2 (2h + 1)
+});
+
+test('a tensor with no path to the loss gets zeros; a non-scalar loss is refused', async () => {
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [2]);
+  const unrelated = g.param('u', [2, 2]);
+  const loss = g.sum(g.exp(x));
+  const [du] = grad(loss, [unrelated]);
+  const out = await (await ortRuntime.load(exportOnnx({ du }))).run({});
+  assert.deepEqual(Array.from(out.du.data as Float32Array), [0, 0, 0, 0]);
+  assert.throws(() => grad(g.exp(x), [x]), /one-element float tensor/);
+});

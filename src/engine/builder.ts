@@ -1,0 +1,344 @@
+// GraphBuilder: the graph plus one method per primitive op, written to read like the math:
+//   const g = new GraphBuilder();
+//   const x = g.input('x', 'float32', [B, T, C]);
+//   const w = g.param('w', [C, C]);
+//   const y = g.matmul(x, w);
+// Shapes and dtypes are inferred (and checked) as each op is added. Numbers given where a tensor is
+// expected become scalar constants of the other operand's dtype. A few peepholes keep graphs lean:
+// a transpose of a transpose is one transpose, a reshape of a reshape is one reshape, and no-op
+// reshapes/expands/transposes vanish.
+
+import { AnyTypedArray, DataTypeMap, DType } from './dtype';
+import { Graph, Tensor } from './graph';
+import { Dim, opSpecs, Reduction, sameShape, Shape, ShapeError } from './ops';
+
+export type TensorOrNumber = Tensor | number;
+
+function normaliseAxis(axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new ShapeError(`axis ${axis} out of range for rank ${rank}`);
+  return a;
+}
+
+function normaliseAxes(axes: number | readonly number[] | undefined, rank: number): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : axes;
+  return [...new Set(list.map((a) => normaliseAxis(a, rank)))].sort((p, q) => p - q);
+}
+
+function dtypeOfArray(data: AnyTypedArray): DType {
+  for (const [name, entry] of Object.entries(DataTypeMap)) {
+    if (data instanceof entry.array) return name as DType;
+  }
+  throw new Error('unsupported constant array type');
+}
+
+export class GraphBuilder extends Graph {
+  private readonly scalars = new Map<string, Tensor>();
+
+  // ---- Leaves -------------------------------------------------------------------------------------
+
+  /** A fed tensor (tokens, masks, cos/sin tables...). */
+  input(name: string, dtype: DType, shape: Shape): Tensor {
+    return this.declareFeed('input', name, dtype, shape);
+  }
+
+  /** A trainable parameter: fed each run, so optimisers update it in place between runs. */
+  param(name: string, shape: Shape, dtype: DType = 'float32'): Tensor {
+    return this.declareFeed('param', name, dtype, shape);
+  }
+
+  /** A constant stored in the model; the dtype follows the array type (Uint8Array = bool). */
+  constant(data: AnyTypedArray, shape: Shape, name?: string): Tensor {
+    return this.declareConstant(dtypeOfArray(data), shape, data, name);
+  }
+
+  /** A rank-0 constant, shared between uses. */
+  scalar(value: number, dtype: DType = 'float32'): Tensor {
+    const key = `${dtype}:${value}`;
+    let t = this.scalars.get(key);
+    if (!t) {
+      if (dtype === 'float16') throw new Error('float16 scalars are not supported: compute in float32 and cast');
+      const data = new DataTypeMap[dtype].array(1) as AnyTypedArray;
+      data[0] = (dtype === 'int64' ? BigInt(value) : value) as never;
+      t = this.declareConstant(dtype, [], data);
+      this.scalars.set(key, t);
+    }
+    return t;
+  }
+
+  /** A tensor of one repeated value, made at run time (not stored in the model). */
+  full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+    return this.addNode('ConstantOfShape', [], { shape: [...shape], value, dtype })[0];
+  }
+
+  zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return this.full(shape, 0, dtype);
+  }
+
+  private lift(value: TensorOrNumber, like: TensorOrNumber): Tensor {
+    if (typeof value !== 'number') return value;
+    if (typeof like === 'number') throw new Error('at least one operand must be a tensor');
+    return this.scalar(value, like.dtype);
+  }
+
+  private binary(op: 'Add' | 'Sub' | 'Mul' | 'Div' | 'Equal' | 'Less' | 'Greater', a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    return this.addNode(op, [this.lift(a, b), this.lift(b, a)], {})[0];
+  }
+
+  // ---- Elementwise --------------------------------------------------------------------------------
+
+  add(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    return this.binary('Add', a, b);
+  }
+
+  sub(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    return this.binary('Sub', a, b);
+  }
+
+  mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    if (typeof b === 'number' && b === 1 && typeof a !== 'number') return a;
+    if (typeof a === 'number' && a === 1 && typeof b !== 'number') return b;
+    return this.binary('Mul', a, b);
+  }
+
+  /** Division; dividing by a number multiplies by its reciprocal. */
+  div(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    if (typeof b === 'number') return this.mul(a, 1 / b);
+    return this.binary('Div', a, b);
+  }
+
+  /** x ** p for a constant exponent p. */
+  pow(x: Tensor, p: number): Tensor {
+    if (p === 1) return x;
+    return this.addNode('Pow', [x, this.scalar(p, x.dtype)], {})[0];
+  }
+
+  equal(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    return this.binary('Equal', a, b);
+  }
+
+  less(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    return this.binary('Less', a, b);
+  }
+
+  greater(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    return this.binary('Greater', a, b);
+  }
+
+  where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    return this.addNode('Where', [cond, this.lift(a, b), this.lift(b, a)], {})[0];
+  }
+
+  neg(x: Tensor): Tensor {
+    return this.addNode('Neg', [x], {})[0];
+  }
+
+  exp(x: Tensor): Tensor {
+    return this.addNode('Exp', [x], {})[0];
+  }
+
+  log(x: Tensor): Tensor {
+    return this.addNode('Log', [x], {})[0];
+  }
+
+  sqrt(x: Tensor): Tensor {
+    return this.addNode('Sqrt', [x], {})[0];
+  }
+
+  reciprocal(x: Tensor): Tensor {
+    return this.addNode('Reciprocal', [x], {})[0];
+  }
+
+  relu(x: Tensor): Tensor {
+    return this.addNode('Relu', [x], {})[0];
+  }
+
+  sigmoid(x: Tensor): Tensor {
+    return this.addNode('Sigmoid', [x], {})[0];
+  }
+
+  tanh(x: Tensor): Tensor {
+    return this.addNode('Tanh', [x], {})[0];
+  }
+
+  erf(x: Tensor): Tensor {
+    return this.addNode('Erf', [x], {})[0];
+  }
+
+  identity(x: Tensor): Tensor {
+    return this.addNode('Identity', [x], {})[0];
+  }
+
+  cast(x: Tensor, to: DType): Tensor {
+    if (x.dtype === to) return x;
+    return this.addNode('Cast', [x], { to })[0];
+  }
+
+  // ---- Reductions (axes default to all; negative axes count from the end) ------------------------
+
+  sum(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+    if (x.rank === 0) return x;
+    return this.addNode('ReduceSum', [x], { axes: normaliseAxes(axes, x.rank), keepdims })[0];
+  }
+
+  mean(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+    if (x.rank === 0) return x;
+    return this.addNode('ReduceMean', [x], { axes: normaliseAxes(axes, x.rank), keepdims })[0];
+  }
+
+  max(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+    if (x.rank === 0) return x;
+    return this.addNode('ReduceMax', [x], { axes: normaliseAxes(axes, x.rank), keepdims })[0];
+  }
+
+  softmax(x: Tensor, axis = -1): Tensor {
+    return this.addNode('Softmax', [x], { axis: normaliseAxis(axis, x.rank) })[0];
+  }
+
+  logSoftmax(x: Tensor, axis = -1): Tensor {
+    return this.addNode('LogSoftmax', [x], { axis: normaliseAxis(axis, x.rank) })[0];
+  }
+
+  // ---- Matrix products ----------------------------------------------------------------------------
+
+  /** a @ b over the last two axes, broadcasting batch axes. */
+  matmul(a: Tensor, b: Tensor): Tensor {
+    return this.addNode('MatMul', [a, b], {})[0];
+  }
+
+  /** op(a) @ op(b) for 2-D a and b, where op transposes when asked (no copy is made). */
+  gemm(a: Tensor, b: Tensor, options: { transA?: boolean; transB?: boolean } = {}): Tensor {
+    return this.addNode('Gemm', [a, b], { transA: options.transA ?? false, transB: options.transB ?? false })[0];
+  }
+
+  // ---- Layout -------------------------------------------------------------------------------------
+
+  transpose(x: Tensor, perm: readonly number[]): Tensor {
+    const p = perm.map((a) => normaliseAxis(a, x.rank));
+    const producer = x.producer?.node;
+    if (producer?.op === 'Transpose') {
+      const inner = (producer.attrs as { perm: number[] }).perm;
+      return this.transpose(producer.inputs[0], p.map((a) => inner[a]));
+    }
+    if (p.every((a, i) => a === i)) return x;
+    return this.addNode('Transpose', [x], { perm: p })[0];
+  }
+
+  /** Swaps the last two axes (k -> k^T). */
+  transposeLast2(x: Tensor): Tensor {
+    const perm = Array.from({ length: x.rank }, (_, i) => i);
+    [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1], perm[x.rank - 2]];
+    return this.transpose(x, perm);
+  }
+
+  /**
+   * Reshape; one dim may be -1 (inferred). Symbolic dims pass through by name:
+   * (B, 'T', C) -> (B, 'T', H, D) is fine; the exporter emits 0 ("copy") or -1 for them.
+   */
+  reshape(x: Tensor, shape: readonly Dim[]): Tensor {
+    const target = [...shape];
+    const unknown = target.indexOf(-1);
+    if (unknown >= 0) {
+      const known = target.reduce<number>((p, d, i) => (i !== unknown && typeof d === 'number' ? p * d : p), 1);
+      const have = x.shape.reduce<number>((p, d) => (typeof d === 'number' ? p * d : p), 1);
+      if (have % known !== 0) throw new ShapeError(`Reshape(${x}): cannot infer -1 in [${shape.join(',')}]`);
+      target[unknown] = have / known;
+    }
+    const producer = x.producer?.node;
+    if (producer?.op === 'Reshape') return this.reshape(producer.inputs[0], target);
+    if (sameShape(x.shape, target)) return x;
+    if (x.kind === 'constant' && x.data) {
+      opSpecs.Reshape.infer([x], { shape: target }); // checks the target
+      return this.declareConstant(x.dtype, target, x.data);
+    }
+    return this.addNode('Reshape', [x], { shape: target })[0];
+  }
+
+  expand(x: Tensor, shape: readonly Dim[]): Tensor {
+    if (sameShape(x.shape, shape)) return x;
+    return this.addNode('Expand', [x], { shape: [...shape] })[0];
+  }
+
+  squeeze(x: Tensor, axes: number | readonly number[]): Tensor {
+    return this.addNode('Squeeze', [x], { axes: normaliseAxes(axes, x.rank) })[0];
+  }
+
+  /** Inserts size-1 axes at the given positions of the output. */
+  unsqueeze(x: Tensor, axes: number | readonly number[]): Tensor {
+    const list = typeof axes === 'number' ? [axes] : axes;
+    return this.addNode('Unsqueeze', [x], { axes: normaliseAxes(list, x.rank + list.length) })[0];
+  }
+
+  concat(xs: readonly Tensor[], axis: number): Tensor {
+    if (xs.length === 1) return xs[0];
+    return this.addNode('Concat', xs, { axis: normaliseAxis(axis, xs[0].rank) })[0];
+  }
+
+  /** Splits along an axis into pieces of the given sizes, or into `count` equal pieces. */
+  split(x: Tensor, sizesOrCount: number | readonly number[], axis: number): Tensor[] {
+    const a = normaliseAxis(axis, x.rank);
+    let sizes: number[];
+    if (typeof sizesOrCount === 'number') {
+      const d = x.shape[a];
+      if (typeof d !== 'number' || d % sizesOrCount !== 0) throw new ShapeError(`Split(${x}): axis ${a} does not divide into ${sizesOrCount}`);
+      sizes = Array.from({ length: sizesOrCount }, () => d / sizesOrCount);
+    } else {
+      sizes = [...sizesOrCount];
+    }
+    return this.addNode('Split', [x], { axis: a, sizes });
+  }
+
+  /** x[start:end] along one axis (step 1; negative indices count from the end, python style). */
+  slice(x: Tensor, axis: number, start: number, end: number): Tensor {
+    const a = normaliseAxis(axis, x.rank);
+    const d = x.shape[a];
+    if (typeof d !== 'number') throw new ShapeError(`Slice(${x}): axis ${a} is symbolic`);
+    const clamp = (i: number): number => Math.min(Math.max(i < 0 ? i + d : i, 0), d);
+    const [s, e] = [clamp(start), clamp(end)];
+    if (s === 0 && e === d) return x;
+    return this.addNode('Slice', [x], { starts: [s], ends: [Math.max(s, e)], axes: [a] })[0];
+  }
+
+  /** Zero padding: `before[i]` and `after[i]` elements on axis i. */
+  pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
+    if (before.length !== x.rank || after.length !== x.rank) throw new ShapeError(`Pad(${x}): give one pad per axis`);
+    if ([...before, ...after].every((p) => p === 0)) return x;
+    return this.addNode('Pad', [x], { pads: [...before, ...after] })[0];
+  }
+
+  // ---- Indexing -----------------------------------------------------------------------------------
+
+  /** Rows (or slices along `axis`) of data picked by integer indices: the embedding lookup. */
+  gather(data: Tensor, indices: Tensor, axis = 0): Tensor {
+    return this.addNode('Gather', [data, indices], { axis: normaliseAxis(axis, data.rank) })[0];
+  }
+
+  gatherElements(data: Tensor, indices: Tensor, axis: number): Tensor {
+    return this.addNode('GatherElements', [data, indices], { axis: normaliseAxis(axis, data.rank) })[0];
+  }
+
+  gatherND(data: Tensor, indices: Tensor): Tensor {
+    return this.addNode('GatherND', [data, indices], {})[0];
+  }
+
+  scatterND(data: Tensor, indices: Tensor, updates: Tensor, reduction: Reduction = 'none'): Tensor {
+    return this.addNode('ScatterND', [data, indices, updates], { reduction })[0];
+  }
+
+  scatterElements(data: Tensor, indices: Tensor, updates: Tensor, axis: number, reduction: Reduction = 'none'): Tensor {
+    return this.addNode('ScatterElements', [data, indices, updates], { axis: normaliseAxis(axis, data.rank), reduction })[0];
+  }
+
+  /** The k largest (or smallest) entries along an axis, sorted; indices are int64. */
+  topk(x: Tensor, k: number, axis = -1, largest = true): { values: Tensor; indices: Tensor } {
+    const [values, indices] = this.addNode('TopK', [x], { k, axis: normaliseAxis(axis, x.rank), largest });
+    return { values, indices };
+  }
+}
+
+/** A constant's single value, or undefined when t is not a one-element constant. */
+export function scalarValue(t: Tensor): number | undefined {
+  if (t.kind !== 'constant' || !t.data || t.data.length !== 1) return undefined;
+  return Number(t.data[0]);
+}
