@@ -1,0 +1,119 @@
+// `npm test`: unit tests (Node's test runner, `npm run test:unit`), then integration tests in a
+// real VS Code (code-server + headless chromium): the suite in test/integration run against the
+// development folder, then the packaged .vsix installed into a fresh code-server. Installs the
+// harness's tools on first use (tools.ts). Ends with "total: N passed, M failed"; exits 1 on any
+// failure.
+//
+// usage: node --import tsx test/harness/run-all.ts [--integration-only] [--skip-vsix] [--verbose]
+//        env MNEMO_TEST_GREP=<pattern> narrows the extension-host suite; MNEMO_SCREENSHOTS=<dir> keeps screenshots.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hostTarget, packageVsix } from '../../scripts/package';
+import { runExtensionTests } from './extension-tests';
+import { integrationTestsEntry, repoRoot, sampleWorkspace } from './paths';
+import { addTallies, parseNodeTestSummary, tallyLine, type Tally } from './tally';
+import { ensureTools } from './tools';
+import { checkInstalledVsix } from './vsix-check';
+
+const args = new Set(process.argv.slice(2));
+const FAILED_TO_RUN: Tally = { passed: 0, failed: 1, skipped: 0 };
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const lines: string[] = [];
+  const tallies: Tally[] = [];
+  const record = (label: string, tally: Tally): void => {
+    tallies.push(tally);
+    lines.push(tallyLine(label, tally));
+  };
+
+  if (!args.has('--integration-only')) {
+    phase('unit tests (npm run test:unit)');
+    record('unit', await runUnitTests());
+  }
+
+  phase('integration: tools, build, package');
+  const prepared = prepareIntegration();
+  if (prepared.kind === 'failed') {
+    console.error(`[test] ${prepared.message}`);
+    record('vscode-integration', FAILED_TO_RUN);
+  } else {
+    phase('integration: test/integration in code-server (extension development path)');
+    const suite = await runExtensionTests({
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: integrationTestsEntry,
+      workspace: sampleWorkspace,
+      timeoutMs: 300_000,
+      screenshot: screenshotPath('extension-tests.png'),
+      verbose: args.has('--verbose'),
+    });
+    const suiteTally = suite.tally ?? FAILED_TO_RUN;
+    // A crash after the marker line still fails the run.
+    record('vscode-integration', suite.exitCode !== 0 && suiteTally.failed === 0 ? addTallies(suiteTally, FAILED_TO_RUN) : suiteTally);
+
+    if (prepared.vsix) {
+      phase(`integration: ${path.basename(prepared.vsix)} installed into code-server`);
+      record('vsix', await checkInstalledVsix({ vsix: prepared.vsix, workspace: sampleWorkspace, screenshot: screenshotPath('vsix.png') }));
+    }
+  }
+
+  const total = addTallies(...tallies);
+  console.log(`\n[test] finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  for (const line of lines) console.log(line);
+  console.log(tallyLine('total', total));
+  return total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+function runUnitTests(): Promise<Tally> {
+  return new Promise(resolve => {
+    const child = spawn('npm', ['run', '--silent', 'test:unit'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.on('close', code => {
+      const tally = parseNodeTestSummary(output);
+      if (!tally) {
+        console.error('[test] the unit test run printed no summary');
+        resolve(FAILED_TO_RUN);
+      } else if (code !== 0 && tally.failed === 0) {
+        resolve(addTallies(tally, FAILED_TO_RUN));  // the runner failed outside any test
+      } else {
+        resolve(tally);
+      }
+    });
+  });
+}
+
+type Prepared = { kind: 'ready'; vsix: string | undefined } | { kind: 'failed'; message: string };
+
+function prepareIntegration(): Prepared {
+  try {
+    ensureTools({ browser: true });
+    const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'],
+      { cwd: repoRoot, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+    const vsix = args.has('--skip-vsix') ? undefined : packageVsix(hostTarget());
+    return { kind: 'ready', vsix };
+  } catch (e) {
+    return { kind: 'failed', message: (e as Error).message };
+  }
+}
+
+function screenshotPath(name: string): string | undefined {
+  const dir = process.env.MNEMO_SCREENSHOTS;
+  if (!dir) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  return path.resolve(dir, name);
+}
+
+function phase(name: string): void {
+  console.log(`\n=== ${name}`);
+}
+
+main().then(code => process.exit(code), e => {
+  console.error(e);
+  process.exit(1);
+});
