@@ -1,0 +1,208 @@
+// Pretraining: `npm run train -- [options]`. Trains the memory model (or, with --dense, the dense
+// baseline of equal FLOPs) on corpus/*.bin with a fixed seed, logs to <run>/log.jsonl, checkpoints
+// to <run>/ckpt-NNNNNNNN every --checkpoint-minutes, and resumes from the latest checkpoint with
+// --resume (the run's settings are read back from <run>/run.json).
+//
+//   npm run train -- --run runs/pkm-small --size small --steps 20000
+//   npm run train -- --run runs/pkm-small --resume
+//   npm run train -- --run runs/dense-small --size small --dense --steps 20000
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ortRuntime } from "../../src/engine/runtime/ort";
+import { loadCheckpoint, saveCheckpoint } from "../../src/model/checkpoint";
+import { ModelConfig, denseBaselineOf, memorySlots, validateConfig } from "../../src/model/config";
+import { buildEvaluationGraph, buildTrainingGraph, feedNames, outputNames } from "../../src/model/modelGraphs";
+import { ParameterGroup, Parameters, countParameters, initParameters, parameterSpecs } from "../../src/model/parameters";
+import { TOKENIZER_ID } from "../../src/model/tokenizer";
+import { latestCheckpoint } from "../../src/model/training/runDirectory";
+import { LoopPosition, runTrainingLoop } from "../../src/model/training/trainingLoop";
+import { AdamW } from "./adamw";
+import { modelSizes } from "./modelSizes";
+import { BatchSource, batchAt, evaluationBatches, readTokenFile } from "./tokenBatches";
+
+/** Everything that defines a run; stored in run.json so --resume continues it unchanged. */
+interface RunSettings {
+  readonly config: ModelConfig;
+  readonly seed: number;
+  readonly batch: number;
+  readonly length: number;
+  readonly steps: number;
+  readonly learningRate: number;
+  readonly valueLearningRate: number;
+  readonly warmupSteps: number;
+  readonly weightDecay: number;
+  readonly qaShare: number;
+  readonly corpusDir: string;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    run: { type: "string", default: "runs/pkm-small" },
+    size: { type: "string", default: "small" },
+    dense: { type: "boolean", default: false },
+    resume: { type: "boolean", default: false },
+    seed: { type: "string", default: "1234" },
+    batch: { type: "string", default: "8" },
+    length: { type: "string", default: "256" },
+    steps: { type: "string" }, // default 20000; on --resume, extends (or shortens) the run
+    lr: { type: "string", default: "1.5e-3" },
+    "value-lr": { type: "string", default: "1e-3" },
+    "warmup-steps": { type: "string", default: "200" },
+    "qa-share": { type: "string", default: "0.15" },
+    corpus: { type: "string", default: "corpus" },
+    "checkpoint-minutes": { type: "string", default: "10" },
+    "checkpoint-steps": { type: "string", default: "1000000" },
+    "log-steps": { type: "string", default: "20" },
+    "eval-batches": { type: "string", default: "8" },
+    "max-minutes": { type: "string" },
+    threads: { type: "string", default: "2" },
+  },
+});
+
+function settingsFromArgs(): RunSettings {
+  const size = modelSizes[args.size!];
+  if (!size) throw new Error(`unknown --size ${args.size}; known: ${Object.keys(modelSizes).join(", ")}`);
+  return {
+    config: args.dense ? denseBaselineOf(size) : size,
+    seed: Number(args.seed),
+    batch: Number(args.batch),
+    length: Number(args.length),
+    steps: Number(args.steps ?? 20000),
+    learningRate: Number(args.lr),
+    valueLearningRate: Number(args["value-lr"]),
+    warmupSteps: Number(args["warmup-steps"]),
+    weightDecay: 0.1,
+    qaShare: Number(args["qa-share"]),
+    corpusDir: args.corpus!,
+  };
+}
+
+/** Linear warmup, then cosine decay to 10% of the peak at the last step. */
+function cosineSchedule(peak: number, warmup: number, total: number): (step: number) => number {
+  return (step) => {
+    if (step < warmup) return (peak * (step + 1)) / warmup;
+    const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
+    return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+  };
+}
+
+function optimizerFor(settings: RunSettings, parameters: Parameters): AdamW {
+  const namesIn = (group: ParameterGroup) => parameterSpecs(settings.config).filter((s) => s.group === group).map((s) => s.name);
+  const dense = cosineSchedule(settings.learningRate, settings.warmupSteps, settings.steps);
+  // The value table learns at a constant rate after warmup (Lample et al.: Adam, lr 1e-3, no decay).
+  const values = (step: number) => settings.valueLearningRate * Math.min(1, (step + 1) / settings.warmupSteps);
+  return new AdamW(
+    new Map([...parameters].map(([name, tensor]) => [name, tensor.data])),
+    [
+      { names: namesIn("decay"), learningRate: dense, weightDecay: settings.weightDecay },
+      { names: namesIn("no_decay"), learningRate: dense, weightDecay: 0 },
+      { names: namesIn("memory_values"), learningRate: values, weightDecay: 0 },
+    ].filter((group) => group.names.length > 0),
+  );
+}
+
+async function main(): Promise<void> {
+  const runDir = args.run!;
+  const runFile = path.join(runDir, "run.json");
+  let settings: RunSettings;
+  if (args.resume) {
+    if (!fs.existsSync(runFile)) throw new Error(`--resume: ${runFile} does not exist`);
+    settings = JSON.parse(fs.readFileSync(runFile, "utf8")) as RunSettings;
+    if (args.steps !== undefined && Number(args.steps) !== settings.steps) {
+      settings = { ...settings, steps: Number(args.steps) };
+      fs.writeFileSync(runFile, JSON.stringify(settings, null, 2) + "\n");
+    }
+  } else {
+    if (latestCheckpoint(runDir)) throw new Error(`${runDir} already has checkpoints: pass --resume, or choose another --run`);
+    settings = settingsFromArgs();
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(runFile, JSON.stringify(settings, null, 2) + "\n");
+  }
+  const { config, batch: B, length: T } = settings;
+  validateConfig(config);
+
+  let parameters = initParameters(config, settings.seed);
+  let start: LoopPosition = { step: 0, tokens: 0, elapsedSeconds: 0 };
+  let optimizer = optimizerFor(settings, parameters);
+  const latest = args.resume ? latestCheckpoint(runDir) : null;
+  if (latest) {
+    const checkpoint = loadCheckpoint(latest.dir, TOKENIZER_ID);
+    parameters = checkpoint.parameters;
+    optimizer = optimizerFor(settings, parameters);
+    optimizer.restore(checkpoint.optimizerState, Number(checkpoint.manifest.optimizer?.["step"] ?? checkpoint.manifest.training.steps));
+    const t = checkpoint.manifest.training;
+    start = { step: t.steps, tokens: t.tokens, elapsedSeconds: t.elapsedSeconds };
+    process.stderr.write(`resuming ${runDir} from step ${t.steps} (${t.tokens} tokens)\n`);
+  }
+
+  const source: BatchSource = {
+    main: readTokenFile(path.join(settings.corpusDir, "train.bin")),
+    qa: fs.existsSync(path.join(settings.corpusDir, "qa.bin")) ? readTokenFile(path.join(settings.corpusDir, "qa.bin")) : null,
+    qaShare: settings.qaShare,
+  };
+  const heldout = evaluationBatches(readTokenFile(path.join(settings.corpusDir, "heldout.bin")), B, T, Number(args["eval-batches"]));
+  const sessionOptions = { intraOpNumThreads: Number(args.threads) };
+  const trainSession = await ortRuntime.load(buildTrainingGraph(config, B, T), sessionOptions);
+  const evalSession = await ortRuntime.load(buildEvaluationGraph(config, B, T), sessionOptions);
+  const parameterFeeds = () => Object.fromEntries([...parameters].map(([name, tensor]) => [name, tensor.data]));
+  const names = [...parameters.keys()];
+  process.stderr.write(
+    `${config.memoryKind} model: ${countParameters(parameters)} parameters, ${config.memoryKind === "pkm" ? memorySlots(config) : 0} slots; ` +
+      `batch ${B} x ${T}; ${source.main.length} + ${source.qa?.length ?? 0} training tokens\n`,
+  );
+
+  const evaluate = async () => {
+    let total = 0;
+    for (const batch of heldout) {
+      const out = await evalSession.run({ ...parameterFeeds(), [feedNames.tokens]: batch.tokens, [feedNames.targets]: batch.targets });
+      total += (out[outputNames.loss]!.data as Float32Array)[0]!;
+    }
+    return total / heldout.length;
+  };
+
+  const end = await runTrainingLoop({
+    runDir,
+    totalSteps: settings.steps,
+    tokensPerStep: B * T,
+    memorySlots: config.memoryKind === "pkm" ? memorySlots(config) : 0,
+    logEverySteps: Number(args["log-steps"]),
+    checkpointEverySteps: Number(args["checkpoint-steps"]),
+    checkpointEveryMinutes: Number(args["checkpoint-minutes"]),
+    keepCheckpoints: 3,
+    ...(args["max-minutes"] ? { maxSeconds: Number(args["max-minutes"]) * 60 } : {}),
+    start,
+    batchAt: (step) => batchAt(source, settings.seed, step, B, T),
+    trainStep: async (batch) => {
+      const out = await trainSession.run({ ...parameterFeeds(), [feedNames.tokens]: batch.tokens, [feedNames.targets]: batch.targets });
+      const gradients = new Map(names.map((name) => [name, out[outputNames.gradient(name)]!.data as Float32Array]));
+      const learningRate = cosineSchedule(settings.learningRate, settings.warmupSteps, settings.steps)(optimizer.stepCount);
+      optimizer.step(gradients);
+      const slots = out[outputNames.memorySlots];
+      return {
+        loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
+        learningRate,
+        ...(slots ? { slotsRead: slots.data as BigInt64Array } : {}),
+      };
+    },
+    evaluate,
+    save: (dir, position, heldoutLoss) => {
+      saveCheckpoint(dir, {
+        kind: "training",
+        config,
+        tokenizer: TOKENIZER_ID,
+        parameters,
+        training: { steps: position.step, tokens: position.tokens, seed: settings.seed, heldoutLoss, heldoutTokenAccuracy: null, elapsedSeconds: position.elapsedSeconds },
+        optimizerState: optimizer.state(),
+        optimizer: { step: optimizer.stepCount },
+      });
+    },
+  });
+  process.stderr.write(`\nstopped at step ${end.step} (${end.tokens} tokens)\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`train: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
