@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AdamW } from './adamw';
+
+/** The textbook AdamW step in float64, for one scalar. */
+function referenceSteps(p0: number, grads: number[], lr: number, b1: number, b2: number, eps: number, wd: number): number {
+  let [p, m, v] = [p0, 0, 0];
+  grads.forEach((g, i) => {
+    const t = i + 1;
+    p -= lr * wd * p;
+    m = b1 * m + (1 - b1) * g;
+    v = b2 * v + (1 - b2) * g * g;
+    p -= (lr * (m / (1 - b1 ** t))) / (Math.sqrt(v / (1 - b2 ** t)) + eps);
+  });
+  return p;
+}
+
+test('AdamW matches the reference update, per group', () => {
+  const params = { a: Float32Array.from([1, -2]), b: Float32Array.from([0.5]) };
+  const opt = new AdamW(params, [
+    { params: ['a'], lr: 0.1, weightDecay: 0.1 },
+    { params: ['b'], lr: 0.01, betas: [0.8, 0.99], weightDecay: 0 },
+  ]);
+  const grads = [
+    { a: Float32Array.from([0.3, -1]), b: Float32Array.from([2]) },
+    { a: Float32Array.from([-0.2, 0.5]), b: Float32Array.from([-1]) },
+  ];
+  for (const g of grads) opt.update(g);
+  const close = (x: number, y: number) => assert.ok(Math.abs(x - y) < 1e-6, `${x} vs ${y}`);
+  close(params.a[0], referenceSteps(1, [0.3, -0.2], 0.1, 0.9, 0.999, 1e-8, 0.1));
+  close(params.a[1], referenceSteps(-2, [-1, 0.5], 0.1, 0.9, 0.999, 1e-8, 0.1));
+  close(params.b[0], referenceSteps(0.5, [2, -1], 0.01, 0.8, 0.99, 1e-8, 0));
+  assert.equal(opt.step, 2);
+});
+
+test('AdamW lrScale scales the step, and state round-trips', () => {
+  const make = () => ({ w: Float32Array.from([1, 2, 3]) });
+  const p1 = make();
+  const p2 = make();
+  const o1 = new AdamW(p1, [], { lr: 0.1, weightDecay: 0 });
+  const o2 = new AdamW(p2, [], { lr: 0.05, weightDecay: 0 });
+  const g = { w: Float32Array.from([1, -1, 0.5]) };
+  o1.update(g, 0.5);
+  o2.update(g);
+  assert.deepEqual(p1.w, p2.w);
+  const restored = new AdamW(make(), [], { lr: 0.1 });
+  restored.loadState(o1.state());
+  assert.equal(restored.step, 1);
+  assert.deepEqual(restored.state().m.w, o1.state().m.w);
+});
+
+test('AdamW minimises a quadratic; unknown names are refused', () => {
+  const params = { x: Float32Array.from([3, -4]) };
+  const opt = new AdamW(params, [], { lr: 0.1, weightDecay: 0 });
+  for (let i = 0; i < 300; i++) opt.update({ x: Float32Array.from(params.x, (v) => 2 * v) });
+  assert.ok(Math.abs(params.x[0]) < 0.05 && Math.abs(params.x[1]) < 0.05, `${params.x}`);
+  assert.throws(() => new AdamW(params, [{ params: ['y'] }]), /no parameter named 'y'/);
+  assert.throws(() => opt.update({}), /no gradient for 'x'/);
+});
