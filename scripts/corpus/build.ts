@@ -24,12 +24,15 @@ import {
   HELD_OUT_PACKAGES,
   PACKAGE_LIST_DIR,
   PACKAGE_QA_CAP,
+  PACKAGE_QA_CAP_OVERRIDES,
+  DEBIAN_CACHE_DIR,
   PACKAGE_SHARE_CAP,
   PACKAGE_CACHE_DIR,
 } from './corpusConfig';
 import type { CorpusDocument } from './corpusDocument';
 import { QaExample, docCommentExamples, markdownExamples } from './docQuestions';
 import { installPinnedPackages } from './installPackages';
+import { DEBIAN_DOC_PACKAGES, debianDocFiles } from './debianDocs';
 import { tokenizeDocuments } from './tokenizeDocuments';
 
 const repoRoot = path.join(__dirname, '..', '..');
@@ -98,7 +101,8 @@ function qaExamples(groups: PackageFiles[], stream: number): { examples: QaExamp
     const random = seededRandom(deriveSeed(CORPUS_SEED, stream + hashNumber(pkg.name)));
     let examples: QaExample[] = [];
     for (const file of files) {
-      examples.push(...(file.kind === 'doc' ? markdownExamples(pkg.name, file.text, random) : docCommentExamples(pkg.name, file.text, random)));
+      const name = pkg.displayName ?? pkg.name;
+      examples.push(...(file.kind === 'doc' ? markdownExamples(name, file.text, random) : docCommentExamples(name, file.text, random)));
     }
     const seen = new Set<string>();
     examples = examples.filter((example) => {
@@ -107,7 +111,8 @@ function qaExamples(groups: PackageFiles[], stream: number): { examples: QaExamp
       seen.add(key);
       return true;
     });
-    if (examples.length > PACKAGE_QA_CAP) examples = shuffle(examples, random).slice(0, PACKAGE_QA_CAP);
+    const cap = PACKAGE_QA_CAP_OVERRIDES[pkg.name] ?? PACKAGE_QA_CAP;
+    if (examples.length > cap) examples = shuffle(examples, random).slice(0, cap);
     all.push(...examples);
   }
   const random = seededRandom(deriveSeed(CORPUS_SEED, stream));
@@ -172,6 +177,7 @@ async function main(): Promise<void> {
   const drops: DropCounts = { oversized: 0, bundlePath: 0, minified: 0, duplicateBuild: 0, notUtf8: 0 };
   const packages = findPackages(nodeModules);
   const collected: PackageFiles[] = packages.map((pkg) => ({ pkg, files: collectPackageFiles(pkg, drops) }));
+  for (const spec of DEBIAN_DOC_PACKAGES) collected.push(debianDocFiles(spec, path.join(repoRoot, DEBIAN_CACHE_DIR)));
   const heldOutNames = new Set(HELD_OUT_PACKAGES);
   const missing = HELD_OUT_PACKAGES.filter((name) => !packages.some((pkg) => pkg.name === name));
   if (missing.length > 0) throw new Error(`held-out packages not installed: ${missing.join(', ')}`);
@@ -218,6 +224,8 @@ async function main(): Promise<void> {
     heldOutPackages: HELD_OUT_PACKAGES,
     packageShareCap: PACKAGE_SHARE_CAP,
     packageQaCap: PACKAGE_QA_CAP,
+    packageQaCapOverrides: PACKAGE_QA_CAP_OVERRIDES,
+    debianDocPackages: DEBIAN_DOC_PACKAGES.map(({ name, version, sha256, license }) => ({ name, version, sha256, license })),
     splits,
     kinds: { train: sumBytesByKind(train), heldout: sumBytesByKind(heldOut) },
     dropped: { ...drops, cappedBytes: uncappedBytes - splits.train.bytes },

@@ -21,6 +21,8 @@ export interface PackageInfo {
   readonly version: string;
   readonly license: string;
   readonly dir: string;
+  /** How generated questions name the project, when not its package name. */
+  readonly displayName?: string;
 }
 
 export interface CorpusFile {

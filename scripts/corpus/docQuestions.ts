@@ -44,7 +44,8 @@ export function markdownSections(markdown: string): MarkdownSection[] {
     if (text.length > 0) current.paragraphs.push(text);
     paragraph = [];
   };
-  for (const line of markdown.split(/\r?\n/)) {
+  // HTML comments (Node's <!-- YAML --> history blocks) are metadata, not prose.
+  for (const line of markdown.replace(/<!--[\s\S]*?-->/g, '').split(/\r?\n/)) {
     if (code !== undefined) {
       if (/^\s*(```|~~~)/.test(line)) {
         current.codeBlocks.push(code.join('\n'));
@@ -107,7 +108,14 @@ export function sentences(paragraph: string): string[] {
     .filter((sentence) => sentence.length > 0);
 }
 
-const DOC_COMMENT = /\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*((?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class|interface|type|enum)\s+([A-Za-z_$][\w$]*))/g;
+// A doc comment, then either a declaration ("export function x", "class X", "const x") or a
+// class/interface member ("readonly x?:", "static async x(", "x<T>(").
+const DOC_COMMENT = new RegExp(
+  String.raw`\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*(` +
+    String.raw`(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class|interface|type|enum|namespace)\s+([A-Za-z_$][\w$]*)` +
+    String.raw`|(?:(?:public|protected|static|readonly|abstract|override|async|get|set|declare)\s+)*([A-Za-z_$][\w$]*)\??\s*(?=[:(<]))`,
+  'g',
+);
 
 /** JSDoc comments directly above named declarations. */
 export function docComments(code: string): DocComment[] {
@@ -115,19 +123,23 @@ export function docComments(code: string): DocComment[] {
   for (const match of code.matchAll(DOC_COMMENT)) {
     const lines = match[1]!.split('\n').map((line) => line.replace(/^\s*\*?\s?/, ''));
     const body = lines.join('\n');
+    if (/@(private|internal|hidden|ignore)\b/.test(body)) continue;
     const tagStart = body.search(/^@/m);
-    const description = cleanMarkdownInline((tagStart >= 0 ? body.slice(0, tagStart) : body).replace(/\{@link\s+([^}|\s]+)[^}]*\}/g, '`$1`'));
+    const description: string = cleanMarkdownInline((tagStart >= 0 ? body.slice(0, tagStart) : body).replace(/\{@link\s+([^}|\s]+)[^}]*\}/g, '`$1`'));
     const tag = (name: string): string | undefined => {
       const tagMatch = new RegExp(`^@${name}\\b\\s*(?:\\{[^}]*\\}\\s*)?([\\s\\S]*?)(?=^@|$(?![\\s\\S]))`, 'm').exec(body);
       const text = tagMatch ? cleanMarkdownInline(tagMatch[1]!) : '';
       return text.length > 0 ? text : undefined;
     };
+    const name = match[3] ?? match[4]!;
+    if (match[4] !== undefined && /^(if|for|while|switch|return|function|constructor|catch|new|typeof)$/.test(name)) continue;
+    const defaultInText = /\bdefaults? (?:to|is) (`[^`]+`|[\w.$'"-]+)/i.exec(description)?.[1];
     out.push({
-      name: match[3]!,
-      declaration: match[2]!.replace(/\s+/g, ' '),
+      name,
+      declaration: match[2]!.replace(/\s+/g, ' ').trim(),
       description,
       returns: tag('returns?'),
-      defaultValue: tag('default(?:Value)?'),
+      defaultValue: tag('default(?:Value)?') ?? defaultInText?.replace(/\.+$/, '').replace(/^["']|["']$/g, ''),
     });
   }
   return out;
@@ -152,7 +164,13 @@ export function markdownExamples(packageName: string, markdown: string, random: 
     const heading = section.heading.replace(/[:.]$/, '');
     if (heading.length < 3 || heading.length > 80) continue;
     const lead = section.paragraphs.map(firstSentence).find((sentence) => sentence !== undefined);
-    if (lead !== undefined) {
+    const api = /^`([^`]+)`$/.exec(heading)?.[1]?.replace(/\(.*\)$/, '()');
+    if (lead !== undefined && api !== undefined) {
+      const question = pick(random, [`What does \`${api}\` do?`, `In ${packageName}, what is ${api} for?`, `Explain ${api} (${packageName}).`]);
+      out.push({ notes: [], question, answer: lead, template: 'api-heading' });
+      const note = clip(section.paragraphs.join(' '), MAX_NOTE_CHARS);
+      out.push({ notes: [note], question: `According to the note, what does ${api} do?`, answer: lead, template: 'api-heading-note' });
+    } else if (lead !== undefined) {
       const question = pick(random, [
         `What does the ${packageName} documentation say about "${heading}"?`,
         `In ${packageName}, what is "${heading}" about?`,
@@ -198,7 +216,7 @@ export function docCommentExamples(packageName: string, code: string, random: Se
       out.push({ notes: [note], question: `According to the note, what does ${comment.name} do?`, answer: what, template: 'jsdoc-note' });
     }
     if (comment.returns !== undefined && comment.returns.length <= 200) {
-      out.push({ notes: [], question: `What does ${comment.name} return?`, answer: comment.returns, template: 'jsdoc-returns' });
+      out.push({ notes: [], question: `What does ${comment.name} return in ${packageName}?`, answer: comment.returns, template: 'jsdoc-returns' });
     }
     if (comment.defaultValue !== undefined && comment.defaultValue.length <= 60) {
       const note = `In ${packageName}, ${comment.name} defaults to ${comment.defaultValue}.${what ? ` ${what}` : ''}`;
@@ -213,6 +231,9 @@ export function docCommentExamples(packageName: string, code: string, random: Se
   }
   return out;
 }
+
+/** Subjects that do not name anything on their own ("This is ...", "Both are ..."). */
+const VAGUE_SUBJECT = /^(it|this|that|there|these|those|he|she|we|you|they|both|all|some|each|any|none|one|other|others|such|here|what|which|why|how|when|where|default|details|note|example|type)\b/i;
 
 /**
  * Note-conditioned questions whose answer is copied from the note: a `code` span blanked out, a
@@ -233,12 +254,12 @@ export function factExamples(paragraph: string, random: SeededRandom): QaExample
       ]);
       out.push({ notes: [sentence], question, answer: span, template: 'fact-blank' });
     }
-    const defaultMatch = /^(?:The\s+)?`?([\w.$ -]{2,40}?)`?\s+(?:option\s+)?defaults?\s+to\s+`?([^`.,;]{1,40})`?/i.exec(sentence);
-    if (defaultMatch) {
+    const defaultMatch = /^(?:The\s+)?(`[^`]{1,40}`|[\w.$-]+(?: [\w.$-]+){0,3}?)\s+(?:option\s+|value\s+)?defaults?\s+to\s+(`[^`]{1,40}`|[\w.$'"-]+)/i.exec(sentence);
+    if (defaultMatch && !VAGUE_SUBJECT.test(defaultMatch[1]!)) {
       out.push({
         notes: [sentence],
         question: `What does ${defaultMatch[1]} default to?`,
-        answer: defaultMatch[2]!.trim(),
+        answer: defaultMatch[2]!.replace(/\.+$/, '').replace(/^`|`$/g, ''),
         template: 'fact-default',
       });
     }
@@ -247,7 +268,7 @@ export function factExamples(paragraph: string, random: SeededRandom): QaExample
       out.push({ notes: [sentence], question: `How do I ${useMatch[2]}?`, answer: `Use ${useMatch[1]}.`, template: 'fact-use' });
     }
     const isMatch = /^(`[^`]+`|[A-Z][\w.$-]*(?: [\w.$-]+){0,3}) (?:is|are) (an? |the )?(.{10,160}?)\.?$/.exec(sentence);
-    if (isMatch && !/^(It|This|That|There|These|Those|He|She|We|You|They)$/.test(isMatch[1]!)) {
+    if (isMatch && !VAGUE_SUBJECT.test(isMatch[1]!)) {
       out.push({
         notes: [sentence],
         question: `According to the note, what is ${isMatch[1]}?`,
