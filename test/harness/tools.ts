@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { codeServerEntry, node24Binary, node24Dir, node24Home, playwrightCoreDir, vscodeTestDir } from './paths';
+import { codeServerEntry, node24Binary, node24Dir, node24Home, vscodeTestDir } from './paths';
 
 export interface ToolNeeds {
   /** Chromium is needed to drive the workbench in tests, not to serve it for `npm start`. */
@@ -26,7 +26,7 @@ export function ensureTools(needs: ToolNeeds): void {
 /** Environment that makes npm and node-gyp run on (and build against) the pinned Node 24. */
 export function node24Env(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
-    ...base,
+    ...withoutOuterNpm(base),
     PATH: `${path.join(node24Home, 'bin')}${path.delimiter}${base.PATH ?? ''}`,
     // ~/.npmrc may name another Node's headers; code-server's addons must match Node 24's ABI.
     npm_config_nodedir: node24Home,
@@ -34,6 +34,15 @@ export function node24Env(base: NodeJS.ProcessEnv = process.env): NodeJS.Process
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
   };
+}
+
+/**
+ * The environment minus what an outer `npm run` exported (npm_config_*, npm_package_*, ...). An
+ * inner npm would take those as its own config: npm_config_user_agent names the outer npm's Node,
+ * and code-server's postinstall reads the Node version from it.
+ */
+function withoutOuterNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key)));
 }
 
 export function chromiumPath(): string {
@@ -70,7 +79,7 @@ function ensurePinnedInstall(label: string, dir: string, probe: string): void {
   log(`installing ${label} into ${path.relative(process.cwd(), dir) || dir} (first time: code-server takes minutes)`);
   const started = Date.now();
   // npm itself runs on Node 24 once it is there: code-server's postinstall insists on it.
-  const env = node24Ready ? node24Env() : { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' };
+  const env = node24Ready ? node24Env() : { ...withoutOuterNpm(process.env), npm_config_audit: 'false', npm_config_fund: 'false' };
   run('npm', ['ci', '--loglevel=error'], { cwd: dir, env });
   if (!fs.existsSync(probe)) throw new Error(`${label}: npm ci finished but ${probe} is missing`);
   fs.writeFileSync(path.join(dir, 'node_modules', STAMP_FILE), lockHash(dir));
@@ -108,5 +117,4 @@ function log(message: string): void {
   console.log(`[tools] ${message}`);
 }
 
-export const _private = { lockHash, installIsCurrent };
-export { playwrightCoreDir };
+export const _private = { withoutOuterNpm };
