@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ortRuntime } from "../../src/engine/runtime/ort";
+import { AdamW, AdamWState, clipGradNorm, ortRuntime, warmupCosine } from "../../src/engine";
 import { loadCheckpoint, saveCheckpoint } from "../../src/model/checkpoint";
 import { ModelConfig, denseBaselineOf, memorySlots, validateConfig } from "../../src/model/config";
 import { buildEvaluationGraph, buildTrainingGraph, feedNames, outputNames } from "../../src/model/modelGraphs";
@@ -18,7 +18,6 @@ import { ParameterGroup, Parameters, countParameters, initParameters, parameterS
 import { TOKENIZER_ID } from "../../src/model/tokenizer";
 import { latestCheckpoint } from "../../src/model/training/runDirectory";
 import { LoopPosition, runTrainingLoop } from "../../src/model/training/trainingLoop";
-import { AdamW } from "./adamw";
 import { modelSizes } from "./modelSizes";
 import { BatchSource, batchAt, evaluationBatches, readTokenFile } from "./tokenBatches";
 
@@ -79,28 +78,64 @@ function settingsFromArgs(): RunSettings {
   };
 }
 
-/** Linear warmup, then cosine decay to 10% of the peak at the last step. */
-function cosineSchedule(peak: number, warmup: number, total: number): (step: number) => number {
-  return (step) => {
-    if (step < warmup) return (peak * (step + 1)) / warmup;
-    const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
-    return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
-  };
-}
+/** The dense weights follow warmup + cosine decay to 10%; the value table learns at a constant
+ *  rate after warmup (Lample et al.: Adam, lr 1e-3, no decay), so it gets its own AdamW. */
+class RunOptimizer {
+  private readonly dense: AdamW;
+  private readonly values: AdamW | null;
+  private readonly denseSchedule: (step: number) => number;
 
-function optimizerFor(settings: RunSettings, parameters: Parameters): AdamW {
-  const namesIn = (group: ParameterGroup) => parameterSpecs(settings.config).filter((s) => s.group === group).map((s) => s.name);
-  const dense = cosineSchedule(settings.learningRate, settings.warmupSteps, settings.steps);
-  // The value table learns at a constant rate after warmup (Lample et al.: Adam, lr 1e-3, no decay).
-  const values = (step: number) => settings.valueLearningRate * Math.min(1, (step + 1) / settings.warmupSteps);
-  return new AdamW(
-    new Map([...parameters].map(([name, tensor]) => [name, tensor.data])),
-    [
-      { names: namesIn("decay"), learningRate: dense, weightDecay: settings.weightDecay },
-      { names: namesIn("no_decay"), learningRate: dense, weightDecay: 0 },
-      { names: namesIn("memory_values"), learningRate: values, weightDecay: 0 },
-    ].filter((group) => group.names.length > 0),
-  );
+  constructor(private readonly settings: RunSettings, parameters: Parameters) {
+    const data = Object.fromEntries([...parameters].map(([name, tensor]) => [name, tensor.data]));
+    const namesIn = (group: ParameterGroup) => parameterSpecs(settings.config).filter((s) => s.group === group).map((s) => s.name);
+    const hyper = { lr: settings.learningRate, betas: [0.9, 0.95] as const, eps: 1e-8 };
+    this.dense = new AdamW(data, [
+      { params: namesIn("decay"), ...hyper, weightDecay: settings.weightDecay },
+      { params: namesIn("no_decay"), ...hyper, weightDecay: 0 },
+    ]);
+    const valueNames = namesIn("memory_values");
+    this.values = valueNames.length > 0 ? new AdamW(data, [{ params: valueNames, ...hyper, lr: settings.valueLearningRate, weightDecay: 0 }]) : null;
+    this.denseSchedule = warmupCosine({ warmupSteps: settings.warmupSteps, totalSteps: settings.steps, minFactor: 0.1 });
+  }
+
+  get step(): number {
+    return this.dense.step;
+  }
+
+  /** The dense weights' learning rate for the next update. */
+  get learningRate(): number {
+    return this.settings.learningRate * this.denseSchedule(this.dense.step);
+  }
+
+  /** Clips the global gradient norm to 1 and updates every parameter; returns the norm. */
+  update(gradients: Record<string, Float32Array>): number {
+    const norm = clipGradNorm(Object.values(gradients), 1);
+    const step = this.dense.step;
+    this.dense.update(gradients, this.denseSchedule(step));
+    this.values?.update(gradients, Math.min(1, (step + 1) / this.settings.warmupSteps));
+    return norm;
+  }
+
+  /** Moments as checkpoint tensors "m/<param>" and "v/<param>". */
+  tensors(): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    for (const state of [this.dense.state(), this.values?.state()]) {
+      if (!state) continue;
+      for (const [name, m] of Object.entries(state.m)) out.set(`m/${name}`, m);
+      for (const [name, v] of Object.entries(state.v)) out.set(`v/${name}`, v);
+    }
+    return out;
+  }
+
+  restore(tensors: ReadonlyMap<string, Float32Array>, step: number): void {
+    for (const optimizer of [this.dense, this.values]) {
+      if (!optimizer) continue;
+      const names = Object.keys(optimizer.state().m);
+      const pick = (prefix: string) => Object.fromEntries(names.map((name) => [name, tensors.get(`${prefix}/${name}`)!]));
+      const state: AdamWState = { step, m: pick("m"), v: pick("v") };
+      optimizer.loadState(state);
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -125,12 +160,12 @@ async function main(): Promise<void> {
 
   let parameters = initParameters(config, settings.seed);
   let start: LoopPosition = { step: 0, tokens: 0, elapsedSeconds: 0 };
-  let optimizer = optimizerFor(settings, parameters);
+  let optimizer = new RunOptimizer(settings, parameters);
   const latest = args.resume ? latestCheckpoint(runDir) : null;
   if (latest) {
     const checkpoint = loadCheckpoint(latest.dir, TOKENIZER_ID);
     parameters = checkpoint.parameters;
-    optimizer = optimizerFor(settings, parameters);
+    optimizer = new RunOptimizer(settings, parameters);
     optimizer.restore(checkpoint.optimizerState, Number(checkpoint.manifest.optimizer?.["step"] ?? checkpoint.manifest.training.steps));
     const t = checkpoint.manifest.training;
     start = { step: t.steps, tokens: t.tokens, elapsedSeconds: t.elapsedSeconds };
@@ -176,9 +211,9 @@ async function main(): Promise<void> {
     batchAt: (step) => batchAt(source, settings.seed, step, B, T),
     trainStep: async (batch) => {
       const out = await trainSession.run({ ...parameterFeeds(), [feedNames.tokens]: batch.tokens, [feedNames.targets]: batch.targets });
-      const gradients = new Map(names.map((name) => [name, out[outputNames.gradient(name)]!.data as Float32Array]));
-      const learningRate = cosineSchedule(settings.learningRate, settings.warmupSteps, settings.steps)(optimizer.stepCount);
-      optimizer.step(gradients);
+      const gradients = Object.fromEntries(names.map((name) => [name, out[outputNames.gradient(name)]!.data as Float32Array]));
+      const learningRate = optimizer.learningRate;
+      optimizer.update(gradients);
       const slots = out[outputNames.memorySlots];
       return {
         loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
@@ -194,8 +229,8 @@ async function main(): Promise<void> {
         tokenizer: TOKENIZER_ID,
         parameters,
         training: { steps: position.step, tokens: position.tokens, seed: settings.seed, heldoutLoss, heldoutTokenAccuracy: null, elapsedSeconds: position.elapsedSeconds },
-        optimizerState: optimizer.state(),
-        optimizer: { step: optimizer.stepCount },
+        optimizerState: optimizer.tensors(),
+        optimizer: { step: optimizer.step },
       });
     },
   });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ortRuntime } from "../engine/runtime/ort";
+import { ortRuntime } from "../engine";
 import { tinyConfig } from "./config";
 import { LanguageModel, valueRowGradients } from "./languageModel";
 import { buildTrainingGraph, outputNames } from "./modelGraphs";

@@ -3,9 +3,7 @@
 // operations the layers above use: prefill/extend/decode with a KV cache and the memory slots each
 // position read, batch evaluation, and the write path's two halves.
 
-import { OnnxModel } from "../engine/onnxExport";
-import { ortRuntime } from "../engine/runtime/ort";
-import { Feed, HostTensor, Runtime, Session, SessionOptions } from "../engine/runtime/runtime";
+import { Feed, HostTensor, OnnxModel, Runtime, Session, SessionOptions, ortRuntime } from "../engine";
 import { loadCheckpoint } from "./checkpoint";
 import { ModelConfig, headSize, validateConfig } from "./config";
 import { KvCache } from "./kvCache";

@@ -11,10 +11,7 @@
 // "memory.output". Output names: "loss", "correct", "logits", "present.{layer}.key"/".value",
 // "memory.slots", "memory.weights", "grad.{parameter}", "grad.memory.output".
 
-import { grad } from "../engine/autodiff";
-import { GraphBuilder } from "../engine/builder";
-import { Tensor } from "../engine/graph";
-import { OnnxModel, exportOnnx } from "../engine/onnxExport";
+import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from "../engine";
 import { ModelConfig, headSize } from "./config";
 import { parameterSpecs } from "./parameters";
 import { pkmRead, pkmWeightsOf } from "./pkm";

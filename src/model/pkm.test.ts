@@ -1,8 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GraphBuilder } from "../engine/builder";
-import { exportOnnx } from "../engine/onnxExport";
-import { ortRuntime } from "../engine/runtime/ort";
+import { GraphBuilder, exportOnnx, ortRuntime } from "../engine";
 import { tinyConfig } from "./config";
 import { initParameters, parameterNames } from "./parameters";
 import { pkmLayer, pkmWeightsOf } from "./pkm";

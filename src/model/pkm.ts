@@ -4,8 +4,7 @@
 // Dimension letters: B batch, T positions, C model width, H memory heads, K key size per head,
 // N sub-keys per half, k slots read per head (topK), S = N*N slots.
 
-import { GraphBuilder } from "../engine/builder";
-import { Tensor } from "../engine/graph";
+import { GraphBuilder, Tensor } from "../engine";
 import { ModelConfig } from "./config";
 import { parameterNames } from "./parameters";
 

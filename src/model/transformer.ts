@@ -6,8 +6,7 @@
 // Dimension letters: B batch, T new positions, P cached past positions,
 // C model width, nh attention heads, hs head size (C / nh), F FFN hidden, V vocabulary.
 
-import { GraphBuilder } from "../engine/builder";
-import { Tensor } from "../engine/graph";
+import { GraphBuilder, Tensor } from "../engine";
 import { ModelConfig, headSize } from "./config";
 import { PkmAddress, pkmLayer, pkmWeightsOf } from "./pkm";
 import { parameterNames, parameterSpecs } from "./parameters";
