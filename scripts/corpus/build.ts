@@ -37,6 +37,9 @@ import { tokenizeDocuments } from './tokenizeDocuments';
 
 const repoRoot = path.join(__dirname, '..', '..');
 
+/** Keep at most this many examples with one identical answer per package. */
+const MAX_SAME_ANSWER = 3;
+
 interface PackageFiles {
   readonly pkg: PackageInfo;
   readonly files: CorpusFile[];
@@ -105,11 +108,15 @@ function qaExamples(groups: PackageFiles[], stream: number): { examples: QaExamp
       examples.push(...(file.kind === 'doc' ? markdownExamples(name, file.text, random) : docCommentExamples(name, file.text, random)));
     }
     const seen = new Set<string>();
+    const answerCounts = new Map<string, number>();
     examples = examples.filter((example) => {
       const key = JSON.stringify([example.notes, example.question, example.answer]);
       if (seen.has(key)) return false;
       seen.add(key);
-      return true;
+      // Boilerplate answers ("This feature is well established...", on every CSS property) teach nothing.
+      const count = (answerCounts.get(example.answer) ?? 0) + 1;
+      answerCounts.set(example.answer, count);
+      return count <= MAX_SAME_ANSWER;
     });
     const cap = PACKAGE_QA_CAP_OVERRIDES[pkg.name] ?? PACKAGE_QA_CAP;
     if (examples.length > cap) examples = shuffle(examples, random).slice(0, cap);

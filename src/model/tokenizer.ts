@@ -270,12 +270,14 @@ export function tokenizerFromRanksText(text: string): Tokenizer {
 
 let shared: Tokenizer | undefined;
 
-/** The tokenizer built from the shipped rank table, loaded once per process. */
-export function loadTokenizer(ranksFilePath: string = defaultRanksFilePath()): Tokenizer {
-  if (shared !== undefined && ranksFilePath === defaultRanksFilePath()) return shared;
-  const tokenizer = tokenizerFromRanksText(readFileSync(ranksFilePath, 'utf8'));
-  if (ranksFilePath === defaultRanksFilePath()) shared = tokenizer;
-  return tokenizer;
+/**
+ * The tokenizer built from the shipped rank table (found above this file, see
+ * tokenizerRanksFile.ts), loaded once per process; or from another rank file when a path is given.
+ */
+export function loadTokenizer(ranksFilePath?: string): Tokenizer {
+  if (ranksFilePath !== undefined) return tokenizerFromRanksText(readFileSync(ranksFilePath, 'utf8'));
+  shared ??= tokenizerFromRanksText(readFileSync(defaultRanksFilePath(), 'utf8'));
+  return shared;
 }
 
 export { SpecialToken };
