@@ -24,7 +24,7 @@ const common: esbuild.BuildOptions = {
 
 export const EXTENSION_EXTERNALS = ['vscode', 'onnxruntime-node'];
 
-async function buildExtension(): Promise<void> {
+export async function buildExtension(): Promise<void> {
   await esbuild.build({
     ...common,
     entryPoints: ['src/vscode/extension.ts'],
@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   console.log(`[build] dist/extension.js${args.has('--tests') ? ' + out/test/integration' : ''} in ${Date.now() - started} ms`);
 }
 
-main().catch(e => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch(e => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

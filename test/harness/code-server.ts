@@ -17,6 +17,8 @@ export interface CodeServerOptions {
   readonly enableTestPayload?: boolean;
   /** .vsix files to install into this instance's extensions dir before it starts. */
   readonly installVsix?: readonly string[];
+  /** Extension folders to link into the extensions dir (as <publisher>.<name>-<version>), live. */
+  readonly linkExtensions?: readonly string[];
   /** Extra settings for the instance's user settings.json. */
   readonly settings?: Readonly<Record<string, unknown>>;
   readonly startupTimeoutMs?: number;
@@ -28,6 +30,8 @@ export interface CodeServer {
   readonly tmpDir: string;
   readonly extensionsDir: string;
   readonly logPath: string;
+  /** Settles when the code-server process exits (by itself or through stop()). */
+  readonly exited: Promise<void>;
   /** The URL that opens the workspace. */
   workspaceUrl(query?: Record<string, string>): string;
   logTail(lines?: number): string;
@@ -68,6 +72,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed:\n${r.stdout}${r.stderr}`);
   }
 
+  for (const folder of options.linkExtensions ?? []) {
+    // VS Code scans the extensions dir on first start and follows the link: a rebuild plus
+    // "Developer: Reload Window" picks up changes, as with a development host.
+    fs.symlinkSync(folder, path.join(extensionsDir, extensionFolderName(folder)));
+  }
+
   const port = options.port || await freePort();
   const logFd = fs.openSync(logPath, 'a');
   const child = spawn(node24Binary, [codeServerEntry, ...dirArgs,
@@ -78,6 +88,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     options.workspace,
   ], { detached: true, stdio: ['ignore', logFd, logFd], env });
   fs.closeSync(logFd);
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
 
   const baseUrl = `http://127.0.0.1:${port}`;
   const server: CodeServer = {
@@ -86,9 +97,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     tmpDir,
     extensionsDir,
     logPath,
+    exited,
     workspaceUrl: query => {
       const params = new URLSearchParams({ folder: options.workspace, ...query });
-      return `${baseUrl}/?${params.toString()}`;
+      // Slashes in the folder path need no escaping; keeping them makes the printed URL readable.
+      return `${baseUrl}/?${params.toString().replace(/%2F/g, '/')}`;
     },
     logTail: (lines = 40) => readTail(logPath, lines),
     stop: () => stopProcessGroup(child),
@@ -100,6 +113,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     throw new Error(`${(e as Error).message}\n--- code-server log ---\n${server.logTail()}`);
   }
   return server;
+}
+
+function extensionFolderName(folder: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as
+    { publisher: string; name: string; version: string };
+  return `${manifest.publisher}.${manifest.name}-${manifest.version}`;
 }
 
 export function removeTmpDir(server: CodeServer): void {
