@@ -10,7 +10,7 @@
 
 import { AnyTypedArray, DataTypeMap, DType } from './dtype';
 import { Graph, Tensor } from './graph';
-import { Dim, opSpecs, Reduction, sameShape, Shape, ShapeError } from './ops';
+import { broadcastShapes, Dim, opSpecs, Reduction, sameShape, Shape, ShapeError } from './ops';
 
 export type TensorOrNumber = Tensor | number;
 
@@ -83,7 +83,22 @@ export class GraphBuilder extends Graph {
   }
 
   private binary(op: 'Add' | 'Sub' | 'Mul' | 'Div' | 'Equal' | 'Less' | 'Greater', a: TensorOrNumber, b: TensorOrNumber): Tensor {
-    return this.addNode(op, [this.lift(a, b), this.lift(b, a)], {})[0];
+    const [x, y] = this.withoutExpands(op, [this.lift(a, b), this.lift(b, a)]);
+    return this.addNode(op, [x, y], {})[0];
+  }
+
+  /**
+   * Elementwise ops broadcast by themselves, so an Expand feeding one is dropped when the other
+   * operands already give the result its shape (gradients of reductions are such Expands).
+   */
+  private withoutExpands(op: string, operands: Tensor[]): Tensor[] {
+    const out = broadcastShapes(op, operands);
+    return operands.map((t, i) => {
+      const node = t.producer?.node;
+      if (node?.op !== 'Expand') return t;
+      const rest = operands.filter((_, j) => j !== i);
+      return sameShape(broadcastShapes(op, [...rest, node.inputs[0]]), out) ? node.inputs[0] : t;
+    });
   }
 
   // ---- Elementwise --------------------------------------------------------------------------------
@@ -97,8 +112,13 @@ export class GraphBuilder extends Graph {
   }
 
   mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
-    if (typeof b === 'number' && b === 1 && typeof a !== 'number') return a;
-    if (typeof a === 'number' && a === 1 && typeof b !== 'number') return b;
+    if (typeof a === 'number' && typeof b !== 'number') return this.mul(b, a);
+    if (typeof b === 'number' && typeof a !== 'number') {
+      if (b === 1) return a;
+      // Scale before broadcasting: (expand s) * b = expand(s * b).
+      const node = a.producer?.node;
+      if (node?.op === 'Expand') return this.expand(this.mul(node.inputs[0], b), a.shape);
+    }
     return this.binary('Mul', a, b);
   }
 
@@ -127,7 +147,7 @@ export class GraphBuilder extends Graph {
   }
 
   where(cond: Tensor, a: TensorOrNumber, b: TensorOrNumber): Tensor {
-    return this.addNode('Where', [cond, this.lift(a, b), this.lift(b, a)], {})[0];
+    return this.addNode('Where', this.withoutExpands('Where', [cond, this.lift(a, b), this.lift(b, a)]), {})[0];
   }
 
   neg(x: Tensor): Tensor {
@@ -209,7 +229,12 @@ export class GraphBuilder extends Graph {
 
   /** op(a) @ op(b) for 2-D a and b, where op transposes when asked (no copy is made). */
   gemm(a: Tensor, b: Tensor, options: { transA?: boolean; transB?: boolean } = {}): Tensor {
-    return this.addNode('Gemm', [a, b], { transA: options.transA ?? false, transB: options.transB ?? false })[0];
+    // A transposed operand becomes a flag on the Gemm instead of a copy.
+    const untransposed = (t: Tensor, trans: boolean): [Tensor, boolean] =>
+      t.producer?.node.op === 'Transpose' && t.rank === 2 ? [t.producer.node.inputs[0], !trans] : [t, trans];
+    const [a2, transA] = untransposed(a, options.transA ?? false);
+    const [b2, transB] = untransposed(b, options.transB ?? false);
+    return this.addNode('Gemm', [a2, b2], { transA, transB })[0];
   }
 
   // ---- Layout -------------------------------------------------------------------------------------

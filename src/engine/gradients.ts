@@ -62,7 +62,7 @@ export const vjpRules: VjpTable = {
   Pow: (g, { inputs: [x, p] }, [dy]) => {
     const exponent = scalarValue(p);
     if (exponent === undefined) throw new Error('Pow: the exponent must be a scalar constant');
-    return [g.mul(one(dy), g.mul(g.pow(x, exponent - 1), exponent)), null];
+    return [g.mul(g.mul(one(dy), exponent), g.pow(x, exponent - 1)), null];
   },
   Equal: null,
   Less: null,
@@ -136,8 +136,21 @@ export const vjpRules: VjpTable = {
     const db = transB ? g.gemm(d, a, { transA: true, transB: transA }) : g.gemm(a, d, { transA: !transA });
     return [da, db];
   },
+  // When dy is a fresh product a @ b and the transpose swaps the last two axes (k^T in attention, the
+  // tied embedding's wte^T), (a b)^T = b^T a^T: the transposes fold into the product, no copy is made.
   Transpose: (g, { attrs: { perm } }, [dy]) => {
     const inverse = perm.map((_, i) => perm.indexOf(i));
+    const product = one(dy).producer?.node;
+    const swapsLastTwo = inverse.every((p, i) => p === (i < perm.length - 2 ? i : 2 * perm.length - 3 - i));
+    if (product?.op === 'MatMul' && swapsLastTwo) {
+      const [a, b] = product.inputs;
+      return [g.matmul(g.transposeLast2(b), g.transposeLast2(a))];
+    }
+    if (product?.op === 'Gemm') {
+      const [a, b] = product.inputs;
+      const { transA, transB } = product.attrs as { transA: boolean; transB: boolean };
+      return [g.gemm(b, a, { transA: !transB, transB: !transA })];
+    }
     return [g.transpose(one(dy), inverse)];
   },
   Reshape: (g, { inputs: [x] }, [dy]) => [g.reshape(one(dy), x.shape)],
