@@ -9,7 +9,6 @@
 // needed only to regenerate that file.
 
 import { readFileSync } from 'node:fs';
-import { TextDecoder } from 'node:util';
 import {
   BPE_RANK_COUNT,
   SpecialToken,
@@ -71,12 +70,16 @@ export class Tokenizer {
     this.rankByBytes = new Map();
     this.bytesByRank = [];
     this.textByRank = [];
-    const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    // Decode base64 by hand from one buffer: a Buffer per rank dominated load time.
+    const all = Buffer.from(ranksFile.ranks.join(''), 'latin1');
+    let offset = 0;
     ranksFile.ranks.forEach((base64, rank) => {
-      const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+      const bytes = new Uint8Array(decodeBase64(all, offset, base64.length));
+      offset += base64.length;
+      const binary = String.fromCharCode(...bytes);
       this.bytesByRank.push(bytes);
-      this.textByRank.push(strictTextOrUndefined(strictDecoder, bytes));
-      this.rankByBytes.set(Buffer.from(bytes).toString('latin1'), rank);
+      this.textByRank.push(validUtf8Text(bytes));
+      this.rankByBytes.set(binary, rank);
     });
     for (let byte = 0; byte < 256; byte++) {
       if (!this.rankByBytes.has(String.fromCharCode(byte))) throw new Error(`byte ${byte} has no rank`);
@@ -250,12 +253,40 @@ export class Tokenizer {
   }
 }
 
-function strictTextOrUndefined(decoder: TextDecoder, bytes: Uint8Array): string | undefined {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return undefined;
+const BASE64_VALUES = (() => {
+  const table = new Int16Array(256).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  return table;
+})();
+
+/** Decodes `length` base64 characters of `source` starting at `start` (padding allowed). */
+function decodeBase64(source: Uint8Array, start: number, length: number): number[] {
+  const out: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (let i = start; i < start + length; i++) {
+    const value = BASE64_VALUES[source[i]!]!;
+    if (value < 0) continue; // '=' padding
+    buffer = (buffer << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((buffer >> bits) & 0xff);
+    }
   }
+  return out;
+}
+
+/** The token's text if its bytes are complete, valid UTF-8 on their own (no surrogates); else undefined. */
+function validUtf8Text(bytes: Uint8Array): string | undefined {
+  let ascii = true;
+  for (const byte of bytes) if (byte >= 0x80) ascii = false;
+  if (ascii) return String.fromCharCode(...bytes);
+  const text = wtf8Decode(bytes);
+  // Valid exactly when no replacement character or surrogate came out and re-encoding gives the same bytes.
+  if (/[\uFFFD\uD800-\uDFFF]/.test(text)) return undefined;
+  return wtf8BinaryString(text) === String.fromCharCode(...bytes) ? text : undefined;
 }
 
 function isAscii(text: string): boolean {
