@@ -1,0 +1,124 @@
+// `npm run bench:model`: the model's figures for issue 4, printed as one JSON object on the last
+// line: size, training tokens, held-out loss and token accuracy, the dense baseline's held-out loss
+// (from its run's latest checkpoint, same held-out batches), slot usage over 1,000 held-out batches,
+// and prefill/decode latency on this machine (onnxruntime, 2 threads).
+//
+//   npm run bench:model -- [--model native/model] [--dense-run runs/dense-small] [--usage-batches 1000]
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { memorySlots } from "../../src/model/config";
+import { LanguageModel } from "../../src/model/languageModel";
+import { countParameters } from "../../src/model/parameters";
+import { readManifest } from "../../src/model/checkpoint";
+import { latestCheckpoint } from "../../src/model/training/runDirectory";
+import { slotDocumentFrequency } from "./slotFrequency";
+import { batchAt, evaluationBatches, readTokenFile } from "./tokenBatches";
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: "string", default: "native/model" },
+    "dense-run": { type: "string", default: "runs/dense-small" },
+    corpus: { type: "string", default: "corpus" },
+    "eval-batches": { type: "string", default: "32" },
+    "usage-batches": { type: "string", default: "1000" },
+    batch: { type: "string", default: "8" },
+    length: { type: "string", default: "256" },
+    repeats: { type: "string", default: "10" },
+    threads: { type: "string", default: "2" },
+  },
+});
+
+const [B, T] = [Number(args.batch), Number(args.length)];
+const session = { intraOpNumThreads: Number(args.threads) };
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function heldout(model: LanguageModel, heldoutTokens: Uint16Array): Promise<{ loss: number; accuracy: number }> {
+  let loss = 0;
+  let correct = 0;
+  let targets = 0;
+  const batches = evaluationBatches(heldoutTokens, B, T, Number(args["eval-batches"]));
+  for (const batch of batches) {
+    const result = await model.evaluate(batch.tokens, batch.targets, B, T);
+    loss += result.loss;
+    for (const c of result.correct) correct += c;
+    targets += result.correct.length;
+  }
+  return { loss: loss / batches.length, accuracy: correct / targets };
+}
+
+async function latency(model: LanguageModel, tokens: Uint16Array): Promise<{ prefill: number; decode: number }> {
+  const context = model.config.contextLength; // 512 for every real size; smaller only in smoke tests
+  const prompt = Array.from(tokens.subarray(0, Math.min(512, context)));
+  const prefillTimes: number[] = [];
+  for (let r = 0; r <= Number(args.repeats); r++) {
+    const started = process.hrtime.bigint();
+    await model.extend(model.newCache(), prompt);
+    if (r > 0) prefillTimes.push(Number(process.hrtime.bigint() - started) / 1e6); // the first run warms up
+  }
+  const decodeTimes: number[] = [];
+  const cache = model.newCache();
+  const prefix = Math.min(128, Math.floor(context / 4));
+  await model.extend(cache, prompt.slice(0, prefix));
+  for (let i = 0; i < Math.min(65, context - prefix); i++) {
+    const started = process.hrtime.bigint();
+    await model.extend(cache, [tokens[prefix + i]!]);
+    if (i > 0) decodeTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { prefill: median(prefillTimes), decode: median(decodeTimes) };
+}
+
+async function main(): Promise<void> {
+  const manifest = readManifest(args.model!);
+  const model = LanguageModel.load(args.model!, { session });
+  const heldoutTokens = readTokenFile(path.join(args.corpus!, "heldout.bin"));
+  const memory = await heldout(model, heldoutTokens);
+  process.stderr.write(`heldout loss ${memory.loss.toFixed(4)}, accuracy ${memory.accuracy.toFixed(4)}\n`);
+
+  let denseLoss: number | null = null;
+  const denseCheckpoint = fs.existsSync(args["dense-run"]!) ? latestCheckpoint(args["dense-run"]!) : null;
+  if (denseCheckpoint) {
+    const dense = LanguageModel.load(denseCheckpoint.dir, { session });
+    denseLoss = (await heldout(dense, heldoutTokens)).loss;
+    process.stderr.write(`dense baseline ${denseCheckpoint.dir}: heldout loss ${denseLoss.toFixed(4)}\n`);
+    await dense.dispose();
+  }
+
+  let slotUsage: number | null = null;
+  if (manifest.config.memoryKind === "pkm") {
+    const source = { main: heldoutTokens, qa: null, qaShare: 0 };
+    const usage = await slotDocumentFrequency(model, (b) => batchAt(source, 0x0be7c4, b, B, T).tokens, Number(args["usage-batches"]), B, T);
+    slotUsage = usage.usage;
+    process.stderr.write(`slot usage over ${usage.batches} held-out batches: ${slotUsage.toFixed(4)}\n`);
+  }
+
+  const timing = await latency(model, heldoutTokens);
+  await model.dispose();
+  console.log(
+    JSON.stringify({
+      params: countParameters(model.parameters),
+      memory_slots: manifest.config.memoryKind === "pkm" ? memorySlots(manifest.config) : 0,
+      train_tokens: manifest.training.tokens,
+      heldout_loss: round(memory.loss),
+      heldout_token_acc: round(memory.accuracy),
+      dense_baseline_heldout_loss: denseLoss === null ? null : round(denseLoss),
+      slot_usage: slotUsage === null ? null : round(slotUsage),
+      prefill_512_ms_p50: round(timing.prefill, 2),
+      decode_token_ms_p50: round(timing.decode, 2),
+    }),
+  );
+}
+
+function round(value: number, digits = 4): number {
+  return Number(value.toFixed(digits));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:model: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
