@@ -9,7 +9,7 @@
 //
 // Every choice is sorted or seeded (corpusConfig.ts), so two runs give the same sha256s.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -136,6 +136,13 @@ function qaExamples(groups: PackageFiles[], stream: number): { examples: QaExamp
   return { examples: shuffle(withDistractors, random), templates };
 }
 
+/** Write then rename, so a trainer reading corpus/ never sees a half-written file. */
+function writeAtomically(filePath: string, data: Uint8Array | string): void {
+  const temporary = `${filePath}.partial`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, filePath);
+}
+
 function hashNumber(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32LE(0);
 }
@@ -146,7 +153,7 @@ async function writeSplit(name: string, documents: CorpusDocument[], workers: nu
   // Uint16Array uses the platform's byte order; the files are little-endian by definition.
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('big-endian hosts are not supported');
   const file = `${name}.bin`;
-  writeFileSync(path.join(repoRoot, CORPUS_DIR, file), bytes);
+  writeAtomically(path.join(repoRoot, CORPUS_DIR, file), bytes);
   const textBytes = documents.reduce(
     (sum, document) =>
       sum +
@@ -239,7 +246,7 @@ async function main(): Promise<void> {
     qaTemplates: { train: qaTrain.templates, heldout: qaHeldOut.templates },
     packages: { train: describe(train), heldout: describe(heldOut) },
   };
-  writeFileSync(path.join(repoRoot, CORPUS_DIR, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeAtomically(path.join(repoRoot, CORPUS_DIR, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
   const seconds = (performance.now() - started) / 1000;
   for (const split of Object.values(splits)) {

@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchSampler, checkTokenRange, documentStarts, readTokenFile, sequentialBatches } from './corpusReader';
+import { createHash } from 'node:crypto';
+import { BatchSampler, checkTokenRange, documentStarts, readCorpusSplit, readTokenFile, sequentialBatches } from './corpusReader';
 import { SpecialToken, VOCAB_SIZE } from './specialTokens';
+import { TOKENIZER_ID } from './tokenizer';
 
 const EOT = SpecialToken.endOfText;
 
@@ -98,4 +100,28 @@ test('sequential batches cover every target once, in order', () => {
 test('checkTokenRange refuses ids outside the vocabulary', () => {
   checkTokenRange(Uint16Array.from([0, VOCAB_SIZE - 1]));
   assert.throws(() => checkTokenRange(Uint16Array.from([VOCAB_SIZE])), /outside the vocabulary/);
+});
+
+test('readCorpusSplit checks the manifest: tokenizer, size and sha256', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-corpus-'));
+  try {
+    const tokens = syntheticTokens();
+    const bytes = Buffer.from(tokens.buffer, tokens.byteOffset, tokens.byteLength);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const writeManifest = (tokenizer: string, hash: string) =>
+      writeFileSync(
+        path.join(dir, 'manifest.json'),
+        JSON.stringify({ tokenizer, splits: { train: { file: 'train.bin', tokens: tokens.length, sha256: hash } } }),
+      );
+    writeFileSync(path.join(dir, 'train.bin'), bytes);
+    writeManifest(TOKENIZER_ID, sha256);
+    assert.deepEqual(readCorpusSplit(dir, 'train'), tokens);
+    writeManifest('another-tokenizer', sha256);
+    assert.throws(() => readCorpusSplit(dir, 'train'), /another-tokenizer/);
+    writeManifest(TOKENIZER_ID, '0'.repeat(64));
+    assert.throws(() => readCorpusSplit(dir, 'train'), /does not match/);
+    assert.throws(() => readCorpusSplit(dir, 'qa'), /no split/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

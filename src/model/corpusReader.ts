@@ -6,8 +6,11 @@
 // resumed run sees exactly the batches it would have seen without the interruption.
 
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { deriveSeed, seededRandom } from './seededRandom';
 import { SpecialToken, VOCAB_SIZE } from './specialTokens';
+import { TOKENIZER_ID } from './tokenizer';
 
 const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -15,6 +18,10 @@ const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function readTokenFile(filePath: string): Uint16Array {
   const bytes = readFileSync(filePath);
   if (bytes.length % 2 !== 0) throw new Error(`${filePath}: odd byte length ${bytes.length}, not a uint16 token file`);
+  return tokensFromBytes(bytes);
+}
+
+function tokensFromBytes(bytes: Buffer): Uint16Array {
   if (isLittleEndianHost) {
     // Copy into a fresh, aligned buffer and view it directly.
     return new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
@@ -22,6 +29,35 @@ export function readTokenFile(filePath: string): Uint16Array {
   const tokens = new Uint16Array(bytes.length / 2);
   for (let i = 0; i < tokens.length; i++) tokens[i] = bytes.readUInt16LE(2 * i);
   return tokens;
+}
+
+/** The splits `npm run corpus` writes, by manifest key. */
+export type CorpusSplit = 'train' | 'heldout' | 'qa' | 'qaHeldout';
+
+interface CorpusManifest {
+  readonly tokenizer: string;
+  readonly splits: Record<CorpusSplit, { readonly file: string; readonly tokens: number; readonly sha256: string }>;
+}
+
+/**
+ * Reads one split of a corpus folder after checking it against corpus/manifest.json: same
+ * tokenizer as this build, same token count and sha256 (a stale or half-copied file is refused).
+ */
+export function readCorpusSplit(corpusDir: string, split: CorpusSplit): Uint16Array {
+  const manifestPath = path.join(corpusDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as CorpusManifest;
+  if (manifest.tokenizer !== TOKENIZER_ID) {
+    throw new Error(`${manifestPath}: corpus made with tokenizer "${manifest.tokenizer}", this build uses "${TOKENIZER_ID}"; run npm run corpus`);
+  }
+  const entry = manifest.splits[split];
+  if (entry === undefined) throw new Error(`${manifestPath}: no split "${split}"`);
+  const filePath = path.join(corpusDir, entry.file);
+  const bytes = readFileSync(filePath);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== entry.sha256 || bytes.length !== entry.tokens * 2) {
+    throw new Error(`${filePath}: does not match ${manifestPath} (sha256 ${sha256.slice(0, 12)}, expected ${entry.sha256.slice(0, 12)}); run npm run corpus`);
+  }
+  return tokensFromBytes(bytes);
 }
 
 /** Positions where a document starts: 0 and every position right after <|endoftext|>. */
