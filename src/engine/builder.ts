@@ -115,9 +115,13 @@ export class GraphBuilder extends Graph {
     if (typeof a === 'number' && typeof b !== 'number') return this.mul(b, a);
     if (typeof b === 'number' && typeof a !== 'number') {
       if (b === 1) return a;
-      // Scale before broadcasting: (expand s) * b = expand(s * b).
       const node = a.producer?.node;
+      // Scale before broadcasting: (expand s) * b = expand(s * b).
       if (node?.op === 'Expand') return this.expand(this.mul(node.inputs[0], b), a.shape);
+      // Fold chained scalings: (s * c) * b = s * (c * b). Never more nodes: the inner product
+      // survives only if something else uses it.
+      const inner = node?.op === 'Mul' ? scalarValue(node.inputs[1]) : undefined;
+      if (node && inner !== undefined && node.inputs[1].dtype === 'float32') return this.mul(node.inputs[0], inner * b);
     }
     return this.binary('Mul', a, b);
   }

@@ -14,7 +14,7 @@ export { causalBias, causalMask, crossEntropy, gelu, layerNorm, MASKED, rmsNorm,
 export { exportOnnx } from './onnxExport';
 export type { OnnxModel, TensorSignature } from './onnxExport';
 export { SessionOptions } from './runtime/runtime';
-export type { ExecutionProvider, Feed, HostTensor, Runtime, Session } from './runtime/runtime';
+export type { ExecutionProvider, Feed, Fetches, HostTensor, Runtime, Session } from './runtime/runtime';
 export { createOrtRuntime, ortRuntime } from './runtime/ort';
 export { AdamW, adamWDefaults } from './optim/adamw';
 export type { AdamWGroup, AdamWHyperparameters, AdamWState } from './optim/adamw';

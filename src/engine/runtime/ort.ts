@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { DType, TypedArrayOf } from '../dtype';
 import { OnnxModel, TensorSignature } from '../onnxExport';
 import { isStatic } from '../ops';
-import { Feed, HostTensor, Runtime, Session, SessionOptions } from './runtime';
+import { Feed, Fetches, HostTensor, Runtime, Session, SessionOptions } from './runtime';
 
 function isHostTensor(feed: Feed): feed is HostTensor {
   return !ArrayBuffer.isView(feed);
@@ -31,19 +31,39 @@ class OrtSession implements Session {
     this.inputs = model.inputs;
   }
 
-  async run(feeds: Readonly<Record<string, Feed>>, fetches?: readonly string[]): Promise<Record<string, HostTensor>> {
+  async run(feeds: Readonly<Record<string, Feed>>, fetches?: Fetches): Promise<Record<string, HostTensor>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const sig of this.inputs) {
       const feed = feeds[sig.name];
       if (feed === undefined) throw new Error(`missing feed '${sig.name}' (${sig.dtype}[${sig.shape.join(',')}])`);
       ortFeeds[sig.name] = toOrtTensor(sig, feed);
     }
-    const results = fetches ? await this.session.run(ortFeeds, [...fetches]) : await this.session.run(ortFeeds);
+    const preallocated = fetches && !Array.isArray(fetches) ? (fetches as Record<string, TypedArrayOf<DType> | null>) : {};
+    let results: ort.InferenceSession.OnnxValueMapType;
+    if (!fetches) results = await this.session.run(ortFeeds);
+    else if (Array.isArray(fetches)) results = await this.session.run(ortFeeds, [...fetches]);
+    else results = await this.session.run(ortFeeds, this.outputTensors(preallocated));
     const out: Record<string, HostTensor> = {};
     for (const [name, tensor] of Object.entries(results)) {
-      out[name] = { dtype: tensor.type as DType, shape: [...tensor.dims], data: tensor.data as TypedArrayOf<DType> };
+      const data = preallocated[name] ?? (tensor.data as TypedArrayOf<DType>);
+      out[name] = { dtype: tensor.type as DType, shape: [...tensor.dims], data };
     }
     return out;
+  }
+
+  private outputTensors(fetches: Record<string, TypedArrayOf<DType> | null>): Record<string, ort.Tensor | null> {
+    const tensors: Record<string, ort.Tensor | null> = {};
+    for (const [name, array] of Object.entries(fetches)) {
+      const sig = this.model.outputs.find((o) => o.name === name);
+      if (!sig) throw new Error(`the model has no output '${name}'`);
+      if (array === null) {
+        tensors[name] = null;
+        continue;
+      }
+      if (!isStatic(sig.shape)) throw new Error(`output '${name}' has a symbolic shape: it cannot be preallocated`);
+      tensors[name] = new ort.Tensor(sig.dtype, array as never, sig.shape as number[]);
+    }
+    return tensors;
   }
 
   async release(): Promise<void> {

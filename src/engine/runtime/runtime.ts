@@ -17,6 +17,12 @@ export interface HostTensor<D extends DType = DType> {
  */
 export type Feed = HostTensor | TypedArrayOf<DType>;
 
+/**
+ * What to fetch: output names, or output name -> the array to write that output into (no
+ * allocation or copy; the output's shape must be static) or null to have it allocated.
+ */
+export type Fetches = readonly string[] | Readonly<Record<string, TypedArrayOf<DType> | null>>;
+
 export type ExecutionProvider = 'cpu' | 'cuda' | 'dml' | 'coreml';
 
 export interface SessionOptions {
@@ -35,9 +41,9 @@ export interface Session {
   /**
    * Runs the model. Feeds are named like the graph's inputs and params; feeds the model does not
    * take are ignored, so one dictionary of all parameters can be passed to every session. Returns
-   * the fetched outputs (all outputs by default) by name.
+   * the fetched outputs (all outputs by default) by name; preallocated ones hold the given arrays.
    */
-  run(feeds: Readonly<Record<string, Feed>>, fetches?: readonly string[]): Promise<Record<string, HostTensor>>;
+  run(feeds: Readonly<Record<string, Feed>>, fetches?: Fetches): Promise<Record<string, HostTensor>>;
   release(): Promise<void>;
 }
 
