@@ -109,6 +109,7 @@ test('store: forget of the latest note restores the rows bit for bit and erases 
   table.apply(outcome.updates);
   assert.deepEqual(outcome.exact, [2, 3]);
   assert.deepEqual(outcome.base, [4]);
+  assert.equal(outcome.purged, true);
   assert.ok(bitsEqual(table.snapshot(ALL), afterA));
   const reopened = await open(dir);
   assert.ok(bitsEqual(tableOf(reopened, ALL), afterA));

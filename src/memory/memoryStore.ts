@@ -71,6 +71,11 @@ export interface WriteResult {
   readonly seq: number;
 }
 
+export interface ForgetResult extends ForgetOutcome {
+  /** Whether the snapshot was rewritten so the forgotten text left the disk (see ForgetOptions.purge). */
+  readonly purged: boolean;
+}
+
 export interface ForgetOptions {
   /** What to do when later notes changed the same rows: remove only this note's part, or refuse. */
   readonly overlap?: OverlapPolicy;
@@ -214,7 +219,7 @@ export class MemoryStore {
   }
 
   /** Forgets a live note: restores its rows (see storeState.ts) and erases its text. */
-  async forget(id: string, options: ForgetOptions = {}): Promise<ForgetOutcome> {
+  async forget(id: string, options: ForgetOptions = {}): Promise<ForgetResult> {
     return this.transaction(async () => {
       const noteId = toNoteId(id);
       const overlap = options.overlap ?? 'delta';
@@ -223,9 +228,11 @@ export class MemoryStore {
       await this.append({ type: 'forget', seq, noteId, overlap, time: this.now().toISOString() });
       const outcome = applyForget(this.state, plan, { state: 'forgotten' });
       this.state.lastSeq = seq;
-      if (options.purge ?? true) await this.compact();
+      // The forget is durable once appended; a failed compaction only delays the purge.
+      let purged = false;
+      if (options.purge ?? true) purged = await this.compact().then(() => true, () => false);
       else await this.compactIfLarge();
-      return { ...outcome, updates: copyUpdates(outcome.updates) };
+      return { ...outcome, updates: copyUpdates(outcome.updates), purged };
     });
   }
 
@@ -388,9 +395,13 @@ export class MemoryStore {
     this.journalSize += bytes.length;
   }
 
+  /**
+   * Compacts when the journal outgrew its limit. Called after an operation is durable in the
+   * journal, so a failure here (a full disk) must not fail that operation: it is retried next time.
+   */
   private async compactIfLarge(): Promise<void> {
     const limit = this.options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
-    if (this.journalSize > limit && this.journalSize > this.snapshotSize) await this.compact();
+    if (this.journalSize > limit && this.journalSize > this.snapshotSize) await this.compact().catch(() => undefined);
   }
 
   /** Brings the in-memory state up to date with the files; returns the rows that changed. */

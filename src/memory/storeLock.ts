@@ -73,8 +73,8 @@ async function tryCreate(file: string, content: LockContent): Promise<boolean> {
     throw error;
   }
   try {
+    // No fsync: after a crash the holder's pid is gone anyway, and an empty lockfile turns stale.
     await handle.writeFile(JSON.stringify(content));
-    await handle.sync();
   } finally {
     await handle.close();
   }
