@@ -6,7 +6,6 @@
 //   npm run bench:model -- [--model native/model] [--dense-run runs/dense-small] [--usage-batches 1000]
 
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { memorySlots } from "../../src/model/config";
 import { LanguageModel } from "../../src/model/languageModel";
@@ -14,7 +13,7 @@ import { countParameters } from "../../src/model/parameters";
 import { readManifest } from "../../src/model/checkpoint";
 import { latestCheckpoint } from "../../src/model/training/runDirectory";
 import { slotDocumentFrequency } from "./slotFrequency";
-import { batchAt, evaluationBatches, readTokenFile } from "./tokenBatches";
+import { batchAt, evaluationBatches, heldoutTokens, splitSampler } from "./tokenBatches";
 
 const { values: args } = parseArgs({
   options: {
@@ -76,28 +75,28 @@ async function latency(model: LanguageModel, tokens: Uint16Array): Promise<{ pre
 async function main(): Promise<void> {
   const manifest = readManifest(args.model!);
   const model = LanguageModel.load(args.model!, { session });
-  const heldoutTokens = readTokenFile(path.join(args.corpus!, "heldout.bin"));
-  const memory = await heldout(model, heldoutTokens);
+  const heldoutData = heldoutTokens(args.corpus!);
+  const memory = await heldout(model, heldoutData);
   process.stderr.write(`heldout loss ${memory.loss.toFixed(4)}, accuracy ${memory.accuracy.toFixed(4)}\n`);
 
   let denseLoss: number | null = null;
   const denseCheckpoint = fs.existsSync(args["dense-run"]!) ? latestCheckpoint(args["dense-run"]!) : null;
   if (denseCheckpoint) {
     const dense = LanguageModel.load(denseCheckpoint.dir, { session });
-    denseLoss = (await heldout(dense, heldoutTokens)).loss;
+    denseLoss = (await heldout(dense, heldoutData)).loss;
     process.stderr.write(`dense baseline ${denseCheckpoint.dir}: heldout loss ${denseLoss.toFixed(4)}\n`);
     await dense.dispose();
   }
 
   let slotUsage: number | null = null;
   if (manifest.config.memoryKind === "pkm") {
-    const source = { main: heldoutTokens, qa: null, qaShare: 0 };
-    const usage = await slotDocumentFrequency(model, (b) => batchAt(source, 0x0be7c4, b, B, T).tokens, Number(args["usage-batches"]), B, T);
+    const sampler = splitSampler(args.corpus!, "heldout", 0x0be7c4, B, T);
+    const usage = await slotDocumentFrequency(model, (b) => batchAt(sampler, b, B, T).tokens, Number(args["usage-batches"]), B, T);
     slotUsage = usage.usage;
     process.stderr.write(`slot usage over ${usage.batches} held-out batches: ${slotUsage.toFixed(4)}\n`);
   }
 
-  const timing = await latency(model, heldoutTokens);
+  const timing = await latency(model, heldoutData);
   await model.dispose();
   console.log(
     JSON.stringify({

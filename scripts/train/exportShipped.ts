@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadCheckpoint, saveCheckpoint } from "../../src/model/checkpoint";
 import { LanguageModel } from "../../src/model/languageModel";
-import { evaluationBatches, readTokenFile } from "./tokenBatches";
+import { evaluationBatches, heldoutTokens } from "./tokenBatches";
 
 const shippedLimitBytes = 60 * 1024 * 1024;
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   let loss = 0;
   let correct = 0;
   let targets = 0;
-  const batches = evaluationBatches(readTokenFile(path.join(args.corpus!, "heldout.bin")), B, T, Number(args["eval-batches"]));
+  const batches = evaluationBatches(heldoutTokens(args.corpus!), B, T, Number(args["eval-batches"]));
   for (const batch of batches) {
     const result = await model.evaluate(batch.tokens, batch.targets, B, T);
     loss += result.loss;

@@ -4,13 +4,12 @@
 //
 //   node --import tsx scripts/train/slotStatistics.ts --checkpoint runs/pkm-small/ckpt-00004000 [--batches 1000]
 
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { readManifest, writeSlotStatistics } from "../../src/model/checkpoint";
 import { LanguageModel } from "../../src/model/languageModel";
 import { ProgressBar } from "../../src/model/training/progressBar";
 import { slotDocumentFrequency } from "./slotFrequency";
-import { batchAt, readTokenFile } from "./tokenBatches";
+import { batchAt, trainingSampler } from "./tokenBatches";
 
 /** Batches for statistics come from their own seed stream, never the training stream's steps. */
 export const backgroundSeed = 0x5eed_df;
@@ -29,14 +28,10 @@ async function main(): Promise<void> {
   if (!args.checkpoint) throw new Error("--checkpoint DIR is required");
   const [count, B, T] = [Number(args.batches), Number(args.batch), Number(args.length)];
   const model = LanguageModel.load(args.checkpoint, { session: { intraOpNumThreads: Number(args.threads) } });
-  const source = {
-    main: readTokenFile(path.join(args.corpus!, "train.bin")),
-    qa: readTokenFile(path.join(args.corpus!, "qa.bin")),
-    qaShare: 0.15,
-  };
+  const sampler = trainingSampler(args.corpus!, backgroundSeed, B, T, 0.15); // the pretraining mix
   const progress = new ProgressBar(process.stderr, 10_000);
   const started = Date.now();
-  const frequency = await slotDocumentFrequency(model, (b) => batchAt(source, backgroundSeed, b, B, T).tokens, count, B, T, (done) =>
+  const frequency = await slotDocumentFrequency(model, (b) => batchAt(sampler, b, B, T).tokens, count, B, T, (done) =>
     progress.update({ step: done, totalSteps: count, loss: 0, tokensPerSecond: (done * B * T) / ((Date.now() - started) / 1000), elapsedSeconds: (Date.now() - started) / 1000 }),
   );
   writeSlotStatistics(args.checkpoint, frequency.counts, frequency.batches, B * T);

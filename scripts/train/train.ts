@@ -19,7 +19,7 @@ import { TOKENIZER_ID } from "../../src/model/tokenizer";
 import { latestCheckpoint } from "../../src/model/training/runDirectory";
 import { LoopPosition, runTrainingLoop } from "../../src/model/training/trainingLoop";
 import { modelSizes } from "./modelSizes";
-import { BatchSource, batchAt, evaluationBatches, readTokenFile } from "./tokenBatches";
+import { batchAt, evaluationBatches, heldoutTokens, trainingSampler } from "./tokenBatches";
 
 /** Everything that defines a run; stored in run.json so --resume continues it unchanged. */
 interface RunSettings {
@@ -172,12 +172,8 @@ async function main(): Promise<void> {
     process.stderr.write(`resuming ${runDir} from step ${t.steps} (${t.tokens} tokens)\n`);
   }
 
-  const source: BatchSource = {
-    main: readTokenFile(path.join(settings.corpusDir, "train.bin")),
-    qa: fs.existsSync(path.join(settings.corpusDir, "qa.bin")) ? readTokenFile(path.join(settings.corpusDir, "qa.bin")) : null,
-    qaShare: settings.qaShare,
-  };
-  const heldout = evaluationBatches(readTokenFile(path.join(settings.corpusDir, "heldout.bin")), B, T, Number(args["eval-batches"]));
+  const sampler = trainingSampler(settings.corpusDir, settings.seed, B, T, settings.qaShare);
+  const heldout = evaluationBatches(heldoutTokens(settings.corpusDir), B, T, Number(args["eval-batches"]));
   const sessionOptions = { intraOpNumThreads: Number(args.threads) };
   const trainSession = await ortRuntime.load(buildTrainingGraph(config, B, T), sessionOptions);
   const evalSession = await ortRuntime.load(buildEvaluationGraph(config, B, T), sessionOptions);
@@ -185,7 +181,7 @@ async function main(): Promise<void> {
   const names = [...parameters.keys()];
   process.stderr.write(
     `${config.memoryKind} model: ${countParameters(parameters)} parameters, ${config.memoryKind === "pkm" ? memorySlots(config) : 0} slots; ` +
-      `batch ${B} x ${T}; ${source.main.length} + ${source.qa?.length ?? 0} training tokens\n`,
+      `batch ${B} x ${T}\n`,
   );
 
   const evaluate = async () => {
@@ -208,7 +204,7 @@ async function main(): Promise<void> {
     keepCheckpoints: 3,
     ...(args["max-minutes"] ? { maxSeconds: Number(args["max-minutes"]) * 60 } : {}),
     start,
-    batchAt: (step) => batchAt(source, settings.seed, step, B, T),
+    batchAt: (step) => batchAt(sampler, step, B, T),
     trainStep: async (batch) => {
       const out = await trainSession.run({ ...parameterFeeds(), [feedNames.tokens]: batch.tokens, [feedNames.targets]: batch.targets });
       const gradients = Object.fromEntries(names.map((name) => [name, out[outputNames.gradient(name)]!.data as Float32Array]));
