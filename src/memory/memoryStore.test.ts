@@ -330,6 +330,11 @@ test('store: merge import adds the other notes on top, and forgetting them resto
   // Slot 1 was untouched here: it now holds the source's row. Slot 2 holds both contributions.
   assert.ok(bitsEqual(tableOf(target, [1]), tableOf(source, [1])));
   assert.ok(bitsEqual(table.snapshot(ALL), tableOf(target, ALL)));
+  // The import is one journal record; replaying it gives the same state.
+  const replayed = await open(target.paths.dir);
+  assert.deepEqual(replayed.liveNotes().map((n) => n.id), target.liveNotes().map((n) => n.id));
+  assert.equal(replayed.getNote('mine-2')!.text, 'source text for mine');
+  assert.ok(bitsEqual(tableOf(replayed, ALL), tableOf(target, ALL)));
   const again = await target.importFrom(file);
   assert.deepEqual([again.imported, again.skipped.length], [0, 2]);
   // Forget the imports, latest first: exactly the rows from before the import.
