@@ -84,6 +84,12 @@ export class GraphBuilder extends Graph {
 
   private binary(op: 'Add' | 'Sub' | 'Mul' | 'Div' | 'Equal' | 'Less' | 'Greater', a: TensorOrNumber, b: TensorOrNumber): Tensor {
     const [x, y] = this.withoutExpands(op, [this.lift(a, b), this.lift(b, a)]);
+    // x * 1, 1 * x, x + 0, 0 + x, x - 0, x / 1 are x when the constant does not broadcast x.
+    const identity = op === 'Mul' || op === 'Div' ? 1 : op === 'Add' || op === 'Sub' ? 0 : undefined;
+    if (identity !== undefined) {
+      if (scalarValue(y) === identity && y.size === 1 && y.rank <= x.rank) return x;
+      if ((op === 'Mul' || op === 'Add') && scalarValue(x) === identity && x.size === 1 && x.rank <= y.rank) return y;
+    }
     return this.addNode(op, [x, y], {})[0];
   }
 
@@ -112,6 +118,9 @@ export class GraphBuilder extends Graph {
   }
 
   mul(a: TensorOrNumber, b: TensorOrNumber): Tensor {
+    // Rank-0 constants take part in the folds below like numbers.
+    if (typeof b !== 'number' && b.rank === 0 && typeof a !== 'number' && a.dtype === b.dtype) b = scalarValue(b) ?? b;
+    if (typeof a !== 'number' && a.rank === 0 && typeof b !== 'number' && a.dtype === b.dtype) a = scalarValue(a) ?? a;
     if (typeof a === 'number' && typeof b !== 'number') return this.mul(b, a);
     if (typeof b === 'number' && typeof a !== 'number') {
       if (b === 1) return a;

@@ -44,6 +44,16 @@ export function isScatterIntoZeros(t: Tensor): boolean {
 
 const int64 = (g: GraphBuilder, t: Tensor): Tensor => g.cast(t, 'int64');
 
+/**
+ * dy * t * c for a constant c, ordered so the scaling costs least: inside dy's broadcast when dy is
+ * an Expand (the scalar then multiplies the small tensor), else last, where the builder folds it
+ * into the next rule's scaling.
+ */
+function scaledProduct(g: GraphBuilder, dy: Tensor, t: Tensor, c: number): Tensor {
+  if (dy.producer?.node.op === 'Expand') return g.mul(g.mul(dy, c), t);
+  return g.mul(g.mul(dy, t), c);
+}
+
 const one = (dy: Tensor | null): Tensor => dy as Tensor;
 
 export const vjpRules: VjpTable = {
@@ -62,7 +72,7 @@ export const vjpRules: VjpTable = {
   Pow: (g, { inputs: [x, p] }, [dy]) => {
     const exponent = scalarValue(p);
     if (exponent === undefined) throw new Error('Pow: the exponent must be a scalar constant');
-    return [g.mul(g.mul(one(dy), exponent), g.pow(x, exponent - 1)), null];
+    return [scaledProduct(g, one(dy), g.pow(x, exponent - 1), exponent), null];
   },
   Equal: null,
   Less: null,
@@ -75,12 +85,12 @@ export const vjpRules: VjpTable = {
   Neg: (g, _node, [dy]) => [g.neg(one(dy))],
   Exp: (g, { outputs: [y] }, [dy]) => [g.mul(one(dy), y)],
   Log: (g, { inputs: [x] }, [dy]) => [g.div(one(dy), x)],
-  Sqrt: (g, { outputs: [y] }, [dy]) => [g.div(g.mul(one(dy), 0.5), y)],
+  Sqrt: (g, { outputs: [y] }, [dy]) => [g.mul(g.div(one(dy), y), 0.5)],
   Reciprocal: (g, { outputs: [y] }, [dy]) => [g.neg(g.mul(one(dy), g.mul(y, y)))],
   Relu: (g, { outputs: [y] }, [dy]) => [g.where(g.greater(y, 0), one(dy), 0)],
   Sigmoid: (g, { outputs: [y] }, [dy]) => [g.mul(one(dy), g.mul(y, g.sub(1, y)))],
   Tanh: (g, { outputs: [y] }, [dy]) => [g.mul(one(dy), g.sub(1, g.mul(y, y)))],
-  Erf: (g, { inputs: [x] }, [dy]) => [g.mul(one(dy), g.mul(g.exp(g.neg(g.mul(x, x))), 2 / Math.sqrt(Math.PI)))],
+  Erf: (g, { inputs: [x] }, [dy]) => [scaledProduct(g, one(dy), g.exp(g.neg(g.mul(x, x))), 2 / Math.sqrt(Math.PI))],
   Identity: (_g, _node, [dy]) => [one(dy)],
   Cast: (g, { inputs: [x], outputs: [y] }, [dy]) =>
     isFloatType(x.dtype) && isFloatType(y.dtype) ? [g.cast(one(dy), x.dtype)] : [null],
