@@ -211,18 +211,23 @@ export class GraphBuilder extends Graph {
   // ---- Reductions (axes default to all; negative axes count from the end) ------------------------
 
   sum(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
-    if (x.rank === 0) return x;
-    return this.addNode('ReduceSum', [x], { axes: normaliseAxes(axes, x.rank), keepdims })[0];
+    return this.reduce('ReduceSum', x, axes, keepdims);
   }
 
   mean(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
-    if (x.rank === 0) return x;
-    return this.addNode('ReduceMean', [x], { axes: normaliseAxes(axes, x.rank), keepdims })[0];
+    return this.reduce('ReduceMean', x, axes, keepdims);
   }
 
   max(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+    return this.reduce('ReduceMax', x, axes, keepdims);
+  }
+
+  /** Reducing only size-1 axes moves no data: that is a reshape. */
+  private reduce(op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax', x: Tensor, axes: number | readonly number[] | undefined, keepdims: boolean): Tensor {
     if (x.rank === 0) return x;
-    return this.addNode('ReduceMax', [x], { axes: normaliseAxes(axes, x.rank), keepdims })[0];
+    const list = normaliseAxes(axes, x.rank);
+    if (list.every((a) => x.shape[a] === 1)) return this.reshape(x, x.shape.filter((_, i) => keepdims || !list.includes(i)));
+    return this.addNode(op, [x], { axes: list, keepdims })[0];
   }
 
   softmax(x: Tensor, axis = -1): Tensor {
