@@ -18,9 +18,9 @@ import { checkInstalledVsix } from './vsix-check';
 
 const args = new Set(process.argv.slice(2));
 const FAILED_TO_RUN: Tally = { passed: 0, failed: 1, skipped: 0 };
+const runStarted = Date.now();
 
 async function main(): Promise<number> {
-  const started = Date.now();
   const lines: string[] = [];
   const tallies: Tally[] = [];
   const record = (label: string, tally: Tally): void => {
@@ -33,10 +33,10 @@ async function main(): Promise<number> {
     record('unit', await runUnitTests());
   }
 
-  phase('integration: tools, build, package');
+  phase('integration: tools and build');
   const prepared = prepareIntegration();
-  if (prepared.kind === 'failed') {
-    console.error(`[test] ${prepared.message}`);
+  if (prepared) {
+    console.error(`[test] ${prepared}`);
     record('vscode-integration', FAILED_TO_RUN);
   } else {
     phase('integration: test/integration in code-server (extension development path)');
@@ -52,14 +52,14 @@ async function main(): Promise<number> {
     // A crash after the marker line still fails the run.
     record('vscode-integration', suite.exitCode !== 0 && suiteTally.failed === 0 ? addTallies(suiteTally, FAILED_TO_RUN) : suiteTally);
 
-    if (prepared.vsix) {
-      phase(`integration: ${path.basename(prepared.vsix)} installed into code-server`);
-      record('vsix', await checkInstalledVsix({ vsix: prepared.vsix, workspace: sampleWorkspace, screenshot: screenshotPath('vsix.png') }));
+    if (!args.has('--skip-vsix')) {
+      phase('integration: npm run package, then the .vsix installed into code-server');
+      record('vsix', await packageAndCheckVsix());
     }
   }
 
   const total = addTallies(...tallies);
-  console.log(`\n[test] finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`\n[test] finished in ${secondsSinceStart()} s`);
   for (const line of lines) console.log(line);
   console.log(tallyLine('total', total));
   return total.failed > 0 || total.passed === 0 ? 1 : 0;
@@ -87,19 +87,27 @@ function runUnitTests(): Promise<Tally> {
   });
 }
 
-type Prepared = { kind: 'ready'; vsix: string | undefined } | { kind: 'failed'; message: string };
-
-function prepareIntegration(): Prepared {
+/** Installs the tools and bundles extension + tests; returns what went wrong, if anything. */
+function prepareIntegration(): string | undefined {
   try {
     ensureTools({ browser: true });
-    const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'],
-      { cwd: repoRoot, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-    const vsix = args.has('--skip-vsix') ? undefined : packageVsix(hostTarget());
-    return { kind: 'ready', vsix };
   } catch (e) {
-    return { kind: 'failed', message: (e as Error).message };
+    return (e as Error).message;
   }
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'],
+    { cwd: repoRoot, stdio: 'inherit' });
+  return build.status === 0 ? undefined : 'build failed';
+}
+
+async function packageAndCheckVsix(): Promise<Tally> {
+  let vsix: string;
+  try {
+    vsix = packageVsix(hostTarget());
+  } catch (e) {
+    console.error(`[test] ${(e as Error).message}`);
+    return FAILED_TO_RUN;
+  }
+  return checkInstalledVsix({ vsix, workspace: sampleWorkspace, screenshot: screenshotPath('vsix.png') });
 }
 
 function screenshotPath(name: string): string | undefined {
@@ -110,7 +118,11 @@ function screenshotPath(name: string): string | undefined {
 }
 
 function phase(name: string): void {
-  console.log(`\n=== ${name}`);
+  console.log(`\n=== [${secondsSinceStart()} s] ${name}`);
+}
+
+function secondsSinceStart(): string {
+  return ((Date.now() - runStarted) / 1000).toFixed(0);
 }
 
 main().then(code => process.exit(code), e => {
