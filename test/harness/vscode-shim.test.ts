@@ -5,7 +5,7 @@ import { parseVsCodeCommandLine } from './vscode-shim';
 
 test('reads the runTests command line and skips desktop-only flags', () => {
   const argv = ['/ws', '--no-sandbox', '--disable-gpu-sandbox', '--skip-welcome', '--extensionTestsPath=/repo/out/test/integration/index.js',
-    '--extensionDevelopmentPath=/repo', '--extensions-dir=/tmp/x/ext', '--user-data-dir=/tmp/x/user'];
+    '--extensionDevelopmentPath=/repo', '--extensions-dir=/scratch/ext', '--user-data-dir=/scratch/user'];
   assert.deepEqual(parseVsCodeCommandLine(argv),
     { extensionDevelopmentPath: '/repo', extensionTestsPath: '/repo/out/test/integration/index.js', folder: '/ws' });
 });
