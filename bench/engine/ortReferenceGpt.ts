@@ -79,17 +79,21 @@ export async function createOrtReferenceGpt(
   }
   const feeds = { ...values, tokens: batch.inputs, targets: batch.targets };
   const optimiser = new AdamW(values, [], { lr: learningRate });
-  const gradNames = trainGraph.params.map((p) => p.name as string);
+  // Gradients are written by onnxruntime straight into these arrays, which AdamW then reads.
+  const gradients: Record<string, Float32Array> = {};
+  const trainFetches: Record<string, Float32Array | null> = { loss: null };
+  for (const name of Object.keys(values)) {
+    gradients[name] = new Float32Array(values[name].length);
+    trainFetches[`grad.${name}`] = gradients[name];
+  }
 
   const lossOf = (out: Record<string, { data: ArrayLike<number | bigint> }>): number => Number(out.loss.data[0]);
   return {
     forwardLoss: async () => lossOf(await forwardSession.run(feeds)),
     trainStep: async () => {
       const start = performance.now();
-      const out = await trainSession.run(feeds);
+      const out = await trainSession.run(feeds, trainFetches);
       const ran = performance.now();
-      const gradients: Record<string, Float32Array> = {};
-      for (const name of gradNames) gradients[name] = out[`grad.${name}`].data as Float32Array;
       optimiser.update(gradients);
       return { loss: lossOf(out), sessionMs: ran - start, optimiserMs: performance.now() - ran };
     },
