@@ -46,6 +46,31 @@ test('peepholes fold transposes and reshapes', () => {
   assert.equal(g.mul(x, 1), x);
 });
 
+test('peepholes keep backward graphs lean', () => {
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [4, 3]);
+  const s = g.input('s', 'float32', [4, 1]);
+  const expanded = g.expand(s, [4, 3]);
+  // an Expand feeding an elementwise op is dropped: the op broadcasts by itself
+  assert.equal(g.mul(expanded, x).producer?.node.inputs[0], s);
+  // a scalar multiplies the small tensor, inside the broadcast
+  const scaled = g.mul(expanded, 2);
+  assert.equal(scaled.producer?.node.op, 'Expand');
+  assert.equal(scaled.producer?.node.inputs[0].producer?.node.inputs[0], s);
+  // chained scalings fold into one
+  const twice = g.mul(g.mul(x, 3), 0.5);
+  assert.equal(twice.producer?.node.inputs[0], x);
+  assert.equal(Number(twice.producer?.node.inputs[1].data?.[0]), 1.5);
+  // a transposed Gemm operand becomes a flag
+  const w = g.param('w', [5, 3]);
+  const y = g.gemm(x, g.transpose(w, [1, 0]));
+  assert.deepEqual(y.producer?.node.inputs, [x, w]);
+  assert.deepEqual(y.producer?.node.attrs, { transA: false, transB: true });
+  // reducing size-1 axes is a reshape
+  assert.equal(g.sum(s, 1).producer?.node.op, 'Reshape');
+  validateGraph(g);
+});
+
 test('symbolic dims flow through broadcasting, reshapes and reductions', () => {
   const g = new GraphBuilder();
   const x = g.input('x', 'float32', [1, 'T', 8]);
