@@ -80,6 +80,9 @@ test('symbolic dims flow through broadcasting, reshapes and reductions', () => {
   assert.deepEqual(g.add(x, g.param('b', [8])).shape, [1, 'T', 8]);
   assert.throws(() => g.add(x, g.input('y', 'float32', [1, 'S', 8])), /cannot broadcast/);
   assert.throws(() => g.slice(x, 1, 0, 2), /symbolic/);
+  const cache = g.input('cache', 'float32', [1, 'P', 8]);
+  assert.deepEqual(g.concat([cache, x], 1).shape, [1, 'P+T', 8]);
+  assert.deepEqual(g.concat([cache, g.input('one', 'float32', [1, 1, 8])], 1).shape, [1, 'P+1', 8]);
   validateGraph(g);
 });
 

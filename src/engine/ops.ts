@@ -345,16 +345,19 @@ export const opSpecs: OpSpecTable = {
       const first = inputs[0].shape;
       checkAxis('Concat', inputs, axis, first.length);
       let total = 0;
+      const symbols: string[] = [];
       for (const t of inputs) {
         if (t.shape.length !== first.length) fail('Concat', inputs, 'ranks differ');
         t.shape.forEach((d, i) => {
           if (i !== axis && d !== first[i]) fail('Concat', inputs, `dim ${i} differs`);
         });
         const d = t.shape[axis];
-        if (typeof d !== 'number') fail('Concat', inputs, 'cannot concatenate along a symbolic axis');
-        total += d;
+        if (typeof d === 'number') total += d;
+        else symbols.push(d);
       }
-      return [{ dtype, shape: first.map((d, i) => (i === axis ? total : d)) }];
+      // Along a symbolic axis (a KV cache growing by T) the result is a new symbol such as 'P+T'.
+      const joined: Dim = symbols.length === 0 ? total : [...symbols, ...(total > 0 ? [String(total)] : [])].join('+');
+      return [{ dtype, shape: first.map((d, i) => (i === axis ? joined : d)) }];
     },
   },
   Split: {

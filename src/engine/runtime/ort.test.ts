@@ -55,3 +55,15 @@ test('outputs can be written into preallocated arrays', async () => {
   const x = { dtype: 'float32', shape: [1, 2], data: new Float32Array(2) } as const;
   await assert.rejects(session.run({ x, w: new Float32Array(4) }, { y: new Float32Array(2) }), /output 'y' has a symbolic shape/);
 });
+
+test('a KV-cache style concat along a symbolic axis runs for any lengths', async () => {
+  const g = new GraphBuilder();
+  const past = g.input('past', 'float32', [1, 'P', 2]);
+  const next = g.input('next', 'float32', [1, 'T', 2]);
+  const both = g.concat([past, next], 1); // (1, P+T, 2)
+  const session = await runtime.load(exportOnnx({ both, total: g.sum(both, [1, 2]) }));
+  const feed = (n: number) => ({ dtype: 'float32', shape: [1, n, 2], data: new Float32Array(2 * n).fill(1) }) as const;
+  const out = await session.run({ past: feed(3), next: feed(2) });
+  assert.deepEqual(out.both.shape, [1, 5, 2]);
+  assert.deepEqual(Array.from(out.total.data as Float32Array), [10]);
+});
