@@ -33,6 +33,8 @@ interface RunSettings {
   readonly warmupSteps: number;
   readonly weightDecay: number;
   readonly qaShare: number;
+  /** Weight of the memory usage loss against slot collapse (pkm.ts, pkmUsageLoss). */
+  readonly memoryUsageWeight: number;
   readonly corpusDir: string;
 }
 
@@ -50,6 +52,7 @@ const { values: args } = parseArgs({
     "value-lr": { type: "string", default: "1e-3" },
     "warmup-steps": { type: "string", default: "200" },
     "qa-share": { type: "string", default: "0.15" },
+    "usage-weight": { type: "string", default: "0.02" },
     corpus: { type: "string", default: "corpus" },
     "checkpoint-minutes": { type: "string", default: "10" },
     "checkpoint-steps": { type: "string", default: "1000000" },
@@ -74,6 +77,7 @@ function settingsFromArgs(): RunSettings {
     warmupSteps: Number(args["warmup-steps"]),
     weightDecay: 0.1,
     qaShare: Number(args["qa-share"]),
+    memoryUsageWeight: Number(args["usage-weight"]),
     corpusDir: args.corpus!,
   };
 }
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
   const sampler = trainingSampler(settings.corpusDir, settings.seed, B, T, settings.qaShare);
   const heldout = evaluationBatches(heldoutTokens(settings.corpusDir), B, T, Number(args["eval-batches"]));
   const sessionOptions = { intraOpNumThreads: Number(args.threads) };
-  const trainSession = await ortRuntime.load(buildTrainingGraph(config, B, T), sessionOptions);
+  const trainSession = await ortRuntime.load(buildTrainingGraph(config, B, T, { memoryUsageWeight: settings.memoryUsageWeight ?? 0 }), sessionOptions);
   const evalSession = await ortRuntime.load(buildEvaluationGraph(config, B, T), sessionOptions);
   const parameterFeeds = () => Object.fromEntries([...parameters].map(([name, tensor]) => [name, tensor.data]));
   const names = [...parameters.keys()];

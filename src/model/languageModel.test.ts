@@ -39,26 +39,30 @@ test("prefill + extend + single-token decode give the logits and reads of one fu
   await model.dispose();
 });
 
-async function trainingRun(parameters: Map<string, { data: Float32Array }>, tokens: BigInt64Array, targets: BigInt64Array, B: number, T: number) {
-  const session = await ortRuntime.load(buildTrainingGraph(config, B, T));
+async function trainingRun(parameters: Map<string, { data: Float32Array }>, tokens: BigInt64Array, targets: BigInt64Array, B: number, T: number, usageWeight = 0) {
+  const session = await ortRuntime.load(buildTrainingGraph(config, B, T, { memoryUsageWeight: usageWeight }));
   const feeds: Record<string, Float32Array | BigInt64Array> = { tokens, targets };
   for (const [name, tensor] of parameters) feeds[name] = tensor.data;
   return session.run(feeds);
 }
 
-test("training gradients match finite differences along the gradient direction, for every parameter", async () => {
+test("training gradients (cross-entropy + memory usage loss) match finite differences along the gradient, for every parameter", async () => {
   // The memory's top-k selection is piecewise constant: a finite difference is only valid where the
   // perturbation keeps the same slots, so each parameter tries smaller steps until it does.
   const [B, T] = [2, 8];
   const parameters = initParameters(config, 2);
   const tokens = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(sequence[i % 12]!));
   const targets = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(sequence[(i + 1) % 12]!));
-  const out = await trainingRun(parameters, tokens, targets, B, T);
+  const usageWeight = 0.5;
+  const out = await trainingRun(parameters, tokens, targets, B, T, usageWeight);
+  const usage = (out[outputNames.memoryUsageLoss]!.data as Float32Array)[0]!;
+  assert.ok(usage > 0 && usage < Math.log(config.pkm.nKeys), `usage loss ${usage}`);
   const baseSlots = Array.from(out[outputNames.memorySlots]!.data as BigInt64Array).join(",");
   const lossIfSameSlots = async () => {
-    const run = await trainingRun(parameters, tokens, targets, B, T);
+    const run = await trainingRun(parameters, tokens, targets, B, T, usageWeight);
     const same = Array.from(run[outputNames.memorySlots]!.data as BigInt64Array).join(",") === baseSlots;
-    return same ? (run.loss!.data as Float32Array)[0]! : null;
+    const objective = (run.loss!.data as Float32Array)[0]! + usageWeight * (run[outputNames.memoryUsageLoss]!.data as Float32Array)[0]!;
+    return same ? objective : null;
   };
   let checked = 0;
   for (const [name, tensor] of parameters) {

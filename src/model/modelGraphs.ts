@@ -14,7 +14,7 @@
 import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from "../engine";
 import { ModelConfig, headSize } from "./config";
 import { parameterSpecs } from "./parameters";
-import { pkmRead, pkmWeightsOf } from "./pkm";
+import { pkmRead, pkmUsageLoss, pkmWeightsOf } from "./pkm";
 import {
   KeyValue,
   PositionTensors,
@@ -48,6 +48,7 @@ export const outputNames = {
   presentValue: (layer: number) => `present.${layer}.value`,
   memorySlots: "memory.slots",
   memoryWeights: "memory.weights",
+  memoryUsageLoss: "memory.usage_loss",
   memoryResidual: "memory.residual",
   memoryOutput: "memory.output",
   gradient: (name: string) => `grad.${name}`,
@@ -90,12 +91,21 @@ function lossGraph(config: ModelConfig, batch: number, length: number) {
   return { g, w, loss, correct, memory: stack.memory };
 }
 
-/** Loss and every parameter's gradient in one run; also the slots read (for slot usage). */
-export function buildTrainingGraph(config: ModelConfig, batch: number, length: number): OnnxModel {
-  const { w, loss, memory } = lossGraph(config, batch, length);
+export interface TrainingGraphOptions {
+  /** Weight of the memory usage loss (pkm.ts, pkmUsageLoss) added to the cross-entropy; 0 = none. */
+  readonly memoryUsageWeight: number;
+}
+
+/** Cross-entropy ("loss"), the memory usage loss, and the gradient of cross-entropy + weight * usage
+ *  loss for every parameter, in one run; also the slots read (for the slot-usage figure). */
+export function buildTrainingGraph(config: ModelConfig, batch: number, length: number, options: TrainingGraphOptions = { memoryUsageWeight: 0 }): OnnxModel {
+  const { g, w, loss, memory } = lossGraph(config, batch, length);
   const names = parameterSpecs(config).map((spec) => spec.name);
-  const gradients = grad(loss, names.map((name) => w.get(name)!));
+  const usageLoss = memory ? pkmUsageLoss(g, memory) : null;
+  const objective = usageLoss && options.memoryUsageWeight > 0 ? g.add(loss, g.mul(usageLoss, options.memoryUsageWeight)) : loss;
+  const gradients = grad(objective, names.map((name) => w.get(name)!));
   const outputs: Record<string, Tensor> = { [outputNames.loss]: loss, ...memoryOutputs(memory) };
+  if (usageLoss) outputs[outputNames.memoryUsageLoss] = usageLoss;
   names.forEach((name, i) => (outputs[outputNames.gradient(name)] = gradients[i]!));
   return exportOnnx(outputs, { graphName: "mnemo_train" });
 }

@@ -20,6 +20,8 @@ export interface PkmWeightsTensors {
 export interface PkmAddress {
   readonly slots: Tensor; // (B, T, H, k) int64
   readonly weights: Tensor; // (B, T, H, k) float32, softmax over each head's k scores
+  /** Each half's scores against all its N sub-keys, (B, H, T, N): the usage loss reads them. */
+  readonly subKeyScores: readonly [Tensor, Tensor];
 }
 
 export function pkmWeightsOf(params: ReadonlyMap<string, Tensor>, layer: number): PkmWeightsTensors {
@@ -48,8 +50,10 @@ export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTe
   q = g.transpose(q, [0, 2, 1, 3]); // (B, H, T, K)
   const [q1, q2] = g.split(q, 2, -1) as [Tensor, Tensor]; // (B, H, T, K/2) each
   const [keys1, keys2] = g.split(w.subKeys, 2, 1).map((half) => g.reshape(half, [H, N, K / 2])) as [Tensor, Tensor];
-  const best1 = g.topk(g.matmul(q1, g.transposeLast2(keys1)), k); // scores (B, H, T, N) -> (B, H, T, k)
-  const best2 = g.topk(g.matmul(q2, g.transposeLast2(keys2)), k);
+  const scores1 = g.matmul(q1, g.transposeLast2(keys1)); // (B, H, T, N)
+  const scores2 = g.matmul(q2, g.transposeLast2(keys2));
+  const best1 = g.topk(scores1, k); // (B, H, T, k)
+  const best2 = g.topk(scores2, k);
   // Every pair (a, b) of the two halves' top-k: score s1[a] + s2[b], flattened at a * k + b.
   const pairScores = g.add(g.unsqueeze(best1.values, 4), g.unsqueeze(best2.values, 3)); // (B, H, T, k, k)
   const chosen = g.topk(g.reshape(pairScores, [B, H, T, k * k]), k); // (B, H, T, k)
@@ -59,7 +63,27 @@ export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTe
   const slot2 = g.gatherElements(best2.indices, b, 3);
   const slots = g.add(g.mul(slot1, g.scalar(N, "int64")), slot2); // (B, H, T, k)
   const weights = g.softmax(chosen.values, -1); // (B, H, T, k)
-  return { slots: g.transpose(slots, [0, 2, 1, 3]), weights: g.transpose(weights, [0, 2, 1, 3]) }; // (B, T, H, k)
+  return {
+    slots: g.transpose(slots, [0, 2, 1, 3]), // (B, T, H, k)
+    weights: g.transpose(weights, [0, 2, 1, 3]), // (B, T, H, k)
+    subKeyScores: [scores1, scores2],
+  };
+}
+
+/**
+ * A training-only loss against memory collapse (few slots read by everything): for each half and
+ * head, the softmax over sub-key scores averaged over the batch should be spread out, so the loss is
+ * log N minus that mean distribution's entropy, averaged over heads and halves (0 when uniform).
+ * This is FwPKM's marginal-entropy term (memory-layers-notes.md §5) on our sub-key scores.
+ */
+export function pkmUsageLoss(g: GraphBuilder, address: PkmAddress): Tensor {
+  const terms = address.subKeyScores.map((scores) => {
+    const N = scores.shape[3] as number;
+    const mean = g.mean(g.softmax(scores, -1), [0, 2]); // (H, N): marginal over batch and positions
+    const entropy = g.neg(g.sum(g.mul(mean, g.log(g.add(mean, 1e-9))), -1)); // (H)
+    return g.sub(Math.log(N), g.mean(entropy));
+  });
+  return g.mul(g.add(terms[0]!, terms[1]!), 0.5);
 }
 
 /** Reads the value rows an address points at: the read-weighted sum over heads and top-k. */
