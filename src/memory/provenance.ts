@@ -1,0 +1,121 @@
+// Provenance: which notes a forward pass drew on, from the model's own memory reads. Each read
+// (position, head, rank) puts its softmax weight on one slot; a note is credited with the read
+// weight that landed on slots it wrote, scaled (by default) by how far its write moved that row,
+// so a note that barely touched a popular slot gets little credit for it:
+//
+//   score(note) = sum over reads r of weight(r) * |next - prev|(note, slot(r))     ('contribution')
+//   score(note) = sum over reads r of weight(r) * [note owns slot(r)]             ('reads')
+//
+// Works for any pass: a question's prompt and answer tokens, a completion's prefix and suffix.
+
+import type { MemoryReads } from '../model/languageModel';
+import type { NoteId } from './note';
+
+/** One live note's claim on a slot: how much its write changed the row (L2 norm of next - prev). */
+export interface SlotClaim {
+  readonly note: NoteId;
+  readonly magnitude: number;
+}
+
+/** Slot -> the live notes that wrote it. */
+export type SlotOwnership = ReadonlyMap<number, readonly SlotClaim[]>;
+
+/**
+ * Slot ownership kept up to date as notes are written and forgotten. Build it from the writes
+ * (addWrite with the rows the store recorded) or, without rows, from store.slotOwners() with
+ * fromOwners (every claim magnitude 1).
+ */
+export class ProvenanceIndex {
+  private readonly claims = new Map<NoteId, Map<number, number>>();
+  private cached: Map<number, SlotClaim[]> | null = null;
+
+  static fromOwners(owners: ReadonlyMap<number, readonly NoteId[]>): ProvenanceIndex {
+    const index = new ProvenanceIndex();
+    for (const [slot, notes] of owners) {
+      for (const note of notes) {
+        let own = index.claims.get(note);
+        if (!own) index.claims.set(note, (own = new Map()));
+        own.set(slot, 1);
+      }
+    }
+    return index;
+  }
+
+  /** Records a note's write: slots and their rows before/after (slots.length * rowWidth floats each). */
+  addWrite(note: NoteId, slots: readonly number[], prev: Float32Array, next: Float32Array, rowWidth: number): void {
+    if (prev.length !== slots.length * rowWidth || next.length !== prev.length) {
+      throw new RangeError(`addWrite: ${slots.length} slots of ${rowWidth} need ${slots.length * rowWidth} floats per side`);
+    }
+    const own = new Map<number, number>();
+    slots.forEach((slot, i) => {
+      let square = 0;
+      for (let c = i * rowWidth; c < (i + 1) * rowWidth; c++) square += (next[c]! - prev[c]!) ** 2;
+      own.set(slot, Math.sqrt(square));
+    });
+    this.claims.set(note, own);
+    this.cached = null;
+  }
+
+  /** Drops a forgotten or superseded note. */
+  remove(note: NoteId): void {
+    if (this.claims.delete(note)) this.cached = null;
+  }
+
+  notes(): NoteId[] {
+    return [...this.claims.keys()];
+  }
+
+  ownership(): SlotOwnership {
+    if (!this.cached) {
+      const owners = new Map<number, SlotClaim[]>();
+      for (const [note, slots] of this.claims) {
+        for (const [slot, magnitude] of slots) {
+          const list = owners.get(slot);
+          if (list) list.push({ note, magnitude });
+          else owners.set(slot, [{ note, magnitude }]);
+        }
+      }
+      this.cached = owners;
+    }
+    return this.cached;
+  }
+}
+
+export type ProvenanceWeighting = 'contribution' | 'reads';
+
+export interface ProvenanceOptions {
+  /** Default 'contribution' (read weight times the note's change of the row). */
+  readonly weighting?: ProvenanceWeighting;
+  /** Keep at most this many notes; default all with a positive score. */
+  readonly limit?: number;
+}
+
+export interface CitedNote {
+  readonly note: NoteId;
+  /** Summed credit (see the header). */
+  readonly score: number;
+  /** score over all cited notes' scores: the weights shown beside an answer. */
+  readonly share: number;
+}
+
+/** Notes ranked by the memory reads of one or more passes (e.g. a prompt's prefill and each decode step). */
+export function citeNotes(reads: MemoryReads | readonly MemoryReads[], ownership: SlotOwnership, options: ProvenanceOptions = {}): CitedNote[] {
+  const passes = Array.isArray(reads) ? (reads as readonly MemoryReads[]) : [reads as MemoryReads];
+  const byMagnitude = (options.weighting ?? 'contribution') === 'contribution';
+  const scores = new Map<NoteId, number>();
+  for (const pass of passes) {
+    for (let i = 0; i < pass.slots.length; i++) {
+      const claims = ownership.get(pass.slots[i]!);
+      if (!claims) continue;
+      const weight = pass.weights[i]!;
+      for (const claim of claims) scores.set(claim.note, (scores.get(claim.note) ?? 0) + weight * (byMagnitude ? claim.magnitude : 1));
+    }
+  }
+  let total = 0;
+  for (const score of scores.values()) total += score;
+  const ranked = [...scores]
+    .filter(([, score]) => score > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([note, score]) => ({ note, score, share: score / total }));
+  return options.limit === undefined ? ranked : ranked.slice(0, options.limit);
+}

@@ -1,0 +1,86 @@
+// The write path's two graphs for a packed batch (writerBatch.ts): the model's own
+// buildMemoryAddressGraph / buildMemoryUpperGraph, with the attention mask fed per run
+// (block-diagonal, (B, 1, T, T)) instead of one causal mask, so several training sequences share a
+// row without seeing each other. The test holds both against the model's graphs.
+//
+//   lower (once per write): tokens -> blocks below the memory -> residual, slots, weights, memory output
+//   upper (once per step):  residual + memory output -> blocks above -> weighted loss on the loss
+//                           positions only, d(loss)/d(memory output)
+//
+// Dimension letters: B rows, T row length, C model width.
+
+import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from '../engine';
+import { ModelConfig, headSize } from '../model/config';
+import { feedNames, outputNames } from '../model/modelGraphs';
+import { pkmRead, pkmWeightsOf } from '../model/pkm';
+import { PositionTensors, crossEntropy, declareParameters, embed, logitsOf, rotaryTables, runBlocks } from '../model/transformer';
+
+/** Output names of the upper graph besides the model's (loss, grad.memory.output). */
+export const writerOutputNames = { correct: outputNames.correct } as const;
+
+function packedPositions(g: GraphBuilder, config: ModelConfig, B: number, T: number): PositionTensors {
+  const half = headSize(config) / 2;
+  const { cos, sin } = rotaryTables(config, 0, T);
+  return {
+    cos: g.constant(cos, [T, 1, half], 'rope.cos'),
+    sin: g.constant(sin, [T, 1, half], 'rope.sin'),
+    mask: g.input(feedNames.mask, 'float32', [B, 1, T, T]),
+  };
+}
+
+function requireMemory(config: ModelConfig): void {
+  if (config.memoryKind !== 'pkm') throw new Error('the memory writer needs a model with a memory layer (memoryKind pkm)');
+}
+
+/** Blocks below the memory and its lookup: residual, chosen slots and weights, and the memory's output. */
+export function buildPackedAddressGraph(config: ModelConfig, B: number, T: number): OnnxModel {
+  requireMemory(config);
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const tokens = g.input(feedNames.tokens, 'int64', [B, T]);
+  const positions = packedPositions(g, config, B, T);
+  const stack = runBlocks(g, config, w, embed(g, w, tokens), positions, { from: 0, to: config.memoryLayer + 1 }, null);
+  const memory = stack.memory!;
+  const output = pkmRead(g, config, pkmWeightsOf(w, config.memoryLayer).values, memory); // (B, T, C)
+  return exportOnnx(
+    {
+      [outputNames.memoryResidual]: stack.memoryResidual!,
+      [outputNames.memoryOutput]: output,
+      [outputNames.memorySlots]: memory.slots,
+      [outputNames.memoryWeights]: memory.weights,
+    },
+    { graphName: 'mnemo_write_address' },
+  );
+}
+
+/** Feed name of the upper graph's loss positions (indices into the flattened B * T positions). */
+export const lossPositionsFeed = 'loss_positions';
+
+/**
+ * From the memory block's residual and (fed) memory output through the blocks above to the
+ * weighted next-token loss at M chosen positions (the answer/fact tokens; padded entries carry
+ * weight 0), so the vocabulary projection, the largest cost of a step, runs only where the loss
+ * counts. Returns the loss, d(loss)/d(memory output) and per-position argmax correctness (M).
+ */
+export function buildPackedUpperGraph(config: ModelConfig, B: number, T: number, M: number): OnnxModel {
+  requireMemory(config);
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const C = config.dModel;
+  const residual = g.input(feedNames.memoryResidual, 'float32', [B, T, C]);
+  const memoryOutput = g.input(feedNames.memoryOutput, 'float32', [B, T, C]);
+  const lossPositions = g.input(lossPositionsFeed, 'int64', [M]);
+  const targets = g.input(feedNames.targets, 'int64', [M]);
+  const lossWeights = g.input(feedNames.lossWeights, 'float32', [M]);
+  const positions = packedPositions(g, config, B, T);
+  const x: Tensor = g.add(residual, memoryOutput); // the memory block's output
+  const stack = runBlocks(g, config, w, x, positions, { from: config.memoryLayer + 1, to: config.nLayers }, null);
+  const picked = g.gather(g.reshape(stack.x, [B * T, C]), lossPositions); // (M, C)
+  const logits = logitsOf(g, config, w, picked); // (M, V)
+  const { loss, correct } = crossEntropy(g, logits, targets, lossWeights);
+  const [dOutput] = grad(loss, [memoryOutput]);
+  return exportOnnx(
+    { [outputNames.loss]: loss, [outputNames.gradient(outputNames.memoryOutput)]: dOutput!, [writerOutputNames.correct]: correct },
+    { graphName: 'mnemo_write_upper' },
+  );
+}
