@@ -1,0 +1,85 @@
+// The chat path: a question in the closed-book layout (src/model/chatFormat.ts), or with notes
+// pasted before it for the `prompt` baseline, answered greedily with the KV cache until
+// <|endoftext|> (or any other marker) and streamed as text. Returns what the question and the
+// answer read from memory, for provenance. Knows nothing of stores: callers pick the notes.
+
+import { formatAnswerPrompt } from '../model/chatFormat';
+import { isSpecialToken, VOCAB_SIZE } from '../model/specialTokens';
+import type { Tokenizer } from '../model/tokenizer';
+import { DecodeStop, DecodingSession, PositionReads } from './decodingSession';
+
+export interface DecodingRunner {
+  readonly tokenizer: Tokenizer;
+  readonly session: DecodingSession;
+  /** Version of the memory rows the model runs with (a change empties the session's cache). */
+  readonly memoryVersion: number;
+}
+
+export interface ChatInput {
+  readonly question: string;
+  /** Notes pasted into the context (the `prompt` baseline); empty for the memory path. */
+  readonly notes: readonly string[];
+  readonly maxTokens: number;
+  readonly signal?: AbortSignal;
+  /** Receives answer text as soon as it is decoded. */
+  readonly onText?: (text: string) => void;
+}
+
+export interface ChatOutput {
+  readonly answer: string;
+  readonly tokens: number;
+  readonly stop: DecodeStop;
+  /** Reads of the question and answer positions (pasted notes left out). */
+  readonly reads: readonly PositionReads[];
+  readonly firstTokenMs: number;
+  readonly totalMs: number;
+  /** Prompt tokens spent on pasted notes. */
+  readonly memoryContextTokens: number;
+  /** Notes that fitted into the context, in order (a prefix of the input's notes). */
+  readonly notesUsed: number;
+}
+
+export const DEFAULT_ANSWER_TOKENS = 96;
+
+/** Every special id ends an answer: the model has nothing more to say once it opens a new segment. */
+export const SPECIAL_STOP_TOKENS: ReadonlySet<number> = new Set(Array.from({ length: VOCAB_SIZE }, (_, id) => id).filter(isSpecialToken));
+
+export async function answerQuestion(runner: DecodingRunner, input: ChatInput): Promise<ChatOutput> {
+  const started = performance.now();
+  const { tokenizer, session } = runner;
+  const budget = session.capacity - input.maxTokens;
+  const bare = formatAnswerPrompt(tokenizer, { notes: [], question: input.question });
+  let notesUsed = input.notes.length;
+  let prompt = formatAnswerPrompt(tokenizer, { notes: input.notes, question: input.question });
+  while (prompt.length > budget && notesUsed > 0) {
+    notesUsed--;
+    prompt = formatAnswerPrompt(tokenizer, { notes: input.notes.slice(0, notesUsed), question: input.question });
+  }
+  // A question longer than the context keeps its end (where the ask usually is) and its markers.
+  if (prompt.length > budget) prompt = [prompt[0]!, ...prompt.slice(prompt.length - Math.max(2, budget) + 1)];
+  const memoryContextTokens = prompt.length - Math.min(prompt.length, bare.length);
+
+  const stream = tokenizer.createStreamDecoder();
+  const result = await session.decode(prompt, runner.memoryVersion, {
+    maxTokens: input.maxTokens,
+    stopTokens: SPECIAL_STOP_TOKENS,
+    signal: input.signal,
+    onToken: (token) => {
+      const text = stream.push(token);
+      if (text && input.onText) input.onText(text);
+    },
+  });
+  const tail = stream.flush();
+  if (tail && input.onText) input.onText(tail);
+  input.signal?.throwIfAborted();
+  return {
+    answer: tokenizer.decode(result.tokens).trim(),
+    tokens: result.tokens.length,
+    stop: result.stop,
+    reads: result.reads.slice(memoryContextTokens),
+    firstTokenMs: result.firstTokenMs,
+    totalMs: performance.now() - started,
+    memoryContextTokens,
+    notesUsed,
+  };
+}

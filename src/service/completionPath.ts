@@ -1,0 +1,102 @@
+// The completion path: `<|file|>{path}\n{prefix}` with the prefix cut to its last whole lines that
+// fit a token budget (whole lines keep the prompt's start stable across keystrokes, so the KV cache
+// is reused), the last token healed, greedy decoding, and the stop rule of completionStops.ts.
+// For the `prompt` baseline, notes go before the file as <|note|> segments. Returns what the code
+// and the completion read from memory, for provenance.
+
+import { formatCompletionPrompt } from '../model/chatFormat';
+import { SpecialToken } from '../model/specialTokens';
+import type { Tokenizer } from '../model/tokenizer';
+import { DecodingRunner, SPECIAL_STOP_TOKENS } from './chatPath';
+import { CompletionShape, completionShape, cutCompletion } from './completionStops';
+import type { PositionReads } from './decodingSession';
+import { healPrompt } from './tokenHealing';
+
+export interface CompletionInput {
+  readonly filePath: string;
+  /** The document text before the cursor. */
+  readonly prefix: string;
+  /** Notes pasted before the file (the `prompt` baseline); empty for the memory path. */
+  readonly notes: readonly string[];
+  /** Most generated tokens; default by shape (a line or a block). */
+  readonly maxTokens?: number;
+  /** Most prefix tokens in the prompt. Default 256. */
+  readonly maxPrefixTokens?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface CompletionOutput {
+  readonly completion: string;
+  readonly shape: CompletionShape['kind'];
+  readonly tokens: number;
+  /** Reads of the code and completion positions (pasted notes and the file header left out). */
+  readonly reads: readonly PositionReads[];
+  readonly ms: number;
+  readonly memoryContextTokens: number;
+  /** Prompt tokens reused from the previous request's cache. */
+  readonly reusedTokens: number;
+}
+
+export const DEFAULT_PREFIX_TOKENS = 256;
+const DEFAULT_LINE_TOKENS = 32;
+const DEFAULT_BLOCK_TOKENS = 64;
+
+export async function completeCode(runner: DecodingRunner, input: CompletionInput): Promise<CompletionOutput> {
+  const started = performance.now();
+  const { tokenizer, session } = runner;
+  const shape = completionShape(input.prefix);
+  const maxTokens = input.maxTokens ?? (shape.kind === 'line' ? DEFAULT_LINE_TOKENS : DEFAULT_BLOCK_TOKENS);
+  const budget = Math.min(input.maxPrefixTokens ?? DEFAULT_PREFIX_TOKENS, session.capacity - maxTokens - 64);
+  const header = formatCompletionPrompt(tokenizer, input.filePath, '');
+  const code = codePrompt(tokenizer, input.filePath, input.prefix, Math.max(8, budget));
+  const notes: number[] = [];
+  for (const note of input.notes) {
+    const segment = [SpecialToken.note, ...tokenizer.encode(note.trim())];
+    if (notes.length + segment.length + code.length + maxTokens >= session.capacity) break;
+    notes.push(...segment);
+  }
+  const healed = healPrompt(tokenizer, [...notes, ...code], notes.length + header.length);
+
+  let cut = { text: '', done: false };
+  const result = await session.decode(healed.prompt, runner.memoryVersion, {
+    maxTokens,
+    stopTokens: SPECIAL_STOP_TOKENS,
+    allowFirst: healed.allowFirst,
+    signal: input.signal,
+    onToken: (_token, tokens) => {
+      cut = cutCompletion(tokenizer.decode(tokens).slice(healed.removedText.length), shape);
+      return cut.done;
+    },
+  });
+  input.signal?.throwIfAborted();
+  return {
+    completion: cut.text,
+    shape: shape.kind,
+    tokens: result.tokens.length,
+    reads: result.reads.slice(notes.length + header.length),
+    ms: performance.now() - started,
+    memoryContextTokens: notes.length,
+    reusedTokens: result.reusedTokens,
+  };
+}
+
+/**
+ * `<|file|>{path}\n` and the prefix's last whole lines within `budget` tokens; a single line longer
+ * than that keeps its last `budget` tokens.
+ */
+export function codePrompt(tokenizer: Tokenizer, filePath: string, prefix: string, budget: number): number[] {
+  const lines = prefix.split('\n');
+  let start = lines.length - 1;
+  let used = tokenizer.encode(lines[start]!).length;
+  while (start > 0) {
+    const more = tokenizer.encode(`${lines[start - 1]!}\n`).length;
+    if (used + more > budget) break;
+    used += more;
+    start--;
+  }
+  const kept = lines.slice(start).join('\n');
+  const prompt = formatCompletionPrompt(tokenizer, filePath, kept);
+  if (used <= budget) return prompt;
+  const header = formatCompletionPrompt(tokenizer, filePath, '');
+  return [...header, ...tokenizer.encode(kept).slice(-budget)];
+}

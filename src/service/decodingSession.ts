@@ -1,0 +1,139 @@
+// One sequence being decoded greedily with a KV cache, kept between requests: a new prompt that
+// shares a prefix with what the cache holds (the next keystroke's completion, the next question)
+// only runs its new tokens. The cache also keeps what each position read from memory, so a reused
+// prefix still counts for provenance.
+//
+// Cached keys/values above the memory layer depend on the memory rows, so the cache is only reused
+// while the rows are unchanged: callers pass the memory's version, and any change empties the cache.
+
+import type { KvCache } from '../model/kvCache';
+import type { LanguageModel, MemoryReads } from '../model/languageModel';
+import { argmax } from '../model/sampling';
+
+/** What one position read from memory: heads * topK slots and their weights. */
+export interface PositionReads {
+  readonly slots: Int32Array;
+  readonly weights: Float32Array;
+}
+
+export type DecodeStop = 'stop_token' | 'stop_rule' | 'max_tokens' | 'context' | 'aborted';
+
+export interface DecodeOptions {
+  readonly maxTokens: number;
+  /** Token ids that end decoding; they are not part of the output. */
+  readonly stopTokens: ReadonlySet<number>;
+  /** Restricts the first generated token (token healing); undefined allows every token. */
+  readonly allowFirst?: (token: number) => boolean;
+  /** Called after each token; returning true ends decoding after that token. */
+  readonly onToken?: (token: number, tokens: readonly number[]) => boolean | void;
+  readonly signal?: AbortSignal;
+}
+
+export interface DecodeResult {
+  readonly tokens: number[];
+  readonly stop: DecodeStop;
+  /** Reads of every prompt position, then of every generated token fed back (in order). */
+  readonly reads: PositionReads[];
+  readonly promptLength: number;
+  /** Milliseconds from the call to the first token (or to the end when none came). */
+  readonly firstTokenMs: number;
+  /** Prompt tokens that came from the cache instead of being run again. */
+  readonly reusedTokens: number;
+}
+
+export class DecodingSession {
+  private readonly cache: KvCache;
+  private tokens: number[] = [];
+  private reads: PositionReads[] = [];
+  private memoryVersion = -1;
+
+  constructor(private readonly model: LanguageModel) {
+    this.cache = model.newCache();
+  }
+
+  get capacity(): number {
+    return this.cache.capacity;
+  }
+
+  /** Empties the cache (the memory rows changed, or the model did). */
+  reset(): void {
+    this.cache.truncate(0);
+    this.tokens = [];
+    this.reads = [];
+  }
+
+  /** Greedy decoding after `prompt`; `memoryVersion` says which memory rows the caller runs with. */
+  async decode(prompt: readonly number[], memoryVersion: number, options: DecodeOptions): Promise<DecodeResult> {
+    const started = performance.now();
+    if (prompt.length === 0) throw new RangeError('decode: empty prompt');
+    if (prompt.length >= this.cache.capacity) throw new RangeError(`decode: a prompt of ${prompt.length} tokens leaves no room in a context of ${this.cache.capacity}`);
+    if (memoryVersion !== this.memoryVersion) {
+      this.reset();
+      this.memoryVersion = memoryVersion;
+    }
+    const keep = Math.min(sharedPrefix(this.tokens, prompt), prompt.length - 1);
+    this.truncate(keep);
+    let step = await this.feed(prompt.slice(keep));
+    const generated: number[] = [];
+    let firstTokenMs: number | undefined;
+    const finish = (stop: DecodeStop): DecodeResult => ({
+      tokens: generated,
+      stop,
+      reads: this.reads.slice(),
+      promptLength: prompt.length,
+      firstTokenMs: firstTokenMs ?? performance.now() - started,
+      reusedTokens: keep,
+    });
+    for (;;) {
+      if (options.signal?.aborted) return finish('aborted');
+      const token = generated.length === 0 && options.allowFirst ? constrainedArgmax(step, options.allowFirst) : argmax(step);
+      firstTokenMs ??= performance.now() - started;
+      if (options.stopTokens.has(token)) return finish('stop_token');
+      generated.push(token);
+      if (options.onToken?.(token, generated) === true) return finish('stop_rule');
+      if (generated.length >= options.maxTokens) return finish('max_tokens');
+      if (this.tokens.length >= this.cache.capacity) return finish('context');
+      step = await this.feed([token]);
+    }
+  }
+
+  private truncate(length: number): void {
+    this.cache.truncate(length);
+    this.tokens.length = length;
+    this.reads.length = length;
+  }
+
+  /** Runs tokens after the cache; returns the logits after the last one. */
+  private async feed(tokens: readonly number[]): Promise<Float32Array> {
+    const { logits, reads } = await this.model.extend(this.cache, tokens);
+    this.tokens.push(...tokens);
+    for (let t = 0; t < tokens.length; t++) this.reads.push(positionReads(reads, t));
+    return logits;
+  }
+}
+
+const NO_READS: PositionReads = { slots: new Int32Array(0), weights: new Float32Array(0) };
+
+function positionReads(reads: MemoryReads | null, position: number): PositionReads {
+  if (!reads) return NO_READS;
+  const width = reads.heads * reads.topK;
+  return {
+    slots: reads.slots.slice(position * width, (position + 1) * width),
+    weights: reads.weights.slice(position * width, (position + 1) * width),
+  };
+}
+
+function sharedPrefix(a: readonly number[], b: readonly number[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+function constrainedArgmax(logits: Float32Array, allow: (token: number) => boolean): number {
+  let best = -1;
+  for (let i = 0; i < logits.length; i++) {
+    if (!allow(i)) continue;
+    if (best < 0 || logits[i]! > logits[best]!) best = i;
+  }
+  return best < 0 ? argmax(logits) : best;
+}

@@ -1,0 +1,426 @@
+// The service's core, without threads: one memory store and the model that reads it. The worker
+// wraps it in messages (worker.ts); tests and `mnemo eval` can call it directly. The model loads
+// lazily, on the first request that needs it; the store opens at once, checked against the model's
+// manifest, so a store of another model is refused before any weights are read.
+//
+// Rows: the live value table is the model's own (edited in place). Every change to it (a write, a
+// forget, an import, another window's write, switching to the base rows for a baseline) bumps
+// `memoryVersion`, which empties the KV caches that were filled under other rows.
+
+import * as os from 'node:os';
+import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
+import { isNoteId, toNoteId } from '../memory/note';
+import { NoteInputError, prepareNoteText } from '../memory/noteInput';
+import { MemoryStore, RowUpdate } from '../memory/memoryStore';
+import { checkSecrets, SecretFinding, SecretFoundError, SecretPolicy } from '../memory/secrets';
+import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/storeErrors';
+import { applyRowUpdates, valueTableOf } from '../memory/valueTable';
+import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/writer';
+import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
+import { citeNotes } from './citations';
+import { completeCode } from './completionPath';
+import { DecodingSession } from './decodingSession';
+import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
+import { codeQuery, PromptNoteRanker } from './promptNotes';
+import type {
+  AskChunk,
+  AskRequest,
+  AskResult,
+  Citation,
+  CompleteRequest,
+  CompleteResponse,
+  ExportRequest,
+  ExportResponse,
+  ForgetRequest,
+  ForgetResponse,
+  ImportRequest,
+  ImportResponse,
+  InitResponse,
+  InspectRequest,
+  InspectResponse,
+  ListRequest,
+  ListResponse,
+  LogEvent,
+  MemoryChangedEvent,
+  MemoryMode,
+  NoteSummary,
+  ProgressEvent,
+  ProgressStage,
+  RememberRequest,
+  RememberResponse,
+  WorkerState,
+} from './protocol';
+import { BadRequestError, summarizeFindings } from './workerErrors';
+
+export interface MemoryServiceOptions {
+  readonly storeDir: string;
+  readonly modelDir: string;
+  readonly recover?: boolean;
+  /** Author recorded on notes; default the OS user name. */
+  readonly author?: string;
+  /** Default for notes with secrets; a request may override it. Default 'refuse'. */
+  readonly secrets?: SecretPolicy;
+  /** Default for notes over the size limit. Default 'refuse'. */
+  readonly oversize?: 'refuse' | 'chunk';
+  /** Writer settings (slots, learning rate, steps...); the writer's measured defaults otherwise. */
+  readonly writer?: Partial<WriterSettings>;
+  readonly events?: ServiceEvents;
+}
+
+/** What the service reports without being asked. */
+export interface ServiceEvents {
+  progress?(event: ProgressEvent): void;
+  memoryChanged?(event: MemoryChangedEvent): void;
+  log?(event: LogEvent): void;
+}
+
+/** Per request: cancellation and progress. */
+export interface OperationContext {
+  readonly signal?: AbortSignal;
+  progress?(event: Omit<ProgressEvent, 'requestId'>): void;
+}
+
+/** How many notes an answer or completion cites at most. */
+const CITATION_LIMIT = 5;
+
+export class MemoryService {
+  private loaded: LoadedModel | null = null;
+  private loading: Promise<LoadedModel> | null = null;
+  private loadFailed = false;
+  private writer: MemoryWriter | null = null;
+  private chatSession: DecodingSession | null = null;
+  private completionSession: DecodingSession | null = null;
+  private version = 0;
+  private ownersAt = -1;
+  private owners: ReadonlyMap<number, readonly NoteId[]> = new Map();
+  private rankerAt = -1;
+  private ranker: PromptNoteRanker | null = null;
+  private readonly unsubscribe: () => void;
+
+  private constructor(
+    readonly options: MemoryServiceOptions,
+    readonly model: ModelDescription,
+    readonly store: MemoryStore,
+  ) {
+    this.unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
+  }
+
+  /** Reads the model's manifest and opens (or creates) the store; does not load the weights. */
+  static async open(options: MemoryServiceOptions): Promise<MemoryService> {
+    const model = describeModel(options.modelDir);
+    const store = await MemoryStore.open(options.storeDir, { model: model.binding, recover: options.recover });
+    return new MemoryService(options, model, store);
+  }
+
+  initResponse(): InitResponse {
+    return { model: this.model.identity, notes: this.store.liveNotes().length, storeMessages: this.store.loadReport.messages };
+  }
+
+  get state(): WorkerState {
+    if (this.loadFailed) return 'failed';
+    return this.loading && !this.loaded ? 'loading' : 'ready';
+  }
+
+  /** Version of the live memory rows; changes whenever a row does. */
+  get memoryVersion(): number {
+    return this.version;
+  }
+
+  /** The model, loading it on first use (with a progress event). */
+  async ensureModel(context: OperationContext = {}): Promise<LoadedModel> {
+    if (this.loaded) return this.loaded;
+    if (!this.loading) {
+      this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
+      this.loading = (async () => {
+        await new Promise((resolve) => setImmediate(resolve)); // let the progress event leave first
+        const loaded = loadModel(this.model);
+        const table = valueTableOf(loaded.model);
+        applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
+        this.loaded = loaded;
+        this.bump();
+        return loaded;
+      })();
+      this.loading.catch(() => {
+        this.loadFailed = true;
+        this.loading = null;
+      });
+    }
+    return this.loading;
+  }
+
+  // ---- memory ----
+
+  async remember(request: RememberRequest, context: OperationContext = {}): Promise<RememberResponse> {
+    const started = performance.now();
+    this.emitProgress(context, { stage: 'checking', message: 'Checking the note' });
+    const input = prepareNoteText(request.text, { oversize: request.oversize ?? this.options.oversize ?? 'refuse' });
+    if (input.kind === 'refused') throw new NoteInputError(input.reason, input.message);
+    const policy = request.secrets ?? this.options.secrets ?? 'refuse';
+    const warnings = [...input.warnings];
+    const redacted: SecretFinding[] = [];
+    const texts = input.chunks.map((chunk) => {
+      const check = checkSecrets(chunk, policy);
+      if (check.kind === 'refused') throw new SecretFoundError(check.findings);
+      if (check.kind === 'redacted') {
+        warnings.push(check.message);
+        redacted.push(...check.findings);
+      }
+      return check.text;
+    });
+    const kind: NoteKind = request.kind ?? 'note';
+    const ids = texts.map((_, i) => (request.id === undefined ? undefined : i === 0 ? request.id : `${request.id}-${i + 1}`));
+    for (const id of ids) if (id !== undefined && this.store.getNote(toNoteId(id))) throw new NoteIdTakenError(id as NoteId);
+    if (request.supersedes !== undefined) this.requireLive(request.supersedes, 'supersede');
+
+    const loaded = await this.ensureModel(context);
+    const writer = this.writerFor(loaded);
+    const written: NoteRecord[] = [];
+    const losses: number[] = [];
+    let steps = 0;
+    for (let i = 0; i < texts.length; i++) {
+      context.signal?.throwIfAborted();
+      const result = await rememberNote(
+        this.store,
+        writer,
+        { id: ids[i], text: texts[i]!, kind, author: request.author ?? this.author() },
+        { signal: context.signal, onProgress: (p) => this.emitProgress(context, writeProgress(p, i, texts.length)) },
+      );
+      this.bump();
+      written.push(result.note);
+      if (i === 0) losses.push(result.write.losses[0] ?? Number.NaN);
+      losses.push(result.write.losses[result.write.losses.length - 1] ?? Number.NaN);
+      steps += result.write.steps;
+    }
+    if (request.supersedes !== undefined) {
+      const outcome = await this.store.supersede(request.supersedes, written[0]!.id);
+      this.applyUpdates(outcome.updates);
+    }
+    const noteIds = written.map((n) => n.id);
+    this.emitChanged({ reason: request.supersedes !== undefined ? 'supersede' : 'remember', noteIds });
+    return {
+      notes: written.map((n) => this.summary(this.store.getNote(n.id) ?? n)),
+      warnings,
+      redacted: summarizeFindings(redacted),
+      writeMs: performance.now() - started,
+      loss: { before: losses[0]!, after: losses[losses.length - 1]!, steps },
+    };
+  }
+
+  async forget(request: ForgetRequest): Promise<ForgetResponse> {
+    const outcome = await this.store.forget(request.id, { overlap: request.overlap ?? 'delta' });
+    this.applyUpdates(outcome.updates);
+    this.emitChanged({ reason: 'forget', noteIds: [outcome.noteId] });
+    return { id: outcome.noteId, restored: { exact: outcome.exact.length, delta: outcome.delta.length, base: outcome.base.length } };
+  }
+
+  async list(request: ListRequest): Promise<ListResponse> {
+    await this.store.sync();
+    const notes = request.all ? this.store.notes() : this.store.liveNotes();
+    return { storeDir: this.store.paths.dir, model: this.model.identity, notes: notes.map((n) => this.summary(n)) };
+  }
+
+  async exportTo(request: ExportRequest): Promise<ExportResponse> {
+    const result = await this.store.exportTo(request.file);
+    return { file: result.file, notes: result.notes, bytes: result.bytes, sha256: result.sha256 };
+  }
+
+  async importFrom(request: ImportRequest): Promise<ImportResponse> {
+    const result = await this.store.importFrom(request.file, { mode: request.mode });
+    this.applyUpdates(result.updates);
+    const imported = this.store.liveNotes().slice(-result.imported).map((n) => n.id);
+    this.emitChanged({ reason: 'import', noteIds: imported });
+    return { mode: result.mode, imported: result.imported, renamed: result.renamed, skipped: result.skipped, backup: result.backup };
+  }
+
+  async inspect(request: InspectRequest): Promise<InspectResponse> {
+    await this.store.sync();
+    const owners = this.store.slotOwners();
+    if (request.what === 'slots') {
+      const used = [...owners].sort((a, b) => a[0] - b[0]).map(([slot, notes]) => ({ slot, owners: notes }));
+      return { what: 'slots', slotCount: this.model.binding.slotCount, used };
+    }
+    const note = this.store.getNote(request.id);
+    if (!note) throw new NoteNotFoundError(request.id);
+    const slots = note.slots.map((slot) => ({ slot, sharedWith: (owners.get(slot) ?? []).filter((id) => id !== note.id) }));
+    return { what: 'note', id: note.id, slots };
+  }
+
+  // ---- model ----
+
+  async ask(request: AskRequest, context: OperationContext & { onChunk?: (chunk: AskChunk) => void } = {}): Promise<AskResult> {
+    const loaded = await this.ensureModel(context);
+    await this.store.sync();
+    const mode = request.mode ?? 'memory';
+    const pasted = mode === 'prompt' ? this.promptNotes(request.question) : [];
+    const output = await this.withRowsOf(mode, loaded, () =>
+      answerQuestion(this.runner(loaded, 'chat'), {
+        question: request.question,
+        notes: pasted.map((n) => n.text),
+        maxTokens: request.maxTokens ?? DEFAULT_ANSWER_TOKENS,
+        signal: context.signal,
+        onText: context.onChunk ? (text) => context.onChunk!({ text }) : undefined,
+      }),
+    );
+    return {
+      answer: output.answer,
+      citations: this.citationsOf(mode, output.reads, pasted.slice(0, output.notesUsed)),
+      tokens: output.tokens,
+      firstTokenMs: output.firstTokenMs,
+      totalMs: output.totalMs,
+      memoryContextTokens: output.memoryContextTokens,
+    };
+  }
+
+  async complete(request: CompleteRequest, context: OperationContext = {}): Promise<CompleteResponse> {
+    const loaded = await this.ensureModel(context);
+    const mode = request.mode ?? 'memory';
+    const pasted = mode === 'prompt' ? this.promptNotes(codeQuery(request.prefix)) : [];
+    const output = await this.withRowsOf(mode, loaded, () =>
+      completeCode(this.runner(loaded, 'completion'), {
+        filePath: request.filePath,
+        prefix: request.prefix,
+        notes: pasted.map((n) => n.text),
+        maxTokens: request.maxTokens,
+        signal: context.signal,
+      }),
+    );
+    return {
+      completion: output.completion,
+      citations: this.citationsOf(mode, output.reads, pasted),
+      ms: output.ms,
+      memoryContextTokens: output.memoryContextTokens,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.writer?.dispose();
+    await this.loaded?.model.dispose();
+  }
+
+  // ---- internals ----
+
+  private writerFor(loaded: LoadedModel): MemoryWriter {
+    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: this.options.writer });
+    return this.writer;
+  }
+
+  private runner(loaded: LoadedModel, purpose: 'chat' | 'completion'): DecodingRunner {
+    const session =
+      purpose === 'chat'
+        ? (this.chatSession ??= new DecodingSession(loaded.model))
+        : (this.completionSession ??= new DecodingSession(loaded.model));
+    return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version };
+  }
+
+  /**
+   * Runs `fn` with the rows a mode reads: the live rows for 'memory', the base model's rows for the
+   * baselines ('none', 'prompt'), so a baseline answer never draws on written notes.
+   */
+  private async withRowsOf<T>(mode: MemoryMode, loaded: LoadedModel, fn: () => Promise<T>): Promise<T> {
+    const changed = [...this.store.changedRows().keys()];
+    if (mode === 'memory' || changed.length === 0) return fn();
+    const table = valueTableOf(loaded.model);
+    const C = table.rowWidth;
+    const live = changed.map((slot) => ({ slot, row: table.data.slice(slot * C, (slot + 1) * C) }));
+    applyRowUpdates(table, changed.map((slot) => ({ slot, row: loaded.baseValues.subarray(slot * C, (slot + 1) * C) })));
+    this.bump();
+    try {
+      return await fn();
+    } finally {
+      applyRowUpdates(table, live);
+      this.bump();
+    }
+  }
+
+  private citationsOf(mode: MemoryMode, reads: Parameters<typeof citeNotes>[0], pasted: readonly { id: string }[]): Citation[] {
+    if (mode === 'none') return [];
+    if (mode === 'prompt') return pasted.map((n, i) => ({ noteId: n.id as NoteId, weight: 1 / (i + 1) }));
+    if (this.ownersAt !== this.version) {
+      this.owners = this.store.slotOwners();
+      this.ownersAt = this.version;
+    }
+    return citeNotes(reads, this.owners, { limit: CITATION_LIMIT });
+  }
+
+  private promptNotes(query: string): { id: string; text: string }[] {
+    if (this.rankerAt !== this.version || !this.ranker) {
+      this.ranker = new PromptNoteRanker(this.store.liveNotes().map((n) => ({ id: n.id, text: n.text })));
+      this.rankerAt = this.version;
+    }
+    return this.ranker.top(query);
+  }
+
+  private requireLive(id: string, operation: string): void {
+    if (!isNoteId(id)) throw new BadRequestError(`"${id}" is not a valid note id`);
+    const note = this.store.getNote(id);
+    if (!note) throw new NoteNotFoundError(id);
+    if (note.state !== 'live') throw new NoteStateError(note.id, note.state, operation);
+  }
+
+  private applyUpdates(updates: readonly RowUpdate[]): void {
+    if (updates.length === 0) return;
+    if (this.loaded) applyRowUpdates(valueTableOf(this.loaded.model), updates);
+    this.bump();
+  }
+
+  /** Rows other processes (another window, the CLI) changed. Before the model loads there is
+   *  nothing to patch: loading overlays the store's rows. */
+  private applyExternal(updates: readonly RowUpdate[]): void {
+    this.applyUpdates(updates);
+    this.emitChanged({ reason: 'external', noteIds: [] });
+  }
+
+  private bump(): void {
+    this.version++;
+  }
+
+  private author(): string {
+    if (this.options.author) return this.options.author;
+    try {
+      return os.userInfo().username;
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  private summary(note: NoteRecord): NoteSummary {
+    return {
+      id: note.id,
+      text: note.text,
+      kind: note.kind,
+      author: note.author,
+      created: note.created,
+      state: note.state,
+      slotCount: note.slots.length,
+      ...(note.supersedes ? { supersedes: note.supersedes } : {}),
+      ...(note.supersededBy ? { supersededBy: note.supersededBy } : {}),
+    };
+  }
+
+  private emitProgress(context: OperationContext, event: Omit<ProgressEvent, 'requestId'>): void {
+    if (context.progress) context.progress(event);
+    else this.options.events?.progress?.(event);
+  }
+
+  private emitChanged(event: MemoryChangedEvent): void {
+    this.options.events?.memoryChanged?.(event);
+  }
+}
+
+const STAGE_OF_PHASE: Record<WriteProgress['phase'], ProgressStage> = {
+  prepare: 'augmenting',
+  address: 'selecting-slots',
+  train: 'training',
+};
+
+function writeProgress(progress: WriteProgress, chunk: number, chunks: number): Omit<ProgressEvent, 'requestId'> {
+  const part = chunks > 1 ? ` (part ${chunk + 1} of ${chunks})` : '';
+  const stage = STAGE_OF_PHASE[progress.phase];
+  const within = progress.phase === 'train' ? progress.step / Math.max(1, progress.maxSteps) : 0;
+  const message =
+    progress.phase === 'train'
+      ? `Training step ${progress.step}/${progress.maxSteps}${progress.loss === null ? '' : `, loss ${progress.loss.toFixed(3)}`}${part}`
+      : `${stage === 'augmenting' ? 'Turning the note into training text' : 'Choosing memory slots'}${part}`;
+  return { stage, message, fraction: (chunk + within) / chunks, ...(progress.loss === null ? {} : { loss: progress.loss }) };
+}

@@ -1,0 +1,168 @@
+// End-to-end tests of the service: a real worker thread, a tiny random-init model saved as a real
+// checkpoint, real store directories. Random weights answer nonsense, so these check the plumbing
+// (rows written and restored, citations, streaming, queueing, errors), not answer quality.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { NoteId } from '../memory/note';
+import type { ProgressEvent } from './protocol';
+import { ServiceClient } from './serviceClient';
+import { ServiceError } from './serviceError';
+import { createTinyModelDir, tempStoreDir } from './tinyModelFixture';
+
+let modelDir: string;
+let otherModelDir: string;
+let client: ServiceClient;
+let storeDir: string;
+
+before(async () => {
+  modelDir = createTinyModelDir(7);
+  otherModelDir = createTinyModelDir(8);
+  storeDir = tempStoreDir();
+  client = await ServiceClient.start({ storeDir, modelDir, defaults: { author: 'tester', writer: { maxSteps: 3 } } });
+});
+
+after(async () => {
+  await client.dispose();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ServiceError, `expected a ServiceError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the request to fail');
+}
+
+test('service: init reports the model and an empty store', () => {
+  assert.equal(client.init.notes, 0);
+  assert.match(client.init.model.id, /^mnemo-training-d16/);
+  assert.equal(client.init.model.sha256.length, 64);
+});
+
+test('service: remember writes rows (with progress), ask streams an answer that cites the note', async () => {
+  const progress: ProgressEvent[] = [];
+  const changed: string[][] = [];
+  const unsubscribe = client.on('memory/changed', (event) => changed.push([...event.noteIds]));
+  const written = await client.request('memory/remember', { text: 'We deploy with Helm 3 from the ops/ folder.', kind: 'decision', id: 'n1' }, { onProgress: (e) => progress.push(e) });
+  unsubscribe();
+  assert.equal(written.notes[0]!.id, 'n1');
+  assert.equal(written.notes[0]!.author, 'tester');
+  assert.ok(written.notes[0]!.slotCount > 0);
+  assert.ok(written.loss.steps <= 3);
+  const stages = new Set(progress.map((e) => e.stage));
+  for (const stage of ['checking', 'loading-model', 'augmenting', 'selecting-slots', 'training']) assert.ok(stages.has(stage as never), `stage ${stage} missing`);
+  assert.deepEqual(changed, [['n1']]);
+
+  const stream = client.ask({ question: 'How do we deploy?', maxTokens: 8 });
+  let streamed = '';
+  for await (const chunk of stream) streamed += chunk.text;
+  const result = await stream.result;
+  assert.equal(streamed.trim(), result.answer);
+  assert.ok(result.tokens > 0 && result.tokens <= 8);
+  assert.equal(result.memoryContextTokens, 0);
+  assert.equal(result.citations[0]?.noteId, 'n1');
+  assert.ok(result.citations[0]!.weight > 0 && result.citations[0]!.weight <= 1);
+
+  const none = await client.request('model/ask', { question: 'How do we deploy?', maxTokens: 8, mode: 'none' });
+  assert.deepEqual(none.citations, []);
+  const prompt = await client.request('model/ask', { question: 'How do we deploy?', maxTokens: 8, mode: 'prompt' });
+  assert.equal(prompt.citations[0]?.noteId, 'n1');
+  assert.ok(prompt.memoryContextTokens > 5);
+});
+
+test('service: completions cite notes, and a newer completion cancels the older one', async () => {
+  const done = await client.request('model/complete', { filePath: 'deploy.sh', prefix: 'helm upgrade --install ', maxTokens: 4 });
+  assert.equal(typeof done.completion, 'string');
+  assert.ok(!done.completion.includes('\n'), 'a line completion stays on its line');
+  assert.equal(done.citations[0]?.noteId, 'n1');
+
+  const older = client.request('model/complete', { filePath: 'deploy.sh', prefix: 'helm ', maxTokens: 30 });
+  const newer = client.request('model/complete', { filePath: 'deploy.sh', prefix: 'helm u', maxTokens: 2 });
+  const [olderResult, newerResult] = await Promise.allSettled([older, newer]);
+  assert.equal(olderResult.status, 'rejected');
+  assert.equal(((olderResult as PromiseRejectedResult).reason as ServiceError).code, 'cancelled');
+  assert.equal(newerResult.status, 'fulfilled');
+});
+
+test('service: the host cancels a request with an AbortSignal', async () => {
+  const controller = new AbortController();
+  const pending = client.request('model/ask', { question: 'Tell me everything.', maxTokens: 60 }, { signal: controller.signal });
+  controller.abort();
+  assert.equal((await rejection(pending)).code, 'cancelled');
+  const status = await client.request('worker/status', {});
+  assert.equal(status.state, 'ready');
+  assert.equal(status.queued, 0);
+});
+
+test('service: refusals say why, with hints, and change nothing', async () => {
+  const secret = await rejection(client.request('memory/remember', { text: 'the staging password is hunter2hunter2' }));
+  assert.equal(secret.code, 'secret-found');
+  assert.doesNotMatch(secret.message, /hunter2/);
+  assert.ok(secret.error.code === 'secret-found' && secret.error.findings.length > 0);
+
+  const empty = await rejection(client.request('memory/remember', { text: '   \n\t ' }));
+  assert.equal(empty.code, 'note-invalid');
+  assert.ok(empty.error.code === 'note-invalid' && empty.error.reason === 'empty');
+
+  const missing = await rejection(client.request('memory/forget', { id: 'nope' as NoteId }));
+  assert.equal(missing.code, 'note-not-found');
+  assert.match(missing.hint ?? '', /mnemo notes/);
+
+  const badId = await rejection(client.request('memory/remember', { text: 'x', id: 'has space' }));
+  assert.equal(badId.code, 'bad-request');
+
+  const taken = await rejection(client.request('memory/remember', { text: 'Another fact.', id: 'n1' }));
+  assert.equal(taken.code, 'note-id-taken');
+
+  const listed = await client.request('memory/list', {});
+  assert.deepEqual(listed.notes.map((n) => n.id), ['n1']);
+});
+
+test('service: redaction stores the note without the secret and says so', async () => {
+  const written = await client.request('memory/remember', { text: 'CI uses the token ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 for releases.', secrets: 'redact', id: 'n2' });
+  assert.equal(written.redacted.length, 1);
+  assert.match(written.notes[0]!.text, /\[redacted:/);
+  assert.doesNotMatch(written.notes[0]!.text, /ghp_/);
+  assert.ok(written.warnings.some((w) => /redacted/.test(w)));
+  const forgotten = await client.request('memory/forget', { id: 'n2' as NoteId });
+  assert.equal(forgotten.restored.exact + forgotten.restored.delta + forgotten.restored.base, written.notes[0]!.slotCount);
+});
+
+test('service: export, import into a second worker, supersede and inspect', async () => {
+  const file = path.join(tempStoreDir('mnemo-export-'), 'team.mnemo-export');
+  const exported = await client.request('memory/export', { file });
+  assert.equal(exported.notes, 1);
+  assert.ok(fs.statSync(file).size === exported.bytes);
+
+  const second = await ServiceClient.start({ storeDir: tempStoreDir(), modelDir, defaults: { writer: { maxSteps: 2 } } });
+  try {
+    const imported = await second.request('memory/import', { file });
+    assert.equal(imported.imported, 1);
+    const newer = await second.request('memory/remember', { text: 'We deploy with Helm 4 from the deploy/ folder.', kind: 'decision', id: 'n1b', supersedes: 'n1' as NoteId });
+    assert.equal(newer.notes[0]!.supersedes, 'n1');
+    const all = await second.request('memory/list', { all: true });
+    assert.deepEqual(all.notes.map((n) => [n.id, n.state]), [['n1', 'superseded'], ['n1b', 'live']]);
+    const inspected = await second.request('memory/inspect', { what: 'note', id: 'n1b' as NoteId });
+    assert.ok(inspected.what === 'note' && inspected.slots.length === newer.notes[0]!.slotCount);
+  } finally {
+    await second.dispose();
+  }
+});
+
+test('service: a store written with another model is refused with both models named', async () => {
+  const error = await rejection(ServiceClient.start({ storeDir, modelDir: otherModelDir }));
+  assert.equal(error.code, 'store-model-mismatch');
+  assert.ok(error.error.code === 'store-model-mismatch' && error.error.storeModel.sha256 !== error.error.loadedModel.sha256);
+  assert.match(error.hint ?? '', /mnemo notes/);
+});
+
+test('service: a missing model directory is not-ready with a hint', async () => {
+  const error = await rejection(ServiceClient.start({ storeDir: tempStoreDir(), modelDir: path.join(tempStoreDir(), 'no-model') }));
+  assert.equal(error.code, 'not-ready');
+  assert.match(error.hint ?? '', /--model/);
+});
