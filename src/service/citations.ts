@@ -1,41 +1,48 @@
-// Which notes a forward pass drew on: every read of a slot that live notes wrote gives those notes
-// its read weight (split evenly when several notes share the slot); a note's citation weight is
-// its share of all the memory weight the counted positions read. Ranked, best first.
-//
-// This is the service's stand-in until memory/provenance.ts lands; the ranking there replaces it.
+// Citations for an answer or a completion: memory/provenance.ts ranks the notes by the reads of
+// every position the pass ran (read weight times how far the note moved the row). The store knows
+// which notes own each slot; how far each moved it is measured here from the rows themselves:
+// |current - base| for a slot one note owns (exact), split evenly among the owners of a shared slot.
 
 import type { NoteId } from '../memory/note';
+import { citeNotes, SlotClaim, SlotOwnership } from '../memory/provenance';
+import type { MemoryReads } from '../model/languageModel';
 import type { PositionReads } from './decodingSession';
 import type { Citation } from './protocol';
 
-export interface CitationOptions {
-  /** Keep at most this many notes. Default 5. */
-  readonly limit?: number;
-  /** Drop notes with less than this share of the read weight. Default 0 (any read counts). */
-  readonly minWeight?: number;
+/** Slot ownership with each claim's magnitude, from the owner index and the current/base value tables. */
+export function slotOwnership(
+  owners: ReadonlyMap<number, readonly NoteId[]>,
+  current: Float32Array,
+  base: Float32Array,
+  rowWidth: number,
+): SlotOwnership {
+  const ownership = new Map<number, SlotClaim[]>();
+  for (const [slot, notes] of owners) {
+    if (notes.length === 0) continue;
+    let square = 0;
+    for (let c = slot * rowWidth; c < (slot + 1) * rowWidth; c++) square += (current[c]! - base[c]!) ** 2;
+    const magnitude = Math.sqrt(square) / notes.length;
+    ownership.set(slot, notes.map((note) => ({ note, magnitude })));
+  }
+  return ownership;
 }
 
-export function citeNotes(
-  reads: readonly PositionReads[],
-  owners: ReadonlyMap<number, readonly NoteId[]>,
-  options: CitationOptions = {},
-): Citation[] {
-  const weightOf = new Map<NoteId, number>();
-  let total = 0;
+/** The cited notes of a pass, best first, weights summing to 1 over the notes cited. */
+export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number): Citation[] {
+  return citeNotes(asMemoryReads(reads), ownership, { limit }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
+}
+
+/** The positions' reads as one MemoryReads (provenance only looks at slots and weights). */
+function asMemoryReads(reads: readonly PositionReads[]): MemoryReads {
+  const width = reads.find((r) => r.slots.length > 0)?.slots.length ?? 0;
+  const slots = new Int32Array(reads.length * width);
+  const weights = new Float32Array(reads.length * width);
+  let at = 0;
   for (const position of reads) {
-    for (let r = 0; r < position.slots.length; r++) {
-      const weight = position.weights[r]!;
-      total += weight;
-      const notes = owners.get(position.slots[r]!);
-      if (!notes || notes.length === 0) continue;
-      for (const note of notes) weightOf.set(note, (weightOf.get(note) ?? 0) + weight / notes.length);
-    }
+    if (position.slots.length !== width) continue;
+    slots.set(position.slots, at);
+    weights.set(position.weights, at);
+    at += width;
   }
-  if (total <= 0) return [];
-  const minWeight = options.minWeight ?? 0;
-  return [...weightOf]
-    .map(([noteId, weight]) => ({ noteId, weight: weight / total }))
-    .filter((c) => c.weight > minWeight)
-    .sort((a, b) => b.weight - a.weight || (a.noteId < b.noteId ? -1 : 1))
-    .slice(0, options.limit ?? 5);
+  return { positions: at / Math.max(1, width), heads: 1, topK: width, slots: slots.subarray(0, at), weights: weights.subarray(0, at) };
 }

@@ -9,17 +9,19 @@
 
 import * as os from 'node:os';
 import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
+import type { SlotOwnership } from '../memory/provenance';
 import { isNoteId, toNoteId } from '../memory/note';
 import { NoteInputError, prepareNoteText } from '../memory/noteInput';
 import { MemoryStore, RowUpdate } from '../memory/memoryStore';
 import { checkSecrets, SecretFinding, SecretFoundError, SecretPolicy } from '../memory/secrets';
 import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/storeErrors';
+import { supersedeNote } from '../memory/forget';
 import { applyRowUpdates, valueTableOf } from '../memory/valueTable';
 import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/writer';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
-import { citeNotes } from './citations';
+import { citationsOf, slotOwnership } from './citations';
 import { completeCode } from './completionPath';
-import { DecodingSession } from './decodingSession';
+import { DecodingSession, PositionReads } from './decodingSession';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
 import { codeQuery, PromptNoteRanker } from './promptNotes';
 import type {
@@ -92,7 +94,7 @@ export class MemoryService {
   private completionSession: DecodingSession | null = null;
   private version = 0;
   private ownersAt = -1;
-  private owners: ReadonlyMap<number, readonly NoteId[]> = new Map();
+  private ownership: SlotOwnership = new Map();
   private rankerAt = -1;
   private ranker: PromptNoteRanker | null = null;
   private readonly unsubscribe: () => void;
@@ -179,21 +181,18 @@ export class MemoryService {
     let steps = 0;
     for (let i = 0; i < texts.length; i++) {
       context.signal?.throwIfAborted();
-      const result = await rememberNote(
-        this.store,
-        writer,
-        { id: ids[i], text: texts[i]!, kind, author: request.author ?? this.author() },
-        { signal: context.signal, onProgress: (p) => this.emitProgress(context, writeProgress(p, i, texts.length)) },
-      );
+      const note = { id: ids[i], text: texts[i]!, kind, author: request.author ?? this.author() };
+      const options = { signal: context.signal, onProgress: (p: WriteProgress) => this.emitProgress(context, writeProgress(p, i, texts.length)) };
+      // The first part replaces the superseded note, in one store transaction with its write.
+      const result =
+        i === 0 && request.supersedes !== undefined
+          ? (await supersedeNote(this.store, writer, request.supersedes, note, options)).written
+          : await rememberNote(this.store, writer, note, options);
       this.bump();
       written.push(result.note);
       if (i === 0) losses.push(result.write.losses[0] ?? Number.NaN);
       losses.push(result.write.losses[result.write.losses.length - 1] ?? Number.NaN);
       steps += result.write.steps;
-    }
-    if (request.supersedes !== undefined) {
-      const outcome = await this.store.supersede(request.supersedes, written[0]!.id);
-      this.applyUpdates(outcome.updates);
     }
     const noteIds = written.map((n) => n.id);
     this.emitChanged({ reason: request.supersedes !== undefined ? 'supersede' : 'remember', noteIds });
@@ -333,14 +332,18 @@ export class MemoryService {
     }
   }
 
-  private citationsOf(mode: MemoryMode, reads: Parameters<typeof citeNotes>[0], pasted: readonly { id: string }[]): Citation[] {
+  private citationsOf(mode: MemoryMode, reads: readonly PositionReads[], pasted: readonly { id: string }[]): Citation[] {
     if (mode === 'none') return [];
-    if (mode === 'prompt') return pasted.map((n, i) => ({ noteId: n.id as NoteId, weight: 1 / (i + 1) }));
+    // The prompt baseline "cites" what it pasted, in BM25 order.
+    if (mode === 'prompt') return pasted.map((n) => ({ noteId: n.id as NoteId, weight: 1 / pasted.length }));
+    const loaded = this.loaded;
+    if (!loaded) return [];
     if (this.ownersAt !== this.version) {
-      this.owners = this.store.slotOwners();
+      const table = valueTableOf(loaded.model);
+      this.ownership = slotOwnership(this.store.slotOwners(), table.data, loaded.baseValues, table.rowWidth);
       this.ownersAt = this.version;
     }
-    return citeNotes(reads, this.owners, { limit: CITATION_LIMIT });
+    return citationsOf(reads, this.ownership, CITATION_LIMIT);
   }
 
   private promptNotes(query: string): { id: string; text: string }[] {
