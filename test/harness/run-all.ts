@@ -1,6 +1,6 @@
 // `npm test`: unit tests (Node's test runner, `npm run test:unit`), then integration tests in a
 // real VS Code (code-server + headless chromium): the suite in test/integration run against the
-// development folder, then the packaged .vsix installed into a fresh code-server. Installs the
+// development folder, the packaged .vsix installed into a fresh code-server, and npm start. Installs the
 // harness's tools on first use (tools.ts). Ends with "total: N passed, M failed"; exits 1 on any
 // failure.
 //
@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hostTarget, packageVsix } from '../../scripts/package';
 import { runExtensionTests } from './extension-tests';
+import { checkNpmStart } from './start-check';
 import { integrationTestsEntry, repoRoot, sampleWorkspace } from './paths';
 import { addTallies, parseNodeTestSummary, tallyLine, type Tally } from './tally';
 import { ensureTools } from './tools';
@@ -56,6 +57,9 @@ async function main(): Promise<number> {
       phase('integration: npm run package, then the .vsix installed into code-server');
       record('vsix', await packageAndCheckVsix());
     }
+
+    phase('integration: npm start, then Ctrl-C');
+    record('npm-start', await checkNpmStart());
   }
 
   const total = addTallies(...tallies);

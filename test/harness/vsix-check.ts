@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { removeTmpDir, sleep, startCodeServer, type CodeServer } from './code-server';
 import { launchChromium, type Browser, type Page } from './playwright';
+import { CheckList } from './check-list';
 import type { Tally } from './tally';
 
 export interface VsixCheckOptions {
@@ -78,31 +79,4 @@ async function waitForSettledLabel(page: Page, timeoutMs: number): Promise<strin
     await sleep(250);
   }
   return label;
-}
-
-class CheckList {
-  passed = 0;
-  failed = 0;
-
-  async run<T>(name: string, check: () => Promise<T>): Promise<T | undefined> {
-    try {
-      const value = await check();
-      this.passed++;
-      console.log(`  ✔ ${name}`);
-      return value;
-    } catch (e) {
-      this.fail(name, e);
-      return undefined;
-    }
-  }
-
-  fail(name: string, e: unknown): void {
-    this.failed++;
-    console.log(`  ✖ ${name}\n      ${e instanceof Error ? e.message : String(e)}`);
-  }
-
-  /** notRun: checks that could not run because an earlier one failed count as failed. */
-  tally(notRun: number): Tally {
-    return { passed: this.passed, failed: this.failed + notRun, skipped: 0 };
-  }
 }
