@@ -15,7 +15,9 @@ export type StoreErrorCode =
   | 'note-state'
   | 'note-id-taken'
   | 'forget-conflict'
-  | 'import-invalid';
+  | 'import-invalid'
+  | 'store-disk-full'
+  | 'store-io';
 
 export abstract class MemoryStoreError extends Error {
   abstract readonly code: StoreErrorCode;
@@ -180,4 +182,44 @@ export class ImportInvalidError extends MemoryStoreError {
   ) {
     super(`Cannot import ${file}: ${reason}.`, `Nothing was changed. ${hint}`);
   }
+}
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * Reading or writing a store file failed in the file system: a full disk (ENOSPC, EDQUOT), a
+ * read-only or failing one. The store undid its half-done step (a cut-back journal, a removed temp
+ * file), so the operation did not happen; `hint` says what to do.
+ */
+export class StoreIoError extends MemoryStoreError {
+  readonly code: 'store-disk-full' | 'store-io';
+  /** The file system's error code (ENOSPC, EIO, EROFS, ...), when it gave one. */
+  readonly errno: string | undefined;
+
+  constructor(
+    readonly file: string,
+    /** What the store was doing: "append to", "replace", "create", "read"... */
+    readonly action: string,
+    /** The file system's error, as thrown. */
+    readonly fsError: unknown,
+    hint?: string,
+  ) {
+    const errno = typeof (fsError as NodeJS.ErrnoException)?.code === 'string' ? (fsError as NodeJS.ErrnoException).code : undefined;
+    const diskFull = errno !== undefined && DISK_FULL_CODES.has(errno);
+    const what = diskFull ? `the disk is full (${errno})` : String((fsError as Error)?.message ?? fsError).split('\n')[0];
+    super(
+      `Could not ${action} the memory store file ${file}: ${what}.`,
+      hint ??
+        (diskFull
+          ? 'Nothing was changed: the store is as it was before this operation. Free some disk space and try again.'
+          : 'Nothing was changed: the store is as it was before this operation. Check that the folder is writable and the disk works, then try again.'),
+    );
+    this.code = diskFull ? 'store-disk-full' : 'store-io';
+    this.errno = errno;
+  }
+}
+
+/** Whether an error came from the file system (it has an errno code such as ENOSPC). */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((error as NodeJS.ErrnoException).code!);
 }

@@ -12,7 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import { LockHolder, StoreLockedError } from './storeErrors';
+import { writeAll } from './atomicFile';
+import { isFileSystemError, LockHolder, StoreIoError, StoreLockedError } from './storeErrors';
 
 export interface LockOptions {
   /** Give up (StoreLockedError) after this long. */
@@ -70,14 +71,18 @@ async function tryCreate(file: string, content: LockContent): Promise<boolean> {
     handle = await fs.open(file, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw new StoreIoError(file, 'create the lockfile', error);
   }
   try {
     // No fsync: after a crash the holder's pid is gone anyway, and an empty lockfile turns stale.
-    await handle.writeFile(JSON.stringify(content));
-  } finally {
-    await handle.close();
+    await writeAll(handle, Buffer.from(JSON.stringify(content)), 0, file, file);
+  } catch (error) {
+    // A full disk: an empty lockfile left behind would make everyone wait for it to turn stale.
+    await handle.close().catch(() => undefined);
+    await fs.rm(file, { force: true }).catch(() => undefined);
+    throw isFileSystemError(error) ? new StoreIoError(file, 'write the lockfile', error) : error;
   }
+  await handle.close();
   return true;
 }
 
