@@ -335,23 +335,29 @@ export class MemoryStore {
     state.lastSeq = before.lastSeq;
     const header: SnapshotHeader = { ...this.header, generation: this.header.generation + 1, lastSeq: state.lastSeq };
     const snapshot = encodeSnapshot(header, state);
+    // Renaming the new snapshot into place is the commit point: from then on the import is done.
     await writeFileAtomic(this.paths.snapshot, snapshot);
-    const journal = encodeJournalHeader({ kind: 'journal', storeId: header.storeId, generation: header.generation });
-    await writeFileAtomic(this.paths.journal, journal);
     this.header = header;
     this.state = state;
     this.snapshotSize = snapshot.length;
-    this.journalSize = journal.length;
-    const seq = state.lastSeq + 1;
-    await this.append({
-      type: 'import',
-      seq,
-      mode: 'replace',
-      time: this.now().toISOString(),
-      source: { sha256: source.fileSha256, storeId: source.header.storeId, fileName: path.basename(file) },
-      notes: [],
-    });
-    state.lastSeq = seq;
+    try {
+      const journal = encodeJournalHeader({ kind: 'journal', storeId: header.storeId, generation: header.generation });
+      await writeFileAtomic(this.paths.journal, journal);
+      this.journalSize = journal.length;
+      const seq = state.lastSeq + 1;
+      await this.append({
+        type: 'import',
+        seq,
+        mode: 'replace',
+        time: this.now().toISOString(),
+        source: { sha256: source.fileSha256, storeId: source.header.storeId, fileName: path.basename(file) },
+        notes: [],
+      });
+      state.lastSeq = seq;
+    } catch {
+      // Bookkeeping after the commit (a full disk): the old journal has an older generation, so the
+      // next load or catch-up replaces it; the marker record is only informative.
+    }
     const imported = [...state.notes.values()].filter((n) => n.state === 'live').length;
     return { mode: 'replace', imported, renamed: [], skipped: [], updates: diffRows(before, state), backup };
   }
@@ -406,7 +412,11 @@ export class MemoryStore {
 
   /** Brings the in-memory state up to date with the files; returns the rows that changed. */
   private async catchUp(): Promise<RowUpdate[]> {
-    const handle = await fs.open(this.paths.journal, 'r').catch(() => undefined);
+    // A compaction or replace-import (ours or another process's) that renamed a new snapshot into
+    // place and then failed to replace the journal leaves an older-generation journal: appending to
+    // it would put acknowledged writes where the next load discards them. Reload instead.
+    const sameSnapshot = (await readGeneration(this.paths.snapshot)) === this.header.generation;
+    const handle = sameSnapshot ? await fs.open(this.paths.journal, 'r').catch(() => undefined) : undefined;
     if (handle) {
       try {
         const { size } = await handle.stat();
@@ -453,7 +463,20 @@ export class MemoryStore {
   }
 }
 
-/** Generation number from a journal file's first bytes, or undefined if they do not parse. */
+/** Generation number in a snapshot's header, or undefined if it cannot be read. */
+async function readGeneration(file: string): Promise<number | undefined> {
+  const handle = await fs.open(file, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const prefix = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(prefix, 0, prefix.length, 0);
+    return journalGeneration(prefix.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Generation number from a store file's first bytes (journal or snapshot), or undefined if they do not parse. */
 function journalGeneration(prefix: Buffer): number | undefined {
   try {
     const length = prefix.readUInt32LE(12);

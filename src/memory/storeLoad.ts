@@ -10,6 +10,7 @@ import { ForeignFileError, ModelIdentity, ModelMismatchError, StoreCorruptError 
 import { applyJournalEntry, encodeJournalHeader, readJournal } from './storeJournal';
 import type { SnapshotHeader } from './storeRecords';
 import { decodeSnapshot, encodeSnapshot } from './storeSnapshot';
+import { processIsAlive } from './storeLock';
 import { StoreState } from './storeState';
 
 /** The base model a store belongs to. */
@@ -70,6 +71,11 @@ export async function loadStore(paths: StorePaths, model: ModelBinding, options:
     movedAside.push({ file, movedTo, reason });
     messages.push(`${path.basename(file)} was damaged (${reason}); it was moved aside to ${path.basename(movedTo)}.`);
   };
+
+  const leftovers = await removeDeadTempFiles(paths);
+  if (leftovers.length > 0) {
+    messages.push(`Removed ${leftovers.length} temp file(s) left by an interrupted save: ${leftovers.join(', ')}.`);
+  }
 
   const snapshotBytes = await readIfExists(paths.snapshot);
   if (!snapshotBytes) {
@@ -212,6 +218,24 @@ async function createStore(
     snapshotSize: snapshot.length,
     report: { created: true, movedAside: found.movedAside, messages: found.messages },
   };
+}
+
+/**
+ * Deletes `<store file>.tmp-<pid>-<hex>` files whose process is gone: a crash during an atomic
+ * replace leaves one (as large as a snapshot) that nothing else would ever remove. Every write in
+ * the store directory happens under the lock we hold, so such a file is never still in use.
+ */
+async function removeDeadTempFiles(paths: StorePaths): Promise<string[]> {
+  const removed: string[] = [];
+  const ours = [path.basename(paths.snapshot), path.basename(paths.journal)];
+  for (const name of await fs.readdir(paths.dir)) {
+    const match = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
+    if (!match || !ours.some((base) => name.startsWith(base))) continue;
+    if (Number(match[1]) === process.pid || processIsAlive(Number(match[1]))) continue;
+    await fs.rm(path.join(paths.dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 function isRecoverable(error: unknown): boolean {

@@ -163,7 +163,8 @@ async function fileAgeMs(file: string): Promise<number | undefined> {
   }
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this host. */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
