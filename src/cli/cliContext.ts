@@ -1,0 +1,90 @@
+// What every command gets: where its output goes, the store and model directories (flags,
+// environment, defaults), and a connection to the service worker with progress shown on stderr.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProgressEvent } from '../service/protocol';
+import { ServiceClient } from '../service/serviceClient';
+
+export interface CliOutput {
+  /** Results: what a script reads. */
+  out(text: string): void;
+  /** Progress, warnings, errors: what a person reads. */
+  err(text: string): void;
+  /** Whether stderr is a terminal (progress redraws one line there). */
+  readonly interactive: boolean;
+}
+
+export const processOutput: CliOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  interactive: Boolean(process.stderr.isTTY),
+};
+
+/** The repository (or installed package) root: the folder with mnemo's package.json. */
+export function packageRoot(from = __dirname): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && readName(manifest) === 'mnemo') return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..', '..');
+  }
+}
+
+function readName(file: string): string | undefined {
+  return readManifest(file)?.name;
+}
+
+function readManifest(file: string): { name?: string; version?: string } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+export function packageVersion(): string {
+  return readManifest(path.join(packageRoot(), 'package.json'))?.version ?? 'unknown';
+}
+
+/** --store, else $MNEMO_STORE, else ./.mnemo (the store of the project in the current directory). */
+export function storeDirOf(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.MNEMO_STORE ?? '.mnemo');
+}
+
+/** --model, else $MNEMO_MODEL, else the shipped model (native/model). */
+export function modelDirOf(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.MNEMO_MODEL ?? path.join(packageRoot(), 'native', 'model'));
+}
+
+/** Draws progress on one stderr line (terminal) or prints each new stage once (pipes, logs). */
+export function progressPrinter(output: CliOutput): { readonly show: (event: ProgressEvent) => void; readonly done: () => void } {
+  let lastStage = '';
+  let drawn = false;
+  return {
+    show: (event) => {
+      if (output.interactive) {
+        output.err(`\r\x1b[2K${event.message}`);
+        drawn = true;
+      } else if (event.stage !== lastStage) {
+        output.err(`${event.message}\n`);
+      }
+      lastStage = event.stage;
+    },
+    done: () => {
+      if (drawn) output.err('\r\x1b[2K');
+      drawn = false;
+    },
+  };
+}
+
+/** Starts the worker on the store; shows what opening the store reported. */
+export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean } = {}): Promise<ServiceClient> {
+  const client = await ServiceClient.start({
+    storeDir,
+    modelDir,
+    recover: options.recover,
+    defaults: options.redact ? { secrets: 'redact' } : undefined,
+  });
+  for (const message of client.init.storeMessages) output.err(`${message}\n`);
+  return client;
+}

@@ -1,0 +1,110 @@
+// `mnemo eval`: runs an eval set (shared/eval/public's format) from the base model for mnemo and
+// the three baselines, or the capacity run, writes the JSON to --json FILE and prints it as the
+// last line of stdout. Progress goes to stderr.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateCapacityNotes, runCapacity } from '../memory/eval/capacityRun';
+import { METHOD_NAMES, runEval, SubjectFactory } from '../memory/eval/evalRunner';
+import type { MethodName } from '../memory/eval/evalScore';
+import { loadEvalSet } from '../memory/eval/evalSet';
+import { defaultFullFinetuneSettings } from '../memory/eval/fullFinetune';
+import { findHeldOutTokens, heldOutSample } from '../memory/eval/heldOutLoss';
+import type { WriterSettings } from '../memory/writer';
+import { describeModel } from '../service/modelDirectory';
+import { modelDirOf, packageRoot } from './cliContext';
+import { defineCommand } from './command';
+import { UsageError } from './commandLine';
+import { fullFinetuneSubject, mnemoSubject, noneSubject, promptSubject, SubjectSettings } from './evalSubjects';
+
+export const evalCommand = defineCommand({
+  summary: 'run an eval set for mnemo and the baselines (none, prompt, full_finetune)',
+  usage: '--set DIR --json FILE [--limit N] [--methods LIST] [--capacity N] [--model DIR]',
+  details: [
+    'Writes every note and distractor (in file order) from the base model, asks every question through the chat',
+    'path and runs every completion probe through the completion path, for each method; the JSON result goes to',
+    'FILE and is printed as the last line of stdout. --capacity N instead writes N generated notes and reports',
+    'provenance@1 as the memory fills. The eval uses its own temporary store; --store is not used.',
+  ].join('\n'),
+  positionals: 0,
+  options: {
+    set: { kind: 'string', value: 'DIR', help: 'the eval set directory (notes.jsonl, questions.jsonl, ...)' },
+    json: { kind: 'string', value: 'FILE', help: 'where to write the JSON result (also printed as the last line of stdout)' },
+    limit: { kind: 'number', value: 'N', help: 'only the first N notes (and N distractors) with their questions', min: 1 },
+    methods: { kind: 'string', value: 'LIST', help: `comma-separated subset of ${METHOD_NAMES.join(',')} (default all)` },
+    capacity: { kind: 'number', value: 'N', help: 'capacity run: write N generated notes, report provenance@1 as it grows', min: 1 },
+    sample: { kind: 'number', value: 'N', help: 'capacity run: notes asked about at each checkpoint (default 40)', min: 1 },
+    heldout: { kind: 'string', value: 'FILE', help: 'held-out uint16 token file for forgetting (default model/heldout-sample.bin, else corpus/heldout.bin)' },
+    slots: { kind: 'number', value: 'N', help: 'writer: value rows per note (default the writer\'s)', min: 1 },
+    'write-lr': { kind: 'number', value: 'X', help: 'writer: SGD step size on the rows', integer: false },
+    'write-steps': { kind: 'number', value: 'N', help: 'writer: most SGD steps per note', min: 0 },
+    'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
+  },
+  async run({ args, output, signal }) {
+    const { options } = args;
+    const jsonFile = options.json;
+    if (!jsonFile) throw new UsageError('--json FILE is required (the result is written there and printed as the last line)', 'eval');
+    if (options.capacity === undefined && !options.set) throw new UsageError('--set DIR is required (or --capacity N for the capacity run)', 'eval');
+    const methods = parseMethods(options.methods);
+    const modelDir = modelDirOf(options.model);
+    const model = describeModel(modelDir);
+    const say = (message: string) => output.err(`${message}\n`);
+    const writer: Partial<WriterSettings> = {
+      ...(options.slots !== undefined ? { slots: options.slots } : {}),
+      ...(options['write-lr'] !== undefined ? { learningRate: options['write-lr'] } : {}),
+      ...(options['write-steps'] !== undefined ? { maxSteps: options['write-steps'] } : {}),
+    };
+    const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
+    if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
+    if (!heldOutFile) say('warning: no held-out tokens found (model/heldout-sample.bin or corpus/heldout.bin): forgetting is not measured');
+    const heldOut = heldOutFile ? heldOutSample(heldOutFile, model.config.contextLength) : null;
+    say(`model ${model.identity.id} (${model.dir})${heldOut ? `; held-out sample from ${heldOut.source}` : ''}`);
+
+    let result: object;
+    if (options.capacity !== undefined) {
+      const generated = generateCapacityNotes(options.capacity);
+      const settings: SubjectSettings = { modelDir, heldOut: null, writer, promptNotes: [] };
+      const subject = await mnemoSubject(settings)();
+      try {
+        const report = await runCapacity(subject, generated, { sample: options.sample, onProgress: say, signal });
+        result = { set: 'capacity', model: model.identity, ...report };
+      } finally {
+        await subject.dispose?.();
+      }
+    } else {
+      const set = loadEvalSet(options.set!);
+      for (const warning of set.warnings) say(`warning: ${warning}`);
+      // The prompt baseline ranks every note and distractor the run writes.
+      const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+      const written = [...set.notes.slice(0, limit), ...set.distractors.slice(0, limit)];
+      const settings: SubjectSettings = {
+        modelDir,
+        heldOut,
+        writer,
+        fullFinetune: options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : defaultFullFinetuneSettings,
+        promptNotes: written.map((n) => ({ id: n.id, text: n.note })),
+      };
+      const factories: Partial<Record<MethodName, SubjectFactory>> = {};
+      if (methods.has('mnemo')) factories.mnemo = mnemoSubject(settings);
+      if (methods.has('none')) factories.none = noneSubject(settings);
+      if (methods.has('prompt')) factories.prompt = promptSubject(settings);
+      if (methods.has('full_finetune')) factories.full_finetune = fullFinetuneSubject(settings);
+      const report = await runEval(set, factories, { limit: options.limit, onProgress: say, signal });
+      result = { ...report, model: model.identity };
+    }
+    const line = JSON.stringify(result);
+    fs.mkdirSync(path.dirname(path.resolve(jsonFile)), { recursive: true });
+    fs.writeFileSync(jsonFile, `${line}${os.EOL}`);
+    output.out(`${line}\n`);
+  },
+});
+
+function parseMethods(list: string | undefined): Set<MethodName> {
+  if (list === undefined) return new Set(METHOD_NAMES);
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new UsageError(`--methods: unknown method "${name}" (use ${METHOD_NAMES.join(', ')})`, 'eval');
+  }
+  return new Set(names as MethodName[]);
+}

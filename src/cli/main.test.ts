@@ -1,0 +1,143 @@
+// Tests that spawn the `mnemo` command (bin/mnemo.js, as npm installs it) against a tiny random
+// model and real store directories: usage errors, the memory commands end to end, refusals with
+// their hints and exit codes, and `mnemo eval` on a small set in the public format.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { createTinyModelDir, tempStoreDir } from '../service/tinyModelFixture';
+
+const bin = path.resolve(__dirname, '..', '..', 'bin', 'mnemo.js');
+let modelDir: string;
+let work: string;
+
+before(() => {
+  modelDir = createTinyModelDir(11);
+  work = tempStoreDir('mnemo-cli-');
+});
+
+function mnemo(args: readonly string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: work,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, MNEMO_MODEL: modelDir, MNEMO_STORE: '' },
+    timeout: 120_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('cli: help, and usage errors exit 2 with the usage line', () => {
+  const help = mnemo(['--help']);
+  assert.equal(help.code, 0);
+  for (const command of ['remember', 'ask', 'complete', 'forget', 'notes', 'export', 'import', 'eval']) assert.match(help.stdout, new RegExp(`\\n  ${command} `));
+  assert.equal(mnemo(['help', 'complete']).code, 0);
+
+  const unknown = mnemo(['rember', 'x']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "rember"/);
+  const missing = mnemo(['remember', '--store', 's']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /missing argument\nusage: mnemo remember "text"/);
+  const kind = mnemo(['remember', 'x', '--kind', 'idea']);
+  assert.equal(kind.code, 2);
+  assert.match(kind.stderr, /--kind must be one of decision, convention, bug/);
+  assert.equal(mnemo(['complete', '--offset', 'abc', '--file', 'f']).code, 2);
+  assert.match(mnemo(['eval', '--set', 'x']).stderr, /--json FILE is required/);
+});
+
+test('cli: remember, notes, ask, complete, export, import, forget', () => {
+  const store = ['--store', path.join(work, 'store')];
+  const remembered = mnemo(['remember', 'Releases are tagged vX.Y.Z by the release script.', '--kind', 'convention', '--id', 'r1', ...store]);
+  assert.equal(remembered.code, 0, remembered.stderr);
+  assert.match(remembered.stdout, /Remembered r1 \(convention, \d+ memory slots\)/);
+  const fromStdin = mnemo(['remember', '-', '--id', 'r2', '--json', ...store], 'The staging database is Postgres 15.\n');
+  assert.equal(fromStdin.code, 0, fromStdin.stderr);
+  assert.equal(JSON.parse(fromStdin.stdout).notes[0].text, 'The staging database is Postgres 15.');
+
+  const notes = mnemo(['notes', ...store]);
+  assert.match(notes.stdout, /r1  convention/);
+  assert.match(notes.stdout, /2 note\(s\)/);
+
+  const asked = mnemo(['ask', 'How are releases tagged?', '--max-tokens', '6', ...store]);
+  assert.equal(asked.code, 0, asked.stderr);
+  assert.match(asked.stdout, /Notes cited:\n {2}\[1\] r[12] \(\d+%\)/);
+  const askedJson = JSON.parse(mnemo(['ask', 'How are releases tagged?', '--max-tokens', '4', '--json', ...store]).stdout);
+  assert.ok(askedJson.tokens <= 4 && Array.isArray(askedJson.citations));
+
+  const file = path.join(work, 'code.sh');
+  fs.writeFileSync(file, 'git tag v1.2.3\ngit push origin ');
+  const completed = mnemo(['complete', '--file', file, '--offset', '20', '--json', ...store]);
+  assert.equal(completed.code, 0, completed.stderr);
+  assert.equal(typeof JSON.parse(completed.stdout).completion, 'string');
+  assert.match(mnemo(['complete', '--file', file, '--offset', '999', ...store]).stderr, /past the end/);
+
+  const exportFile = path.join(work, 'team.mnemo-export');
+  assert.match(mnemo(['export', exportFile, ...store]).stdout, /Exported 2 note\(s\)/);
+  const imported = mnemo(['import', exportFile, '--store', path.join(work, 'other')]);
+  assert.match(imported.stdout, /Imported 2 note\(s\) \(replace\)/);
+
+  const forgot = mnemo(['forget', 'r1', ...store]);
+  assert.equal(forgot.code, 0, forgot.stderr);
+  assert.match(forgot.stdout, /Forgot r1: \d+ memory slots restored/);
+  const again = mnemo(['forget', 'r1', ...store]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /it is forgotten\.\nOnly live notes/);
+  const all = JSON.parse(mnemo(['notes', '--all', '--json', ...store]).stdout);
+  assert.deepEqual(all.notes.map((n: { id: string; state: string }) => `${n.id}:${n.state}`), ['r1:forgotten', 'r2:live']);
+});
+
+test('cli: refusals exit 1 and say what to do', () => {
+  const store = ['--store', path.join(work, 'refusals')];
+  const secret = mnemo(['remember', 'deploy key: AKIAIOSFODNN7EXAMPLE', ...store]);
+  assert.equal(secret.code, 1);
+  assert.match(secret.stderr, /possible secret/);
+  assert.match(secret.stderr, /--redact/);
+  assert.doesNotMatch(secret.stderr, /AKIAIOSFODNN7EXAMPLE/);
+  const noModel = mnemo(['ask', 'anything?', ...store, '--model', path.join(work, 'missing-model')]);
+  assert.equal(noModel.code, 1);
+  assert.match(noModel.stderr, /No model in .*\nPoint --model at a checkpoint/);
+  assert.match(mnemo(['notes', ...store]).stdout, /No memory store|No live notes/);
+});
+
+test('cli: eval runs a small set for every method and prints the JSON last', () => {
+  const setDir = path.join(work, 'set');
+  fs.mkdirSync(setDir);
+  const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const note = (id: string, text: string, answer: string) => ({ id, repo: 'o/r', source: 'PR #1', kind: 'decision', note: text, answer });
+  fs.writeFileSync(path.join(setDir, 'notes.jsonl'), jsonl([note('p001', 'The API listens on port 8443.', '8443'), note('p002', 'Logs go to Loki.', 'Loki'), note('p003', 'We use tabs.', 'tabs')]));
+  fs.writeFileSync(path.join(setDir, 'distractors.jsonl'), jsonl([note('q001', 'The web app listens on port 3000.', '3000')]));
+  fs.writeFileSync(path.join(setDir, 'questions.jsonl'), jsonl([
+    { note: 'p001', question: 'Which port does the API listen on?', answer: '8443', style: 'direct' },
+    { note: 'p002', question: 'Where do logs go?', answer: 'Loki', style: 'paraphrase' },
+    { note: 'p003', question: 'Tabs or spaces?', answer: 'tabs', style: 'indirect' },
+  ]));
+  fs.writeFileSync(path.join(setDir, 'completions.jsonl'), jsonl([{ note: 'p001', language: 'javascript', prefix: 'app.listen(', expected: '8443' }]));
+  const heldOut = path.join(work, 'heldout.bin');
+  fs.writeFileSync(heldOut, Buffer.from(Uint16Array.from({ length: 20 * 129 }, (_, i) => (i * 7919) % 16384).buffer));
+  const out = path.join(work, 'result.json');
+
+  const run = mnemo(['eval', '--set', setDir, '--json', out, '--limit', '2', '--heldout', heldOut, '--write-steps', '2']);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n');
+  const result = JSON.parse(lines[lines.length - 1]!);
+  assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), result);
+  assert.equal(result.set, 'set');
+  assert.deepEqual([result.notes, result.distractors, result.questions, result.completions], [2, 1, 2, 1]);
+  assert.deepEqual(Object.keys(result.methods).sort(), ['full_finetune', 'mnemo', 'none', 'prompt']);
+  const { mnemo: m, none, prompt, full_finetune: ft } = result.methods;
+  for (const method of [m, none, prompt, ft]) {
+    for (const key of ['answer_recall', 'answer_contains', 'provenance_at_1', 'provenance_at_3', 'completion_exact', 'retention', 'forgetting', 'write_ms', 'ask_ms', 'complete_ms', 'memory_context_tokens']) {
+      assert.ok(key in method, `missing ${key}`);
+    }
+  }
+  assert.ok(typeof m.provenance_at_1 === 'number' && typeof m.forgetting === 'number' && typeof m.write_ms.p50 === 'number');
+  assert.equal(m.memory_context_tokens, 0);
+  assert.equal(none.provenance_at_1, null);
+  assert.equal(none.forgetting, null);
+  assert.ok(prompt.memory_context_tokens > 0);
+  assert.ok(typeof ft.forgetting === 'number' && ft.provenance_at_1 === null);
+  assert.match(run.stderr, /\[mnemo\] wrote p001 \(1\/3\)/);
+});

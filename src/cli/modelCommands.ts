@@ -1,0 +1,109 @@
+// The commands that run the model: ask (a chat answer from memory, streamed, with the notes it
+// drew on) and complete (an inline completion at an offset of a file).
+
+import * as fs from 'node:fs';
+import type { Citation, MemoryMode } from '../service/protocol';
+import type { ServiceClient } from '../service/serviceClient';
+import { CliOutput, connect, modelDirOf, progressPrinter, storeDirOf } from './cliContext';
+import { defineCommand } from './command';
+import { UsageError } from './commandLine';
+
+const MODE_OPTION = {
+  kind: 'choice',
+  choices: ['memory', 'prompt', 'none'],
+  help: 'memory: read the memory layer (default); prompt: paste the top 3 notes by BM25; none: the base model',
+} as const;
+
+export const askCommand = defineCommand({
+  summary: 'ask a question; the answer comes from the memory, with the notes it drew on',
+  usage: '"question" [--mode memory|prompt|none] [--max-tokens N]',
+  positionals: 1,
+  options: {
+    mode: MODE_OPTION,
+    'max-tokens': { kind: 'number', value: 'N', help: 'longest answer in tokens (default 96)', min: 1 },
+  },
+  async run({ args, output, signal }) {
+    const { options } = args;
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const progress = progressPrinter(output);
+    try {
+      const stream = client.ask(
+        { question: args.positionals[0]!, ...(options.mode ? { mode: options.mode as MemoryMode } : {}), ...(options['max-tokens'] ? { maxTokens: options['max-tokens'] } : {}) },
+        { signal, onProgress: progress.show },
+      );
+      let started = false;
+      for await (const chunk of stream) {
+        if (options.json) continue;
+        progress.done();
+        // The model's answers start after a marker; drop the leading space it usually begins with.
+        output.out(started ? chunk.text : chunk.text.trimStart());
+        started ||= chunk.text.trim() !== '';
+      }
+      const result = await stream.result;
+      progress.done();
+      if (options.json) return output.out(`${JSON.stringify(result)}\n`);
+      output.out('\n');
+      await printCitations(output, client, result.citations);
+    } finally {
+      progress.done();
+      await client.dispose();
+    }
+  },
+});
+
+export const completeCommand = defineCommand({
+  summary: 'complete code at an offset of a file, as the editor\'s inline completion would',
+  usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N]',
+  details: 'The offset counts UTF-16 code units from the start of the file, as VS Code does (default: the end of the file). Prints the completion on stdout and the notes it drew on on stderr.',
+  positionals: 0,
+  options: {
+    file: { kind: 'string', value: 'F', help: 'the file being edited' },
+    offset: { kind: 'number', value: 'N', help: 'cursor offset in the file (default its end)', min: 0 },
+    mode: MODE_OPTION,
+    'max-tokens': { kind: 'number', value: 'N', help: 'longest completion in tokens (default 32 for a line, 64 for a block)', min: 1 },
+  },
+  async run({ args, output, signal }) {
+    const { options } = args;
+    if (!options.file) throw new UsageError('--file is required', 'complete');
+    if (!fs.existsSync(options.file)) throw new UsageError(`${options.file} does not exist`, 'complete');
+    const text = fs.readFileSync(options.file, 'utf8');
+    const offset = options.offset ?? text.length;
+    if (offset > text.length) throw new UsageError(`--offset ${offset} is past the end of ${options.file} (${text.length} characters)`, 'complete');
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const progress = progressPrinter(output);
+    try {
+      const result = await client.request(
+        'model/complete',
+        {
+          filePath: options.file,
+          prefix: text.slice(0, offset),
+          ...(options.mode ? { mode: options.mode as MemoryMode } : {}),
+          ...(options['max-tokens'] ? { maxTokens: options['max-tokens'] } : {}),
+        },
+        { signal, onProgress: progress.show },
+      );
+      progress.done();
+      if (options.json) return output.out(`${JSON.stringify(result)}\n`);
+      output.out(`${result.completion}\n`);
+      if (result.citations.length > 0) output.err(`cited: ${result.citations.map((c) => `${c.noteId} (${c.weight.toFixed(2)})`).join(', ')}\n`);
+    } finally {
+      progress.done();
+      await client.dispose();
+    }
+  },
+});
+
+async function printCitations(output: CliOutput, client: ServiceClient, citations: readonly Citation[]): Promise<void> {
+  if (citations.length === 0) {
+    output.out('(no notes cited)\n');
+    return;
+  }
+  const notes = await client.request('memory/list', {});
+  const textOf = new Map(notes.notes.map((n) => [n.id as string, n.text]));
+  output.out('Notes cited:\n');
+  citations.forEach((citation, i) => {
+    const text = textOf.get(citation.noteId) ?? '';
+    const short = text.length > 100 ? `${text.slice(0, 97)}...` : text;
+    output.out(`  [${i + 1}] ${citation.noteId} (${(citation.weight * 100).toFixed(0)}%)  ${short}\n`);
+  });
+}

@@ -1,0 +1,62 @@
+// An eval completion names its language, not its file; the completion prompt needs a path
+// (`<|file|>{path}\n...`), and the model has learnt what files of each kind are called. So each
+// language gets the conventional name of a file of that kind; unknown languages get `snippet.<lang>`.
+
+const FILE_BY_LANGUAGE: Readonly<Record<string, string>> = {
+  javascript: 'src/index.js',
+  js: 'src/index.js',
+  jsx: 'src/App.jsx',
+  typescript: 'src/index.ts',
+  ts: 'src/index.ts',
+  tsx: 'src/App.tsx',
+  python: 'app/main.py',
+  py: 'app/main.py',
+  java: 'src/main/java/App.java',
+  kotlin: 'src/main/kotlin/App.kt',
+  go: 'main.go',
+  rust: 'src/main.rs',
+  ruby: 'app/main.rb',
+  php: 'src/index.php',
+  csharp: 'src/Program.cs',
+  'c#': 'src/Program.cs',
+  c: 'src/main.c',
+  cpp: 'src/main.cpp',
+  'c++': 'src/main.cpp',
+  swift: 'Sources/main.swift',
+  scala: 'src/main/scala/App.scala',
+  shell: 'scripts/run.sh',
+  bash: 'scripts/run.sh',
+  sh: 'scripts/run.sh',
+  powershell: 'scripts/run.ps1',
+  yaml: 'config.yml',
+  yml: 'config.yml',
+  json: 'config.json',
+  toml: 'Cargo.toml',
+  ini: 'setup.cfg',
+  hcl: 'main.tf',
+  terraform: 'main.tf',
+  dockerfile: 'Dockerfile',
+  makefile: 'Makefile',
+  make: 'Makefile',
+  gitattributes: '.gitattributes',
+  gitignore: '.gitignore',
+  sql: 'schema.sql',
+  html: 'index.html',
+  css: 'styles.css',
+  scss: 'styles.scss',
+  markdown: 'README.md',
+  md: 'README.md',
+  xml: 'config.xml',
+  lua: 'main.lua',
+  elixir: 'lib/app.ex',
+  haskell: 'src/Main.hs',
+  r: 'analysis.R',
+  dart: 'lib/main.dart',
+  vue: 'src/App.vue',
+  svelte: 'src/App.svelte',
+};
+
+export function completionFilePath(language: string): string {
+  const key = language.trim().toLowerCase();
+  return FILE_BY_LANGUAGE[key] ?? `snippet.${key.replace(/[^a-z0-9+#-]/g, '') || 'txt'}`;
+}

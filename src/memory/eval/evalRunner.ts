@@ -1,0 +1,175 @@
+// Runs an eval set against each method ("subject") in the order the public README prescribes and
+// scores it with evalScore.ts. A subject is whatever can write notes, answer questions and complete
+// code: the CLI builds them from the service's chat and completion paths (this layer cannot import
+// the service), so the runner owns only order, timing and scoring:
+//
+//   held-out loss before -> write every note, then every distractor, in file order (asking the first
+//   20 notes' questions right after each is written) -> ask every question -> run every completion
+//   probe -> held-out loss after.
+//
+// Methods without writes (none, prompt) skip the writes, the right-after asks and the loss.
+
+import type { EvalCompletion, EvalNote, EvalQuestion, EvalSet } from './evalSet';
+import { answerRecall, EvalReport, MethodName, MethodReport, MethodRun, QuestionOutcome, scoreMethod } from './evalScore';
+
+export interface SubjectAnswer {
+  readonly text: string;
+  /** Note ids cited, best first; null when the method cannot cite. */
+  readonly cited: readonly string[] | null;
+  /** Context tokens spent on memory for this query. */
+  readonly memoryContextTokens: number;
+}
+
+export interface EvalSubject {
+  /** Writes one note (or distractor); absent for methods that keep nothing. */
+  write?(note: EvalNote): Promise<void>;
+  ask(question: EvalQuestion): Promise<SubjectAnswer>;
+  complete(completion: EvalCompletion): Promise<SubjectAnswer>;
+  /** Held-out code loss of the model as it is now; absent when not measured. */
+  heldOutLoss?(): Promise<number>;
+  dispose?(): Promise<void>;
+}
+
+export type SubjectFactory = () => Promise<EvalSubject>;
+
+export const METHOD_NAMES: readonly MethodName[] = ['mnemo', 'none', 'prompt', 'full_finetune'];
+
+export interface EvalRunOptions {
+  /** Only the first N notes (and N distractors), their questions and completions. */
+  readonly limit?: number;
+  /** How many leading notes the retention figure covers. Default 20. */
+  readonly retentionNotes?: number;
+  /** Progress lines for a person (stderr). */
+  readonly onProgress?: (message: string) => void;
+  /** Milliseconds clock; default performance.now. */
+  readonly clock?: () => number;
+  readonly signal?: AbortSignal;
+}
+
+/** The part of a set a run uses (all of it, or the first N notes with theirs). */
+export function limitSet(set: EvalSet, limit?: number): EvalSet {
+  if (limit === undefined) return set;
+  const notes = set.notes.slice(0, limit);
+  const ids = new Set(notes.map((n) => n.id));
+  return {
+    ...set,
+    notes,
+    distractors: set.distractors.slice(0, limit),
+    questions: set.questions.filter((q) => ids.has(q.note)),
+    completions: set.completions.filter((c) => ids.has(c.note)),
+  };
+}
+
+export async function runEval(fullSet: EvalSet, subjects: Partial<Record<MethodName, SubjectFactory>>, options: EvalRunOptions = {}): Promise<EvalReport> {
+  const set = limitSet(fullSet, options.limit);
+  const methods = {} as Record<MethodName, MethodReport>;
+  for (const name of METHOD_NAMES) {
+    const factory = subjects[name];
+    if (!factory) {
+      methods[name] = scoreMethod(emptyRun());
+      continue;
+    }
+    options.onProgress?.(`[${name}] starting`);
+    const subject = await factory();
+    try {
+      methods[name] = scoreMethod(await runSubject(name, subject, set, options));
+    } finally {
+      await subject.dispose?.();
+    }
+  }
+  return {
+    set: set.name,
+    notes: set.notes.length,
+    distractors: set.distractors.length,
+    questions: set.questions.length,
+    completions: set.completions.length,
+    methods,
+  };
+}
+
+export async function runSubject(name: string, subject: EvalSubject, set: EvalSet, options: EvalRunOptions = {}): Promise<MethodRun> {
+  const clock = options.clock ?? (() => performance.now());
+  const say = (message: string) => options.onProgress?.(`[${name}] ${message}`);
+  const timed = async <T>(into: number[], fn: () => Promise<T>): Promise<T> => {
+    const started = clock();
+    const value = await fn();
+    into.push(clock() - started);
+    return value;
+  };
+  const questionsOf = groupBy(set.questions, (q) => q.note);
+  const retained = new Set(set.notes.slice(0, options.retentionNotes ?? 20).map((n) => n.id));
+  const writeMs: number[] = [];
+  const askMs: number[] = [];
+  const completeMs: number[] = [];
+  const memoryContextTokens: number[] = [];
+  const rightAfter: number[] = [];
+
+  const lossBefore = subject.write && subject.heldOutLoss ? await subject.heldOutLoss() : undefined;
+  if (lossBefore !== undefined) say(`held-out loss before writes ${lossBefore.toFixed(4)}`);
+  if (subject.write) {
+    const toWrite = [...set.notes, ...set.distractors];
+    for (const [i, note] of toWrite.entries()) {
+      options.signal?.throwIfAborted();
+      await timed(writeMs, () => subject.write!(note));
+      let line = `wrote ${note.id} (${i + 1}/${toWrite.length}) in ${Math.round(writeMs[writeMs.length - 1]!)} ms`;
+      if (retained.has(note.id)) {
+        const recalls: number[] = [];
+        for (const question of questionsOf.get(note.id) ?? []) {
+          const answer = await subject.ask(question);
+          recalls.push(answerRecall(answer.text, question.answer) ?? 0);
+        }
+        rightAfter.push(...recalls);
+        if (recalls.length > 0) line += `; recall right after ${(recalls.reduce((a, b) => a + b, 0) / recalls.length).toFixed(2)}`;
+      }
+      say(line);
+    }
+  }
+
+  const questions: QuestionOutcome[] = [];
+  const afterAll: number[] = [];
+  for (const [i, question] of set.questions.entries()) {
+    options.signal?.throwIfAborted();
+    const answer = await timed(askMs, () => subject.ask(question));
+    memoryContextTokens.push(answer.memoryContextTokens);
+    questions.push({ style: question.style, answer: answer.text, reference: question.answer, expectedNote: question.note, cited: answer.cited });
+    if (retained.has(question.note)) afterAll.push(answerRecall(answer.text, question.answer) ?? 0);
+    if ((i + 1) % 10 === 0 || i + 1 === set.questions.length) say(`asked ${i + 1}/${set.questions.length}`);
+  }
+
+  const completions = [];
+  for (const completion of set.completions) {
+    options.signal?.throwIfAborted();
+    const result = await timed(completeMs, () => subject.complete(completion));
+    memoryContextTokens.push(result.memoryContextTokens);
+    completions.push({ completion: result.text, expected: completion.expected });
+  }
+  say(`completed ${set.completions.length} probes`);
+
+  const lossAfter = lossBefore !== undefined ? await subject.heldOutLoss!() : undefined;
+  if (lossAfter !== undefined) say(`held-out loss after writes ${lossAfter.toFixed(4)}`);
+  return {
+    questions,
+    completions,
+    retention: subject.write ? { afterAll, rightAfter } : null,
+    heldOutLoss: lossBefore !== undefined && lossAfter !== undefined ? { before: lossBefore, after: lossAfter } : null,
+    writeMs,
+    askMs,
+    completeMs,
+    memoryContextTokens,
+  };
+}
+
+function emptyRun(): MethodRun {
+  return { questions: [], completions: [], retention: null, heldOutLoss: null, writeMs: [], askMs: [], completeMs: [], memoryContextTokens: [] };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
