@@ -1,0 +1,12 @@
+// The simulated base model of the fault tests: tiny rows (8 floats, 64 slots) holding small
+// integers, so a write that adds exactly +1 per note keeps every row exact and the rows alone
+// tell which notes are in memory.
+
+import type { ModelBinding } from '../storeLoad';
+
+export const FAULT_TEST_MODEL: ModelBinding = { id: 'fault-test-model', sha256: 'fa'.repeat(32), rowWidth: 8, slotCount: 64 };
+
+/** The base model's row for a slot. */
+export function baseRow(slot: number): Float32Array {
+  return Float32Array.from({ length: FAULT_TEST_MODEL.rowWidth }, (_, j) => slot * 10 + j);
+}
