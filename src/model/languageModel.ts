@@ -37,7 +37,12 @@ export interface StepOutput {
 
 export interface LanguageModelOptions {
   readonly runtime?: Runtime;
+  /** Options of every session but the extend one (prefill, evaluation, write path). */
   readonly session?: SessionOptions;
+  /** Options of the extend session (decode steps and short continuations). One thread by default:
+   *  a one-token step is too small to split, and a second spinning thread only costs CPU
+   *  (measured: 4 ms CPU per token on one thread, 8 ms on two, for the same ~2 ms wall). */
+  readonly decodeSession?: SessionOptions;
 }
 
 export class LanguageModel {
@@ -94,7 +99,10 @@ export class LanguageModel {
         feeds[feedNames.pastValue(layer)] = { dtype: "float32", shape: [1, P, nh, hs], data: past.value };
       }
     }
-    const session = await this.session(P > 0 ? "extend" : "prefill", () => buildInferenceGraph(this.config, P > 0));
+    const session =
+      P > 0
+        ? await this.session("extend", () => buildInferenceGraph(this.config, true), this.options.decodeSession ?? { intraOpNumThreads: 1 })
+        : await this.session("prefill", () => buildInferenceGraph(this.config, false));
     const out = await session.run(feeds);
     const keys: Float32Array[] = [];
     const values: Float32Array[] = [];
@@ -152,10 +160,10 @@ export class LanguageModel {
     for (const s of sessions) if (s.status === "fulfilled") await s.value.release();
   }
 
-  private session(key: string, build: () => OnnxModel): Promise<Session> {
+  private session(key: string, build: () => OnnxModel, options = this.options.session): Promise<Session> {
     let session = this.sessions.get(key);
     if (!session) {
-      session = this.runtime.load(build(), this.options.session);
+      session = this.runtime.load(build(), options);
       session.catch(() => this.sessions.delete(key));
       this.sessions.set(key, session);
     }
