@@ -10,7 +10,8 @@ import { createOrtReferenceGpt, TrainStepReport } from './ortReferenceGpt';
 import { referenceGptConfig, tokensPerBatch } from './referenceGptConfig';
 import { parameterCount, randomTokenBatch, referenceGptParameters } from './referenceGptWeights';
 import { createTfjsReferenceGpt, useTfjsWasmBackend } from './tfjsReferenceGpt';
-import { median, timeIterations, timeOnceMs, Timing, tokensPerSecond } from './timing';
+import { availableParallelism, loadavg } from 'node:os';
+import { median, Sample, summarise, timeIterations, timeOnce, Timing, tokensPerSecond } from './timing';
 
 const weightSeed = 1234;
 const dataSeed = 5678;
@@ -27,8 +28,17 @@ function envCount(name: string, fallback: number, minimum: number): number {
 }
 
 function describe(timing: Timing, tokens: number): string {
-  const samples = timing.samplesMs.map((ms) => ms.toFixed(1)).join(', ');
-  return `${timing.label}: median ${timing.medianMs.toFixed(1)} ms = ${tokensPerSecond(tokens, timing.medianMs).toFixed(1)} tokens/s (samples ms: ${samples})`;
+  const wall = timing.samples.map((x) => x.wallMs.toFixed(1)).join(', ');
+  return (
+    `${timing.label}: median ${timing.medianMs.toFixed(1)} ms = ${tokensPerSecond(tokens, timing.medianMs).toFixed(1)} tokens/s ` +
+    `(wall ms: ${wall}; median process CPU ${timing.medianCpuMs.toFixed(1)} ms)`
+  );
+}
+
+function describeLoad(when: string): string {
+  const [one, five] = loadavg();
+  const busy = one > 1 ? ' - other processes are running: wall-clock figures are pessimistic, the engine\'s multi-threaded sessions most' : '';
+  return `load average ${when}: ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${availableParallelism()} cores${busy}`;
 }
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
@@ -38,6 +48,7 @@ async function main(): Promise<void> {
   const tokens = tokensPerBatch(config);
   const parameters = referenceGptParameters(config, weightSeed);
   const batch = randomTokenBatch(config, dataSeed);
+  console.log(describeLoad('at start'));
   console.log(
     `reference GPT: ${parameterCount(parameters)} parameters, vocab ${config.vocabSize}, d ${config.dModel}, ` +
       `${config.nLayers} layers x ${config.nHeads} heads, batch ${config.batchSize} x ${config.contextLength} = ${tokens} tokens`,
@@ -50,8 +61,8 @@ async function main(): Promise<void> {
   const ort = await createOrtReferenceGpt(config, parameters, batch, learningRate);
   const ortInitialLoss = await ort.forwardLoss();
   console.log(`engine: initial loss ${ortInitialLoss.toFixed(5)}`);
-  const forwardMs: number[] = [];
-  const trainMs: number[] = [];
+  const forwardSamples: Sample[] = [];
+  const trainSamples: Sample[] = [];
   const ortLosses: number[] = [];
   const sessionMs: number[] = [];
   const optimiserMs: number[] = [];
@@ -66,16 +77,16 @@ async function main(): Promise<void> {
     await train();
   }
   for (let i = 0; i < engineIters; i++) {
-    forwardMs.push(await timeOnceMs(forward));
-    trainMs.push(await timeOnceMs(train));
+    forwardSamples.push(await timeOnce(forward));
+    trainSamples.push(await timeOnce(train));
     if (lastStep) {
       sessionMs.push(lastStep.sessionMs);
       optimiserMs.push(lastStep.optimiserMs);
     }
   }
   await ort.dispose();
-  const ortForward: Timing = { label: 'engine forward', samplesMs: forwardMs, medianMs: median(forwardMs) };
-  const ortTrain: Timing = { label: 'engine train step (forward+backward+AdamW)', samplesMs: trainMs, medianMs: median(trainMs) };
+  const ortForward = summarise('engine forward', forwardSamples);
+  const ortTrain = summarise('engine train step (forward+backward+AdamW)', trainSamples);
   console.log(describe(ortForward, tokens));
   console.log(describe(ortTrain, tokens));
   console.log(
@@ -110,6 +121,7 @@ async function main(): Promise<void> {
     console.log(`loss after one update: engine ${ortLosses[1].toFixed(5)}, tfjs ${tfjsLosses[1].toFixed(5)}`);
   }
 
+  console.log(describeLoad('at end'));
   const trainTokensPerS = tokensPerSecond(tokens, ortTrain.medianMs);
   const tfjsTokensPerS = tokensPerSecond(tokens, tfjsTrain.medianMs);
   console.log(

@@ -1,9 +1,18 @@
-// Wall-clock timing for the benchmark: warm-up runs, then timed runs, reported as their median.
+// Timing for the benchmark: warm-up runs, then timed runs, reported as medians. Wall-clock time is
+// the figure; the process's CPU time is kept beside it because the machine is shared, and CPU time
+// shows how much of a slow sample was waiting for a core rather than working.
+
+export interface Sample {
+  readonly wallMs: number;
+  /** User + system CPU time of this process (all its threads) during the sample. */
+  readonly cpuMs: number;
+}
 
 export interface Timing {
   readonly label: string;
-  readonly samplesMs: readonly number[];
+  readonly samples: readonly Sample[];
   readonly medianMs: number;
+  readonly medianCpuMs: number;
 }
 
 export function median(values: readonly number[]): number {
@@ -13,7 +22,26 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Runs `run` warmup times untimed, then `iterations` times timed; each call must finish its work before resolving. */
+export function summarise(label: string, samples: readonly Sample[]): Timing {
+  return {
+    label,
+    samples,
+    medianMs: median(samples.map((s) => s.wallMs)),
+    medianCpuMs: median(samples.map((s) => s.cpuMs)),
+  };
+}
+
+/** One call of `run`, which must finish its work before resolving. */
+export async function timeOnce(run: () => Promise<void> | void): Promise<Sample> {
+  const cpuStart = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await run();
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Runs `run` warmup times untimed, then `iterations` times timed. */
 export async function timeIterations(
   label: string,
   warmup: number,
@@ -21,16 +49,9 @@ export async function timeIterations(
   run: () => Promise<void> | void,
 ): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await run();
-  const samplesMs: number[] = [];
-  for (let i = 0; i < iterations; i++) samplesMs.push(await timeOnceMs(run));
-  return { label, samplesMs, medianMs: median(samplesMs) };
-}
-
-/** Milliseconds one call of `run` takes. */
-export async function timeOnceMs(run: () => Promise<void> | void): Promise<number> {
-  const start = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const samples: Sample[] = [];
+  for (let i = 0; i < iterations; i++) samples.push(await timeOnce(run));
+  return summarise(label, samples);
 }
 
 export function tokensPerSecond(tokens: number, ms: number): number {
