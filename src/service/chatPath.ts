@@ -7,6 +7,7 @@ import { formatAnswerPrompt } from '../model/chatFormat';
 import { isSpecialToken, VOCAB_SIZE } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
 import { DecodeStop, DecodingSession, PositionReads } from './decodingSession';
+import { loopCut } from './repetition';
 
 export interface DecodingRunner {
   readonly tokenizer: Tokenizer;
@@ -40,6 +41,8 @@ export interface ChatOutput {
 }
 
 export const DEFAULT_ANSWER_TOKENS = 96;
+/** Tokens held back from the stream until a loop check has seen them (see repetition.ts). */
+const STREAM_LAG = 8;
 
 /** Every special id ends an answer: the model has nothing more to say once it opens a new segment. */
 export const SPECIAL_STOP_TOKENS: ReadonlySet<number> = new Set(Array.from({ length: VOCAB_SIZE }, (_, id) => id).filter(isSpecialToken));
@@ -59,22 +62,39 @@ export async function answerQuestion(runner: DecodingRunner, input: ChatInput): 
   if (prompt.length > budget) prompt = [prompt[0]!, ...prompt.slice(prompt.length - Math.max(2, budget) + 1)];
   const memoryContextTokens = prompt.length - Math.min(prompt.length, bare.length);
 
+  // Text is streamed a few tokens behind decoding, so a short loop cut off at the end is never
+  // shown; a longer one may show part of its second copy before the cut (the result's answer is
+  // what counts, and is a prefix of what was streamed).
   const stream = tokenizer.createStreamDecoder();
+  let streamed = 0;
+  const flushUpTo = (end: number) => {
+    for (; streamed < end; streamed++) {
+      const text = stream.push(generated[streamed]!);
+      if (text && input.onText) input.onText(text);
+    }
+  };
+  const generated: number[] = [];
+  let keep: number | null = null;
   const result = await session.decode(prompt, runner.memoryVersion, {
     maxTokens: input.maxTokens,
     stopTokens: SPECIAL_STOP_TOKENS,
     signal: input.signal,
-    onToken: (token) => {
-      const text = stream.push(token);
-      if (text && input.onText) input.onText(text);
+    onToken: (token, tokens) => {
+      generated.push(token);
+      keep = loopCut(tokens);
+      if (keep !== null) return true;
+      flushUpTo(Math.max(0, tokens.length - STREAM_LAG));
+      return false;
     },
   });
+  const answerTokens = keep === null ? result.tokens : result.tokens.slice(0, keep);
+  flushUpTo(answerTokens.length);
   const tail = stream.flush();
   if (tail && input.onText) input.onText(tail);
   input.signal?.throwIfAborted();
   return {
-    answer: tokenizer.decode(result.tokens).trim(),
-    tokens: result.tokens.length,
+    answer: tokenizer.decode(answerTokens).trim(),
+    tokens: answerTokens.length,
     stop: result.stop,
     reads: result.reads.slice(memoryContextTokens),
     firstTokenMs: result.firstTokenMs,

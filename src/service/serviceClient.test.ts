@@ -62,7 +62,7 @@ test('service: remember writes rows (with progress), ask streams an answer that 
   let streamed = '';
   for await (const chunk of stream) streamed += chunk.text;
   const result = await stream.result;
-  assert.equal(streamed.trim(), result.answer);
+  assert.ok(streamed.trim().startsWith(result.answer), 'the answer is what was streamed, less a loop cut off at its end');
   assert.ok(result.tokens > 0 && result.tokens <= 8);
   assert.equal(result.memoryContextTokens, 0);
   assert.equal(result.citations[0]?.noteId, 'n1');
