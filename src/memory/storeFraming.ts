@@ -49,7 +49,11 @@ export type HeaderResult =
   | { readonly ok: false; readonly problem: 'foreign' | 'version' | 'corrupt'; readonly reason: string; readonly version?: number };
 
 export function decodeHeader(kind: FileKind, bytes: Buffer): HeaderResult {
+  if (bytes.length === 0) return { ok: false, problem: 'corrupt', reason: 'the file is empty' };
   if (bytes.length < FILE_PREFIX_BYTES) {
+    // The start of our own header, cut short, is a damaged store file rather than somebody else's.
+    const start = bytes.toString('latin1', 0, Math.min(8, bytes.length));
+    if (MAGIC[kind].startsWith(start)) return { ok: false, problem: 'corrupt', reason: `the file ends inside its header (${bytes.length} bytes)` };
     return { ok: false, problem: 'foreign', reason: `only ${bytes.length} bytes, shorter than a store header` };
   }
   const magic = bytes.toString('latin1', 0, 8);
@@ -119,6 +123,11 @@ export function scanRecord(bytes: Buffer, offset: number): RecordScan {
   const payloadLength = bytes.readUInt32LE(offset + 4);
   const end = offset + RECORD_FRAME_BYTES + payloadLength;
   if (end > bytes.length) {
+    // A torn append leaves a prefix of one record and nothing after it. Intact records further on
+    // mean this length was damaged: calling it torn would roll back every record after it.
+    if (intactRecordAfter(bytes, offset + RECORD_FRAME_BYTES)) {
+      return { kind: 'corrupt', offset, reason: `record length ${payloadLength} runs past the end of the file, and intact records follow` };
+    }
     return { kind: 'torn', offset, reason: `record of ${payloadLength} bytes cut off after ${remaining - RECORD_FRAME_BYTES}` };
   }
   const payload = bytes.subarray(offset + RECORD_FRAME_BYTES, end);
@@ -139,6 +148,19 @@ export function scanRecord(bytes: Buffer, offset: number): RecordScan {
   if (rowByteLength % 4 !== 0) return { kind: 'corrupt', offset, reason: 'row data is not whole float32 values' };
   const rows = readFloat32LE(payload, 4 + jsonLength, rowByteLength / 4);
   return { kind: 'record', record: { json, rows, offset, end } };
+}
+
+const RECORD_MAGIC_BYTES = Buffer.from('MREC', 'latin1');
+
+/** Whether a whole record with a valid checksum starts anywhere at or after `from`. */
+function intactRecordAfter(bytes: Buffer, from: number): boolean {
+  for (let at = bytes.indexOf(RECORD_MAGIC_BYTES, from); at !== -1; at = bytes.indexOf(RECORD_MAGIC_BYTES, at + 1)) {
+    if (at + RECORD_FRAME_BYTES > bytes.length) return false;
+    const end = at + RECORD_FRAME_BYTES + bytes.readUInt32LE(at + 4);
+    if (end > bytes.length) continue;
+    if (crc32(bytes.subarray(at + RECORD_FRAME_BYTES, end), crc32(bytes.subarray(at + 4, at + 8))) === bytes.readUInt32LE(at + 8)) return true;
+  }
+  return false;
 }
 
 function isAllZero(bytes: Buffer, from: number): boolean {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileExists, moveAside, saveAside, truncateDurable, writeFileAtomic } from './atomicFile';
-import { ForeignFileError, ModelIdentity, ModelMismatchError, StoreCorruptError } from './storeErrors';
+import { ForeignFileError, ModelIdentity, ModelMismatchError, StoreCorruptError, StoreIoError } from './storeErrors';
 import { applyJournalEntry, encodeJournalHeader, readJournal } from './storeJournal';
 import type { SnapshotHeader } from './storeRecords';
 import { decodeSnapshot, encodeSnapshot } from './storeSnapshot';
@@ -77,19 +77,11 @@ export async function loadStore(paths: StorePaths, model: ModelBinding, options:
     messages.push(`Removed ${leftovers.length} temp file(s) left by an interrupted save: ${leftovers.join(', ')}.`);
   }
 
-  const snapshotBytes = await readIfExists(paths.snapshot);
-  if (!snapshotBytes) {
-    if (await fileExists(paths.journal)) {
-      const problem = new StoreCorruptError(paths.snapshot, 0, 'the snapshot is missing but a journal exists');
-      if (!options.recover) throw problem;
-      await setAside(paths.journal, 'journal without its snapshot');
-    }
-    return createStore(paths, model, options, { movedAside, messages });
-  }
-
+  let snapshotBytes: Buffer | undefined;
   let decoded;
   try {
-    decoded = decodeSnapshot('snapshot', snapshotBytes, paths.snapshot);
+    snapshotBytes = await readIfExists(paths.snapshot);
+    if (snapshotBytes) decoded = decodeSnapshot('snapshot', snapshotBytes, paths.snapshot);
   } catch (error) {
     if (!options.recover || !isRecoverable(error)) throw error;
     await setAside(paths.snapshot, (error as StoreCorruptError | ForeignFileError).reason);
@@ -97,10 +89,18 @@ export async function loadStore(paths: StorePaths, model: ModelBinding, options:
     messages.push('The store was started empty; the damaged files are kept beside it.');
     return createStore(paths, model, options, { movedAside, messages });
   }
+  if (!snapshotBytes || !decoded) {
+    if (await fileExists(paths.journal)) {
+      const problem = new StoreCorruptError(paths.snapshot, 0, 'the snapshot is missing but a journal exists');
+      if (!options.recover) throw problem;
+      await setAside(paths.journal, 'journal without its snapshot');
+    }
+    return createStore(paths, model, options, { movedAside, messages });
+  }
   const { header, state } = decoded;
   checkModel(paths.dir, header, model);
 
-  let journalBytes = await readIfExists(paths.journal);
+  let journalBytes: Buffer | undefined;
   let rolledBack: LoadReport['rolledBack'];
   let journalSize: number;
   const freshJournal = async (reason: string) => {
@@ -110,13 +110,13 @@ export async function loadStore(paths: StorePaths, model: ModelBinding, options:
     return bytes.length;
   };
 
-  if (!journalBytes) {
-    journalSize = await freshJournal('The journal was missing; an empty one was created (the snapshot holds every earlier change).');
-    return { header, state, journalSize, snapshotSize: snapshotBytes.length, report: { created: false, movedAside, messages } };
-  }
-
   let read;
   try {
+    journalBytes = await readIfExists(paths.journal);
+    if (!journalBytes) {
+      journalSize = await freshJournal('The journal was missing; an empty one was created (the snapshot holds every earlier change).');
+      return { header, state, journalSize, snapshotSize: snapshotBytes.length, report: { created: false, movedAside, messages } };
+    }
     read = readJournal(journalBytes, paths.journal);
     if (read.header.storeId !== header.storeId) throw new ForeignFileError(paths.journal, 'its journal belongs to another store');
     if (read.header.generation > header.generation) {
@@ -246,7 +246,9 @@ async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
     return await fs.readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new ForeignFileError(file, 'it is a directory');
+    throw new StoreIoError(file, 'read', error, 'Nothing was changed. Check that the file is readable (permissions, disk), then try again.');
   }
 }
