@@ -61,15 +61,15 @@ function checkPositionals(name: string, command: Command, count: number): void {
 }
 
 function report(error: unknown, name: string, output: CliOutput, signal: AbortSignal): number {
+  if (signal.aborted) {
+    output.err('\nmnemo: interrupted\n');
+    return EXIT.interrupted;
+  }
   if (error instanceof UsageError) {
     output.err(`mnemo ${name}: ${error.message}\nusage: mnemo ${name} ${COMMANDS[name]!.usage}\n(mnemo help ${name} for details)\n`);
     return EXIT.usage;
   }
   if (error instanceof ServiceError) {
-    if (error.code === 'cancelled' && signal.aborted) {
-      output.err('\nmnemo: interrupted\n');
-      return EXIT.interrupted;
-    }
     output.err(`mnemo ${name}: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
     if (error.code === 'secret-found') output.err('To store the note with the secret replaced by [redacted:...], add --redact.\n');
     if (error.error.code === 'internal' && error.error.stack && process.env.MNEMO_DEBUG) output.err(`${error.error.stack}\n`);

@@ -79,3 +79,22 @@ test('evalRunner: --limit keeps the first notes and theirs', () => {
   assert.deepEqual(limited.questions.map((q) => q.note), ['p1']);
   assert.equal(limited.completions.length, 1);
 });
+
+test('evalRunner: a failing write or ask is reported and scored as a miss, not the end of the run', async () => {
+  const events: string[] = [];
+  const base = scripted(events);
+  const progress: string[] = [];
+  const subject: EvalSubject = {
+    ...base,
+    write: async (n) => (n.id === 'p2' ? Promise.reject(new Error('disk full\nhint')) : base.write!(n)),
+    ask: async (q) => (q.note === 'p3' ? Promise.reject(new Error('boom')) : base.ask(q)),
+  };
+  const run = await runSubject('m', subject, set, { onProgress: (m) => progress.push(m) });
+  assert.equal(run.writeMs.length, 3);
+  assert.equal(run.questions.length, 3);
+  assert.equal(run.questions[2]!.answer, '');
+  assert.ok(progress.some((m) => m === '[m] FAILED writing p2: disk full'));
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(runSubject('m', scripted([]), set, { signal: controller.signal }));
+});

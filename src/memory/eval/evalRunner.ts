@@ -96,6 +96,18 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     into.push(clock() - started);
     return value;
   };
+  // One failing note or question must not end an hour-long run: it is reported and scored as a
+  // miss (an empty answer); only cancellation stops the run.
+  const orMiss = async <T>(what: string, fn: () => Promise<T>, miss: T): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      say(`FAILED ${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      return miss;
+    }
+  };
+  const noAnswer: SubjectAnswer = { text: '', cited: [], memoryContextTokens: 0 };
   const questionsOf = groupBy(set.questions, (q) => q.note);
   const retained = new Set(set.notes.slice(0, options.retentionNotes ?? 20).map((n) => n.id));
   const writeMs: number[] = [];
@@ -110,12 +122,13 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     const toWrite = [...set.notes, ...set.distractors];
     for (const [i, note] of toWrite.entries()) {
       options.signal?.throwIfAborted();
-      await timed(writeMs, () => subject.write!(note));
+      const ok = await orMiss(`writing ${note.id}`, () => timed(writeMs, () => subject.write!(note)).then(() => true), false);
+      if (!ok) continue;
       let line = `wrote ${note.id} (${i + 1}/${toWrite.length}) in ${Math.round(writeMs[writeMs.length - 1]!)} ms`;
       if (retained.has(note.id)) {
         const recalls: number[] = [];
         for (const question of questionsOf.get(note.id) ?? []) {
-          const answer = await subject.ask(question);
+          const answer = await orMiss(`asking about ${note.id}`, () => subject.ask(question), noAnswer);
           recalls.push(answerRecall(answer.text, question.answer) ?? 0);
         }
         rightAfter.push(...recalls);
@@ -129,7 +142,7 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
   const afterAll: number[] = [];
   for (const [i, question] of set.questions.entries()) {
     options.signal?.throwIfAborted();
-    const answer = await timed(askMs, () => subject.ask(question));
+    const answer = await orMiss(`asking "${question.question.slice(0, 60)}"`, () => timed(askMs, () => subject.ask(question)), noAnswer);
     memoryContextTokens.push(answer.memoryContextTokens);
     questions.push({ style: question.style, answer: answer.text, reference: question.answer, expectedNote: question.note, cited: answer.cited });
     if (retained.has(question.note)) afterAll.push(answerRecall(answer.text, question.answer) ?? 0);
@@ -139,7 +152,7 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
   const completions = [];
   for (const completion of set.completions) {
     options.signal?.throwIfAborted();
-    const result = await timed(completeMs, () => subject.complete(completion));
+    const result = await orMiss(`completing for ${completion.note}`, () => timed(completeMs, () => subject.complete(completion)), noAnswer);
     memoryContextTokens.push(result.memoryContextTokens);
     completions.push({ completion: result.text, expected: completion.expected });
   }
