@@ -60,7 +60,7 @@ export const completeCommand = defineCommand({
     file: { kind: 'string', value: 'F', help: 'the file being edited' },
     offset: { kind: 'number', value: 'N', help: 'cursor offset in the file (default its end)', min: 0 },
     mode: MODE_OPTION,
-    'max-tokens': { kind: 'number', value: 'N', help: 'longest completion in tokens (default 32 for a line, 64 for a block)', min: 1 },
+    'max-tokens': { kind: 'number', value: 'N', help: 'longest completion in tokens (default 24 for a line, 48 for a block)', min: 1 },
   },
   async run({ args, output, signal }) {
     const { options } = args;

@@ -38,8 +38,8 @@ export interface CompletionOutput {
 }
 
 export const DEFAULT_PREFIX_TOKENS = 256;
-const DEFAULT_LINE_TOKENS = 32;
-const DEFAULT_BLOCK_TOKENS = 64;
+const DEFAULT_LINE_TOKENS = 24;
+const DEFAULT_BLOCK_TOKENS = 48;
 
 export async function completeCode(runner: DecodingRunner, input: CompletionInput): Promise<CompletionOutput> {
   const started = performance.now();
