@@ -84,6 +84,8 @@ export interface OperationContext {
 
 /** How many notes an answer or completion cites at most. */
 const CITATION_LIMIT = 5;
+/** Completions look for other processes' writes at most this often. */
+const SYNC_INTERVAL_MS = 2000;
 
 export class MemoryService {
   private loaded: LoadedModel | null = null;
@@ -98,12 +100,16 @@ export class MemoryService {
   private rankerAt = -1;
   private ranker: PromptNoteRanker | null = null;
   private readonly unsubscribe: () => void;
+  /** Live note ids as this process last saw them (to name what another process changed). */
+  private knownLive: Set<NoteId>;
+  private lastSync = 0;
 
   private constructor(
     readonly options: MemoryServiceOptions,
     readonly model: ModelDescription,
     readonly store: MemoryStore,
   ) {
+    this.knownLive = new Set(store.liveNotes().map((n) => n.id));
     this.unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
   }
 
@@ -249,6 +255,7 @@ export class MemoryService {
   async ask(request: AskRequest, context: OperationContext & { onChunk?: (chunk: AskChunk) => void } = {}): Promise<AskResult> {
     const loaded = await this.ensureModel(context);
     await this.store.sync();
+    this.lastSync = Date.now();
     const mode = request.mode ?? 'memory';
     const pasted = mode === 'prompt' ? this.promptNotes(request.question) : [];
     const output = await this.withRowsOf(mode, loaded, () =>
@@ -272,6 +279,7 @@ export class MemoryService {
 
   async complete(request: CompleteRequest, context: OperationContext = {}): Promise<CompleteResponse> {
     const loaded = await this.ensureModel(context);
+    await this.syncSometimes();
     const mode = request.mode ?? 'memory';
     const pasted = mode === 'prompt' ? this.promptNotes(codeQuery(request.prefix)) : [];
     const output = await this.withRowsOf(mode, loaded, () =>
@@ -371,7 +379,18 @@ export class MemoryService {
    *  nothing to patch: loading overlays the store's rows. */
   private applyExternal(updates: readonly RowUpdate[]): void {
     this.applyUpdates(updates);
-    this.emitChanged({ reason: 'external', noteIds: [] });
+    const live = new Set(this.store.liveNotes().map((n) => n.id));
+    const changed = [...live].filter((id) => !this.knownLive.has(id)).concat([...this.knownLive].filter((id) => !live.has(id)));
+    this.knownLive = live;
+    this.emitChanged({ reason: 'external', noteIds: changed });
+  }
+
+  /** Catches up with other processes' writes, at most every SYNC_INTERVAL_MS (completions run per keystroke). */
+  private async syncSometimes(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSync < SYNC_INTERVAL_MS) return;
+    this.lastSync = now;
+    await this.store.sync();
   }
 
   private bump(): void {
@@ -407,6 +426,7 @@ export class MemoryService {
   }
 
   private emitChanged(event: MemoryChangedEvent): void {
+    if (event.reason !== 'external') this.knownLive = new Set(this.store.liveNotes().map((n) => n.id));
     this.options.events?.memoryChanged?.(event);
   }
 }

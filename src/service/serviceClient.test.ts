@@ -154,6 +154,25 @@ test('service: export, import into a second worker, supersede and inspect', asyn
   }
 });
 
+test('service: two workers on one store (two windows) see each other\'s writes', async () => {
+  const dir = tempStoreDir();
+  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  try {
+    await second.request('model/ask', { question: 'Warm up?', maxTokens: 1 }); // loads the model before the other write
+    await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'w1' });
+    const external: string[][] = [];
+    second.on('memory/changed', (event) => external.push([event.reason, ...event.noteIds]));
+    const answer = await second.request('model/ask', { question: 'Where do feature flags live?', maxTokens: 4 });
+    assert.deepEqual(external, [['external', 'w1']]);
+    assert.equal(answer.citations[0]?.noteId, 'w1');
+    await second.request('memory/forget', { id: 'w1' as NoteId });
+    assert.deepEqual((await first.request('memory/list', {})).notes, []);
+  } finally {
+    await Promise.all([first.dispose(), second.dispose()]);
+  }
+});
+
 test('service: a store written with another model is refused with both models named', async () => {
   const error = await rejection(ServiceClient.start({ storeDir, modelDir: otherModelDir }));
   assert.equal(error.code, 'store-model-mismatch');
