@@ -37,7 +37,25 @@ const DEFAULT_STALE_MS = 60_000;
 const UNREADABLE_STALE_MS = 5_000;
 const BREAK_STALE_MS = 5_000;
 
+/** A waiter's announcement counts this long after it was last written. */
+const WAITING_FRESH_MS = 1_000;
+/** Longest pause between two attempts of a waiter (times up to 1.5 for jitter). */
+const MAX_BACKOFF_MS = 25;
+/**
+ * After releasing a lock another process waits for, this process stays away from it this long:
+ * longer than a waiter's largest pause, so the waiter gets its turn.
+ */
+const YIELD_MS = 2 * MAX_BACKOFF_MS;
+/** Lockfile -> time before which this process does not try to take it again. */
+const yieldUntil = new Map<string, number>();
+
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<HeldLock> {
+  // Fairness: without this, a process running transactions back to back (a queue of notes) takes
+  // the lock again within a millisecond of releasing it, and a waiter backing off starves until
+  // it times out.
+  const yieldFor = (yieldUntil.get(file) ?? 0) - Date.now();
+  yieldUntil.delete(file);
+  if (yieldFor > 0) await sleep(yieldFor);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const content: LockContent = {
@@ -49,7 +67,11 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   const started = Date.now();
   let lastHolder: LockHolder | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (await tryCreate(file, content)) return holdLock(file, content, staleMs);
+    if (await tryCreate(file, content)) {
+      await withdrawWaiting(file);
+      return holdLock(file, content, staleMs);
+    }
+    if (attempt % 4 === 0) await announceWaiting(file);
     const observed = await readLock(file);
     if (observed === 'missing') continue;
     if (observed !== 'unreadable') lastHolder = observed;
@@ -59,8 +81,8 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     }
     const waited = Date.now() - started;
     if (waited >= timeoutMs) throw new StoreLockedError(file, lastHolder, waited);
-    // Back off from 5 ms to 100 ms, with jitter so two waiters do not retry in lock step.
-    const delay = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
+    // Back off from 5 ms to 25 ms, with jitter so two waiters do not retry in lock step.
+    const delay = Math.min(MAX_BACKOFF_MS, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
     await sleep(Math.min(delay, timeoutMs - waited));
   }
 }
@@ -103,8 +125,42 @@ function holdLock(file: string, content: LockContent, staleMs: number): HeldLock
       const current = await readLock(file);
       // Only remove our own lock: if it was (wrongly) broken and retaken, it is not ours any more.
       if (typeof current === 'object' && current.token === content.token) await fs.rm(file, { force: true });
+      if (await anotherProcessWaiting(file)) yieldUntil.set(file, Date.now() + YIELD_MS);
     },
   };
+}
+
+/** `<lock>.waiting` holds the pid of a process waiting for the lock (the latest one to say so). */
+function waitingFile(file: string): string {
+  return `${file}.waiting`;
+}
+
+async function announceWaiting(file: string): Promise<void> {
+  await fs.writeFile(waitingFile(file), JSON.stringify({ pid: process.pid, host: os.hostname() })).catch(() => undefined);
+}
+
+async function readWaiting(file: string): Promise<{ pid: number; host: string; ageMs: number } | undefined> {
+  try {
+    const [text, stat] = await Promise.all([fs.readFile(waitingFile(file), 'utf8'), fs.stat(waitingFile(file))]);
+    const parsed = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return undefined;
+    return { pid: parsed.pid, host: parsed.host, ageMs: Date.now() - stat.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the announcement once it is ours (we got the lock) or its process is gone. */
+async function withdrawWaiting(file: string): Promise<void> {
+  const waiting = await readWaiting(file);
+  if (!waiting) return;
+  const gone = waiting.host === os.hostname() && !processIsAlive(waiting.pid);
+  if (waiting.pid === process.pid || gone) await fs.rm(waitingFile(file), { force: true }).catch(() => undefined);
+}
+
+async function anotherProcessWaiting(file: string): Promise<boolean> {
+  const waiting = await readWaiting(file);
+  return waiting !== undefined && waiting.pid !== process.pid && waiting.ageMs < WAITING_FRESH_MS;
 }
 
 async function readLock(file: string): Promise<LockContent | 'missing' | 'unreadable'> {

@@ -38,7 +38,7 @@ export async function checkStoreFiles(dir: string): Promise<StoreFilesSummary> {
 
 /** Files in the store directory that a finished operation must not leave: temp files, the lockfile. */
 export async function debris(dir: string): Promise<string[]> {
-  return (await fs.readdir(dir)).filter((name) => /\.tmp-\d+-[0-9a-f]+$/.test(name) || name === 'store.lock' || name === 'store.lock.break');
+  return (await fs.readdir(dir)).filter((name) => /\.tmp-\d+-[0-9a-f]+$/.test(name) || name === 'store.lock' || name === 'store.lock.break' || name === 'store.lock.waiting');
 }
 
 /** Every row is its base row plus 1 per live note touching the slot; untouched slots are not overlaid. */
