@@ -45,7 +45,8 @@ export class NoteInputError extends Error {
 
 export const DEFAULT_MAX_NOTE_BYTES = 4096;
 
-const ANSI_ESCAPE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+// Bounded repeats keep these linear on adversarial input (a megabyte of ESC ] with no terminator).
+const ANSI_ESCAPE = /\u001b\[[0-9;?]{0,64}[ -/]{0,8}[@-~]|\u001b\][^\u0007\u001b]{0,4096}(?:\u0007|\u001b\\)/g;
 /** C0 controls other than tab, newline, carriage return; DEL; C1 controls. */
 const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/g;
@@ -61,7 +62,8 @@ const INJECTION_PATTERNS: readonly RegExp[] = [
   /\b(?:new|updated)\s+(?:system\s+)?instructions?\s*:/i,
   /\bdo\s+not\s+(?:tell|inform|alert)\s+the\s+user\b/i,
   /<\/?(?:system|assistant|user)>|\[\/?INST\]|<<\/?SYS>>/i,
-  /^\s*(?:system|assistant)\s*:/im,
+  // [^\S\n]: whitespace within the line; \s* here rescanned every following blank line from each line start.
+  /^[^\S\n]*(?:system|assistant)[^\S\n]*:/im,
   /\b(?:jailbreak|DAN\s+mode)\b/i,
 ];
 
@@ -109,7 +111,7 @@ export function prepareNoteText(input: unknown, options: NoteInputOptions = {}):
   const flags = findFlags(text);
   for (const flag of flags) warnings.push(describeFlag(flag));
   const longLineChars = options.longLineChars ?? 1000;
-  const longest = Math.max(...text.split('\n').map((line) => line.length));
+  const longest = longestLine(text);
   if (longest > longLineChars) {
     warnings.push(`A line of the note is ${longest.toLocaleString('en-US')} characters long; very long lines (minified code?) teach the model little.`);
   }
@@ -130,59 +132,88 @@ export function requireNoteText(input: unknown, options: NoteInputOptions = {}):
   return result;
 }
 
-/** Splits text into pieces of at most `maxBytes` UTF-8 bytes: paragraphs, then lines, sentences, words, characters. */
+/**
+ * Splits text into pieces of at most `maxBytes` UTF-8 bytes, each cut at the best boundary in
+ * reach: a blank line, else a line break, a sentence end, a space, and as a last resort between
+ * code points. Pieces are the text's own substrings (trimmed), so nothing inside them changes.
+ * Linear in the text's length: each step looks at one window of at most maxBytes bytes.
+ */
 export function chunkText(text: string, maxBytes: number): string[] {
-  const separators = [/\n\s*\n/, /\n/, /(?<=[.!?。！？])\s+/, /\s+/];
-  const pieces = splitToFit(text, maxBytes, separators);
   const chunks: string[] = [];
-  let current = '';
-  for (const piece of pieces) {
-    const joined = current ? `${current}\n${piece}` : piece;
-    if (Buffer.byteLength(joined, 'utf8') <= maxBytes) current = joined;
-    else {
-      if (current) chunks.push(current);
-      current = piece;
+  let rest = text.trim();
+  while (rest !== '') {
+    const fits = prefixWithinBytes(rest, maxBytes);
+    if (fits === rest.length) {
+      chunks.push(rest);
+      break;
     }
+    const cut = bestCut(rest.slice(0, fits + 1)) ?? fits;
+    chunks.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
   }
-  if (current) chunks.push(current);
-  return chunks;
+  return chunks.filter((chunk) => chunk !== '');
 }
 
-function splitToFit(text: string, maxBytes: number, separators: readonly RegExp[]): string[] {
-  const trimmed = text.trim();
-  if (trimmed === '') return [];
-  if (Buffer.byteLength(trimmed, 'utf8') <= maxBytes) return [trimmed];
-  const [separator, ...rest] = separators;
-  if (!separator) return splitByBytes(trimmed, maxBytes);
-  const parts = trimmed.split(separator);
-  if (parts.length === 1) return splitToFit(trimmed, maxBytes, rest);
-  return parts.flatMap((part) => splitToFit(part, maxBytes, rest));
+/** Boundaries, best first: where a piece may end (the index just after the boundary's first character). */
+const CUT_PATTERNS: readonly RegExp[] = [/\n[^\S\n]*\n/g, /\n/g, /[.!?。！？](?=\s)/g, /\s/g];
+
+/**
+ * Where to end the next piece in `window` (one character longer than what fits): at the last
+ * boundary of the best kind that still fills at least half the window, else at the last boundary
+ * of any kind (a short title before a long paragraph stays with it), else undefined.
+ */
+function bestCut(window: string): number | undefined {
+  let latest: number | undefined;
+  for (const pattern of CUT_PATTERNS) {
+    let cut: number | undefined;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(window); match; match = pattern.exec(window)) {
+      const end = match.index + 1;
+      if (end >= window.length) break;
+      if (end > 1) cut = end;
+    }
+    if (cut !== undefined && cut >= window.length / 2) return cut;
+    if (cut !== undefined) latest = Math.max(latest ?? 0, cut);
+  }
+  return latest;
 }
 
-/** Last resort for a single huge word: cut between code points. */
-function splitByBytes(text: string, maxBytes: number): string[] {
-  const out: string[] = [];
-  let current = '';
-  let currentBytes = 0;
-  for (const ch of text) {
-    const size = Buffer.byteLength(ch, 'utf8');
-    if (currentBytes + size > maxBytes) {
-      out.push(current);
-      current = '';
-      currentBytes = 0;
-    }
-    current += ch;
-    currentBytes += size;
+/** Number of UTF-16 units of the longest prefix of `text` within `maxBytes` UTF-8 bytes, never splitting a pair. */
+function prefixWithinBytes(text: string, maxBytes: number): number {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.codePointAt(i)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    i += code > 0xffff ? 2 : 1;
   }
-  if (current) out.push(current);
-  return out;
+  return i === 0 && text.length > 0 ? (text.codePointAt(0)! > 0xffff ? 2 : 1) : i;
+}
+
+function trimLineEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && ' \t\u00a0\u3000'.includes(line[end - 1]!)) end--;
+  return line.slice(0, end);
+}
+
+function longestLine(text: string): number {
+  let longest = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); ; i = text.indexOf('\n', start)) {
+    const end = i === -1 ? text.length : i;
+    longest = Math.max(longest, end - start);
+    if (i === -1) return longest;
+    start = i + 1;
+  }
 }
 
 function normaliseWhitespace(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((line) => line.replace(/[ \t\u00a0\u3000]+$/u, ''))
+    .map(trimLineEnd)
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

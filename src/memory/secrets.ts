@@ -64,11 +64,14 @@ const RULES: readonly SecretRule[] = [
     id: 'aws-access-key-id',
     description: 'an AWS access key id',
     pattern: /\b(?<secret>(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16})\b/g,
+    // AKIAIOSFODNN7EXAMPLE is the placeholder AWS's own documentation uses.
+    accept: (secret) => !secret.endsWith('EXAMPLE'),
   },
   {
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key',
     pattern: /aws[\w .-]{0,20}?(?:secret|key)[\w .-]{0,20}?["']?\s*[:=]\s*["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    accept: (secret) => !secret.endsWith('EXAMPLEKEY'),
   },
   { id: 'github-token', description: 'a GitHub token', pattern: /\b(?<secret>gh[pousr]_[A-Za-z0-9]{36,255})\b/g },
   { id: 'github-pat', description: 'a GitHub fine-grained token', pattern: /\b(?<secret>github_pat_[A-Za-z0-9_]{22,255})\b/g },
@@ -100,7 +103,7 @@ const RULES: readonly SecretRule[] = [
   {
     id: 'url-password',
     description: 'a password in a URL',
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"<>]*:(?<secret>[^\s@/'"<>]+)@/gi,
+    pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"<>]*:(?<secret>[^\s@/'"<>]+)@/gi,
     accept: (secret) => !PLACEHOLDER.test(secret),
   },
   {
@@ -118,13 +121,13 @@ const RULES: readonly SecretRule[] = [
   {
     id: 'secret-assignment',
     description: 'a secret assigned to a name like password, api_key or token',
-    pattern: /(?<name>[A-Za-z_$][\w$.-]*)["'`]?\s*(?::=|=>|==|=|:)\s*(?<q>["'`])(?<secret>[^"'`\n]{3,200}?)\k<q>/g,
+    pattern: /(?<name>[A-Za-z_$][\w$.-]{0,63})["'`]?\s*(?::=|=>|==|=|:)\s*(?<q>["'`])(?<secret>[^"'`\n]{3,200}?)\k<q>/g,
     accept: (secret, match) => acceptAssignment(match.groups!.name!, secret, true),
   },
   {
     id: 'secret-assignment',
     description: 'a secret assigned to a name like password, api_key or token',
-    pattern: /(?<name>[A-Za-z_$][\w$.-]*)["'`]?\s*(?::=|=>|==|=|:)[ \t]*(?<secret>[^\s"'`,;]{3,})/g,
+    pattern: /(?<name>[A-Za-z_$][\w$.-]{0,63})["'`]?\s*(?::=|=>|==|=|:)[ \t]*(?<secret>[^\s"'`,;]{3,})/g,
     accept: (secret, match) => acceptAssignment(match.groups!.name!, secret, false),
   },
   {
@@ -143,8 +146,9 @@ const RULES: readonly SecretRule[] = [
 
 /** All secrets in `text`, in order, none overlapping (the more specific rule wins). */
 export function findSecrets(text: string): SecretFinding[] {
-  const accepted: SecretFinding[] = [];
-  const overlaps = (start: number, end: number) => accepted.some((f) => start < f.end && f.start < end);
+  // Sorted by start and never overlapping, so each new match is checked by binary search: a long
+  // text with thousands of findings (a pasted .env or log) stays fast.
+  const spans: { rule: SecretRule; start: number; end: number }[] = [];
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
     for (let match = rule.pattern.exec(text); match; match = rule.pattern.exec(text)) {
@@ -160,12 +164,38 @@ export function findSecrets(text: string): SecretFinding[] {
         rule.pattern.lastIndex = match.index + 1;
         continue;
       }
-      if (overlaps(start, end)) continue;
-      const { line, column } = lineAndColumn(text, start);
-      accepted.push({ rule: rule.id, description: rule.description, start, end, line, column });
+      const at = firstStartingAtOrAfter(spans, start);
+      const overlaps = (at > 0 && spans[at - 1]!.end > start) || (at < spans.length && spans[at]!.start < end);
+      if (!overlaps) spans.splice(at, 0, { rule, start, end });
     }
   }
-  return accepted.sort((a, b) => a.start - b.start);
+  return withLineAndColumn(text, spans);
+}
+
+function firstStartingAtOrAfter(spans: readonly { start: number }[], start: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Adds 1-based line and column to sorted spans in one pass over the text. */
+function withLineAndColumn(text: string, spans: readonly { rule: SecretRule; start: number; end: number }[]): SecretFinding[] {
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
+  return spans.map(({ rule, start, end }) => {
+    for (let i = text.indexOf('\n', scanned); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    scanned = Math.max(scanned, lineStart);
+    return { rule: rule.id, description: rule.description, start, end, line, column: start - lineStart + 1 };
+  });
 }
 
 /** Replaces each finding with `[redacted: <rule>]`; the placeholder itself never matches a rule. */
@@ -221,10 +251,15 @@ const SECRET_WORD = /(?:key|token|secret|passw|pwd|credential|auth|bearer|api|si
 const HEX_ONLY = /^[0-9a-f]+$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Subresource-integrity hashes, as lockfiles hold them (sha512-<base64>). */
+const SRI_HASH = /^sha(?:1|256|384|512)-/;
+
 function acceptHighEntropy(secret: string, start: number, text: string): boolean {
-  // Hashes (git SHAs, sha256 sums) and UUIDs are ids, not secrets; an assignment rule still catches
-  // a hex value given to a secret-ish name.
-  if (HEX_ONLY.test(secret) || UUID.test(secret)) return false;
+  // Hashes (git SHAs, sha256 sums, lockfile integrity) and UUIDs are ids, not secrets; an
+  // assignment rule still catches a hex value given to a secret-ish name.
+  if (HEX_ONLY.test(secret) || UUID.test(secret) || SRI_HASH.test(secret)) return false;
+  // An inline image or file in docs (data:image/png;base64,...) is content, whatever its alt text says.
+  if (text.slice(Math.max(0, start - 8), start) === ';base64,') return false;
   if (!looksRandom(secret, 3.5)) return false;
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const before = text.slice(Math.max(lineStart, start - 40), start);
@@ -256,14 +291,4 @@ function charClass(ch: string): number {
   if (ch >= 'a' && ch <= 'z') return 1;
   if (ch >= 'A' && ch <= 'Z') return 2;
   return 3;
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }
