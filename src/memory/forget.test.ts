@@ -21,7 +21,7 @@ import { writerTestBackground, writerTestConfig, writerTestModel } from './write
 const tokenizer = loadTokenizer();
 const C = writerTestConfig.dModel;
 const binding = { id: 'writer-test-model', sha256: '0'.repeat(64), rowWidth: C, slotCount: writerTestConfig.pkm.nKeys ** 2 };
-const settings = { slots: 20, learningRate: 100, maxSteps: 3, lossThreshold: 0, maxSequences: 16 };
+const settings = { slots: 20, learningRate: 100, maxSteps: 3, lossThreshold: 0, maxSequences: 16, rowScaling: 'none' as const, candidateTokens: 0 };
 const noteA = { text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.', kind: 'decision' as const, author: 'test' };
 const noteB = { text: 'Use pnpm, not npm, in the monorepo: the lockfile is pnpm-lock.yaml and CI runs pnpm install --frozen-lockfile.', kind: 'convention' as const, author: 'test' };
 const noteC = { text: 'The billing service retries webhooks up to 12 times now, with exponential backoff capped at 30 minutes.', kind: 'decision' as const, author: 'test' };

@@ -60,7 +60,7 @@ test('shared slots credit every owner; several passes add up; the store\'s owner
 test('after two writes, reading one note\'s text cites that note first', async () => {
   const tokenizer = loadTokenizer();
   const model = writerTestModel(31);
-  const writer = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings: { slots: 6, learningRate: 100, maxSteps: 2, lossThreshold: 0, maxSequences: 16 } });
+  const writer = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings: { slots: 6, learningRate: 100, maxSteps: 2, lossThreshold: 0, maxSequences: 16, rowScaling: 'none', candidateTokens: 0 } });
   const table = valueTableOf(model);
   const index = new ProvenanceIndex();
   const notes = [

@@ -10,7 +10,7 @@ import { seededRandom } from '../model/seededRandom';
 
 const tokenizer = loadTokenizer();
 const note = { text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.', kind: 'decision' as const };
-const settings = { slots: 8, learningRate: 100, maxSteps: 6, lossThreshold: 0, minSequences: 16, maxSequences: 24 };
+const settings = { slots: 8, learningRate: 100, maxSteps: 6, lossThreshold: 0, minSequences: 16, maxSequences: 24, rowScaling: 'none' as const, candidateTokens: 0 };
 
 test('a write trains a copy of t chosen rows, lowers the note loss and leaves the live table alone', async () => {
   const model = writerTestModel();
@@ -42,6 +42,19 @@ test('a write trains a copy of t chosen rows, lowers the note loss and leaves th
   assert.ok(Math.abs(again.losses[0]! - write.losses[6]!) < 1e-4, `${again.losses[0]} vs ${write.losses[6]}`);
   assert.equal(again.steps, 0);
   assert.deepEqual(again.next, again.prev);
+  await writer.dispose();
+  await model.dispose();
+});
+
+test('sampled-softmax steps (candidates from a full pass) lower the full-vocabulary loss too', async () => {
+  const model = writerTestModel(9);
+  const table = valueTableOf(model);
+  const writer = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings: { ...settings, candidateTokens: 4, candidateRefresh: 3 } });
+  const write = await writer.train(note);
+  assert.equal(write.steps, 6);
+  writeRows(table, write.slots, write.next);
+  const after = await writer.train(note, { settings: { maxSteps: 0, candidateTokens: 0 } });
+  assert.ok(after.losses[0]! < write.losses[0]! - 0.05, `full loss ${write.losses[0]} -> ${after.losses[0]}`);
   await writer.dispose();
   await model.dispose();
 });

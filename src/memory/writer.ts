@@ -28,8 +28,8 @@ import { assertNoSecrets } from './secrets';
 import { SlotCountMode, selectSlots } from './slotSelection';
 import { encodeTrainingSequence, lossStart, TrainingSequence } from './trainingSequence';
 import { applyRowUpdates, readRows, valueTableOf, writeRows } from './valueTable';
-import { EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from './writerBatch';
-import { buildPackedAddressGraph, buildPackedUpperGraph, lossPositionsFeed, writerOutputNames } from './writerGraphs';
+import { CandidateVocabulary, candidateVocabulary, EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from './writerBatch';
+import { buildPackedAddressGraph, buildPackedUpperGraph, predictedOutput, UpperVocabulary, writerFeedNames, writerOutputNames } from './writerGraphs';
 
 export interface WriterSettings {
   /** t: value rows one write may change. */
@@ -47,7 +47,25 @@ export interface WriterSettings {
   readonly ownedSlotWeight: number;
   /** How reads count towards a slot's term frequency. */
   readonly countMode: SlotCountMode;
+  /**
+   * 'none': plain SGD on the batch-mean loss. 'reads': each row's gradient is divided by its share
+   * of the batch's read weight (the row's reads per loss token), so every chosen row moves by lr
+   * times the mean output gradient of the reads that use it, however often it is read (the
+   * rescaling of fast-weight PKM). A fixed per-row step size, still no momentum or state.
+   */
+  readonly rowScaling: RowScaling;
+  /**
+   * Sampled softmax: 0 runs every step over the whole vocabulary. n > 0 runs a full pass first
+   * (and every candidateRefresh steps), takes each loss position's n likeliest tokens plus every
+   * target as the candidates, and runs the other steps over those only (writerGraphs.ts), which
+   * costs a small part of the vocabulary projection, the largest cost of a step.
+   */
+  readonly candidateTokens: number;
+  /** Steps between full-vocabulary passes that refresh the candidates (0: only the first). */
+  readonly candidateRefresh: number;
 }
+
+export type RowScaling = 'none' | 'reads';
 
 /** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
 export const defaultWriterSettings: WriterSettings = {
@@ -59,6 +77,9 @@ export const defaultWriterSettings: WriterSettings = {
   maxSequences: 64,
   ownedSlotWeight: 1,
   countMode: 'access',
+  rowScaling: 'reads',
+  candidateTokens: 16,
+  candidateRefresh: 0,
 };
 
 export interface NoteWriteInput {
@@ -96,7 +117,8 @@ export interface NoteWrite {
   readonly next: Float32Array;
   /** SGD steps applied. */
   readonly steps: number;
-  /** The note's loss before each step (and after the last one when the threshold stopped it). */
+  /** The note's loss before each step, and after the last step. Sampled-softmax steps measure it
+   *  over the candidates, which reads lower than over the whole vocabulary. */
   readonly losses: readonly number[];
   /** Argmax accuracy on the loss tokens at the last measured pass. */
   readonly tokenAccuracy: number;
@@ -122,6 +144,8 @@ const ROW_QUANTUM = 128;
 const ROW_MULTIPLE = 4;
 /** And the number of loss positions to a multiple of this. */
 const LOSS_POSITION_QUANTUM = 128;
+/** And the candidate vocabulary to a multiple of this. */
+const CANDIDATE_QUANTUM = 512;
 
 export class MemoryWriter {
   readonly settings: WriterSettings;
@@ -180,16 +204,26 @@ export class MemoryWriter {
     const slots = [...selection.slots].sort((a, b) => a - b);
     const prev = readRows(table, slots);
     const rows = prev.slice();
-    const selectedReads = readsOfSlots(lower.reads, new Map(slots.map((slot, i) => [slot, i])));
+    const selectedReads = readsOfSlots(lower.reads, new Map(slots.map((slot, i) => [slot, i])), batch.used);
+    const rowScale = settings.rowScaling === 'reads' ? readShareScale(selectedReads, slots.length, lossMassOf(lossAt)) : null;
 
     const output = lower.output; // (B*T, C), kept equal to the memory's output for `rows`
     const losses: number[] = [];
     let steps = 0;
     let stop: WriteStop = 'max_steps';
     let tokenAccuracy = 0;
+    const sampled = settings.candidateTokens > 0;
+    let vocabulary: CandidateVocabulary | null = null;
     for (;;) {
       signal?.throwIfAborted();
-      const upper = await this.upper(batch, lossAt, lower.residual, output);
+      const fullPass = !sampled || vocabulary === null || (settings.candidateRefresh > 0 && steps % settings.candidateRefresh === 0);
+      let upper: UpperResult;
+      if (fullPass) {
+        upper = await this.upper(batch, lossAt, lower.residual, output, { kind: 'full', predictions: settings.candidateTokens }, lossAt.targets, null);
+        if (sampled) vocabulary = candidateVocabulary(lossAt, upper.predicted, vocabulary?.tokens ?? [], CANDIDATE_QUANTUM);
+      } else {
+        upper = await this.upper(batch, lossAt, lower.residual, output, { kind: 'candidates', count: vocabulary!.count }, vocabulary!.targets, vocabulary);
+      }
       losses.push(upper.loss);
       tokenAccuracy = accuracyOn(upper.correct, lossAt.weights);
       report('train', steps, upper.loss);
@@ -198,7 +232,7 @@ export class MemoryWriter {
         break;
       }
       if (steps >= settings.maxSteps || slots.length === 0) break;
-      sgdStep(selectedReads, upper.outputGradient, rows, output, C, settings.learningRate);
+      sgdStep(selectedReads, upper.outputGradient, rows, output, C, settings.learningRate, rowScale);
       steps++;
     }
     signal?.throwIfAborted();
@@ -253,23 +287,29 @@ export class MemoryWriter {
     lossAt: LossPositions,
     residual: Float32Array,
     output: Float32Array,
-  ): Promise<{ loss: number; outputGradient: Float32Array; correct: Float32Array }> {
+    vocabulary: UpperVocabulary,
+    targets: BigInt64Array,
+    candidates: CandidateVocabulary | null,
+  ): Promise<UpperResult> {
     const { rows: B, length: T } = batch;
     const M = lossAt.count;
-    const session = await this.session(`upper:${B}x${T}:${M}`, () => buildPackedUpperGraph(this.model.config, B, T, M));
+    const key = vocabulary.kind === 'full' ? `upper:${B}x${T}:${M}:full${vocabulary.predictions}` : `upper:${B}x${T}:${M}:k${vocabulary.count}`;
+    const session = await this.session(key, () => buildPackedUpperGraph(this.model.config, B, T, M, vocabulary));
     const out = await session.run({
       ...this.parameterFeeds,
       [feedNames.memoryResidual]: residual,
       [feedNames.memoryOutput]: output,
-      [lossPositionsFeed]: lossAt.positions,
-      [feedNames.targets]: lossAt.targets,
+      [writerFeedNames.lossPositions]: lossAt.positions,
+      [feedNames.targets]: targets,
       [feedNames.lossWeights]: lossAt.weights,
       [feedNames.mask]: batch.mask,
+      ...(candidates ? { [writerFeedNames.candidateIds]: candidates.ids, [writerFeedNames.candidateBias]: candidates.bias } : {}),
     });
     return {
       loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
       outputGradient: out[outputNames.gradient(outputNames.memoryOutput)]!.data as Float32Array,
       correct: out[writerOutputNames.correct]!.data as Float32Array,
+      predicted: (out[predictedOutput]?.data as BigInt64Array | undefined) ?? null,
     };
   }
 
@@ -297,6 +337,15 @@ export function lossFromOf(tokenizer: Tokenizer, sequence: TrainingSequence, ids
   return isPrefix ? header.length : start;
 }
 
+interface UpperResult {
+  readonly loss: number;
+  readonly outputGradient: Float32Array;
+  /** Argmax hits per loss position (M). */
+  readonly correct: Float32Array;
+  /** Full passes with predictions: each loss position's likeliest tokens (M x k). */
+  readonly predicted: BigInt64Array | null;
+}
+
 /** The reads of the chosen slots, flattened: position, row index in the chosen set, weight. */
 export interface SelectedReads {
   readonly positions: Int32Array;
@@ -304,7 +353,8 @@ export interface SelectedReads {
   readonly weights: Float32Array;
 }
 
-export function readsOfSlots(reads: MemoryReads, rowOfSlot: ReadonlyMap<number, number>): SelectedReads {
+/** `used` (1 per position) leaves out padding, whose reads reach no loss. */
+export function readsOfSlots(reads: MemoryReads, rowOfSlot: ReadonlyMap<number, number>, used?: Uint8Array): SelectedReads {
   const positions: number[] = [];
   const rows: number[] = [];
   const weights: number[] = [];
@@ -312,19 +362,43 @@ export function readsOfSlots(reads: MemoryReads, rowOfSlot: ReadonlyMap<number, 
   for (let i = 0; i < reads.slots.length; i++) {
     const row = rowOfSlot.get(reads.slots[i]!);
     if (row === undefined) continue;
-    positions.push(Math.floor(i / perPosition));
+    const position = Math.floor(i / perPosition);
+    if (used && used[position] === 0) continue;
+    positions.push(position);
     rows.push(row);
     weights.push(reads.weights[i]!);
   }
   return { positions: Int32Array.from(positions), rows: Int32Array.from(rows), weights: Float32Array.from(weights) };
 }
 
+function lossMassOf(lossAt: LossPositions): number {
+  let mass = 0;
+  for (const w of lossAt.weights) mass += w;
+  return mass;
+}
+
+/** Per-row step factor for rowScaling 'reads': loss mass / the row's summed read weight. */
+export function readShareScale(reads: SelectedReads, rowCount: number, lossMass: number): Float32Array {
+  const readMass = new Float64Array(rowCount);
+  for (let i = 0; i < reads.rows.length; i++) readMass[reads.rows[i]!]! += reads.weights[i]!;
+  return Float32Array.from(readMass, (mass) => (mass > 0 ? lossMass / mass : 0));
+}
+
 /**
  * One SGD step on the chosen rows, and the same change carried into the cached memory output:
  * each read of row r at position p with weight w adds w * dOutput[p] to r's gradient, and after
  * the step adds w * (row change) to output[p] (the memory's output is linear in the rows).
+ * `rowScale` (optional) multiplies each row's step.
  */
-export function sgdStep(reads: SelectedReads, outputGradient: Float32Array, rows: Float32Array, output: Float32Array, C: number, learningRate: number): void {
+export function sgdStep(
+  reads: SelectedReads,
+  outputGradient: Float32Array,
+  rows: Float32Array,
+  output: Float32Array,
+  C: number,
+  learningRate: number,
+  rowScale: Float32Array | null = null,
+): void {
   const gradient = new Float64Array(rows.length);
   for (let i = 0; i < reads.positions.length; i++) {
     const [p, r, w] = [reads.positions[i]! * C, reads.rows[i]! * C, reads.weights[i]!];
@@ -333,7 +407,8 @@ export function sgdStep(reads: SelectedReads, outputGradient: Float32Array, rows
   const change = new Float32Array(rows.length);
   for (let j = 0; j < rows.length; j++) {
     const before = rows[j]!;
-    rows[j] = before - learningRate * gradient[j]!;
+    const step = rowScale ? learningRate * rowScale[Math.floor(j / C)]! : learningRate;
+    rows[j] = before - step * gradient[j]!;
     change[j] = rows[j]! - before;
   }
   for (let i = 0; i < reads.positions.length; i++) {
@@ -365,6 +440,8 @@ function checkSettings(settings: WriterSettings): void {
   };
   positiveInteger('slots');
   positiveInteger('maxSteps');
+  positiveInteger('candidateTokens');
+  positiveInteger('candidateRefresh');
   if (!(settings.learningRate > 0) || !Number.isFinite(settings.learningRate)) throw new RangeError(`writer setting learningRate must be positive, got ${settings.learningRate}`);
   if (!(settings.ownedSlotWeight >= 0 && settings.ownedSlotWeight <= 1)) throw new RangeError(`writer setting ownedSlotWeight must be in [0, 1], got ${settings.ownedSlotWeight}`);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MASKED } from '../engine';
 import { SpecialToken } from '../model/specialTokens';
-import { packSequences, rowLengthFor } from './writerBatch';
+import { candidateVocabulary, packSequences, rowLengthFor } from './writerBatch';
 
 const pad = BigInt(SpecialToken.pad);
 
@@ -51,4 +51,15 @@ test('row length: the longest sequence rounded up, within bounds', () => {
   assert.equal(rowLengthFor([of(10), of(60)], bounds), 128);
   assert.equal(rowLengthFor([of(129)], bounds), 256);
   assert.equal(rowLengthFor([of(2000)], bounds), 512);
+});
+
+test('the candidate vocabulary holds every target and the predicted tokens, padded and masked', () => {
+  const lossAt = { count: 4, positions: BigInt64Array.from([0n, 1n, 2n, 0n]), targets: BigInt64Array.from([7n, 3n, 7n, 5n]), weights: Float32Array.from([1, 1, 1, 0]) };
+  const predicted = BigInt64Array.from([7n, 9n, 2n, 3n, 9n, 1n, 40n, 41n]); // M x 2; the last row is padding
+  const vocabulary = candidateVocabulary(lossAt, predicted, [11], 4);
+  assert.deepEqual(vocabulary.tokens, [1, 2, 3, 7, 9, 11]);
+  assert.equal(vocabulary.count, 8);
+  assert.deepEqual(Array.from(vocabulary.ids.subarray(0, 6), Number), [1, 2, 3, 7, 9, 11]);
+  assert.deepEqual(Array.from(vocabulary.bias), [0, 0, 0, 0, 0, 0, MASKED, MASKED]);
+  assert.deepEqual(Array.from(vocabulary.targets, Number), [3, 2, 3, 0]);
 });

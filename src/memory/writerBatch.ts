@@ -122,3 +122,48 @@ export function packSequences(sequences: readonly EncodedSequence[], options: Pa
   }
   return { rows: B, length: T, tokens, targets, lossWeights, mask, used, placements };
 }
+
+/** A candidate vocabulary for the sampled softmax (writerGraphs.ts): ids padded to a multiple, with a bias masking the padding. */
+export interface CandidateVocabulary {
+  readonly count: number; // K, a multiple of the requested quantum
+  readonly ids: BigInt64Array; // (K)
+  readonly bias: Float32Array; // (K): 0, or MASKED for padding
+  /** Real candidates (without padding), ascending. */
+  readonly tokens: readonly number[];
+  /** The loss targets as indices into `ids` (M). */
+  readonly targets: BigInt64Array;
+}
+
+/**
+ * Every loss target plus the tokens the model predicts at the loss positions (`predicted`, M x k
+ * ids; only rows with weight > 0 are used) plus `keep` (an earlier set, so refreshing only grows it).
+ */
+export function candidateVocabulary(lossAt: LossPositions, predicted: BigInt64Array | null, keep: readonly number[], quantum: number): CandidateVocabulary {
+  const tokens = new Set<number>(keep);
+  const M = lossAt.count;
+  for (let m = 0; m < M; m++) {
+    if (lossAt.weights[m]! <= 0) continue;
+    tokens.add(Number(lossAt.targets[m]!));
+  }
+  if (predicted) {
+    const k = predicted.length / M;
+    for (let m = 0; m < M; m++) {
+      if (lossAt.weights[m]! <= 0) continue;
+      for (let j = 0; j < k; j++) tokens.add(Number(predicted[m * k + j]!));
+    }
+  }
+  if (tokens.size === 0) tokens.add(Number(lossAt.targets[0]!));
+  const sorted = [...tokens].sort((a, b) => a - b);
+  const K = Math.max(quantum, Math.ceil(sorted.length / quantum) * quantum);
+  const ids = new BigInt64Array(K).fill(BigInt(sorted[0]!));
+  const bias = new Float32Array(K).fill(MASKED);
+  const indexOf = new Map<number, number>();
+  sorted.forEach((token, i) => {
+    ids[i] = BigInt(token);
+    bias[i] = 0;
+    indexOf.set(token, i);
+  });
+  // Padded loss entries (weight 0) point at candidate 0.
+  const targets = BigInt64Array.from(lossAt.targets, (t, m) => BigInt(lossAt.weights[m]! > 0 ? indexOf.get(Number(t))! : 0));
+  return { count: K, ids, bias, tokens: sorted, targets };
+}

@@ -6,8 +6,8 @@ import { LanguageModel } from '../model/languageModel';
 import { feedNames, outputNames } from '../model/modelGraphs';
 import { initParameters } from '../model/parameters';
 import { seededRandom } from '../model/seededRandom';
-import { lossPositionsOf, packSequences } from './writerBatch';
-import { buildPackedAddressGraph, buildPackedUpperGraph, lossPositionsFeed } from './writerGraphs';
+import { candidateVocabulary, lossPositionsOf, packSequences } from './writerBatch';
+import { buildPackedAddressGraph, buildPackedUpperGraph, predictedOutput, writerFeedNames } from './writerGraphs';
 
 const config = tinyConfig;
 const C = config.dModel;
@@ -39,7 +39,7 @@ test('packed write graphs give each sequence what the model computes for it alon
     ...feeds,
     [feedNames.memoryResidual]: lower[outputNames.memoryResidual]!.data,
     [feedNames.memoryOutput]: lower[outputNames.memoryOutput]!.data,
-    [lossPositionsFeed]: lossAt.positions,
+    [writerFeedNames.lossPositions]: lossAt.positions,
     [feedNames.targets]: lossAt.targets,
     [feedNames.lossWeights]: lossAt.weights,
     [feedNames.mask]: batch.mask,
@@ -69,4 +69,47 @@ test('packed write graphs give each sequence what the model computes for it alon
   }
   assert.ok(Math.abs((upper[outputNames.loss]!.data as Float32Array)[0]! - weightedLoss / totalWeight) < 1e-5);
   await model.dispose();
+});
+
+test('the candidate softmax over every token (plus masked padding) equals the full softmax', async () => {
+  const random = seededRandom(12);
+  const sequences = [9, 6].map((n) => ({ ids: Array.from({ length: n }, () => random.int(config.vocabSize)), lossFrom: 1 }));
+  const parameters = initParameters(config, 5);
+  const batch = packSequences(sequences, { length: 16, padId: 0 });
+  const lossAt = lossPositionsOf(batch, 8);
+  const feeds = Object.fromEntries([...parameters].map(([name, tensor]) => [name, tensor.data]));
+  const lower = await (await ortRuntime.load(buildPackedAddressGraph(config, batch.rows, 16))).run({ ...feeds, [feedNames.tokens]: batch.tokens, [feedNames.mask]: batch.mask });
+  const common = {
+    ...feeds,
+    [feedNames.memoryResidual]: lower[outputNames.memoryResidual]!.data,
+    [feedNames.memoryOutput]: lower[outputNames.memoryOutput]!.data,
+    [writerFeedNames.lossPositions]: lossAt.positions,
+    [feedNames.lossWeights]: lossAt.weights,
+    [feedNames.mask]: batch.mask,
+  };
+  const full = await (await ortRuntime.load(buildPackedUpperGraph(config, batch.rows, 16, lossAt.count, { kind: 'full', predictions: 3 }))).run({ ...common, [feedNames.targets]: lossAt.targets });
+  const predicted = full[predictedOutput]!.data as BigInt64Array;
+  assert.equal(predicted.length, lossAt.count * 3);
+  const everyToken = Array.from({ length: config.vocabSize }, (_, i) => i);
+  const vocabulary = candidateVocabulary(lossAt, predicted, everyToken, 48); // 64 tokens -> K = 96, 32 of them padding
+  assert.equal(vocabulary.count, 96);
+  const sampled = await (await ortRuntime.load(buildPackedUpperGraph(config, batch.rows, 16, lossAt.count, { kind: 'candidates', count: 96 }))).run({
+    ...common,
+    [feedNames.targets]: vocabulary.targets,
+    [writerFeedNames.candidateIds]: vocabulary.ids,
+    [writerFeedNames.candidateBias]: vocabulary.bias,
+  });
+  const loss = (out: typeof full) => (out[outputNames.loss]!.data as Float32Array)[0]!;
+  assert.ok(Math.abs(loss(full) - loss(sampled)) < 1e-5, `${loss(full)} vs ${loss(sampled)}`);
+  const gradient = (out: typeof full) => out[outputNames.gradient(outputNames.memoryOutput)]!.data as Float32Array;
+  assert.ok(maxDifference(gradient(full), gradient(sampled)) < 1e-6);
+  // With fewer candidates the normaliser is smaller, so the loss can only go down.
+  const fewer = candidateVocabulary(lossAt, null, [], 8);
+  const small = await (await ortRuntime.load(buildPackedUpperGraph(config, batch.rows, 16, lossAt.count, { kind: 'candidates', count: fewer.count }))).run({
+    ...common,
+    [feedNames.targets]: fewer.targets,
+    [writerFeedNames.candidateIds]: fewer.ids,
+    [writerFeedNames.candidateBias]: fewer.bias,
+  });
+  assert.ok(loss(small) < loss(full));
 });

@@ -13,7 +13,8 @@ import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from '../engine';
 import { ModelConfig, headSize } from '../model/config';
 import { feedNames, outputNames } from '../model/modelGraphs';
 import { pkmRead, pkmWeightsOf } from '../model/pkm';
-import { PositionTensors, crossEntropy, declareParameters, embed, logitsOf, rotaryTables, runBlocks } from '../model/transformer';
+import { parameterNames } from '../model/parameters';
+import { PositionTensors, crossEntropy, declareParameters, embed, logitsOf, rmsNorm, rotaryTables, runBlocks } from '../model/transformer';
 
 /** Output names of the upper graph besides the model's (loss, grad.memory.output). */
 export const writerOutputNames = { correct: outputNames.correct } as const;
@@ -53,34 +54,66 @@ export function buildPackedAddressGraph(config: ModelConfig, B: number, T: numbe
   );
 }
 
-/** Feed name of the upper graph's loss positions (indices into the flattened B * T positions). */
-export const lossPositionsFeed = 'loss_positions';
+/** Feed names of the upper graph besides the model's. */
+export const writerFeedNames = {
+  /** (M): indices into the flattened B * T positions where the loss counts. */
+  lossPositions: 'loss_positions',
+  /** (K): token ids of a candidate vocabulary. */
+  candidateIds: 'candidates.ids',
+  /** (K): 0 for a real candidate, MASKED for padding. */
+  candidateBias: 'candidates.bias',
+} as const;
+
+/** Output of the full-vocabulary upper graph: each loss position's most likely tokens (M, k). */
+export const predictedOutput = 'predicted';
+
+/** How the upper graph normalises the next-token distribution. */
+export type UpperVocabulary =
+  | { readonly kind: 'full'; readonly predictions: number }
+  | { readonly kind: 'candidates'; readonly count: number };
 
 /**
  * From the memory block's residual and (fed) memory output through the blocks above to the
  * weighted next-token loss at M chosen positions (the answer/fact tokens; padded entries carry
  * weight 0), so the vocabulary projection, the largest cost of a step, runs only where the loss
  * counts. Returns the loss, d(loss)/d(memory output) and per-position argmax correctness (M).
+ *
+ * vocabulary 'full': the softmax over all V tokens; also outputs each position's top predictions.
+ * vocabulary 'candidates': the softmax over K fed token ids (targets are indices into them), a
+ * sampled softmax that costs K/V of the full projection; the writer fills it with every target
+ * and the tokens the model itself finds likely at each position.
  */
-export function buildPackedUpperGraph(config: ModelConfig, B: number, T: number, M: number): OnnxModel {
+export function buildPackedUpperGraph(config: ModelConfig, B: number, T: number, M: number, vocabulary: UpperVocabulary = { kind: 'full', predictions: 0 }): OnnxModel {
   requireMemory(config);
   const g = new GraphBuilder();
   const w = declareParameters(g, config);
   const C = config.dModel;
   const residual = g.input(feedNames.memoryResidual, 'float32', [B, T, C]);
   const memoryOutput = g.input(feedNames.memoryOutput, 'float32', [B, T, C]);
-  const lossPositions = g.input(lossPositionsFeed, 'int64', [M]);
+  const lossPositions = g.input(writerFeedNames.lossPositions, 'int64', [M]);
   const targets = g.input(feedNames.targets, 'int64', [M]);
   const lossWeights = g.input(feedNames.lossWeights, 'float32', [M]);
   const positions = packedPositions(g, config, B, T);
   const x: Tensor = g.add(residual, memoryOutput); // the memory block's output
   const stack = runBlocks(g, config, w, x, positions, { from: config.memoryLayer + 1, to: config.nLayers }, null);
   const picked = g.gather(g.reshape(stack.x, [B * T, C]), lossPositions); // (M, C)
-  const logits = logitsOf(g, config, w, picked); // (M, V)
+  const outputs: Record<string, Tensor> = {};
+  let logits: Tensor;
+  if (vocabulary.kind === 'full') {
+    logits = logitsOf(g, config, w, picked); // (M, V)
+    if (vocabulary.predictions > 0) outputs[predictedOutput] = g.topk(logits, vocabulary.predictions, -1).indices; // (M, k)
+  } else {
+    const K = vocabulary.count;
+    const ids = g.input(writerFeedNames.candidateIds, 'int64', [K]);
+    const bias = g.input(writerFeedNames.candidateBias, 'float32', [K]);
+    const normed = rmsNorm(g, picked, w.get(parameterNames.finalNorm)!, config.normEps); // (M, C)
+    const embeddings = g.gather(w.get(parameterNames.tokenEmbedding)!, ids); // (K, C)
+    logits = g.add(g.gemm(normed, embeddings, { transB: true }), bias); // (M, K)
+  }
   const { loss, correct } = crossEntropy(g, logits, targets, lossWeights);
   const [dOutput] = grad(loss, [memoryOutput]);
-  return exportOnnx(
-    { [outputNames.loss]: loss, [outputNames.gradient(outputNames.memoryOutput)]: dOutput!, [writerOutputNames.correct]: correct },
-    { graphName: 'mnemo_write_upper' },
-  );
+  outputs[outputNames.loss] = loss;
+  outputs[outputNames.gradient(outputNames.memoryOutput)] = dOutput!;
+  outputs[writerOutputNames.correct] = correct;
+  return exportOnnx(outputs, { graphName: vocabulary.kind === 'full' ? 'mnemo_write_upper' : 'mnemo_write_upper_candidates' });
 }
