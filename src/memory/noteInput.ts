@@ -121,7 +121,7 @@ export function prepareNoteText(input: unknown, options: NoteInputOptions = {}):
   const size = `The note is ${bytes.toLocaleString('en-US')} bytes; a note can be at most ${maxBytes.toLocaleString('en-US')} bytes (longer notes take too long to write and spread thin over the memory slots).`;
   if (options.oversize !== 'chunk') return refuse('too-large', `${size} Shorten it or split it into several notes. Nothing was stored.`);
   const chunks = chunkText(text, maxBytes);
-  warnings.push(`${size} It was split into ${chunks.length} notes at paragraph and sentence boundaries.`);
+  warnings.push(`${size} It was split into ${chunks.length} notes, cut at blank lines, line ends, sentence ends or spaces where it could be.`);
   return { kind: 'accepted', text: chunks[0]!, chunks, warnings, flags };
 }
 
