@@ -3,7 +3,7 @@
 // to tsx without esbuild), spawns it, reads its begin/ack report, and kills it when told to.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FaultWriterConfig, ReportedOp } from './faultWriterProcess';
@@ -18,7 +18,9 @@ function childCommand(): Promise<readonly string[]> {
   command ??= (async () => {
     try {
       const esbuild = await import('esbuild');
-      const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'mnemo-fault-child-')), 'faultWriterProcess.js');
+      const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'mnemo-fault-child-'));
+      process.once('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
+      const outfile = path.join(bundleDir, 'faultWriterProcess.js');
       await esbuild.build({ entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'silent' });
       return [outfile];
     } catch {

@@ -13,7 +13,6 @@
 
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
@@ -29,15 +28,17 @@ import {
 } from '../storeErrors';
 import { encodeJournalHeader, readJournal } from '../storeJournal';
 import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
+import { scratchDirectory } from './scratchDirectory';
 import { checkRowsMatchLiveNotes, checkStoreFiles } from './storeInvariants';
 
 const D = FAULT_TEST_MODEL.rowWidth;
+const scratch = scratchDirectory('damage');
 const now = () => new Date('2026-11-22T12:00:00.000Z');
 const SNAPSHOT = 'snapshot.mnemo';
 const JOURNAL = 'journal.mnemo';
 
 async function tempDir(label: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `mnemo-damage-${label}-`));
+  return scratch.make(label);
 }
 
 async function open(dir: string, recover = false, model = FAULT_TEST_MODEL): Promise<MemoryStore> {

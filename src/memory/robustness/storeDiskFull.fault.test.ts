@@ -26,9 +26,11 @@ import { StoreIoError } from '../storeErrors';
 import { encodeJournalRecord } from '../storeJournal';
 import { FaultHook, FaultPointName, setFaultHook } from '../storeFaultPoints';
 import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
+import { scratchDirectory } from './scratchDirectory';
 import { checkRowsMatchLiveNotes, checkStoreFiles, debris } from './storeInvariants';
 
 const D = FAULT_TEST_MODEL.rowWidth;
+const scratch = scratchDirectory('disk-full');
 const now = () => new Date('2026-11-22T12:00:00.000Z');
 
 function enospc(): Error {
@@ -55,7 +57,7 @@ function measuringDisk(sizes: number[]): FaultHook {
 }
 
 async function tempDir(label: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `mnemo-full-${label}-`));
+  return scratch.make(label);
 }
 
 async function open(dir: string, extra: Partial<OpenOptions> = {}): Promise<MemoryStore> {

@@ -15,8 +15,6 @@
 
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { seededRandom } from '../../model/seededRandom';
 import { MemoryStore } from '../memoryStore';
@@ -24,6 +22,7 @@ import type { NoteState } from '../note';
 import { FAULT_TEST_MODEL } from './faultTestModel';
 import type { FaultSpec, ReportedOp } from './faultWriterProcess';
 import { ChildRun, KillPlan, runFaultWriter } from './faultWriterRunner';
+import { scratchDirectory } from './scratchDirectory';
 import { checkRowsMatchLiveNotes, checkStoreFiles, debris, noteStates } from './storeInvariants';
 
 /** What a crash at this point does to the operation in flight. */
@@ -39,6 +38,7 @@ interface Trial {
 }
 
 const SEED = 20261122;
+const scratch = scratchDirectory('kill');
 const random = seededRandom(SEED);
 
 function faultTrials(): Trial[] {
@@ -127,7 +127,7 @@ function checkNotes(trial: Trial, before: Map<string, NoteState>, after: Map<str
 }
 
 test('store: kill -9 at random moments and at every step of a save loses no acknowledged operation', { timeout: 240_000 }, async (t) => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mnemo-kill-'));
+  const dir = await scratch.make('store');
   // A first run, not killed, creates the store and measures how long a child takes to open it.
   const started = Date.now();
   const first = await runFaultWriter({ dir, tag: 'warmup', seed: SEED, ops: 12 });

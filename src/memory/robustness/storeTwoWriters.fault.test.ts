@@ -13,18 +13,17 @@
 // lock): the other one still finishes and loses nothing.
 
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { MemoryStore } from '../memoryStore';
 import type { NoteState } from '../note';
 import type { ReportedOp } from './faultWriterProcess';
 import { FAULT_TEST_MODEL } from './faultTestModel';
 import { ChildRun, runFaultWriter } from './faultWriterRunner';
+import { scratchDirectory } from './scratchDirectory';
 import { checkRowsMatchLiveNotes, checkStoreFiles, debris, noteStates } from './storeInvariants';
 
 const OPS = 30;
+const scratch = scratchDirectory('two-writers');
 
 /** Operations that take a sequence number (compaction does not). */
 function sequenced(ops: readonly ReportedOp[]): ReportedOp[] {
@@ -55,7 +54,7 @@ test('store: two processes writing at once are serialised and lose nothing, also
   ];
   const summary: string[] = [];
   for (const round of rounds) {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mnemo-two-writers-'));
+    const dir = await scratch.make(`round-${round.seed}`);
     const common = { dir, ops: OPS, compactAfterBytes: 2048, thinkMs: 3, waitFor: ['a', 'b'] };
     const [a, b] = await Promise.all([
       runFaultWriter({ ...common, tag: 'a', seed: round.seed }),
