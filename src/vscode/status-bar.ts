@@ -1,18 +1,19 @@
-// mnemo's status bar item: shows that mnemo is loaded and whether its runtime works; a click runs
-// `mnemo: Show Status`. Its accessibility label states the runtime state in words, which screen
-// readers and the integration tests read.
+// mnemo's status bar item: one of on / off / writing / error (plus "starting" and "no model"), built
+// from what the context knows (runtime self-check, worker, completions toggle, a write under way).
+// A click runs `mnemo: Show Status`. Its accessibility label states everything in words, which screen
+// readers and the integration tests read; it starts with the runtime check ("mnemo: onnxruntime ready").
 import * as vscode from 'vscode';
 import { Config } from './config';
-import type { OnnxSelfCheck } from './onnx-self-check';
-import { onnxruntimeSummary } from './status-report';
+import { describeStatus, type StatusInputs, type StatusKind } from './status-view';
 
-export type StatusBarState = { readonly kind: 'checking' } | OnnxSelfCheck;
+export type { RuntimeState, ServiceState, StatusInputs, StatusKind } from './status-view';
 
 export const STATUS_BAR_ITEM_ID = 'mnemo.status';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly configListener: vscode.Disposable;
+  private current: StatusKind = 'starting';
 
   constructor(private readonly config: Config) {
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Right, 100);
@@ -23,12 +24,17 @@ export class StatusBar implements vscode.Disposable {
     });
   }
 
-  show(state: StatusBarState): void {
-    const view = describeState(state);
+  get kind(): StatusKind {
+    return this.current;
+  }
+
+  show(inputs: StatusInputs): void {
+    const view = describeStatus(inputs);
+    this.current = view.kind;
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.accessibilityInformation = { label: view.label, role: 'button' };
-    this.item.backgroundColor = state.kind === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor = view.kind === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.applyVisibility();
   }
 
@@ -40,16 +46,5 @@ export class StatusBar implements vscode.Disposable {
   private applyVisibility(): void {
     if (this.config.showStatusBarItem) this.item.show();
     else this.item.hide();
-  }
-}
-
-function describeState(state: StatusBarState): { text: string; tooltip: string; label: string } {
-  switch (state.kind) {
-    case 'checking':
-      return { text: '$(sync~spin) mnemo', tooltip: 'mnemo: checking onnxruntime…', label: 'mnemo: checking onnxruntime' };
-    case 'ok':
-      return { text: '$(database) mnemo', tooltip: `mnemo: ${onnxruntimeSummary(state)}`, label: 'mnemo: onnxruntime ready' };
-    case 'failed':
-      return { text: '$(warning) mnemo', tooltip: `mnemo: ${onnxruntimeSummary(state)}`, label: 'mnemo: onnxruntime failed' };
   }
 }

@@ -10,6 +10,7 @@ export interface Manifest {
   readonly contributes: {
     readonly commands: readonly { command: string; title: string; category?: string }[];
     readonly configuration: { properties: Record<string, { type: string; default?: unknown }> };
+    readonly views?: Record<string, readonly { id: string }[]>;
   };
 }
 

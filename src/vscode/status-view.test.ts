@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeStatus, type StatusInputs } from './status-view';
+
+const ready: StatusInputs = {
+  runtime: { kind: 'ok', onnxruntimeVersion: '1.30.0', output: [1], elapsedMs: 3 },
+  service: { kind: 'ready', notes: 2, model: 'm' },
+  completionsEnabled: true,
+  writing: undefined,
+  restricted: false,
+};
+
+test('status: on, off, writing and error, each with a label that starts with the runtime state', () => {
+  assert.equal(describeStatus(ready).kind, 'on');
+  assert.equal(describeStatus(ready).label, 'mnemo: onnxruntime ready; completions on');
+  assert.match(describeStatus(ready).tooltip, /2 notes in memory/);
+  assert.equal(describeStatus({ ...ready, completionsEnabled: false }).kind, 'off');
+  const writing = describeStatus({ ...ready, writing: 'Money is integer cents' });
+  assert.equal(writing.kind, 'writing');
+  assert.match(writing.text, /sync~spin/);
+  const failed = describeStatus({ ...ready, service: { kind: 'failed', message: 'worker exited' } });
+  assert.equal(failed.kind, 'error');
+  assert.match(failed.label, /^mnemo: onnxruntime ready; error: worker exited$/);
+  const runtimeFailed = describeStatus({ ...ready, runtime: { kind: 'failed', stage: 'compare', message: 'no addon' } });
+  assert.equal(runtimeFailed.kind, 'error');
+  assert.match(runtimeFailed.label, /^mnemo: onnxruntime failed/);
+});
+
+test('status: no model, starting and restricted mode are told apart', () => {
+  const noModel = describeStatus({ ...ready, service: { kind: 'no-model', message: 'No model in x.', hint: 'Install one.' } });
+  assert.equal(noModel.kind, 'no-model');
+  assert.match(noModel.tooltip, /model not installed\. No model in x\. Install one\./);
+  assert.equal(describeStatus({ ...ready, service: { kind: 'starting' } }).kind, 'starting');
+  assert.equal(describeStatus({ ...ready, runtime: { kind: 'checking' } }).kind, 'starting');
+  assert.match(describeStatus({ ...ready, restricted: true }).tooltip, /Restricted mode/);
+  // A write shows even before the worker reports ready.
+  assert.equal(describeStatus({ ...ready, service: { kind: 'starting' }, writing: 'x' }).kind, 'writing');
+});

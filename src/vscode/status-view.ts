@@ -1,0 +1,75 @@
+// What mnemo's status bar item says, from what the context knows (runtime self-check, worker,
+// completions toggle, a write under way, restricted mode). Pure: no `vscode` import, unit-tested;
+// status-bar.ts shows it.
+import type { OnnxSelfCheck } from './onnx-self-check';
+import { onnxruntimeSummary } from './status-report';
+
+export type RuntimeState = { readonly kind: 'checking' } | OnnxSelfCheck;
+
+export type ServiceState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'ready'; readonly notes: number; readonly model: string }
+  | { readonly kind: 'no-model'; readonly message: string; readonly hint: string }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface StatusInputs {
+  readonly runtime: RuntimeState;
+  readonly service: ServiceState;
+  readonly completionsEnabled: boolean;
+  /** What is being written, while a write runs. */
+  readonly writing: string | undefined;
+  /** Untrusted workspace: reads work, writes are off. */
+  readonly restricted: boolean;
+}
+
+/** The four states the user sees, plus the two on the way there. */
+export type StatusKind = 'on' | 'off' | 'writing' | 'error' | 'starting' | 'no-model';
+
+export interface StatusView {
+  readonly kind: StatusKind;
+  readonly text: string;
+  readonly tooltip: string;
+  readonly label: string;
+}
+
+/** Pure: what the item shows for the given inputs. */
+export function describeStatus(inputs: StatusInputs): StatusView {
+  const runtime = runtimeWords(inputs.runtime);
+  const restricted = inputs.restricted ? ' Restricted mode: notes cannot be written or forgotten.' : '';
+  if (inputs.runtime.kind === 'failed') {
+    return view('error', '$(warning) mnemo', `mnemo: ${onnxruntimeSummary(inputs.runtime)}`, runtime);
+  }
+  if (inputs.service.kind === 'failed') {
+    return view('error', '$(warning) mnemo', `mnemo: ${inputs.service.message}`, `${runtime}; error: ${inputs.service.message}`);
+  }
+  if (inputs.writing !== undefined) {
+    return view('writing', '$(sync~spin) mnemo: writing', `mnemo: writing "${inputs.writing}" into memory…`, `${runtime}; writing a note`);
+  }
+  if (inputs.service.kind === 'no-model') {
+    return view('no-model', '$(circle-slash) mnemo: no model', `mnemo: model not installed. ${inputs.service.message} ${inputs.service.hint}`, `${runtime}; model not installed`);
+  }
+  if (inputs.runtime.kind === 'checking' || inputs.service.kind === 'starting') {
+    return view('starting', '$(sync~spin) mnemo', 'mnemo: starting…', `${runtime}; starting`);
+  }
+  const notes = inputs.service.kind === 'ready' ? ` ${inputs.service.notes} note${inputs.service.notes === 1 ? '' : 's'} in memory.` : '';
+  if (!inputs.completionsEnabled) {
+    return view('off', '$(circle-slash) mnemo', `mnemo: completions off (click for status).${notes}${restricted}`, `${runtime}; completions off`);
+  }
+  return view('on', '$(database) mnemo', `mnemo: completions on.${notes}${restricted}`, `${runtime}; completions on`);
+}
+
+function view(kind: StatusKind, text: string, tooltip: string, label: string): StatusView {
+  return { kind, text, tooltip, label: label.startsWith('mnemo:') ? label : `mnemo: ${label}` };
+}
+
+function runtimeWords(runtime: RuntimeState): string {
+  switch (runtime.kind) {
+    case 'checking':
+      return 'mnemo: checking onnxruntime';
+    case 'ok':
+      return 'mnemo: onnxruntime ready';
+    case 'failed':
+      return 'mnemo: onnxruntime failed';
+  }
+}

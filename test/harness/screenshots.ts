@@ -1,0 +1,75 @@
+// `npm run screenshots`: photographs mnemo's chat, memory inspector and an inline completion in a
+// real VS Code (code-server + headless chromium), in the light and the dark default themes, into
+// screenshots/ (git-ignored). The tour itself runs in the extension host
+// (test/integration/screenshot-tour.ts) and says when to shoot through the automation log.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as util from 'node:util';
+import { createTinyModelDir } from '../../src/service/tinyModelFixture';
+import { removeTmpDir, sleep, startCodeServer } from './code-server';
+import { repoRoot, sampleWorkspace } from './paths';
+import { launchChromium } from './playwright';
+import { ensureTools } from './tools';
+
+const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
+const MARKER = /MNEMO_SCREENSHOT (\w+)/;
+const outDir = path.join(repoRoot, 'screenshots');
+
+async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<string[]> {
+  const server = await startCodeServer({
+    workspace: sampleWorkspace,
+    enableTestPayload: true,
+    settings: { 'workbench.colorTheme': THEMES[theme], 'mnemo.modelPath': modelDir, 'mnemo.completions.debounceMs': 0 },
+  });
+  const saved: string[] = [];
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>(resolve => { finish = resolve; });
+    const shots: Promise<unknown>[] = [];
+    await page.exposeFunction('codeAutomationExit', () => finish());
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
+      const line = util.format(...(Array.isArray(args) ? args : [args]));
+      const match = MARKER.exec(line);
+      if (!match) return;
+      const file = path.join(outDir, `${match[1]}-${theme}.png`);
+      shots.push(page.screenshot({ path: file }).then(() => saved.push(file)));
+    });
+    const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(repoRoot)],
+      ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'integration', 'screenshot-tour.js'))],
+      ['skipWelcome', 'true'],
+      ['skipReleaseNotes', 'true'],
+    ]);
+    await page.goto(server.workspaceUrl({ payload }));
+    await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+    await Promise.race([finished, sleep(240_000)]);
+    await Promise.all(shots);
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    removeTmpDir(server);
+  }
+  return saved;
+}
+
+async function main(): Promise<number> {
+  ensureTools({ browser: true });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'], { cwd: repoRoot, stdio: 'inherit' });
+  if (build.status !== 0) return 1;
+  fs.mkdirSync(outDir, { recursive: true });
+  const modelDir = createTinyModelDir();
+  const saved: string[] = [];
+  for (const theme of Object.keys(THEMES) as (keyof typeof THEMES)[]) saved.push(...(await shoot(theme, modelDir)));
+  for (const file of saved) console.log(`[screenshots] ${path.relative(repoRoot, file)}`);
+  console.log(`[screenshots] ${saved.length} saved (tiny random model: the text is noise; the UI is what these show)`);
+  return saved.length === 6 ? 0 : 1;
+}
+
+main().then(code => process.exit(code), e => {
+  console.error(e);
+  process.exit(1);
+});

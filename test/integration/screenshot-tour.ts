@@ -1,0 +1,48 @@
+// The extensionTestsPath module for `npm run screenshots` (not part of the test suite): walks the
+// story in a real VS Code and, at each surface, prints a MNEMO_SCREENSHOT line, then holds still
+// while the harness (test/harness/screenshots.ts) photographs the workbench.
+import * as vscode from 'vscode';
+import type { MnemoApi } from '../../src/vscode/extension';
+import type { RememberOutcome } from '../../src/vscode/memory-writes';
+import { mnemoExtension, waitForActivation } from './extension-host';
+
+export const SCREENSHOT_MARKER = 'MNEMO_SCREENSHOT';
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+async function snap(name: string): Promise<void> {
+  await sleep(2500);
+  console.log(`${SCREENSHOT_MARKER} ${name}`);
+  await sleep(2500);
+}
+
+export async function run(): Promise<void> {
+  await waitForActivation(30_000);
+  const api = mnemoExtension().exports as MnemoApi;
+  await api.ctx.ready();
+  const remembered = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Money is stored as integer cents; tax rates as basis points. Never use floats for money.', 'convention');
+  await vscode.commands.executeCommand('mnemo.rememberNote', 'Invoices are numbered per year (2026-0001) and never reused, even when one is voided.', 'decision');
+  await vscode.commands.executeCommand('mnemo.rememberNote', 'Rounding bug in applyTax: Math.round rounds -0.5 up; use roundHalfAwayFromZero.', 'bug');
+
+  const [file] = await vscode.workspace.findFiles('src/money.ts');
+  if (file) await vscode.window.showTextDocument(file);
+  await vscode.commands.executeCommand('mnemo.ask', 'How are money amounts stored?');
+  await snap('chat');
+
+  const noteId = remembered.ok ? remembered.notes[0]!.id : undefined;
+  await vscode.commands.executeCommand('mnemo.openInspector', noteId);
+  await snap('inspector');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+  await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  if (file) {
+    const editor = await vscode.window.showTextDocument(file);
+    const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    await editor.edit(edit => edit.insert(end, '\n\nexport function addCents(a: Cents, b: Cents): Cents {\n  return '));
+    const cursor = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+    editor.selection = new vscode.Selection(cursor, cursor);
+    editor.revealRange(new vscode.Range(cursor, cursor));
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+  }
+  await snap('completion');
+}

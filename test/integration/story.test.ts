@@ -1,0 +1,124 @@
+// Integration: the user's story in a real VS Code, through the commands and the views' own data.
+// Remember a selection, see it in the notes tree and the inspector, ask in the chat and get an
+// answer citing it, get a completion that read it, forget it, and see it gone from all three.
+// The model is a tiny random-init checkpoint (the service's test fixture): this checks the wiring
+// (rows written, reads cited, rows restored), not answer quality.
+import * as assert from 'node:assert/strict';
+import { before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { createTinyModelDir } from '../../src/service/tinyModelFixture';
+import type { ChatAnswer } from '../../src/vscode/chat-view';
+import { provideCompletion } from '../../src/vscode/completion-provider';
+import type { MnemoApi } from '../../src/vscode/extension';
+import type { RememberOutcome } from '../../src/vscode/memory-writes';
+import type { NotesTreeNode } from '../../src/vscode/notes-tree';
+import type { InspectorData } from '../../src/vscode/webview-protocol';
+import { mnemoExtension, waitForActivation } from './extension-host';
+
+const NOTE = 'Money as integer cents, tax rates as basis points: no floating-point amounts anywhere.';
+
+async function treeNoteIds(api: MnemoApi): Promise<string[]> {
+  const groups = await api.surfaces.notesTree.getChildren();
+  const notes: NotesTreeNode[] = [];
+  for (const group of groups) notes.push(...(await api.surfaces.notesTree.getChildren(group)));
+  return notes.flatMap(node => (node.kind === 'note' ? [node.note.id] : []));
+}
+
+describe('the story: remember, inspect, ask, complete, forget', function () {
+  this.timeout(180_000);
+  let api: MnemoApi;
+  let noteId = '';
+
+  before(async () => {
+    await waitForActivation(30_000);
+    api = mnemoExtension().exports as MnemoApi;
+    await vscode.workspace.getConfiguration('mnemo').update('modelPath', createTinyModelDir(), vscode.ConfigurationTarget.Global);
+    await api.ctx.ready();
+    assert.equal(api.ctx.service.kind, 'ready');
+  });
+
+  it('remembers the editor selection as a convention, with the status bar back to "on" after writing', async () => {
+    const [file] = await vscode.workspace.findFiles('src/money.ts');
+    assert.ok(file, 'the sample workspace has src/money.ts');
+    const editor = await vscode.window.showTextDocument(file);
+    assert.equal(editor.document.lineAt(0).text, `// ${NOTE}`);
+    editor.selection = new vscode.Selection(0, 3, 0, 3 + NOTE.length);
+    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberSelection', 'convention');
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.notes[0]!.text, NOTE);
+    assert.equal(outcome.notes[0]!.kind, 'convention');
+    assert.ok(outcome.notes[0]!.slotCount > 0);
+    noteId = outcome.notes[0]!.id;
+    assert.equal(api.ctx.statusBar.kind, 'on');
+  });
+
+  it('shows the note in the notes tree and in the inspector with its slots', async () => {
+    assert.deepEqual(await treeNoteIds(api), [noteId]);
+    const data = await vscode.commands.executeCommand<InspectorData>('mnemo.openInspector', noteId);
+    const note = data.notes.find(n => n.id === noteId);
+    assert.ok(note, 'the inspector lists the note');
+    assert.equal(note.state, 'live');
+    const owned = data.slots.used.filter(u => u.owners.includes(noteId)).length;
+    assert.equal(owned, note.slotCount);
+  });
+
+  it('answers in the chat citing the note, and the inspector says why', async () => {
+    const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', 'How are money amounts stored?');
+    assert.ok(answer.ok, JSON.stringify(answer));
+    assert.equal(answer.citations[0]?.noteId, noteId);
+    assert.equal(answer.citations[0]?.text, NOTE);
+    const data = await api.surfaces.inspector.refresh();
+    assert.equal(data?.reads?.source, 'answer');
+    assert.equal(data?.reads?.citations[0]?.noteId, noteId);
+    assert.ok((data?.reads?.citations[0]?.slots.length ?? 0) > 0, 'the inspector shows the slots behind the answer');
+  });
+
+  it('gives a completion in a file whose reads cite the note', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function addCents(a: number, b: number) {\n  return ' });
+    await vscode.window.showTextDocument(document);
+    const position = document.positionAt(document.getText().length);
+    const source = new vscode.CancellationTokenSource();
+    const items = await provideCompletion(api.ctx, document, position, source.token);
+    assert.ok(Array.isArray(items));
+    for (const item of items) assert.equal(typeof item.insertText, 'string');
+    assert.equal(api.ctx.lastReads?.source, 'completion');
+    assert.equal(api.ctx.lastReads?.citations[0]?.noteId, noteId);
+  });
+
+  it('a cancelled completion returns nothing and leaves the worker ready', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const total = ' });
+    const source = new vscode.CancellationTokenSource();
+    const pending = provideCompletion(api.ctx, document, document.positionAt(14), source.token);
+    source.cancel();
+    assert.deepEqual(await pending, []);
+    assert.equal(api.ctx.service.kind, 'ready');
+  });
+
+  it('forgets the note: gone from the tree, the inspector and the chat\'s citations', async () => {
+    const outcome = await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.forgetNote', noteId);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.deepEqual(await treeNoteIds(api), []);
+    const data = await api.surfaces.inspector.refresh();
+    assert.equal(data?.notes.find(n => n.id === noteId)?.state, 'forgotten');
+    assert.equal(data?.slots.used.filter(u => u.owners.includes(noteId)).length, 0);
+    const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', 'How are money amounts stored?');
+    assert.ok(answer.ok, JSON.stringify(answer));
+    assert.deepEqual(answer.citations, []);
+  });
+
+  it('undo forgets what the last remember wrote', async () => {
+    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Invoices are numbered per year: 2026-0001.', 'decision');
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal((await treeNoteIds(api)).length, 1);
+    const undone = await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.undoLastNote');
+    assert.ok(undone.ok, JSON.stringify(undone));
+    assert.deepEqual(await treeNoteIds(api), []);
+  });
+
+  it('toggles completions off and on, and the status bar follows', async () => {
+    assert.equal(await vscode.commands.executeCommand('mnemo.toggleCompletions'), false);
+    assert.equal(api.ctx.statusBar.kind, 'off');
+    assert.equal(await vscode.commands.executeCommand('mnemo.toggleCompletions'), true);
+    assert.equal(api.ctx.statusBar.kind, 'on');
+  });
+});
