@@ -61,3 +61,17 @@ test('selectSlots chains the three steps', () => {
   assert.equal(selection.slotsRead, 4);
   assert.ok(selection.scores[0]! > selection.scores[1]!);
 });
+
+test('kl and focus scores weigh the note frequency against the background read distribution', () => {
+  // p = [0.5, 0.3, 0.2, 0]; q = (df + 1) / sum = [0.5, 0.1, 0.1, 0.3]
+  const counts = Float64Array.from([5, 3, 2, 0]);
+  const background = { documentFrequency: Int32Array.from([4, 0, 0, 2]), batches: 10 };
+  const kl = tfIdfScores(counts, background, { scoring: 'kl' });
+  assert.equal(kl[0], 0); // read exactly as often as background text reads it
+  assert.ok(Math.abs(kl[1]! - 0.3 * Math.log(3)) < 1e-12);
+  assert.ok(Math.abs(kl[2]! - 0.2 * Math.log(2)) < 1e-12);
+  assert.deepEqual(topSlots(kl, 4), [1, 2]);
+  const focus = tfIdfScores(counts, background, { scoring: 'focus' });
+  assert.ok(Math.abs(focus[0]! - 0.5) < 1e-12 && Math.abs(focus[1]! - 0.9) < 1e-12 && Math.abs(focus[2]! - 0.4) < 1e-12);
+  assert.deepEqual(topSlots(focus, 2), [1, 0]);
+});

@@ -46,7 +46,22 @@ export function inverseDocumentFrequency(documentFrequency: number, batches: num
   return Math.log((batches + 1) / (documentFrequency + 1));
 }
 
+/**
+ * 'tfidf': c/sum(c) * log((|B|+1)/(df+1)), the paper's score.
+ * 'kl': p(i) * log(p(i) / q(i)) with p = c/sum(c) and q = (df+1)/sum(df+1), a slot's term of the
+ * KL divergence from the background's read distribution to the note's (the slot selection of the
+ * follow-up work, see memory-layers-notes.md §3). Where most slots are read by most text, tf-idf
+ * is carried by tf and picks slots that every text reads a lot; 'kl' scores a slot only for being
+ * read more by the note than by background text, and at most 0 otherwise (never chosen).
+ * 'focus': p(i)^2 / q(i). Writing a fixed change into the note's output through slot i needs a
+ * row change ~ 1/p(i), and background text pays ~ q(i) * change^2 for it, so p^2/q ranks slots
+ * by how much they teach per unit of damage elsewhere.
+ */
+export type SlotScoring = 'tfidf' | 'kl' | 'focus';
+
 export interface ScoreOptions {
+  /** Default 'tfidf'. */
+  readonly scoring?: SlotScoring;
   /** Slot -> how many live notes already own it. Owned slots are scaled by ownedWeight^owners. */
   readonly owned?: ReadonlyMap<number, number>;
   /** In [0, 1]; 1 (default) ignores ownership, 0 never reuses an owned slot. */
@@ -63,11 +78,17 @@ export function tfIdfScores(counts: Float64Array, background: BackgroundSlotStat
   const scores = new Float64Array(counts.length);
   if (total <= 0) return scores;
   const ownedWeight = options.ownedWeight ?? 1;
+  let backgroundTotal = 0;
+  if (options.scoring === 'kl' || options.scoring === 'focus') for (let slot = 0; slot < counts.length; slot++) backgroundTotal += (background.batches > 0 ? background.documentFrequency[slot]! : 0) + 1;
   for (let slot = 0; slot < counts.length; slot++) {
     const c = counts[slot]!;
     if (c <= 0) continue;
     const df = background.batches > 0 ? background.documentFrequency[slot]! : 0;
-    let score = (c / total) * inverseDocumentFrequency(df, background.batches);
+    const p = c / total;
+    const q = (df + 1) / backgroundTotal;
+    let score =
+      options.scoring === 'kl' ? p * Math.log(p / q) : options.scoring === 'focus' ? (p * p) / q : p * inverseDocumentFrequency(df, background.batches);
+    if (score <= 0) continue;
     const owners = options.owned?.get(slot) ?? 0;
     if (owners > 0 && ownedWeight !== 1) score *= Math.pow(ownedWeight, owners);
     scores[slot] = score;

@@ -25,7 +25,7 @@ import type { BackgroundSlotStats } from './backgroundStats';
 import type { MemoryStore } from './memoryStore';
 import type { NoteKind, NoteRecord } from './note';
 import { assertNoSecrets } from './secrets';
-import { SlotCountMode, selectSlots } from './slotSelection';
+import { SlotCountMode, SlotScoring, selectSlots } from './slotSelection';
 import { encodeTrainingSequence, lossStart, TrainingSequence } from './trainingSequence';
 import { applyRowUpdates, readRows, valueTableOf, writeRows } from './valueTable';
 import { CandidateVocabulary, candidateVocabulary, EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from './writerBatch';
@@ -47,6 +47,8 @@ export interface WriterSettings {
   readonly ownedSlotWeight: number;
   /** How reads count towards a slot's term frequency. */
   readonly countMode: SlotCountMode;
+  /** How a slot's note frequency is weighed against its background frequency. */
+  readonly scoring: SlotScoring;
   /**
    * 'none': plain SGD on the batch-mean loss. 'reads': each row's gradient is divided by its share
    * of the batch's read weight (the row's reads per loss token), so every chosen row moves by lr
@@ -77,6 +79,7 @@ export const defaultWriterSettings: WriterSettings = {
   maxSequences: 64,
   ownedSlotWeight: 1,
   countMode: 'access',
+  scoring: 'tfidf',
   rowScaling: 'reads',
   candidateTokens: 16,
   candidateRefresh: 0,
@@ -198,6 +201,7 @@ export class MemoryWriter {
     const selection = selectSlots(lower.reads, table.slotCount, this.background, {
       slots: settings.slots,
       countMode: settings.countMode,
+      scoring: settings.scoring,
       owned: options.owned,
       ownedWeight: settings.ownedSlotWeight,
     }, batch.used);
