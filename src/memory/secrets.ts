@@ -45,9 +45,6 @@ interface SecretRule {
 const PLACEHOLDER =
   /^(?:\*+|x{3,}|X{3,}|\.{2,}|…|<[^>]*>|\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|\[redacted[^\]]*\]?|changeme|change_me|changeit|password|passwd|pass|pwd|secret|token|example|dummy|placeholder|sample|test|your[_-]?\w*|my[_-]?\w*|redacted|hidden|null|nil|none|undefined|true|false|string|str|number|int|bool|boolean|required|optional|todo|tbd|env|empty|foo|bar|baz|admin|user|username)$/i;
 
-/** The placeholders AWS's own documentation uses (AKIAIOSFODNN7EXAMPLE, wJalr...EXAMPLEKEY). */
-const AWS_DOC_EXAMPLE = /EXAMPLE(?:KEY)?$/;
-
 /** A value that is code, not a literal: a call, a member access, an environment lookup. */
 const CODE_REFERENCE = /[()[\]]|^(?:process\.env|os\.environ|os\.getenv|env\.|config\.|settings\.|self\.|this\.)|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 
@@ -67,13 +64,11 @@ const RULES: readonly SecretRule[] = [
     id: 'aws-access-key-id',
     description: 'an AWS access key id',
     pattern: /\b(?<secret>(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16})\b/g,
-    accept: (secret) => !AWS_DOC_EXAMPLE.test(secret),
   },
   {
     id: 'aws-secret-access-key',
     description: 'an AWS secret access key',
     pattern: /aws[\w .-]{0,20}?(?:secret|key)[\w .-]{0,20}?["']?\s*[:=]\s*["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
-    accept: (secret) => !AWS_DOC_EXAMPLE.test(secret),
   },
   { id: 'github-token', description: 'a GitHub token', pattern: /\b(?<secret>gh[pousr]_[A-Za-z0-9]{36,255})\b/g },
   { id: 'github-pat', description: 'a GitHub fine-grained token', pattern: /\b(?<secret>github_pat_[A-Za-z0-9_]{22,255})\b/g },
@@ -241,7 +236,7 @@ function acceptAssignment(name: string, value: string, quoted: boolean): boolean
   const key = name.toLowerCase().replace(/[^a-z]/g, '');
   const secretName = SECRET_NAMES.some((n) => key.endsWith(n));
   if (!secretName) return false;
-  if (PLACEHOLDER.test(value) || /^\[redacted/i.test(value) || AWS_DOC_EXAMPLE.test(value)) return false;
+  if (PLACEHOLDER.test(value) || /^\[redacted/i.test(value)) return false;
   if (!quoted && CODE_REFERENCE.test(value)) return false;
   if (/^\d{1,6}$/.test(value)) return false; // lengths, counts, ports
   if (PASSWORD_NAMES.some((n) => key.endsWith(n))) return value.length >= 4;
@@ -259,7 +254,7 @@ const SRI_HASH = /^sha(?:1|256|384|512)-/;
 function acceptHighEntropy(secret: string, start: number, text: string): boolean {
   // Hashes (git SHAs, sha256 sums, lockfile integrity) and UUIDs are ids, not secrets; an
   // assignment rule still catches a hex value given to a secret-ish name.
-  if (HEX_ONLY.test(secret) || UUID.test(secret) || SRI_HASH.test(secret) || AWS_DOC_EXAMPLE.test(secret)) return false;
+  if (HEX_ONLY.test(secret) || UUID.test(secret) || SRI_HASH.test(secret)) return false;
   // An inline image or file in docs (data:image/png;base64,...) is content, whatever its alt text says.
   if (text.slice(Math.max(0, start - 8), start) === ';base64,') return false;
   if (!looksRandom(secret, 3.5)) return false;

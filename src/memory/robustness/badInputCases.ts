@@ -159,6 +159,8 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     stored: 'NODE_ENV=production\nSTRIPE_SECRET_KEY=[redacted:stripe-key]\nSESSION_SECRET=[redacted:secret-assignment]\nDATABASE_URL=postgres://app:[redacted:url-password]@db/app\nPORT=8080',
   },
   { name: 'Bearer token in a curl command (redact)', group: 'secret', input: () => `curl -H "Authorization: Bearer ${BEARER}" https://api.internal/v1/jobs`, secrets: 'redact', expect: 'redacted', says: /a bearer token/, secret: BEARER },
+  // AWS's documentation example looks exactly like a key: refused on purpose (the CLI's tests use it as the sample secret).
+  { name: 'AWS documentation example key id', group: 'secret', input: () => 'deploy key: AKIAIOSFODNN7EXAMPLE', expect: 'refused', says: /an AWS access key id at line 1, column 13 \(20 characters\)/, secret: 'AKIAIOSFODNN7EXAMPLE' },
   { name: 'token inside Japanese text', group: 'secret', input: () => `リリース用のトークンは ${CJK_TOKEN} です`, expect: 'refused', says: /a GitHub token at line 1, column 13/, secret: CJK_TOKEN },
 
   // ---- not secrets (false-positive guards) ----
@@ -169,6 +171,5 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { name: 'lockfile integrity hash of a *token package', group: 'not a secret', input: () => '"node_modules/jsonwebtoken": {"version": "9.0.2", "resolved": "https://registry.npmjs.org/jsonwebtoken/-/jsonwebtoken-9.0.2.tgz", "integrity": "sha512-PRp66vJ865SSqOlgqS8hujT5U4AOgMfhrwYIuIhfKaoQ8Oh1TQ+sFlQeGdnm8vP7ooKZy7AMYzXLvdbHPPvrcA=="}', expect: 'accepted', says: /^$/ },
   { name: 'code that reads secrets from the environment', group: 'not a secret', input: () => 'const password = process.env.DB_PASSWORD;\nheaders.Authorization = `Bearer ${await getToken()}`;\napi_key: ${{ secrets.API_KEY }}', expect: 'accepted', says: /^$/ },
   { name: 'placeholders in docs', group: 'not a secret', input: () => 'API_KEY=<your-api-key>\npassword: "********"\ntoken: changeme', expect: 'accepted', says: /^$/ },
-  { name: 'AWS documentation example keys', group: 'not a secret', input: () => 'AWS docs use AKIAIOSFODNN7EXAMPLE and wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in examples (aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY).', expect: 'accepted', says: /^$/ },
   { name: 'prose about passwords and tokens', group: 'not a secret', input: () => 'The password reset link expires after 24 hours; the token bucket refills 4000 per second.', expect: 'accepted', says: /^$/ },
 ];
