@@ -65,7 +65,7 @@ async function buildIntegrationTests(): Promise<void> {
     entryPoints,
     outdir: 'out/test/integration',
     // mocha stays one shared instance (index.js and the test files must see the same one).
-    external: [...EXTENSION_EXTERNALS, 'mocha'],
+    external: [...EXTENSION_EXTERNALS, 'mocha', 'tsx/cjs/api'],
   });
 }
 

@@ -54,6 +54,8 @@ export class Ctx {
   private runtime: RuntimeState = { kind: 'checking' };
   private serviceState: ServiceState = { kind: 'idle' };
   private writing: string | undefined;
+  /** workerSettingsKey() of the last start; undefined before the first. */
+  private startedWith: string | undefined;
   private readonly notesEmitter = new vscode.EventEmitter<MemoryChangedEvent | undefined>();
   private readonly readsEmitter = new vscode.EventEmitter<LastReads>();
 
@@ -68,7 +70,7 @@ export class Ctx {
     this.onDidChangeReads = this.readsEmitter.event;
     this.pushCleanup({ dispose: () => void this.stopWorker() });
     this.pushCleanup(vscode.workspace.onDidChangeConfiguration(e => {
-      if (Config.requiresWorkerRestart.some(key => Config.affects(e, key))) void this.restartWorker();
+      if (Config.requiresWorkerRestart.some(key => Config.affects(e, key))) void this.restartIfSettingsChanged();
       if (Config.affects(e, 'completions.enabled')) this.refreshStatus();
     }));
     this.pushCleanup(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshStatus()));
@@ -144,7 +146,20 @@ export class Ctx {
     });
   }
 
+  /** Restarts the worker when it runs (or started) with settings other than the current ones. */
+  private async restartIfSettingsChanged(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    if (this.startedWith !== undefined && this.startedWith !== this.workerSettingsKey()) await this.restartWorker();
+  }
+
+  /** The settings a worker is started with, as one comparable string. */
+  private workerSettingsKey(): string {
+    return JSON.stringify([this.modelDir, this.config.secretsPolicy, this.config.author]);
+  }
+
   async restartWorker(): Promise<void> {
+    // A start under way finishes first, so the stop below always sees its client.
+    await this.starting?.catch(() => undefined);
     await this.stopWorker();
     this.notesEmitter.fire(undefined);
     // Start again only if it ran before; otherwise the next use starts it.
@@ -174,6 +189,7 @@ export class Ctx {
 
   private async startClient(): Promise<ServiceClient> {
     this.setService({ kind: 'starting' });
+    this.startedWith = this.workerSettingsKey();
     const storeDir = this.storeDir;
     const modelDir = this.modelDir;
     fs.mkdirSync(storeDir, { recursive: true });

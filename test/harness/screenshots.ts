@@ -4,6 +4,7 @@
 // (test/integration/screenshot-tour.ts) and says when to shoot through the automation log.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { createTinyModelDir } from '../../src/service/tinyModelFixture';
@@ -17,23 +18,35 @@ const MARKER = /MNEMO_SCREENSHOT (\w+)/;
 const outDir = path.join(repoRoot, 'screenshots');
 
 async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<string[]> {
+  // A copy: the tour types into a file, and the workbench may save it.
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-screenshots-ws-'));
+  fs.cpSync(sampleWorkspace, workspace, { recursive: true });
   const server = await startCodeServer({
-    workspace: sampleWorkspace,
+    workspace,
     enableTestPayload: true,
     settings: { 'workbench.colorTheme': THEMES[theme], 'mnemo.modelPath': modelDir, 'mnemo.completions.debounceMs': 0 },
   });
   const saved: string[] = [];
-  const browser = await launchChromium();
+  // Webviews are cross-origin iframes; composited out of process, headless software rendering
+  // painted the workbench around them without its theme background. In process they render right.
+  const browser = await launchChromium(['--disable-features=IsolateOrigins,site-per-process', '--disable-site-isolation-trials']);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The browser's own colour scheme follows the theme, as on a desktop set to that scheme.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: theme });
     let finish: () => void = () => undefined;
     const finished = new Promise<void>(resolve => { finish = resolve; });
     const shots: Promise<unknown>[] = [];
-    await page.exposeFunction('codeAutomationExit', () => finish());
+    await page.exposeFunction('codeAutomationExit', (code: number) => {
+      if (code !== 0) console.log(`[screenshots] ${theme}: the tour exited with ${code}`);
+      finish();
+    });
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
       const match = MARKER.exec(line);
-      if (!match) return;
+      if (!match) {
+        if (/error|fail/i.test(line)) console.log(`[screenshots] ${theme}: ${line}`);
+        return;
+      }
       const file = path.join(outDir, `${match[1]}-${theme}.png`);
       shots.push(page.screenshot({ path: file }).then(() => saved.push(file)));
     });
@@ -52,6 +65,7 @@ async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<stri
     await browser.close().catch(() => undefined);
     await server.stop();
     removeTmpDir(server);
+    fs.rmSync(workspace, { recursive: true, force: true });
   }
   return saved;
 }

@@ -16,8 +16,25 @@ async function snap(name: string): Promise<void> {
   await sleep(2500);
 }
 
+/**
+ * Headless, the workbench came up with the dark theme's token colours but the light theme's UI
+ * colours (and webviews made then kept them); setting the theme again from here applies it whole.
+ */
+async function applyTheme(): Promise<void> {
+  const workbench = vscode.workspace.getConfiguration('workbench');
+  const wanted = String(workbench.get('colorTheme') ?? '');
+  const other = /dark/i.test(wanted) ? 'Default Light Modern' : 'Default Dark Modern';
+  await workbench.update('colorTheme', other, vscode.ConfigurationTarget.Global);
+  await sleep(1500);
+  await workbench.update('colorTheme', wanted, vscode.ConfigurationTarget.Global);
+  const kind = /dark/i.test(wanted) ? vscode.ColorThemeKind.Dark : vscode.ColorThemeKind.Light;
+  for (let waited = 0; vscode.window.activeColorTheme.kind !== kind && waited < 30_000; waited += 250) await sleep(250);
+  await sleep(2000);
+}
+
 export async function run(): Promise<void> {
   await waitForActivation(30_000);
+  await applyTheme();
   const api = mnemoExtension().exports as MnemoApi;
   await api.ctx.ready();
   const remembered = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Money is stored as integer cents; tax rates as basis points. Never use floats for money.', 'convention');
