@@ -43,6 +43,9 @@ const { values: args } = parseArgs({
     'owned-weight': { type: 'string' },
     'count-mode': { type: 'string' },
     'row-scaling': { type: 'string' },
+    scoring: { type: 'string' },
+    candidates: { type: 'string' },
+    refresh: { type: 'string' },
     notes: { type: 'string' },
     'no-distractors': { type: 'boolean', default: false },
     styles: { type: 'string', default: 'direct' },
@@ -63,10 +66,13 @@ const settingKeys: Record<string, keyof WriterSettings> = {
   'owned-weight': 'ownedSlotWeight',
   'count-mode': 'countMode',
   'row-scaling': 'rowScaling',
+  scoring: 'scoring',
+  candidates: 'candidateTokens',
+  refresh: 'candidateRefresh',
 };
 
 function settingValue(key: keyof WriterSettings, raw: string): WriterSettings[keyof WriterSettings] {
-  return key === 'countMode' || key === 'rowScaling' ? (raw as WriterSettings[typeof key]) : Number(raw);
+  return key === 'countMode' || key === 'rowScaling' || key === 'scoring' ? (raw as WriterSettings[typeof key]) : Number(raw);
 }
 
 function baseSettings(): WriterSettings {
@@ -107,6 +113,8 @@ interface QuestionResult {
   readonly answer: string;
   readonly recall: number;
   readonly cited: string[];
+  /** The same reads ranked by read weight alone ('reads' weighting), for comparison. */
+  readonly citedByReads: string[];
 }
 
 async function ask(
@@ -123,7 +131,8 @@ async function ask(
     const answer = await closedBookAnswer(model, tokenizer, q.question, maxTokens);
     askMs.push(answer.milliseconds);
     const cited = citeNotes(answer.reads, index.ownership(), { weighting, limit: 3 }).map((c) => c.note as string);
-    results.push({ note: q.note, style: q.style, question: q.question, answer: answer.text, recall: answerRecall(answer.text, q.answer) ?? 0, cited });
+    const citedByReads = citeNotes(answer.reads, index.ownership(), { weighting: 'reads', limit: 3 }).map((c) => c.note as string);
+    results.push({ note: q.note, style: q.style, question: q.question, answer: answer.text, recall: answerRecall(answer.text, q.answer) ?? 0, cited, citedByReads });
   }
   return results;
 }
@@ -188,6 +197,7 @@ async function runOnce(label: string, settings: WriterSettings, context: Context
     retention_direct: round((mean(direct.map((r) => r.recall)) ?? 0) / Math.max(1e-9, mean([...rightAfter.values()]) ?? 0)),
     provenance_at_1: round(mean(results.map((r) => (provenanceHit(r.cited, r.note, 1) ? 1 : 0)))),
     provenance_at_3: round(mean(results.map((r) => (provenanceHit(r.cited, r.note, 3) ? 1 : 0)))),
+    provenance_at_1_by_reads: round(mean(results.map((r) => (provenanceHit(r.citedByReads, r.note, 1) ? 1 : 0)))),
     write_ms: { p50: round(percentile(writes.map((w) => w.wallMs), 50), 0), p95: round(percentile(writes.map((w) => w.wallMs), 95), 0) },
     write_cpu_ms: { p50: round(percentile(writes.map((w) => w.cpuMs), 50), 0), p95: round(percentile(writes.map((w) => w.cpuMs), 95), 0) },
     steps: { mean: round(mean(writes.map((w) => w.steps)), 1), threshold_stops: writes.filter((w) => w.stop === 'threshold').length },

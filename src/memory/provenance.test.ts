@@ -55,6 +55,9 @@ test('shared slots credit every owner; several passes add up; the store\'s owner
   // a: slot 1 read 0.5 + 0.125 per pass; b: the same plus slot 5's 0.5.
   assert.deepEqual(cited.map((c) => [c.note, c.score]), [['b', 2.25], ['a', 1.25]]);
   assert.deepEqual(index.notes().sort(), ['a', 'b']);
+  const rows = rowsWithChange(1, 2, [3]);
+  const rebuilt = ProvenanceIndex.fromContributions([{ noteId: id('c'), slots: [5], ...rows }], 2);
+  assert.deepEqual(rebuilt.ownership().get(5), [{ note: 'c', magnitude: 3 }]);
 });
 
 test('after two writes, reading one note\'s text cites that note first', async () => {

@@ -41,6 +41,16 @@ export class ProvenanceIndex {
     return index;
   }
 
+  /** From the store's per-note contributions (slots, prev rows, next rows), e.g. after opening a store. */
+  static fromContributions(
+    contributions: Iterable<{ readonly noteId: NoteId; readonly slots: readonly number[]; readonly prev: Float32Array; readonly next: Float32Array }>,
+    rowWidth: number,
+  ): ProvenanceIndex {
+    const index = new ProvenanceIndex();
+    for (const c of contributions) index.addWrite(c.noteId, c.slots, c.prev, c.next, rowWidth);
+    return index;
+  }
+
   /** Records a note's write: slots and their rows before/after (slots.length * rowWidth floats each). */
   addWrite(note: NoteId, slots: readonly number[], prev: Float32Array, next: Float32Array, rowWidth: number): void {
     if (prev.length !== slots.length * rowWidth || next.length !== prev.length) {

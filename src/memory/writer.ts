@@ -72,11 +72,11 @@ export type RowScaling = 'none' | 'reads';
 /** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
 export const defaultWriterSettings: WriterSettings = {
   slots: 128,
-  learningRate: 1,
-  maxSteps: 20,
-  lossThreshold: 0.3,
+  learningRate: 16,
+  maxSteps: 12,
+  lossThreshold: 0.5,
   minSequences: 16,
-  maxSequences: 64,
+  maxSequences: 16,
   ownedSlotWeight: 1,
   countMode: 'access',
   scoring: 'tfidf',
