@@ -43,6 +43,9 @@ export async function run(): Promise<void> {
 
   const [file] = await vscode.workspace.findFiles('src/money.ts');
   if (file) await vscode.window.showTextDocument(file);
+  // Closing the side bar and opening it again (mnemo.ask reveals the chat) repaints it in the theme.
+  await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  await sleep(1000);
   await vscode.commands.executeCommand('mnemo.ask', 'How are money amounts stored?');
   await snap('chat');
 
