@@ -10,6 +10,7 @@ import type { Tokenizer } from '../model/tokenizer';
 import { DecodingRunner, SPECIAL_STOP_TOKENS } from './chatPath';
 import { CompletionShape, completionShape, cutCompletion } from './completionStops';
 import type { PositionReads } from './decodingSession';
+import { loopCut } from './repetition';
 import { healPrompt } from './tokenHealing';
 
 export interface CompletionInput {
@@ -64,8 +65,11 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     allowFirst: healed.allowFirst,
     signal: input.signal,
     onToken: (_token, tokens) => {
-      cut = cutCompletion(tokenizer.decode(tokens).slice(healed.removedText.length), shape);
-      return cut.done;
+      // A completion that starts looping ("${key} ${key} ...") ends after its first copy.
+      const loop = loopCut(tokens);
+      const kept = loop === null ? tokens : tokens.slice(0, loop);
+      cut = cutCompletion(tokenizer.decode(kept).slice(healed.removedText.length), shape);
+      return cut.done || loop !== null;
     },
   });
   input.signal?.throwIfAborted();
