@@ -113,8 +113,9 @@ interface QuestionResult {
   readonly answer: string;
   readonly recall: number;
   readonly cited: string[];
-  /** The same reads ranked by read weight alone ('reads' weighting), for comparison. */
+  /** For comparison: the same reads ranked by read weight alone, and the question's own reads only. */
   readonly citedByReads: string[];
+  readonly citedFromQuestion: string[];
 }
 
 async function ask(
@@ -132,7 +133,8 @@ async function ask(
     askMs.push(answer.milliseconds);
     const cited = citeNotes(answer.reads, index.ownership(), { weighting, limit: 3 }).map((c) => c.note as string);
     const citedByReads = citeNotes(answer.reads, index.ownership(), { weighting: 'reads', limit: 3 }).map((c) => c.note as string);
-    results.push({ note: q.note, style: q.style, question: q.question, answer: answer.text, recall: answerRecall(answer.text, q.answer) ?? 0, cited, citedByReads });
+    const citedFromQuestion = citeNotes(answer.reads.slice(0, 1), index.ownership(), { weighting, limit: 3 }).map((c) => c.note as string);
+    results.push({ note: q.note, style: q.style, question: q.question, answer: answer.text, recall: answerRecall(answer.text, q.answer) ?? 0, cited, citedByReads, citedFromQuestion });
   }
   return results;
 }
@@ -198,6 +200,7 @@ async function runOnce(label: string, settings: WriterSettings, context: Context
     provenance_at_1: round(mean(results.map((r) => (provenanceHit(r.cited, r.note, 1) ? 1 : 0)))),
     provenance_at_3: round(mean(results.map((r) => (provenanceHit(r.cited, r.note, 3) ? 1 : 0)))),
     provenance_at_1_by_reads: round(mean(results.map((r) => (provenanceHit(r.citedByReads, r.note, 1) ? 1 : 0)))),
+    provenance_at_1_question_only: round(mean(results.map((r) => (provenanceHit(r.citedFromQuestion, r.note, 1) ? 1 : 0)))),
     write_ms: { p50: round(percentile(writes.map((w) => w.wallMs), 50), 0), p95: round(percentile(writes.map((w) => w.wallMs), 95), 0) },
     write_cpu_ms: { p50: round(percentile(writes.map((w) => w.cpuMs), 50), 0), p95: round(percentile(writes.map((w) => w.cpuMs), 95), 0) },
     steps: { mean: round(mean(writes.map((w) => w.steps)), 1), threshold_stops: writes.filter((w) => w.stop === 'threshold').length },

@@ -72,7 +72,7 @@ export type RowScaling = 'none' | 'reads';
 /** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
 export const defaultWriterSettings: WriterSettings = {
   slots: 128,
-  learningRate: 16,
+  learningRate: 12,
   maxSteps: 12,
   lossThreshold: 0.5,
   minSequences: 16,
