@@ -5,6 +5,7 @@
 //
 //   npm run train -- --run runs/pkm-small --size small --steps 20000
 //   npm run train -- --run runs/pkm-small --resume
+//   npm run train -- --run runs/pkm-small-2 --init native/model --steps 20000
 //   npm run train -- --run runs/dense-small --size small --dense --steps 20000
 
 import * as fs from "node:fs";
@@ -44,6 +45,9 @@ const { values: args } = parseArgs({
     size: { type: "string", default: "small" },
     dense: { type: "boolean", default: false },
     resume: { type: "boolean", default: false },
+    // A new run whose weights start from a checkpoint (e.g. the shipped native/model) instead of a
+    // random init: on a machine without runs/, training continues from what we ship (fresh optimiser).
+    init: { type: "string" },
     seed: { type: "string", default: "1234" },
     batch: { type: "string", default: "8" },
     length: { type: "string", default: "256" },
@@ -165,6 +169,17 @@ async function main(): Promise<void> {
   let parameters = initParameters(config, settings.seed);
   let start: LoopPosition = { step: 0, tokens: 0, elapsedSeconds: 0 };
   let optimizer = new RunOptimizer(settings, parameters);
+  if (args.init !== undefined && !args.resume) {
+    const initial = loadCheckpoint(args.init, TOKENIZER_ID);
+    if (JSON.stringify(initial.manifest.config) !== JSON.stringify(config)) {
+      throw new Error(`--init ${args.init}: its model config differs from this run's (--size ${args.size}${args.dense ? ", --dense" : ""})`);
+    }
+    parameters = initial.parameters;
+    optimizer = new RunOptimizer(settings, parameters);
+    const t = initial.manifest.training;
+    start = { step: t.steps, tokens: t.tokens, elapsedSeconds: t.elapsedSeconds };
+    process.stderr.write(`starting ${runDir} from ${args.init}: step ${t.steps} (${t.tokens} tokens), fresh optimiser state\n`);
+  }
   const latest = args.resume ? latestCheckpoint(runDir) : null;
   if (latest) {
     const checkpoint = loadCheckpoint(latest.dir, TOKENIZER_ID);
