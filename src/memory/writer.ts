@@ -120,8 +120,9 @@ export interface NoteWrite {
   readonly next: Float32Array;
   /** SGD steps applied. */
   readonly steps: number;
-  /** The note's loss before each step, and after the last step. Sampled-softmax steps measure it
-   *  over the candidates, which reads lower than over the whole vocabulary. */
+  /** The note's loss before each step (after the last one only when the threshold stopped it).
+   *  Sampled-softmax steps measure it over the candidates, which reads lower than over the whole
+   *  vocabulary. */
   readonly losses: readonly number[];
   /** Argmax accuracy on the loss tokens at the last measured pass. */
   readonly tokenAccuracy: number;
@@ -235,9 +236,10 @@ export class MemoryWriter {
         stop = 'threshold';
         break;
       }
-      if (steps >= settings.maxSteps || slots.length === 0) break;
+      if (settings.maxSteps === 0 || slots.length === 0) break;
       sgdStep(selectedReads, upper.outputGradient, rows, output, C, settings.learningRate, rowScale);
       steps++;
+      if (steps >= settings.maxSteps) break; // no pass only to measure the loss after the last step
     }
     signal?.throwIfAborted();
     let lossTokens = 0;
