@@ -1,19 +1,12 @@
 // A small seeded PRNG (mulberry32) plus Gaussian draws, so both benchmark sides start from the
 // same weights and the same token batch without depending on either engine's random ops.
 
+import { mulberry32 as engineMulberry32 } from '../../src/engine/random';
+
 export type RandomSource = () => number;
 
-/** Uniform floats in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): RandomSource {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform floats in [0, 1) from a 32-bit seed: the engine's generator. */
+export const mulberry32: (seed: number) => RandomSource = engineMulberry32;
 
 /** Normal(0, std^2) samples via Box-Muller. */
 export function gaussianArray(random: RandomSource, length: number, std: number): Float32Array {

@@ -15,15 +15,21 @@ export interface Random {
   uniforms(n: number, low: number, high: number): Float32Array;
 }
 
-export function createRandom(seed: number): Random {
+/** The mulberry32 stream itself: uniform floats in [0, 1) from a 32-bit seed. Every seeded
+ *  generator in the project (engine, model, benchmarks) draws from this one core. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
-  const next = (): number => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRandom(seed: number): Random {
+  const next = mulberry32(seed);
   const normal = (): number => {
     const u = 1 - next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());

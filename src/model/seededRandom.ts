@@ -1,6 +1,8 @@
 // A small seeded pseudo-random generator (mulberry32) with uniform and normal draws: parameter
 // initialisation, batch sampling and token sampling must repeat exactly for a given seed.
 
+import { mulberry32 } from "../engine/random";
+
 export interface SeededRandom {
   /** Uniform in [0, 1). */
   next(): number;
@@ -11,15 +13,8 @@ export interface SeededRandom {
 }
 
 export function seededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0;
-  let spareNormal: number | null = null;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  let spareNormal: number | null = null; // Box-Muller gives two normals per pair of uniforms
   const normal = (): number => {
     if (spareNormal !== null) {
       const value = spareNormal;
