@@ -2,7 +2,7 @@
 // on), a composer (Enter asks, Shift+Enter is a new line, Escape stops), "Remember" on any message,
 // and per citation "open in inspector" and "forget". Typed by the shared protocol; the transcript
 // survives the view being hidden (setState).
-import type { ChatFromWebview, ChatToWebview, CitationView, NoteKindName } from '../src/vscode/webview-protocol';
+import { MAX_QUESTION_CHARS, type ChatFromWebview, type ChatToWebview, type CitationView, type NoteKindName } from '../src/vscode/webview-protocol';
 import { connect, el } from './vscode-api';
 
 interface Entry {
@@ -23,20 +23,18 @@ let busy = false;
 const app = document.getElementById('app')!;
 const banner = el('div', { class: 'banner', role: 'status', hidden: '' });
 const transcript = el('div', { class: 'transcript', role: 'log', 'aria-label': 'mnemo chat transcript', tabindex: '0' });
-const composer = el('form', { class: 'composer', 'aria-label': 'Ask mnemo' });
-const input = el('textarea', { id: 'question', rows: '2', placeholder: 'Ask about this project…', 'aria-label': 'Question for mnemo' });
+const composer = el('div', { class: 'composer', role: 'group', 'aria-label': 'Ask mnemo' });
+const input = el('textarea', { id: 'question', rows: '2', maxlength: String(MAX_QUESTION_CHARS), placeholder: 'Ask about this project…', 'aria-label': 'Question for mnemo' });
 const row = el('div', { class: 'row' });
 const hint = el('span', { class: 'hint muted' }, 'Enter to ask · Shift+Enter new line');
 const stop = el('button', { type: 'button', class: 'secondary', hidden: '' }, 'Stop');
-const send = el('button', { type: 'submit', id: 'ask' }, 'Ask');
+const send = el('button', { type: 'button', id: 'ask' }, 'Ask');
 row.append(hint, stop, send);
 composer.append(input, row);
 app.append(banner, transcript, composer);
 
-composer.addEventListener('submit', event => {
-  event.preventDefault();
-  ask();
-});
+// No <form>: the webview runs without forms (enableForms: false), so the button asks itself.
+send.addEventListener('click', () => ask());
 input.addEventListener('keydown', event => {
   if (event.key === 'Enter' && !event.shiftKey) {
     event.preventDefault();

@@ -1,7 +1,7 @@
 // The sidebar chat: a webview view in the "mnemo" activity-bar container. A question goes to the
 // worker; the answer streams into the view; the notes it drew on come back as citations (a click
 // opens the note in the inspector, a button forgets it); any message can be remembered as a note.
-// Messages from the webview are checked (webview-protocol.ts) before anything runs.
+// Messages from the webview are checked (webview-message-check.ts) before anything runs.
 import * as vscode from 'vscode';
 import type { NoteId } from '../memory/note';
 import type { Ctx } from './ctx';
@@ -9,7 +9,8 @@ import { forgetNote, rememberText } from './memory-writes';
 import { citationViews } from './note-views';
 import { describeFailure } from './user-errors';
 import { webviewHtml, webviewOptions } from './webview-html';
-import { parseChatFromWebview, type ChatToWebview, type CitationView } from './webview-protocol';
+import { checkChatMessage } from './webview-message-check';
+import type { ChatToWebview, CitationView } from './webview-protocol';
 
 export const CHAT_VIEW_ID = 'mnemo.chat';
 
@@ -77,11 +78,12 @@ export class ChatView implements vscode.WebviewViewProvider {
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const message = parseChatFromWebview(raw);
-    if (!message) {
-      this.ctx.log.warn(`chat view: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+    const checked = checkChatMessage(raw);
+    if (!checked.ok) {
+      this.ctx.log.warn(`chat view: dropped a message from the webview: ${checked.reason}`);
       return;
     }
+    const message = checked.message;
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;

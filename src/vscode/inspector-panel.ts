@@ -9,7 +9,8 @@ import { forgetNote } from './memory-writes';
 import { inspectorData } from './note-views';
 import { describeFailure } from './user-errors';
 import { webviewHtml, webviewOptions } from './webview-html';
-import { parseInspectorFromWebview, type InspectorData, type InspectorToWebview } from './webview-protocol';
+import { checkInspectorMessage } from './webview-message-check';
+import type { InspectorData, InspectorToWebview } from './webview-protocol';
 
 export const INSPECTOR_PANEL_TYPE = 'mnemo.inspector';
 
@@ -67,11 +68,12 @@ export class InspectorPanel {
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const message = parseInspectorFromWebview(raw);
-    if (!message) {
-      this.ctx.log.warn(`inspector: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+    const checked = checkInspectorMessage(raw);
+    if (!checked.ok) {
+      this.ctx.log.warn(`inspector: dropped a message from the webview: ${checked.reason}`);
       return;
     }
+    const message = checked.message;
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;

@@ -1,7 +1,7 @@
 // The messages between the extension and its two webviews (the chat view and the memory inspector),
 // one map per direction like src/service/protocol.ts. The front ends in media/ import these types, so
 // both sides are type-checked against one definition; what arrives from a webview is checked at run
-// time by the parsers below before the extension acts on it. No `vscode` import: media/ compiles it.
+// time (webview-message-check.ts) before the extension acts on it. No `vscode` import: media/ compiles it.
 
 export type NoteKindName = 'decision' | 'convention' | 'bug' | 'note';
 export const NOTE_KIND_NAMES: readonly NoteKindName[] = ['decision', 'convention', 'bug', 'note'];
@@ -41,6 +41,11 @@ export interface SlotMapView {
 }
 
 // ---- chat view ----
+
+/** Longest question the chat sends (the composer's maxlength; a model prompt, not a document). */
+export const MAX_QUESTION_CHARS = 4_000;
+/** Longest text "remember this" sends: a whole answer. The memory layer then applies its own note limits. */
+export const MAX_REMEMBER_CHARS = 20_000;
 
 export type ChatToWebview =
   | { readonly type: 'status'; readonly text: string; readonly canWrite: boolean; readonly available: boolean }
@@ -83,53 +88,3 @@ export type InspectorFromWebview =
   | { readonly type: 'forget'; readonly noteId: string }
   | { readonly type: 'export' }
   | { readonly type: 'import' };
-
-// ---- run-time checks of what a webview sends ----
-
-const MAX_TEXT = 20_000;
-
-export function parseChatFromWebview(value: unknown): ChatFromWebview | undefined {
-  if (!isRecord(value)) return undefined;
-  switch (value.type) {
-    case 'ready':
-    case 'cancel':
-      return { type: value.type };
-    case 'ask':
-      return isText(value.question) ? { type: 'ask', question: value.question } : undefined;
-    case 'remember':
-      return isText(value.text) && isKind(value.kind) ? { type: 'remember', text: value.text, kind: value.kind } : undefined;
-    case 'forget':
-    case 'open-note':
-      return isText(value.noteId) ? { type: value.type, noteId: value.noteId } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-export function parseInspectorFromWebview(value: unknown): InspectorFromWebview | undefined {
-  if (!isRecord(value)) return undefined;
-  switch (value.type) {
-    case 'ready':
-    case 'refresh':
-    case 'export':
-    case 'import':
-      return { type: value.type };
-    case 'select':
-    case 'forget':
-      return isText(value.noteId) ? { type: value.type, noteId: value.noteId } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isText(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '' && value.length <= MAX_TEXT;
-}
-
-function isKind(value: unknown): value is NoteKindName {
-  return (NOTE_KIND_NAMES as readonly unknown[]).includes(value);
-}
