@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       budget: BUDGETS.activation.maxMs,
       within: within(activationMs, BUDGETS.activation),
     },
-    worker_peak_rss_mb: { value: service.rss.workerMb, process_peak: service.rss.peakMb, before_worker: service.rss.beforeWorkerMb, budget: null },
+    worker_peak_rss_mb: { value: service.rss.workerMb, process_peak: service.rss.peakMb, before_worker: service.rss.beforeWorkerMb, after_each_write: service.rss.afterEachWriteMb, budget: null },
     store_bytes_per_100_notes: { value: service.storeBytesPer100Notes, notes_written: service.notesWritten, empty_store_bytes: service.storeBytesEmpty, budget: null },
     notes_source: texts.source,
     machine: { cores: os.cpus().length, load_before: load, load_after: os.loadavg().map((l) => Math.round(l * 100) / 100) },

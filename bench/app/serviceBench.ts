@@ -39,10 +39,12 @@ export interface ServiceBenchResult {
   readonly chatFirstChunkMs: LatencySummary;
   /** The worker's first decoded token (the stream holds text a few tokens back for loop checks). */
   readonly chatFirstTokenMs: LatencySummary;
-  readonly rss: { readonly beforeWorkerMb: number; readonly peakMb: number; readonly workerMb: number };
+  readonly rss: { readonly beforeWorkerMb: number; readonly peakMb: number; readonly workerMb: number; readonly afterEachWriteMb: readonly number[] };
 }
 
 const FILE_PATH = 'src/billing.ts';
+
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 export async function runServiceBench(options: ServiceBenchOptions): Promise<ServiceBenchResult> {
   const { log } = options;
@@ -63,15 +65,17 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
 
     const writeMs: number[] = [];
     const workerWriteMs: number[] = [];
+    const rssAfterWrites: number[] = [];
     for (const note of options.texts.notes) {
       started = performance.now();
       const written = await client.request('memory/remember', { text: note.text, kind: note.kind });
       writeMs.push(performance.now() - started);
       workerWriteMs.push(written.writeMs);
+      rssAfterWrites.push(mb(process.memoryUsage().rss));
     }
     const storeBytes = directoryBytes(storeDir);
     const notesWritten = options.texts.notes.length;
-    log(`wrote ${notesWritten} notes: p50 ${summarize(writeMs).p50} ms; store ${storeBytes} bytes`);
+    log(`wrote ${notesWritten} notes: p50 ${summarize(writeMs).p50} ms; store ${storeBytes} bytes; process RSS after each write (MB): ${rssAfterWrites.join(' ')}`);
 
     const file = generateCodeFile(2000);
     const strokes = keystrokes(file, options.sites, options.typed);
@@ -112,7 +116,6 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
     log(`chat: ${firstChunk.length} questions, first text p50 ${summarize(firstChunk).p50} ms`);
 
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     return {
       modelLoadMs: Math.round(modelLoadMs),
       writeMs: summarize(writeMs),
@@ -125,7 +128,7 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
       promptBaselineContextTokens: Math.round(prompt.contextTokens),
       chatFirstChunkMs: summarize(firstChunk),
       chatFirstTokenMs: summarize(firstToken),
-      rss: { beforeWorkerMb: mb(rssBefore), peakMb: mb(rssPeak), workerMb: mb(rssPeak - rssBefore) },
+      rss: { beforeWorkerMb: mb(rssBefore), peakMb: mb(rssPeak), workerMb: mb(rssPeak - rssBefore), afterEachWriteMb: rssAfterWrites },
     };
   } finally {
     clearInterval(sampler);
