@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdamW } from './adamw';
+import { createAdamWUpdater } from './adamwKernel';
 
 /** The textbook AdamW step in float64, for one scalar. */
 function referenceSteps(p0: number, grads: number[], lr: number, b1: number, b2: number, eps: number, wd: number): number {
@@ -15,12 +16,18 @@ function referenceSteps(p0: number, grads: number[], lr: number, b1: number, b2:
   return p;
 }
 
-test('AdamW matches the reference update, per group', () => {
+for (const wasm of [true, false]) {
+test(`AdamW matches the reference update, per group (${wasm ? 'wasm SIMD' : 'JS'})`, () => {
   const params = { a: Float32Array.from([1, -2]), b: Float32Array.from([0.5]) };
-  const opt = new AdamW(params, [
-    { params: ['a'], lr: 0.1, weightDecay: 0.1 },
-    { params: ['b'], lr: 0.01, betas: [0.8, 0.99], weightDecay: 0 },
-  ]);
+  const opt = new AdamW(
+    params,
+    [
+      { params: ['a'], lr: 0.1, weightDecay: 0.1 },
+      { params: ['b'], lr: 0.01, betas: [0.8, 0.99], weightDecay: 0 },
+    ],
+    {},
+    { wasm },
+  );
   const grads = [
     { a: Float32Array.from([0.3, -1]), b: Float32Array.from([2]) },
     { a: Float32Array.from([-0.2, 0.5]), b: Float32Array.from([-1]) },
@@ -32,6 +39,7 @@ test('AdamW matches the reference update, per group', () => {
   close(params.b[0], referenceSteps(0.5, [2, -1], 0.01, 0.8, 0.99, 1e-8, 0));
   assert.equal(opt.step, 2);
 });
+}
 
 test('AdamW lrScale scales the step, and state round-trips', () => {
   const make = () => ({ w: Float32Array.from([1, 2, 3]) });
@@ -56,4 +64,24 @@ test('AdamW minimises a quadratic; unknown names are refused', () => {
   assert.ok(Math.abs(params.x[0]) < 0.05 && Math.abs(params.x[1]) < 0.05, `${params.x}`);
   assert.throws(() => new AdamW(params, [{ params: ['y'] }]), /no parameter named 'y'/);
   assert.throws(() => opt.update({}), /no gradient for 'x'/);
+});
+
+test('the wasm SIMD update agrees with the JS loop over several blocks and a ragged tail', (t) => {
+  const n = 3 * 16384 + 7; // more than one kernel block, not a multiple of 4 lanes
+  const wasm = createAdamWUpdater([5, n]);
+  const js = createAdamWUpdater([5, n], { wasm: false });
+  if (wasm.moments[1].m.buffer === js.moments[1].m.buffer) return t.skip('no wasm SIMD on this host');
+  const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1);
+  const [pw, pj] = [values.slice(), values.slice()];
+  for (let step = 1; step <= 3; step++) {
+    const g = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7 + step) * 0.01);
+    const scalars = { c1: 0.1, c2: 0.001, decay: 1 - 1e-4, stepSize: 1e-2 * Math.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step), epsHat: 1e-8 };
+    wasm.update(1, pw, g, scalars);
+    js.update(1, pj, g, scalars);
+  }
+  let worst = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(pw[i] - pj[i]));
+  assert.ok(worst < 1e-6, `largest difference ${worst}`);
+  assert.ok(js.moments[1].v.every((v, i) => Math.abs(v - wasm.moments[1].v[i]) <= 1e-6 * v + 1e-12));
+  assert.ok(wasm.moments[0].m.every((m) => m === 0), 'the other parameter\'s moments are untouched');
 });

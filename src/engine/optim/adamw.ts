@@ -1,5 +1,8 @@
 // AdamW (decoupled weight decay, as in PyTorch) over named Float32Array parameters, updated in place,
 // with parameter groups that each have their own learning rate, betas, epsilon and weight decay.
+// The arithmetic is adamwKernel.ts's (wasm SIMD in float32 where available).
+
+import { AdamWUpdater, createAdamWUpdater } from './adamwKernel';
 
 export interface AdamWHyperparameters {
   readonly lr: number;
@@ -25,20 +28,26 @@ export interface AdamWState {
 interface Slot {
   readonly name: string;
   readonly param: Float32Array;
-  readonly m: Float32Array;
-  readonly v: Float32Array;
+  readonly index: number;
   readonly hyper: AdamWHyperparameters;
 }
 
 export class AdamW {
   private slots: Slot[] = [];
   private stepCount = 0;
+  private readonly updater: AdamWUpdater;
 
   /**
    * `params` maps names to the arrays that are updated in place (the same arrays fed to sessions).
    * With no groups, every parameter is in one group with `defaults`; otherwise only grouped ones train.
+   * `options.wasm: false` keeps the update in plain JS (tests compare the two).
    */
-  constructor(params: Readonly<Record<string, Float32Array>>, groups: readonly AdamWGroup[] = [], defaults: Partial<AdamWHyperparameters> = {}) {
+  constructor(
+    params: Readonly<Record<string, Float32Array>>,
+    groups: readonly AdamWGroup[] = [],
+    defaults: Partial<AdamWHyperparameters> = {},
+    options: { wasm?: boolean } = {},
+  ) {
     const base = { ...adamWDefaults, ...defaults };
     const effective = groups.length > 0 ? groups : [{ params: Object.keys(params) }];
     const seen = new Set<string>();
@@ -49,9 +58,13 @@ export class AdamW {
         if (!param) throw new Error(`AdamW: no parameter named '${name}'`);
         if (seen.has(name)) throw new Error(`AdamW: parameter '${name}' is in two groups`);
         seen.add(name);
-        this.slots.push({ name, param, m: new Float32Array(param.length), v: new Float32Array(param.length), hyper });
+        this.slots.push({ name, param, index: this.slots.length, hyper });
       }
     }
+    this.updater = createAdamWUpdater(
+      this.slots.map((s) => s.param.length),
+      options,
+    );
   }
 
   get step(): number {
@@ -62,24 +75,22 @@ export class AdamW {
   update(grads: Readonly<Record<string, Float32Array>>, lrScale = 1): void {
     this.stepCount++;
     const t = this.stepCount;
-    for (const { name, param, m, v, hyper } of this.slots) {
+    for (const { name, param, index, hyper } of this.slots) {
       const g = grads[name];
       if (!g) throw new Error(`AdamW: no gradient for '${name}'`);
       if (g.length !== param.length) throw new Error(`AdamW: gradient for '${name}' has ${g.length} elements, the parameter ${param.length}`);
       const [beta1, beta2] = hyper.betas;
       const lr = hyper.lr * lrScale;
-      const decay = 1 - lr * hyper.weightDecay;
-      const stepSize = lr / (1 - Math.pow(beta1, t));
-      const inverseSqrtCorrection2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
-      const eps = hyper.eps;
-      for (let i = 0; i < param.length; i++) {
-        const gi = g[i];
-        const mi = beta1 * m[i] + (1 - beta1) * gi;
-        const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        param[i] = param[i] * decay - (stepSize * mi) / (Math.sqrt(vi) * inverseSqrtCorrection2 + eps);
-      }
+      // The bias corrections folded into two scalars: lr m^ / (sqrt(v^) + eps) with m^ = m / (1 - b1^t),
+      // v^ = v / (1 - b2^t) equals stepSize m / (sqrt(v) + epsHat).
+      const correction2 = Math.sqrt(1 - Math.pow(beta2, t));
+      this.updater.update(index, param, g, {
+        c1: 1 - beta1,
+        c2: 1 - beta2,
+        decay: 1 - lr * hyper.weightDecay,
+        stepSize: (lr / (1 - Math.pow(beta1, t))) * correction2,
+        epsHat: hyper.eps * correction2,
+      });
     }
   }
 
@@ -87,8 +98,8 @@ export class AdamW {
     const m: Record<string, Float32Array> = {};
     const v: Record<string, Float32Array> = {};
     for (const slot of this.slots) {
-      m[slot.name] = slot.m;
-      v[slot.name] = slot.v;
+      m[slot.name] = this.updater.moments[slot.index].m;
+      v[slot.name] = this.updater.moments[slot.index].v;
     }
     return { step: this.stepCount, m, v };
   }
@@ -97,9 +108,10 @@ export class AdamW {
     for (const slot of this.slots) {
       const m = state.m[slot.name];
       const v = state.v[slot.name];
-      if (!m || !v || m.length !== slot.m.length || v.length !== slot.v.length) throw new Error(`AdamW: state for '${slot.name}' missing or misshapen`);
-      slot.m.set(m);
-      slot.v.set(v);
+      const own = this.updater.moments[slot.index];
+      if (!m || !v || m.length !== own.m.length || v.length !== own.v.length) throw new Error(`AdamW: state for '${slot.name}' missing or misshapen`);
+      own.m.set(m);
+      own.v.set(v);
     }
     this.stepCount = state.step;
   }
