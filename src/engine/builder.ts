@@ -6,11 +6,11 @@
 // Shapes and dtypes are inferred (and checked) as each op is added. Numbers given where a tensor is
 // expected become scalar constants of the other operand's dtype. A few peepholes keep graphs lean:
 // a transpose of a transpose is one transpose, a reshape of a reshape is one reshape, and no-op
-// reshapes/expands/transposes vanish.
+// reshapes/expands/transposes vanish, and an op already applied to the same inputs is not added again.
 
 import { AnyTypedArray, DataTypeMap, DType } from './dtype';
 import { Graph, Tensor } from './graph';
-import { broadcastShapes, Dim, opSpecs, Reduction, sameShape, Shape, ShapeError } from './ops';
+import { broadcastShapes, Dim, Op, OpAttrs, opSpecs, Reduction, sameShape, Shape, ShapeError } from './ops';
 
 export type TensorOrNumber = Tensor | number;
 
@@ -35,6 +35,22 @@ function dtypeOfArray(data: AnyTypedArray): DType {
 
 export class GraphBuilder extends Graph {
   private readonly scalars = new Map<string, Tensor>();
+  /** Nodes by op, inputs and attributes: asking twice for the same computation reuses the first. */
+  private readonly made = new Map<string, Tensor[]>();
+
+  /**
+   * Every op is a pure function of its inputs and attributes, so an identical node is never added
+   * twice. This matters for gradients, which re-derive layouts the forward pass already made
+   * (a head-split q in attention's backward pass, reductions of the same tensor in two rules).
+   */
+  override addNode<O extends Op>(op: O, inputs: readonly Tensor[], attrs: OpAttrs[O]): Tensor[] {
+    const key = `${op}|${inputs.map((t) => t.id).join(',')}|${JSON.stringify(attrs, (_k, v: unknown) => (typeof v === 'number' ? String(v) : v))}`;
+    const existing = this.made.get(key);
+    if (existing && existing.every((t) => t.graph === this)) return existing;
+    const outputs = super.addNode(op, inputs, attrs);
+    this.made.set(key, outputs);
+    return outputs;
+  }
 
   // ---- Leaves -------------------------------------------------------------------------------------
 

@@ -170,6 +170,15 @@ const cases: Record<string, GradientCheckCase & { options?: GradientCheckOptions
     const scores = g.mul(g.matmul(q, g.transposeLast2(k)), 1 / Math.sqrt(8)); // (1, T, T)
     return g.matmul(g.softmax(causalMask(g, scores), -1), v);
   }),
+  // Heads split as in the reference model: k^T is one transpose (B,T,H,D -> B,H,D,T) of a reshape, whose
+  // gradient the Transpose rule takes as a swapped product (dS^T q) transposed keeping the last axis.
+  multiHeadAttention: opCase({ qkv: { shape: [2, 3, 12] } }, (g, { qkv }) => {
+    const [q, k, v] = g.split(qkv, 3, -1).map((t) => g.reshape(t, [2, 3, 2, 2]));
+    const heads = (t: Tensor): Tensor => g.transpose(t, [0, 2, 1, 3]); // (B, H, T, D)
+    const scores = g.mul(g.matmul(heads(q), g.transposeLast2(heads(k))), 0.7);
+    const attended = g.matmul(g.softmax(causalMask(g, scores), -1), heads(v));
+    return g.reshape(g.transpose(attended, [0, 2, 1, 3]), [2, 3, 4]);
+  }),
   crossEntropy: opCase({ logits: { shape: [2, 3, 5] }, y: { shape: [2, 3], data: ints([0, 4, 2, 2, 1, 3]) } }, (g, { logits, y }) =>
     crossEntropy(g, logits, y),
   ),

@@ -148,13 +148,20 @@ export const vjpRules: VjpTable = {
   },
   // When dy is a fresh product a @ b and the transpose swaps the last two axes (k^T in attention, the
   // tied embedding's wte^T), (a b)^T = b^T a^T: the transposes fold into the product, no copy is made.
+  // More generally a product's transpose may be taken as b^T a^T transposed the other way, which is
+  // preferred when that keeps the last axis in place (rows move as whole runs: a cheaper copy), as for
+  // the gradient of attention's k^T (B,T,H,D -> B,H,D,T).
   Transpose: (g, { attrs: { perm } }, [dy]) => {
     const inverse = perm.map((_, i) => perm.indexOf(i));
     const product = one(dy).producer?.node;
-    const swapsLastTwo = inverse.every((p, i) => p === (i < perm.length - 2 ? i : 2 * perm.length - 3 - i));
-    if (product?.op === 'MatMul' && swapsLastTwo) {
+    const last = perm.length - 1;
+    const swap = (i: number): number => (i === last ? last - 1 : i === last - 1 ? last : i);
+    const swapsLastTwo = inverse.every((p, i) => p === swap(i));
+    const swappedKeepsLast = swap(inverse[last]) === last;
+    if (product?.op === 'MatMul' && (swapsLastTwo || (inverse[last] !== last && swappedKeepsLast))) {
       const [a, b] = product.inputs;
-      return [g.matmul(g.transposeLast2(b), g.transposeLast2(a))];
+      const swappedProduct = g.matmul(g.transposeLast2(b), g.transposeLast2(a));
+      return [g.transpose(swappedProduct, inverse.map(swap))];
     }
     if (product?.op === 'Gemm') {
       const [a, b] = product.inputs;

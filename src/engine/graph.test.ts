@@ -46,6 +46,22 @@ test('peepholes fold transposes and reshapes', () => {
   assert.equal(g.mul(x, 1), x);
 });
 
+test('an op already applied to the same inputs and attributes is shared, not added again', () => {
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float32', [2, 3, 4]);
+  const t = g.transpose(x, [0, 2, 1]);
+  assert.equal(g.transpose(x, [0, 2, 1]), t);
+  assert.notEqual(g.transpose(x, [1, 0, 2]), t);
+  const [a, b] = g.split(x, 2, 0);
+  assert.deepEqual(g.split(x, 2, 0), [a, b]);
+  assert.notEqual(g.sum(x, 1), g.sum(x, 1, true));
+  assert.equal(g.full([2], -Infinity).producer?.node === g.full([2], NaN).producer?.node, false);
+  const nodes = g.nodes.length;
+  g.exp(t);
+  g.exp(t);
+  assert.equal(g.nodes.length, nodes + 1);
+});
+
 test('peepholes keep backward graphs lean', () => {
   const g = new GraphBuilder();
   const x = g.input('x', 'float32', [4, 3]);
