@@ -26,7 +26,7 @@ const transcript = el('div', { class: 'transcript', role: 'log', 'aria-label': '
 const composer = el('div', { class: 'composer', role: 'group', 'aria-label': 'Ask mnemo' });
 const input = el('textarea', { id: 'question', rows: '2', maxlength: String(MAX_QUESTION_CHARS), placeholder: 'Ask about this project…', 'aria-label': 'Question for mnemo' });
 const row = el('div', { class: 'row' });
-const hint = el('span', { class: 'hint muted' }, 'Enter to ask · Shift+Enter new line');
+const hint = el('span', { class: 'hint muted', title: 'Enter asks, Shift+Enter starts a new line, Escape stops an answer' }, 'Enter: ask · Shift+Enter: new line');
 const stop = el('button', { type: 'button', class: 'secondary', hidden: '' }, 'Stop');
 const send = el('button', { type: 'button', id: 'ask' }, 'Ask');
 row.append(hint, stop, send);
@@ -112,10 +112,13 @@ function render(): void {
 }
 
 function emptyState(): HTMLElement {
-  const box = el('div', { class: 'empty muted' });
+  const box = el('div', { class: 'empty' });
+  const teach = el('p', { class: 'muted' }, 'Teach it with ');
+  teach.append(el('span', { class: 'command' }, 'mnemo: Remember Selection'), document.createTextNode(' in the editor\'s context menu, or '), el('span', { class: 'command' }, 'mnemo: Remember Note'), document.createTextNode('.'));
   box.append(
-    el('p', {}, 'Ask mnemo about this project. It answers from the notes you taught it — written into its memory, not pasted into a prompt — and shows which notes it read.'),
-    el('p', {}, 'Teach it: select code and run "mnemo: Remember Selection", or "mnemo: Remember Note".'),
+    el('h2', {}, 'Ask mnemo about this project'),
+    el('p', { class: 'muted' }, 'It answers from the notes you taught it — written into its memory, not pasted into a prompt — and shows which notes it read.'),
+    teach,
   );
   return box;
 }

@@ -165,12 +165,20 @@ function noteRow(note: NoteView, canWrite: boolean): HTMLElement {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       select(note.id);
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      // Arrows move between rows, as in VS Code's own lists.
+      event.preventDefault();
+      const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
+      (next as HTMLElement | null)?.focus();
     }
   });
   const text = el('td', { class: 'text' }, note.text);
   const state_ = note.state === 'live' ? '' : ` (${note.state})`;
-  row.append(text, el('td', {}, note.kind + state_), el('td', { class: 'muted' }, note.created.slice(0, 16).replace('T', ' ')), el('td', {}, String(note.slotCount)), el('td', { class: 'muted' }, note.supersedes ?? ''));
-  const actions = el('td');
+  const kind = el('td');
+  kind.append(el('span', { class: 'kind' }, note.kind), document.createTextNode(state_));
+  const created = el('td', { class: 'date muted', title: note.created }, note.created.slice(0, 16).replace('T', ' '));
+  row.append(text, kind, created, el('td', { class: 'slots' }, String(note.slotCount)), el('td', { class: 'muted' }, note.supersedes ?? ''));
+  const actions = el('td', { class: 'actions' });
   if (note.state === 'live') {
     const forget = el('button', { type: 'button', class: 'link', 'aria-label': `Forget note ${note.id}` }, 'Forget');
     forget.disabled = !canWrite;

@@ -7,12 +7,22 @@ import { chromiumPath } from './tools';
 
 export interface Locator {
   first(): Locator;
+  click(options?: { timeout?: number }): Promise<void>;
+  fill(text: string, options?: { timeout?: number }): Promise<void>;
+  press(key: string, options?: { timeout?: number }): Promise<void>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
   textContent(options?: { timeout?: number }): Promise<string | null>;
   waitFor(options?: { state?: 'attached' | 'visible'; timeout?: number }): Promise<void>;
 }
 
+export interface Frame {
+  url(): string;
+  evaluate(expression: string): Promise<unknown>;
+  locator(selector: string): Locator;
+}
+
 export interface Page {
+  frames(): Frame[];
   exposeFunction(name: string, fn: (...args: never[]) => unknown): Promise<void>;
   on(event: 'pageerror', listener: (error: Error) => void): void;
   goto(url: string): Promise<unknown>;

@@ -10,12 +10,18 @@ import * as util from 'node:util';
 import { createTinyModelDir } from '../../src/service/tinyModelFixture';
 import { removeTmpDir, sleep, startCodeServer } from './code-server';
 import { repoRoot, sampleWorkspace } from './paths';
-import { launchChromium } from './playwright';
+import { launchChromium, type Page } from './playwright';
 import { ensureTools } from './tools';
+import { driveWebview, paintedThemes } from './webview-driver';
 
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
 const MARKER = /MNEMO_SCREENSHOT (\w+)/;
 const outDir = path.join(repoRoot, 'screenshots');
+
+/** The desktop's own light/dark preference; 'theme' matches each theme, 'light'/'dark' is the same for both. */
+const OS_SCHEME = (process.env.MNEMO_SCREENSHOT_OS_SCHEME ?? 'theme') as 'theme' | 'light' | 'dark';
+
+const mismatches: string[] = [];
 
 async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<string[]> {
   // A copy: the tour types into a file, and the workbench may save it.
@@ -32,7 +38,7 @@ async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<stri
   const browser = await launchChromium(['--disable-features=IsolateOrigins,site-per-process', '--disable-site-isolation-trials']);
   try {
     // The browser's own colour scheme follows the theme, as on a desktop set to that scheme.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: theme });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: OS_SCHEME === 'theme' ? theme : OS_SCHEME });
     let finish: () => void = () => undefined;
     const finished = new Promise<void>(resolve => { finish = resolve; });
     const shots: Promise<unknown>[] = [];
@@ -42,13 +48,17 @@ async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<stri
     });
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
+      void driveWebview(page, line);
       const match = MARKER.exec(line);
       if (!match) {
         if (/error|fail/i.test(line)) console.log(`[screenshots] ${theme}: ${line}`);
         return;
       }
       const file = path.join(outDir, `${match[1]}-${theme}.png`);
-      shots.push(page.screenshot({ path: file }).then(() => saved.push(file)));
+      shots.push(page.screenshot({ path: file }).then(async () => {
+        saved.push(file);
+        mismatches.push(...(await checkThemes(page, theme, `${match[1]}-${theme}`)));
+      }));
     });
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = JSON.stringify([
@@ -70,6 +80,29 @@ async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<stri
   return saved;
 }
 
+/**
+ * Prints the theme the workbench and each mnemo webview were painted in, and says what does not
+ * match the theme being shot: VS Code's class names the theme kind, the webview's color-scheme
+ * (its scrollbars and form controls) must follow it whatever the desktop's own preference is.
+ */
+async function checkThemes(page: Page, theme: keyof typeof THEMES, shot: string): Promise<string[]> {
+  const problems: string[] = [];
+  const webviews = new Set<string>();
+  for (const painted of await paintedThemes(page)) {
+    console.log(`[screenshots] ${shot}: ${painted.where} class="${painted.themeClass}" color-scheme=${painted.colorScheme} background=${painted.background}`);
+    const wanted = painted.where === 'workbench' ? (theme === 'dark' ? 'vs-dark' : 'vs') : `vscode-${theme}`;
+    if (painted.themeClass !== wanted) problems.push(`${shot}: ${painted.where} has class "${painted.themeClass}", not ${wanted}`);
+    if (painted.where !== 'workbench') {
+      webviews.add(painted.where);
+      if (painted.colorScheme !== theme) problems.push(`${shot}: ${painted.where} has color-scheme ${painted.colorScheme}, not ${theme}`);
+    }
+  }
+  const expected = shot.startsWith('inspector') ? ['mnemo-chat', 'mnemo-inspector'] : shot.startsWith('chat') ? ['mnemo-chat'] : [];
+  for (const view of expected) if (!webviews.has(view)) problems.push(`${shot}: no ${view} webview on the page`);
+  for (const problem of problems) console.log(`[screenshots] THEME MISMATCH ${problem}`);
+  return problems;
+}
+
 async function main(): Promise<number> {
   ensureTools({ browser: true });
   const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'], { cwd: repoRoot, stdio: 'inherit' });
@@ -80,10 +113,11 @@ async function main(): Promise<number> {
   const modelDir = fs.existsSync(path.join(shipped, 'manifest.json')) ? shipped : createTinyModelDir();
   console.log(`[screenshots] model: ${path.relative(repoRoot, modelDir) || modelDir}`);
   const saved: string[] = [];
-  for (const theme of Object.keys(THEMES) as (keyof typeof THEMES)[]) saved.push(...(await shoot(theme, modelDir)));
+  const themes = (process.env.MNEMO_SCREENSHOT_THEMES?.split(',') ?? Object.keys(THEMES)) as (keyof typeof THEMES)[];
+  for (const theme of themes) saved.push(...(await shoot(theme, modelDir)));
   for (const file of saved) console.log(`[screenshots] ${path.relative(repoRoot, file)}`);
-  console.log(`[screenshots] ${saved.length} saved`);
-  return saved.length === 6 ? 0 : 1;
+  console.log(`[screenshots] ${saved.length} saved; ${mismatches.length} theme mismatches`);
+  return saved.length === themes.length * 3 && mismatches.length === 0 ? 0 : 1;
 }
 
 main().then(code => process.exit(code), e => {

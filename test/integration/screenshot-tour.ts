@@ -17,24 +17,22 @@ async function snap(name: string): Promise<void> {
 }
 
 /**
- * Headless, the workbench came up with the dark theme's token colours but the light theme's UI
- * colours (and webviews made then kept them); setting the theme again from here applies it whole.
+ * Waits until the workbench has applied the theme named in the settings the harness wrote, so no
+ * webview is created under a theme about to be replaced (VS Code restyles webviews on a theme change,
+ * but the shots should not depend on that).
  */
-async function applyTheme(): Promise<void> {
-  const workbench = vscode.workspace.getConfiguration('workbench');
-  const wanted = String(workbench.get('colorTheme') ?? '');
-  const other = /dark/i.test(wanted) ? 'Default Light Modern' : 'Default Dark Modern';
-  await workbench.update('colorTheme', other, vscode.ConfigurationTarget.Global);
-  await sleep(1500);
-  await workbench.update('colorTheme', wanted, vscode.ConfigurationTarget.Global);
+async function themeApplied(): Promise<void> {
+  const wanted = String(vscode.workspace.getConfiguration('workbench').get('colorTheme') ?? '');
   const kind = /dark/i.test(wanted) ? vscode.ColorThemeKind.Dark : vscode.ColorThemeKind.Light;
-  for (let waited = 0; vscode.window.activeColorTheme.kind !== kind && waited < 30_000; waited += 250) await sleep(250);
-  await sleep(2000);
+  for (let waited = 0; vscode.window.activeColorTheme.kind !== kind; waited += 250) {
+    if (waited > 30_000) throw new Error(`the workbench did not apply ${wanted} within 30 s`);
+    await sleep(250);
+  }
 }
 
 export async function run(): Promise<void> {
   await waitForActivation(30_000);
-  await applyTheme();
+  await themeApplied();
   const api = mnemoExtension().exports as MnemoApi;
   await api.ctx.ready();
   const remembered = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Money is stored as integer cents; tax rates as basis points. Never use floats for money.', 'convention');
