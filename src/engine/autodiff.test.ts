@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { grad } from './autodiff';
 import { GraphBuilder } from './builder';
+import { gelu } from './composites';
 import { Tensor, validateGraph } from './graph';
 import { exportOnnx, liveNodes } from './onnxExport';
 import { ortRuntime } from './runtime/ort';
@@ -67,4 +68,27 @@ test('a tensor with no path to the loss gets zeros; a non-scalar loss is refused
   const out = await (await ortRuntime.load(exportOnnx({ du }))).run({});
   assert.deepEqual(Array.from(out.du.data as Float32Array), [0, 0, 0, 0]);
   assert.throws(() => grad(g.exp(x), [x]), /one-element float tensor/);
+});
+
+test('a composite with its own gradient rule: fewer backward passes, same gradient, inner tensors used elsewhere still count', async () => {
+  const build = (customGradients: boolean) => {
+    const g = new GraphBuilder();
+    const x = g.input('x', 'float32', [5]);
+    const y = gelu(g, x, 'erf');
+    const inner = y.producer!.node.inputs[0]; // x / 2, made inside gelu
+    const loss = g.add(g.sum(g.mul(y, y)), g.sum(g.mul(inner, 3))); // the inner tensor also feeds the loss
+    const forwardCount = g.nodes.length;
+    const [dx] = grad(loss, [x], { customGradients });
+    validateGraph(g);
+    return { g, dx, ops: backwardOps(g, forwardCount, [dx]) };
+  };
+  const custom = build(true);
+  const chained = build(false);
+  const passes = (ops: string[]) => ops.filter((op) => !['Reshape', 'Expand', 'ConstantOfShape'].includes(op)).length;
+  assert.ok(passes(custom.ops) < passes(chained.ops), `custom: ${custom.ops}; chained: ${chained.ops}`);
+  assert.ok(!custom.ops.includes('Erf') && !custom.ops.includes('Neg'), `${custom.ops}`);
+  const feeds = { x: Float32Array.from([-2, -0.5, 0, 0.7, 3]) };
+  const a = (await (await ortRuntime.load(exportOnnx({ dx: custom.dx }))).run(feeds)).dx.data as Float32Array;
+  const b = (await (await ortRuntime.load(exportOnnx({ dx: chained.dx }))).run(feeds)).dx.data as Float32Array;
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `dx[${i}]: ${v} vs ${b[i]}`));
 });

@@ -11,6 +11,8 @@ import { describeType, isStatic, sameShape } from './ops';
 export interface GradOptions {
   /** The VJP table to use (a test passes a broken one to show that the gradient check catches it). */
   readonly rules?: VjpTable;
+  /** false: ignore composites' own rules (GraphBuilder.withGradient) and differentiate their primitives. */
+  readonly customGradients?: boolean;
 }
 
 /**
@@ -78,19 +80,21 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
     if (!node.outputs.some((t) => fromWrt.has(t.id) && toLoss.has(t.id))) continue;
+    const custom = options.customGradients === false ? undefined : g.customGradient(node.outputs[0]);
     const rule = rules[node.op] as ((...args: unknown[]) => (Tensor | null)[]) | null;
-    if (!rule) continue;
+    if (!rule && !custom) continue;
     const dOuts = node.outputs.map(gradientOf);
     if (dOuts.every((d) => d === null)) continue;
-    const dIns = rule(g, node, dOuts);
-    if (dIns.length !== node.inputs.length) {
-      throw new Error(`grad: the ${node.op} rule returned ${dIns.length} gradients for ${node.inputs.length} inputs`);
+    const inputs = custom ? custom.inputs : node.inputs;
+    const dIns = custom ? custom.vjp(g, dOuts[0] as Tensor) : (rule as (...args: unknown[]) => (Tensor | null)[])(g, node, dOuts);
+    if (dIns.length !== inputs.length) {
+      throw new Error(`grad: the ${custom ? 'custom' : node.op} rule returned ${dIns.length} gradients for ${inputs.length} inputs`);
     }
     dIns.forEach((d, k) => {
-      const x = node.inputs[k];
+      const x = inputs[k];
       if (!d || !fromWrt.has(x.id)) return;
       if (d.dtype !== x.dtype || !sameShape(d.shape, x.shape)) {
-        throw new Error(`grad: the ${node.op} rule gave ${describeType(d)} for input ${k}, ${x}`);
+        throw new Error(`grad: the ${custom ? 'custom' : node.op} rule gave ${describeType(d)} for input ${k}, ${x}`);
       }
       const parts = contributions.get(x.id);
       if (parts) parts.push(d);

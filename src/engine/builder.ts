@@ -14,6 +14,17 @@ import { broadcastShapes, Dim, Op, OpAttrs, opSpecs, Reduction, sameShape, Shape
 
 export type TensorOrNumber = Tensor | number;
 
+/**
+ * A composite's own vector-Jacobian product: from the gradient of its output, one gradient per input
+ * (null where none flows). It may use any tensor the composite made in its forward pass.
+ */
+export type CustomVjp = (g: GraphBuilder, dy: Tensor) => (Tensor | null)[];
+
+export interface CustomGradient {
+  readonly inputs: readonly Tensor[];
+  readonly vjp: CustomVjp;
+}
+
 function normaliseAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 0 || a >= rank) throw new ShapeError(`axis ${axis} out of range for rank ${rank}`);
@@ -37,6 +48,25 @@ export class GraphBuilder extends Graph {
   private readonly scalars = new Map<string, Tensor>();
   /** Nodes by op, inputs and attributes: asking twice for the same computation reuses the first. */
   private readonly made = new Map<string, Tensor[]>();
+  private readonly customGradients = new Map<number, CustomGradient>();
+
+  /**
+   * Gives `output`, computed from `inputs` by a chain of primitives, its own gradient rule: autodiff
+   * then sends the output's gradient through `vjp` straight to `inputs` instead of back through each
+   * primitive. For composites whose chained rules make many passes where a few will do (GELU, SiLU).
+   * Tensors made inside the chain that are also used elsewhere still get their gradients as usual.
+   */
+  withGradient(output: Tensor, inputs: readonly Tensor[], vjp: CustomVjp): Tensor {
+    if (output.graph !== this || inputs.some((t) => t.graph !== this)) throw new Error('withGradient: tensors of another graph');
+    if (output.producer === undefined || output.producer.node.outputs.length !== 1) throw new Error(`withGradient: ${output} is not the one output of a node`);
+    this.customGradients.set(output.id, { inputs: [...inputs], vjp });
+    return output;
+  }
+
+  /** The custom gradient rule of a tensor, if it has one. */
+  customGradient(t: Tensor): CustomGradient | undefined {
+    return this.customGradients.get(t.id);
+  }
 
   /**
    * Every op is a pure function of its inputs and attributes, so an identical node is never added
@@ -261,14 +291,23 @@ export class GraphBuilder extends Graph {
     return this.addNode('MatMul', [a, b], {})[0];
   }
 
-  /** op(a) @ op(b) for 2-D a and b, where op transposes when asked (no copy is made). */
-  gemm(a: Tensor, b: Tensor, options: { transA?: boolean; transB?: boolean } = {}): Tensor {
-    // A transposed operand becomes a flag on the Gemm instead of a copy.
-    const untransposed = (t: Tensor, trans: boolean): [Tensor, boolean] =>
-      t.producer?.node.op === 'Transpose' && t.rank === 2 ? [t.producer.node.inputs[0], !trans] : [t, trans];
-    const [a2, transA] = untransposed(a, options.transA ?? false);
-    const [b2, transB] = untransposed(b, options.transB ?? false);
-    return this.addNode('Gemm', [a2, b2], { transA, transB })[0];
+  /** alpha op(a) @ op(b) for 2-D a and b, where op transposes when asked (no copy is made). */
+  gemm(a: Tensor, b: Tensor, options: { transA?: boolean; transB?: boolean; alpha?: number } = {}): Tensor {
+    // A transposed operand becomes a flag on the Gemm instead of a copy, and an operand scaled by a
+    // constant becomes alpha (the scaling pass over the operand is then dead unless used elsewhere).
+    let alpha = options.alpha ?? 1;
+    const unwrapped = (t: Tensor, trans: boolean): [Tensor, boolean] => {
+      for (;;) {
+        const node = t.producer?.node;
+        const scale = node?.op === 'Mul' && t.dtype === 'float32' ? scalarValue(node.inputs[1]) : undefined;
+        if (node?.op === 'Transpose' && t.rank === 2) [t, trans] = [node.inputs[0], !trans];
+        else if (node && scale !== undefined && node.inputs[1].rank === 0) [t, alpha] = [node.inputs[0], alpha * scale];
+        else return [t, trans];
+      }
+    };
+    const [a2, transA] = unwrapped(a, options.transA ?? false);
+    const [b2, transB] = unwrapped(b, options.transB ?? false);
+    return this.addNode('Gemm', [a2, b2], alpha === 1 ? { transA, transB } : { transA, transB, alpha })[0];
   }
 
   // ---- Layout -------------------------------------------------------------------------------------

@@ -5,14 +5,36 @@ import { GraphBuilder } from './builder';
 import { Tensor } from './graph';
 import { isStatic } from './ops';
 
-/** x * sigmoid(x). */
+/**
+ * x * sigmoid(x). Its gradient dy (s + y (1 - s)) with s = sigmoid(x) and y the output reuses both
+ * forward tensors: 4 passes where the chained primitive rules make 6.
+ */
 export function silu(g: GraphBuilder, x: Tensor): Tensor {
-  return g.mul(x, g.sigmoid(x));
+  const s = g.sigmoid(x);
+  const y = g.mul(x, s);
+  return g.withGradient(y, [x], (g, dy) => [g.mul(dy, g.add(s, g.mul(y, g.sub(1, s))))]);
 }
 
-/** GELU, by default in the tanh form (GPT-2's); 'erf' is the exact form. */
+/** ln(4 / sqrt(2 pi)): exp(this - u^2) is 4 phi(sqrt(2) u), see gelu. */
+const LOG_FOUR_OVER_SQRT_TWO_PI = Math.log(4 / Math.sqrt(2 * Math.PI));
+
+/**
+ * GELU, by default in the tanh form (GPT-2's); 'erf' is the exact form, x Phi(x) = h (1 + erf(u)) with
+ * h = x/2 and u = x/sqrt(2). Its gradient Phi(x) + x phi(x) is, from those forward tensors,
+ * (1/2) (b + h exp(ln(4/sqrt(2 pi)) - u^2)) with b = 1 + erf(u): 6 passes where the chained
+ * primitive rules make 9, and the 1/2 goes into the next product's alpha when that is a Gemm.
+ */
 export function gelu(g: GraphBuilder, x: Tensor, form: 'tanh' | 'erf' = 'tanh'): Tensor {
-  if (form === 'erf') return g.mul(g.mul(x, 0.5), g.add(g.erf(g.mul(x, Math.SQRT1_2)), 1));
+  if (form === 'erf') {
+    const h = g.mul(x, 0.5);
+    const u = g.mul(x, Math.SQRT1_2);
+    const b = g.add(g.erf(u), 1);
+    const y = g.mul(h, b);
+    return g.withGradient(y, [x], (g, dy) => {
+      const slope = g.add(b, g.mul(h, g.exp(g.sub(LOG_FOUR_OVER_SQRT_TWO_PI, g.mul(u, u)))));
+      return [g.mul(g.mul(dy, slope), 0.5)];
+    });
+  }
   const inner = g.mul(g.add(x, g.mul(g.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
   return g.mul(g.mul(x, 0.5), g.add(g.tanh(inner), 1));
 }

@@ -114,6 +114,11 @@ const cases: Record<string, GradientCheckCase & { options?: GradientCheckOptions
   gemmTransA: opCase({ a: { shape: [4, 3] }, b: { shape: [4, 5] } }, (g, { a, b }) => g.gemm(a, b, { transA: true })),
   gemmTransB: opCase({ a: { shape: [3, 4] }, b: { shape: [5, 4] } }, (g, { a, b }) => g.gemm(a, b, { transB: true })),
   gemmTransBoth: opCase({ a: { shape: [4, 3] }, b: { shape: [5, 4] } }, (g, { a, b }) => g.gemm(a, b, { transA: true, transB: true })),
+  // Scaled operands become alpha; a whole-number alpha is still a FLOAT attribute for onnxruntime.
+  gemmAlpha: opCase({ a: { shape: [3, 4] }, b: { shape: [5, 4] } }, (g, { a, b }) => g.gemm(g.mul(a, 2), g.mul(b, 0.3), { transB: true })),
+  gemmAlphaTransA: opCase({ a: { shape: [4, 3] }, b: { shape: [4, 5] } }, (g, { a, b }) =>
+    g.mul(g.gemm(g.transpose(g.mul(a, -1.5), [1, 0]), b), 1),
+  ),
   // Layout
   transpose: opCase({ x: x234 }, (g, { x }) => g.transpose(x, [2, 0, 1])),
   reshape: opCase({ x: x234 }, (g, { x }) => g.reshape(x, [6, -1])),

@@ -45,6 +45,34 @@ export function isScatterIntoZeros(t: Tensor): boolean {
 const int64 = (g: GraphBuilder, t: Tensor): Tensor => g.cast(t, 'int64');
 
 /**
+ * The one value every element of t has, when that is known from constants alone (a scalar constant
+ * negated, scaled, reshaped or broadcast), as for the gradient a mean sends back; else undefined.
+ */
+export function uniformValue(t: Tensor): number | undefined {
+  if (t.kind === 'constant') return t.data && t.data.length === 1 ? Number(t.data[0]) : undefined;
+  const node = t.producer?.node;
+  if (!node || !isFloatType(t.dtype)) return undefined;
+  switch (node.op) {
+    case 'Reshape':
+    case 'Expand':
+    case 'Squeeze':
+    case 'Unsqueeze':
+    case 'Identity':
+      return uniformValue(node.inputs[0]);
+    case 'Neg': {
+      const v = uniformValue(node.inputs[0]);
+      return v === undefined ? undefined : -v;
+    }
+    case 'Mul': {
+      const [a, b] = node.inputs.map(uniformValue);
+      return a === undefined || b === undefined ? undefined : a * b;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
  * dy * t * c for a constant c, ordered so the scaling costs least: inside dy's broadcast when dy is
  * an Expand (the scalar then multiplies the small tensor), else last, where the builder folds it
  * into the next rule's scaling.
@@ -117,6 +145,15 @@ export const vjpRules: VjpTable = {
     if (isScatterIntoZeros(d) && scatter?.op === 'ScatterElements' && (scatter.attrs as { axis: number }).axis === attrs.axis) {
       const [, indices, updates] = scatter.inputs;
       const sameOtherDims = updates.shape.every((s, i) => i === attrs.axis || s === y.shape[i]);
+      // With the same gradient c at every position (a plain mean), dx = c (onehot - softmax) is
+      // c * scatter-add(softmax, -1): the scaling is left for the consumer (a Gemm takes it as alpha)
+      // instead of being a pass over the (..., V) tensor.
+      const c = uniformValue(updates);
+      const pickedOnce = updates.shape[attrs.axis] === 1;
+      if (sameOtherDims && pickedOnce && c !== undefined && c !== 0) {
+        const unit = g.scatterElements(g.exp(y), indices, g.full(updates.shape as number[], -1, updates.dtype), attrs.axis, 'add');
+        return [g.mul(unit, -c)];
+      }
       if (sameOtherDims) {
         const base = g.mul(g.exp(y), g.neg(g.sum(updates, attrs.axis, true)));
         return [g.scatterElements(base, indices, updates, attrs.axis, 'add')];
@@ -140,10 +177,10 @@ export const vjpRules: VjpTable = {
     ];
   },
   // y = op(A) op(B).
-  Gemm: (g, { inputs: [a, b], attrs: { transA, transB } }, [dy]) => {
+  Gemm: (g, { inputs: [a, b], attrs: { transA, transB, alpha = 1 } }, [dy]) => {
     const d = one(dy);
-    const da = transA ? g.gemm(b, d, { transA: transB, transB: true }) : g.gemm(d, b, { transB: !transB });
-    const db = transB ? g.gemm(d, a, { transA: true, transB: transA }) : g.gemm(a, d, { transA: !transA });
+    const da = transA ? g.gemm(b, d, { transA: transB, transB: true, alpha }) : g.gemm(d, b, { transB: !transB, alpha });
+    const db = transB ? g.gemm(d, a, { transA: true, transB: transA, alpha }) : g.gemm(a, d, { transA: !transA, alpha });
     return [da, db];
   },
   // When dy is a fresh product a @ b and the transpose swaps the last two axes (k^T in attention, the
@@ -165,8 +202,8 @@ export const vjpRules: VjpTable = {
     }
     if (product?.op === 'Gemm') {
       const [a, b] = product.inputs;
-      const { transA, transB } = product.attrs as { transA: boolean; transB: boolean };
-      return [g.gemm(b, a, { transA: !transB, transB: !transA })];
+      const { transA, transB, alpha } = product.attrs as { transA: boolean; transB: boolean; alpha?: number };
+      return [g.gemm(b, a, { transA: !transB, transB: !transA, alpha })];
     }
     return [g.transpose(one(dy), inverse)];
   },

@@ -25,7 +25,8 @@ export interface OnnxModel {
   readonly outputs: readonly TensorSignature[];
 }
 
-type Attr = number | boolean | string | readonly number[] | onnx.ITensorProto;
+/** A number is an INT when whole, else a FLOAT; `{ float }` is always a FLOAT. */
+type Attr = number | boolean | string | readonly number[] | { readonly float: number } | onnx.ITensorProto;
 
 /** Collects nodes and initializers while the graph is walked. */
 class Emitter {
@@ -78,6 +79,7 @@ function attributeProto(name: string, value: Attr): onnx.IAttributeProto {
   }
   if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: [...value] };
+  if ('float' in value) return { name, type: T.FLOAT, f: value.float };
   return { name, type: T.TENSOR, t: value as onnx.ITensorProto };
 }
 
@@ -145,7 +147,13 @@ const emitRules: { [O in Op]: EmitRule<O> } = {
   Softmax: (e, node, ins, outs) => e.push('Softmax', ins, outs, { axis: node.attrs.axis }),
   LogSoftmax: (e, node, ins, outs) => e.push('LogSoftmax', ins, outs, { axis: node.attrs.axis }),
   MatMul: plain('MatMul'),
-  Gemm: (e, node, ins, outs) => e.push('Gemm', ins, outs, { transA: node.attrs.transA, transB: node.attrs.transB }),
+  Gemm: (e, node, ins, outs) => {
+    const { transA, transB, alpha } = node.attrs;
+    // alpha is written as a float even when it is a whole number.
+    const attrs: Record<string, Attr> = { transA, transB };
+    if (alpha !== undefined && alpha !== 1) attrs.alpha = { float: alpha };
+    e.push('Gemm', ins, outs, attrs);
+  },
   Transpose: (e, node, ins, outs) => e.push('Transpose', ins, outs, { perm: node.attrs.perm }),
   Reshape: (e, node, ins, outs) => e.push('Reshape', [ins[0], e.ints(reshapeTarget(node.inputs[0].shape, node.attrs.shape))], outs),
   Expand: (e, node, ins, outs) => e.push('Expand', [ins[0], e.ints(expandTarget(node.inputs[0].shape, node.attrs.shape))], outs),

@@ -49,9 +49,10 @@ export interface OpAttrs {
   ReduceMax: { axes: number[]; keepdims: boolean };
   Softmax: { axis: number };
   LogSoftmax: { axis: number };
-  // Matrix products. MatMul: rank >= 2, batch dims broadcast. Gemm: rank 2, optional transposes, no bias.
+  // Matrix products. MatMul: rank >= 2, batch dims broadcast. Gemm: rank 2, optional transposes, no bias,
+  // alpha * op(A) op(B) (alpha absent = 1).
   MatMul: {};
-  Gemm: { transA: boolean; transB: boolean };
+  Gemm: { transA: boolean; transB: boolean; alpha?: number };
   // Layout.
   Transpose: { perm: number[] };
   Reshape: { shape: Dim[] }; // the exact output shape (no -1 or 0 here; the builder resolves them)
