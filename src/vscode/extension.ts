@@ -32,6 +32,8 @@ const COMMANDS: Record<string, commands.CommandFactory> = {
 export interface MnemoApi {
   readonly ctx: Ctx;
   readonly surfaces: commands.Surfaces;
+  /** @mnemo, when the editor has the chat API. */
+  readonly participant: vscode.ChatParticipant | undefined;
 }
 
 export function activate(extCtx: vscode.ExtensionContext): MnemoApi {
@@ -42,10 +44,10 @@ export function activate(extCtx: vscode.ExtensionContext): MnemoApi {
     registerCommands(ctx, surfaces);
     registerCompletionProvider(ctx);
     registerLanguageModelTools(ctx, surfaces.chat);
-    registerChatParticipant(ctx, surfaces.chat);
+    const participant = registerChatParticipant(ctx, surfaces.chat);
     // The self-check loads a native addon; it must not hold up activation.
     void ctx.checkRuntime();
-    return { ctx, surfaces };
+    return { ctx, surfaces, participant };
   } catch (e) {
     ctx.log.error(`activation failed: ${describeError(e)}`);
     void vscode.window.showErrorMessage(`mnemo failed to activate: ${e instanceof Error ? e.message : String(e)}`);

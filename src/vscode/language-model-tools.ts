@@ -1,17 +1,74 @@
 // mnemo's memory for other assistants in VS Code: three language model tools (remember and forget
 // ask for confirmation first; recall answers from memory with the notes it read) and the chat
 // participant @mnemo. Both APIs are checked for before use: older editors, or code-server without
-// chat, simply get neither.
+// chat, simply get neither. The tools' inputs are a model's output, so they are checked
+// (tool-inputs.ts) before anything runs. The handlers are exported for the integration tests.
 import * as vscode from 'vscode';
-import type { NoteId } from '../memory/note';
 import type { ChatView } from './chat-view';
 import type { Ctx } from './ctx';
 import { forgetNote, rememberText } from './memory-writes';
-import { NOTE_KIND_NAMES, type NoteKindName } from './webview-protocol';
+import { checkForgetInput, checkRecallInput, checkRememberInput } from './tool-inputs';
 
-interface RememberInput { readonly text: string; readonly kind?: NoteKindName }
-interface RecallInput { readonly question: string }
-interface ForgetInput { readonly noteId: string }
+export const TOOL_NAMES = ['mnemo_remember', 'mnemo_recall', 'mnemo_forget'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+const text = (value: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
+
+/** The three tools' implementations, by name (what registerTool gets). */
+export function mnemoTools(ctx: Ctx, chat: ChatView): Record<ToolName, vscode.LanguageModelTool<unknown>> {
+  return {
+    mnemo_remember: {
+      prepareInvocation: options => {
+        const checked = checkRememberInput(options.input);
+        return {
+          invocationMessage: 'Writing a note into mnemo\'s memory',
+          confirmationMessages: checked.ok
+            ? { title: `Remember this ${checked.input.kind} in mnemo?`, message: new vscode.MarkdownString().appendText(checked.input.text) }
+            : undefined,
+        };
+      },
+      invoke: async options => {
+        const checked = checkRememberInput(options.input);
+        if (!checked.ok) return refusedInput(ctx, 'mnemo_remember', checked.reason);
+        const outcome = await rememberText(ctx, checked.input.text, checked.input.kind);
+        return text(outcome.ok ? `Remembered as ${outcome.notes.map(n => n.id).join(', ')}.` : `Not remembered: ${outcome.message}`);
+      },
+    },
+    mnemo_recall: {
+      prepareInvocation: () => ({ invocationMessage: 'Asking mnemo\'s memory' }),
+      invoke: async options => {
+        const checked = checkRecallInput(options.input);
+        if (!checked.ok) return refusedInput(ctx, 'mnemo_recall', checked.reason);
+        const answer = await chat.ask(checked.input.question);
+        if (!answer.ok) return text(`mnemo could not answer: ${answer.message}`);
+        const cited = answer.citations.map(c => `- ${c.noteId} (${(c.weight * 100).toFixed(0)}%): ${c.text ?? '(forgotten)'}`).join('\n');
+        return text(`${answer.answer}\n\nNotes read:\n${cited || '- none'}`);
+      },
+    },
+    mnemo_forget: {
+      prepareInvocation: options => {
+        const checked = checkForgetInput(options.input);
+        return {
+          invocationMessage: checked.ok ? `Forgetting ${checked.input.noteId}` : 'Forgetting a note',
+          confirmationMessages: checked.ok
+            ? { title: 'Forget this mnemo note?', message: `Note ${checked.input.noteId} will be removed and its memory slots restored.` }
+            : undefined,
+        };
+      },
+      invoke: async options => {
+        const checked = checkForgetInput(options.input);
+        if (!checked.ok) return refusedInput(ctx, 'mnemo_forget', checked.reason);
+        const outcome = await forgetNote(ctx, checked.input.noteId);
+        return text(outcome.ok ? `Forgot ${outcome.id}.` : `Not forgotten: ${outcome.message}`);
+      },
+    },
+  };
+}
+
+function refusedInput(ctx: Ctx, tool: ToolName, reason: string): vscode.LanguageModelToolResult {
+  ctx.log.warn(`${tool}: refused its input: ${reason}`);
+  return text(`Invalid input: ${reason}. Nothing was done.`);
+}
 
 export function registerLanguageModelTools(ctx: Ctx, chat: ChatView): void {
   const lm = (vscode as { lm?: typeof vscode.lm }).lm;
@@ -19,49 +76,13 @@ export function registerLanguageModelTools(ctx: Ctx, chat: ChatView): void {
     ctx.log.info('language model tools: this editor has no vscode.lm.registerTool; skipped');
     return;
   }
-  const text = (value: string) => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(value)]);
-
-  ctx.pushCleanup(lm.registerTool<RememberInput>('mnemo_remember', {
-    prepareInvocation: options => ({
-      invocationMessage: 'Writing a note into mnemo\'s memory',
-      confirmationMessages: { title: 'Remember this in mnemo?', message: new vscode.MarkdownString().appendText(options.input.text) },
-    }),
-    invoke: async options => {
-      const kind = NOTE_KIND_NAMES.includes(options.input.kind as NoteKindName) ? options.input.kind! : 'note';
-      const outcome = await rememberText(ctx, options.input.text, kind);
-      return text(outcome.ok ? `Remembered as ${outcome.notes.map(n => n.id).join(', ')}.` : `Not remembered: ${outcome.message}`);
-    },
-  }));
-
-  ctx.pushCleanup(lm.registerTool<RecallInput>('mnemo_recall', {
-    prepareInvocation: () => ({ invocationMessage: 'Asking mnemo\'s memory' }),
-    invoke: async options => {
-      const answer = await chat.ask(options.input.question);
-      if (!answer.ok) return text(`mnemo could not answer: ${answer.message}`);
-      const cited = answer.citations.map(c => `- ${c.noteId} (${(c.weight * 100).toFixed(0)}%): ${c.text ?? '(forgotten)'}`).join('\n');
-      return text(`${answer.answer}\n\nNotes read:\n${cited || '- none'}`);
-    },
-  }));
-
-  ctx.pushCleanup(lm.registerTool<ForgetInput>('mnemo_forget', {
-    prepareInvocation: options => ({
-      invocationMessage: `Forgetting ${options.input.noteId}`,
-      confirmationMessages: { title: 'Forget this mnemo note?', message: `Note ${options.input.noteId} will be removed and its memory slots restored.` },
-    }),
-    invoke: async options => {
-      const outcome = await forgetNote(ctx, options.input.noteId as NoteId);
-      return text(outcome.ok ? `Forgot ${outcome.id}.` : `Not forgotten: ${outcome.message}`);
-    },
-  }));
+  const tools = mnemoTools(ctx, chat);
+  for (const name of TOOL_NAMES) ctx.pushCleanup(lm.registerTool(name, tools[name]));
 }
 
-export function registerChatParticipant(ctx: Ctx, chat: ChatView): void {
-  const chatApi = (vscode as { chat?: typeof vscode.chat }).chat;
-  if (typeof chatApi?.createChatParticipant !== 'function') {
-    ctx.log.info('chat participant: this editor has no vscode.chat.createChatParticipant; skipped');
-    return;
-  }
-  const participant = chatApi.createChatParticipant('mnemo.mnemo', async (request, _context, stream) => {
+/** @mnemo: answers from memory, then one button per note it read (opens the note in the inspector). */
+export function participantHandler(chat: ChatView): vscode.ChatRequestHandler {
+  return async (request, _context, stream) => {
     const answer = await chat.ask(request.prompt);
     if (!answer.ok) {
       stream.markdown(`mnemo could not answer: ${answer.message}`);
@@ -71,7 +92,17 @@ export function registerChatParticipant(ctx: Ctx, chat: ChatView): void {
     for (const citation of answer.citations) {
       stream.button({ command: 'mnemo.openInspector', arguments: [citation.noteId], title: `${citation.noteId}: ${(citation.text ?? '(forgotten)').slice(0, 60)}` });
     }
-  });
+  };
+}
+
+export function registerChatParticipant(ctx: Ctx, chat: ChatView): vscode.ChatParticipant | undefined {
+  const chatApi = (vscode as { chat?: typeof vscode.chat }).chat;
+  if (typeof chatApi?.createChatParticipant !== 'function') {
+    ctx.log.info('chat participant: this editor has no vscode.chat.createChatParticipant; skipped');
+    return undefined;
+  }
+  const participant = chatApi.createChatParticipant('mnemo.mnemo', participantHandler(chat));
   participant.iconPath = vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'media', 'icon.png');
   ctx.pushCleanup(participant);
+  return participant;
 }

@@ -6,6 +6,7 @@ import * as util from 'node:util';
 import { startCodeServer, removeTmpDir, sleep } from './code-server';
 import { launchChromium, type Browser } from './playwright';
 import { parseExtensionHostResult, type Tally } from './tally';
+import { driveWebview } from './webview-driver';
 
 export interface ExtensionTestsOptions {
   readonly extensionDevelopmentPath: string;
@@ -42,6 +43,8 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
       tally = parseExtensionHostResult(line) ?? tally;
+      // A test asking to click or type in a webview (test/integration/webview-ui.ts).
+      void driveWebview(page, line);
       if (options.verbose || !NOISE.test(line)) console.log(line);
     });
     page.on('pageerror', error => log(`page error: ${error.message}`));

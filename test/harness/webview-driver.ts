@@ -2,7 +2,7 @@
 // extension host cannot reach into a webview's page, but the browser can: the test prints a
 // `MNEMO_UI {json}` line (test/integration/webview-ui.ts), the harness sees it in the workbench's
 // automation log, finds the webview's frame (its body has the class mnemo-chat / mnemo-inspector),
-// clicks, types or presses a key there with Playwright, and writes the outcome to the file the
+// (or takes the workbench page itself), clicks, types or presses a key there with Playwright, and writes the outcome to the file the
 // request named, which the test is polling. Also reads the theme each webview was painted in.
 import * as fs from 'node:fs';
 import type { Frame, Page } from './playwright';
@@ -10,7 +10,8 @@ import type { Frame, Page } from './playwright';
 export const UI_MARKER = 'MNEMO_UI ';
 
 export type UiRequest = {
-  readonly view: 'chat' | 'inspector';
+  /** A mnemo webview, or the workbench page itself (its dialogs, for instance). */
+  readonly view: 'chat' | 'inspector' | 'workbench';
   /** Where to write the UiOutcome (a path the extension host can read). */
   readonly resultFile: string;
 } & (
@@ -50,7 +51,7 @@ export async function driveWebview(page: Page, line: string): Promise<void> {
 }
 
 async function perform(page: Page, request: UiRequest): Promise<string | undefined> {
-  const frame = await webviewFrame(page, request.view, ACTION_TIMEOUT_MS);
+  const frame = request.view === 'workbench' ? page : await webviewFrame(page, request.view, ACTION_TIMEOUT_MS);
   const target = frame.locator(request.selector).first();
   switch (request.action) {
     case 'click':

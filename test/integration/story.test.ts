@@ -1,6 +1,9 @@
-// Integration: the user's story in a real VS Code, through the commands and the views' own data.
-// Remember a selection, see it in the notes tree and the inspector, ask in the chat and get an
-// answer citing it, get a completion that read it, forget it, and see it gone from all three.
+// Integration: the user's story in a real VS Code. Remember a selection, see it in the notes tree
+// and the inspector, ask in the chat and get an answer citing it, click the citation to open it in
+// the inspector, remember a chat message and forget it from the inspector, get a completion that
+// read the note, forget it from the chat, and see it gone from all three. The chat and inspector
+// steps type and click in the webviews themselves (the harness drives them, webview-ui.ts); where
+// no harness drives the page (desktop VS Code) they fall back to the commands behind those buttons.
 // The model is a tiny random-init checkpoint (the service's test fixture): this checks the wiring
 // (rows written, reads cited, rows restored), not answer quality.
 import * as assert from 'node:assert/strict';
@@ -14,8 +17,10 @@ import type { RememberOutcome } from '../../src/vscode/memory-writes';
 import type { NotesTreeNode } from '../../src/vscode/notes-tree';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
 
 const NOTE = 'Money as integer cents, tax rates as basis points: no floating-point amounts anywhere.';
+const QUESTION = 'How are money amounts stored?';
 
 async function treeNoteIds(api: MnemoApi): Promise<string[]> {
   const groups = await api.surfaces.notesTree.getChildren();
@@ -28,6 +33,7 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
   this.timeout(180_000);
   let api: MnemoApi;
   let noteId = '';
+  let ui = false;
 
   before(async () => {
     await waitForActivation(30_000);
@@ -35,6 +41,9 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     await vscode.workspace.getConfiguration('mnemo').update('modelPath', createTinyModelDir(), vscode.ConfigurationTarget.Global);
     await api.ctx.ready();
     assert.equal(api.ctx.service.kind, 'ready');
+    await vscode.commands.executeCommand('mnemo.chat.focus');
+    ui = await uiDriverAvailable();
+    if (!ui) console.log('story: no harness drives the webviews here; the chat and inspector steps use their commands');
   });
 
   it('remembers the editor selection as a convention, with the status bar back to "on" after writing', async () => {
@@ -60,17 +69,54 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     assert.equal(note.state, 'live');
     const owned = data.slots.used.filter(u => u.owners.includes(noteId)).length;
     assert.equal(owned, note.slotCount);
+    if (ui) {
+      assert.equal(await inWebview('inspector', { action: 'text', selector: `#note-${noteId} td.text` }), NOTE);
+      assert.equal(await inWebview('inspector', { action: 'text', selector: `#note-${noteId} td.slots` }), String(note.slotCount));
+    }
   });
 
   it('answers in the chat citing the note, and the inspector says why', async () => {
-    const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', 'How are money amounts stored?');
-    assert.ok(answer.ok, JSON.stringify(answer));
-    assert.equal(answer.citations[0]?.noteId, noteId);
-    assert.equal(answer.citations[0]?.text, NOTE);
+    if (ui) {
+      // Typed into the chat's composer and sent with its Ask button.
+      await vscode.commands.executeCommand('mnemo.chat.focus');
+      await inWebview('chat', { action: 'fill', selector: '#question', text: QUESTION });
+      await inWebview('chat', { action: 'click', selector: '#ask' });
+      await eventually('the chat\'s answer', () => (api.ctx.lastReads?.source === 'answer' && api.ctx.lastReads.prompt === QUESTION ? true : undefined), 60_000);
+      assert.equal(await inWebview('chat', { action: 'text', selector: '.message.user .body' }), QUESTION);
+      assert.equal(await inWebview('chat', { action: 'text', selector: '.message.assistant .citation .note-text' }), NOTE);
+      assert.equal(api.ctx.lastReads?.citations[0]?.noteId, noteId);
+    } else {
+      const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', QUESTION);
+      assert.ok(answer.ok, JSON.stringify(answer));
+      assert.equal(answer.citations[0]?.noteId, noteId);
+      assert.equal(answer.citations[0]?.text, NOTE);
+    }
     const data = await api.surfaces.inspector.refresh();
     assert.equal(data?.reads?.source, 'answer');
     assert.equal(data?.reads?.citations[0]?.noteId, noteId);
     assert.ok((data?.reads?.citations[0]?.slots.length ?? 0) > 0, 'the inspector shows the slots behind the answer');
+  });
+
+  it('a click on a citation in the chat opens that note in the inspector', async function () {
+    if (!ui) this.skip();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(api.surfaces.inspector.isOpen, false);
+    await inWebview('chat', { action: 'click', selector: '.message.assistant .citation button.note-text' });
+    await eventually('the inspector to open', () => (api.surfaces.inspector.isOpen ? true : undefined));
+    assert.equal(await inWebview('inspector', { action: 'text', selector: `#note-${noteId}.selected td.text` }), NOTE);
+  });
+
+  it('"Remember this" on a chat message writes it as a note; Forget in the inspector removes it', async function () {
+    if (!ui) this.skip();
+    await inWebview('chat', { action: 'click', selector: '.message.user .actions button.link' });
+    await inWebview('chat', { action: 'click', selector: '.message.user .actions button.secondary:text-is("decision")' });
+    const added = await eventually('the remembered message in the notes tree', async () => (await treeNoteIds(api)).find(id => id !== noteId));
+    const data = await vscode.commands.executeCommand<InspectorData>('mnemo.openInspector', added);
+    assert.equal(data.notes.find(n => n.id === added)?.text, QUESTION);
+    assert.equal(data.notes.find(n => n.id === added)?.kind, 'decision');
+    await inWebview('inspector', { action: 'click', selector: `#note-${added} td.actions button` });
+    await eventually('the note to leave the tree', async () => ((await treeNoteIds(api)).includes(added) ? undefined : true));
+    assert.deepEqual(await treeNoteIds(api), [noteId]);
   });
 
   it('gives a completion in a file whose reads cite the note', async () => {
@@ -95,8 +141,15 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
   });
 
   it('forgets the note: gone from the tree, the inspector and the chat\'s citations', async () => {
-    const outcome = await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.forgetNote', noteId);
-    assert.ok(outcome.ok, JSON.stringify(outcome));
+    if (ui) {
+      // The Forget button beside the citation in the chat.
+      await inWebview('chat', { action: 'click', selector: `.message.assistant .citation button[aria-label="Forget note ${noteId}"]` });
+      await eventually('the note to leave the tree', async () => ((await treeNoteIds(api)).length === 0 ? true : undefined));
+      await inWebview('chat', { action: 'text', selector: '.message.assistant .citation.gone' });
+    } else {
+      const outcome = await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.forgetNote', noteId);
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+    }
     assert.deepEqual(await treeNoteIds(api), []);
     const data = await api.surfaces.inspector.refresh();
     assert.equal(data?.notes.find(n => n.id === noteId)?.state, 'forgotten');
