@@ -45,6 +45,11 @@ export class ChatView implements vscode.WebviewViewProvider {
     });
   }
 
+  /** The view's webview once VS Code has resolved it (tests check its HTML's security policy). */
+  get webview(): vscode.Webview | undefined {
+    return this.view?.webview;
+  }
+
   /** Reveals the view (its container opens in the side bar). */
   async reveal(): Promise<void> {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);

@@ -27,6 +27,11 @@ export class InspectorPanel {
     ctx.pushCleanup({ dispose: () => this.panel?.dispose() });
   }
 
+  /** The panel's webview while it is open (tests check its HTML's security policy). */
+  get webview(): vscode.Webview | undefined {
+    return this.panel?.webview;
+  }
+
   get isOpen(): boolean {
     return this.panel !== undefined;
   }

@@ -1,4 +1,4 @@
-// `npm run screenshots`: photographs mnemo's chat, memory inspector and an inline completion in a
+// `npm run screenshots`: photographs mnemo's empty states, chat, memory inspector and an inline completion in a
 // real VS Code (code-server + headless chromium), in the light and the dark default themes, into
 // screenshots/ (git-ignored). The tour itself runs in the extension host
 // (test/integration/screenshot-tour.ts) and says when to shoot through the automation log.
@@ -16,6 +16,8 @@ import { driveWebview, paintedThemes } from './webview-driver';
 
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
 const MARKER = /MNEMO_SCREENSHOT (\w+)/;
+/** empty (chat and inspector before any note), chat, inspector, completion. */
+const SHOTS_PER_THEME = 4;
 const outDir = path.join(repoRoot, 'screenshots');
 
 /** The desktop's own light/dark preference; 'theme' matches each theme, 'light'/'dark' is the same for both. */
@@ -97,7 +99,7 @@ async function checkThemes(page: Page, theme: keyof typeof THEMES, shot: string)
       if (painted.colorScheme !== theme) problems.push(`${shot}: ${painted.where} has color-scheme ${painted.colorScheme}, not ${theme}`);
     }
   }
-  const expected = shot.startsWith('inspector') ? ['mnemo-chat', 'mnemo-inspector'] : shot.startsWith('chat') ? ['mnemo-chat'] : [];
+  const expected = shot.startsWith('inspector') || shot.startsWith('empty') ? ['mnemo-chat', 'mnemo-inspector'] : shot.startsWith('chat') ? ['mnemo-chat'] : [];
   for (const view of expected) if (!webviews.has(view)) problems.push(`${shot}: no ${view} webview on the page`);
   for (const problem of problems) console.log(`[screenshots] THEME MISMATCH ${problem}`);
   return problems;
@@ -117,7 +119,7 @@ async function main(): Promise<number> {
   for (const theme of themes) saved.push(...(await shoot(theme, modelDir)));
   for (const file of saved) console.log(`[screenshots] ${path.relative(repoRoot, file)}`);
   console.log(`[screenshots] ${saved.length} saved; ${mismatches.length} theme mismatches`);
-  return saved.length === themes.length * 3 && mismatches.length === 0 ? 0 : 1;
+  return saved.length === themes.length * SHOTS_PER_THEME && mismatches.length === 0 ? 0 : 1;
 }
 
 main().then(code => process.exit(code), e => {

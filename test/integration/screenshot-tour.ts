@@ -5,10 +5,20 @@ import * as vscode from 'vscode';
 import type { MnemoApi } from '../../src/vscode/extension';
 import type { RememberOutcome } from '../../src/vscode/memory-writes';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import { inWebview } from './webview-ui';
 
 export const SCREENSHOT_MARKER = 'MNEMO_SCREENSHOT';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Waits until a webview shows an element (the harness looks), so a shot never catches a blank frame. */
+async function shown(view: 'chat' | 'inspector', selector: string): Promise<void> {
+  try {
+    await inWebview(view, { action: 'text', selector });
+  } catch (e) {
+    console.log(`screenshot tour: ${(e as Error).message}`);
+  }
+}
 
 async function snap(name: string): Promise<void> {
   await sleep(2500);
@@ -35,20 +45,37 @@ export async function run(): Promise<void> {
   await themeApplied();
   const api = mnemoExtension().exports as MnemoApi;
   await api.ctx.ready();
+  // First the empty states: the chat before any question, the inspector before any note.
+  await vscode.commands.executeCommand('mnemo.chat.focus');
+  await vscode.commands.executeCommand('mnemo.openInspector');
+  await shown('chat', '.empty h2');
+  await shown('inspector', '#notes-title');
+  await snap('empty');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
   const remembered = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Money is stored as integer cents; tax rates as basis points. Never use floats for money.', 'convention');
   await vscode.commands.executeCommand('mnemo.rememberNote', 'Invoices are numbered per year (2026-0001) and never reused, even when one is voided.', 'decision');
   await vscode.commands.executeCommand('mnemo.rememberNote', 'Rounding bug in applyTax: Math.round rounds -0.5 up; use roundHalfAwayFromZero.', 'bug');
 
   const [file] = await vscode.workspace.findFiles('src/money.ts');
   if (file) await vscode.window.showTextDocument(file);
-  // Closing the side bar and opening it again (mnemo.ask reveals the chat) repaints it in the theme.
-  await vscode.commands.executeCommand('workbench.action.closeSidebar');
-  await sleep(1000);
-  await vscode.commands.executeCommand('mnemo.ask', 'How are money amounts stored?');
+  // Asked as a user asks: typed into the chat's composer and sent with Enter.
+  await vscode.commands.executeCommand('mnemo.chat.focus');
+  const question = 'How are money amounts stored?';
+  try {
+    await inWebview('chat', { action: 'fill', selector: '#question', text: question });
+    await inWebview('chat', { action: 'press', selector: '#question', key: 'Enter' });
+    for (let waited = 0; api.ctx.lastReads?.prompt !== question && waited < 60_000; waited += 250) await sleep(250);
+  } catch (e) {
+    console.log(`screenshot tour: the chat could not be driven (${(e as Error).message}); asking through the command`);
+    await vscode.commands.executeCommand('mnemo.ask', question);
+  }
+  await shown('chat', '.message.assistant .citation');
   await snap('chat');
 
   const noteId = remembered.ok ? remembered.notes[0]!.id : undefined;
   await vscode.commands.executeCommand('mnemo.openInspector', noteId);
+  await shown('inspector', noteId ? `#note-${noteId}.selected` : '#notes-title');
   await snap('inspector');
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 

@@ -15,6 +15,7 @@ import { provideCompletion } from '../../src/vscode/completion-provider';
 import type { MnemoApi } from '../../src/vscode/extension';
 import type { RememberOutcome } from '../../src/vscode/memory-writes';
 import type { NotesTreeNode } from '../../src/vscode/notes-tree';
+import { cspProblems } from '../../src/vscode/webview-document';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
 import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
@@ -69,6 +70,10 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     assert.equal(note.state, 'live');
     const owned = data.slots.used.filter(u => u.owners.includes(noteId)).length;
     assert.equal(owned, note.slotCount);
+    for (const webview of [api.surfaces.chat.webview, api.surfaces.inspector.webview]) {
+      assert.ok(webview, 'the chat and the inspector have webviews');
+      assert.deepEqual(cspProblems(webview.html, webview.cspSource), [], 'the HTML VS Code got has a strict CSP');
+    }
     if (ui) {
       assert.equal(await inWebview('inspector', { action: 'text', selector: `#note-${noteId} td.text` }), NOTE);
       assert.equal(await inWebview('inspector', { action: 'text', selector: `#note-${noteId} td.slots` }), String(note.slotCount));
