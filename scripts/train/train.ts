@@ -64,14 +64,27 @@ const { values: args } = parseArgs({
     "eval-batches": { type: "string", default: "8" },
     "max-minutes": { type: "string" },
     threads: { type: "string", default: "2" },
+    // Read softmax sharpness (PkmConfig.scoreScale); with --init it may differ from the checkpoint's.
+    "score-scale": { type: "string" },
   },
 });
+
+function withScoreScale(config: ModelConfig): ModelConfig {
+  if (args["score-scale"] === undefined) return config;
+  return { ...config, pkm: { ...config.pkm, scoreScale: Number(args["score-scale"]) } };
+}
+
+/** Equal configs, or configs that differ only in the read softmax's sharpness (which --init may change). */
+function initCompatible(a: ModelConfig, b: ModelConfig): boolean {
+  const strip = (c: ModelConfig) => JSON.stringify({ ...c, pkm: { ...c.pkm, scoreScale: undefined } });
+  return strip(a) === strip(b);
+}
 
 function settingsFromArgs(): RunSettings {
   const size = modelSizes[args.size!];
   if (!size) throw new Error(`unknown --size ${args.size}; known: ${Object.keys(modelSizes).join(", ")}`);
   return {
-    config: args.dense ? denseBaselineOf(size) : size,
+    config: withScoreScale(args.dense ? denseBaselineOf(size) : size),
     seed: Number(args.seed),
     batch: Number(args.batch),
     length: Number(args.length),
@@ -171,7 +184,7 @@ async function main(): Promise<void> {
   let optimizer = new RunOptimizer(settings, parameters);
   if (args.init !== undefined && !args.resume) {
     const initial = loadCheckpoint(args.init, TOKENIZER_ID);
-    if (JSON.stringify(initial.manifest.config) !== JSON.stringify(config)) {
+    if (!initCompatible(initial.manifest.config, config)) {
       throw new Error(`--init ${args.init}: its model config differs from this run's (--size ${args.size}${args.dense ? ", --dense" : ""})`);
     }
     parameters = initial.parameters;

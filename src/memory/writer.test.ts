@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { valueRowGradients } from '../model/languageModel';
 import { loadTokenizer } from '../model/tokenizer';
-import { lossFromOf, MemoryWriter, readsOfSlots, sgdStep, WriteProgress } from './writer';
+import { lossFromOf, lossMaskOf, MemoryWriter, readsOfSlots, sgdStep, WriteProgress } from './writer';
+
 import { valueTableOf, writeRows } from './valueTable';
 import { writerTestBackground, writerTestModel } from './writerTestModel';
 import { encodeTrainingSequence } from './trainingSequence';
@@ -123,4 +124,10 @@ test('file sequences count the loss from the contents, exchanges from the answer
   const exchange = { form: 'qa' as const, layout: 'exchange' as const, question: 'Which package manager?', answer: 'pnpm' };
   const qa = encodeTrainingSequence(tokenizer, exchange);
   assert.equal(tokenizer.decode(qa.slice(lossFromOf(tokenizer, exchange, qa))), 'pnpm<|endoftext|>');
+});
+
+test('countScope loss: the slot counts see only positions whose target the loss counts', () => {
+  const lossAt = { count: 4, positions: BigInt64Array.from([2n, 5n, 7n, 0n]), targets: new BigInt64Array(4), weights: Float32Array.from([1, 1, 1, 0]) };
+  const mask = lossMaskOf(lossAt, 8);
+  assert.deepEqual(Array.from(mask), [0, 0, 1, 0, 0, 1, 0, 1]);
 });

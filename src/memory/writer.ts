@@ -49,6 +49,9 @@ export interface WriterSettings {
   readonly countMode: SlotCountMode;
   /** How a slot's note frequency is weighed against its background frequency. */
   readonly scoring: SlotScoring;
+  /** Which positions' reads count towards a slot's note frequency: every position of the batch,
+   *  or only those whose next token the loss counts (the answer and fact tokens). */
+  readonly countScope: CountScope;
   /**
    * 'none': plain SGD on the batch-mean loss. 'reads': each row's gradient is divided by its share
    * of the batch's read weight (the row's reads per loss token), so every chosen row moves by lr
@@ -68,6 +71,7 @@ export interface WriterSettings {
 }
 
 export type RowScaling = 'none' | 'reads';
+export type CountScope = 'all' | 'loss';
 
 /** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
 export const defaultWriterSettings: WriterSettings = {
@@ -80,6 +84,7 @@ export const defaultWriterSettings: WriterSettings = {
   ownedSlotWeight: 1,
   countMode: 'access',
   scoring: 'tfidf',
+  countScope: 'all',
   rowScaling: 'reads',
   candidateTokens: 16,
   candidateRefresh: 0,
@@ -205,7 +210,7 @@ export class MemoryWriter {
       scoring: settings.scoring,
       owned: options.owned,
       ownedWeight: settings.ownedSlotWeight,
-    }, batch.used);
+    }, settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used);
     const slots = [...selection.slots].sort((a, b) => a - b);
     const prev = readRows(table, slots);
     const rows = prev.slice();
@@ -375,6 +380,13 @@ export function readsOfSlots(reads: MemoryReads, rowOfSlot: ReadonlyMap<number, 
     weights.push(reads.weights[i]!);
   }
   return { positions: Int32Array.from(positions), rows: Int32Array.from(rows), weights: Float32Array.from(weights) };
+}
+
+/** 1 at every position whose target the loss counts. */
+export function lossMaskOf(lossAt: LossPositions, positions: number): Uint8Array {
+  const mask = new Uint8Array(positions);
+  for (let i = 0; i < lossAt.count; i++) if (lossAt.weights[i]! > 0) mask[Number(lossAt.positions[i])] = 1;
+  return mask;
 }
 
 function lossMassOf(lossAt: LossPositions): number {

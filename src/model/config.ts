@@ -38,6 +38,18 @@ export interface PkmConfig {
   readonly topK: number;
   /** Query/key size per head; each half-key has keyDim / 2. */
   readonly keyDim: number;
+  /**
+   * Factor on the chosen scores before the read softmax (default 1). A sharper read puts most of
+   * a head's weight on its best slot, which is what lets a write of a few rows move the output:
+   * at 1 the trained reads stayed nearly flat (top weight 0.13-0.15 of 16) and a write reached
+   * only ~2% of a position's memory output (src/memory/README.md).
+   */
+  readonly scoreScale?: number;
+}
+
+/** The read softmax's score factor of a config (1 when the field is absent, as in older manifests). */
+export function scoreScaleOf(config: ModelConfig): number {
+  return config.pkm.scoreScale ?? 1;
 }
 
 /** The shipped model's shape as DESIGN.md §4 proposes it; training may pick a smaller one (see
@@ -117,5 +129,6 @@ export function validateConfig(config: ModelConfig): void {
     fail(`memoryLayer ${config.memoryLayer} is outside 0..${config.nLayers - 1}`);
   }
   if (config.pkm.keyDim % 2 !== 0) fail(`pkm.keyDim ${config.pkm.keyDim} must be even (two halves)`);
+  if (!(scoreScaleOf(config) > 0)) fail(`pkm.scoreScale ${config.pkm.scoreScale} must be positive`);
   if (config.pkm.topK > config.pkm.nKeys) fail(`pkm.topK ${config.pkm.topK} exceeds pkm.nKeys ${config.pkm.nKeys}`);
 }

@@ -8,8 +8,8 @@ import { pkmLookupReference } from "./pkmReference";
 import { seededRandom } from "./seededRandom";
 import { declareParameters } from "./transformer";
 
-test("the ONNX memory layer matches the pure-TypeScript reference: slots, weights and output", async () => {
-  const config = { ...tinyConfig, pkm: { nKeys: 8, heads: 3, topK: 4, keyDim: 8 } };
+for (const scoreScale of [undefined, 8]) test(`the ONNX memory layer matches the pure-TypeScript reference: slots, weights and output (scoreScale ${scoreScale ?? "absent"})`, async () => {
+  const config = { ...tinyConfig, pkm: { nKeys: 8, heads: 3, topK: 4, keyDim: 8, ...(scoreScale ? { scoreScale } : {}) } };
   const [B, T, C] = [2, 5, config.dModel];
   const layer = config.memoryLayer;
   const g = new GraphBuilder();
@@ -38,4 +38,10 @@ test("the ONNX memory layer matches the pure-TypeScript reference: slots, weight
   for (let i = 0; i < weights.length; i++) assert.ok(Math.abs(weights[i]! - reference.weights[i]!) < 1e-5, `weight ${i}`);
   const out = result.output!.data as Float32Array;
   for (let i = 0; i < out.length; i++) assert.ok(Math.abs(out[i]! - reference.output[i]!) < 1e-5, `output ${i}`);
+  // A sharper read puts more of each head's weight on its best slot.
+  const k = config.pkm.topK;
+  let topWeight = 0;
+  for (let i = 0; i < weights.length; i += k) topWeight += Math.max(...Array.from(weights.subarray(i, i + k))) / (weights.length / k);
+  if (scoreScale) assert.ok(topWeight > 0.4, `mean top read weight ${topWeight} at scoreScale ${scoreScale}`);
+  else assert.ok(topWeight < 0.4, `mean top read weight ${topWeight} without scoreScale`);
 });

@@ -5,7 +5,7 @@
 // N sub-keys per half, k slots read per head (topK), S = N*N slots.
 
 import { GraphBuilder, Tensor } from "../engine";
-import { ModelConfig } from "./config";
+import { ModelConfig, scoreScaleOf } from "./config";
 import { parameterNames } from "./parameters";
 
 export interface PkmWeightsTensors {
@@ -62,7 +62,8 @@ export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTe
   const slot1 = g.gatherElements(best1.indices, a, 3); // (B, H, T, k) sub-key ids in 0..N-1
   const slot2 = g.gatherElements(best2.indices, b, 3);
   const slots = g.add(g.mul(slot1, g.scalar(N, "int64")), slot2); // (B, H, T, k)
-  const weights = g.softmax(chosen.values, -1); // (B, H, T, k)
+  const scale = scoreScaleOf(config);
+  const weights = g.softmax(scale === 1 ? chosen.values : g.mul(chosen.values, scale), -1); // (B, H, T, k)
   return {
     slots: g.transpose(slots, [0, 2, 1, 3]), // (B, T, H, k)
     weights: g.transpose(weights, [0, 2, 1, 3]), // (B, T, H, k)

@@ -62,7 +62,7 @@ export function pkmLookupReference(
       for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) candidates[a * k + b] = first.scores[a]! + second.scores[b]!;
       const chosen = topKIndices(candidates, k);
       const chosenScores = chosen.map((j) => candidates[j]!);
-      const probabilities = softmax(chosenScores);
+      const probabilities = softmax(chosenScores.map((s) => s * (config.scoreScale ?? 1)));
       for (let r = 0; r < k; r++) {
         const j = chosen[r]!;
         const slot = first.indices[Math.floor(j / k)]! * N + second.indices[j % k]!;
