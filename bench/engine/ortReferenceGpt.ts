@@ -1,6 +1,7 @@
 // mnemo's engine side of the benchmark: the reference GPT built with the engine's graph builder,
 // differentiated by its autodiff, exported to ONNX and run on onnxruntime-node. A training step is
-// one session run that fetches the loss and every parameter gradient, then the engine's AdamW.
+// one session run that fetches the loss and every parameter gradient, then the engine's AdamW (its
+// wasm SIMD kernel, on arrays it holds itself).
 // The forward pass is a separate session over the same batch that fetches only the loss.
 
 import { AdamW, causalMask, crossEntropy, exportOnnx, gelu, grad, GraphBuilder, ortRuntime, rmsNorm, Session, Tensor } from '../../src/engine';
@@ -71,21 +72,20 @@ export async function createOrtReferenceGpt(
   trainGraph.params.forEach((p, i) => (fetches[`grad.${p.name}`] = grads[i]));
   const trainSession: Session = await ortRuntime.load(exportOnnx(fetches));
 
-  // Parameters are fed zero-copy and updated in place by the optimiser between runs.
-  const values: Record<string, Float32Array> = {};
-  for (const p of parameters) values[p.name] = Float32Array.from(p.values);
+  const initial: Record<string, Float32Array> = {};
+  for (const p of parameters) initial[p.name] = Float32Array.from(p.values);
   for (const p of trainGraph.params) {
-    if (p.name === undefined || !values[p.name]) throw new Error(`no initial value for parameter ${p}`);
+    if (p.name === undefined || !initial[p.name]) throw new Error(`no initial value for parameter ${p}`);
   }
+  // The optimiser holds the parameters and gradients where its kernel updates them without copies
+  // (resident arrays); they are fed zero-copy and updated in place between runs.
+  const optimiser = new AdamW(initial, [], { lr: learningRate }, { resident: true });
+  const values = optimiser.parameters;
+  const gradients = optimiser.gradients as Record<string, Float32Array>;
   const feeds = { ...values, tokens: batch.inputs, targets: batch.targets };
-  const optimiser = new AdamW(values, [], { lr: learningRate });
   // Gradients are written by onnxruntime straight into these arrays, which AdamW then reads.
-  const gradients: Record<string, Float32Array> = {};
   const trainFetches: Record<string, Float32Array | null> = { loss: null };
-  for (const name of Object.keys(values)) {
-    gradients[name] = new Float32Array(values[name].length);
-    trainFetches[`grad.${name}`] = gradients[name];
-  }
+  for (const name of Object.keys(values)) trainFetches[`grad.${name}`] = gradients[name];
 
   const lossOf = (out: Record<string, { data: ArrayLike<number | bigint> }>): number => Number(out.loss.data[0]);
   return {

@@ -85,3 +85,28 @@ test('the wasm SIMD update agrees with the JS loop over several blocks and a rag
   assert.ok(js.moments[1].v.every((v, i) => Math.abs(v - wasm.moments[1].v[i]) <= 1e-6 * v + 1e-12));
   assert.ok(wasm.moments[0].m.every((m) => m === 0), 'the other parameter\'s moments are untouched');
 });
+
+test('AdamW with resident arrays: same steps as with the caller\'s arrays, updated where they are', () => {
+  const n = 4 * 1000 + 3; // a ragged tail handled beside the whole vectors
+  const initial = { w: Float32Array.from({ length: n }, (_, i) => Math.sin(i)), b: Float32Array.from([0.5, -0.25]) };
+  const plain = { w: initial.w.slice(), b: initial.b.slice() };
+  const reference = new AdamW(plain, [], { lr: 0.01 });
+  const resident = new AdamW(initial, [], { lr: 0.01 }, { resident: true });
+  const params = resident.parameters;
+  const grads = resident.gradients!;
+  assert.notEqual(params.w, initial.w, 'the optimiser holds its own copy');
+  assert.deepEqual(Array.from(params.w), Array.from(initial.w));
+  for (let step = 1; step <= 3; step++) {
+    const g = { w: Float32Array.from({ length: n }, (_, i) => Math.cos(i + step)), b: Float32Array.from([step, -1]) };
+    grads.w.set(g.w);
+    grads.b.set(g.b);
+    resident.update(grads);
+    reference.update(g);
+  }
+  let worst = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(params.w[i] - plain.w[i]));
+  assert.ok(worst < 1e-6, `largest difference ${worst}`);
+  assert.ok(Math.abs(params.b[1] - plain.b[1]) < 1e-6);
+  assert.notEqual(params.w[n - 1], initial.w[n - 1], 'the tail was updated');
+  assert.equal(resident.parameters.w, params.w, 'the same arrays every time');
+});

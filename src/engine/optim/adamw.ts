@@ -2,7 +2,7 @@
 // with parameter groups that each have their own learning rate, betas, epsilon and weight decay.
 // The arithmetic is adamwKernel.ts's (wasm SIMD in float32 where available).
 
-import { AdamWUpdater, createAdamWUpdater } from './adamwKernel';
+import { AdamWUpdater, AdamWUpdaterOptions, createAdamWUpdater } from './adamwKernel';
 
 export interface AdamWHyperparameters {
   readonly lr: number;
@@ -40,13 +40,15 @@ export class AdamW {
   /**
    * `params` maps names to the arrays that are updated in place (the same arrays fed to sessions).
    * With no groups, every parameter is in one group with `defaults`; otherwise only grouped ones train.
-   * `options.wasm: false` keeps the update in plain JS (tests compare the two).
+   * `options.wasm: false` keeps the update in plain JS (tests compare the two). `options.resident`:
+   * the optimiser makes its own arrays for the values (a copy of `params`) and the gradients, in
+   * memory its kernel updates without copying; feed `parameters` and fetch into `gradients` then.
    */
   constructor(
     params: Readonly<Record<string, Float32Array>>,
     groups: readonly AdamWGroup[] = [],
     defaults: Partial<AdamWHyperparameters> = {},
-    options: { wasm?: boolean } = {},
+    options: AdamWUpdaterOptions = {},
   ) {
     const base = { ...adamWDefaults, ...defaults };
     const effective = groups.length > 0 ? groups : [{ params: Object.keys(params) }];
@@ -65,6 +67,22 @@ export class AdamW {
       this.slots.map((s) => s.param.length),
       options,
     );
+    const resident = this.updater.resident;
+    if (resident) {
+      this.slots = this.slots.map((slot) => ({ ...slot, param: resident[slot.index].param }));
+      for (const slot of this.slots) slot.param.set(params[slot.name]);
+    }
+  }
+
+  /** The arrays updated in place, by name: the ones given, or with `resident`, the optimiser's own. */
+  get parameters(): Record<string, Float32Array> {
+    return Object.fromEntries(this.slots.map((s) => [s.name, s.param]));
+  }
+
+  /** With `resident`, the arrays to fetch gradients into (and pass to update); else undefined. */
+  get gradients(): Record<string, Float32Array> | undefined {
+    const resident = this.updater.resident;
+    return resident && Object.fromEntries(this.slots.map((s) => [s.name, resident[s.index].grad]));
   }
 
   get step(): number {

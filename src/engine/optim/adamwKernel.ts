@@ -148,47 +148,84 @@ export interface AdamWMoments {
   readonly v: Float32Array;
 }
 
+/** A parameter's values and gradient in memory the kernel reads directly (no copies per step). */
+export interface AdamWResidentArrays {
+  readonly param: Float32Array;
+  readonly grad: Float32Array;
+}
+
 /** The moments of a list of parameters and the update that reads and writes them. */
 export interface AdamWUpdater {
   /** Zeroed moments, one pair per parameter length given at creation. */
   readonly moments: readonly AdamWMoments[];
+  /** With `resident: true`, zeroed arrays for each parameter's values and gradient. */
+  readonly resident: readonly AdamWResidentArrays[] | undefined;
   /** Updates parameter `index` (values p, gradient g) and its moments in place. */
   update(index: number, p: Float32Array, g: Float32Array, s: AdamWStepScalars): void;
 }
 
-function jsUpdater(lengths: readonly number[]): AdamWUpdater {
+export interface AdamWUpdaterOptions {
+  /** false: the JS loop even where wasm SIMD is available. */
+  readonly wasm?: boolean;
+  /** Also allocate each parameter's values and gradient where the update reads them without copies. */
+  readonly resident?: boolean;
+}
+
+function jsUpdater(lengths: readonly number[], resident: boolean): AdamWUpdater {
   const moments = lengths.map((n) => ({ m: new Float32Array(n), v: new Float32Array(n) }));
   return {
     moments,
+    resident: resident ? lengths.map((n) => ({ param: new Float32Array(n), grad: new Float32Array(n) })) : undefined,
     update: (index, p, g, s) => adamWBlockUpdateJs(p, g, moments[index].m, moments[index].v, s),
   };
 }
 
 /**
- * The wasm updater: the moments live in the kernel's memory for good (views of it are handed out),
- * parameters and gradients are copied block by block into scratch and the parameters back.
+ * The wasm updater: the moments live in the kernel's memory for good (views of it are handed out).
+ * Parameters and gradients that live there too (`resident`) are updated where they are; others are
+ * copied block by block into scratch, and the parameters back.
  */
-function wasmUpdater(api: WasmApi, module: WasmModule, lengths: readonly number[]): AdamWUpdater {
+function wasmUpdater(api: WasmApi, module: WasmModule, lengths: readonly number[], resident: boolean): AdamWUpdater {
   const padded = lengths.map((n) => Math.ceil(n / 4) * 4); // the kernel works on whole 4-lane vectors
   const scratchBytes = 2 * BLOCK * 4;
-  const totalBytes = scratchBytes + padded.reduce((sum, n) => sum + 8 * n, 0);
+  const perParameter = resident ? 16 : 8; // bytes per element: m, v (and values, gradient)
+  const totalBytes = scratchBytes + padded.reduce((sum, n) => sum + perParameter * n, 0);
   const memory = new api.Memory({ initial: Math.ceil(totalBytes / 65536) });
   const kernel = new api.Instance(module, { env: { memory } }).exports.adamw as Kernel;
   const sp = new Float32Array(memory.buffer, 0, BLOCK);
   const sg = new Float32Array(memory.buffer, BLOCK * 4, BLOCK);
   const offsets: { m: number; v: number }[] = [];
   const moments: AdamWMoments[] = [];
+  const arrays: AdamWResidentArrays[] = [];
   let next = scratchBytes;
+  const take = (n: number, padding: number): Float32Array => {
+    const view = new Float32Array(memory.buffer, next, n);
+    next += 4 * padding;
+    return view;
+  };
   lengths.forEach((n, i) => {
     offsets.push({ m: next, v: next + 4 * padded[i] });
-    moments.push({ m: new Float32Array(memory.buffer, next, n), v: new Float32Array(memory.buffer, next + 4 * padded[i], n) });
-    next += 8 * padded[i];
+    moments.push({ m: take(n, padded[i]), v: take(n, padded[i]) });
+    if (resident) arrays.push({ param: take(n, padded[i]), grad: take(n, padded[i]) });
   });
+  const isResident = (t: Float32Array): boolean => t.buffer === memory.buffer && t.byteOffset % 16 === 0;
   return {
     moments,
+    resident: resident ? arrays : undefined,
     update(index, p, g, s) {
       const n = p.length;
       const { m, v } = offsets[index];
+      if (isResident(p) && isResident(g)) {
+        // Whole vectors in place; the last n % 4 elements by the JS loop (padding of p or g may
+        // belong to the next array here, so no lanes run past the end).
+        const whole = n - (n % 4);
+        kernel(p.byteOffset, g.byteOffset, m, v, 4 * whole, s.c1, s.c2, s.decay, s.stepSize, s.epsHat);
+        if (whole < n) {
+          const own = moments[index];
+          adamWBlockUpdateJs(p.subarray(whole), g.subarray(whole), own.m.subarray(whole), own.v.subarray(whole), s);
+        }
+        return;
+      }
       for (let start = 0; start < n; start += BLOCK) {
         const end = Math.min(n, start + BLOCK);
         sp.set(p.subarray(start, end));
@@ -204,14 +241,15 @@ function wasmUpdater(api: WasmApi, module: WasmModule, lengths: readonly number[
 }
 
 /** The wasm SIMD updater where the host has it (and the memory can be had), else the JS loop. */
-export function createAdamWUpdater(lengths: readonly number[], options: { wasm?: boolean } = {}): AdamWUpdater {
+export function createAdamWUpdater(lengths: readonly number[], options: AdamWUpdaterOptions = {}): AdamWUpdater {
   const module = options.wasm === false ? null : compiledModule();
+  const resident = options.resident ?? false;
   if (module && wasmApi) {
     try {
-      return wasmUpdater(wasmApi, module, lengths);
+      return wasmUpdater(wasmApi, module, lengths, resident);
     } catch {
-      // e.g. more moments than a wasm memory holds: fall through to plain arrays
+      // e.g. more than a wasm memory holds: fall through to plain arrays
     }
   }
-  return jsUpdater(lengths);
+  return jsUpdater(lengths, resident);
 }
