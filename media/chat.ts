@@ -108,7 +108,15 @@ function render(): void {
   send.disabled = busy;
   stop.hidden = !busy;
   transcript.replaceChildren(...(state.entries.length === 0 ? [emptyState()] : state.entries.map(renderEntry)));
-  transcript.scrollTop = transcript.scrollHeight;
+  scrollToLatest();
+}
+
+/** Shows the latest question with its answer when both fit; otherwise the end of the answer. */
+function scrollToLatest(): void {
+  const questions = transcript.querySelectorAll<HTMLElement>('.message.user');
+  const latest = questions[questions.length - 1];
+  const fits = latest !== undefined && transcript.scrollHeight - latest.offsetTop <= transcript.clientHeight;
+  transcript.scrollTop = fits ? latest.offsetTop : transcript.scrollHeight;
 }
 
 function emptyState(): HTMLElement {

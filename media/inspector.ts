@@ -140,7 +140,8 @@ function notesSection(current: InspectorData): HTMLElement {
   }
   const table = el('table', { 'aria-label': 'Notes' });
   const head = el('tr');
-  for (const title of ['Note', 'Kind', 'Date', 'Slots', 'Supersedes', '']) head.append(el('th', { scope: 'col' }, title));
+  for (const title of ['Note', 'Kind', 'Date', 'Slots', 'Supersedes']) head.append(el('th', { scope: 'col', class: title.toLowerCase() }, title));
+  head.append(el('th', { scope: 'col', 'aria-label': 'Actions' }));
   table.append(el('thead'), el('tbody'));
   table.tHead!.append(head);
   for (const note of notes) table.tBodies[0]!.append(noteRow(note, current.canWrite));
@@ -175,7 +176,7 @@ function noteRow(note: NoteView, canWrite: boolean): HTMLElement {
   const text = el('td', { class: 'text' }, note.text);
   const state_ = note.state === 'live' ? '' : ` (${note.state})`;
   const kind = el('td');
-  kind.append(el('span', { class: 'kind' }, note.kind), document.createTextNode(state_));
+  kind.append(el('span', { class: 'kind-tag' }, note.kind), document.createTextNode(state_));
   const created = el('td', { class: 'date muted', title: note.created }, note.created.slice(0, 16).replace('T', ' '));
   row.append(text, kind, created, el('td', { class: 'slots' }, String(note.slotCount)), el('td', { class: 'muted' }, note.supersedes ?? ''));
   const actions = el('td', { class: 'actions' });
@@ -204,7 +205,7 @@ function mapSection(current: InspectorData): HTMLElement {
     ? `All ${slotCount} memory slots; a coloured cell has been written by a note.`
     : `The ${shown.length} written slots of ${slotCount} (unwritten ones are left out).`));
   const legend = el('div', { class: 'legend muted' });
-  for (const [cls, label] of [['', 'unwritten'], ['used1', 'one note'], ['used2', 'two'], ['used3', 'three or more'], ['hl', 'selected note']]) {
+  for (const [cls, label] of [['', 'unwritten'], ['used1', 'one note'], ['used2', 'two'], ['used3', 'three or more'], ['hl', 'the selected note']]) {
     const item = el('span');
     item.append(el('span', { class: `cell ${cls}` }), document.createTextNode(label));
     legend.append(item);

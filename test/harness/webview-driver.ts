@@ -19,6 +19,8 @@ export type UiRequest = {
   | { readonly action: 'fill'; readonly selector: string; readonly text: string }
   | { readonly action: 'press'; readonly selector: string; readonly key: string }
   | { readonly action: 'text'; readonly selector: string }
+  /** Waits until the page's stylesheet applies (mnemo's CSS always sets the root's color-scheme). */
+  | { readonly action: 'styled'; readonly selector: 'html' }
 );
 
 export type UiOutcome = { readonly ok: true; readonly text?: string } | { readonly ok: false; readonly error: string };
@@ -65,6 +67,13 @@ async function perform(page: Page, request: UiRequest): Promise<string | undefin
       return undefined;
     case 'text':
       return (await target.textContent({ timeout: ACTION_TIMEOUT_MS })) ?? '';
+    case 'styled':
+      if (!('evaluate' in frame)) throw new Error('"styled" is for a webview');
+      for (const deadline = Date.now() + ACTION_TIMEOUT_MS; ;) {
+        if (await frame.evaluate("getComputedStyle(document.documentElement).colorScheme !== 'normal'")) return undefined;
+        if (Date.now() > deadline) throw new Error('the stylesheet did not apply');
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
   }
 }
 

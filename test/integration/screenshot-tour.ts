@@ -15,6 +15,7 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 async function shown(view: 'chat' | 'inspector', selector: string): Promise<void> {
   try {
     await inWebview(view, { action: 'text', selector });
+    await inWebview(view, { action: 'styled', selector: 'html' });
   } catch (e) {
     console.log(`screenshot tour: ${(e as Error).message}`);
   }
