@@ -21,6 +21,10 @@ export interface CodeServerOptions {
   readonly linkExtensions?: readonly string[];
   /** Extra settings for the instance's user settings.json. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Keep workspace trust on and leave the workspace untrusted (restricted mode, no startup prompt). */
+  readonly untrustedWorkspace?: boolean;
+  /** Extra environment for code-server and so its extension host. */
+  readonly env?: Readonly<Record<string, string>>;
   readonly startupTimeoutMs?: number;
 }
 
@@ -51,6 +55,13 @@ const QUIET_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+// Restricted mode without the modal trust prompt: a fresh user data dir trusts nothing.
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
+
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-code-server-'));
   const userDataDir = path.join(tmpDir, 'user-data');
@@ -60,10 +71,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+    JSON.stringify({ ...QUIET_SETTINGS, ...(options.untrustedWorkspace ? UNTRUSTED_SETTINGS : {}), ...options.settings }, null, 2));
   fs.writeFileSync(configPath, '');  // else code-server writes ~/.config/code-server/config.yaml
   const dirArgs = ['--config', configPath, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  const env = { ...process.env, XDG_CONFIG_HOME: tmpDir, XDG_DATA_HOME: tmpDir };
+  const env = { ...process.env, ...options.env, XDG_CONFIG_HOME: tmpDir, XDG_DATA_HOME: tmpDir };
 
   for (const vsix of options.installVsix ?? []) {
     const r = spawnSync(node24Binary, [codeServerEntry, ...dirArgs, '--install-extension', vsix],
@@ -82,7 +93,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logFd = fs.openSync(logPath, 'a');
   const child = spawn(node24Binary, [codeServerEntry, ...dirArgs,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(options.untrustedWorkspace ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(options.enableTestPayload ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     options.workspace,

@@ -4,8 +4,9 @@
 // console output and exit code come back through window.codeAutomationLog / codeAutomationExit.
 import * as util from 'node:util';
 import { startCodeServer, removeTmpDir, sleep } from './code-server';
-import { launchChromium, type Browser } from './playwright';
-import { parseExtensionHostResult, type Tally } from './tally';
+import { launchChromium, type Browser, type Frame, type Request } from './playwright';
+import { addTallies, parseExtensionHostResult, type Tally } from './tally';
+import { WebviewNetworkLog, type WebviewNetworkReport } from './webview-requests';
 import { driveWebview } from './webview-driver';
 
 export interface ExtensionTestsOptions {
@@ -15,6 +16,10 @@ export interface ExtensionTestsOptions {
   readonly timeoutMs: number;
   readonly screenshot?: string;
   readonly verbose?: boolean;
+  /** Run in restricted mode (workspace trust on, workspace untrusted). */
+  readonly untrustedWorkspace?: boolean;
+  /** Extra environment for the extension host (e.g. MNEMO_TEST_GREP). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface ExtensionTestsResult {
@@ -29,10 +34,11 @@ const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate)|ENOTFOUND|Tim
 export async function runExtensionTests(options: ExtensionTestsOptions): Promise<ExtensionTestsResult> {
   const started = Date.now();
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const server = await startCodeServer({ workspace: options.workspace, enableTestPayload: true });
+  const server = await startCodeServer({ workspace: options.workspace, enableTestPayload: true, untrustedWorkspace: options.untrustedWorkspace, env: options.env });
   let browser: Browser | undefined;
   let tally: Tally | undefined;
   let exitCode = 1;
+  let reportWebviewNetwork: (() => WebviewNetworkReport) | undefined;
   try {
     log(`code-server up on ${server.baseUrl} after ${elapsed()}`);
     browser = await launchChromium();
@@ -48,6 +54,15 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
       if (options.verbose || !NOISE.test(line)) console.log(line);
     });
     page.on('pageerror', error => log(`page error: ${error.message}`));
+    // mnemo's webviews may load nothing from off the machine (checked from the browser's side).
+    const webviewNetwork = new WebviewNetworkLog();
+    page.on('requestfinished', request => {
+      const chain = frameChain(request);
+      void request.response().then(response => webviewNetwork.request(request.url(), chain, response?.fromServiceWorker() ?? false), () => undefined);
+    });
+    page.on('requestfailed', request => webviewNetwork.request(request.url(), frameChain(request)));
+    page.on('console', message => webviewNetwork.console(message.text(), message.location().url));
+    reportWebviewNetwork = () => webviewNetwork.report();
 
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = JSON.stringify([
@@ -73,7 +88,33 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
     await server.stop();
     removeTmpDir(server);
   }
-  return { tally, exitCode };
+  const checked = tally && withWebviewCheck(tally, reportWebviewNetwork?.());
+  return { tally: checked, exitCode: exitCode === 0 && (checked?.failed ?? 0) > 0 ? 1 : exitCode };
+}
+
+/** One more check in the tally: no remote request from mnemo's webviews (skipped when none loaded). */
+function withWebviewCheck(tally: Tally, report: WebviewNetworkReport | undefined): Tally {
+  if (!report || report.frames === 0) {
+    log('webviews: no mnemo webview loaded in this run; the no-remote-request check is skipped');
+    return addTallies(tally, { passed: 0, failed: 0, skipped: 1 });
+  }
+  if (report.remote.length > 0) {
+    log(`FAIL webviews: ${report.remote.length} remote request(s) from mnemo's webviews:\n  ${report.remote.join('\n  ')}`);
+    return addTallies(tally, { passed: 0, failed: 1, skipped: 0 });
+  }
+  log(`webviews: ${report.requests} requests from ${report.frames} mnemo webview frames, none remote`);
+  return addTallies(tally, { passed: 1, failed: 0, skipped: 0 });
+}
+
+/** The URLs of the request's frame and its ancestors; empty for a service worker's own requests. */
+function frameChain(request: Request): string[] {
+  const chain: string[] = [];
+  try {
+    for (let f: Frame | null = request.frame(); f; f = f.parentFrame()) chain.push(f.url());
+  } catch {
+    // Playwright throws for requests of a service worker (they have no frame).
+  }
+  return chain;
 }
 
 function log(message: string): void {

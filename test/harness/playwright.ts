@@ -17,14 +17,29 @@ export interface Locator {
 
 export interface Frame {
   url(): string;
+  parentFrame(): Frame | null;
   evaluate(expression: string): Promise<unknown>;
   locator(selector: string): Locator;
+}
+
+export interface Request {
+  url(): string;
+  frame(): Frame;
+  response(): Promise<{ fromServiceWorker(): boolean } | null>;
+}
+
+export interface ConsoleMessage {
+  text(): string;
+  /** The document (script) that logged it: Playwright gives console messages no frame. */
+  location(): { url: string };
 }
 
 export interface Page {
   frames(): Frame[];
   exposeFunction(name: string, fn: (...args: never[]) => unknown): Promise<void>;
   on(event: 'pageerror', listener: (error: Error) => void): void;
+  on(event: 'requestfinished' | 'requestfailed', listener: (request: Request) => void): void;
+  on(event: 'console', listener: (message: ConsoleMessage) => void): void;
   goto(url: string): Promise<unknown>;
   waitForSelector(selector: string, options?: { timeout?: number }): Promise<unknown>;
   waitForFunction(fn: string, arg?: unknown, options?: { timeout?: number; polling?: number }): Promise<unknown>;

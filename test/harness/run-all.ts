@@ -19,6 +19,8 @@ import { checkInstalledVsix } from './vsix-check';
 
 const args = new Set(process.argv.slice(2));
 const FAILED_TO_RUN: Tally = { passed: 0, failed: 1, skipped: 0 };
+/** The title of test/integration/restricted.test.ts's suite (the only one run untrusted). */
+const RESTRICTED_SUITE = 'restricted mode';
 const runStarted = Date.now();
 
 async function main(): Promise<number> {
@@ -52,6 +54,20 @@ async function main(): Promise<number> {
     const suiteTally = suite.tally ?? FAILED_TO_RUN;
     // A crash after the marker line still fails the run.
     record('vscode-integration', suite.exitCode !== 0 && suiteTally.failed === 0 ? addTallies(suiteTally, FAILED_TO_RUN) : suiteTally);
+
+    // Restricted mode needs its own VS Code: trust is decided when the workspace opens.
+    phase('integration: restricted mode (untrusted workspace) in code-server');
+    const restricted = await runExtensionTests({
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: integrationTestsEntry,
+      workspace: sampleWorkspace,
+      timeoutMs: 180_000,
+      verbose: args.has('--verbose'),
+      untrustedWorkspace: true,
+      env: { MNEMO_TEST_GREP: RESTRICTED_SUITE },
+    });
+    const restrictedTally = restricted.tally ?? FAILED_TO_RUN;
+    record('vscode-restricted', restricted.exitCode !== 0 && restrictedTally.failed === 0 ? addTallies(restrictedTally, FAILED_TO_RUN) : restrictedTally);
 
     if (!args.has('--skip-vsix')) {
       phase('integration: npm run package, then the .vsix installed into code-server');
