@@ -201,6 +201,10 @@ function mapSection(current: InspectorData): HTMLElement {
   const highlighted = new Set(selectedSlots);
   // Every slot when the table is small; otherwise only the written ones and the selected note's.
   const shown = slotCount <= 4096 ? Array.from({ length: slotCount }, (_, i) => i) : [...new Set([...owners.keys(), ...highlighted])].sort((a, b) => a - b);
+  if (used.length === 0 && highlighted.size === 0) {
+    box.append(el('p', { class: 'muted' }, `Nothing written yet: all ${slotCount} memory slots hold the base model's values. Each note you remember takes some of them.`));
+    return box;
+  }
   box.append(el('p', { class: 'muted' }, slotCount <= 4096
     ? `All ${slotCount} memory slots; a coloured cell has been written by a note.`
     : `The ${shown.length} written slots of ${slotCount} (unwritten ones are left out).`));
