@@ -22,6 +22,9 @@ import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
 
 const NOTE = 'Money as integer cents, tax rates as basis points: no floating-point amounts anywhere.';
 const QUESTION = 'How are money amounts stored?';
+// The chat keeps its transcript across the suite (earlier tests ask too): Playwright's nth=-1 picks the latest.
+const LATEST_QUESTION = '.message.user >> nth=-1';
+const LATEST_ANSWER = '.message.assistant >> nth=-1';
 
 async function treeNoteIds(api: MnemoApi): Promise<string[]> {
   const groups = await api.surfaces.notesTree.getChildren();
@@ -87,8 +90,8 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
       await inWebview('chat', { action: 'fill', selector: '#question', text: QUESTION });
       await inWebview('chat', { action: 'click', selector: '#ask' });
       await eventually('the chat\'s answer', () => (api.ctx.lastReads?.source === 'answer' && api.ctx.lastReads.prompt === QUESTION ? true : undefined), 60_000);
-      assert.equal(await inWebview('chat', { action: 'text', selector: '.message.user .body' }), QUESTION);
-      assert.equal(await inWebview('chat', { action: 'text', selector: '.message.assistant .citation .note-text' }), NOTE);
+      assert.equal(await inWebview('chat', { action: 'text', selector: `${LATEST_QUESTION} >> .body` }), QUESTION);
+      assert.equal(await inWebview('chat', { action: 'text', selector: `${LATEST_ANSWER} >> .citation .note-text` }), NOTE);
       assert.equal(api.ctx.lastReads?.citations[0]?.noteId, noteId);
     } else {
       const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', QUESTION);
@@ -106,15 +109,15 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     if (!ui) this.skip();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.equal(api.surfaces.inspector.isOpen, false);
-    await inWebview('chat', { action: 'click', selector: '.message.assistant .citation button.note-text' });
+    await inWebview('chat', { action: 'click', selector: `${LATEST_ANSWER} >> .citation button.note-text` });
     await eventually('the inspector to open', () => (api.surfaces.inspector.isOpen ? true : undefined));
     assert.equal(await inWebview('inspector', { action: 'text', selector: `#note-${noteId}.selected td.text` }), NOTE);
   });
 
   it('"Remember this" on a chat message writes it as a note; Forget in the inspector removes it', async function () {
     if (!ui) this.skip();
-    await inWebview('chat', { action: 'click', selector: '.message.user .actions button.link' });
-    await inWebview('chat', { action: 'click', selector: '.message.user .actions button.secondary:text-is("decision")' });
+    await inWebview('chat', { action: 'click', selector: `${LATEST_QUESTION} >> .actions button.link` });
+    await inWebview('chat', { action: 'click', selector: `${LATEST_QUESTION} >> .actions button.secondary:text-is("decision")` });
     const added = await eventually('the remembered message in the notes tree', async () => (await treeNoteIds(api)).find(id => id !== noteId));
     const data = await vscode.commands.executeCommand<InspectorData>('mnemo.openInspector', added);
     assert.equal(data.notes.find(n => n.id === added)?.text, QUESTION);
@@ -148,9 +151,9 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
   it('forgets the note: gone from the tree, the inspector and the chat\'s citations', async () => {
     if (ui) {
       // The Forget button beside the citation in the chat.
-      await inWebview('chat', { action: 'click', selector: `.message.assistant .citation button[aria-label="Forget note ${noteId}"]` });
+      await inWebview('chat', { action: 'click', selector: `${LATEST_ANSWER} >> .citation button[aria-label="Forget note ${noteId}"]` });
       await eventually('the note to leave the tree', async () => ((await treeNoteIds(api)).length === 0 ? true : undefined));
-      await inWebview('chat', { action: 'text', selector: '.message.assistant .citation.gone' });
+      await inWebview('chat', { action: 'text', selector: `${LATEST_ANSWER} >> .citation.gone` });
     } else {
       const outcome = await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.forgetNote', noteId);
       assert.ok(outcome.ok, JSON.stringify(outcome));
