@@ -64,7 +64,7 @@ async function main(): Promise<number> {
       timeoutMs: 180_000,
       verbose: args.has('--verbose'),
       untrustedWorkspace: true,
-      env: { MNEMO_TEST_GREP: RESTRICTED_SUITE },
+      env: { MNEMO_TEST_GREP: RESTRICTED_SUITE, MNEMO_EXPECT_UNTRUSTED: '1' },
     });
     const restrictedTally = restricted.tally ?? FAILED_TO_RUN;
     record('vscode-restricted', restricted.exitCode !== 0 && restrictedTally.failed === 0 ? addTallies(restrictedTally, FAILED_TO_RUN) : restrictedTally);

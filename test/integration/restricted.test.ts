@@ -5,7 +5,8 @@
 // as if while the workspace was trusted).
 //
 // Runs only in its own VS Code (npm test's "vscode-restricted" phase: workspace trust on, the
-// workspace untrusted, MNEMO_TEST_GREP = this suite's title); in the trusted suite it is skipped.
+// workspace untrusted, MNEMO_TEST_GREP = this suite's title, MNEMO_EXPECT_UNTRUSTED=1 so a trusted
+// workspace there fails); in the trusted suite it is skipped.
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -55,7 +56,7 @@ describe(SUITE, function () {
   let before_: Record<string, string> = {};
 
   before(async function () {
-    const dedicatedRun = process.env.MNEMO_TEST_GREP === SUITE;
+    const dedicatedRun = process.env.MNEMO_EXPECT_UNTRUSTED === '1';
     if (vscode.workspace.isTrusted) {
       if (dedicatedRun) assert.fail('the restricted-mode run opened a trusted workspace (workspace trust is off?)');
       this.skip();
@@ -101,6 +102,16 @@ describe(SUITE, function () {
     assertRefused('mnemo_forget', await forgetNote(api.ctx, noteId as never));
     const undo = await vscode.commands.executeCommand<Outcome>('mnemo.undoLastNote');
     assert.equal(undo.ok, false, 'nothing was written in this window, so there is nothing to undo');
+  });
+
+  it('refuses the tools called through vscode.lm.invokeTool, saying why', async function () {
+    const lm = (vscode as { lm?: typeof vscode.lm }).lm;
+    if (typeof lm?.invokeTool !== 'function') this.skip();
+    const text = (result: vscode.LanguageModelToolResult) => result.content.map(part => (part as { value?: string }).value ?? '').join('');
+    const remembered = text(await lm!.invokeTool('mnemo_remember', { input: { text: 'Prefer named exports.', kind: 'convention' }, toolInvocationToken: undefined }));
+    assert.equal(remembered, `Not remembered: ${RESTRICTED_MESSAGE}`);
+    const forgotten = text(await lm!.invokeTool('mnemo_forget', { input: { noteId }, toolInvocationToken: undefined }));
+    assert.equal(forgotten, `Not forgotten: ${RESTRICTED_MESSAGE}`);
   });
 
   it('still answers from memory, and the note is still there', async () => {
