@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { grad } from './autodiff';
 import { GraphBuilder } from './builder';
-import { gelu } from './composites';
+import { crossEntropy, gelu } from './composites';
 import { Tensor, validateGraph } from './graph';
 import { exportOnnx, liveNodes } from './onnxExport';
 import { ortRuntime } from './runtime/ort';
@@ -91,4 +91,21 @@ test('a composite with its own gradient rule: fewer backward passes, same gradie
   const a = (await (await ortRuntime.load(exportOnnx({ dx: custom.dx }))).run(feeds)).dx.data as Float32Array;
   const b = (await (await ortRuntime.load(exportOnnx({ dx: chained.dx }))).run(feeds)).dx.data as Float32Array;
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `dx[${i}]: ${v} vs ${b[i]}`));
+});
+
+test('cross-entropy of a tied head: the mean gradient scale rides on the Gemms, no pass over batch x vocab', () => {
+  const g = new GraphBuilder();
+  const h = g.param('h', [6, 4]);
+  const wte = g.param('wte', [10, 4]);
+  const targets = g.input('targets', 'int64', [6]);
+  const loss = crossEntropy(g, g.gemm(h, wte, { transB: true }), targets);
+  const forwardCount = g.nodes.length;
+  const [dh, dwte] = grad(loss, [h, wte]);
+  validateGraph(g);
+  const backward = liveNodes([dh, dwte]).filter((n) => n.id >= forwardCount);
+  const logitsSized = backward.filter((n) => n.outputs[0].shape.join() === '6,10').map((n) => n.op);
+  assert.deepEqual(logitsSized.sort(), ['Exp', 'ScatterElements']);
+  const gemms = backward.filter((n) => n.op === 'Gemm');
+  assert.equal(gemms.length, 2);
+  for (const gemm of gemms) assert.ok(Math.abs((gemm.attrs as { alpha?: number }).alpha! - 1 / 6) < 1e-7); // a float32 constant
 });
