@@ -53,7 +53,7 @@ async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<stri
       void driveWebview(page, line);
       const match = MARKER.exec(line);
       if (!match) {
-        if (/error|fail/i.test(line)) console.log(`[screenshots] ${theme}: ${line}`);
+        if (/error|fail|screenshot tour/i.test(line)) console.log(`[screenshots] ${theme}: ${line}`);
         return;
       }
       const file = path.join(outDir, `${match[1]}-${theme}.png`);

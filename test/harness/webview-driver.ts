@@ -25,7 +25,8 @@ export type UiRequest = {
 
 export type UiOutcome = { readonly ok: true; readonly text?: string } | { readonly ok: false; readonly error: string };
 
-const ACTION_TIMEOUT_MS = 20_000;
+// Generous: on a loaded 2-core machine a new webview's first paint has taken over 20 s.
+const ACTION_TIMEOUT_MS = 45_000;
 
 export function parseUiRequest(line: string): UiRequest | undefined {
   if (!line.startsWith(UI_MARKER)) return undefined;

@@ -13,7 +13,7 @@ type Action = UiRequest extends infer R ? R extends UiRequest ? Omit<R, 'resultF
 let requests = 0;
 
 /** Performs one action in a webview; throws with the harness's reason when it fails. */
-export async function inWebview(view: UiRequest['view'], action: Action, timeoutMs = 30_000): Promise<string | undefined> {
+export async function inWebview(view: UiRequest['view'], action: Action, timeoutMs = 100_000): Promise<string | undefined> {
   const resultFile = path.join(os.tmpdir(), `mnemo-ui-${process.pid}-${++requests}.json`);
   console.log(`${UI_MARKER}${JSON.stringify({ ...action, view, resultFile })}`);
   const deadline = Date.now() + timeoutMs;
@@ -31,7 +31,7 @@ let available: Promise<boolean> | undefined;
 
 /** Whether a harness answers UI requests here (asked once: the chat webview's body exists). */
 export function uiDriverAvailable(): Promise<boolean> {
-  available ??= inWebview('chat', { action: 'text', selector: 'body' }, 25_000).then(() => true, () => false);
+  available ??= inWebview('chat', { action: 'text', selector: 'body' }, 60_000).then(() => true, () => false);
   return available;
 }
 
