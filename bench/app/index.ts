@@ -2,7 +2,8 @@
 // whatever checkpoint is there). Logs progress to stderr; the LAST stdout line is one JSON object,
 // each figure beside its DESIGN.md §7 budget. See README.md for what each figure measures.
 //
-//   npm run bench [-- --model DIR --notes 12 --sites 6 --typed 6 --questions 6 --no-activation]
+//   npm run bench [-- --model DIR --notes 12 --sites 6 --typed 6 --questions 6 --no-activation --no-vscode]
+//   (--no-vscode: no code-server at all, so neither activation_ms nor the provider run in VS Code)
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +12,10 @@ import { parseArgs } from 'node:util';
 import { measureActivation, type ActivationResult } from './activation';
 import { benchTexts } from './benchNotes';
 import { BUDGETS, within } from './budgets';
+import type { HostCompletionResult } from './hostCompletions';
+import { summarize } from './latencySummary';
 import { runServiceBench } from './serviceBench';
+import { measureProviderCompletions } from './vscodeCompletions';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -23,6 +27,7 @@ const { values: args } = parseArgs({
     typed: { type: 'string', default: '6' },
     questions: { type: 'string', default: '6' },
     'no-activation': { type: 'boolean', default: false },
+    'no-vscode': { type: 'boolean', default: false },
   },
 });
 
@@ -45,7 +50,14 @@ async function main(): Promise<void> {
     questions: Number(args.questions),
     log,
   });
-  const activation: ActivationResult = args['no-activation'] ? { kind: 'skipped', reason: '--no-activation' } : await measureActivation(log);
+  const activation: ActivationResult = args['no-activation'] || args['no-vscode'] ? { kind: 'skipped', reason: args['no-vscode'] ? '--no-vscode' : '--no-activation' } : await measureActivation(log);
+  let provider: HostCompletionResult | undefined;
+  if (!args['no-vscode']) {
+    log('completions through the provider in code-server...');
+    provider = await measureProviderCompletions(Number(args.sites), Number(args.typed));
+    if (provider.error) log(`provider run failed: ${provider.error}`);
+  }
+  const inVscode = provider && !provider.error ? summarize(provider.ms) : undefined;
 
   const completion = (s: typeof service.completionMs.memory) => ({
     p50: s.p50,
@@ -58,7 +70,14 @@ async function main(): Promise<void> {
   const activationMs = activation.kind === 'measured' ? activation.ms : null;
   const result = {
     model: { dir: path.relative(repoRoot, modelDir) || modelDir, weights_sha256: manifest.weights.sha256.slice(0, 12), training_steps: manifest.training?.steps ?? null, load_ms: service.modelLoadMs },
-    completion_ms: { ...completion(service.completionMs.memory), non_empty: service.completionNonEmpty.memory, file_lines: 2000 },
+    completion_ms: {
+      ...completion(service.completionMs.memory),
+      non_empty: service.completionNonEmpty.memory,
+      file_lines: 2000,
+      // The same keystrokes through provideCompletion in a real VS Code (edits applied in the editor,
+      // debounce 0, an empty store there): provider + extension host + worker.
+      in_vscode_provider: inVscode ? { p50: inVscode.p50, p95: inVscode.p95, n: inVscode.n, non_empty: provider!.nonEmpty, within: within(inVscode.p50, BUDGETS.completionP50) === true && within(inVscode.p95, BUDGETS.completionP95) === true } : (provider?.error ? `failed: ${provider.error.split('\n')[0]}` : null),
+    },
     completion_ms_prompt_baseline: { ...completion(service.completionMs.prompt), non_empty: service.completionNonEmpty.prompt, pasted_note_tokens: service.promptBaselineContextTokens },
     chat_first_token_ms: {
       p50: service.chatFirstChunkMs.p50,
@@ -91,7 +110,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().catch((e) => {
+// Exit at once: the harness leaves a suite-timeout timer running once the VS Code runs are done.
+main().then(() => process.exit(0), (e) => {
   console.error(e instanceof Error ? e.stack ?? e.message : e);
   process.exit(1);
 });
