@@ -39,11 +39,30 @@ export function gelu(g: GraphBuilder, x: Tensor, form: 'tanh' | 'erf' = 'tanh'):
   return g.mul(g.mul(x, 0.5), g.add(g.tanh(inner), 1));
 }
 
-/** x / rms(x) over the last axis, times an optional weight: x * (mean(x^2) + eps)^-1/2 * w. */
+/**
+ * x / rms(x) over the last axis, times an optional weight: x * (mean(x^2) + eps)^-1/2 * w. Its
+ * gradient, with r the inverse rms, n the normed x and a = dy w: dx = r (a - n mean(a n)), and
+ * dw = sum over rows of p = dy n, whose product with w also gives sum(a n) (a matrix-vector product,
+ * no further pass). One dx instead of two parts to add up, and no (mean + eps)^-3/2.
+ */
 export function rmsNorm(g: GraphBuilder, x: Tensor, weight: Tensor | null, eps = 1e-5): Tensor {
   const inverseRms = g.pow(g.add(g.mean(g.pow(x, 2), -1, true), eps), -0.5); // (..., 1)
   const normed = g.mul(x, inverseRms);
-  return weight ? g.mul(normed, weight) : normed;
+  const out = weight ? g.mul(normed, weight) : normed;
+  const width = x.shape[x.rank - 1];
+  const vectorWeight = weight === null || (weight.rank === 1 && weight.shape[0] === width);
+  if (typeof width !== 'number' || !vectorWeight || !isStatic(x.shape)) return out;
+  return g.withGradient(out, weight ? [x, weight] : [x], (g, dy) => {
+    const p = g.mul(dy, normed);
+    const meanAN = weight
+      ? g.mul(g.matmul(p, g.reshape(weight, [width, 1])), 1 / width) // (..., 1)
+      : g.mean(p, -1, true);
+    const a = weight ? g.mul(dy, weight) : dy;
+    const dx = g.mul(g.sub(a, g.mul(normed, meanAN)), inverseRms);
+    if (!weight) return [dx];
+    const rows = Array.from({ length: x.rank - 1 }, (_, i) => i);
+    return [dx, g.reshape(g.sum(p, rows), weight.shape)];
+  });
 }
 
 /** (x - mean) / std over the last axis, then * weight + bias (either may be null). */

@@ -166,6 +166,8 @@ const cases: Record<string, GradientCheckCase & { options?: GradientCheckOptions
   geluTanh: opCase({ x: x234 }, (g, { x }) => gelu(g, x)),
   geluErf: opCase({ x: x234 }, (g, { x }) => gelu(g, x, 'erf')),
   rmsNorm: opCase({ x: { shape: [2, 3, 8] }, w: { shape: [8] } }, (g, { x, w }) => rmsNorm(g, x, w)),
+  rmsNormNoWeight: opCase({ x: { shape: [3, 8] } }, (g, { x }) => rmsNorm(g, x, null)),
+  rmsNormMatrixWeight: opCase({ x: { shape: [4, 6] }, w: { shape: [1, 6] } }, (g, { x, w }) => rmsNorm(g, x, w)),
   layerNorm: opCase({ x: { shape: [2, 3, 8] }, w: { shape: [8] }, b: { shape: [8] } }, (g, { x, w, b }) => layerNorm(g, x, w, b)),
   rope: opCase({ x: { shape: [2, 4, 8] } }, (g, { x }) => {
     const { cos, sin } = ropeTables(4, 8);
