@@ -5,6 +5,13 @@
 //
 //   score(note) = sum over reads r of weight(r) * |next - prev|(note, slot(r))     ('contribution')
 //   score(note) = sum over reads r of weight(r) * [note owns slot(r)]             ('reads')
+//   score(note) = sum over reads r of weight(r) * idf(slot(r))^2 * [owns]          ('specificity')
+//
+// 'specificity' is what the service uses: a read of a slot that most background text also reads is
+// weak evidence that the pass drew on the note, a read of a rare slot is strong (idf from the same
+// background statistics the writer's slot selection uses). On the public set (10 notes + 10
+// distractors, scripts/experiments/provenanceProbe.ts) it ranked the right note first for 0.40 of
+// the questions, against 0.07 for 'contribution' and 0.23 for 'reads'.
 //
 // Works for any pass: a question's prompt and answer tokens, a completion's prefix and suffix.
 
@@ -91,11 +98,13 @@ export class ProvenanceIndex {
   }
 }
 
-export type ProvenanceWeighting = 'contribution' | 'reads';
+export type ProvenanceWeighting = 'contribution' | 'reads' | 'specificity';
 
 export interface ProvenanceOptions {
   /** Default 'contribution' (read weight times the note's change of the row). */
   readonly weighting?: ProvenanceWeighting;
+  /** Per-slot idf, for 'specificity' (required there). */
+  readonly slotIdf?: (slot: number) => number;
   /** Keep at most this many notes; default all with a positive score. */
   readonly limit?: number;
 }
@@ -111,14 +120,16 @@ export interface CitedNote {
 /** Notes ranked by the memory reads of one or more passes (e.g. a prompt's prefill and each decode step). */
 export function citeNotes(reads: MemoryReads | readonly MemoryReads[], ownership: SlotOwnership, options: ProvenanceOptions = {}): CitedNote[] {
   const passes = Array.isArray(reads) ? (reads as readonly MemoryReads[]) : [reads as MemoryReads];
-  const byMagnitude = (options.weighting ?? 'contribution') === 'contribution';
+  const weighting = options.weighting ?? 'contribution';
+  if (weighting === 'specificity' && !options.slotIdf) throw new Error("citeNotes: 'specificity' needs slotIdf");
   const scores = new Map<NoteId, number>();
   for (const pass of passes) {
     for (let i = 0; i < pass.slots.length; i++) {
       const claims = ownership.get(pass.slots[i]!);
       if (!claims) continue;
-      const weight = pass.weights[i]!;
-      for (const claim of claims) scores.set(claim.note, (scores.get(claim.note) ?? 0) + weight * (byMagnitude ? claim.magnitude : 1));
+      let weight = pass.weights[i]!;
+      if (weighting === 'specificity') weight *= options.slotIdf!(pass.slots[i]!) ** 2;
+      for (const claim of claims) scores.set(claim.note, (scores.get(claim.note) ?? 0) + weight * (weighting === 'contribution' ? claim.magnitude : 1));
     }
   }
   let total = 0;

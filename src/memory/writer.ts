@@ -75,14 +75,14 @@ export type CountScope = 'all' | 'loss';
 
 /** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
 export const defaultWriterSettings: WriterSettings = {
-  slots: 128,
-  learningRate: 12,
+  slots: 512,
+  learningRate: 3,
   maxSteps: 12,
   lossThreshold: 0.5,
   minSequences: 16,
   maxSequences: 16,
   ownedSlotWeight: 1,
-  countMode: 'access',
+  countMode: 'weight',
   scoring: 'tfidf',
   countScope: 'all',
   rowScaling: 'reads',

@@ -2,12 +2,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { BackgroundSlotStats } from '../memory/backgroundStats';
 import type { NoteId } from '../memory/note';
 import { citationsOf, slotOwnership } from './citations';
 
 const id = (s: string) => s as NoteId;
 
-test('citations: a note is credited by read weight times how far it moved the row', () => {
+test('citations: shared slots split the magnitude; a note is credited by read weight times the slot\'s squared idf', () => {
   const C = 2;
   const base = new Float32Array(4 * C);
   const current = Float32Array.from([0, 0, 3, 4, 0, 1, 6, 8]); // slot 1 moved 5, slot 2 moved 1, slot 3 moved 10
@@ -15,16 +16,21 @@ test('citations: a note is credited by read weight times how far it moved the ro
   assert.deepEqual(ownership.get(1), [{ note: 'a', magnitude: 5 }]);
   assert.deepEqual(ownership.get(3), [{ note: 'a', magnitude: 5 }, { note: 'b', magnitude: 5 }]);
 
+  // 100 background batches: slot 1 read by 90 of them (common), slot 2 by 0 (rare), slot 3 by 9.
+  const background: BackgroundSlotStats = { batches: 100, documentFrequency: Int32Array.from([0, 90, 0, 9]) };
+  const idf = (df: number) => Math.log(101 / (df + 1));
   const reads = [
     { slots: Int32Array.from([1, 0]), weights: Float32Array.from([0.5, 0.5]) },
-    { slots: Int32Array.from([2, 3]), weights: Float32Array.from([0.9, 0.1]) },
+    { slots: Int32Array.from([2, 3]), weights: Float32Array.from([0.3, 0.1]) },
   ];
-  const cited = citationsOf(reads, ownership, 5);
-  // a: 0.5 * 5 + 0.1 * 5 = 3; b: 0.9 * 1 + 0.1 * 5 = 1.4
-  assert.deepEqual(cited.map((c) => c.noteId), ['a', 'b']);
-  assert.ok(Math.abs(cited[0]!.weight - 3 / 4.4) < 1e-6);
+  const cited = citationsOf(reads, ownership, 5, background);
+  const a = 0.5 * idf(90) ** 2 + 0.1 * idf(9) ** 2;
+  const b = 0.3 * idf(0) ** 2 + 0.1 * idf(9) ** 2;
+  // By read weight alone a (0.6) would lead b (0.4); the rare slot b wrote makes b the better evidence.
+  assert.deepEqual(cited.map((c) => c.noteId), ['b', 'a']);
+  assert.ok(Math.abs(cited[0]!.weight - b / (a + b)) < 1e-6);
   assert.ok(Math.abs(cited[0]!.weight + cited[1]!.weight - 1) < 1e-6);
-  assert.deepEqual(citationsOf(reads, ownership, 1).map((c) => c.noteId), ['a']);
-  assert.deepEqual(citationsOf([{ slots: Int32Array.from([0]), weights: Float32Array.from([1]) }], ownership, 5), []);
-  assert.deepEqual(citationsOf([], ownership, 5), []);
+  assert.deepEqual(citationsOf(reads, ownership, 1, background).map((c) => c.noteId), ['b']);
+  assert.deepEqual(citationsOf([{ slots: Int32Array.from([0]), weights: Float32Array.from([1]) }], ownership, 5, background), []);
+  assert.deepEqual(citationsOf([], ownership, 5, background), []);
 });

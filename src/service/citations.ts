@@ -1,10 +1,13 @@
 // Citations for an answer or a completion: memory/provenance.ts ranks the notes by the reads of
-// every position the pass ran (read weight times how far the note moved the row). The store knows
+// every position the pass ran ('specificity': read weight times the slot's squared idf against the
+// background statistics). The store knows
 // which notes own each slot; how far each moved it is measured here from the rows themselves:
 // |current - base| for a slot one note owns (exact), split evenly among the owners of a shared slot.
 
 import type { NoteId } from '../memory/note';
+import type { BackgroundSlotStats } from '../memory/backgroundStats';
 import { citeNotes, SlotClaim, SlotOwnership } from '../memory/provenance';
+import { inverseDocumentFrequency } from '../memory/slotSelection';
 import type { MemoryReads } from '../model/languageModel';
 import type { PositionReads } from './decodingSession';
 import type { Citation } from './protocol';
@@ -28,8 +31,9 @@ export function slotOwnership(
 }
 
 /** The cited notes of a pass, best first, weights summing to 1 over the notes cited. */
-export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number): Citation[] {
-  return citeNotes(asMemoryReads(reads), ownership, { limit }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
+export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number, background: BackgroundSlotStats): Citation[] {
+  const slotIdf = (slot: number) => inverseDocumentFrequency(background.documentFrequency[slot] ?? 0, background.batches);
+  return citeNotes(asMemoryReads(reads), ownership, { limit, weighting: 'specificity', slotIdf }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
 }
 
 /** The positions' reads as one MemoryReads (provenance only looks at slots and weights). */

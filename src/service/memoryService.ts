@@ -351,7 +351,7 @@ export class MemoryService {
       this.ownership = slotOwnership(this.store.slotOwners(), table.data, loaded.baseValues, table.rowWidth);
       this.ownersAt = this.version;
     }
-    return citationsOf(reads, this.ownership, CITATION_LIMIT);
+    return citationsOf(reads, this.ownership, CITATION_LIMIT, loaded.background);
   }
 
   private promptNotes(query: string): { id: string; text: string }[] {
