@@ -131,3 +131,19 @@ test('countScope loss: the slot counts see only positions whose target the loss 
   const mask = lossMaskOf(lossAt, 8);
   assert.deepEqual(Array.from(mask), [0, 0, 1, 0, 0, 1, 0, 1]);
 });
+
+test('the writer keeps at most six sessions, releasing the least recently used shape', async () => {
+  const writer = new MemoryWriter(writerTestModel(), tokenizer, writerTestBackground(), { settings: { ...settings, maxSteps: 1 } });
+  const sentence = 'The cache layer stores rendered pages for ten minutes because the upstream API is slow.';
+  const seen = new Set<string>();
+  for (let n = 1; n <= 6; n++) {
+    // Longer notes pack into more rows: a new batch shape, so new sessions.
+    await writer.train({ text: Array.from({ length: n }, () => sentence).join(' ') });
+    for (const key of writer.sessionKeys()) seen.add(key);
+    assert.ok(writer.sessionKeys().length <= 6, `${writer.sessionKeys().length} sessions after note ${n}`);
+  }
+  assert.ok(seen.size > 6, `only ${seen.size} shapes were used, the cap was never reached`);
+  const again = await writer.train(note); // the first shape was evicted and is rebuilt
+  assert.ok(again.steps === 1);
+  await writer.dispose();
+});
