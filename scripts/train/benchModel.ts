@@ -3,7 +3,12 @@
 // (from its run's latest checkpoint, same held-out batches), slot usage over 1,000 held-out batches,
 // and prefill/decode latency on this machine (onnxruntime, 2 threads).
 //
+// When the dense run is shorter than the shipped model's training, `equal_tokens` also compares the two
+// at the dense run's last checkpoint from the runs' logs (--memory-logs: the shipped model's lineage,
+// oldest first), which is the fair comparison.
+//
 //   npm run bench:model -- [--model native/model] [--dense-run runs/dense-small] [--usage-batches 1000]
+//                          [--memory-logs runs/pkm-small/log.jsonl,runs/pkm-sharp/log.jsonl]
 
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -13,12 +18,14 @@ import { countParameters } from "../../src/model/parameters";
 import { readManifest } from "../../src/model/checkpoint";
 import { latestCheckpoint } from "../../src/model/training/runDirectory";
 import { slotDocumentFrequency } from "./slotFrequency";
+import { equalTokensComparison, heldOutCurve } from "./equalTokens";
 import { batchAt, evaluationBatches, heldoutTokens, splitSampler } from "./tokenBatches";
 
 const { values: args } = parseArgs({
   options: {
     model: { type: "string", default: "native/model" },
     "dense-run": { type: "string", default: "runs/dense-small" },
+    "memory-logs": { type: "string", default: "runs/pkm-small/log.jsonl" },
     corpus: { type: "string", default: "corpus" },
     "eval-batches": { type: "string", default: "32" },
     "usage-batches": { type: "string", default: "1000" },
@@ -110,6 +117,10 @@ async function main(): Promise<void> {
       dense_baseline_heldout_loss: denseLoss === null ? null : round(denseLoss),
       // Not one of the issue's keys: the comparison is fair only when this equals train_tokens.
       dense_baseline_train_tokens: denseTokens,
+      equal_tokens: equalTokensComparison(
+        args["memory-logs"]!.split(",").flatMap((file) => heldOutCurve(file)).sort((a, b) => a.tokens - b.tokens),
+        heldOutCurve(`${args["dense-run"]}/log.jsonl`),
+      ),
       slot_usage: slotUsage === null ? null : round(slotUsage),
       prefill_512_ms_p50: round(timing.prefill, 2),
       decode_token_ms_p50: round(timing.decode, 2),
