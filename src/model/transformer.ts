@@ -6,7 +6,7 @@
 // Dimension letters: B batch, T new positions, P cached past positions,
 // C model width, nh attention heads, hs head size (C / nh), F FFN hidden, V vocabulary.
 
-import { GraphBuilder, Tensor } from "../engine";
+import { GraphBuilder, Tensor, rmsNorm as engineRmsNorm, silu } from "../engine";
 import { ModelConfig, headSize } from "./config";
 import { PkmAddress, pkmLayer, pkmWeightsOf } from "./pkm";
 import { parameterNames, parameterSpecs } from "./parameters";
@@ -38,9 +38,9 @@ export interface KeyValue {
   readonly value: Tensor; // (B, T, nh, hs)
 }
 
+/** The engine's RMSNorm: it carries its own one-pass gradient (engine/composites.ts). */
 export function rmsNorm(g: GraphBuilder, x: Tensor, weight: Tensor, eps: number): Tensor {
-  const meanSquare = g.mean(g.mul(x, x), -1, true); // (..., 1)
-  return g.mul(g.mul(x, g.reciprocal(g.sqrt(g.add(meanSquare, eps)))), weight);
+  return engineRmsNorm(g, x, weight, eps);
 }
 
 /** Rotates each (first half, second half) pair of head dimensions by its position's angle. */
@@ -94,7 +94,7 @@ export function causalSelfAttention(
 export function swiGluFeedForward(g: GraphBuilder, w: ParameterTensors, layer: number, x: Tensor): Tensor {
   const gateAndUp = g.matmul(x, parameter(w, parameterNames.ffnIn(layer))); // (B, T, 2F)
   const [gate, up] = g.split(gateAndUp, 2, -1) as [Tensor, Tensor]; // (B, T, F) each
-  const hidden = g.mul(g.mul(gate, g.sigmoid(gate)), up); // silu(gate) * up
+  const hidden = g.mul(silu(g, gate), up); // silu with its own 4-pass gradient
   return g.matmul(hidden, parameter(w, parameterNames.ffnOut(layer))); // (B, T, C)
 }
 
