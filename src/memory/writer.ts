@@ -75,8 +75,8 @@ export type CountScope = 'all' | 'loss';
 
 /** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
 export const defaultWriterSettings: WriterSettings = {
-  slots: 512,
-  learningRate: 3,
+  slots: 256,
+  learningRate: 1,
   maxSteps: 12,
   lossThreshold: 0.5,
   minSequences: 16,
