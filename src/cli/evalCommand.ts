@@ -40,8 +40,8 @@ export const evalCommand = defineCommand({
     slots: { kind: 'number', value: 'N', help: 'writer: value rows per note (default the writer\'s)', min: 1 },
     'write-lr': { kind: 'number', value: 'X', help: 'writer: SGD step size on the rows', integer: false },
     'write-steps': { kind: 'number', value: 'N', help: 'writer: most SGD steps per note', min: 0 },
-    'write-count': { kind: 'string', value: 'access|weight', help: "writer: how a read counts towards a slot's frequency (default the writer's)" },
-    'write-scope': { kind: 'string', value: 'all|loss', help: "writer: positions whose reads choose the slots (default the writer's)" },
+    'write-count': { kind: 'choice', choices: ['access', 'weight'], help: "writer: how a read counts towards a slot's frequency (default the writer's)" },
+    'write-scope': { kind: 'choice', choices: ['all', 'loss'], help: "writer: positions whose reads choose the slots (default the writer's)" },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
   },
   async run({ args, output, signal }) {
@@ -57,8 +57,9 @@ export const evalCommand = defineCommand({
       ...(options.slots !== undefined ? { slots: options.slots } : {}),
       ...(options['write-lr'] !== undefined ? { learningRate: options['write-lr'] } : {}),
       ...(options['write-steps'] !== undefined ? { maxSteps: options['write-steps'] } : {}),
-      ...(options['write-scope'] !== undefined ? { countScope: parseCountScope(options['write-scope']) } : {}),
-      ...(options['write-count'] !== undefined ? { countMode: parseCountMode(options['write-count']) } : {}),
+      // The parser has checked the value against the choices.
+      ...(options['write-scope'] !== undefined ? { countScope: options['write-scope'] as CountScope } : {}),
+      ...(options['write-count'] !== undefined ? { countMode: options['write-count'] as SlotCountMode } : {}),
     };
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
@@ -112,14 +113,4 @@ function parseMethods(list: string | undefined): Set<MethodName> {
     if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new UsageError(`--methods: unknown method "${name}" (use ${METHOD_NAMES.join(', ')})`, 'eval');
   }
   return new Set(names as MethodName[]);
-}
-
-function parseCountScope(value: string): CountScope {
-  if (value === 'all' || value === 'loss') return value;
-  throw new UsageError(`--write-scope must be all or loss, not ${value}`, 'eval');
-}
-
-function parseCountMode(value: string): SlotCountMode {
-  if (value === 'access' || value === 'weight') return value;
-  throw new UsageError(`--write-count must be access or weight, not ${value}`, 'eval');
 }
