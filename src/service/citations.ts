@@ -7,7 +7,7 @@
 import type { NoteId } from '../memory/note';
 import type { BackgroundSlotStats } from '../memory/backgroundStats';
 import { citeNotes, SlotClaim, SlotOwnership } from '../memory/provenance';
-import { inverseDocumentFrequency } from '../memory/slotSelection';
+import { slotIdfOf } from '../memory/slotSelection';
 import type { MemoryReads } from '../model/languageModel';
 import type { PositionReads } from './decodingSession';
 import type { Citation } from './protocol';
@@ -32,8 +32,7 @@ export function slotOwnership(
 
 /** The cited notes of a pass, best first, weights summing to 1 over the notes cited. */
 export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number, background: BackgroundSlotStats): Citation[] {
-  const slotIdf = (slot: number) => inverseDocumentFrequency(background.documentFrequency[slot] ?? 0, background.batches);
-  return citeNotes(asMemoryReads(reads), ownership, { limit, weighting: 'specificity', slotIdf }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
+  return citeNotes(asMemoryReads(reads), ownership, { limit, weighting: 'specificity', slotIdf: slotIdfOf(background) }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
 }
 
 /** The positions' reads as one MemoryReads (provenance only looks at slots and weights). */
