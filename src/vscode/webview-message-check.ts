@@ -10,12 +10,13 @@ import { MAX_QUESTION_CHARS, MAX_REMEMBER_CHARS, NOTE_KIND_NAMES, type ChatFromW
 export type MessageCheck<M> = { readonly ok: true; readonly message: M } | { readonly ok: false; readonly reason: string };
 
 /** A field's check: undefined when the value is fine, else why not. */
-type FieldCheck = (value: unknown) => string | undefined;
+export type FieldCheck = (value: unknown) => string | undefined;
 
 /** Per message type, its fields (besides `type`) and their checks. */
 type Shapes<M extends { type: string }> = { readonly [T in M['type']]: { readonly [K in Exclude<keyof Extract<M, { type: T }>, 'type'>]-?: FieldCheck } };
 
-const text = (max: number): FieldCheck => value => {
+/** Non-empty text of at most `max` characters (tool-inputs.ts checks tools' text with it too). */
+export const text = (max: number): FieldCheck => value => {
   if (typeof value !== 'string') return `is ${describe(value)}, not text`;
   if (value.length > max) return `is ${value.length} characters long (at most ${max})`;
   if (value.trim() === '') return 'is empty';
@@ -24,7 +25,7 @@ const text = (max: number): FieldCheck => value => {
 
 const noteId: FieldCheck = value => (isNoteId(value) ? undefined : typeof value === 'string' ? 'is not a note id' : `is ${describe(value)}, not a note id`);
 
-const noteKind: FieldCheck = value => ((NOTE_KIND_NAMES as readonly unknown[]).includes(value) ? undefined : `is not one of ${NOTE_KIND_NAMES.join(', ')}`);
+export const noteKind: FieldCheck = value => ((NOTE_KIND_NAMES as readonly unknown[]).includes(value) ? undefined : `is not one of ${NOTE_KIND_NAMES.join(', ')}`);
 
 const CHAT_SHAPES: Shapes<ChatFromWebview> = {
   'ready': {},
