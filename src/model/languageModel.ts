@@ -49,6 +49,11 @@ export class LanguageModel {
   private readonly sessions = new Map<string, Promise<Session>>();
   private readonly runtime: Runtime;
   private readonly parameterFeeds: Record<string, Feed>;
+  /** Rotary tables for every position of the context, computed once: extend feeds views of them
+   *  (computing them per call cost ~2 ms of a 512-token prefill). */
+  private rotary: { cos: Float32Array<ArrayBuffer>; sin: Float32Array<ArrayBuffer> } | null = null;
+  /** The last causal mask made (prompts of one length repeat: each keystroke's re-read). */
+  private mask: { count: number; data: Float32Array<ArrayBuffer> } | null = null;
 
   constructor(
     readonly config: ModelConfig,
@@ -84,13 +89,13 @@ export class LanguageModel {
     if (P + T > cache.capacity) throw new Error(`extend: ${P} + ${T} positions exceed the context of ${cache.capacity}`);
     const { nHeads: nh, nLayers } = this.config;
     const hs = headSize(this.config);
-    const { cos, sin } = rotaryTables(this.config, P, T);
+    const { cos, sin } = this.rotaryFor(P, T);
     const feeds: Record<string, Feed> = {
       ...this.parameterFeeds,
       [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
       [feedNames.cos]: { dtype: "float32", shape: [T, 1, hs / 2], data: cos },
       [feedNames.sin]: { dtype: "float32", shape: [T, 1, hs / 2], data: sin },
-      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: causalMask(T) },
+      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: this.maskFor(T) },
     };
     if (P > 0) {
       for (let layer = 0; layer < nLayers; layer++) {
@@ -170,6 +175,18 @@ export class LanguageModel {
     return session;
   }
 
+  private rotaryFor(start: number, count: number): { cos: Float32Array<ArrayBuffer>; sin: Float32Array<ArrayBuffer> } {
+    this.rotary ??= rotaryTables(this.config, 0, this.config.contextLength);
+    const half = headSize(this.config) / 2;
+    const view = (table: Float32Array<ArrayBuffer>) => table.subarray(start * half, (start + count) * half);
+    return { cos: view(this.rotary.cos), sin: view(this.rotary.sin) };
+  }
+
+  private maskFor(count: number): Float32Array<ArrayBuffer> {
+    if (this.mask?.count !== count) this.mask = { count, data: causalMask(count) };
+    return this.mask.data;
+  }
+
   private readsOf(out: Record<string, HostTensor>): MemoryReads | null {
     const slots = out[outputNames.memorySlots];
     const weights = out[outputNames.memoryWeights];
@@ -179,7 +196,7 @@ export class LanguageModel {
       positions: slots.data.length / (heads * topK),
       heads,
       topK,
-      slots: Int32Array.from(slots.data as BigInt64Array, Number),
+      slots: int32Of(slots.data as BigInt64Array),
       weights: weights.data as Float32Array,
     };
   }
@@ -200,4 +217,12 @@ export function valueRowGradients(reads: MemoryReads, outputGradient: Float32Arr
     }
   }
   return gradient;
+}
+
+/** Slot ids as int32. A plain loop: `Int32Array.from(ids, Number)` took ~6 ms for a 512-token
+ *  prompt's 32,768 reads, a tenth of the prefill. */
+function int32Of(ids: BigInt64Array): Int32Array {
+  const out = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = Number(ids[i]!);
+  return out;
 }
