@@ -63,6 +63,8 @@ const { values: args } = parseArgs({
     "log-steps": { type: "string", default: "20" },
     "eval-batches": { type: "string", default: "8" },
     "max-minutes": { type: "string" },
+    // Stop after this step (with a checkpoint) without changing the schedule, e.g. a baseline at another run's tokens.
+    "stop-at-step": { type: "string" },
     threads: { type: "string", default: "2" },
     // Read softmax sharpness (PkmConfig.scoreScale); with --init it may differ from the checkpoint's.
     "score-scale": { type: "string" },
@@ -235,6 +237,7 @@ async function main(): Promise<void> {
     checkpointEveryMinutes: Number(args["checkpoint-minutes"]),
     keepCheckpoints: 3,
     ...(args["max-minutes"] ? { maxSeconds: Number(args["max-minutes"]) * 60 } : {}),
+    ...(args["stop-at-step"] ? { stopAtStep: Number(args["stop-at-step"]) } : {}),
     start,
     batchAt: (step) => batchAt(sampler, step, B, T),
     trainStep: async (batch) => {

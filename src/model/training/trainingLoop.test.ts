@@ -11,11 +11,12 @@ import { ProgressBar } from "./progressBar";
 const quietProgress = new ProgressBar({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream, 1e12);
 
 /** A fake "model": its state is the running sum of the batches it saw, saved as a JSON file. */
-async function runFake(runDir: string, totalSteps: number, start: LoopPosition, initialSum: number, seen: number[]) {
+async function runFake(runDir: string, totalSteps: number, start: LoopPosition, initialSum: number, seen: number[], stopAtStep?: number) {
   let sum = initialSum;
   const end = await runTrainingLoop({
     runDir,
     totalSteps,
+    ...(stopAtStep === undefined ? {} : { stopAtStep }),
     tokensPerStep: 8,
     memorySlots: 4,
     logEverySteps: 2,
@@ -57,6 +58,17 @@ test("a run interrupted and resumed from its latest checkpoint sees the same bat
   assert.equal(resumed.sum, straight.sum);
   assert.equal(resumed.end.tokens, 64);
   assert.deepEqual(listCheckpoints(resumedDir).map((c) => c.step), [6, 8]); // keeps the newest two
+});
+
+test("stopAtStep ends a run at that step with a checkpoint, having seen the full run's first batches", async () => {
+  const fullSeen: number[] = [];
+  const full = await runFake(fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-")), 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, fullSeen);
+  const stoppedDir = fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-"));
+  const stoppedSeen: number[] = [];
+  const stopped = await runFake(stoppedDir, 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, stoppedSeen, 5);
+  assert.equal(stopped.end.step, 5);
+  assert.equal(latestCheckpoint(stoppedDir)!.step, 5);
+  assert.deepEqual(stoppedSeen, fullSeen.slice(0, 5));
 });
 
 test("the log has one train record per window with loss, tokens/s, lr and slot usage", async () => {

@@ -57,6 +57,9 @@ export interface TrainingLoopOptions<Batch> {
   readonly keepCheckpoints: number;
   /** Stop (with a checkpoint) after this many seconds of this process, e.g. before a session ends. */
   readonly maxSeconds?: number;
+  /** Stop (with a checkpoint) once this step is done; the schedule still runs to totalSteps. Used to
+   *  train a baseline to exactly the tokens of another run. */
+  readonly stopAtStep?: number;
   readonly start: LoopPosition;
   batchAt(step: number): Batch;
   trainStep(batch: Batch, step: number): Promise<StepResult>;
@@ -98,7 +101,7 @@ export async function runTrainingLoop<Batch>(options: TrainingLoopOptions<Batch>
   };
 
   try {
-    while (position.step < options.totalSteps && !stopRequested) {
+    while (position.step < Math.min(options.totalSteps, options.stopAtStep ?? Infinity) && !stopRequested) {
       const stepStart = Date.now();
       const result = await options.trainStep(options.batchAt(position.step), position.step);
       if (!Number.isFinite(result.loss)) throw new Error(`loss is ${result.loss} at step ${position.step}; stopping`);
@@ -139,7 +142,7 @@ export async function runTrainingLoop<Batch>(options: TrainingLoopOptions<Batch>
       const dueBySteps = position.step % options.checkpointEverySteps === 0;
       const dueByTime = Date.now() - lastSave >= options.checkpointEveryMinutes * 60_000;
       const outOfTime = options.maxSeconds !== undefined && (Date.now() - processStart) / 1000 >= options.maxSeconds;
-      if (outOfTime) stopRequested = true;
+      if (outOfTime || position.step === options.stopAtStep) stopRequested = true;
       if (dueBySteps || dueByTime || stopRequested || position.step === options.totalSteps) await checkpoint();
     }
   } finally {
