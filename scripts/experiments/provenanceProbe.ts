@@ -1,6 +1,8 @@
-// Compares provenance's weightings (contribution, reads, specificity): writes an eval set's notes and
-// distractors with the writer, then ranks every question's prompt reads under each weighting and prints provenance@1/@3.
-// Reads are the prompt's (the question), as the chat pass sees them before it answers.
+// Compares provenance's weightings (contribution, reads, specificity) and what a note owns (its
+// written slots alone, or with its footprint): writes an eval set's notes and distractors with the
+// writer, then ranks every question's prompt reads each way and prints provenance@1/@3. Reads are
+// the prompt's (the question), as the chat pass sees them before it answers. idf comes from the
+// checkpoint's citation statistics (the writer's background when it has none).
 //
 //   node --import tsx scripts/experiments/provenanceProbe.ts --set ../shared/eval/public [--limit 10] [--model DIR] [--settings '{"slots":256}']
 
@@ -20,9 +22,10 @@ async function main(): Promise<void> {
   const set = loadEvalSet(args.set!);
   const limit = Number(args.limit);
   const loaded = loadModel(describeModel(args.model!));
-  const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: JSON.parse(args.settings!) });
+  const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: JSON.parse(args.settings!), citationBackground: loaded.citationBackground });
   const table = valueTableOf(loaded.model);
   const index = new ProvenanceIndex();
+  const withFootprints = new ProvenanceIndex();
   const sample = heldOutSample('native/model/heldout-sample.bin', loaded.model.config.contextLength);
   const lossBefore = await heldOutLoss(loaded.model, sample);
   const notes = [...set.notes.slice(0, limit), ...set.distractors.slice(0, limit)];
@@ -30,22 +33,25 @@ async function main(): Promise<void> {
     const write = await writer.train({ text: note.note, kind: note.kind });
     writeRows(table, write.slots, write.next);
     index.addWrite(note.id as NoteId, write.slots, write.prev, write.next, table.rowWidth);
+    withFootprints.addWrite(note.id as NoteId, ...footprintClaims(write, table.rowWidth), table.rowWidth);
     process.stderr.write(`wrote ${note.id}\n`);
   }
   const lossAfter = await heldOutLoss(loaded.model, sample);
   console.log(`forgetting ${((lossAfter - lossBefore) / lossBefore).toFixed(4)} (held-out ${lossBefore.toFixed(4)} -> ${lossAfter.toFixed(4)})`);
-  const ownership = index.ownership();
-  const slotIdf = slotIdfOf(loaded.background);
-  const weightings: ProvenanceWeighting[] = ['contribution', 'reads', 'specificity'];
-  const hits = Object.fromEntries(weightings.map((k) => [k, { at1: 0, at3: 0 }]));
+  const slotIdf = slotIdfOf(loaded.citationBackground);
+  const rankings: { name: string; weighting: ProvenanceWeighting; ownership: ReturnType<ProvenanceIndex['ownership']> }[] = [
+    ...(['contribution', 'reads', 'specificity'] as const).map((weighting) => ({ name: weighting, weighting, ownership: index.ownership() })),
+    { name: 'specificity+footprint', weighting: 'specificity', ownership: withFootprints.ownership() },
+  ];
+  const hits = Object.fromEntries(rankings.map((k) => [k.name, { at1: 0, at3: 0 }]));
   const byStyle: Record<string, Record<string, number>> = {};
   const questions = set.questions.filter((q) => set.notes.slice(0, limit).some((n) => n.id === q.note));
   for (const question of questions) {
     const prompt = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: question.question });
     const T = prompt.length;
     const { reads } = await loaded.model.memoryAddress(BigInt64Array.from(prompt, BigInt), 1, T);
-    for (const name of weightings) {
-      const ranked = citeNotes(reads, ownership, { weighting: name, slotIdf }).map((cited) => cited.note as string);
+    for (const { name, weighting, ownership } of rankings) {
+      const ranked = citeNotes(reads, ownership, { weighting, slotIdf }).map((cited) => cited.note as string);
       if (ranked[0] === question.note) {
         hits[name]!.at1++;
         const styles = (byStyle[name] ??= {});
@@ -57,6 +63,17 @@ async function main(): Promise<void> {
   for (const [name, h] of Object.entries(hits)) console.log(`${name.padEnd(18)} p@1 ${(h.at1 / questions.length).toFixed(3)} p@3 ${(h.at3 / questions.length).toFixed(3)} ${JSON.stringify(byStyle[name] ?? {})}`);
   await writer.dispose();
   await loaded.model.dispose();
+}
+
+/** The write's slots plus its footprint's other slots (claimed with unchanged rows: magnitude 0). */
+function footprintClaims(write: { slots: number[]; footprint: number[]; prev: Float32Array; next: Float32Array }, rowWidth: number): [number[], Float32Array, Float32Array] {
+  const extra = write.footprint.filter((slot) => !write.slots.includes(slot));
+  const pad = (rows: Float32Array) => {
+    const out = new Float32Array((write.slots.length + extra.length) * rowWidth);
+    out.set(rows);
+    return out;
+  };
+  return [[...write.slots, ...extra], pad(write.prev), pad(write.next)];
 }
 
 main().catch((error: unknown) => {

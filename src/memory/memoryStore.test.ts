@@ -55,7 +55,7 @@ class Table {
 }
 
 /** A fake writer: adds a seeded pseudo-random change to the given rows. */
-async function remember(store: MemoryStore, table: Table, id: string, slots: number[], seed: number, text = `note ${id}`) {
+async function remember(store: MemoryStore, table: Table, id: string, slots: number[], seed: number, text = `note ${id}`, footprint?: number[]) {
   return store.transaction(async ({ updates }) => {
     table.apply(updates);
     const prev = table.snapshot(slots);
@@ -64,7 +64,7 @@ async function remember(store: MemoryStore, table: Table, id: string, slots: num
       x = (x * 1103515245 + 12345) % 2 ** 31;
       return v + (x / 2 ** 31 - 0.5) * 0.01;
     });
-    const result = await store.write({ id, text, kind: 'decision', author: 'tester', slots, prev, next });
+    const result = await store.write({ id, text, kind: 'decision', author: 'tester', slots, prev, next, ...(footprint ? { footprint } : {}) });
     slots.forEach((slot, i) => table.rows.set(slot, next.slice(i * D, (i + 1) * D)));
     return result;
   });
@@ -119,6 +119,31 @@ test('store: forget of the latest note restores the rows bit for bit and erases 
     assert.ok(!bytes.includes('vault path kv/deploy'), `${file} still holds the forgotten text`);
   }
   await assert.rejects(reopened.forget('b'), NoteStateError);
+});
+
+test('store: footprints persist through journal, compaction and export; citations credit them; forget drops them', async () => {
+  const dir = await tempDir();
+  const store = await open(dir);
+  const table = new Table();
+  await remember(store, table, 'a', [1, 2], 1, 'note a', [9, 1, 7, 7]);
+  await remember(store, table, 'b', [2, 3], 2); // a note without a footprint (as before footprints existed)
+  assert.deepEqual(store.getNote('a')!.footprint, [1, 7, 9]); // sorted, repeats dropped
+  const owners = (s: MemoryStore) => Object.fromEntries([...s.citationOwners()].map(([slot, ids]) => [slot, ids.join()]));
+  const expected = { 1: 'a', 2: 'a,b', 3: 'b', 7: 'a', 9: 'a' };
+  assert.deepEqual(owners(store), expected);
+  assert.deepEqual(owners(await open(dir)), expected); // from the journal
+  await store.compact();
+  assert.deepEqual(owners(await open(dir)), expected); // from the snapshot
+  const file = path.join(await tempDir(), 'a.mnemo-export');
+  await store.exportTo(file);
+  const imported = await open(await tempDir());
+  await imported.importFrom(file);
+  assert.deepEqual(owners(imported), expected);
+  await store.forget('a');
+  assert.deepEqual(owners(store), { 2: 'b', 3: 'b' });
+  assert.equal((await open(dir)).getNote('a')!.footprint, undefined);
+  await assert.rejects(remember(store, table, 'c', [4], 3, 'note c', [4, 99]), /footprint slot 99 is outside/);
+  assert.equal(store.getNote('c'), undefined);
 });
 
 test('store: supersede restores the old rows, links both notes, and persists', async () => {

@@ -30,6 +30,7 @@ import {
   planForget,
   RowUpdate,
   slotOwners,
+  citationOwners,
   StoreState,
 } from './storeState';
 import { cloneState, ImportMode, planMerge, readExportFile } from './storeTransfer';
@@ -64,6 +65,8 @@ export interface WriteRequest {
   readonly prev: Float32Array;
   /** Row values after the write, same layout. */
   readonly next: Float32Array;
+  /** The note's footprint (see NoteRecord.footprint), any order; repeats are dropped. */
+  readonly footprint?: readonly number[];
 }
 
 export interface WriteResult {
@@ -171,6 +174,11 @@ export class MemoryStore {
   /** Slot -> live notes that wrote it (write order), for the inspector and provenance. */
   slotOwners(): Map<number, NoteId[]> {
     return slotOwners(this.state);
+  }
+
+  /** Slot -> the live notes a read of it cites: written slots and footprints (storeState.citationOwners). */
+  citationOwners(): Map<number, NoteId[]> {
+    return citationOwners(this.state);
   }
 
   /** Called with row updates whenever catching up brings in other processes' changes. */
@@ -387,6 +395,7 @@ export class MemoryStore {
       author: request.author,
       created: request.created ?? this.now().toISOString(),
       slots: order.map((o) => o.slot),
+      ...(request.footprint ? { footprint: [...new Set(request.footprint)].sort((a, b) => a - b) } : {}),
       state: 'live',
     };
     return { note, prev, next };

@@ -24,6 +24,10 @@ export interface NoteRecord {
   readonly created: string;
   /** Value-table slot ids its write changed, ascending. */
   readonly slots: readonly number[];
+  /** The slots the note's own text reads most specifically (its address in memory), ascending;
+   *  citations credit reads of these as well as of `slots`. Absent in notes written before
+   *  footprints existed: their written slots stand in. */
+  readonly footprint?: readonly number[];
   readonly supersedes?: NoteId;
   readonly supersededBy?: NoteId;
   readonly state: NoteState;

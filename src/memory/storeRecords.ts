@@ -112,6 +112,7 @@ export function checkNoteRecord(value: unknown): string | undefined {
   if (!isNoteKind(value.kind)) return `note ${value.id}: unknown kind`;
   if (typeof value.author !== 'string' || typeof value.created !== 'string') return `note ${value.id}: author/created missing`;
   if (!isSlotList(value.slots)) return `note ${value.id}: slots are not a list of slot ids`;
+  if (value.footprint !== undefined && !isSlotList(value.footprint)) return `note ${value.id}: footprint is not a list of slot ids`;
   if (!NOTE_STATES.includes(value.state as NoteState)) return `note ${value.id}: unknown state`;
   if (value.supersedes !== undefined && !isNoteId(value.supersedes)) return `note ${value.id}: supersedes is invalid`;
   if (value.supersededBy !== undefined && !isNoteId(value.supersededBy)) return `note ${value.id}: supersededBy is invalid`;

@@ -79,6 +79,11 @@ export function checkWrite(state: StoreState, data: WriteData): void {
     }
     if (i > 0 && slot <= slots[i - 1]!) throw new RangeError('slot ids must be ascending and unique');
   }
+  for (const slot of note.footprint ?? []) {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= state.slotCount) {
+      throw new RangeError(`footprint slot ${slot} is outside the value table (0..${state.slotCount - 1})`);
+    }
+  }
   const expected = slots.length * state.rowWidth;
   if (prev.length !== expected || next.length !== expected) {
     throw new RangeError(`rows must hold ${slots.length} x ${state.rowWidth} floats, got prev ${prev.length} and next ${next.length}`);
@@ -205,7 +210,7 @@ export function applyForget(state: StoreState, plan: ForgetPlan, final: ForgetFi
   const note = state.notes.get(plan.noteId)!;
   state.notes.set(
     plan.noteId,
-    final.state === 'forgotten' ? { ...note, text: '', state: 'forgotten' } : { ...note, state: 'superseded', supersededBy: final.by },
+    final.state === 'forgotten' ? { ...withoutFootprint(note), text: '', state: 'forgotten' } : { ...note, state: 'superseded', supersededBy: final.by },
   );
   return { noteId: plan.noteId, updates, exact: byHow.exact, delta: byHow.delta, base: byHow.base };
 }
@@ -242,6 +247,27 @@ export function slotOwners(state: StoreState): Map<number, NoteId[]> {
   const owners = new Map<number, NoteId[]>();
   for (const c of state.contributions.values()) {
     for (const slot of c.slots) {
+      const list = owners.get(slot);
+      if (list) list.push(c.noteId);
+      else owners.set(slot, [c.noteId]);
+    }
+  }
+  return owners;
+}
+
+/** A forgotten note keeps nothing derived from its text but the slots whose rows it restored. */
+function withoutFootprint(note: NoteRecord): NoteRecord {
+  const { footprint: _footprint, ...rest } = note;
+  return rest;
+}
+
+/** Slot -> the live notes citations credit for a read of it: the slots each wrote and its footprint. */
+export function citationOwners(state: StoreState): Map<number, NoteId[]> {
+  const owners = new Map<number, NoteId[]>();
+  for (const c of state.contributions.values()) {
+    const slots = new Set(c.slots);
+    for (const slot of state.notes.get(c.noteId)?.footprint ?? []) slots.add(slot);
+    for (const slot of slots) {
       const list = owners.get(slot);
       if (list) list.push(c.noteId);
       else owners.set(slot, [c.noteId]);

@@ -24,6 +24,10 @@ test('a write trains a copy of t chosen rows, lowers the note loss and leaves th
   assert.equal(write.slots.length, 8);
   assert.deepEqual(write.slots, [...write.slots].sort((a, b) => a - b));
   assert.ok(write.slots.every((slot) => slot % 4 !== 0), 'slots every background batch reads have idf 0');
+  // The footprint: the note's most specific read slots (default 2,048 at most), ascending, none of idf 0.
+  assert.ok(write.footprint.length > write.slots.length && write.footprint.length <= 2048, `footprint of ${write.footprint.length}`);
+  assert.deepEqual(write.footprint, [...new Set(write.footprint)].sort((a, b) => a - b));
+  assert.ok(write.footprint.every((slot) => slot % 4 !== 0));
   assert.deepEqual(table.data, before, 'train() must not change the live table');
   const C = table.rowWidth;
   write.slots.forEach((slot, i) => assert.deepEqual(write.prev.subarray(i * C, (i + 1) * C), before.subarray(slot * C, (slot + 1) * C)));
@@ -46,6 +50,14 @@ test('a write trains a copy of t chosen rows, lowers the note loss and leaves th
   assert.equal(again.steps, 0);
   assert.deepEqual(again.next, again.prev);
   await writer.dispose();
+
+  // Sessions are shared per graph, so this second writer runs after the first is disposed.
+  const citationBackground = { documentFrequency: writerTestBackground().documentFrequency.map((_, i) => (i % 2 === 0 ? 100 : 0)), batches: 100 };
+  const oddWriter = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings: { ...settings, maxSteps: 0, footprintSlots: 5 }, citationBackground });
+  const odd = await oddWriter.train(note);
+  await oddWriter.dispose();
+  assert.equal(odd.footprint.length, 5);
+  assert.ok(odd.footprint.every((slot) => slot % 2 === 1), 'footprints take their idf from the citation statistics');
   await model.dispose();
 });
 

@@ -26,6 +26,7 @@ import type { MemoryStore } from './memoryStore';
 import type { NoteKind, NoteRecord } from './note';
 import { assertNoSecrets } from './secrets';
 import { SlotCountMode, SlotScoring, selectSlots } from './slotSelection';
+import { noteFootprint } from './noteFootprint';
 import { encodeTrainingSequence, lossStart, TrainingSequence } from './trainingSequence';
 import { applyRowUpdates, readRows, valueTableOf, writeRows } from './valueTable';
 import { CandidateVocabulary, candidateVocabulary, EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from './writerBatch';
@@ -68,6 +69,8 @@ export interface WriterSettings {
   readonly candidateTokens: number;
   /** Steps between full-vocabulary passes that refresh the candidates (0: only the first). */
   readonly candidateRefresh: number;
+  /** Slots in the note's footprint (noteFootprint.ts), which citations credit; 0 for none. */
+  readonly footprintSlots: number;
 }
 
 export type RowScaling = 'none' | 'reads';
@@ -88,6 +91,7 @@ export const defaultWriterSettings: WriterSettings = {
   rowScaling: 'reads',
   candidateTokens: 16,
   candidateRefresh: 0,
+  footprintSlots: 2048,
 };
 
 export interface NoteWriteInput {
@@ -120,6 +124,8 @@ export type WriteStop = 'threshold' | 'max_steps';
 export interface NoteWrite {
   /** Changed slot ids, ascending. */
   readonly slots: number[];
+  /** The note's footprint (noteFootprint.ts), ascending. */
+  readonly footprint: number[];
   /** Rows before and after, slots.length * C floats each, in `slots` order. */
   readonly prev: Float32Array;
   readonly next: Float32Array;
@@ -145,6 +151,8 @@ export interface MemoryWriterOptions {
   readonly runtime?: Runtime;
   readonly session?: SessionOptions;
   readonly settings?: Partial<WriterSettings>;
+  /** idf for footprints: the checkpoint's citation statistics; default the writer's background. */
+  readonly citationBackground?: BackgroundSlotStats;
 }
 
 /** Sessions kept (see session()). */
@@ -214,6 +222,7 @@ export class MemoryWriter {
       ownedWeight: settings.ownedSlotWeight,
     }, settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used);
     const slots = [...selection.slots].sort((a, b) => a - b);
+    const footprint = noteFootprint(lower.reads, table.slotCount, this.options.citationBackground ?? this.background, settings.footprintSlots, batch.used);
     const prev = readRows(table, slots);
     const rows = prev.slice();
     const selectedReads = readsOfSlots(lower.reads, new Map(slots.map((slot, i) => [slot, i])), batch.used);
@@ -257,6 +266,7 @@ export class MemoryWriter {
       slots,
       prev,
       next: rows,
+      footprint,
       steps,
       losses,
       tokenAccuracy,
@@ -478,6 +488,7 @@ function checkSettings(settings: WriterSettings): void {
   positiveInteger('maxSteps');
   positiveInteger('candidateTokens');
   positiveInteger('candidateRefresh');
+  positiveInteger('footprintSlots');
   if (!(settings.learningRate > 0) || !Number.isFinite(settings.learningRate)) throw new RangeError(`writer setting learningRate must be positive, got ${settings.learningRate}`);
   if (!(settings.ownedSlotWeight >= 0 && settings.ownedSlotWeight <= 1)) throw new RangeError(`writer setting ownedSlotWeight must be in [0, 1], got ${settings.ownedSlotWeight}`);
 }
@@ -515,7 +526,7 @@ export async function rememberNote(store: MemoryStore, writer: MemoryWriter, req
   return store.transaction(async ({ updates }) => {
     applyRowUpdates(table, updates);
     const write = await writer.train({ text: request.text, kind: request.kind }, { ...options, owned: ownerCounts(store.slotOwners()) });
-    const result = await store.write({ ...request, slots: write.slots, prev: write.prev, next: write.next });
+    const result = await store.write({ ...request, slots: write.slots, prev: write.prev, next: write.next, footprint: write.footprint });
     writeRows(table, write.slots, write.next);
     return { note: result.note, seq: result.seq, write };
   });

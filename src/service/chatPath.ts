@@ -32,6 +32,8 @@ export interface ChatOutput {
   readonly stop: DecodeStop;
   /** Reads of the question and answer positions (pasted notes left out). */
   readonly reads: readonly PositionReads[];
+  /** Index in `reads` of the first answer position (before it: the question's). */
+  readonly generatedFrom: number;
   readonly firstTokenMs: number;
   readonly totalMs: number;
   /** Prompt tokens spent on pasted notes. */
@@ -97,6 +99,7 @@ export async function answerQuestion(runner: DecodingRunner, input: ChatInput): 
     tokens: answerTokens.length,
     stop: result.stop,
     reads: result.reads.slice(memoryContextTokens),
+    generatedFrom: prompt.length - memoryContextTokens,
     firstTokenMs: result.firstTokenMs,
     totalMs: performance.now() - started,
     memoryContextTokens,

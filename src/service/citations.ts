@@ -1,7 +1,8 @@
 // Citations for an answer or a completion: memory/provenance.ts ranks the notes by the reads of
 // every position the pass ran ('specificity': read weight times the slot's squared idf against the
-// background statistics). The store knows
-// which notes own each slot; how far each moved it is measured here from the rows themselves:
+// citation statistics: df over short documents). The store knows which notes a read of each slot
+// cites (the slots each wrote and its footprint, noteFootprint.ts); how far each moved a row is
+// measured here from the rows themselves (0 for a footprint slot the note did not write):
 // |current - base| for a slot one note owns (exact), split evenly among the owners of a shared slot.
 
 import type { NoteId } from '../memory/note';
@@ -31,8 +32,8 @@ export function slotOwnership(
 }
 
 /** The cited notes of a pass, best first, weights summing to 1 over the notes cited. */
-export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number, background: BackgroundSlotStats): Citation[] {
-  return citeNotes(asMemoryReads(reads), ownership, { limit, weighting: 'specificity', slotIdf: slotIdfOf(background) }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
+export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number, citationBackground: BackgroundSlotStats): Citation[] {
+  return citeNotes(asMemoryReads(reads), ownership, { limit, weighting: 'specificity', slotIdf: slotIdfOf(citationBackground) }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
 }
 
 /** The positions' reads as one MemoryReads (provenance only looks at slots and weights). */

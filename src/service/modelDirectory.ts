@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BackgroundSlotStats, backgroundStatsOf, noBackgroundStats } from '../memory/backgroundStats';
+import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/backgroundStats';
 import type { ModelBinding } from '../memory/memoryStore';
 import { loadCheckpoint, readManifest } from '../model/checkpoint';
 import { memorySlots, ModelConfig } from '../model/config';
@@ -28,6 +28,9 @@ export interface LoadedModel {
   readonly model: LanguageModel;
   readonly tokenizer: Tokenizer;
   readonly background: BackgroundSlotStats;
+  /** idf for citations and footprints: df over short documents (the writer's background when the
+   *  checkpoint has none). */
+  readonly citationBackground: BackgroundSlotStats;
   /** The value table as the checkpoint holds it, before any note: the `none`/`prompt` modes read it. */
   readonly baseValues: Float32Array;
 }
@@ -67,9 +70,10 @@ export function loadModel(description: ModelDescription): LoadedModel {
   }
   const model = new LanguageModel(checkpoint.manifest.config, checkpoint.parameters);
   const background = backgroundStatsOf(checkpoint) ?? noBackgroundStats(checkpoint.manifest.config);
+  const citationBackground = citationStatsOf(checkpoint) ?? background;
   const tokenizer = loadTokenizer();
   const values = valueTableData(model);
-  return { description, model, tokenizer, background, baseValues: values.slice() };
+  return { description, model, tokenizer, background, citationBackground, baseValues: values.slice() };
 }
 
 function valueTableData(model: LanguageModel): Float32Array {
