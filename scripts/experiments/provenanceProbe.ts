@@ -5,10 +5,12 @@
 // checkpoint's citation statistics (the writer's background when it has none).
 //
 //   node --import tsx scripts/experiments/provenanceProbe.ts --set ../shared/eval/public [--limit 10] [--model DIR] [--settings '{"slots":256}']
+//   ... --generated 200 --settings '{"maxSteps":0}'   (the capacity run's notes; no SGD: citations need only slots)
 
 import { parseArgs } from 'node:util';
 import { formatAnswerPrompt } from '../../src/model/chatFormat';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
+import { generateCapacityNotes } from '../../src/memory/eval/capacityRun';
 import { citeNotes, ProvenanceIndex, ProvenanceWeighting } from '../../src/memory/provenance';
 import { slotIdfOf } from '../../src/memory/slotSelection';
 import type { NoteId } from '../../src/memory/note';
@@ -18,9 +20,10 @@ import { valueTableOf, writeRows } from '../../src/memory/valueTable';
 import { describeModel, loadModel } from '../../src/service/modelDirectory';
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, limit: { type: 'string', default: '10' }, model: { type: 'string', default: 'native/model' }, settings: { type: 'string', default: '{}' } } });
-  const set = loadEvalSet(args.set!);
-  const limit = Number(args.limit);
+  const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, limit: { type: 'string', default: '10' }, model: { type: 'string', default: 'native/model' }, settings: { type: 'string', default: '{}' }, generated: { type: 'string' } } });
+  const generated = args.generated ? generateCapacityNotes(Number(args.generated)) : null;
+  const set = generated ? { notes: generated.notes, distractors: [], questions: generated.questions } : loadEvalSet(args.set!);
+  const limit = generated ? generated.notes.length : Number(args.limit);
   const loaded = loadModel(describeModel(args.model!));
   const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: JSON.parse(args.settings!), citationBackground: loaded.citationBackground });
   const table = valueTableOf(loaded.model);
