@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { Feed, Runtime, Session, SessionOptions, ortRuntime } from '../engine';
 import { formatCompletionPrompt } from '../model/chatFormat';
-import type { LanguageModel, MemoryReads } from '../model/languageModel';
+import { int32Of, type LanguageModel, type MemoryReads } from '../model/languageModel';
 import { feedNames, outputNames } from '../model/modelGraphs';
 import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
@@ -299,7 +299,7 @@ export class MemoryWriter {
         positions: B * T,
         heads,
         topK,
-        slots: Int32Array.from(slots.data as BigInt64Array, Number),
+        slots: int32Of(slots.data as BigInt64Array),
         weights: out[outputNames.memoryWeights]!.data as Float32Array,
       },
     };

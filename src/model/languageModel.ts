@@ -221,7 +221,7 @@ export function valueRowGradients(reads: MemoryReads, outputGradient: Float32Arr
 
 /** Slot ids as int32. A plain loop: `Int32Array.from(ids, Number)` took ~6 ms for a 512-token
  *  prompt's 32,768 reads, a tenth of the prefill. */
-function int32Of(ids: BigInt64Array): Int32Array {
+export function int32Of(ids: BigInt64Array): Int32Array {
   const out = new Int32Array(ids.length);
   for (let i = 0; i < ids.length; i++) out[i] = Number(ids[i]!);
   return out;
