@@ -1,14 +1,15 @@
 // `npm run bench:model`: the model's figures for issue 4, printed as one JSON object on the last
 // line: size, training tokens, held-out loss and token accuracy, the dense baseline's held-out loss
-// (from its run's latest checkpoint, same held-out batches), slot usage over 1,000 held-out batches,
-// and prefill/decode latency on this machine (onnxruntime, 2 threads).
+// (same held-out batches), slot usage over 1,000 held-out batches, and prefill/decode latency on this
+// machine (onnxruntime, 2 threads).
 //
-// When the dense run is shorter than the shipped model's training, `equal_tokens` also compares the two
-// at the dense run's last checkpoint from the runs' logs (--memory-logs: the shipped model's lineage,
-// oldest first), which is the fair comparison.
+// The dense baseline is native/dense-baseline (kept in the repo, not in the .vsix: trained to the
+// shipped model's tokens with the same seed, batches and schedule), or a run's latest checkpoint with
+// --dense-run. `equal_tokens` compares the two runs' held-out curves (training-logs/, the training
+// logs of the shipped model's lineage, oldest first) at the dense run's last point.
 //
-//   npm run bench:model -- [--model native/model] [--dense-run runs/dense-small] [--usage-batches 1000]
-//                          [--memory-logs runs/pkm-small/log.jsonl,runs/pkm-sharp/log.jsonl]
+//   npm run bench:model -- [--model native/model] [--dense native/dense-baseline | --dense-run runs/dense-small]
+//                          [--usage-batches 1000] [--memory-logs a.jsonl,b.jsonl] [--dense-log c.jsonl]
 
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -24,8 +25,10 @@ import { batchAt, evaluationBatches, heldoutTokens, splitSampler } from "./token
 const { values: args } = parseArgs({
   options: {
     model: { type: "string", default: "native/model" },
-    "dense-run": { type: "string", default: "runs/dense-small" },
-    "memory-logs": { type: "string", default: "runs/pkm-small/log.jsonl" },
+    dense: { type: "string", default: "native/dense-baseline" },
+    "dense-run": { type: "string" },
+    "memory-logs": { type: "string", default: "training-logs/pkm-small.jsonl,training-logs/pkm-sharp.jsonl" },
+    "dense-log": { type: "string" },
     corpus: { type: "string", default: "corpus" },
     "eval-batches": { type: "string", default: "32" },
     "usage-batches": { type: "string", default: "1000" },
@@ -88,7 +91,11 @@ async function main(): Promise<void> {
 
   let denseLoss: number | null = null;
   let denseTokens: number | null = null;
-  const denseCheckpoint = fs.existsSync(args["dense-run"]!) ? latestCheckpoint(args["dense-run"]!) : null;
+  const denseCheckpoint = args["dense-run"]
+    ? latestCheckpoint(args["dense-run"])
+    : fs.existsSync(`${args.dense}/manifest.json`)
+      ? { dir: args.dense! }
+      : null;
   if (denseCheckpoint) {
     const dense = LanguageModel.load(denseCheckpoint.dir, { session });
     denseLoss = (await heldout(dense, heldoutData)).loss;
@@ -119,7 +126,7 @@ async function main(): Promise<void> {
       dense_baseline_train_tokens: denseTokens,
       equal_tokens: equalTokensComparison(
         args["memory-logs"]!.split(",").flatMap((file) => heldOutCurve(file)).sort((a, b) => a.tokens - b.tokens),
-        heldOutCurve(`${args["dense-run"]}/log.jsonl`),
+        heldOutCurve(args["dense-log"] ?? (args["dense-run"] ? `${args["dense-run"]}/log.jsonl` : "training-logs/dense-small.jsonl")),
       ),
       slot_usage: slotUsage === null ? null : round(slotUsage),
       prefill_512_ms_p50: round(timing.prefill, 2),
