@@ -24,8 +24,8 @@ test('citations: shared slots split the magnitude; a note is credited by read we
     { slots: Int32Array.from([2, 3]), weights: Float32Array.from([0.3, 0.1]) },
   ];
   const cited = citationsOf(reads, ownership, 5, background);
-  const a = 0.5 * idf(90) ** 2 + 0.1 * idf(9) ** 2;
-  const b = 0.3 * idf(0) ** 2 + 0.1 * idf(9) ** 2;
+  const a = Math.sqrt(0.5) * idf(90) ** 2 + Math.sqrt(0.1) * idf(9) ** 2;
+  const b = Math.sqrt(0.3) * idf(0) ** 2 + Math.sqrt(0.1) * idf(9) ** 2;
   // By read weight alone a (0.6) would lead b (0.4); the rare slot b wrote makes b the better evidence.
   assert.deepEqual(cited.map((c) => c.noteId), ['b', 'a']);
   assert.ok(Math.abs(cited[0]!.weight - b / (a + b)) < 1e-6);
@@ -33,4 +33,15 @@ test('citations: shared slots split the magnitude; a note is credited by read we
   assert.deepEqual(citationsOf(reads, ownership, 1, background).map((c) => c.noteId), ['b']);
   assert.deepEqual(citationsOf([{ slots: Int32Array.from([0]), weights: Float32Array.from([1]) }], ownership, 5, background), []);
   assert.deepEqual(citationsOf([], ownership, 5, background), []);
+});
+
+test('citations: a slot read again and again counts less each time (sqrt of its summed read weight)', () => {
+  const ownership = slotOwnership(new Map([[5, [id('x')]], [6, [id('y')]], [7, [id('y')]], [8, [id('y')]]]), new Float32Array(9), new Float32Array(9), 1);
+  const background: BackgroundSlotStats = { batches: 100, documentFrequency: new Int32Array(9) };
+  const read = (slot: number) => ({ slots: Int32Array.from([slot]), weights: Float32Array.from([1]) });
+  // x's one slot is read at four positions (a repeated word), y's three slots once each: linear
+  // credit would rank x first (4 vs 3), sqrt ranks y (2 vs 3).
+  const cited = citationsOf([read(5), read(5), read(5), read(5), read(6), read(7), read(8)], ownership, 5, background);
+  assert.deepEqual(cited.map((c) => c.noteId), ['y', 'x']);
+  assert.ok(Math.abs(cited[0]!.weight - 3 / 5) < 1e-9);
 });
