@@ -127,26 +127,17 @@ export function citeNotes(reads: MemoryReads | readonly MemoryReads[], ownership
   const passes = Array.isArray(reads) ? (reads as readonly MemoryReads[]) : [reads as MemoryReads];
   const weighting = options.weighting ?? 'contribution';
   if (weighting === 'specificity' && !options.slotIdf) throw new Error("citeNotes: 'specificity' needs slotIdf");
-  const scores = new Map<NoteId, number>();
-  if (weighting === 'specificity') {
-    const readWeight = new Map<number, number>();
-    for (const pass of passes) {
-      for (let i = 0; i < pass.slots.length; i++) readWeight.set(pass.slots[i]!, (readWeight.get(pass.slots[i]!) ?? 0) + pass.weights[i]!);
-    }
-    for (const [slot, q] of readWeight) {
-      const claims = ownership.get(slot);
-      if (!claims) continue;
-      const credit = Math.sqrt(q) * options.slotIdf!(slot) ** 2;
-      for (const claim of claims) scores.set(claim.note, (scores.get(claim.note) ?? 0) + credit);
-    }
+  // q(s) first: the linear weightings come out the same, 'specificity' needs it whole.
+  const readWeight = new Map<number, number>();
+  for (const pass of passes) {
+    for (let i = 0; i < pass.slots.length; i++) readWeight.set(pass.slots[i]!, (readWeight.get(pass.slots[i]!) ?? 0) + pass.weights[i]!);
   }
-  for (const pass of weighting === 'specificity' ? [] : passes) {
-    for (let i = 0; i < pass.slots.length; i++) {
-      const claims = ownership.get(pass.slots[i]!);
-      if (!claims) continue;
-      const weight = pass.weights[i]!;
-      for (const claim of claims) scores.set(claim.note, (scores.get(claim.note) ?? 0) + weight * (weighting === 'contribution' ? claim.magnitude : 1));
-    }
+  const scores = new Map<NoteId, number>();
+  for (const [slot, q] of readWeight) {
+    const claims = ownership.get(slot);
+    if (!claims) continue;
+    const credit = weighting === 'specificity' ? Math.sqrt(q) * options.slotIdf!(slot) ** 2 : q;
+    for (const claim of claims) scores.set(claim.note, (scores.get(claim.note) ?? 0) + credit * (weighting === 'contribution' ? claim.magnitude : 1));
   }
   let total = 0;
   for (const score of scores.values()) total += score;

@@ -265,12 +265,12 @@ function withoutFootprint(note: NoteRecord): NoteRecord {
 export function citationOwners(state: StoreState): Map<number, NoteId[]> {
   const owners = new Map<number, NoteId[]>();
   for (const c of state.contributions.values()) {
-    const slots = new Set(c.slots);
-    for (const slot of state.notes.get(c.noteId)?.footprint ?? []) slots.add(slot);
-    for (const slot of slots) {
-      const list = owners.get(slot);
-      if (list) list.push(c.noteId);
-      else owners.set(slot, [c.noteId]);
+    for (const slots of [c.slots, state.notes.get(c.noteId)?.footprint ?? []]) {
+      for (const slot of slots) {
+        const list = owners.get(slot);
+        if (!list) owners.set(slot, [c.noteId]);
+        else if (list[list.length - 1] !== c.noteId) list.push(c.noteId); // a written slot is in the footprint too
+      }
     }
   }
   return owners;

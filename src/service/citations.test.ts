@@ -1,20 +1,17 @@
-// Tests of citations: magnitudes measured from the rows, shared slots split, ranking by reads.
+// Tests of citations: the store's owners as claims, ranking by sqrt(read weight) x idf^2.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BackgroundSlotStats } from '../memory/backgroundStats';
 import type { NoteId } from '../memory/note';
-import { citationsOf, slotOwnership } from './citations';
+import { citationClaims, citationsOf } from './citations';
 
 const id = (s: string) => s as NoteId;
 
-test('citations: shared slots split the magnitude; a note is credited by read weight times the slot\'s squared idf', () => {
-  const C = 2;
-  const base = new Float32Array(4 * C);
-  const current = Float32Array.from([0, 0, 3, 4, 0, 1, 6, 8]); // slot 1 moved 5, slot 2 moved 1, slot 3 moved 10
-  const ownership = slotOwnership(new Map([[1, [id('a')]], [2, [id('b')]], [3, [id('a'), id('b')]]]), current, base, C);
-  assert.deepEqual(ownership.get(1), [{ note: 'a', magnitude: 5 }]);
-  assert.deepEqual(ownership.get(3), [{ note: 'a', magnitude: 5 }, { note: 'b', magnitude: 5 }]);
+test('citations: a note is credited by sqrt(read weight) times the slot\'s squared idf; a shared slot credits every owner', () => {
+  const ownership = citationClaims(new Map([[1, [id('a')]], [2, [id('b')]], [3, [id('a'), id('b')]]]));
+  assert.deepEqual(ownership.get(3)!.map((c) => c.note), ['a', 'b']);
+  assert.equal(ownership.get(1)![0], ownership.get(3)![0], 'one claim object per note');
 
   // 100 background batches: slot 1 read by 90 of them (common), slot 2 by 0 (rare), slot 3 by 9.
   const background: BackgroundSlotStats = { batches: 100, documentFrequency: Int32Array.from([0, 90, 0, 9]) };
@@ -36,7 +33,7 @@ test('citations: shared slots split the magnitude; a note is credited by read we
 });
 
 test('citations: a slot read again and again counts less each time (sqrt of its summed read weight)', () => {
-  const ownership = slotOwnership(new Map([[5, [id('x')]], [6, [id('y')]], [7, [id('y')]], [8, [id('y')]]]), new Float32Array(9), new Float32Array(9), 1);
+  const ownership = citationClaims(new Map([[5, [id('x')]], [6, [id('y')]], [7, [id('y')]], [8, [id('y')]]]));
   const background: BackgroundSlotStats = { batches: 100, documentFrequency: new Int32Array(9) };
   const read = (slot: number) => ({ slots: Int32Array.from([slot]), weights: Float32Array.from([1]) });
   // x's one slot is read at four positions (a repeated word), y's three slots once each: linear

@@ -19,7 +19,7 @@ import { supersedeNote } from '../memory/forget';
 import { applyRowUpdates, valueTableOf } from '../memory/valueTable';
 import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/writer';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
-import { citationsOf, slotOwnership } from './citations';
+import { citationClaims, citationsOf } from './citations';
 import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
@@ -349,8 +349,7 @@ export class MemoryService {
     const loaded = this.loaded;
     if (!loaded) return [];
     if (this.ownersAt !== this.version) {
-      const table = valueTableOf(loaded.model);
-      this.ownership = slotOwnership(this.store.citationOwners(), table.data, loaded.baseValues, table.rowWidth);
+      this.ownership = citationClaims(this.store.citationOwners());
       this.ownersAt = this.version;
     }
     return citationsOf(reads, this.ownership, CITATION_LIMIT, loaded.citationBackground);
