@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: JSON.parse(args.settings!), citationBackground: loaded.citationBackground });
   const table = valueTableOf(loaded.model);
   const index = new ProvenanceIndex();
-  const withFootprints = new ProvenanceIndex();
+  const footprintOwners = new Map<number, NoteId[]>(); // as store.citationOwners() builds it
   const sample = heldOutSample('native/model/heldout-sample.bin', loaded.model.config.contextLength);
   const lossBefore = await heldOutLoss(loaded.model, sample);
   const notes = [...set.notes.slice(0, limit), ...set.distractors.slice(0, limit)];
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const write = await writer.train({ text: note.note, kind: note.kind });
     writeRows(table, write.slots, write.next);
     index.addWrite(note.id as NoteId, write.slots, write.prev, write.next, table.rowWidth);
-    withFootprints.addWrite(note.id as NoteId, ...footprintClaims(write, table.rowWidth), table.rowWidth);
+    for (const slot of new Set([...write.slots, ...write.footprint])) footprintOwners.set(slot, [...(footprintOwners.get(slot) ?? []), note.id as NoteId]);
     process.stderr.write(`wrote ${note.id}\n`);
   }
   const lossAfter = await heldOutLoss(loaded.model, sample);
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const slotIdf = slotIdfOf(loaded.citationBackground);
   const rankings: { name: string; weighting: ProvenanceWeighting; ownership: ReturnType<ProvenanceIndex['ownership']> }[] = [
     ...(['contribution', 'reads', 'specificity'] as const).map((weighting) => ({ name: weighting, weighting, ownership: index.ownership() })),
-    { name: 'specificity+footprint', weighting: 'specificity', ownership: withFootprints.ownership() },
+    { name: 'specificity+footprint', weighting: 'specificity', ownership: ProvenanceIndex.fromOwners(footprintOwners).ownership() },
   ];
   const hits = Object.fromEntries(rankings.map((k) => [k.name, { at1: 0, at3: 0 }]));
   const byStyle: Record<string, Record<string, number>> = {};
@@ -66,17 +66,6 @@ async function main(): Promise<void> {
   for (const [name, h] of Object.entries(hits)) console.log(`${name.padEnd(18)} p@1 ${(h.at1 / questions.length).toFixed(3)} p@3 ${(h.at3 / questions.length).toFixed(3)} ${JSON.stringify(byStyle[name] ?? {})}`);
   await writer.dispose();
   await loaded.model.dispose();
-}
-
-/** The write's slots plus its footprint's other slots (claimed with unchanged rows: magnitude 0). */
-function footprintClaims(write: { slots: number[]; footprint: number[]; prev: Float32Array; next: Float32Array }, rowWidth: number): [number[], Float32Array, Float32Array] {
-  const extra = write.footprint.filter((slot) => !write.slots.includes(slot));
-  const pad = (rows: Float32Array) => {
-    const out = new Float32Array((write.slots.length + extra.length) * rowWidth);
-    out.set(rows);
-    return out;
-  };
-  return [[...write.slots, ...extra], pad(write.prev), pad(write.next)];
 }
 
 main().catch((error: unknown) => {
