@@ -26,13 +26,15 @@ export async function checkNpmStart(): Promise<Tally> {
   try {
     const url = await checks.run('npm start prints the URL of the workbench', async () => {
       const deadline = Date.now() + 120_000;
-      while (!URL_LINE.test(output)) {
+      // Both lines: they come in separate writes, so the URL can arrive a chunk before the log path.
+      while (!URL_LINE.test(output) || !LOG_LINE.test(output)) {
         if (start.exitCode !== null || Date.now() > deadline) throw new Error(`no URL; output:\n${output}`);
         await sleep(100);
       }
       return URL_LINE.exec(output)![1];
     });
-    const serverDir = path.dirname(LOG_LINE.exec(output)?.[1] ?? '');
+    const logPath = LOG_LINE.exec(output)?.[1];
+    const serverDir = logPath ? path.dirname(logPath) : '';
     await checks.run('the URL serves the VS Code workbench', async () => {
       if (!url) throw new Error('no URL');
       const page = await httpGet(url);
@@ -50,6 +52,7 @@ export async function checkNpmStart(): Promise<Tally> {
       if (code !== 0) throw new Error(`npm start exited with ${code}`);
       const left = processesMentioning(serverDir);
       if (left.length > 0) throw new Error(`still running: ${left.join('; ')}`);
+      if (!serverDir) throw new Error(`npm start printed no log path; output:\n${output}`);
       if (fs.existsSync(serverDir)) throw new Error(`${serverDir} is still there`);
       if (url && (await httpGet(url)).status !== 0) throw new Error(`${url} still answers`);
     });
