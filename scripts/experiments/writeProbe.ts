@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
+import { completionFilePath } from '../../src/memory/eval/completionFilePath';
 import { answerRecall } from '../../src/memory/eval/evalScore';
 import { heldOutLoss, heldOutSample } from '../../src/memory/eval/heldOutLoss';
 import { MemoryService } from '../../src/service/memoryService';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
       'count-scope': { type: 'string' },
       scoring: { type: 'string' },
       styles: { type: 'string', default: 'direct,paraphrase,indirect' },
+      completions: { type: 'boolean', default: false },
     },
   });
   const set = loadEvalSet(args.set!);
@@ -68,8 +70,11 @@ async function main(): Promise<void> {
   const sample = heldOutSample('native/model/heldout-sample.bin', loaded.model.config.contextLength);
   const before = await heldOutLoss(loaded.model, sample);
   try {
-    for (const note of set.notes.slice(0, Number(args.limit))) {
-      const questions = set.questions.filter((q) => q.note === note.id && styles.has(q.style));
+    const notes = args.completions ? set.notes.filter((n) => set.completions.some((c) => c.note === n.id)) : set.notes;
+    let exact = 0;
+    let probes = 0;
+    for (const note of notes.slice(0, Number(args.limit))) {
+      const questions = args.completions ? [] : set.questions.filter((q) => q.note === note.id && styles.has(q.style));
       const lossesBefore = await Promise.all(questions.map((q) => answerLoss(loaded, q.question, q.answer)));
       const written = await service.remember({ text: note.note, kind: note.kind, id: note.id, secrets: 'redact', oversize: 'chunk' });
       console.log(`\n${note.id} loss ${written.loss.before.toFixed(2)} -> ${written.loss.after.toFixed(2)} in ${written.loss.steps} steps, ${written.writeMs.toFixed(0)} ms`);
@@ -81,9 +86,17 @@ async function main(): Promise<void> {
         recalls.push(recall);
         console.log(`  [${question.style}] ${question.question}\n    -> ${JSON.stringify(result.answer.slice(0, 200))} recall ${recall.toFixed(2)} cites ${result.citations.slice(0, 3).map((c) => c.noteId).join(',')}`);
       }
+      for (const completion of args.completions ? set.completions.filter((c) => c.note === note.id) : []) {
+        const result = await service.complete({ filePath: completionFilePath(completion.language), prefix: completion.prefix });
+        const hit = result.completion.startsWith(completion.expected);
+        exact += hit ? 1 : 0;
+        probes++;
+        console.log(`  [completion] ...${JSON.stringify(completion.prefix.slice(-40))} -> ${JSON.stringify(result.completion.slice(0, 60))} want ${JSON.stringify(completion.expected)}${hit ? ' EXACT' : ''}`);
+      }
     }
     const after = await heldOutLoss(loaded.model, sample);
     console.log(`\nheld-out loss ${before.toFixed(4)} -> ${after.toFixed(4)} (forgetting ${((after - before) / before).toFixed(4)})`);
+    if (probes > 0) console.log(`completion exact ${exact}/${probes}`);
     console.log(`mean recall ${(recalls.reduce((a, b) => a + b, 0) / Math.max(1, recalls.length)).toFixed(3)} over ${recalls.length}`);
   } finally {
     await service.close();

@@ -193,6 +193,18 @@ export class MemoryWriter {
     });
   }
 
+  /** The memory reads of the note's packed training sequences, and which positions hold a token
+   *  (the rest is padding); what slot selection and the footprint count. */
+  async addressOf(note: NoteWriteInput, settings: WriterSettings = this.settings): Promise<{ reads: MemoryReads; used: Uint8Array }> {
+    const batch = this.pack(this.encode(note, settings));
+    return { reads: (await this.address(batch)).reads, used: batch.used };
+  }
+
+  private pack(sequences: readonly EncodedSequence[]): PackedBatch {
+    const T = rowLengthFor(sequences, { minimum: ROW_QUANTUM, multiple: ROW_QUANTUM, maximum: this.model.config.contextLength });
+    return packSequences(sequences, { length: T, rowMultiple: ROW_MULTIPLE, padId: padIdFor(this.model.config.vocabSize) });
+  }
+
   /** Trains the note into a copy of t value rows; the live table is left as it was. */
   async train(note: NoteWriteInput, options: TrainOptions = {}): Promise<NoteWrite> {
     const started = performance.now();
@@ -206,8 +218,7 @@ export class MemoryWriter {
     const C = table.rowWidth;
 
     const sequences = this.encode(note, settings);
-    const T = rowLengthFor(sequences, { minimum: ROW_QUANTUM, multiple: ROW_QUANTUM, maximum: config.contextLength });
-    const batch = packSequences(sequences, { length: T, rowMultiple: ROW_MULTIPLE, padId: padIdFor(config.vocabSize) });
+    const batch = this.pack(sequences);
     const lossAt = lossPositionsOf(batch, LOSS_POSITION_QUANTUM);
     signal?.throwIfAborted();
 
