@@ -1,17 +1,22 @@
-// Tests of citations: the store's owners as claims, ranking by sqrt(read weight) x idf^2.
+// Tests of citations: ranking by sqrt(read weight) x idf^2.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BackgroundSlotStats } from '../memory/backgroundStats';
 import type { NoteId } from '../memory/note';
-import { citationClaims, citationsOf } from './citations';
+import { CitationIndex } from '../memory/citationIndex';
+import { citationsOf } from './citations';
 
 const id = (s: string) => s as NoteId;
+/** Ownership of notes that wrote these slots (no footprints). */
+function ownershipOf(notes: Record<string, number[]>) {
+  const index = new CitationIndex();
+  index.sync(Object.entries(notes).map(([note, slots]) => ({ id: id(note), slots })));
+  return index.ownership();
+}
 
 test('citations: a note is credited by sqrt(read weight) times the slot\'s squared idf; a shared slot credits every owner', () => {
-  const ownership = citationClaims(new Map([[1, [id('a')]], [2, [id('b')]], [3, [id('a'), id('b')]]]));
-  assert.deepEqual(ownership.get(3)!.map((c) => c.note), ['a', 'b']);
-  assert.equal(ownership.get(1)![0], ownership.get(3)![0], 'one claim object per note');
+  const ownership = ownershipOf({ a: [1, 3], b: [2, 3] });
 
   // 100 background batches: slot 1 read by 90 of them (common), slot 2 by 0 (rare), slot 3 by 9.
   const background: BackgroundSlotStats = { batches: 100, documentFrequency: Int32Array.from([0, 90, 0, 9]) };
@@ -33,7 +38,7 @@ test('citations: a note is credited by sqrt(read weight) times the slot\'s squar
 });
 
 test('citations: a slot read again and again counts less each time (sqrt of its summed read weight)', () => {
-  const ownership = citationClaims(new Map([[5, [id('x')]], [6, [id('y')]], [7, [id('y')]], [8, [id('y')]]]));
+  const ownership = ownershipOf({ x: [5], y: [6, 7, 8] });
   const background: BackgroundSlotStats = { batches: 100, documentFrequency: new Int32Array(9) };
   const read = (slot: number) => ({ slots: Int32Array.from([slot]), weights: Float32Array.from([1]) });
   // x's one slot is read at four positions (a repeated word), y's three slots once each: linear

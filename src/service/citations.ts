@@ -1,31 +1,15 @@
 // Citations for an answer or a completion: memory/provenance.ts ranks the notes by the reads the
 // caller passes (a question's, or a completion's code and completion: see memoryService.ts) with
 // 'specificity': sqrt of a slot's summed read weight times its squared idf against the citation
-// statistics (df over short documents). The store knows which notes a read of each slot cites: the
-// slots each wrote and its footprint (noteFootprint.ts).
+// statistics (df over short documents). memory/citationIndex.ts knows which notes a read of each slot
+// cites: the slots each wrote and its footprint (noteFootprint.ts).
 
-import type { NoteId } from '../memory/note';
 import type { BackgroundSlotStats } from '../memory/backgroundStats';
-import { citeNotes, SlotClaim, SlotOwnership } from '../memory/provenance';
+import { citeNotes, SlotOwnership } from '../memory/provenance';
 import { slotIdfOf } from '../memory/slotSelection';
 import type { MemoryReads } from '../model/languageModel';
 import type { PositionReads } from './decodingSession';
 import type { Citation } from './protocol';
-
-/** The store's slot -> notes map as provenance claims. 'specificity' does not weigh claims by how
- *  far a note moved the row, so no row is read here (that cost ~170 ms per version at 1,000 notes). */
-export function citationClaims(owners: ReadonlyMap<number, readonly NoteId[]>): SlotOwnership {
-  const claimOf = new Map<NoteId, SlotClaim>();
-  const ownership = new Map<number, SlotClaim[]>();
-  for (const [slot, notes] of owners) {
-    ownership.set(slot, notes.map((note) => {
-      let claim = claimOf.get(note);
-      if (!claim) claimOf.set(note, (claim = { note, magnitude: 1 }));
-      return claim;
-    }));
-  }
-  return ownership;
-}
 
 /** The cited notes of a pass, best first, weights summing to 1 over the notes cited. */
 export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number, citationBackground: BackgroundSlotStats): Citation[] {

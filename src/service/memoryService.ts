@@ -9,7 +9,7 @@
 
 import * as os from 'node:os';
 import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
-import type { SlotOwnership } from '../memory/provenance';
+import { CitationIndex } from '../memory/citationIndex';
 import { isNoteId, toNoteId } from '../memory/note';
 import { NoteInputError, prepareNoteText } from '../memory/noteInput';
 import { MemoryStore, RowUpdate } from '../memory/memoryStore';
@@ -19,7 +19,7 @@ import { supersedeNote } from '../memory/forget';
 import { applyRowUpdates, valueTableOf } from '../memory/valueTable';
 import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/writer';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
-import { citationClaims, citationsOf } from './citations';
+import { citationsOf } from './citations';
 import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
@@ -95,8 +95,8 @@ export class MemoryService {
   private chatSession: DecodingSession | null = null;
   private completionSession: DecodingSession | null = null;
   private version = 0;
-  private ownersAt = -1;
-  private ownership: SlotOwnership = new Map();
+  private citedAt = -1;
+  private readonly cited = new CitationIndex();
   private rankerAt = -1;
   private ranker: PromptNoteRanker | null = null;
   private readonly unsubscribe: () => void;
@@ -348,11 +348,11 @@ export class MemoryService {
     if (mode === 'prompt') return pasted.map((n) => ({ noteId: n.id as NoteId, weight: 1 / pasted.length }));
     const loaded = this.loaded;
     if (!loaded) return [];
-    if (this.ownersAt !== this.version) {
-      this.ownership = citationClaims(this.store.citationOwners());
-      this.ownersAt = this.version;
+    if (this.citedAt !== this.version) {
+      this.cited.sync(this.store.liveNotes());
+      this.citedAt = this.version;
     }
-    return citationsOf(reads, this.ownership, CITATION_LIMIT, loaded.citationBackground);
+    return citationsOf(reads, this.cited.ownership(), CITATION_LIMIT, loaded.citationBackground);
   }
 
   private promptNotes(query: string): { id: string; text: string }[] {
