@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: JSON.parse(args.settings!), citationBackground: loaded.citationBackground });
   const table = valueTableOf(loaded.model);
   const index = new ProvenanceIndex();
-  const footprintOwners = new Map<number, NoteId[]>(); // as store.citationOwners() builds it
+  const footprintOwners = new Map<number, NoteId[]>(); // as CitationIndex builds it from the live notes
   const sample = heldOutSample('native/model/heldout-sample.bin', loaded.model.config.contextLength);
   const lossBefore = await heldOutLoss(loaded.model, sample);
   const notes = [...set.notes.slice(0, limit), ...set.distractors.slice(0, limit)];

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { MemoryStore, RowUpdate } from './memoryStore';
+import { CitationIndex } from './citationIndex';
 import type { NoteId } from './note';
 import { SecretFoundError } from './secrets';
 import {
@@ -128,7 +129,12 @@ test('store: footprints persist through journal, compaction and export; citation
   await remember(store, table, 'a', [1, 2], 1, 'note a', [9, 1, 7, 7]);
   await remember(store, table, 'b', [2, 3], 2); // a note without a footprint (as before footprints existed)
   assert.deepEqual(store.getNote('a')!.footprint, [1, 7, 9]); // sorted, repeats dropped
-  const owners = (s: MemoryStore) => Object.fromEntries([...s.citationOwners()].map(([slot, ids]) => [slot, ids.join()]));
+  // What a read of each slot cites, as the service keeps it (CitationIndex over the live notes).
+  const owners = (s: MemoryStore) => {
+    const index = new CitationIndex();
+    index.sync(s.liveNotes());
+    return Object.fromEntries([...index.ownership()].map(([slot, claims]) => [slot, claims.map((c) => c.note).sort().join()]));
+  };
   const expected = { 1: 'a', 2: 'a,b', 3: 'b', 7: 'a', 9: 'a' };
   assert.deepEqual(owners(store), expected);
   assert.deepEqual(owners(await open(dir)), expected); // from the journal

@@ -30,7 +30,6 @@ import {
   planForget,
   RowUpdate,
   slotOwners,
-  citationOwners,
   StoreState,
 } from './storeState';
 import { cloneState, ImportMode, planMerge, readExportFile } from './storeTransfer';
@@ -174,11 +173,6 @@ export class MemoryStore {
   /** Slot -> live notes that wrote it (write order), for the inspector and provenance. */
   slotOwners(): Map<number, NoteId[]> {
     return slotOwners(this.state);
-  }
-
-  /** Slot -> the live notes a read of it cites: written slots and footprints (storeState.citationOwners). */
-  citationOwners(): Map<number, NoteId[]> {
-    return citationOwners(this.state);
   }
 
   /** Called with row updates whenever catching up brings in other processes' changes. */

@@ -261,21 +261,6 @@ function withoutFootprint(note: NoteRecord): NoteRecord {
   return rest;
 }
 
-/** Slot -> the live notes citations credit for a read of it: the slots each wrote and its footprint. */
-export function citationOwners(state: StoreState): Map<number, NoteId[]> {
-  const owners = new Map<number, NoteId[]>();
-  for (const c of state.contributions.values()) {
-    for (const slots of [c.slots, state.notes.get(c.noteId)?.footprint ?? []]) {
-      for (const slot of slots) {
-        const list = owners.get(slot);
-        if (!list) owners.set(slot, [c.noteId]);
-        else if (list[list.length - 1] !== c.noteId) list.push(c.noteId); // a written slot is in the footprint too
-      }
-    }
-  }
-  return owners;
-}
-
 export function rowOf(packed: Float32Array, index: number, width: number): Float32Array {
   return packed.subarray(index * width, (index + 1) * width);
 }
