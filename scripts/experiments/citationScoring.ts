@@ -1,7 +1,9 @@
-// Tries citation scorings offline: for every note (and distractor) it keeps the slot read weights of
-// the note's training sequences c(n, s), its written slots and footprint; for every question the
-// prompt's read weights q(s); then ranks the notes under each scoring and prints provenance@1/@3.
-// No SGD (citations need only addresses), so a run over hundreds of notes takes minutes.
+// Tries footprint variants offline: for every note (and distractor) the footprint from its training
+// sequences (as shipped) or from those plus other renderings of the note (lowercased; as a chat
+// question; both); every question's prompt reads ranked as the service ranks them; prints
+// provenance@1/@3 per variant. No SGD (citations need only addresses), so a run over hundreds of
+// notes takes minutes. (Weighting claims by the note's own read weight, crediting every slot the
+// note read, and cosine were tried here too and lost: src/memory/README.md.)
 //
 //   node --import tsx scripts/experiments/citationScoring.ts [--set DIR | --generated N] [--model DIR]
 
@@ -11,51 +13,26 @@ import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { generateCapacityNotes } from '../../src/memory/eval/capacityRun';
 import { countSlotAccesses, slotIdfOf } from '../../src/memory/slotSelection';
 import { MemoryWriter } from '../../src/memory/writer';
+import { encodeTrainingSequence } from '../../src/memory/trainingSequence';
 import { valueTableOf } from '../../src/memory/valueTable';
 import { describeModel, loadModel } from '../../src/service/modelDirectory';
 
-interface NoteData {
-  readonly id: string;
-  readonly owned: ReadonlySet<number>;
-  readonly ownedLower: ReadonlySet<number>;
-  readonly counts: Float64Array; // c(n, s)
-  readonly total: number;
+/** One note's claim on one slot: a bit per footprint variant that owns it. */
+interface Posting {
+  readonly note: number;
+  readonly variants: number;
 }
 
-type Scoring = (q: ReadonlyMap<number, number>, note: NoteData, idf: (s: number) => number) => number;
-
-const scorings: Record<string, Scoring> = {
-  current: (q, n, idf) => sum(q, (s, w) => (n.owned.has(s) ? Math.sqrt(w) * idf(s) ** 2 : 0)),
-  '+lowercase': (q, n, idf) => sum(q, (s, w) => (n.ownedLower.has(s) ? Math.sqrt(w) * idf(s) ** 2 : 0)),
-  'owned*sqrt(p)': (q, n, idf) => sum(q, (s, w) => (n.owned.has(s) ? Math.sqrt(w) * idf(s) ** 2 * Math.sqrt(n.counts[s]! / n.total) : 0)),
-  'owned*p/(p+k)': (q, n, idf) => sum(q, (s, w) => { const c = n.counts[s]!; return n.owned.has(s) ? Math.sqrt(w) * idf(s) ** 2 * (c / (c + 0.5)) : 0; }),
-  'owned*c/(c+2)': (q, n, idf) => sum(q, (s, w) => { const c = n.counts[s]!; return n.owned.has(s) ? Math.sqrt(w) * idf(s) ** 2 * (c / (c + 2)) : 0; }),
-  'all*sqrt(c)': (q, n, idf) => sum(q, (s, w) => Math.sqrt(w) * idf(s) ** 2 * Math.sqrt(n.counts[s]!)),
-  'all*c/(c+1)': (q, n, idf) => sum(q, (s, w) => { const c = n.counts[s]!; return Math.sqrt(w) * idf(s) ** 2 * (c / (c + 1)); }),
-  'all*sqrt(p)': (q, n, idf) => sum(q, (s, w) => Math.sqrt(w) * idf(s) ** 2 * Math.sqrt(n.counts[s]! / n.total)),
-  'cosine': (q, n, idf) => {
-    let dot = 0;
-    for (const [s, w] of q) dot += Math.sqrt(w) * idf(s) * Math.sqrt(n.counts[s]!) * idf(s);
-    return dot / Math.sqrt(normOf(n, idf));
-  },
+/** Extra texts whose reads count towards a footprint, on top of the note's training sequences. */
+type Source = 'lowercase' | 'asQuestion' | 'asQuestionLower' | 'fileLower';
+const variants: Record<string, readonly Source[]> = {
+  shipped: [],
+  '+lowercase': ['lowercase'],
+  '+asQuestion': ['asQuestion'],
+  '+asQuestion+lower': ['asQuestion', 'asQuestionLower'],
+  '+all': ['lowercase', 'asQuestion', 'asQuestionLower'],
+  '+asQuestion+lower+fileLower': ['asQuestion', 'asQuestionLower', 'fileLower'],
 };
-
-const norms = new WeakMap<NoteData, number>();
-function normOf(n: NoteData, idf: (s: number) => number): number {
-  let v = norms.get(n);
-  if (v === undefined) {
-    v = 0;
-    for (let s = 0; s < n.counts.length; s++) if (n.counts[s]! > 0) v += n.counts[s]! * idf(s) ** 2;
-    norms.set(n, v);
-  }
-  return v;
-}
-
-function sum(q: ReadonlyMap<number, number>, f: (slot: number, weight: number) => number): number {
-  let total = 0;
-  for (const [s, w] of q) total += f(s, w);
-  return total;
-}
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, model: { type: 'string', default: 'native/model' }, generated: { type: 'string' } } });
@@ -64,36 +41,64 @@ async function main(): Promise<void> {
   const loaded = loadModel(describeModel(args.model!));
   const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: { maxSteps: 0 }, citationBackground: loaded.citationBackground });
   const slotCount = valueTableOf(loaded.model).slotCount;
-  const notes: NoteData[] = [];
+  const idf = slotIdfOf(loaded.citationBackground);
+  const names = Object.keys(variants);
+  const noteIds: string[] = [];
+  const postings = new Map<number, Posting[]>();
+  const tokenCounts = async (ids: readonly number[]) => {
+    const { reads } = await loaded.model.memoryAddress(BigInt64Array.from(ids, BigInt), 1, ids.length);
+    return countSlotAccesses(reads, slotCount, { mode: 'weight' });
+  };
+  const promptCounts = (text: string) => tokenCounts(formatAnswerPrompt(loaded.tokenizer, { notes: [], question: text }));
   for (const note of [...set.notes, ...set.distractors]) {
     const write = await writer.train({ text: note.note, kind: note.kind });
     const { reads, used } = await writer.addressOf({ text: note.note, kind: note.kind });
-    const counts = countSlotAccesses(reads, slotCount, { mode: 'weight', positions: used });
     const lower = await writer.addressOf({ text: note.note.toLowerCase(), kind: note.kind });
-    const lowerCounts = countSlotAccesses(lower.reads, slotCount, { mode: 'weight', positions: lower.used });
-    const both = counts.map((c, s) => c + lowerCounts[s]!);
-    const footprintIdf = slotIdfOf(loaded.citationBackground);
-    const top = [...both.keys()].filter((s) => both[s]! > 0).sort((a, b) => both[b]! * footprintIdf(b) - both[a]! * footprintIdf(a)).slice(0, 2048);
-    notes.push({ id: note.id, owned: new Set([...write.slots, ...write.footprint]), ownedLower: new Set([...write.slots, ...top]), counts, total: counts.reduce((a, b) => a + b, 0) });
+    const counts: Record<'base' | Source, Float64Array> = {
+      base: countSlotAccesses(reads, slotCount, { mode: 'weight', positions: used }),
+      lowercase: countSlotAccesses(lower.reads, slotCount, { mode: 'weight', positions: lower.used }),
+      asQuestion: await promptCounts(note.note),
+      asQuestionLower: await promptCounts(note.note.toLowerCase()),
+      fileLower: await tokenCounts(encodeTrainingSequence(loaded.tokenizer, { form: 'note', layout: 'file', path: 'NOTES.md', contents: `${note.note.toLowerCase()}\n` })),
+    };
+    const bits = new Int32Array(slotCount);
+    names.forEach((name, v) => {
+      const sum = counts.base.slice();
+      for (const source of variants[name]!) counts[source].forEach((c, s) => (sum[s]! += c));
+      const top = [...sum.keys()].filter((s) => sum[s]! > 0).sort((a, b) => sum[b]! * idf(b) - sum[a]! * idf(a)).slice(0, 2048);
+      for (const s of [...top, ...write.slots]) bits[s]! |= 1 << v;
+    });
+    bits.forEach((b, s) => {
+      if (b === 0) return;
+      const list = postings.get(s) ?? [];
+      list.push({ note: noteIds.length, variants: b });
+      postings.set(s, list);
+    });
+    noteIds.push(note.id);
+    if (noteIds.length % 100 === 0) process.stderr.write(`${noteIds.length} notes addressed\n`);
   }
-  process.stderr.write(`${notes.length} notes addressed\n`);
-  const idf = slotIdfOf(loaded.citationBackground);
-  const hits = Object.fromEntries(Object.keys(scorings).map((k) => [k, { at1: 0, at3: 0, byStyle: {} as Record<string, number> }]));
-  const questions = generated ? set.questions.slice(0, 200) : set.questions;
+  const hits = Object.fromEntries(names.map((k) => [k, { at1: 0, at3: 0, byStyle: {} as Record<string, number> }]));
+  // Up to 200 questions spread over the whole set (the capacity run asks old and new notes alike).
+  const every = Math.max(1, Math.floor(set.questions.length / 200));
+  const questions = generated ? set.questions.filter((_, i) => i % every === 0).slice(0, 200) : set.questions;
   for (const question of questions) {
-    const prompt = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: question.question });
-    const { reads } = await loaded.model.memoryAddress(BigInt64Array.from(prompt, BigInt), 1, prompt.length);
-    const q = new Map<number, number>();
-    for (let i = 0; i < reads.slots.length; i++) q.set(reads.slots[i]!, (q.get(reads.slots[i]!) ?? 0) + reads.weights[i]!);
-    for (const [name, scoring] of Object.entries(scorings)) {
-      const ranked = notes.map((n) => ({ id: n.id, score: scoring(q, n, idf) })).sort((a, b) => b.score - a.score);
+    const q = await promptCounts(question.question);
+    names.forEach((name, v) => {
+      // As shipped: sqrt of the summed read weight times idf squared, over the slots a note owns.
+      const scores = new Float64Array(noteIds.length);
+      q.forEach((w, slot) => {
+        if (w <= 0) return;
+        const credit = Math.sqrt(w) * idf(slot) ** 2;
+        for (const p of postings.get(slot) ?? []) if (p.variants & (1 << v)) scores[p.note]! += credit;
+      });
+      const ranked = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 3).map((i) => noteIds[i]!);
       const h = hits[name]!;
-      if (ranked[0]!.id === question.note) {
+      if (ranked[0] === question.note) {
         h.at1++;
         h.byStyle[question.style] = (h.byStyle[question.style] ?? 0) + 1;
       }
-      if (ranked.slice(0, 3).some((r) => r.id === question.note)) h.at3++;
-    }
+      if (ranked.includes(question.note)) h.at3++;
+    });
   }
   for (const [name, h] of Object.entries(hits)) console.log(`${name.padEnd(16)} p@1 ${(h.at1 / questions.length).toFixed(3)} p@3 ${(h.at3 / questions.length).toFixed(3)} ${JSON.stringify(h.byStyle)}`);
   await writer.dispose();

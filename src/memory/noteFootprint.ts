@@ -5,7 +5,8 @@
 // write moved (measured on the public set, scripts/experiments/provenanceProbe.ts: provenance@1
 // 0.42 on the written 256 slots alone, 0.58 on a 2,048-slot footprint).
 //
-//   score(i) = c(i) * idf(i)      c: read weight over the note's training sequences
+//   score(i) = c(i) * idf(i)      c: read weight over the note's training sequences and its other
+//                                   renderings (footprintRenderings.ts)
 //
 // with idf from the citation statistics (df over short documents), so a slot read by most text
 // scores ~0 and is left out. Pure function.
@@ -14,10 +15,21 @@ import type { MemoryReads } from '../model/languageModel';
 import type { BackgroundSlotStats } from './backgroundStats';
 import { countSlotAccesses, inverseDocumentFrequency } from './slotSelection';
 
-/** Up to `size` slots with the highest read weight x idf (positive scores only), ascending. */
-export function noteFootprint(reads: MemoryReads, slotCount: number, background: BackgroundSlotStats, size: number, positions?: Uint8Array): number[] {
+/** One address pass over texts of the note: its reads, and which positions count (padding does not). */
+export interface FootprintPass {
+  readonly reads: MemoryReads;
+  readonly positions?: Uint8Array;
+}
+
+/** Up to `size` slots with the highest read weight (summed over the passes) x idf, positive scores
+ *  only, ascending. */
+export function noteFootprint(passes: readonly FootprintPass[], slotCount: number, background: BackgroundSlotStats, size: number): number[] {
   if (size <= 0) return [];
-  const counts = countSlotAccesses(reads, slotCount, { mode: 'weight', ...(positions ? { positions } : {}) });
+  const counts = new Float64Array(slotCount);
+  for (const { reads, positions } of passes) {
+    const pass = countSlotAccesses(reads, slotCount, { mode: 'weight', ...(positions ? { positions } : {}) });
+    for (let slot = 0; slot < slotCount; slot++) counts[slot]! += pass[slot]!;
+  }
   const scored: { slot: number; score: number }[] = [];
   for (let slot = 0; slot < slotCount; slot++) {
     if (counts[slot]! <= 0) continue;

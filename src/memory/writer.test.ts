@@ -7,6 +7,7 @@ import { lossFromOf, lossMaskOf, MemoryWriter, readsOfSlots, sgdStep, WriteProgr
 import { valueTableOf, writeRows } from './valueTable';
 import { writerTestBackground, writerTestModel } from './writerTestModel';
 import { encodeTrainingSequence } from './trainingSequence';
+import { noteFootprint } from './noteFootprint';
 import { seededRandom } from '../model/seededRandom';
 
 const tokenizer = loadTokenizer();
@@ -58,6 +59,18 @@ test('a write trains a copy of t chosen rows, lowers the note loss and leaves th
   await oddWriter.dispose();
   assert.equal(odd.footprint.length, 5);
   assert.ok(odd.footprint.every((slot) => slot % 2 === 1), 'footprints take their idf from the citation statistics');
+
+  // Without the other renderings the footprint is the training sequences' own; with them (the
+  // default) the extra pass's reads count too.
+  const footprintWriter = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings: { ...settings, maxSteps: 0, footprintSlots: 40 } });
+  const plain = await footprintWriter.train(note, { settings: { footprintRenderings: false } });
+  const rendered = await footprintWriter.train(note);
+  const { reads, used } = await footprintWriter.addressOf(note);
+  await footprintWriter.dispose();
+  assert.deepEqual(plain.footprint, noteFootprint([{ reads, positions: used }], table.slotCount, writerTestBackground(), 40));
+  assert.equal(rendered.footprint.length, 40);
+  assert.notDeepEqual(rendered.footprint, plain.footprint);
+  assert.deepEqual(rendered.slots, plain.slots, 'renderings change the footprint only');
   await model.dispose();
 });
 

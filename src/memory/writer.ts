@@ -26,7 +26,8 @@ import type { MemoryStore } from './memoryStore';
 import type { NoteKind, NoteRecord } from './note';
 import { assertNoSecrets } from './secrets';
 import { SlotCountMode, SlotScoring, selectSlots } from './slotSelection';
-import { noteFootprint } from './noteFootprint';
+import { FootprintPass, noteFootprint } from './noteFootprint';
+import { footprintRenderings } from './footprintRenderings';
 import { encodeTrainingSequence, lossStart, TrainingSequence } from './trainingSequence';
 import { applyRowUpdates, readRows, valueTableOf, writeRows } from './valueTable';
 import { CandidateVocabulary, candidateVocabulary, EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from './writerBatch';
@@ -71,6 +72,9 @@ export interface WriterSettings {
   readonly candidateRefresh: number;
   /** Slots in the note's footprint (noteFootprint.ts), which citations credit; 0 for none. */
   readonly footprintSlots: number;
+  /** Whether the footprint also reads the note's other renderings (footprintRenderings.ts): one
+   *  more address pass per write. */
+  readonly footprintRenderings: boolean;
 }
 
 export type RowScaling = 'none' | 'reads';
@@ -92,6 +96,7 @@ export const defaultWriterSettings: WriterSettings = {
   candidateTokens: 16,
   candidateRefresh: 0,
   footprintSlots: 2048,
+  footprintRenderings: true,
 };
 
 export interface NoteWriteInput {
@@ -200,6 +205,19 @@ export class MemoryWriter {
     return { reads: (await this.address(batch)).reads, used: batch.used };
   }
 
+  /** The footprint from the training sequences' reads and, unless turned off, one more address
+   *  pass over the note's other renderings (footprintRenderings.ts). */
+  private async footprintOf(note: NoteWriteInput, settings: WriterSettings, training: FootprintPass): Promise<number[]> {
+    if (settings.footprintSlots <= 0) return [];
+    const passes = [training];
+    if (settings.footprintRenderings) {
+      const sequences = footprintRenderings(note, { minSequences: settings.minSequences, maxSequences: settings.maxSequences });
+      const batch = this.pack(sequences.map((sequence) => ({ ids: encodeTrainingSequence(this.tokenizer, sequence), lossFrom: 0 })));
+      passes.push({ reads: (await this.address(batch)).reads, positions: batch.used });
+    }
+    return noteFootprint(passes, valueTableOf(this.model).slotCount, this.options.citationBackground ?? this.background, settings.footprintSlots);
+  }
+
   private pack(sequences: readonly EncodedSequence[]): PackedBatch {
     const T = rowLengthFor(sequences, { minimum: ROW_QUANTUM, multiple: ROW_QUANTUM, maximum: this.model.config.contextLength });
     return packSequences(sequences, { length: T, rowMultiple: ROW_MULTIPLE, padId: padIdFor(this.model.config.vocabSize) });
@@ -233,7 +251,8 @@ export class MemoryWriter {
       ownedWeight: settings.ownedSlotWeight,
     }, settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used);
     const slots = [...selection.slots].sort((a, b) => a - b);
-    const footprint = noteFootprint(lower.reads, table.slotCount, this.options.citationBackground ?? this.background, settings.footprintSlots, batch.used);
+    const footprint = await this.footprintOf(note, settings, { reads: lower.reads, positions: batch.used });
+    signal?.throwIfAborted();
     const prev = readRows(table, slots);
     const rows = prev.slice();
     const selectedReads = readsOfSlots(lower.reads, new Map(slots.map((slot, i) => [slot, i])), batch.used);
