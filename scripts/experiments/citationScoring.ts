@@ -12,7 +12,7 @@ import { formatAnswerPrompt } from '../../src/model/chatFormat';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { generateCapacityNotes } from '../../src/memory/eval/capacityRun';
 import { countSlotAccesses, slotIdfOf } from '../../src/memory/slotSelection';
-import { MemoryWriter } from '../../src/memory/writer';
+import { defaultWriterSettings, MemoryWriter } from '../../src/memory/writer';
 import { encodeTrainingSequence } from '../../src/memory/trainingSequence';
 import { valueTableOf } from '../../src/memory/valueTable';
 import { describeModel, loadModel } from '../../src/service/modelDirectory';
@@ -24,7 +24,7 @@ interface Posting {
 }
 
 /** Extra texts whose reads count towards a footprint, on top of the note's training sequences. */
-type Source = 'lowercase' | 'asQuestion' | 'asQuestionLower' | 'fileLower';
+type Source = 'lowercase' | 'lowercase6' | 'asQuestion' | 'asQuestionLower' | 'fileLower';
 const variants: Record<string, readonly Source[]> = {
   shipped: [],
   '+lowercase': ['lowercase'],
@@ -32,6 +32,7 @@ const variants: Record<string, readonly Source[]> = {
   '+asQuestion+lower': ['asQuestion', 'asQuestionLower'],
   '+all': ['lowercase', 'asQuestion', 'asQuestionLower'],
   '+asQuestion+lower+fileLower': ['asQuestion', 'asQuestionLower', 'fileLower'],
+  '+all, 6 lowercased sequences': ['lowercase6', 'asQuestion', 'asQuestionLower'],
 };
 
 async function main(): Promise<void> {
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
     const counts: Record<'base' | Source, Float64Array> = {
       base: countSlotAccesses(reads, slotCount, { mode: 'weight', positions: used }),
       lowercase: countSlotAccesses(lower.reads, slotCount, { mode: 'weight', positions: lower.used }),
+      lowercase6: await (async () => {
+        const six = await writer.addressOf({ text: note.note.toLowerCase(), kind: note.kind }, { ...defaultWriterSettings, minSequences: 6, maxSequences: 6 });
+        return countSlotAccesses(six.reads, slotCount, { mode: 'weight', positions: six.used });
+      })(),
       asQuestion: await promptCounts(note.note),
       asQuestionLower: await promptCounts(note.note.toLowerCase()),
       fileLower: await tokenCounts(encodeTrainingSequence(loaded.tokenizer, { form: 'note', layout: 'file', path: 'NOTES.md', contents: `${note.note.toLowerCase()}\n` })),
