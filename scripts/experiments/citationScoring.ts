@@ -25,18 +25,23 @@ interface Posting {
 
 /** Extra texts whose reads count towards a footprint, on top of the note's training sequences. */
 type Source = 'lowercase' | 'lowercase6' | 'asQuestion' | 'asQuestionLower' | 'fileLower';
-const variants: Record<string, readonly Source[]> = {
-  shipped: [],
-  '+lowercase': ['lowercase'],
-  '+asQuestion': ['asQuestion'],
-  '+asQuestion+lower': ['asQuestion', 'asQuestionLower'],
-  '+all': ['lowercase', 'asQuestion', 'asQuestionLower'],
-  '+asQuestion+lower+fileLower': ['asQuestion', 'asQuestionLower', 'fileLower'],
-  '+all, 6 lowercased sequences': ['lowercase6', 'asQuestion', 'asQuestionLower'],
+/** A footprint variant: the extra sources, and alpha: scores divided by (sum of idf^2 over the
+ *  note's owned slots)^alpha, so a note owning many specific slots does not win every question. */
+const variants: Record<string, { readonly sources: readonly Source[]; readonly alpha?: number }> = {
+  shipped: { sources: [] },
+  '+lowercase': { sources: ['lowercase'] },
+  '+asQuestion': { sources: ['asQuestion'] },
+  '+asQuestion+lower': { sources: ['asQuestion', 'asQuestionLower'] },
+  '+all': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'] },
+  '+asQuestion+lower+fileLower': { sources: ['asQuestion', 'asQuestionLower', 'fileLower'] },
+  '+all, 6 lowercased sequences': { sources: ['lowercase6', 'asQuestion', 'asQuestionLower'] },
+  '+all /norm^0.25': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'], alpha: 0.25 },
+  '+all /norm^0.5': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'], alpha: 0.5 },
+  '+all /norm^1': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'], alpha: 1 },
 };
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, model: { type: 'string', default: 'native/model' }, generated: { type: 'string' } } });
+  const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, model: { type: 'string', default: 'native/model' }, generated: { type: 'string' }, failures: { type: 'string' } } });
   const generated = args.generated ? generateCapacityNotes(Number(args.generated)) : null;
   const set = generated ? { notes: generated.notes, distractors: [], questions: generated.questions } : loadEvalSet(args.set!);
   const loaded = loadModel(describeModel(args.model!));
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
   const slotCount = valueTableOf(loaded.model).slotCount;
   const idf = slotIdfOf(loaded.citationBackground);
   const names = Object.keys(variants);
+  const norms: Record<string, number[]> = {};
   const noteIds: string[] = [];
   const postings = new Map<number, Posting[]>();
   const tokenCounts = async (ids: readonly number[]) => {
@@ -69,9 +75,13 @@ async function main(): Promise<void> {
     const bits = new Int32Array(slotCount);
     names.forEach((name, v) => {
       const sum = counts.base.slice();
-      for (const source of variants[name]!) counts[source].forEach((c, s) => (sum[s]! += c));
+      for (const source of variants[name]!.sources) counts[source].forEach((c, s) => (sum[s]! += c));
       const top = [...sum.keys()].filter((s) => sum[s]! > 0).sort((a, b) => sum[b]! * idf(b) - sum[a]! * idf(a)).slice(0, 2048);
-      for (const s of [...top, ...write.slots]) bits[s]! |= 1 << v;
+      const owned = new Set([...top, ...write.slots]);
+      for (const s of owned) bits[s]! |= 1 << v;
+      let norm = 0;
+      for (const s of owned) norm += idf(s) ** 2;
+      (norms[name] ??= []).push(norm);
     });
     bits.forEach((b, s) => {
       if (b === 0) return;
@@ -96,6 +106,8 @@ async function main(): Promise<void> {
         const credit = Math.sqrt(w) * idf(slot) ** 2;
         for (const p of postings.get(slot) ?? []) if (p.variants & (1 << v)) scores[p.note]! += credit;
       });
+      const alpha = variants[name]!.alpha ?? 0;
+      if (alpha > 0) scores.forEach((score, i) => (scores[i] = score / norms[name]![i]! ** alpha));
       const ranked = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 3).map((i) => noteIds[i]!);
       const h = hits[name]!;
       if (ranked[0] === question.note) {
@@ -103,6 +115,10 @@ async function main(): Promise<void> {
         h.byStyle[question.style] = (h.byStyle[question.style] ?? 0) + 1;
       }
       if (ranked.includes(question.note)) h.at3++;
+      if (args.failures === name && ranked[0] !== question.note) {
+        const rank = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).findIndex((i) => noteIds[i] === question.note) + 1;
+        console.log(`[${question.style}] ${question.note} at ${rank}, top ${ranked.join(',')}: ${question.question}`);
+      }
     });
   }
   for (const [name, h] of Object.entries(hits)) console.log(`${name.padEnd(16)} p@1 ${(h.at1 / questions.length).toFixed(3)} p@3 ${(h.at3 / questions.length).toFixed(3)} ${JSON.stringify(h.byStyle)}`);
