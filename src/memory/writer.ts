@@ -4,6 +4,8 @@
 //   -> one address pass (everything below the memory is frozen, so residual, slots and read
 //      weights are computed once per write)
 //   -> pick t slots by tf-idf against the background statistics
+//   -> the note's footprint (the slots citations credit; never trained): these reads plus one more
+//      address pass over the note's other renderings (footprintRenderings.ts)
 //   -> plain SGD on those rows only: each step runs the blocks above the memory, maps
 //      d(loss)/d(memory output) to the rows by the chain rule, moves the rows, and updates the
 //      cached memory output in place (it is linear in the rows), until the loss is below a
