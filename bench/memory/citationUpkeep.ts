@@ -1,7 +1,8 @@
 // What keeping citations current costs as the store grows: after one write (or forget) into a
 // store of N notes, the service brings its slot -> notes map up to date before the next question or
-// completion is cited. Side by side in one run: building the map from every live note (what the
-// service did until session 4) and CitationIndex.sync (only the notes that came or went).
+// completion is cited. Side by side in one run: building the map from every live note (the same work
+// as the service's rebuild until session 4, done here by a fresh CitationIndex; the old code itself,
+// store.citationOwners + citationClaims, is gone) and CitationIndex.sync (only the notes that came or went).
 // Notes are synthetic, in the shipped writer's shape: 256 written slots and a 2,048-slot footprint
 // over 16,384 slots, drawn with a skew so that footprints overlap as real ones do.
 //

@@ -15,6 +15,7 @@ import { citeNotes, ProvenanceIndex, ProvenanceWeighting } from '../../src/memor
 import { slotIdfOf } from '../../src/memory/slotSelection';
 import type { NoteId } from '../../src/memory/note';
 import { MemoryWriter } from '../../src/memory/writer';
+import { CitationIndex } from '../../src/memory/citationIndex';
 import { heldOutLoss, heldOutSample } from '../../src/memory/eval/heldOutLoss';
 import { valueTableOf, writeRows } from '../../src/memory/valueTable';
 import { describeModel, loadModel } from '../../src/service/modelDirectory';
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: JSON.parse(args.settings!), citationBackground: loaded.citationBackground });
   const table = valueTableOf(loaded.model);
   const index = new ProvenanceIndex();
-  const footprintOwners = new Map<number, NoteId[]>(); // as CitationIndex builds it from the live notes
+  const cited = new CitationIndex(); // as the service keeps it
+  const written: { id: NoteId; slots: number[]; footprint: number[] }[] = [];
   const sample = heldOutSample('native/model/heldout-sample.bin', loaded.model.config.contextLength);
   const lossBefore = await heldOutLoss(loaded.model, sample);
   const notes = [...set.notes.slice(0, limit), ...set.distractors.slice(0, limit)];
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     const write = await writer.train({ text: note.note, kind: note.kind });
     writeRows(table, write.slots, write.next);
     index.addWrite(note.id as NoteId, write.slots, write.prev, write.next, table.rowWidth);
-    for (const slot of new Set([...write.slots, ...write.footprint])) footprintOwners.set(slot, [...(footprintOwners.get(slot) ?? []), note.id as NoteId]);
+    written.push({ id: note.id as NoteId, slots: write.slots, footprint: write.footprint });
     process.stderr.write(`wrote ${note.id}\n`);
   }
   const lossAfter = await heldOutLoss(loaded.model, sample);
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
   const slotIdf = slotIdfOf(loaded.citationBackground);
   const rankings: { name: string; weighting: ProvenanceWeighting; ownership: ReturnType<ProvenanceIndex['ownership']> }[] = [
     ...(['contribution', 'reads', 'specificity'] as const).map((weighting) => ({ name: weighting, weighting, ownership: index.ownership() })),
-    { name: 'specificity+footprint', weighting: 'specificity', ownership: ProvenanceIndex.fromOwners(footprintOwners).ownership() },
+    { name: 'specificity+footprint', weighting: 'specificity', ownership: (cited.sync(written), cited.ownership()) },
   ];
   const hits = Object.fromEntries(rankings.map((k) => [k.name, { at1: 0, at3: 0 }]));
   const byStyle: Record<string, Record<string, number>> = {};

@@ -33,25 +33,13 @@ export interface SlotClaim {
 export type SlotOwnership = ReadonlyMap<number, readonly SlotClaim[]>;
 
 /**
- * Slot ownership kept up to date as notes are written and forgotten. Build it from the writes
- * (addWrite with the rows the store recorded) or, without rows, from store.slotOwners() with
- * fromOwners (every claim magnitude 1).
+ * Slot ownership by how far each write moved each row, kept up to date as notes are written and
+ * forgotten (addWrite with the rows the store recorded). The service cites by 'specificity', which
+ * needs no magnitudes: it keeps a CitationIndex instead.
  */
 export class ProvenanceIndex {
   private readonly claims = new Map<NoteId, Map<number, number>>();
   private cached: Map<number, SlotClaim[]> | null = null;
-
-  static fromOwners(owners: ReadonlyMap<number, readonly NoteId[]>): ProvenanceIndex {
-    const index = new ProvenanceIndex();
-    for (const [slot, notes] of owners) {
-      for (const note of notes) {
-        let own = index.claims.get(note);
-        if (!own) index.claims.set(note, (own = new Map()));
-        own.set(slot, 1);
-      }
-    }
-    return index;
-  }
 
   /** From the store's per-note contributions (slots, prev rows, next rows), e.g. after opening a store. */
   static fromContributions(

@@ -209,7 +209,7 @@ export class MemoryWriter {
 
   /** The footprint from the training sequences' reads and, unless turned off, one more address
    *  pass over the note's other renderings (footprintRenderings.ts). */
-  private async footprintOf(note: NoteWriteInput, settings: WriterSettings, training: FootprintPass): Promise<number[]> {
+  private async footprintOf(note: NoteWriteInput, settings: WriterSettings, slotCount: number, training: FootprintPass): Promise<number[]> {
     if (settings.footprintSlots <= 0) return [];
     const passes = [training];
     if (settings.footprintRenderings) {
@@ -217,7 +217,7 @@ export class MemoryWriter {
       const batch = this.pack(sequences.map((sequence) => ({ ids: encodeTrainingSequence(this.tokenizer, sequence), lossFrom: 0 })));
       passes.push({ reads: (await this.address(batch)).reads, positions: batch.used });
     }
-    return noteFootprint(passes, valueTableOf(this.model).slotCount, this.options.citationBackground ?? this.background, settings.footprintSlots);
+    return noteFootprint(passes, slotCount, this.options.citationBackground ?? this.background, settings.footprintSlots);
   }
 
   private pack(sequences: readonly EncodedSequence[]): PackedBatch {
@@ -253,7 +253,7 @@ export class MemoryWriter {
       ownedWeight: settings.ownedSlotWeight,
     }, settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used);
     const slots = [...selection.slots].sort((a, b) => a - b);
-    const footprint = await this.footprintOf(note, settings, { reads: lower.reads, positions: batch.used });
+    const footprint = await this.footprintOf(note, settings, table.slotCount, { reads: lower.reads, positions: batch.used });
     signal?.throwIfAborted();
     const prev = readRows(table, slots);
     const rows = prev.slice();
