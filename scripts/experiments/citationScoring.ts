@@ -24,6 +24,7 @@ interface Posting {
 }
 
 /** Extra texts whose reads count towards a footprint, on top of the note's training sequences. */
+type QueryVariant = 'asked' | '+lower' | '+lower+file';
 type Source = 'lowercase' | 'lowercase6' | 'asQuestion' | 'asQuestionLower' | 'fileLower';
 /** A footprint variant: the extra sources, and alpha: scores divided by (sum of idf^2 over the
  *  note's owned slots)^alpha, so a note owning many specific slots does not win every question. */
@@ -92,13 +93,23 @@ async function main(): Promise<void> {
     noteIds.push(note.id);
     if (noteIds.length % 100 === 0) process.stderr.write(`${noteIds.length} notes addressed\n`);
   }
-  const hits = Object.fromEntries(names.map((k) => [k, { at1: 0, at3: 0, byStyle: {} as Record<string, number> }]));
+  const hits: Record<string, { at1: number; at3: number; byStyle: Record<string, number> }> = {};
   // Up to 200 questions spread over the whole set (the capacity run asks old and new notes alike).
   const every = Math.max(1, Math.floor(set.questions.length / 200));
   const questions = generated ? set.questions.filter((_, i) => i % every === 0).slice(0, 200) : set.questions;
   for (const question of questions) {
-    const q = await promptCounts(question.question);
-    names.forEach((name, v) => {
+    const asked = await promptCounts(question.question);
+    const askedLower = await promptCounts(question.question.toLowerCase());
+    const askedFile = await tokenCounts(encodeTrainingSequence(loaded.tokenizer, { form: 'note', layout: 'file', path: 'NOTES.md', contents: `${question.question}\n` }));
+    const queries: Record<QueryVariant, Float64Array> = {
+      asked,
+      '+lower': asked.map((w, s) => w + askedLower[s]!),
+      '+lower+file': asked.map((w, s) => w + askedLower[s]! + askedFile[s]!),
+    };
+    for (const [qv, q] of Object.entries(queries)) names.forEach((name0, v) => {
+      if (qv !== 'asked' && !name0.startsWith('+all') && name0 !== 'shipped') return;
+      const name = qv === 'asked' ? name0 : `${name0} q${qv}`;
+      hits[name] ??= { at1: 0, at3: 0, byStyle: {} };
       // As shipped: sqrt of the summed read weight times idf squared, over the slots a note owns.
       const scores = new Float64Array(noteIds.length);
       q.forEach((w, slot) => {
@@ -106,8 +117,8 @@ async function main(): Promise<void> {
         const credit = Math.sqrt(w) * idf(slot) ** 2;
         for (const p of postings.get(slot) ?? []) if (p.variants & (1 << v)) scores[p.note]! += credit;
       });
-      const alpha = variants[name]!.alpha ?? 0;
-      if (alpha > 0) scores.forEach((score, i) => (scores[i] = score / norms[name]![i]! ** alpha));
+      const alpha = variants[name0]!.alpha ?? 0;
+      if (alpha > 0) scores.forEach((score, i) => (scores[i] = score / norms[name0]![i]! ** alpha));
       const ranked = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, 3).map((i) => noteIds[i]!);
       const h = hits[name]!;
       if (ranked[0] === question.note) {

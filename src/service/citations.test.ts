@@ -47,3 +47,15 @@ test('citations: a slot read again and again counts less each time (sqrt of its 
   assert.deepEqual(cited.map((c) => c.noteId), ['y', 'x']);
   assert.ok(Math.abs(cited[0]!.weight - 3 / 5) < 1e-9);
 });
+
+test("citations: a rendering's reads add to the pass's, slot by slot, before the sqrt", () => {
+  const ownership = ownershipOf({ x: [5], y: [6] });
+  const background: BackgroundSlotStats = { batches: 100, documentFrequency: new Int32Array(9) };
+  const asked = [{ slots: Int32Array.from([5, 6]), weights: Float32Array.from([0.5, 0.4]) }];
+  assert.deepEqual(citationsOf(asked, ownership, 5, background).map((c) => c.noteId), ['x', 'y']);
+  // The lowercased question reads y's slot again and a slot nobody owns: y overtakes x.
+  const lowercased = { positions: 1, heads: 1, topK: 2, slots: Int32Array.from([6, 0]), weights: Float32Array.from([0.4, 0.6]) };
+  const cited = citationsOf(asked, ownership, 5, background, [lowercased]);
+  assert.deepEqual(cited.map((c) => c.noteId), ['y', 'x']);
+  assert.ok(Math.abs(cited[0]!.weight - Math.sqrt(0.8) / (Math.sqrt(0.8) + Math.sqrt(0.5))) < 1e-6);
+});

@@ -11,9 +11,19 @@ import type { MemoryReads } from '../model/languageModel';
 import type { PositionReads } from './decodingSession';
 import type { Citation } from './protocol';
 
-/** The cited notes of a pass, best first, weights summing to 1 over the notes cited. */
-export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number, citationBackground: BackgroundSlotStats): Citation[] {
-  return citeNotes(asMemoryReads(reads), ownership, { limit, weighting: 'specificity', slotIdf: slotIdfOf(citationBackground) }).map((cited) => ({ noteId: cited.note, weight: cited.share }));
+/** The cited notes of a pass (and of the passes over its other renderings, if any), best first,
+ *  weights summing to 1 over the notes cited. */
+export function citationsOf(
+  reads: readonly PositionReads[],
+  ownership: SlotOwnership,
+  limit: number,
+  citationBackground: BackgroundSlotStats,
+  renderings: readonly MemoryReads[] = [],
+): Citation[] {
+  return citeNotes([asMemoryReads(reads), ...renderings], ownership, { limit, weighting: 'specificity', slotIdf: slotIdfOf(citationBackground) }).map((cited) => ({
+    noteId: cited.note,
+    weight: cited.share,
+  }));
 }
 
 /** The positions' reads as one MemoryReads (provenance only looks at slots and weights). */

@@ -18,6 +18,9 @@ import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/s
 import { supersedeNote } from '../memory/forget';
 import { applyRowUpdates, valueTableOf } from '../memory/valueTable';
 import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/writer';
+import { questionRenderings } from '../memory/questionRenderings';
+import { formatAnswerPrompt } from '../model/chatFormat';
+import type { MemoryReads } from '../model/languageModel';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
 import { citationsOf } from './citations';
 import { completeCode } from './completionPath';
@@ -271,7 +274,8 @@ export class MemoryService {
       answer: output.answer,
       // Cited by the question's reads: the answer's own tokens wander (public set, provenance@1 by
       // the question 0.57, by question and answer 0.48, by each part's mean 0.36).
-      citations: this.citationsOf(mode, output.reads.slice(0, output.generatedFrom), pasted.slice(0, output.notesUsed)),
+      // and by its lowercased rendering's (memory/questionRenderings.ts).
+      citations: this.citationsOf(mode, output.reads.slice(0, output.generatedFrom), pasted.slice(0, output.notesUsed), mode === 'memory' ? await this.renderingReads(loaded, request.question) : []),
       tokens: output.tokens,
       firstTokenMs: output.firstTokenMs,
       totalMs: output.totalMs,
@@ -342,7 +346,18 @@ export class MemoryService {
     }
   }
 
-  private citationsOf(mode: MemoryMode, reads: readonly PositionReads[], pasted: readonly { id: string }[]): Citation[] {
+  /** The memory reads of a question's other renderings, read as the chat path reads a prompt. */
+  private async renderingReads(loaded: LoadedModel, question: string): Promise<MemoryReads[]> {
+    const out: MemoryReads[] = [];
+    for (const text of questionRenderings(question)) {
+      const prompt = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: text }).slice(-loaded.model.config.contextLength);
+      const { reads } = await loaded.model.extend(loaded.model.newCache(), prompt);
+      if (reads) out.push(reads);
+    }
+    return out;
+  }
+
+  private citationsOf(mode: MemoryMode, reads: readonly PositionReads[], pasted: readonly { id: string }[], renderings: readonly MemoryReads[] = []): Citation[] {
     if (mode === 'none') return [];
     // The prompt baseline "cites" what it pasted, in BM25 order.
     if (mode === 'prompt') return pasted.map((n) => ({ noteId: n.id as NoteId, weight: 1 / pasted.length }));
@@ -352,7 +367,7 @@ export class MemoryService {
       this.cited.sync(this.store.liveNotes());
       this.citedAt = this.version;
     }
-    return citationsOf(reads, this.cited.ownership(), CITATION_LIMIT, loaded.citationBackground);
+    return citationsOf(reads, this.cited.ownership(), CITATION_LIMIT, loaded.citationBackground, renderings);
   }
 
   private promptNotes(query: string): { id: string; text: string }[] {
