@@ -24,8 +24,8 @@ interface Posting {
 }
 
 /** Extra texts whose reads count towards a footprint, on top of the note's training sequences. */
-type QueryVariant = 'asked' | '+lower' | '+lower+file';
-type Source = 'lowercase' | 'lowercase6' | 'asQuestion' | 'asQuestionLower' | 'fileLower';
+type QueryVariant = 'asked' | '+lower' | '+lower+file' | '+lower+plain';
+type Source = 'lowercase' | 'lowercase6' | 'asQuestion' | 'asQuestionLower' | 'fileLower' | 'plainQuestion' | 'plain';
 /** A footprint variant: the extra sources, and alpha: scores divided by (sum of idf^2 over the
  *  note's owned slots)^alpha, so a note owning many specific slots does not win every question. */
 const variants: Record<string, { readonly sources: readonly Source[]; readonly alpha?: number }> = {
@@ -36,10 +36,23 @@ const variants: Record<string, { readonly sources: readonly Source[]; readonly a
   '+all': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'] },
   '+asQuestion+lower+fileLower': { sources: ['asQuestion', 'asQuestionLower', 'fileLower'] },
   '+all, 6 lowercased sequences': { sources: ['lowercase6', 'asQuestion', 'asQuestionLower'] },
+  '+all+plainQuestion': { sources: ['lowercase', 'asQuestion', 'asQuestionLower', 'plainQuestion'] },
+  '+all+plain': { sources: ['lowercase', 'asQuestion', 'asQuestionLower', 'plainQuestion', 'plain'] },
   '+all /norm^0.25': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'], alpha: 0.25 },
   '+all /norm^0.5': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'], alpha: 0.5 },
   '+all /norm^1': { sources: ['lowercase', 'asQuestion', 'asQuestionLower'], alpha: 1 },
 };
+
+/** Lowercased, without possessives and punctuation other than inside names (a.b, a_b, a-b). */
+function plainText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/'s\b/g, '')
+    .replace(/[^\p{L}\p{N}_.\s-]/gu, ' ')
+    .replace(/[.-](?=\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, model: { type: 'string', default: 'native/model' }, generated: { type: 'string' }, failures: { type: 'string' } } });
@@ -71,6 +84,11 @@ async function main(): Promise<void> {
       })(),
       asQuestion: await promptCounts(note.note),
       asQuestionLower: await promptCounts(note.note.toLowerCase()),
+      plainQuestion: await promptCounts(plainText(note.note)),
+      plain: await (async () => {
+        const p = await writer.addressOf({ text: plainText(note.note), kind: note.kind });
+        return countSlotAccesses(p.reads, slotCount, { mode: 'weight', positions: p.used });
+      })(),
       fileLower: await tokenCounts(encodeTrainingSequence(loaded.tokenizer, { form: 'note', layout: 'file', path: 'NOTES.md', contents: `${note.note.toLowerCase()}\n` })),
     };
     const bits = new Int32Array(slotCount);
@@ -105,6 +123,10 @@ async function main(): Promise<void> {
       asked,
       '+lower': asked.map((w, s) => w + askedLower[s]!),
       '+lower+file': asked.map((w, s) => w + askedLower[s]! + askedFile[s]!),
+      '+lower+plain': await (async () => {
+        const plain = await promptCounts(plainText(question.question));
+        return asked.map((w, s) => w + askedLower[s]! + plain[s]!);
+      })(),
     };
     for (const [qv, q] of Object.entries(queries)) names.forEach((name0, v) => {
       if (qv !== 'asked' && !name0.startsWith('+all') && name0 !== 'shipped') return;
