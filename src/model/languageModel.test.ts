@@ -86,6 +86,24 @@ test("training gradients (cross-entropy + memory usage loss) match finite differ
   assert.ok(checked >= parameters.size - 3, `only ${checked} of ${parameters.size} parameters could be checked`);
 });
 
+test("memoryStates gives the write path's residual and reads for any length from one session", async () => {
+  const model = new LanguageModel(config, initParameters(config, 4));
+  for (const T of [12, 5]) {
+    const tokens = sequence.slice(0, T);
+    const states = await model.memoryStates(tokens);
+    const address = await model.memoryAddress(BigInt64Array.from(tokens, BigInt), 1, T);
+    assert.equal(states.residual.length, T * config.dModel);
+    assert.ok(maxDifference(states.residual, address.residual) < 1e-4);
+    assert.deepEqual(Array.from(states.reads.slots), Array.from(address.reads.slots));
+    assert.ok(maxDifference(states.reads.weights, address.reads.weights) < 1e-4);
+    // The inference path reads the same slots.
+    const prefill = await model.extend(model.newCache(), tokens);
+    assert.deepEqual(Array.from(states.reads.slots), Array.from(prefill.reads!.slots));
+  }
+  await assert.rejects(model.memoryStates([]), /memoryStates: 0 tokens/);
+  await model.dispose();
+});
+
 test("the write path's halves reproduce the loss and the value-table gradient of the full model", async () => {
   const [B, T] = [2, 8];
   const parameters = initParameters(config, 3);

@@ -11,6 +11,7 @@ import {
   buildEvaluationGraph,
   buildInferenceGraph,
   buildMemoryAddressGraph,
+  buildMemoryStatesGraph,
   buildMemoryUpperGraph,
   feedNames,
   outputNames,
@@ -136,6 +137,24 @@ export class LanguageModel {
       output: out[outputNames.memoryOutput]!.data as Float32Array,
       reads: this.readsOf(out)!,
     };
+  }
+
+  /** One sequence up to the memory lookup, in one session for every length: the residual entering
+   *  the memory (T*C, position-major) and what each position read. Independent of the value rows. */
+  async memoryStates(tokens: readonly number[]): Promise<{ residual: Float32Array; reads: MemoryReads }> {
+    const T = tokens.length;
+    if (T === 0 || T > this.config.contextLength) throw new Error(`memoryStates: ${T} tokens (1..${this.config.contextLength})`);
+    const hs = headSize(this.config);
+    const { cos, sin } = this.rotaryFor(0, T);
+    const session = await this.session("states", () => buildMemoryStatesGraph(this.config));
+    const out = await session.run({
+      ...this.parameterFeeds,
+      [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
+      [feedNames.cos]: { dtype: "float32", shape: [T, 1, hs / 2], data: cos },
+      [feedNames.sin]: { dtype: "float32", shape: [T, 1, hs / 2], data: sin },
+      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: this.maskFor(T) },
+    });
+    return { residual: out[outputNames.memoryResidual]!.data as Float32Array, reads: this.readsOf(out)! };
   }
 
   /** The write path's upper half: loss (weighted per target) and d(loss)/d(memory output). */

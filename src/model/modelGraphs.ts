@@ -165,6 +165,18 @@ export function buildMemoryAddressGraph(config: ModelConfig, batch: number, leng
   );
 }
 
+/** One sequence of any length up to the memory lookup: the residual entering the memory FFN half and
+ *  the slots and weights chosen, without the memory's output or anything above it. What citations
+ *  compare (the states the memory's queries come from) and read (the slots). */
+export function buildMemoryStatesGraph(config: ModelConfig): OnnxModel {
+  requireMemory(config);
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const tokens = g.input(feedNames.tokens, "int64", [1, "T"]);
+  const stack = runBlocks(g, config, w, embed(g, w, tokens), fedPositions(g, config), { from: 0, to: config.memoryLayer + 1 }, null);
+  return exportOnnx({ [outputNames.memoryResidual]: stack.memoryResidual!, ...memoryOutputs(stack.memory!) }, { graphName: "mnemo_memory_states" });
+}
+
 /** The write path's upper half: from the memory layer's residual and output (fed) through the
  *  blocks above to a weighted next-token loss, and d(loss)/d(memory.output). The value-row
  *  gradient follows by the chain rule: for each read (position, slot, weight), weight * dOutput. */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { BackgroundSlotStats } from '../memory/backgroundStats';
 import type { NoteId } from '../memory/note';
 import { CitationIndex } from '../memory/citationIndex';
-import { citationsOf } from './citations';
+import { asCitations, citationsOf, citedNotes } from './citations';
 
 const id = (s: string) => s as NoteId;
 /** Ownership of notes that wrote these slots (no footprints). */
@@ -55,7 +55,17 @@ test("citations: a rendering's reads add to the pass's, slot by slot, before the
   assert.deepEqual(citationsOf(asked, ownership, 5, background).map((c) => c.noteId), ['x', 'y']);
   // The lowercased question reads y's slot again and a slot nobody owns: y overtakes x.
   const lowercased = { positions: 1, heads: 1, topK: 2, slots: Int32Array.from([6, 0]), weights: Float32Array.from([0.4, 0.6]) };
-  const cited = citationsOf(asked, ownership, 5, background, [lowercased]);
+  const cited = asCitations(citedNotes(asked, ownership, background, [lowercased]));
   assert.deepEqual(cited.map((c) => c.noteId), ['y', 'x']);
   assert.ok(Math.abs(cited[0]!.weight - Math.sqrt(0.8) / (Math.sqrt(0.8) + Math.sqrt(0.5))) < 1e-6);
+});
+
+test('citations: the weights of the notes kept sum to 1 when more notes were cited', () => {
+  const ownership = ownershipOf({ a: [1], b: [2], c: [3] });
+  const background: BackgroundSlotStats = { batches: 100, documentFrequency: new Int32Array(4) };
+  const reads = [{ slots: Int32Array.from([1, 2, 3]), weights: Float32Array.from([0.64, 0.25, 0.11]) }];
+  const two = citationsOf(reads, ownership, 2, background);
+  assert.deepEqual(two.map((c) => c.noteId), ['a', 'b']);
+  assert.ok(Math.abs(two[0]!.weight - 0.8 / (0.8 + 0.5)) < 1e-6);
+  assert.ok(Math.abs(two[0]!.weight + two[1]!.weight - 1) < 1e-9);
 });

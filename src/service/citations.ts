@@ -5,25 +5,32 @@
 // cites: the slots each wrote and its footprint (noteFootprint.ts).
 
 import type { BackgroundSlotStats } from '../memory/backgroundStats';
-import { citeNotes, SlotOwnership } from '../memory/provenance';
+import { CitedNote, citeNotes, SlotOwnership } from '../memory/provenance';
 import { slotIdfOf } from '../memory/slotSelection';
 import type { MemoryReads } from '../model/languageModel';
 import type { PositionReads } from './decodingSession';
 import type { Citation } from './protocol';
 
-/** The cited notes of a pass (and of the passes over its other renderings, if any), best first,
- *  weights summing to 1 over the notes cited. */
-export function citationsOf(
+/** The cited notes of a pass, best first, weights summing to 1 over the notes cited. */
+export function citationsOf(reads: readonly PositionReads[], ownership: SlotOwnership, limit: number, citationBackground: BackgroundSlotStats): Citation[] {
+  return asCitations(citedNotes(reads, ownership, citationBackground).slice(0, limit));
+}
+
+/** Every note the reads of a pass (and of the passes over its other renderings) cite, best first. */
+export function citedNotes(
   reads: readonly PositionReads[],
   ownership: SlotOwnership,
-  limit: number,
   citationBackground: BackgroundSlotStats,
   renderings: readonly MemoryReads[] = [],
-): Citation[] {
-  return citeNotes([asMemoryReads(reads), ...renderings], ownership, { limit, weighting: 'specificity', slotIdf: slotIdfOf(citationBackground) }).map((cited) => ({
-    noteId: cited.note,
-    weight: cited.share,
-  }));
+): CitedNote[] {
+  return citeNotes([asMemoryReads(reads), ...renderings], ownership, { weighting: 'specificity', slotIdf: slotIdfOf(citationBackground) });
+}
+
+/** The protocol's form; weights are renormalised over the notes kept. */
+export function asCitations(cited: readonly CitedNote[]): Citation[] {
+  let total = 0;
+  for (const c of cited) total += c.score;
+  return cited.map((c) => ({ noteId: c.note, weight: total > 0 ? c.score / total : 0 }));
 }
 
 /** The positions' reads as one MemoryReads (provenance only looks at slots and weights). */

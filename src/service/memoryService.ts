@@ -18,11 +18,13 @@ import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/s
 import { supersedeNote } from '../memory/forget';
 import { applyRowUpdates, valueTableOf } from '../memory/valueTable';
 import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/writer';
-import { questionRenderings } from '../memory/questionRenderings';
-import { formatAnswerPrompt } from '../model/chatFormat';
-import type { MemoryReads } from '../model/languageModel';
+import { DEFAULT_RERANK_CANDIDATES, rerankByStates } from '../memory/citationRerank';
+import type { SlotOwnership } from '../memory/provenance';
+import { maxSim } from '../memory/stateSimilarity';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
-import { citationsOf } from './citations';
+import { asCitations, citationsOf, citedNotes } from './citations';
+import { NoteStateCache } from './noteStateCache';
+import { promptStates } from './promptStates';
 import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
@@ -100,6 +102,7 @@ export class MemoryService {
   private version = 0;
   private citedAt = -1;
   private readonly cited = new CitationIndex();
+  private readonly noteStates = new NoteStateCache();
   private rankerAt = -1;
   private ranker: PromptNoteRanker | null = null;
   private readonly unsubscribe: () => void;
@@ -148,6 +151,7 @@ export class MemoryService {
         const table = valueTableOf(loaded.model);
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
         this.loaded = loaded;
+        this.noteStates.clear();
         this.bump();
         return loaded;
       })();
@@ -274,8 +278,10 @@ export class MemoryService {
       answer: output.answer,
       // Cited by the question's reads: the answer's own tokens wander (public set, provenance@1 by
       // the question 0.57, by question and answer 0.48, by each part's mean 0.36).
-      // and by its lowercased rendering's (memory/questionRenderings.ts).
-      citations: this.citationsOf(mode, output.reads.slice(0, output.generatedFrom), pasted.slice(0, output.notesUsed), mode === 'memory' ? await this.renderingReads(loaded, request.question) : []),
+      citations:
+        mode === 'memory'
+          ? await this.answerCitations(loaded, request.question, output.reads.slice(0, output.generatedFrom))
+          : this.citationsOf(mode, output.reads, pasted.slice(0, output.notesUsed)),
       tokens: output.tokens,
       firstTokenMs: output.firstTokenMs,
       totalMs: output.totalMs,
@@ -346,28 +352,40 @@ export class MemoryService {
     }
   }
 
-  /** The memory reads of a question's other renderings, read as the chat path reads a prompt. */
-  private async renderingReads(loaded: LoadedModel, question: string): Promise<MemoryReads[]> {
-    const out: MemoryReads[] = [];
-    for (const text of questionRenderings(question)) {
-      const prompt = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: text }).slice(-loaded.model.config.contextLength);
-      const { reads } = await loaded.model.extend(loaded.model.newCache(), prompt);
-      if (reads) out.push(reads);
+  /**
+   * An answer's citations: the notes the question's reads cite (as asked and lowercased), the first
+   * of them re-weighed by how close the question's states came to each note's, the note put as a
+   * question (memory/citationRerank.ts; public provenance@1 0.691 by reads alone, 0.802 re-weighed).
+   */
+  private async answerCitations(loaded: LoadedModel, question: string, reads: readonly PositionReads[]): Promise<Citation[]> {
+    if (loaded.model.config.memoryKind !== 'pkm') return []; // no memory, nothing to cite
+    const asked = await promptStates(loaded.model, loaded.tokenizer, question);
+    const candidates = citedNotes(reads, this.citationOwnership(), loaded.citationBackground, asked.renderingReads).slice(0, DEFAULT_RERANK_CANDIDATES);
+    const similarity = new Map<NoteId, number>();
+    for (const { note } of candidates) {
+      const text = this.store.getNote(note)?.text;
+      const states = text === undefined ? [] : await this.noteStates.get(note, async () => (await promptStates(loaded.model, loaded.tokenizer, text)).states);
+      similarity.set(note, maxSim(asked.states, states));
     }
-    return out;
+    return asCitations(rerankByStates(candidates, (note) => similarity.get(note)!).slice(0, CITATION_LIMIT));
   }
 
-  private citationsOf(mode: MemoryMode, reads: readonly PositionReads[], pasted: readonly { id: string }[], renderings: readonly MemoryReads[] = []): Citation[] {
+  private citationsOf(mode: MemoryMode, reads: readonly PositionReads[], pasted: readonly { id: string }[]): Citation[] {
     if (mode === 'none') return [];
     // The prompt baseline "cites" what it pasted, in BM25 order.
     if (mode === 'prompt') return pasted.map((n) => ({ noteId: n.id as NoteId, weight: 1 / pasted.length }));
     const loaded = this.loaded;
     if (!loaded) return [];
+    return citationsOf(reads, this.citationOwnership(), CITATION_LIMIT, loaded.citationBackground);
+  }
+
+  /** Which live notes a read of each slot cites, brought up to date with the store first. */
+  private citationOwnership(): SlotOwnership {
     if (this.citedAt !== this.version) {
       this.cited.sync(this.store.liveNotes());
       this.citedAt = this.version;
     }
-    return citationsOf(reads, this.cited.ownership(), CITATION_LIMIT, loaded.citationBackground, renderings);
+    return this.cited.ownership();
   }
 
   private promptNotes(query: string): { id: string; text: string }[] {

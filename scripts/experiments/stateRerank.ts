@@ -1,0 +1,123 @@
+// Re-ranking citations by the memory layer's input states: the service's citations (slot reads of
+// the question as asked and lowercased, against footprints) give candidates; each candidate is then
+// scored by MaxSim (for each question position, the best cosine with any position of the note put
+// as a question, as written and lowercased) over the residual stream where the memory reads (the
+// input its queries are projected from), or over the queries themselves. Prints provenance@1/@3.
+//
+//   node --import tsx scripts/experiments/stateRerank.ts [--set DIR | --generated N] [--model DIR]
+
+import { parseArgs } from 'node:util';
+import { formatAnswerPrompt } from '../../src/model/chatFormat';
+import { loadEvalSet } from '../../src/memory/eval/evalSet';
+import { generateCapacityNotes } from '../../src/memory/eval/capacityRun';
+import { CitationIndex } from '../../src/memory/citationIndex';
+import { citeNotes } from '../../src/memory/provenance';
+import { slotIdfOf } from '../../src/memory/slotSelection';
+import { MemoryWriter } from '../../src/memory/writer';
+import { questionRenderings } from '../../src/memory/questionRenderings';
+import type { NoteId } from '../../src/memory/note';
+import type { MemoryReads } from '../../src/model/languageModel';
+import { describeModel, loadModel } from '../../src/service/modelDirectory';
+
+type States = Float32Array[];
+
+async function main(): Promise<void> {
+  const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, model: { type: 'string', default: 'native/model' }, generated: { type: 'string' } } });
+  const generated = args.generated ? generateCapacityNotes(Number(args.generated)) : null;
+  const set = generated ? { notes: generated.notes, distractors: [], questions: generated.questions } : loadEvalSet(args.set!);
+  const loaded = loadModel(describeModel(args.model!));
+  const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: { maxSteps: 0 }, citationBackground: loaded.citationBackground });
+  const C = loaded.model.config.dModel;
+  const idf = slotIdfOf(loaded.citationBackground);
+
+  /** Reads and unit-length residual states of a chat prompt (marker positions left out). */
+  const prompt = async (text: string): Promise<{ reads: MemoryReads; states: States }> => {
+    const ids = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: text });
+    const { residual, reads } = await loaded.model.memoryAddress(BigInt64Array.from(ids, BigInt), 1, ids.length);
+    const states: States = [];
+    for (let t = 1; t < ids.length - 1; t++) {
+      const v = residual.slice(t * C, (t + 1) * C);
+      let n = 0;
+      for (const x of v) n += x * x;
+      n = Math.sqrt(n) || 1;
+      states.push(v.map((x) => x / n));
+    }
+    return { reads, states };
+  };
+  const maxSim = (question: States, note: States): number => {
+    let sum = 0;
+    for (const a of question) {
+      let best = -1;
+      for (const b of note) {
+        let dot = 0;
+        for (let i = 0; i < C; i++) dot += a[i]! * b[i]!;
+        if (dot > best) best = dot;
+      }
+      sum += best;
+    }
+    return sum / Math.max(1, question.length);
+  };
+
+  const index = new CitationIndex();
+  const noteStates = new Map<NoteId, States>();
+  const live: { id: NoteId; slots: number[]; footprint: number[] }[] = [];
+  for (const note of [...set.notes, ...set.distractors]) {
+    const write = await writer.train({ text: note.note, kind: note.kind });
+    const id = note.id as NoteId;
+    live.push({ id, slots: write.slots, footprint: write.footprint });
+    const text = note.note.replace(/\s+/g, ' ').trim();
+    noteStates.set(id, [...(await prompt(text)).states, ...(await prompt(text.toLowerCase())).states]);
+    if (live.length % 100 === 0) process.stderr.write(`${live.length} notes\n`);
+  }
+  index.sync(live);
+
+  const every = Math.max(1, Math.floor(set.questions.length / 200));
+  const questions = generated ? set.questions.filter((_, i) => i % every === 0).slice(0, 200) : set.questions;
+  const methods: Record<string, (cited: { note: NoteId; score: number }[], sims: Map<NoteId, number>) => NoteId[]> = {
+    'slot reads (shipped)': (cited) => cited.map((c) => c.note),
+  };
+  for (const n of [3, 5, 10, 20]) methods[`top ${n} by reads, re-ranked by MaxSim`] = (cited, sims) => cited.slice(0, n).map((c) => c.note).sort((a, b) => sims.get(b)! - sims.get(a)!);
+  for (const lambda of [0.5, 1, 2, 4]) {
+    methods[`top 20: reads/max + ${lambda} x (MaxSim - best MaxSim)/spread`] = (cited, sims) => {
+      const top = cited.slice(0, 20);
+      const best = Math.max(...top.map((c) => sims.get(c.note)!));
+      const worst = Math.min(...top.map((c) => sims.get(c.note)!));
+      const spread = best - worst || 1;
+      const combined = (c: { note: NoteId; score: number }) => c.score / top[0]!.score + lambda * (sims.get(c.note)! - best) / spread;
+      return [...top].sort((a, b) => combined(b) - combined(a)).map((c) => c.note);
+    };
+  }
+  for (const beta of [10, 20, 40, 80]) {
+    methods[`top 20: reads x exp(${beta} x MaxSim)`] = (cited, sims) => {
+      const top = cited.slice(0, 20);
+      const best = Math.max(...top.map((c) => sims.get(c.note)!));
+      const combined = (c: { note: NoteId; score: number }) => c.score * Math.exp(beta * (sims.get(c.note)! - best));
+      return [...top].sort((a, b) => combined(b) - combined(a)).map((c) => c.note);
+    };
+  }
+  const hits = Object.fromEntries(Object.keys(methods).map((k) => [k, { at1: 0, at3: 0, byStyle: {} as Record<string, number> }]));
+  for (const question of questions) {
+    const asked = await prompt(question.question);
+    const renderings = await Promise.all(questionRenderings(question.question).map(prompt));
+    const cited = citeNotes([asked.reads, ...renderings.map((r) => r.reads)], index.ownership(), { weighting: 'specificity', slotIdf: idf });
+    const states = [...asked.states, ...renderings.flatMap((r) => r.states)];
+    const sims = new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!)]));
+    for (const [name, rank] of Object.entries(methods)) {
+      const ranked = rank(cited, sims).slice(0, 3);
+      const h = hits[name]!;
+      if (ranked[0] === question.note) {
+        h.at1++;
+        h.byStyle[question.style] = (h.byStyle[question.style] ?? 0) + 1;
+      }
+      if (ranked.includes(question.note as NoteId)) h.at3++;
+    }
+  }
+  for (const [name, h] of Object.entries(hits)) console.log(`${name.padEnd(58)} p@1 ${(h.at1 / questions.length).toFixed(3)} p@3 ${(h.at3 / questions.length).toFixed(3)} ${JSON.stringify(h.byStyle)}`);
+  await writer.dispose();
+  await loaded.model.dispose();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
