@@ -15,6 +15,7 @@ import { citeNotes } from '../../src/memory/provenance';
 import { slotIdfOf } from '../../src/memory/slotSelection';
 import { MemoryWriter } from '../../src/memory/writer';
 import { questionRenderings } from '../../src/memory/questionRenderings';
+import { encodeTrainingSequence } from '../../src/memory/trainingSequence';
 import type { NoteId } from '../../src/memory/note';
 import type { MemoryReads } from '../../src/model/languageModel';
 import { describeModel, loadModel } from '../../src/service/modelDirectory';
@@ -31,35 +32,44 @@ async function main(): Promise<void> {
   const idf = slotIdfOf(loaded.citationBackground);
 
   /** Reads and unit-length residual states of a chat prompt (marker positions left out). */
-  const prompt = async (text: string): Promise<{ reads: MemoryReads; states: States }> => {
-    const ids = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: text });
+  const prompt = async (text: string, layout: 'question' | 'file' = 'question'): Promise<{ reads: MemoryReads; states: States; weights: number[] }> => {
+    const ids = layout === 'question' ? formatAnswerPrompt(loaded.tokenizer, { notes: [], question: text }) : encodeTrainingSequence(loaded.tokenizer, { form: 'note', layout: 'file', path: 'NOTES.md', contents: `${text}\n` });
     const { residual, reads } = await loaded.model.memoryAddress(BigInt64Array.from(ids, BigInt), 1, ids.length);
     const states: States = [];
+    const weights: number[] = [];
+    const perPosition = reads.heads * reads.topK;
     for (let t = 1; t < ids.length - 1; t++) {
+      let w = 0;
+      for (let r = t * perPosition; r < (t + 1) * perPosition; r++) w += reads.weights[r]! * idf(reads.slots[r]!);
+      weights.push(w / reads.heads);
       const v = residual.slice(t * C, (t + 1) * C);
       let n = 0;
       for (const x of v) n += x * x;
       n = Math.sqrt(n) || 1;
       states.push(v.map((x) => x / n));
     }
-    return { reads, states };
+    return { reads, states, weights };
   };
-  const maxSim = (question: States, note: States): number => {
+  const maxSim = (question: States, note: States, weights?: number[]): number => {
     let sum = 0;
-    for (const a of question) {
+    let total = 0;
+    for (const [qi, a] of question.entries()) {
+      const weight = weights ? weights[qi]! : 1;
+      total += weight;
       let best = -1;
       for (const b of note) {
         let dot = 0;
         for (let i = 0; i < C; i++) dot += a[i]! * b[i]!;
         if (dot > best) best = dot;
       }
-      sum += best;
+      sum += weight * best;
     }
-    return sum / Math.max(1, question.length);
+    return sum / Math.max(1e-9, total);
   };
 
   const index = new CitationIndex();
   const noteStates = new Map<NoteId, States>();
+  const noteFileStates = new Map<NoteId, States>();
   const live: { id: NoteId; slots: number[]; footprint: number[] }[] = [];
   for (const note of [...set.notes, ...set.distractors]) {
     const write = await writer.train({ text: note.note, kind: note.kind });
@@ -67,6 +77,7 @@ async function main(): Promise<void> {
     live.push({ id, slots: write.slots, footprint: write.footprint });
     const text = note.note.replace(/\s+/g, ' ').trim();
     noteStates.set(id, [...(await prompt(text)).states, ...(await prompt(text.toLowerCase())).states]);
+    noteFileStates.set(id, [...(await prompt(text, 'file')).states, ...(await prompt(text.toLowerCase(), 'file')).states]);
     if (live.length % 100 === 0) process.stderr.write(`${live.length} notes\n`);
   }
   index.sync(live);
@@ -95,14 +106,22 @@ async function main(): Promise<void> {
       return [...top].sort((a, b) => combined(b) - combined(a)).map((c) => c.note);
     };
   }
-  const hits = Object.fromEntries(Object.keys(methods).map((k) => [k, { at1: 0, at3: 0, byStyle: {} as Record<string, number> }]));
+  const hits: Record<string, { at1: number; at3: number; byStyle: Record<string, number> }> = {};
   for (const question of questions) {
     const asked = await prompt(question.question);
-    const renderings = await Promise.all(questionRenderings(question.question).map(prompt));
+    const renderings = await Promise.all(questionRenderings(question.question).map((text) => prompt(text)));
     const cited = citeNotes([asked.reads, ...renderings.map((r) => r.reads)], index.ownership(), { weighting: 'specificity', slotIdf: idf });
     const states = [...asked.states, ...renderings.flatMap((r) => r.states)];
-    const sims = new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!)]));
-    for (const [name, rank] of Object.entries(methods)) {
+    const weights = [...asked.weights, ...renderings.flatMap((r) => r.weights)];
+    const simVariants: Record<string, Map<NoteId, number>> = {
+      '': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!)])),
+      ' [idf-weighted]': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!, weights)])),
+      ' [+file states]': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, [...noteStates.get(c.note)!, ...noteFileStates.get(c.note)!])])),
+    };
+    for (const [variant, sims] of Object.entries(simVariants)) for (const [name0, rank] of Object.entries(methods)) {
+      if (variant !== '' && !/exp\(10|top 10 by/.test(name0)) continue;
+      const name = name0 + variant;
+      hits[name] ??= { at1: 0, at3: 0, byStyle: {} };
       const ranked = rank(cited, sims).slice(0, 3);
       const h = hits[name]!;
       if (ranked[0] === question.note) {
