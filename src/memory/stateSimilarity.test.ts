@@ -1,24 +1,38 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { maxSim, unitStates } from './stateSimilarity';
+import { concatStates, maxSim, States, unitStates } from './stateSimilarity';
+
+const states = (...rows: number[][]): States => ({ rows: rows.length, width: rows[0]?.length ?? 0, data: Float32Array.from(rows.flat()) });
 
 test('unitStates scales each position to unit length and keeps only [from, to)', () => {
   const residual = Float32Array.from([3, 4, 0, 2, 1, 0]); // three positions of width 2
-  const states = unitStates(residual, 2, 1, 3);
-  assert.equal(states.length, 2);
-  assert.deepEqual(Array.from(states[0]!), [0, 1]);
-  assert.deepEqual(Array.from(states[1]!), [1, 0]);
-  assert.equal(unitStates(residual, 2, 0, 10).length, 3); // clipped to the positions there are
+  const kept = unitStates(residual, 2, 1, 3);
+  assert.equal(kept.rows, 2);
+  assert.deepEqual(Array.from(kept.data), [0, 1, 1, 0]);
+  assert.equal(unitStates(residual, 2, 0, 10).rows, 3); // clipped to the positions there are
+  assert.equal(unitStates(Float32Array.from([0, 0, 1, 0]), 2, 0, 2).rows, 1); // a zero state is left out
   assert.deepEqual(Array.from(residual), [3, 4, 0, 2, 1, 0]); // the input is not changed
 });
 
 test('maxSim averages each question state\'s best cosine with any note state', () => {
-  const [x, y] = [Float32Array.from([1, 0]), Float32Array.from([0, 1])];
-  const diagonal = Float32Array.from([Math.SQRT1_2, Math.SQRT1_2]);
-  assert.equal(maxSim([x, y], [x, y]), 1);
-  assert.ok(Math.abs(maxSim([x], [y, diagonal]) - Math.SQRT1_2) < 1e-7);
+  const [x, y, d] = [[1, 0], [0, 1], [Math.SQRT1_2, Math.SQRT1_2]];
+  assert.equal(maxSim(states(x, y), states(x, y)), 1);
+  assert.ok(Math.abs(maxSim(states(x), states(y, d)) - Math.SQRT1_2) < 1e-7);
   // Order and repeats on the note's side do not matter; the question's side is averaged.
-  assert.ok(Math.abs(maxSim([x, y], [diagonal, diagonal, x]) - (1 + Math.SQRT1_2) / 2) < 1e-7);
-  assert.equal(maxSim([], [x]), -1);
-  assert.equal(maxSim([x], []), -1);
+  assert.ok(Math.abs(maxSim(states(x, y), states(d, d, x)) - (1 + Math.SQRT1_2) / 2) < 1e-7);
+  assert.equal(maxSim(states(), states(x)), -1);
+  assert.equal(maxSim(states(x), states()), -1);
+});
+
+test('maxSim over a width that is not a multiple of four equals the plain sum', () => {
+  const a = [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7];
+  const b = [0.7, 0.6, -0.5, 0.4, 0.3, 0.2, -0.1];
+  const plain = a.reduce((s, v, i) => s + v * b[i]!, 0);
+  assert.ok(Math.abs(maxSim(states(a), states(b)) - plain) < 1e-6);
+});
+
+test('concatStates puts the rows of its parts one after another', () => {
+  const joined = concatStates([states([1, 0]), states(), states([0, 1], [1, 0])], 2);
+  assert.equal(joined.rows, 3);
+  assert.deepEqual(Array.from(joined.data), [1, 0, 0, 1, 1, 0]);
 });

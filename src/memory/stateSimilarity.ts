@@ -5,33 +5,73 @@
 // comparison made discrete (top-16 of 16,384 per head); the states also keep how close two
 // positions came when they chose different slots, which is where paraphrases land.
 
+/** Unit-length states, one row per position, in one array (rows x width). */
+export interface States {
+  readonly rows: number;
+  readonly width: number;
+  readonly data: Float32Array;
+}
+
 /** Unit-length copies of positions [from, to) of a (T, width) position-major array. */
-export function unitStates(residual: Float32Array, width: number, from: number, to: number): Float32Array[] {
-  const out: Float32Array[] = [];
-  for (let t = Math.max(0, from); t < to && (t + 1) * width <= residual.length; t++) {
-    const state = residual.slice(t * width, (t + 1) * width);
+export function unitStates(residual: Float32Array, width: number, from: number, to: number): States {
+  const first = Math.max(0, from);
+  const last = Math.min(to, Math.floor(residual.length / width));
+  const data = new Float32Array(Math.max(0, last - first) * width);
+  let rows = 0;
+  for (let t = first; t < last; t++) {
     let norm = 0;
-    for (const x of state) norm += x * x;
+    for (let i = t * width; i < (t + 1) * width; i++) norm += residual[i]! * residual[i]!;
     norm = Math.sqrt(norm);
     if (norm === 0) continue; // nothing to compare (cannot come from the model: RMSNorm follows)
-    for (let i = 0; i < width; i++) state[i] = state[i]! / norm;
-    out.push(state);
+    for (let i = 0; i < width; i++) data[rows * width + i] = residual[t * width + i]! / norm;
+    rows++;
   }
-  return out;
+  return { rows, width, data: data.subarray(0, rows * width) };
+}
+
+/** The rows of several state sets, one after another. */
+export function concatStates(parts: readonly States[], width: number): States {
+  const rows = parts.reduce((sum, p) => sum + p.rows, 0);
+  const data = new Float32Array(rows * width);
+  let at = 0;
+  for (const part of parts) {
+    if (part.rows > 0 && part.width !== width) throw new RangeError(`concatStates: width ${part.width}, expected ${width}`);
+    data.set(part.data.subarray(0, part.rows * width), at);
+    at += part.rows * width;
+  }
+  return { rows, width, data };
 }
 
 /** Mean over the question's states of the best cosine with any note state; -1 with nothing to compare. */
-export function maxSim(question: readonly Float32Array[], note: readonly Float32Array[]): number {
-  if (question.length === 0 || note.length === 0) return -1;
+export function maxSim(question: States, note: States): number {
+  if (question.rows === 0 || note.rows === 0) return -1;
+  if (question.width !== note.width) throw new RangeError(`maxSim: widths ${question.width} and ${note.width}`);
+  const w = question.width;
+  const q = question.data;
+  const n = note.data;
   let sum = 0;
-  for (const a of question) {
-    let best = -1;
-    for (const b of note) {
-      let dot = 0;
-      for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  for (let a = 0; a < question.rows; a++) {
+    const qa = a * w;
+    let best = -Infinity;
+    for (let b = 0; b < note.rows; b++) {
+      const nb = b * w;
+      // Four accumulators: the loop is the whole cost of re-weighing citations.
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let i = 0;
+      for (; i + 3 < w; i += 4) {
+        d0 += q[qa + i]! * n[nb + i]!;
+        d1 += q[qa + i + 1]! * n[nb + i + 1]!;
+        d2 += q[qa + i + 2]! * n[nb + i + 2]!;
+        d3 += q[qa + i + 3]! * n[nb + i + 3]!;
+      }
+      for (; i < w; i++) d0 += q[qa + i]! * n[nb + i]!;
+      const dot = d0 + d1 + d2 + d3;
       if (dot > best) best = dot;
     }
     sum += best;
   }
-  return sum / question.length;
+  return sum / question.rows;
 }

@@ -146,7 +146,9 @@ export class LanguageModel {
     if (T === 0 || T > this.config.contextLength) throw new Error(`memoryStates: ${T} tokens (1..${this.config.contextLength})`);
     const hs = headSize(this.config);
     const { cos, sin } = this.rotaryFor(0, T);
-    const session = await this.session("states", () => buildMemoryStatesGraph(this.config));
+    // One thread: a question is tens of positions, and the session must not spin a second core
+    // while a write or completion runs beside it.
+    const session = await this.session("states", () => buildMemoryStatesGraph(this.config), { intraOpNumThreads: 1 });
     const out = await session.run({
       ...this.parameterFeeds,
       [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },

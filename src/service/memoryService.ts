@@ -20,7 +20,8 @@ import { applyRowUpdates, valueTableOf } from '../memory/valueTable';
 import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/writer';
 import { DEFAULT_RERANK_CANDIDATES, rerankByStates } from '../memory/citationRerank';
 import type { SlotOwnership } from '../memory/provenance';
-import { maxSim } from '../memory/stateSimilarity';
+import { MaxSimScorer } from '../memory/maxSimScorer';
+import type { States } from '../memory/stateSimilarity';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
 import { asCitations, citationsOf, citedNotes } from './citations';
 import { NoteStateCache } from './noteStateCache';
@@ -87,6 +88,9 @@ export interface OperationContext {
   progress?(event: Omit<ProgressEvent, 'requestId'>): void;
 }
 
+/** A note whose text is gone (forgotten between the reads and now): nothing to compare. */
+const NO_STATES: States = { rows: 0, width: 0, data: new Float32Array(0) };
+
 /** How many notes an answer or completion cites at most. */
 const CITATION_LIMIT = 5;
 /** Completions look for other processes' writes at most this often. */
@@ -103,6 +107,7 @@ export class MemoryService {
   private citedAt = -1;
   private readonly cited = new CitationIndex();
   private readonly noteStates = new NoteStateCache();
+  private readonly maxSim = new MaxSimScorer();
   private rankerAt = -1;
   private ranker: PromptNoteRanker | null = null;
   private readonly unsubscribe: () => void;
@@ -314,6 +319,7 @@ export class MemoryService {
   async close(): Promise<void> {
     this.unsubscribe();
     await this.writer?.dispose();
+    await this.maxSim.dispose();
     await this.loaded?.model.dispose();
   }
 
@@ -361,12 +367,13 @@ export class MemoryService {
     if (loaded.model.config.memoryKind !== 'pkm') return []; // no memory, nothing to cite
     const asked = await promptStates(loaded.model, loaded.tokenizer, question);
     const candidates = citedNotes(reads, this.citationOwnership(), loaded.citationBackground, asked.renderingReads).slice(0, DEFAULT_RERANK_CANDIDATES);
-    const similarity = new Map<NoteId, number>();
+    const states: States[] = [];
     for (const { note } of candidates) {
       const text = this.store.getNote(note)?.text;
-      const states = text === undefined ? [] : await this.noteStates.get(note, async () => (await promptStates(loaded.model, loaded.tokenizer, text)).states);
-      similarity.set(note, maxSim(asked.states, states));
+      states.push(text === undefined ? NO_STATES : await this.noteStates.get(note, async () => (await promptStates(loaded.model, loaded.tokenizer, text)).states));
     }
+    const scores = await this.maxSim.scores(asked.states, states);
+    const similarity = new Map(candidates.map((c, i) => [c.note, scores[i]!]));
     return asCitations(rerankByStates(candidates, (note) => similarity.get(note)!).slice(0, CITATION_LIMIT));
   }
 

@@ -8,7 +8,7 @@ const id = (s: string) => s as NoteId;
 test('a note is computed once, and the least recently used note leaves first', async () => {
   const cache = new NoteStateCache(2);
   let computed: string[] = [];
-  const get = (note: string) => cache.get(id(note), async () => (computed.push(note), [Float32Array.from([note.length])]));
+  const get = (note: string) => cache.get(id(note), async () => (computed.push(note), { rows: 1, width: 1, data: Float32Array.from([note.length]) }));
   await get('a');
   await get('bb');
   await get('a'); // cached; a is now the most recent
@@ -19,5 +19,5 @@ test('a note is computed once, and the least recently used note leaves first', a
   await get('a');
   await get('bb');
   assert.deepEqual(computed, ['bb']);
-  assert.deepEqual(Array.from((await get('bb'))[0]!), [2]);
+  assert.deepEqual(Array.from((await get('bb')).data), [2]);
 });

@@ -4,16 +4,17 @@
 // reused. About 80 KB a note (two renderings of ~40 positions x 256 floats), so the cache is bounded.
 
 import type { NoteId } from '../memory/note';
+import type { States } from '../memory/stateSimilarity';
 
 export const NOTE_STATE_CACHE_NOTES = 256;
 
 export class NoteStateCache {
-  private readonly states = new Map<NoteId, Float32Array[]>();
+  private readonly states = new Map<NoteId, States>();
 
   constructor(private readonly capacity = NOTE_STATE_CACHE_NOTES) {}
 
   /** The note's states, computed by `compute` unless cached; the note becomes the most recent. */
-  async get(id: NoteId, compute: () => Promise<Float32Array[]>): Promise<Float32Array[]> {
+  async get(id: NoteId, compute: () => Promise<States>): Promise<States> {
     const cached = this.states.get(id);
     if (cached) {
       this.states.delete(id);

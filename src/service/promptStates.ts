@@ -5,7 +5,7 @@
 // (one ONNX session for every length), independent of the value rows.
 
 import { questionRenderings } from '../memory/questionRenderings';
-import { unitStates } from '../memory/stateSimilarity';
+import { concatStates, States, unitStates } from '../memory/stateSimilarity';
 import { formatAnswerPrompt } from '../model/chatFormat';
 import type { LanguageModel, MemoryReads } from '../model/languageModel';
 import type { Tokenizer } from '../model/tokenizer';
@@ -14,18 +14,18 @@ export interface PromptStates {
   /** Reads of each rendering after the first (the first's come from the decoding itself). */
   readonly renderingReads: MemoryReads[];
   /** States of every rendering's text positions (the question and answer markers left out). */
-  readonly states: Float32Array[];
+  readonly states: States;
 }
 
 export async function promptStates(model: LanguageModel, tokenizer: Tokenizer, text: string): Promise<PromptStates> {
   const folded = text.replace(/\s+/g, ' ').trim();
   const renderingReads: MemoryReads[] = [];
-  const states: Float32Array[] = [];
+  const parts: States[] = [];
   for (const [i, rendering] of [folded, ...questionRenderings(folded)].entries()) {
     const ids = formatAnswerPrompt(tokenizer, { notes: [], question: rendering }).slice(-model.config.contextLength);
     const { residual, reads } = await model.memoryStates(ids);
     if (i > 0) renderingReads.push(reads);
-    states.push(...unitStates(residual, model.config.dModel, 1, ids.length - 1));
+    parts.push(unitStates(residual, model.config.dModel, 1, ids.length - 1));
   }
-  return { renderingReads, states };
+  return { renderingReads, states: concatStates(parts, model.config.dModel) };
 }
