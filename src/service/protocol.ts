@@ -43,7 +43,9 @@ export interface NoteSummary {
   readonly supersededBy?: NoteId;
 }
 
-/** A note a forward pass read, with the share of memory weight that came from its slots. */
+/** A note a forward pass read, with its share of the evidence (weights sum to 1 over the notes
+ *  cited): its slots' read weight times their specificity, for an answer re-weighed by how close the
+ *  question's memory-input states came to the note's (memory/citationRerank.ts). */
 export interface Citation {
   readonly noteId: NoteId;
   readonly weight: number;
