@@ -8,7 +8,7 @@ import { formatCompletionPrompt } from '../model/chatFormat';
 import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
 import { DecodingRunner, SPECIAL_STOP_TOKENS } from './chatPath';
-import { CompletionShape, completionShape, cutCompletion } from './completionStops';
+import { CompletionShape, completionShape, cutCompletion, trimUnfinished } from './completionStops';
 import type { PositionReads } from './decodingSession';
 import { loopCut } from './repetition';
 import { healPrompt } from './tokenHealing';
@@ -40,7 +40,10 @@ export interface CompletionOutput {
 
 export const DEFAULT_PREFIX_TOKENS = 256;
 const DEFAULT_LINE_TOKENS = 24;
-const DEFAULT_BLOCK_TOKENS = 48;
+// Blocks: 32 tokens, whole lines kept (trimUnfinished). At 48 the typing bench's block requests took
+// p50 94.5 ms and all requests p95 107.0 ms; at 32, 75.3 and 88.1 (168 requests each, interleaved, one
+// run), most completions unchanged or one line shorter.
+const DEFAULT_BLOCK_TOKENS = 32;
 
 export async function completeCode(runner: DecodingRunner, input: CompletionInput): Promise<CompletionOutput> {
   const started = performance.now();
@@ -74,7 +77,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
   });
   input.signal?.throwIfAborted();
   return {
-    completion: cut.text,
+    completion: result.stop === 'max_tokens' || result.stop === 'context' ? trimUnfinished(cut.text, shape) : cut.text,
     shape: shape.kind,
     tokens: result.tokens.length,
     reads: result.reads.slice(notes.length + header.length),

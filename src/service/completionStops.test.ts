@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { completionShape, cutCompletion } from './completionStops';
+import { completionShape, cutCompletion, trimUnfinished } from './completionStops';
 
 test('completionStops: the cursor line decides the shape', () => {
   assert.deepEqual(completionShape("const headers = {\n  'Idempotency-Key': "), { kind: 'line' });
@@ -27,4 +27,13 @@ test('completionStops: a block ends at a blank line or a dedent, not before code
   assert.deepEqual(cutCompletion('return a\n  ', block), { text: 'return a\n  ', done: false }, 'an indentation still being typed');
   assert.deepEqual(cutCompletion('\n\n## Title\n', { kind: 'block', indent: 0 }), { text: '\n\n## Title\n', done: false }, 'leading blank lines are not a stop');
   assert.deepEqual(cutCompletion('## Title\ntext\n\nmore', { kind: 'block', indent: 0 }), { text: '## Title\ntext', done: true });
+});
+
+test('completionStops: a block that ran out of tokens keeps its whole lines', () => {
+  const block = { kind: 'block', indent: 4 } as const;
+  assert.equal(trimUnfinished('const a = 1;\n    if (value.l', block), 'const a = 1;');
+  assert.equal(trimUnfinished('const a = 1;\n    b();\n\n    c', block), 'const a = 1;\n    b();');
+  assert.equal(trimUnfinished('const result = await foo(', block), 'const result = await foo(', 'no whole line: kept');
+  assert.equal(trimUnfinished('\n\n  x', block), '\n\n  x', 'only blank lines before: kept');
+  assert.equal(trimUnfinished('transaction.id,\n', { kind: 'line' }), 'transaction.id,\n');
 });

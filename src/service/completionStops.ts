@@ -45,6 +45,18 @@ export function cutCompletion(text: string, shape: CompletionShape): CutCompleti
   return { text, done: false };
 }
 
+/**
+ * A block completion that ran out of tokens keeps its whole lines: ghost text that ends in the middle
+ * of a token ("if (value.l") is worse than one line less. Line completions and blocks without a
+ * whole line of code keep what they have.
+ */
+export function trimUnfinished(text: string, shape: CompletionShape): string {
+  if (shape.kind === 'line') return text;
+  const end = text.lastIndexOf('\n');
+  if (end < 0 || text.slice(0, end).trim() === '') return text;
+  return trimEndNewline(text.slice(0, end));
+}
+
 function indentWidth(line: string): number {
   let width = 0;
   for (const ch of line) {
