@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     const simVariants: Record<string, Map<NoteId, number>> = {
       '': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!)])),
       ' [idf-weighted]': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!, weights)])),
+      ' [symmetric]': new Map(cited.slice(0, 20).map((c) => [c.note, (maxSim(states, noteStates.get(c.note)!) + maxSim(noteStates.get(c.note)!, states)) / 2])),
       ' [+file states]': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, [...noteStates.get(c.note)!, ...noteFileStates.get(c.note)!])])),
     };
     for (const [variant, sims] of Object.entries(simVariants)) for (const [name0, rank] of Object.entries(methods)) {
