@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
+import { writerFlagOptions, writerSettingsOf } from './writerFlags';
 import { completionFilePath } from '../../src/memory/eval/completionFilePath';
 import { heldOutLoss, heldOutSample } from '../../src/memory/eval/heldOutLoss';
 import { MemoryService } from '../../src/service/memoryService';
@@ -16,13 +17,10 @@ import { encodeTrainingSequence } from '../../src/memory/trainingSequence';
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
+      ...writerFlagOptions,
       set: { type: 'string', default: '../shared/eval/public' },
       limit: { type: 'string', default: '26' },
       oracle: { type: 'string', default: 'line' },
-      lr: { type: 'string' },
-      steps: { type: 'string' },
-      slots: { type: 'string' },
-      threshold: { type: 'string' },
       copies: { type: 'string', default: '1' },
     },
   });
@@ -44,12 +42,7 @@ async function main(): Promise<void> {
     });
     return [...base, ...add];
   };
-  const writer = {
-    ...(args.lr ? { learningRate: Number(args.lr) } : {}),
-    ...(args.steps ? { maxSteps: Number(args.steps) } : {}),
-    ...(args.slots ? { slots: Number(args.slots) } : {}),
-    ...(args.threshold ? { lossThreshold: Number(args.threshold) } : {}),
-  };
+  const writer = writerSettingsOf(args);
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-oracle-'));
   const service = await MemoryService.open({ storeDir, modelDir: 'native/model', writer, author: 'probe' });
   const loaded = await service.ensureModel();

@@ -2,7 +2,8 @@
 // the question as asked and lowercased, against footprints) give candidates; each candidate is then
 // scored by MaxSim (for each question position, the best cosine with any position of the note put
 // as a question, as written and lowercased) over the residual stream where the memory reads (the
-// input its queries are projected from), or over the queries themselves. Prints provenance@1/@3.
+// input its queries are projected from). With at most 100 notes, also MaxSim alone over every note
+// (no reads). Prints provenance@1/@3.
 //
 //   node --import tsx scripts/experiments/stateRerank.ts [--set DIR | --generated N] [--model DIR]
 
@@ -11,7 +12,9 @@ import { formatAnswerPrompt } from '../../src/model/chatFormat';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { generateCapacityNotes } from '../../src/memory/eval/capacityRun';
 import { CitationIndex } from '../../src/memory/citationIndex';
-import { citeNotes } from '../../src/memory/provenance';
+import { CitedNote, citeNotes } from '../../src/memory/provenance';
+import { rerankByStates } from '../../src/memory/citationRerank';
+import { concatStates, maxSim, States, unitStates } from '../../src/memory/stateSimilarity';
 import { slotIdfOf } from '../../src/memory/slotSelection';
 import { MemoryWriter } from '../../src/memory/writer';
 import { questionRenderings } from '../../src/memory/questionRenderings';
@@ -19,8 +22,8 @@ import { encodeTrainingSequence } from '../../src/memory/trainingSequence';
 import type { NoteId } from '../../src/memory/note';
 import type { MemoryReads } from '../../src/model/languageModel';
 import { describeModel, loadModel } from '../../src/service/modelDirectory';
+import { promptStates } from '../../src/service/promptStates';
 
-type States = Float32Array[];
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({ options: { set: { type: 'string', default: '../shared/eval/public' }, model: { type: 'string', default: 'native/model' }, generated: { type: 'string' } } });
@@ -31,38 +34,28 @@ async function main(): Promise<void> {
   const C = loaded.model.config.dModel;
   const idf = slotIdfOf(loaded.citationBackground);
 
-  /** Reads and unit-length residual states of a chat prompt (marker positions left out). */
+  /** Reads and unit-length states of a prompt (marker positions left out), and each position's
+   *  weight for the idf-weighted variant: its reads' weight times idf, per head. */
   const prompt = async (text: string, layout: 'question' | 'file' = 'question'): Promise<{ reads: MemoryReads; states: States; weights: number[] }> => {
     const ids = layout === 'question' ? formatAnswerPrompt(loaded.tokenizer, { notes: [], question: text }) : encodeTrainingSequence(loaded.tokenizer, { form: 'note', layout: 'file', path: 'NOTES.md', contents: `${text}\n` });
-    const { residual, reads } = await loaded.model.memoryAddress(BigInt64Array.from(ids, BigInt), 1, ids.length);
-    const states: States = [];
+    const { residual, reads } = await loaded.model.memoryStates(ids);
     const weights: number[] = [];
     const perPosition = reads.heads * reads.topK;
     for (let t = 1; t < ids.length - 1; t++) {
       let w = 0;
       for (let r = t * perPosition; r < (t + 1) * perPosition; r++) w += reads.weights[r]! * idf(reads.slots[r]!);
       weights.push(w / reads.heads);
-      const v = residual.slice(t * C, (t + 1) * C);
-      let n = 0;
-      for (const x of v) n += x * x;
-      n = Math.sqrt(n) || 1;
-      states.push(v.map((x) => x / n));
     }
-    return { reads, states, weights };
+    return { reads, states: unitStates(residual, C, 1, ids.length - 1), weights };
   };
-  const maxSim = (question: States, note: States, weights?: number[]): number => {
+  /** maxSim with each question position weighted (zero states are never dropped by the model). */
+  const weightedMaxSim = (question: States, note: States, weights: number[]): number => {
     let sum = 0;
     let total = 0;
-    for (const [qi, a] of question.entries()) {
-      const weight = weights ? weights[qi]! : 1;
-      total += weight;
-      let best = -1;
-      for (const b of note) {
-        let dot = 0;
-        for (let i = 0; i < C; i++) dot += a[i]! * b[i]!;
-        if (dot > best) best = dot;
-      }
-      sum += weight * best;
+    for (let a = 0; a < question.rows; a++) {
+      const one: States = { rows: 1, width: C, data: question.data.subarray(a * C, (a + 1) * C) };
+      sum += weights[a]! * maxSim(one, note);
+      total += weights[a]!;
     }
     return sum / Math.max(1e-9, total);
   };
@@ -76,15 +69,15 @@ async function main(): Promise<void> {
     const id = note.id as NoteId;
     live.push({ id, slots: write.slots, footprint: write.footprint });
     const text = note.note.replace(/\s+/g, ' ').trim();
-    noteStates.set(id, [...(await prompt(text)).states, ...(await prompt(text.toLowerCase())).states]);
-    noteFileStates.set(id, [...(await prompt(text, 'file')).states, ...(await prompt(text.toLowerCase(), 'file')).states]);
+    noteStates.set(id, (await promptStates(loaded.model, loaded.tokenizer, text)).states); // as the service makes them
+    noteFileStates.set(id, concatStates([(await prompt(text, 'file')).states, (await prompt(text.toLowerCase(), 'file')).states], C));
     if (live.length % 100 === 0) process.stderr.write(`${live.length} notes\n`);
   }
   index.sync(live);
 
   const every = Math.max(1, Math.floor(set.questions.length / 200));
   const questions = generated ? set.questions.filter((_, i) => i % every === 0).slice(0, 200) : set.questions;
-  const methods: Record<string, (cited: { note: NoteId; score: number }[], sims: Map<NoteId, number>) => NoteId[]> = {
+  const methods: Record<string, (cited: CitedNote[], sims: Map<NoteId, number>) => NoteId[]> = {
     'slot reads (shipped)': (cited) => cited.map((c) => c.note),
   };
   for (const n of [3, 5, 10, 20]) methods[`top ${n} by reads, re-ranked by MaxSim`] = (cited, sims) => cited.slice(0, n).map((c) => c.note).sort((a, b) => sims.get(b)! - sims.get(a)!);
@@ -99,26 +92,31 @@ async function main(): Promise<void> {
     };
   }
   for (const beta of [10, 20, 40, 80]) {
-    methods[`top 20: reads x exp(${beta} x MaxSim)`] = (cited, sims) => {
-      const top = cited.slice(0, 20);
-      const best = Math.max(...top.map((c) => sims.get(c.note)!));
-      const combined = (c: { note: NoteId; score: number }) => c.score * Math.exp(beta * (sims.get(c.note)! - best));
-      return [...top].sort((a, b) => combined(b) - combined(a)).map((c) => c.note);
-    };
+    methods[`top 20: reads x exp(${beta} x MaxSim)`] = (cited, sims) => rerankByStates(cited, (note) => sims.get(note)!, { candidates: 20, sharpness: beta }).map((c) => c.note);
   }
   const hits: Record<string, { at1: number; at3: number; byStyle: Record<string, number> }> = {};
   for (const question of questions) {
     const asked = await prompt(question.question);
     const renderings = await Promise.all(questionRenderings(question.question).map((text) => prompt(text)));
     const cited = citeNotes([asked.reads, ...renderings.map((r) => r.reads)], index.ownership(), { weighting: 'specificity', slotIdf: idf });
-    const states = [...asked.states, ...renderings.flatMap((r) => r.states)];
+    const states = concatStates([asked.states, ...renderings.map((r) => r.states)], C);
     const weights = [...asked.weights, ...renderings.flatMap((r) => r.weights)];
     const simVariants: Record<string, Map<NoteId, number>> = {
       '': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!)])),
-      ' [idf-weighted]': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, noteStates.get(c.note)!, weights)])),
+      ' [idf-weighted]': new Map(cited.slice(0, 20).map((c) => [c.note, weightedMaxSim(states, noteStates.get(c.note)!, weights)])),
       ' [symmetric]': new Map(cited.slice(0, 20).map((c) => [c.note, (maxSim(states, noteStates.get(c.note)!) + maxSim(noteStates.get(c.note)!, states)) / 2])),
-      ' [+file states]': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, [...noteStates.get(c.note)!, ...noteFileStates.get(c.note)!])])),
+      ' [+file states]': new Map(cited.slice(0, 20).map((c) => [c.note, maxSim(states, concatStates([noteStates.get(c.note)!, noteFileStates.get(c.note)!], C))])),
     };
+    if (noteStates.size <= 100) {
+      const all = [...noteStates].map(([note, s]) => ({ note, sim: maxSim(states, s) })).sort((a, b) => b.sim - a.sim);
+      const name = 'MaxSim alone over every note (no reads)';
+      const h = (hits[name] ??= { at1: 0, at3: 0, byStyle: {} });
+      if (all[0]!.note === question.note) {
+        h.at1++;
+        h.byStyle[question.style] = (h.byStyle[question.style] ?? 0) + 1;
+      }
+      if (all.slice(0, 3).some((a) => a.note === question.note)) h.at3++;
+    }
     for (const [variant, sims] of Object.entries(simVariants)) for (const [name0, rank] of Object.entries(methods)) {
       if (variant !== '' && !/exp\(10|top 10 by/.test(name0)) continue;
       const name = name0 + variant;

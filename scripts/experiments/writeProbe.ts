@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
+import { writerFlagOptions, writerSettingsOf } from './writerFlags';
 import { completionFilePath } from '../../src/memory/eval/completionFilePath';
 import { answerRecall } from '../../src/memory/eval/evalScore';
 import { heldOutLoss, heldOutSample } from '../../src/memory/eval/heldOutLoss';
@@ -38,30 +39,16 @@ async function answerLoss(loaded: LoadedModel, question: string, answer: string)
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
+      ...writerFlagOptions,
       set: { type: 'string', default: '../shared/eval/public' },
       limit: { type: 'string', default: '3' },
       model: { type: 'string', default: 'native/model' },
-      lr: { type: 'string' },
-      steps: { type: 'string' },
-      slots: { type: 'string' },
-      threshold: { type: 'string' },
-      'count-mode': { type: 'string' },
-      'count-scope': { type: 'string' },
-      scoring: { type: 'string' },
       styles: { type: 'string', default: 'direct,paraphrase,indirect' },
       completions: { type: 'boolean', default: false },
     },
   });
   const set = loadEvalSet(args.set!);
-  const writer = {
-    ...(args.lr ? { learningRate: Number(args.lr) } : {}),
-    ...(args.steps ? { maxSteps: Number(args.steps) } : {}),
-    ...(args.slots ? { slots: Number(args.slots) } : {}),
-    ...(args.threshold ? { lossThreshold: Number(args.threshold) } : {}),
-    ...(args['count-mode'] ? { countMode: args['count-mode'] as 'access' | 'weight' } : {}),
-    ...(args['count-scope'] ? { countScope: args['count-scope'] as 'all' | 'loss' } : {}),
-    ...(args.scoring ? { scoring: args.scoring as 'tfidf' | 'kl' | 'focus' } : {}),
-  };
+  const writer = writerSettingsOf(args);
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-probe-'));
   const service = await MemoryService.open({ storeDir, modelDir: args.model!, writer, author: 'probe' });
   const styles = new Set(args.styles!.split(','));

@@ -1,7 +1,8 @@
 // MaxSim (stateSimilarity.ts) of one question against many notes at once: every cosine comes from one
 // matrix product on onnxruntime, question rows x all notes' rows, and only the per-note maximum and
 // the mean are taken here. The plain loop in stateSimilarity.ts is the reference the test holds this
-// to; it spent ~90 ms on 20 notes (54 x 1,920 rows of 256) where the product takes a few.
+// to. bench/memory/maxSim.ts, 20 notes of 96 rows against a question of 54, width 256, side by side:
+// loop p50 71 ms, product 3.0 ms (quiet machine).
 
 import { exportOnnx, GraphBuilder, ortRuntime, Runtime, Session } from '../engine';
 import { concatStates, States } from './stateSimilarity';

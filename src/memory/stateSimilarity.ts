@@ -42,34 +42,20 @@ export function concatStates(parts: readonly States[], width: number): States {
   return { rows, width, data };
 }
 
-/** Mean over the question's states of the best cosine with any note state; -1 with nothing to compare. */
+/** Mean over the question's states of the best cosine with any note state; -1 with nothing to compare.
+ *  The plain statement of MaxSim: the service scores with maxSimScorer.ts, which this is the test's
+ *  reference for. */
 export function maxSim(question: States, note: States): number {
   if (question.rows === 0 || note.rows === 0) return -1;
   if (question.width !== note.width) throw new RangeError(`maxSim: widths ${question.width} and ${note.width}`);
   const w = question.width;
-  const q = question.data;
-  const n = note.data;
   let sum = 0;
   for (let a = 0; a < question.rows; a++) {
-    const qa = a * w;
     let best = -Infinity;
     for (let b = 0; b < note.rows; b++) {
-      const nb = b * w;
-      // Four accumulators: the loop is the whole cost of re-weighing citations.
-      let d0 = 0;
-      let d1 = 0;
-      let d2 = 0;
-      let d3 = 0;
-      let i = 0;
-      for (; i + 3 < w; i += 4) {
-        d0 += q[qa + i]! * n[nb + i]!;
-        d1 += q[qa + i + 1]! * n[nb + i + 1]!;
-        d2 += q[qa + i + 2]! * n[nb + i + 2]!;
-        d3 += q[qa + i + 3]! * n[nb + i + 3]!;
-      }
-      for (; i < w; i++) d0 += q[qa + i]! * n[nb + i]!;
-      const dot = d0 + d1 + d2 + d3;
-      if (dot > best) best = dot;
+      let dot = 0;
+      for (let i = 0; i < w; i++) dot += question.data[a * w + i]! * note.data[b * w + i]!;
+      best = Math.max(best, dot);
     }
     sum += best;
   }

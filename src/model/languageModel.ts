@@ -90,14 +90,7 @@ export class LanguageModel {
     if (P + T > cache.capacity) throw new Error(`extend: ${P} + ${T} positions exceed the context of ${cache.capacity}`);
     const { nHeads: nh, nLayers } = this.config;
     const hs = headSize(this.config);
-    const { cos, sin } = this.rotaryFor(P, T);
-    const feeds: Record<string, Feed> = {
-      ...this.parameterFeeds,
-      [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
-      [feedNames.cos]: { dtype: "float32", shape: [T, 1, hs / 2], data: cos },
-      [feedNames.sin]: { dtype: "float32", shape: [T, 1, hs / 2], data: sin },
-      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: this.maskFor(T) },
-    };
+    const feeds = this.sequenceFeeds(tokens, P);
     if (P > 0) {
       for (let layer = 0; layer < nLayers; layer++) {
         const past = cache.past(layer);
@@ -144,18 +137,10 @@ export class LanguageModel {
   async memoryStates(tokens: readonly number[]): Promise<{ residual: Float32Array; reads: MemoryReads }> {
     const T = tokens.length;
     if (T === 0 || T > this.config.contextLength) throw new Error(`memoryStates: ${T} tokens (1..${this.config.contextLength})`);
-    const hs = headSize(this.config);
-    const { cos, sin } = this.rotaryFor(0, T);
     // One thread: a question is tens of positions, and the session must not spin a second core
     // while a write or completion runs beside it.
     const session = await this.session("states", () => buildMemoryStatesGraph(this.config), { intraOpNumThreads: 1 });
-    const out = await session.run({
-      ...this.parameterFeeds,
-      [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
-      [feedNames.cos]: { dtype: "float32", shape: [T, 1, hs / 2], data: cos },
-      [feedNames.sin]: { dtype: "float32", shape: [T, 1, hs / 2], data: sin },
-      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: this.maskFor(T) },
-    });
+    const out = await session.run(this.sequenceFeeds(tokens, 0));
     return { residual: out[outputNames.memoryResidual]!.data as Float32Array, reads: this.readsOf(out)! };
   }
 
@@ -194,6 +179,21 @@ export class LanguageModel {
       this.sessions.set(key, session);
     }
     return session;
+  }
+
+  /** Parameters, tokens, and the rotary tables and mask for positions start.. of one sequence: what
+   *  every graph with fed positions (prefill, extend, states) takes. */
+  private sequenceFeeds(tokens: readonly number[], start: number): Record<string, Feed> {
+    const T = tokens.length;
+    const half = headSize(this.config) / 2;
+    const { cos, sin } = this.rotaryFor(start, T);
+    return {
+      ...this.parameterFeeds,
+      [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
+      [feedNames.cos]: { dtype: "float32", shape: [T, 1, half], data: cos },
+      [feedNames.sin]: { dtype: "float32", shape: [T, 1, half], data: sin },
+      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: this.maskFor(T) },
+    };
   }
 
   private rotaryFor(start: number, count: number): { cos: Float32Array<ArrayBuffer>; sin: Float32Array<ArrayBuffer> } {

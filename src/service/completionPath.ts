@@ -40,9 +40,9 @@ export interface CompletionOutput {
 
 export const DEFAULT_PREFIX_TOKENS = 256;
 const DEFAULT_LINE_TOKENS = 24;
-// Blocks: 32 tokens, whole lines kept (trimUnfinished). At 48 the typing bench's block requests took
-// p50 94.5 ms and all requests p95 107.0 ms; at 32, 75.3 and 88.1 (168 requests each, interleaved, one
-// run), most completions unchanged or one line shorter.
+// Blocks: 32 tokens, whole lines kept (trimUnfinished). With 48, `npm run bench` gave completion
+// p50 36.4 / p95 159.8 ms (budget 150); with 32, 38.9 / 116.1 and 38.8 / 124.9 (session 5, training
+// paused): the p95 is the block requests that ran to their budget.
 const DEFAULT_BLOCK_TOKENS = 32;
 
 export async function completeCode(runner: DecodingRunner, input: CompletionInput): Promise<CompletionOutput> {

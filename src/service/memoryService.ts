@@ -156,7 +156,6 @@ export class MemoryService {
         const table = valueTableOf(loaded.model);
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
         this.loaded = loaded;
-        this.noteStates.clear();
         this.bump();
         return loaded;
       })();

@@ -1,7 +1,8 @@
 // The states of notes put as questions (promptStates.ts), for re-weighing citations. Computed on a
 // note's first citation and kept for the most recently cited notes: a note's states depend only on
-// its text and the layers below the memory, which writes never change, and note ids are never
-// reused. About 80 KB a note (two renderings of ~40 positions x 256 floats), so the cache is bounded.
+// its text and the layers below the memory, which writes never change, note ids are never reused,
+// and a service loads its model once (a cache lives as long as its service). About 80 KB a note
+// (two renderings of ~40 positions x 256 floats), so the cache is bounded.
 
 import type { NoteId } from '../memory/note';
 import type { States } from '../memory/stateSimilarity';
@@ -29,9 +30,5 @@ export class NoteStateCache {
 
   get size(): number {
     return this.states.size;
-  }
-
-  clear(): void {
-    this.states.clear();
   }
 }
