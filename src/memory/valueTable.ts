@@ -3,7 +3,7 @@
 // array to every run, so the next forward pass reads them.
 
 import type { LanguageModel } from '../model/languageModel';
-import { parameterNames } from '../model/parameters';
+import { writableValuesName } from '../model/parameters';
 import type { RowUpdate } from './storeState';
 
 export interface ValueTable {
@@ -13,7 +13,7 @@ export interface ValueTable {
 }
 
 export function valueTableOf(model: LanguageModel): ValueTable {
-  const name = parameterNames.pkmValues(model.config.memoryLayer);
+  const name = writableValuesName(model.config);
   const tensor = model.parameters.get(name);
   if (!tensor || model.config.memoryKind !== 'pkm') throw new Error(`the model has no memory value table (${name})`);
   const [slotCount, rowWidth] = tensor.shape as [number, number];

@@ -12,9 +12,8 @@
 import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from '../engine';
 import { ModelConfig, headSize } from '../model/config';
 import { feedNames, outputNames } from '../model/modelGraphs';
-import { pkmRead, pkmWeightsOf } from '../model/pkm';
 import { parameterNames } from '../model/parameters';
-import { PositionTensors, crossEntropy, declareParameters, embed, logitsOf, rmsNorm, rotaryTables, runBlocks } from '../model/transformer';
+import { PositionTensors, crossEntropy, declareParameters, embed, logitsOf, rmsNorm, rotaryTables, runFromWritableMemory, runToWritableMemory } from '../model/transformer';
 
 /** Output names of the upper graph besides the model's (loss, grad.memory.output). */
 export const writerOutputNames = { correct: outputNames.correct } as const;
@@ -40,15 +39,13 @@ export function buildPackedAddressGraph(config: ModelConfig, B: number, T: numbe
   const w = declareParameters(g, config);
   const tokens = g.input(feedNames.tokens, 'int64', [B, T]);
   const positions = packedPositions(g, config, B, T);
-  const stack = runBlocks(g, config, w, embed(g, w, tokens), positions, { from: 0, to: config.memoryLayer + 1 }, null);
-  const memory = stack.memory!;
-  const output = pkmRead(g, config, pkmWeightsOf(w, config.memoryLayer).values, memory); // (B, T, C)
+  const lower = runToWritableMemory(g, config, w, embed(g, w, tokens), positions);
   return exportOnnx(
     {
-      [outputNames.memoryResidual]: stack.memoryResidual!,
-      [outputNames.memoryOutput]: output,
-      [outputNames.memorySlots]: memory.slots,
-      [outputNames.memoryWeights]: memory.weights,
+      [outputNames.memoryResidual]: lower.residual,
+      [outputNames.memoryOutput]: lower.output, // (B, T, C)
+      [outputNames.memorySlots]: lower.address.slots,
+      [outputNames.memoryWeights]: lower.address.weights,
     },
     { graphName: 'mnemo_write_address' },
   );
@@ -94,9 +91,8 @@ export function buildPackedUpperGraph(config: ModelConfig, B: number, T: number,
   const targets = g.input(feedNames.targets, 'int64', [M]);
   const lossWeights = g.input(feedNames.lossWeights, 'float32', [M]);
   const positions = packedPositions(g, config, B, T);
-  const x: Tensor = g.add(residual, memoryOutput); // the memory block's output
-  const stack = runBlocks(g, config, w, x, positions, { from: config.memoryLayer + 1, to: config.nLayers }, null);
-  const picked = g.gather(g.reshape(stack.x, [B * T, C]), lossPositions); // (M, C)
+  const top = runFromWritableMemory(g, config, w, residual, memoryOutput, positions);
+  const picked = g.gather(g.reshape(top, [B * T, C]), lossPositions); // (M, C)
   const outputs: Record<string, Tensor> = {};
   let logits: Tensor;
   if (vocabulary.kind === 'full') {

@@ -1,15 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ortRuntime } from "../engine";
-import { tinyConfig } from "./config";
+import { ModelConfig, tinyConfig, tinyNoteMemoryConfig, writableMemoryOf } from "./config";
 import { LanguageModel, valueRowGradients } from "./languageModel";
 import { buildTrainingGraph, outputNames } from "./modelGraphs";
-import { initParameters, parameterNames } from "./parameters";
+import { Parameters, initParameters, parameterNames, writableValuesName } from "./parameters";
 import { seededRandom } from "./seededRandom";
 
-const config = tinyConfig;
 const random = seededRandom(5);
-const sequence = Array.from({ length: 12 }, () => random.int(config.vocabSize));
+const sequence = Array.from({ length: 12 }, () => random.int(tinyConfig.vocabSize));
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
@@ -18,8 +17,22 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-test("prefill + extend + single-token decode give the logits and reads of one full prefill", async () => {
-  const model = new LanguageModel(config, initParameters(config, 1));
+const configs: [string, ModelConfig][] = [["memory layer", tinyConfig], ["note memory", tinyNoteMemoryConfig]];
+
+/** Parameters of a config; a note memory gets random values (its real ones start at zero, which
+ *  would leave its query and keys without a gradient to check). */
+function parametersOf(config: ModelConfig, seed: number): Parameters {
+  const parameters = initParameters(config, seed);
+  const values = parameters.get(parameterNames.noteValues);
+  if (values) {
+    const random = seededRandom(seed + 100);
+    values.data.set(values.data.map(() => random.normal() * 0.3));
+  }
+  return parameters;
+}
+
+for (const [label, config] of configs) test(`prefill + extend + single-token decode give the logits and reads of one full prefill (${label})`, async () => {
+  const model = new LanguageModel(config, parametersOf(config, 1));
   const full = await model.extend(model.newCache(), sequence);
 
   const cache = model.newCache();
@@ -28,7 +41,7 @@ test("prefill + extend + single-token decode give the logits and reads of one fu
   const last = await model.extend(cache, sequence.slice(11));
   assert.equal(cache.length, 12);
   assert.ok(maxDifference(last.logits, full.logits) < 1e-4);
-  const perPosition = config.pkm.heads * config.pkm.topK;
+  const perPosition = writableMemoryOf(config).heads * writableMemoryOf(config).topK;
   assert.deepEqual(Array.from(last.reads!.slots), Array.from(full.reads!.slots.subarray(11 * perPosition)));
   assert.deepEqual(Array.from(first.reads!.slots), Array.from(full.reads!.slots.subarray(0, 7 * perPosition)));
 
@@ -39,27 +52,27 @@ test("prefill + extend + single-token decode give the logits and reads of one fu
   await model.dispose();
 });
 
-async function trainingRun(parameters: Map<string, { data: Float32Array }>, tokens: BigInt64Array, targets: BigInt64Array, B: number, T: number, usageWeight = 0) {
+async function trainingRun(config: ModelConfig, parameters: Map<string, { data: Float32Array }>, tokens: BigInt64Array, targets: BigInt64Array, B: number, T: number, usageWeight = 0) {
   const session = await ortRuntime.load(buildTrainingGraph(config, B, T, { memoryUsageWeight: usageWeight }));
   const feeds: Record<string, Float32Array | BigInt64Array> = { tokens, targets };
   for (const [name, tensor] of parameters) feeds[name] = tensor.data;
   return session.run(feeds);
 }
 
-test("training gradients (cross-entropy + memory usage loss) match finite differences along the gradient, for every parameter", async () => {
+for (const [label, config] of configs) test(`training gradients (cross-entropy + memory usage loss) match finite differences along the gradient, for every parameter (${label})`, async () => {
   // The memory's top-k selection is piecewise constant: a finite difference is only valid where the
   // perturbation keeps the same slots, so each parameter tries smaller steps until it does.
   const [B, T] = [2, 8];
-  const parameters = initParameters(config, 2);
+  const parameters = parametersOf(config, 2);
   const tokens = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(sequence[i % 12]!));
   const targets = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(sequence[(i + 1) % 12]!));
   const usageWeight = 0.5;
-  const out = await trainingRun(parameters, tokens, targets, B, T, usageWeight);
+  const out = await trainingRun(config, parameters, tokens, targets, B, T, usageWeight);
   const usage = (out[outputNames.memoryUsageLoss]!.data as Float32Array)[0]!;
   assert.ok(usage > 0 && usage < Math.log(config.pkm.nKeys), `usage loss ${usage}`);
   const baseSlots = Array.from(out[outputNames.memorySlots]!.data as BigInt64Array).join(",");
   const lossIfSameSlots = async () => {
-    const run = await trainingRun(parameters, tokens, targets, B, T, usageWeight);
+    const run = await trainingRun(config, parameters, tokens, targets, B, T, usageWeight);
     const same = Array.from(run[outputNames.memorySlots]!.data as BigInt64Array).join(",") === baseSlots;
     const objective = (run.loss!.data as Float32Array)[0]! + usageWeight * (run[outputNames.memoryUsageLoss]!.data as Float32Array)[0]!;
     return same ? objective : null;
@@ -70,7 +83,7 @@ test("training gradients (cross-entropy + memory usage loss) match finite differ
     const norm = Math.sqrt(gradient.reduce((a, v) => a + v * v, 0));
     assert.ok(norm > 1e-7, `${name}: no gradient reaches it`);
     const original = tensor.data.slice();
-    for (const epsilon of [3e-3, 1e-3, 3e-4]) {
+    for (const epsilon of [3e-3, 1e-3, 3e-4, 1e-4, 3e-5]) {
       tensor.data.set(original.map((v, i) => v + (epsilon * gradient[i]!) / norm));
       const plus = await lossIfSameSlots();
       tensor.data.set(original.map((v, i) => v - (epsilon * gradient[i]!) / norm));
@@ -86,8 +99,8 @@ test("training gradients (cross-entropy + memory usage loss) match finite differ
   assert.ok(checked >= parameters.size - 3, `only ${checked} of ${parameters.size} parameters could be checked`);
 });
 
-test("memoryStates gives the write path's residual and reads for any length from one session", async () => {
-  const model = new LanguageModel(config, initParameters(config, 4));
+for (const [label, config] of configs) test(`memoryStates gives the write path's residual and reads for any length from one session (${label})`, async () => {
+  const model = new LanguageModel(config, parametersOf(config, 4));
   for (const T of [12, 5]) {
     const tokens = sequence.slice(0, T);
     const states = await model.memoryStates(tokens);
@@ -104,13 +117,13 @@ test("memoryStates gives the write path's residual and reads for any length from
   await model.dispose();
 });
 
-test("the write path's halves reproduce the loss and the value-table gradient of the full model", async () => {
+for (const [label, config] of configs) test(`the write path's halves reproduce the loss and the value-table gradient of the full model (${label})`, async () => {
   const [B, T] = [2, 8];
-  const parameters = initParameters(config, 3);
+  const parameters = parametersOf(config, 3);
   const model = new LanguageModel(config, parameters);
   const tokens = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(sequence[i % 12]!));
   const targets = BigInt64Array.from({ length: B * T }, (_, i) => BigInt(sequence[(i + 1) % 12]!));
-  const full = await trainingRun(parameters, tokens, targets, B, T);
+  const full = await trainingRun(config, parameters, tokens, targets, B, T);
 
   const lower = await model.memoryAddress(tokens, B, T);
   const upper = await model.memoryUpper({ ...lower, targets, lossWeights: new Float32Array(B * T).fill(1) }, B, T);
@@ -119,7 +132,7 @@ test("the write path's halves reproduce the loss and the value-table gradient of
   const slotsRead = [...new Set(lower.reads.slots)];
   const rows = new Map(slotsRead.map((slot, row) => [slot, row]));
   const rowGradients = valueRowGradients(lower.reads, upper.outputGradient, rows, config.dModel);
-  const tableGradient = full[outputNames.gradient(parameterNames.pkmValues(config.memoryLayer))]!.data as Float32Array;
+  const tableGradient = full[outputNames.gradient(writableValuesName(config))]!.data as Float32Array;
   const C = config.dModel;
   let largest = 0;
   for (const [slot, row] of rows) {
@@ -130,4 +143,18 @@ test("the write path's halves reproduce the loss and the value-table gradient of
   }
   assert.ok(largest > 1e-5, "the value gradient is not trivially zero");
   await model.dispose();
+});
+
+test("a note memory of zero values leaves the model's logits exactly as they were", async () => {
+  const base = initParameters(tinyConfig, 6);
+  const withNotes = initParameters(tinyNoteMemoryConfig, 6);
+  for (const [name, tensor] of base) withNotes.get(name)!.data.set(tensor.data);
+  const tokens = sequence.slice(0, 10);
+  const [a, b] = [new LanguageModel(tinyConfig, base), new LanguageModel(tinyNoteMemoryConfig, withNotes)];
+  const [left, right] = [await a.extend(a.newCache(), tokens), await b.extend(b.newCache(), tokens)];
+  assert.deepEqual(Array.from(left.logits), Array.from(right.logits));
+  // It reads its own slots (3 heads x 3 per position), not the memory layer's (2 x 4).
+  assert.equal(right.reads!.slots.length, 10 * 3 * 3);
+  assert.ok(Math.max(...right.reads!.slots) < 36);
+  await Promise.all([a.dispose(), b.dispose()]);
 });

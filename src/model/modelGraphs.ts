@@ -14,7 +14,7 @@
 import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from "../engine";
 import { ModelConfig, headSize } from "./config";
 import { parameterSpecs } from "./parameters";
-import { pkmRead, pkmUsageLoss, pkmWeightsOf } from "./pkm";
+import { pkmUsageLoss } from "./pkm";
 import {
   KeyValue,
   PositionTensors,
@@ -24,7 +24,9 @@ import {
   embed,
   logitsOf,
   rotaryTables,
-  runBlocks,
+  runFromWritableMemory,
+  runModel,
+  runToWritableMemory,
 } from "./transformer";
 
 export const feedNames = {
@@ -85,10 +87,10 @@ function lossGraph(config: ModelConfig, batch: number, length: number) {
   const w = declareParameters(g, config);
   const tokens = g.input(feedNames.tokens, "int64", [batch, length]);
   const targets = g.input(feedNames.targets, "int64", [batch, length]);
-  const stack = runBlocks(g, config, w, embed(g, w, tokens), constantPositions(g, config, length), { from: 0, to: config.nLayers }, null);
+  const stack = runModel(g, config, w, embed(g, w, tokens), constantPositions(g, config, length), null);
   const logits = logitsOf(g, config, w, g.reshape(stack.x, [batch * length, config.dModel])); // (B*T, V)
   const { loss, correct } = crossEntropy(g, logits, g.reshape(targets, [batch * length]), null);
-  return { g, w, loss, correct, memory: stack.memory };
+  return { g, w, loss, correct, memory: stack.memory, layerMemory: stack.layerMemory };
 }
 
 export interface TrainingGraphOptions {
@@ -99,9 +101,9 @@ export interface TrainingGraphOptions {
 /** Cross-entropy ("loss"), the memory usage loss, and the gradient of cross-entropy + weight * usage
  *  loss for every parameter, in one run; also the slots read (for the slot-usage figure). */
 export function buildTrainingGraph(config: ModelConfig, batch: number, length: number, options: TrainingGraphOptions = { memoryUsageWeight: 0 }): OnnxModel {
-  const { g, w, loss, memory } = lossGraph(config, batch, length);
+  const { g, w, loss, memory, layerMemory } = lossGraph(config, batch, length);
   const names = parameterSpecs(config).map((spec) => spec.name);
-  const usageLoss = memory ? pkmUsageLoss(g, memory) : null;
+  const usageLoss = layerMemory ? pkmUsageLoss(g, layerMemory) : null;
   const objective = usageLoss && options.memoryUsageWeight > 0 ? g.add(loss, g.mul(usageLoss, options.memoryUsageWeight)) : loss;
   const gradients = grad(objective, names.map((name) => w.get(name)!));
   const outputs: Record<string, Tensor> = { [outputNames.loss]: loss, ...memoryOutputs(memory) };
@@ -138,7 +140,7 @@ export function buildInferenceGraph(config: ModelConfig, withPast: boolean): Onn
       });
     }
   }
-  const stack = runBlocks(g, config, w, embed(g, w, tokens), positions, { from: 0, to: config.nLayers }, past);
+  const stack = runModel(g, config, w, embed(g, w, tokens), positions, past);
   const last = g.gather(stack.x, g.constant(new BigInt64Array([-1n]), [], "last_position"), 1); // (1, C)
   const outputs: Record<string, Tensor> = { [outputNames.logits]: logitsOf(g, config, w, last), ...memoryOutputs(stack.memory) };
   stack.present.forEach((kv, layer) => {
@@ -156,11 +158,9 @@ export function buildMemoryAddressGraph(config: ModelConfig, batch: number, leng
   const g = new GraphBuilder();
   const w = declareParameters(g, config);
   const tokens = g.input(feedNames.tokens, "int64", [batch, length]);
-  const stack = runBlocks(g, config, w, embed(g, w, tokens), constantPositions(g, config, length), { from: 0, to: config.memoryLayer + 1 }, null);
-  const memory = stack.memory!;
-  const output = pkmRead(g, config, pkmWeightsOf(w, config.memoryLayer).values, memory);
+  const lower = runToWritableMemory(g, config, w, embed(g, w, tokens), constantPositions(g, config, length));
   return exportOnnx(
-    { [outputNames.memoryResidual]: stack.memoryResidual!, [outputNames.memoryOutput]: output, ...memoryOutputs(memory) },
+    { [outputNames.memoryResidual]: lower.residual, [outputNames.memoryOutput]: lower.output, ...memoryOutputs(lower.address) },
     { graphName: "mnemo_memory_address" },
   );
 }
@@ -173,8 +173,8 @@ export function buildMemoryStatesGraph(config: ModelConfig): OnnxModel {
   const g = new GraphBuilder();
   const w = declareParameters(g, config);
   const tokens = g.input(feedNames.tokens, "int64", [1, "T"]);
-  const stack = runBlocks(g, config, w, embed(g, w, tokens), fedPositions(g, config), { from: 0, to: config.memoryLayer + 1 }, null);
-  return exportOnnx({ [outputNames.memoryResidual]: stack.memoryResidual!, ...memoryOutputs(stack.memory!) }, { graphName: "mnemo_memory_states" });
+  const lower = runToWritableMemory(g, config, w, embed(g, w, tokens), fedPositions(g, config));
+  return exportOnnx({ [outputNames.memoryResidual]: lower.residual, ...memoryOutputs(lower.address) }, { graphName: "mnemo_memory_states" });
 }
 
 /** The write path's upper half: from the memory layer's residual and output (fed) through the
@@ -189,9 +189,8 @@ export function buildMemoryUpperGraph(config: ModelConfig, batch: number, length
   const memoryOutput = g.input(feedNames.memoryOutput, "float32", [batch, length, C]);
   const targets = g.input(feedNames.targets, "int64", [batch, length]);
   const lossWeights = g.input(feedNames.lossWeights, "float32", [batch, length]);
-  const x = g.add(residual, memoryOutput); // the memory block's output
-  const stack = runBlocks(g, config, w, x, constantPositions(g, config, length), { from: config.memoryLayer + 1, to: config.nLayers }, null);
-  const logits = logitsOf(g, config, w, g.reshape(stack.x, [batch * length, C])); // (B*T, V)
+  const top = runFromWritableMemory(g, config, w, residual, memoryOutput, constantPositions(g, config, length));
+  const logits = logitsOf(g, config, w, g.reshape(top, [batch * length, C])); // (B*T, V)
   const { loss } = crossEntropy(g, logits, g.reshape(targets, [batch * length]), g.reshape(lossWeights, [batch * length]));
   const [dOutput] = grad(loss, [memoryOutput]);
   return exportOnnx({ [outputNames.loss]: loss, [outputNames.gradient(outputNames.memoryOutput)]: dOutput! }, { graphName: "mnemo_memory_upper" });

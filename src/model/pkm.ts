@@ -38,6 +38,21 @@ export function pkmWeightsOf(params: ReadonlyMap<string, Tensor>, layer: number)
   };
 }
 
+/** The note memory's tensors (config.noteMemory; parameters.ts, noteMemorySpecs). */
+export function noteMemoryWeightsOf(params: ReadonlyMap<string, Tensor>): PkmWeightsTensors {
+  const get = (name: string) => {
+    const tensor = params.get(name);
+    if (!tensor) throw new Error(`note memory: parameter ${name} is not declared`);
+    return tensor;
+  };
+  return {
+    wQuery: get(parameterNames.noteQuery),
+    queryNorm: get(parameterNames.noteQueryNorm),
+    subKeys: get(parameterNames.noteSubKeys),
+    values: get(parameterNames.noteValues),
+  };
+}
+
 /** Chooses the slots: query projection, per-head RMSNorm, product-key top-k. Everything before the
  *  value table; a memory write freezes this part and only changes the rows it points at. */
 export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTensors, x: Tensor): PkmAddress {

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/backgroundStats';
 import type { ModelBinding } from '../memory/memoryStore';
 import { loadCheckpoint, readManifest } from '../model/checkpoint';
-import { memorySlots, ModelConfig } from '../model/config';
+import { writableSlots, ModelConfig } from '../model/config';
 import { LanguageModel } from '../model/languageModel';
-import { parameterNames } from '../model/parameters';
+import { writableValuesName } from '../model/parameters';
 import { loadTokenizer, Tokenizer, TOKENIZER_ID } from '../model/tokenizer';
 import type { ModelIdentity } from './protocol';
 import { NotReadyError } from './workerErrors';
@@ -56,10 +56,10 @@ export function describeModel(dir: string): ModelDescription {
     throw new NotReadyError(`The model in ${resolved} has no memory layer (memoryKind "${config.memoryKind}").`, 'Use a checkpoint of a memory model.');
   }
   const identity: ModelIdentity = {
-    id: `mnemo-${manifest.kind}-d${config.dModel}-l${config.nLayers}-s${memorySlots(config)}-step${manifest.training.steps}`,
+    id: `mnemo-${manifest.kind}-d${config.dModel}-l${config.nLayers}-s${writableSlots(config)}${config.noteMemory ? "-notes" : ""}-step${manifest.training.steps}`,
     sha256: manifest.weights.sha256,
   };
-  return { dir: resolved, identity, config, binding: { ...identity, rowWidth: config.dModel, slotCount: memorySlots(config) } };
+  return { dir: resolved, identity, config, binding: { ...identity, rowWidth: config.dModel, slotCount: writableSlots(config) } };
 }
 
 /** Loads weights (checking every sha256), tokenizer and slot statistics. Takes a second or two. */
@@ -77,7 +77,7 @@ export function loadModel(description: ModelDescription): LoadedModel {
 }
 
 function valueTableData(model: LanguageModel): Float32Array {
-  const tensor = model.parameters.get(parameterNames.pkmValues(model.config.memoryLayer));
+  const tensor = model.parameters.get(writableValuesName(model.config));
   if (!tensor) throw new Error('the model has no memory value table');
   return tensor.data;
 }
