@@ -24,33 +24,33 @@ export interface PkmAddress {
   readonly subKeyScores: readonly [Tensor, Tensor];
 }
 
-export function pkmWeightsOf(params: ReadonlyMap<string, Tensor>, layer: number): PkmWeightsTensors {
+/** The tensors of a product-key memory declared under the given names. */
+function weightsNamed(params: ReadonlyMap<string, Tensor>, owner: string, names: Record<keyof PkmWeightsTensors, string>): PkmWeightsTensors {
   const get = (name: string) => {
     const tensor = params.get(name);
-    if (!tensor) throw new Error(`memory layer ${layer}: parameter ${name} is not declared`);
+    if (!tensor) throw new Error(`${owner}: parameter ${name} is not declared`);
     return tensor;
   };
-  return {
-    wQuery: get(parameterNames.pkmQuery(layer)),
-    queryNorm: get(parameterNames.pkmQueryNorm(layer)),
-    subKeys: get(parameterNames.pkmSubKeys(layer)),
-    values: get(parameterNames.pkmValues(layer)),
-  };
+  return { wQuery: get(names.wQuery), queryNorm: get(names.queryNorm), subKeys: get(names.subKeys), values: get(names.values) };
+}
+
+export function pkmWeightsOf(params: ReadonlyMap<string, Tensor>, layer: number): PkmWeightsTensors {
+  return weightsNamed(params, `memory layer ${layer}`, {
+    wQuery: parameterNames.pkmQuery(layer),
+    queryNorm: parameterNames.pkmQueryNorm(layer),
+    subKeys: parameterNames.pkmSubKeys(layer),
+    values: parameterNames.pkmValues(layer),
+  });
 }
 
 /** The note memory's tensors (config.noteMemory; parameters.ts, noteMemorySpecs). */
 export function noteMemoryWeightsOf(params: ReadonlyMap<string, Tensor>): PkmWeightsTensors {
-  const get = (name: string) => {
-    const tensor = params.get(name);
-    if (!tensor) throw new Error(`note memory: parameter ${name} is not declared`);
-    return tensor;
-  };
-  return {
-    wQuery: get(parameterNames.noteQuery),
-    queryNorm: get(parameterNames.noteQueryNorm),
-    subKeys: get(parameterNames.noteSubKeys),
-    values: get(parameterNames.noteValues),
-  };
+  return weightsNamed(params, "note memory", {
+    wQuery: parameterNames.noteQuery,
+    queryNorm: parameterNames.noteQueryNorm,
+    subKeys: parameterNames.noteSubKeys,
+    values: parameterNames.noteValues,
+  });
 }
 
 /** Chooses the slots: query projection, per-head RMSNorm, product-key top-k. Everything before the
