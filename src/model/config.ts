@@ -33,7 +33,9 @@ export interface ModelConfig {
    * and only notes write it: when present, it is the memory the writer, citations and the store
    * work on, and the memory layer above is a frozen part of the base model. Why: the memory layer in
    * a middle block reached ~3% of the residual and its read at the answer position did not depend
-   * on the question (src/memory/README.md, "The note memory").
+   * on the question. Measured in session 6 with random keys: writes fit, but at 45 notes every
+   * kind of text reads the written rows (forgetting +7.6 to +21%), so no shipped model has one
+   * (src/memory/README.md, "The note memory").
    */
   readonly noteMemory?: NoteMemoryConfig;
 }
