@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/backgroundStats';
 import type { ModelBinding } from '../memory/memoryStore';
+import { valueTableOf } from '../memory/valueTable';
 import { loadCheckpoint, readManifest } from '../model/checkpoint';
 import { writableSlots, ModelConfig } from '../model/config';
 import { LanguageModel } from '../model/languageModel';
-import { writableValuesName } from '../model/parameters';
 import { loadTokenizer, Tokenizer, TOKENIZER_ID } from '../model/tokenizer';
 import type { ModelIdentity } from './protocol';
 import { NotReadyError } from './workerErrors';
@@ -72,12 +72,6 @@ export function loadModel(description: ModelDescription): LoadedModel {
   const background = backgroundStatsOf(checkpoint) ?? noBackgroundStats(checkpoint.manifest.config);
   const citationBackground = citationStatsOf(checkpoint) ?? background;
   const tokenizer = loadTokenizer();
-  const values = valueTableData(model);
+  const values = valueTableOf(model).data;
   return { description, model, tokenizer, background, citationBackground, baseValues: values.slice() };
-}
-
-function valueTableData(model: LanguageModel): Float32Array {
-  const tensor = model.parameters.get(writableValuesName(model.config));
-  if (!tensor) throw new Error('the model has no memory value table');
-  return tensor.data;
 }
