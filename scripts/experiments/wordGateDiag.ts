@@ -1,0 +1,64 @@
+// Diagnostic: how well a word-level tf-idf bag (bm25Terms, idf over corpus documents) of a question
+// or code prefix picks its note, against the background's best match.
+import * as path from 'node:path';
+import { readTokenFile } from '../../src/model/corpusReader';
+import { loadTokenizer } from '../../src/model/tokenizer';
+import { SpecialToken } from '../../src/model/specialTokens';
+import { bm25Terms } from '../../src/memory/bm25';
+import { loadEvalSet } from '../../src/memory/eval/evalSet';
+
+const tokenizer = loadTokenizer();
+const tokens = readTokenFile(path.join('corpus', 'train.bin')).subarray(0, Number(process.env.CORPUS ?? 8_000_000));
+const df = new Map<string, number>();
+let docs = 0;
+const backgroundDocs: string[] = [];
+let start = 0;
+for (let i = 0; i < tokens.length; i++) {
+  if (tokens[i] !== SpecialToken.endOfText) continue;
+  const text = tokenizer.decode(tokens.subarray(start, i));
+  start = i + 1;
+  docs++;
+  if (docs % 40 === 0) backgroundDocs.push(text.slice(0, 1500));
+  for (const t of new Set(bm25Terms(text))) df.set(t, (df.get(t) ?? 0) + 1);
+}
+const idf = (t: string) => Math.log((docs + 1) / ((df.get(t) ?? 0) + 1));
+const sub = process.env.SUB === '1';
+function bag(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of bm25Terms(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const v = new Map<string, number>();
+  let n = 0;
+  for (const [t, c] of counts) { const w = (sub ? 1 + Math.log(c) : c) * idf(t); v.set(t, w); n += w * w; }
+  n = Math.sqrt(n) || 1;
+  for (const [t, w] of v) v.set(t, w / n);
+  return v;
+}
+const cos = (a: Map<string, number>, b: Map<string, number>) => { let s = 0; for (const [t, w] of a) s += w * (b.get(t) ?? 0); return s; };
+const set = loadEvalSet('../shared/eval/public');
+const all = [...set.notes, ...set.distractors];
+const keys = all.map((n) => bag(n.note));
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!.toFixed(3);
+const byStyle = new Map<string, { right: number[]; other: number[]; top1: number; top3: number }>();
+for (const question of set.questions) {
+  const b = bag(question.question);
+  const scores = keys.map((k) => cos(b, k));
+  const ri = all.findIndex((n) => n.id === question.note);
+  const rank = scores.filter((s) => s > scores[ri]!).length;
+  const e = byStyle.get(question.style) ?? { right: [], other: [], top1: 0, top3: 0 };
+  e.right.push(scores[ri]!); e.other.push(Math.max(...scores.filter((_, i) => i !== ri)));
+  if (rank === 0) e.top1++; if (rank < 3) e.top3++;
+  byStyle.set(question.style, e);
+}
+console.log(`idf over ${docs} docs, ${df.size} terms`);
+for (const [style, e] of byStyle) console.log(`${style}: top1 ${e.top1}/${e.right.length} top3 ${e.top3}; right q10/50/90 ${q(e.right, 0.1)} ${q(e.right, 0.5)} ${q(e.right, 0.9)}; best other ${q(e.other, 0.1)} ${q(e.other, 0.5)} ${q(e.other, 0.9)}`);
+const maxes = backgroundDocs.map((d) => { const lines = d.split('\n'); const out: number[] = []; for (let i = 5; i <= lines.length; i += 5) { const b = bag(lines.slice(0, i).join('\n')); out.push(Math.max(...keys.map((k) => cos(b, k)))); } return out; }).flat();
+console.log(`background prefixes: ${maxes.length}; max cos q50 ${q(maxes, 0.5)} q90 ${q(maxes, 0.9)} q99 ${q(maxes, 0.99)} max ${q(maxes, 1)}`);
+let c1 = 0;
+for (const c of set.completions) {
+  const b = bag(c.prefix);
+  const scores = keys.map((k) => cos(b, k));
+  const ri = all.findIndex((n) => n.id === c.note);
+  const other = Math.max(...scores.filter((_, i) => i !== ri));
+  if (scores[ri]! > other) c1++;
+}
+console.log(`completions top1 ${c1}/${set.completions.length}`);
