@@ -1,0 +1,74 @@
+// A text's words as a unit-length tf-idf vector, and the cosine of two: the lexical half of the keyed
+// note memory's address (src/memory/README.md, "A keyed note memory"). A note's bag is its key; the
+// bag of a question or code prefix so far is the query. Words are bm25Terms (identifiers split
+// into their parts); idf comes from document frequencies over background text (corpus documents),
+// so a word every file has weighs little and a project's own names weigh much.
+//
+// Document frequencies are kept hashed into a fixed number of buckets: a table small enough to ship
+// beside the weights, whatever the corpus's vocabulary. Collisions only merge two words' counts.
+
+import { bm25Terms } from './bm25';
+
+/** Word document frequencies over `documents` background documents, hashed into buckets. */
+export interface WordFrequencies {
+  readonly documents: number;
+  /** (buckets): documents containing a word of each bucket; the length is a power of two. */
+  readonly buckets: Uint32Array;
+}
+
+export type WordBag = ReadonlyMap<string, number>;
+
+const DEFAULT_BUCKETS = 1 << 16;
+
+/** FNV-1a over UTF-16 code units: stable across runs and platforms. */
+export function wordBucket(word: string, buckets: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    hash ^= word.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) & (buckets - 1);
+}
+
+/** Counts, per bucket, the documents that contain a word hashed to it. */
+export function countWordFrequencies(documents: Iterable<string>, buckets = DEFAULT_BUCKETS): WordFrequencies {
+  if (!Number.isInteger(Math.log2(buckets))) throw new Error(`word frequency buckets must be a power of two, not ${buckets}`);
+  const table = new Uint32Array(buckets);
+  let count = 0;
+  for (const text of documents) {
+    count++;
+    for (const bucket of new Set(bm25Terms(text).map((w) => wordBucket(w, buckets)))) table[bucket]!++;
+  }
+  return { documents: count, buckets: table };
+}
+
+/** Smoothed inverse document frequency of a word: ln((N + 1) / (df + 1)). */
+export function inverseDocumentFrequency(frequencies: WordFrequencies, word: string): number {
+  const df = frequencies.buckets[wordBucket(word, frequencies.buckets.length)]!;
+  return Math.log((frequencies.documents + 1) / (df + 1));
+}
+
+/** The text's words weighted count * idf, scaled to unit length (empty for a text without words). */
+export function wordBag(frequencies: WordFrequencies, text: string): WordBag {
+  const counts = new Map<string, number>();
+  for (const word of bm25Terms(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const bag = new Map<string, number>();
+  let squares = 0;
+  for (const [word, count] of counts) {
+    const weight = count * inverseDocumentFrequency(frequencies, word);
+    if (weight <= 0) continue;
+    bag.set(word, weight);
+    squares += weight * weight;
+  }
+  const norm = Math.sqrt(squares);
+  for (const [word, weight] of bag) bag.set(word, weight / norm);
+  return bag;
+}
+
+/** Cosine of two bags (both unit length, so the dot product); 0 when either is empty. */
+export function bagCosine(a: WordBag, b: WordBag): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [word, weight] of small) dot += weight * (large.get(word) ?? 0);
+  return dot;
+}
