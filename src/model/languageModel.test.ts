@@ -158,3 +158,46 @@ test("a note memory of zero values leaves the model's logits exactly as they wer
   assert.ok(Math.max(...right.reads!.slots) < 36);
   await Promise.all([a.dispose(), b.dispose()]);
 });
+
+for (const [label, config] of configs) test(`final states: the last one is extend's state, and its logits with nothing added are extend's logits (${label})`, async () => {
+  const model = new LanguageModel(config, parametersOf(config, 3));
+  const step = await model.extend(model.newCache(), sequence);
+  const C = config.dModel;
+  const states = await model.finalStates(sequence);
+  assert.equal(states.length, sequence.length * C);
+  assert.ok(maxDifference(states.slice(-C), step.state) < 1e-5);
+  const logits = await model.logitsOfStates(step.state, new Float32Array(C));
+  assert.ok(maxDifference(logits, step.logits) < 1e-4);
+  // Something added to the state moves the logits.
+  const moved = await model.logitsOfStates(step.state, new Float32Array(C).fill(0.5));
+  assert.ok(maxDifference(moved, step.logits) > 1e-3);
+  await model.dispose();
+});
+
+test("the keyed note memory's write objective: d(loss)/d(added) matches finite differences", async () => {
+  const config = tinyConfig;
+  const model = new LanguageModel(config, parametersOf(config, 4));
+  const C = config.dModel;
+  const rows = 4;
+  const states = (await model.finalStates(sequence.slice(0, rows))).slice();
+  const random = seededRandom(9);
+  const added = Float32Array.from({ length: rows * C }, () => random.normal() * 0.5);
+  const targets = BigInt64Array.from(sequence.slice(1, rows + 1), BigInt);
+  const lossWeights = Float32Array.from([1, 0, 1, 1]);
+  const { loss, outputGradient } = await model.stateUpper({ states, added, targets, lossWeights }, rows);
+  assert.ok(Number.isFinite(loss));
+  const eps = 1e-2;
+  for (const i of [0, 3, C + 1, 2 * C + 5, 3 * C + C - 1]) {
+    const plus = added.slice();
+    plus[i] += eps;
+    const minus = added.slice();
+    minus[i] -= eps;
+    const up = (await model.stateUpper({ states, added: plus, targets, lossWeights }, rows)).loss;
+    const down = (await model.stateUpper({ states, added: minus, targets, lossWeights }, rows)).loss;
+    const numeric = (up - down) / (2 * eps);
+    assert.ok(Math.abs(numeric - outputGradient[i]!) < 1e-3 + 0.02 * Math.abs(numeric), `element ${i}: numeric ${numeric}, analytic ${outputGradient[i]}`);
+  }
+  // A row with weight 0 gets no gradient.
+  for (let c = 0; c < C; c++) assert.equal(outputGradient[C + c], 0);
+  await model.dispose();
+});

@@ -9,10 +9,13 @@ import { ModelConfig, headSize, validateConfig } from "./config";
 import { KvCache } from "./kvCache";
 import {
   buildEvaluationGraph,
+  buildFinalStatesGraph,
   buildInferenceGraph,
   buildMemoryAddressGraph,
   buildMemoryStatesGraph,
   buildMemoryUpperGraph,
+  buildStateLogitsGraph,
+  buildStateUpperGraph,
   feedNames,
   outputNames,
 } from "./modelGraphs";
@@ -34,6 +37,8 @@ export interface StepOutput {
   readonly logits: Float32Array;
   /** What the new positions read from memory (null for a dense model). */
   readonly reads: MemoryReads | null;
+  /** The last block's output at the last position, before the final norm: (C). */
+  readonly state: Float32Array;
 }
 
 export interface LanguageModelOptions {
@@ -110,7 +115,51 @@ export class LanguageModel {
       values.push(out[outputNames.presentValue(layer)]!.data as Float32Array);
     }
     cache.append(T, keys, values);
-    return { logits: out[outputNames.logits]!.data as Float32Array, reads: this.readsOf(out) };
+    return { logits: out[outputNames.logits]!.data as Float32Array, reads: this.readsOf(out), state: out[outputNames.finalState]!.data as Float32Array };
+  }
+
+  /** One sequence through every block: the last block's output at each position, before the final
+   *  norm ((T*C), position-major). Independent of anything the keyed note memory holds. */
+  async finalStates(tokens: readonly number[]): Promise<Float32Array> {
+    const T = tokens.length;
+    if (T === 0 || T > this.config.contextLength) throw new Error(`finalStates: ${T} tokens (1..${this.config.contextLength})`);
+    const session = await this.session("final-states", () => buildFinalStatesGraph(this.config));
+    const out = await session.run(this.sequenceFeeds(tokens, 0));
+    return out[outputNames.finalStates]!.data as Float32Array;
+  }
+
+  /** Logits (M*V) of M final states (M*C) plus what the keyed note memory added to each (M*C). */
+  async logitsOfStates(states: Float32Array, added: Float32Array): Promise<Float32Array> {
+    const C = this.config.dModel;
+    const M = states.length / C;
+    if (!Number.isInteger(M) || added.length !== states.length) throw new Error(`logitsOfStates: ${states.length} and ${added.length} values for rows of ${C}`);
+    const session = await this.session("state-logits", () => buildStateLogitsGraph(this.config), { intraOpNumThreads: 1 });
+    const out = await session.run({
+      ...this.parameterFeeds,
+      [feedNames.finalStates]: { dtype: "float32", shape: [M, C], data: states },
+      [feedNames.noteSlotOutput]: { dtype: "float32", shape: [M, C], data: added },
+    });
+    return out[outputNames.logits]!.data as Float32Array;
+  }
+
+  /** The keyed note memory's write objective over `rows` rows: weighted next-token loss of final
+   *  states plus the memory's output, and d(loss)/d(that output). */
+  async stateUpper(
+    inputs: { states: Float32Array; added: Float32Array; targets: BigInt64Array; lossWeights: Float32Array },
+    rows: number,
+  ): Promise<{ loss: number; outputGradient: Float32Array }> {
+    const session = await this.session(`state-upper:${rows}`, () => buildStateUpperGraph(this.config, rows));
+    const out = await session.run({
+      ...this.parameterFeeds,
+      [feedNames.finalStates]: inputs.states,
+      [feedNames.noteSlotOutput]: inputs.added,
+      [feedNames.targets]: inputs.targets,
+      [feedNames.lossWeights]: inputs.lossWeights,
+    });
+    return {
+      loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
+      outputGradient: out[outputNames.gradient(feedNames.noteSlotOutput)]!.data as Float32Array,
+    };
   }
 
   /** Mean next-token loss and per-target argmax correctness of a (B, T) batch. */

@@ -40,6 +40,8 @@ export const feedNames = {
   pastValue: (layer: number) => `past.${layer}.value`,
   memoryResidual: "memory.residual",
   memoryOutput: "memory.output",
+  finalStates: "final.states",
+  noteSlotOutput: "note_slots.output",
 } as const;
 
 export const outputNames = {
@@ -53,6 +55,9 @@ export const outputNames = {
   memoryUsageLoss: "memory.usage_loss",
   memoryResidual: "memory.residual",
   memoryOutput: "memory.output",
+  /** The last block's output (before the final norm): what the keyed note memory reads and adds to. */
+  finalState: "final.state",
+  finalStates: "final.states",
   gradient: (name: string) => `grad.${name}`,
 } as const;
 
@@ -142,7 +147,11 @@ export function buildInferenceGraph(config: ModelConfig, withPast: boolean): Onn
   }
   const stack = runModel(g, config, w, embed(g, w, tokens), positions, past);
   const last = g.gather(stack.x, g.constant(new BigInt64Array([-1n]), [], "last_position"), 1); // (1, C)
-  const outputs: Record<string, Tensor> = { [outputNames.logits]: logitsOf(g, config, w, last), ...memoryOutputs(stack.memory) };
+  const outputs: Record<string, Tensor> = {
+    [outputNames.logits]: logitsOf(g, config, w, last),
+    [outputNames.finalState]: last,
+    ...memoryOutputs(stack.memory),
+  };
   stack.present.forEach((kv, layer) => {
     outputs[outputNames.presentKey(layer)] = kv.key;
     outputs[outputNames.presentValue(layer)] = kv.value;
@@ -194,6 +203,40 @@ export function buildMemoryUpperGraph(config: ModelConfig, batch: number, length
   const { loss } = crossEntropy(g, logits, g.reshape(targets, [batch * length]), g.reshape(lossWeights, [batch * length]));
   const [dOutput] = grad(loss, [memoryOutput]);
   return exportOnnx({ [outputNames.loss]: loss, [outputNames.gradient(outputNames.memoryOutput)]: dOutput! }, { graphName: "mnemo_memory_upper" });
+}
+
+/** One sequence of any length through every block: the last block's output at each position
+ *  (1, T, C), before the final norm. The keyed note memory's write path starts from these. */
+export function buildFinalStatesGraph(config: ModelConfig): OnnxModel {
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const tokens = g.input(feedNames.tokens, "int64", [1, "T"]);
+  const stack = runModel(g, config, w, embed(g, w, tokens), fedPositions(g, config), null);
+  return exportOnnx({ [outputNames.finalStates]: stack.x }, { graphName: "mnemo_final_states" });
+}
+
+/** Logits of final states plus what the keyed note memory read for them: (M, C) + (M, C) -> (M, V). */
+export function buildStateLogitsGraph(config: ModelConfig): OnnxModel {
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const states = g.input(feedNames.finalStates, "float32", ["M", config.dModel]);
+  const output = g.input(feedNames.noteSlotOutput, "float32", ["M", config.dModel]);
+  return exportOnnx({ [outputNames.logits]: logitsOf(g, config, w, g.add(states, output)) }, { graphName: "mnemo_state_logits" });
+}
+
+/** The keyed note memory's write objective for M rows (fixed): weighted next-token loss of final
+ *  states plus the memory's output, and d(loss)/d(that output). */
+export function buildStateUpperGraph(config: ModelConfig, rows: number): OnnxModel {
+  const g = new GraphBuilder();
+  const w = declareParameters(g, config);
+  const C = config.dModel;
+  const states = g.input(feedNames.finalStates, "float32", [rows, C]);
+  const output = g.input(feedNames.noteSlotOutput, "float32", [rows, C]);
+  const targets = g.input(feedNames.targets, "int64", [rows]);
+  const lossWeights = g.input(feedNames.lossWeights, "float32", [rows]);
+  const { loss } = crossEntropy(g, logitsOf(g, config, w, g.add(states, output)), targets, lossWeights);
+  const [dOutput] = grad(loss, [output]);
+  return exportOnnx({ [outputNames.loss]: loss, [outputNames.gradient(feedNames.noteSlotOutput)]: dOutput! }, { graphName: "mnemo_state_upper" });
 }
 
 function requireMemory(config: ModelConfig): void {
