@@ -43,6 +43,7 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     diag: { type: 'boolean', default: false },
     fileSlots: { type: 'boolean', default: false },
+    slotForms: { type: 'string', default: '' },
   },
 });
 const num = (s: string | undefined) => Number(s);
@@ -237,6 +238,13 @@ async function write(note: EvalNote): Promise<void> {
   const cx = await finalStates(canonical.ids);
   const stateKeys: Float32Array[] = [];
   for (let t = canonical.from - 1; t < canonical.ids.length - 1; t++) stateKeys.push(stateKey(cx, t));
+  const slotForms = new Set(args.slotForms!.split(',').filter(Boolean));
+  for (const [i, seq] of kept.entries()) {
+    if (!slotForms.has(seq.form) || i === canonicalIndex) continue;
+    const e = encoded[i]!;
+    const ex = await finalStates(e.ids);
+    for (let t = e.from - 1; t < e.ids.length - 1; t++) stateKeys.push(stateKey(ex, t));
+  }
   if (args.fileSlots && fileIndex >= 0) {
     const f = encoded[fileIndex]!;
     const fx = await finalStates(f.ids);

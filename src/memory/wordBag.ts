@@ -13,7 +13,7 @@ import { bm25Terms } from './bm25';
 export interface WordFrequencies {
   readonly documents: number;
   /** (buckets): documents containing a word of each bucket; the length is a power of two. */
-  readonly buckets: Uint32Array;
+  readonly buckets: Int32Array;
 }
 
 export type WordBag = ReadonlyMap<string, number>;
@@ -33,7 +33,7 @@ export function wordBucket(word: string, buckets: number): number {
 /** Counts, per bucket, the documents that contain a word hashed to it. */
 export function countWordFrequencies(documents: Iterable<string>, buckets = DEFAULT_BUCKETS): WordFrequencies {
   if (!Number.isInteger(Math.log2(buckets))) throw new Error(`word frequency buckets must be a power of two, not ${buckets}`);
-  const table = new Uint32Array(buckets);
+  const table = new Int32Array(buckets);
   let count = 0;
   for (const text of documents) {
     count++;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loadCheckpoint, saveCheckpoint, writeCitationStatistics, writeSlotStatistics } from "./checkpoint";
+import { loadCheckpoint, saveCheckpoint, writeCitationStatistics, writeNoteSlotBackground, writeSlotStatistics } from "./checkpoint";
 import { tinyConfig } from "./config";
 import { initParameters } from "./parameters";
 
@@ -75,6 +75,21 @@ test("citation statistics sit beside the writer's, each verified by its own sha2
   assert.deepEqual(loaded.citationDocumentFrequency, citations);
   assert.deepEqual([loaded.manifest.citationStatistics!.documents, loaded.manifest.citationStatistics!.tokensPerDocument], [4000, 64]);
   const file = path.join(dir, loaded.manifest.citationStatistics!.file);
+  const bytes = fs.readFileSync(file);
+  bytes[bytes.length - 1]! ^= 1;
+  fs.writeFileSync(file, bytes);
+  assert.throws(() => loadCheckpoint(dir), /sha256/);
+});
+
+test("the keyed note memory's background is stored beside the weights, verified, and absent until written", () => {
+  const dir = path.join(temporaryDir(), "note-slots");
+  saveCheckpoint(dir, { kind: "shipped", config: tinyConfig, tokenizer: "tok-1", parameters: initParameters(tinyConfig, 3), training });
+  assert.equal(loadCheckpoint(dir).noteSlotBackground, null);
+  const background = { wordDocumentFrequency: new Int32Array(256).map((_, i) => i % 7), documents: 40, stateCentre: new Float32Array(tinyConfig.dModel).map((_, i) => i / 10) };
+  writeNoteSlotBackground(dir, background);
+  const loaded = loadCheckpoint(dir);
+  assert.deepEqual(loaded.noteSlotBackground, background);
+  const file = path.join(dir, loaded.manifest.noteSlotBackground!.file);
   const bytes = fs.readFileSync(file);
   bytes[bytes.length - 1]! ^= 1;
   fs.writeFileSync(file, bytes);

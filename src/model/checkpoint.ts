@@ -49,7 +49,19 @@ export interface CheckpointManifest {
    *  batches most slots are read in nearly every batch (median df 968 of 1,000), so their idf is ~0
    *  and says nothing; over 64-token documents it grades every slot. */
   readonly citationStatistics?: FileRecord & { readonly documents: number; readonly tokensPerDocument: number };
+  /** What the keyed note memory's address needs from the background: word document frequencies
+   *  (hashed) over corpus documents and the mean final-normed state (src/memory/noteSlots.ts). */
+  readonly noteSlotBackground?: FileRecord & { readonly documents: number };
   readonly createdAt: string;
+}
+
+/** The keyed note memory's background (see CheckpointManifest.noteSlotBackground). */
+export interface NoteSlotBackground {
+  /** (buckets, a power of two): background documents containing a word hashed to each bucket. */
+  readonly wordDocumentFrequency: Int32Array;
+  readonly documents: number;
+  /** (C): the mean of the final-normed state over background positions. */
+  readonly stateCentre: Float32Array;
 }
 
 export interface Checkpoint {
@@ -61,6 +73,7 @@ export interface Checkpoint {
   readonly slotDocumentFrequency: Int32Array | null;
   /** How many short background documents read each slot, when the checkpoint has citation statistics. */
   readonly citationDocumentFrequency: Int32Array | null;
+  readonly noteSlotBackground: NoteSlotBackground | null;
 }
 
 export interface SaveCheckpointOptions {
@@ -77,6 +90,7 @@ export interface SaveCheckpointOptions {
 const weightsFileName = (kind: CheckpointKind) => (kind === "shipped" ? "weights.fp16.safetensors" : "weights.fp32.safetensors");
 const slotStatisticsFileName = "slot-df.safetensors";
 const citationStatisticsFileName = "slot-df-citations.safetensors";
+const noteSlotBackgroundFileName = "note-slots.safetensors";
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -165,7 +179,29 @@ export function loadCheckpoint(dir: string, expectTokenizer?: string): Checkpoin
   checkParametersMatchConfig(parameters, manifest.config);
   const slotDocumentFrequency = manifest.slotStatistics ? readSlotStatistics(dir, manifest.slotStatistics) : null;
   const citationDocumentFrequency = manifest.citationStatistics ? readSlotStatistics(dir, manifest.citationStatistics) : null;
-  return { manifest, parameters, optimizerState, slotDocumentFrequency, citationDocumentFrequency };
+  const noteSlotBackground = manifest.noteSlotBackground ? readNoteSlotBackground(dir, manifest.noteSlotBackground) : null;
+  return { manifest, parameters, optimizerState, slotDocumentFrequency, citationDocumentFrequency, noteSlotBackground };
+}
+
+function readNoteSlotBackground(dir: string, record: FileRecord & { readonly documents: number }): NoteSlotBackground {
+  const tensors = decodeSafetensors(readVerified(dir, record)).tensors;
+  const df = tensors.get("word_df");
+  const centre = tensors.get("state_centre");
+  if (!df || df.dtype !== "I32" || !centre || centre.dtype !== "F32") throw new Error(`checkpoint ${dir}: ${record.file} needs an I32 word_df and an F32 state_centre`);
+  return { wordDocumentFrequency: df.data, documents: record.documents, stateCentre: centre.data };
+}
+
+/** Adds (or replaces) the keyed note memory's background of an existing checkpoint. */
+export function writeNoteSlotBackground(dir: string, background: NoteSlotBackground): CheckpointManifest {
+  const bytes = encodeSafetensors({
+    tensors: new Map<string, StoredTensor>([
+      ["word_df", { dtype: "I32", shape: [background.wordDocumentFrequency.length], data: background.wordDocumentFrequency }],
+      ["state_centre", { dtype: "F32", shape: [background.stateCentre.length], data: background.stateCentre }],
+    ]),
+    metadata: { documents: String(background.documents) },
+  });
+  writeFileSynced(path.join(dir, noteSlotBackgroundFileName), bytes);
+  return updateManifest(dir, { noteSlotBackground: { file: noteSlotBackgroundFileName, sha256: sha256Hex(bytes), bytes: bytes.length, documents: background.documents } });
 }
 
 function readSlotStatistics(dir: string, record: FileRecord): Int32Array {

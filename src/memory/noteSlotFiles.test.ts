@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { toNoteId } from './note';
+import { deleteNoteSlots, loadNoteSlots, noteSlotFile, saveNoteSlots } from './noteSlotFiles';
+import type { NoteSlots } from './noteSlots';
+
+const id = toNoteId('n1');
+const text = 'Every PR targets master.';
+const slots: NoteSlots = { id, bag: new Map([['master', 1]]), count: 2, keys: Float32Array.from([1, 0, 0, 1]), values: Float32Array.from([0.5, -1.5, 2, 3e-8]) };
+const expected = { id, text, model: 'sha-a', width: 2 };
+const storeDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-slots-'));
+
+test('saved slots load back bit for bit', async () => {
+  const dir = storeDir();
+  await saveNoteSlots(dir, slots, text, 'sha-a');
+  const loaded = await loadNoteSlots(dir, expected, slots.bag);
+  assert.ok('slots' in loaded);
+  assert.deepEqual([...loaded.slots.keys], [...slots.keys]);
+  assert.deepEqual([...loaded.slots.values], [...slots.values]);
+  assert.equal(loaded.slots.count, 2);
+});
+
+test('a missing, damaged, foreign or stale file is not used, and says why', async () => {
+  const dir = storeDir();
+  assert.deepEqual(await loadNoteSlots(dir, expected, slots.bag), { problem: 'missing' });
+  await saveNoteSlots(dir, slots, text, 'sha-a');
+  assert.match((await loadNoteSlots(dir, { ...expected, model: 'sha-b' }, slots.bag) as { problem: string }).problem, /another model/);
+  assert.match((await loadNoteSlots(dir, { ...expected, text: 'Every PR targets main.' }, slots.bag) as { problem: string }).problem, /other text/);
+  assert.match((await loadNoteSlots(dir, { ...expected, width: 3 }, slots.bag) as { problem: string }).problem, /shape/);
+  const file = noteSlotFile(dir, id);
+  const bytes = fs.readFileSync(file);
+  bytes[bytes.length - 40]! ^= 1;
+  fs.writeFileSync(file, bytes);
+  assert.match((await loadNoteSlots(dir, expected, slots.bag) as { problem: string }).problem, /damaged/);
+  fs.writeFileSync(file, 'not slots at all');
+  assert.match((await loadNoteSlots(dir, expected, slots.bag) as { problem: string }).problem, /not a note-slots file/);
+});
+
+test('deleting removes the file; deleting a missing one is fine', async () => {
+  const dir = storeDir();
+  await saveNoteSlots(dir, slots, text, 'sha-a');
+  await deleteNoteSlots(dir, id);
+  assert.equal(fs.existsSync(noteSlotFile(dir, id)), false);
+  await deleteNoteSlots(dir, id);
+});

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadTokenizer } from '../model/tokenizer';
+import { parameterNames } from '../model/parameters';
+import { toNoteId } from './note';
+import { NoteSlotMemory, NoteSlots, outputOfReads } from './noteSlots';
+import { prefixBags, writeNoteSlots } from './slotWriter';
+import { countWordFrequencies, wordBag } from './wordBag';
+import { writerTestConfig, writerTestModel } from './writerTestModel';
+
+const C = 4;
+const words = countWordFrequencies(['const value = request.body;', 'function handle(request) { return value; }', 'the value of the request'], 1 << 10);
+const basis = { finalNormWeight: new Float32Array(C).fill(1), normEps: 1e-5, stateCentre: new Float32Array(C) };
+
+/** A note with two slots keyed on the first two axes, values 1 and 2 on the last axis. */
+function noteOf(id: string, text: string, memory: NoteSlotMemory): NoteSlots {
+  return {
+    id: toNoteId(id),
+    bag: wordBag(memory.words, text),
+    count: 2,
+    keys: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]),
+    values: Float32Array.from([0, 0, 0, 1, 0, 0, 0, 2]),
+  };
+}
+
+test('a text that shares a note\'s rare words gates it; unrelated text reads nothing', () => {
+  const memory = new NoteSlotMemory(words, basis);
+  memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the transaction id', memory));
+  memory.set(noteOf('branches', 'Every pull request targets master, which deploys to staging', memory));
+  const gates = memory.gates(wordBag(words, 'What goes into the Adyen Idempotency-Key?'));
+  assert.ok(gates.get(toNoteId('adyen'))! > 0.9, `gate ${gates.get(toNoteId('adyen'))}`);
+  assert.equal(gates.has(toNoteId('branches')), false);
+  const none = memory.read(wordBag(words, 'const value = request.body;'), Float32Array.from([1, 0, 0, 0]));
+  assert.equal(none.reads.length, 0);
+  assert.deepEqual([...none.output], [0, 0, 0, 0]);
+});
+
+test('within a gated note the state picks the slot, and the output is the weighted values', () => {
+  const memory = new NoteSlotMemory(words, basis);
+  memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key', memory));
+  const bag = wordBag(words, 'Adyen Idempotency-Key');
+  const first = memory.read(bag, Float32Array.from([3, 0, 0, 0]));
+  const second = memory.read(bag, Float32Array.from([0, 3, 0, 0]));
+  const top = (r: typeof first) => [...r.reads].sort((a, b) => b.weight - a.weight)[0]!.slot;
+  assert.equal(top(first), 0);
+  assert.equal(top(second), 1);
+  const gate = first.gates.get(toNoteId('adyen'))!;
+  assert.ok(Math.abs(first.output[3]! - gate * 1) < 1e-3 && Math.abs(second.output[3]! - gate * 2) < 1e-3, `${first.output[3]} ${second.output[3]} gate ${gate}`);
+  assert.deepEqual([...outputOfReads(memory, first.reads)], [...first.output]);
+  assert.ok(memory.delete(toNoteId('adyen')));
+  assert.equal(memory.read(bag, Float32Array.from([3, 0, 0, 0])).reads.length, 0);
+});
+
+test('state keys are final-normed, centred and unit length; a note of the wrong width is refused', () => {
+  const memory = new NoteSlotMemory(words, { ...basis, stateCentre: Float32Array.from([0.5, 0, 0, 0]) });
+  const key = memory.stateKey(Float32Array.from([2, 2, 2, 2]));
+  assert.ok(Math.abs(Math.hypot(...key) - 1) < 1e-6);
+  assert.ok(key[0]! < key[1]!); // the centre's axis was taken away
+  assert.throws(() => memory.set({ ...noteOf('x', 'x', memory), count: 3 }), /3 slots/);
+});
+
+test('a write fits the note\'s own slots (loss falls), moves nothing of other notes, and its answer positions read it', async () => {
+  const model = writerTestModel(3);
+  const tokenizer = loadTokenizer();
+  const corpus = ['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller'];
+  const memory = new NoteSlotMemory(countWordFrequencies(corpus, 1 << 12), {
+    finalNormWeight: model.parameters.get(parameterNames.finalNorm)!.data,
+    normEps: writerTestConfig.normEps,
+    stateCentre: new Float32Array(writerTestConfig.dModel),
+  });
+  const settings = { steps: 12, learningRate: 0.5, lossTarget: 0.01, forms: ['note', 'qa'] as const, maxRows: 256 };
+  const other = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId('deploy'), text: 'Staging deploys from the Bazel pipeline every night at 02:00.' }, settings);
+  const otherValues = other.slots.values.slice();
+  const result = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId('adyen'), text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.' }, settings);
+  assert.ok(result.rows > 0 && result.slots.count > 0);
+  // A random tiny model's logits are nearly flat whatever is added (its embedding is small), so the fall is small.
+  assert.ok(result.losses[result.losses.length - 1]! < result.losses[0]! - 0.2, `losses ${result.losses.map((l) => l.toFixed(2)).join(' ')}`);
+  assert.deepEqual(memory.get(toNoteId('deploy'))!.values, otherValues);
+  const ids = [...tokenizer.encode('What builds the Adyen Idempotency-Key?')];
+  const bags = prefixBags(memory, tokenizer, ids);
+  const states = await model.finalStates(ids);
+  assert.ok(memory.read(bags[ids.length - 1]!, states, ids.length - 1).reads.some((r) => r.note === 'adyen'));
+  await model.dispose();
+});

@@ -1,0 +1,189 @@
+// The keyed note memory: slots each note owns, read at the model's output (added to the last
+// block's output before the final norm). Two keys address it:
+//
+// - the note's word bag (wordBag.ts) gates the note: a softmax over every note's bag cosine with
+//   the text so far, beside a sink at `gateThreshold`, and exactly 0 below `gateFloor`, so text
+//   that matches no note reads nothing and ordinary code keeps the base model's predictions;
+// - within a gated note, a slot's state key (the final state where the note's own answer is
+//   recited, centred and unit length) picks the slot by a sharp softmax over the note's slots.
+//
+// Values start at zero and only the writer (slotWriter.ts) fits them, on the note's own rows. No
+// two notes share a slot, so forgetting a note is removing its entry: nothing else changes.
+// Why this design, measured against the memory layer and the note memory: src/memory/README.md,
+// "A keyed note memory".
+
+import type { NoteId } from './note';
+import { bagCosine, WordBag, WordFrequencies } from './wordBag';
+
+export interface NoteSlotSettings {
+  /** Sharpness of the note gate's softmax over bag cosines. */
+  readonly gateSharpness: number;
+  /** The sink's cosine: a note must match better than this to take most of the gate. */
+  readonly gateThreshold: number;
+  /** Below this cosine a note's gate is exactly 0. */
+  readonly gateFloor: number;
+  /** Sharpness of the softmax over a note's slots by state-key cosine. */
+  readonly slotSharpness: number;
+}
+
+/** Defaults measured on the public set (scripts/experiments/keyedNoteProbe.ts; README). */
+export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, slotSharpness: 40 };
+
+/** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
+export interface NoteSlots {
+  readonly id: NoteId;
+  readonly bag: WordBag;
+  readonly count: number;
+  readonly keys: Float32Array;
+  readonly values: Float32Array;
+}
+
+/** What one position read: a slot of a note, with its weight (gate times slot softmax). */
+export interface SlotRead {
+  readonly note: NoteId;
+  readonly slot: number;
+  readonly weight: number;
+}
+
+export interface SlotReadout {
+  /** (C): what the memory adds to the last block's output. */
+  readonly output: Float32Array;
+  readonly reads: readonly SlotRead[];
+  /** Each gated note's share of the position (notes with gate 0 are left out). */
+  readonly gates: ReadonlyMap<NoteId, number>;
+}
+
+/** What the state keys are made from: the model's final norm and the background's mean state. */
+export interface StateKeyBasis {
+  readonly finalNormWeight: Float32Array;
+  readonly normEps: number;
+  readonly stateCentre: Float32Array;
+}
+
+/** Reads below this share of a note's slots are dropped (they change nothing measurable). */
+const SLOT_READ_FLOOR = 1e-3;
+/** Gates below this are not read at all. */
+const GATE_READ_FLOOR = 1e-4;
+
+export class NoteSlotMemory {
+  private readonly notes = new Map<NoteId, NoteSlots>();
+  readonly width: number;
+
+  constructor(
+    readonly words: WordFrequencies,
+    readonly basis: StateKeyBasis,
+    readonly settings: NoteSlotSettings = defaultNoteSlotSettings,
+  ) {
+    this.width = basis.stateCentre.length;
+    if (basis.finalNormWeight.length !== this.width) throw new Error(`state key basis: norm weight of ${basis.finalNormWeight.length}, centre of ${this.width}`);
+  }
+
+  get size(): number {
+    return this.notes.size;
+  }
+
+  has(id: NoteId): boolean {
+    return this.notes.has(id);
+  }
+
+  get(id: NoteId): NoteSlots | undefined {
+    return this.notes.get(id);
+  }
+
+  ids(): NoteId[] {
+    return [...this.notes.keys()];
+  }
+
+  set(slots: NoteSlots): void {
+    if (slots.keys.length !== slots.count * this.width || slots.values.length !== slots.count * this.width) {
+      throw new Error(`note ${slots.id}: ${slots.count} slots need ${slots.count * this.width} key and value entries`);
+    }
+    this.notes.set(slots.id, slots);
+  }
+
+  delete(id: NoteId): boolean {
+    return this.notes.delete(id);
+  }
+
+  /** The state key of a final state (row `row` of `states`): final-normed, centred, unit length. */
+  stateKey(states: Float32Array, row = 0): Float32Array {
+    const C = this.width;
+    const { finalNormWeight, normEps, stateCentre } = this.basis;
+    let meanSquare = 0;
+    for (let c = 0; c < C; c++) meanSquare += states[row * C + c]! ** 2;
+    const scale = 1 / Math.sqrt(meanSquare / C + normEps);
+    const key = new Float32Array(C);
+    let squares = 0;
+    for (let c = 0; c < C; c++) {
+      key[c] = states[row * C + c]! * scale * finalNormWeight[c]! - stateCentre[c]!;
+      squares += key[c]! ** 2;
+    }
+    const norm = Math.sqrt(squares) || 1;
+    for (let c = 0; c < C; c++) key[c] = key[c]! / norm;
+    return key;
+  }
+
+  /** Each note's gate for a text whose bag is `bag`; notes under the floor are left out. */
+  gates(bag: WordBag): Map<NoteId, number> {
+    const { gateSharpness, gateThreshold, gateFloor } = this.settings;
+    const cosines = [...this.notes.values()].map((note) => ({ id: note.id, cosine: bagCosine(bag, note.bag) }));
+    const max = Math.max(gateThreshold, ...cosines.map((c) => c.cosine));
+    let total = Math.exp(gateSharpness * (gateThreshold - max));
+    for (const { cosine } of cosines) total += Math.exp(gateSharpness * (cosine - max));
+    const gates = new Map<NoteId, number>();
+    for (const { id, cosine } of cosines) if (cosine >= gateFloor) gates.set(id, Math.exp(gateSharpness * (cosine - max)) / total);
+    return gates;
+  }
+
+  /** What a position whose text so far has `bag` and whose final state is row `row` of `states`
+   *  reads; `only` restricts the reads (not the gates) to one note, as the writer needs. */
+  read(bag: WordBag, states: Float32Array, row = 0, only?: NoteId): SlotReadout {
+    const C = this.width;
+    const output = new Float32Array(C);
+    const reads: SlotRead[] = [];
+    const gates = this.gates(bag);
+    let key: Float32Array | null = null;
+    for (const [id, gate] of gates) {
+      if (gate < GATE_READ_FLOOR || (only !== undefined && id !== only)) continue;
+      const note = this.notes.get(id)!;
+      key ??= this.stateKey(states, row);
+      const shares = slotShares(note, key, this.settings.slotSharpness);
+      for (let slot = 0; slot < note.count; slot++) {
+        if (shares[slot]! < SLOT_READ_FLOOR) continue;
+        const weight = gate * shares[slot]!;
+        reads.push({ note: id, slot, weight });
+        for (let c = 0; c < C; c++) output[c] += weight * note.values[slot * C + c]!;
+      }
+    }
+    return { output, reads, gates };
+  }
+}
+
+/** Softmax over a note's slots of sharpness * (key . slot key). */
+function slotShares(note: NoteSlots, key: Float32Array, sharpness: number): Float64Array {
+  const C = key.length;
+  const scores = new Float64Array(note.count);
+  let max = -Infinity;
+  for (let slot = 0; slot < note.count; slot++) {
+    let dot = 0;
+    for (let c = 0; c < C; c++) dot += key[c]! * note.keys[slot * C + c]!;
+    scores[slot] = sharpness * dot;
+    max = Math.max(max, scores[slot]!);
+  }
+  let total = 0;
+  for (let slot = 0; slot < note.count; slot++) total += scores[slot] = Math.exp(scores[slot]! - max);
+  for (let slot = 0; slot < note.count; slot++) scores[slot] = scores[slot]! / total;
+  return scores;
+}
+
+/** The output of a fixed set of reads with the values as they are now (the writer's inner loop). */
+export function outputOfReads(memory: NoteSlotMemory, reads: readonly SlotRead[]): Float32Array {
+  const C = memory.width;
+  const output = new Float32Array(C);
+  for (const { note, slot, weight } of reads) {
+    const values = memory.get(note)?.values;
+    if (!values) continue;
+    for (let c = 0; c < C; c++) output[c] += weight * values[slot * C + c]!;
+  }
+  return output;
+}
