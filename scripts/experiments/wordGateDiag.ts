@@ -21,7 +21,11 @@ for (let i = 0; i < tokens.length; i++) {
   if (docs % 40 === 0) backgroundDocs.push(text.slice(0, 1500));
   for (const t of new Set(bm25Terms(text))) df.set(t, (df.get(t) ?? 0) + 1);
 }
-const idf = (t: string) => Math.log((docs + 1) / ((df.get(t) ?? 0) + 1));
+const corpusIdf = (t: string) => Math.log((docs + 1) / ((df.get(t) ?? 0) + 1));
+// NOTES_IDF=1: also weigh by how few stored notes share the word (idf over the notes themselves).
+const noteDf = new Map<string, number>();
+let noteCount = 0;
+const idf = (t: string) => corpusIdf(t) * (process.env.NOTES_IDF === '1' ? Math.log((noteCount + 1) / ((noteDf.get(t) ?? 0) + 0.5)) : 1);
 const sub = process.env.SUB === '1';
 function bag(text: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -36,6 +40,8 @@ function bag(text: string): Map<string, number> {
 const cos = (a: Map<string, number>, b: Map<string, number>) => { let s = 0; for (const [t, w] of a) s += w * (b.get(t) ?? 0); return s; };
 const set = loadEvalSet('../shared/eval/public');
 const all = [...set.notes, ...set.distractors];
+for (const n of all) for (const t of new Set(bm25Terms(n.note))) noteDf.set(t, (noteDf.get(t) ?? 0) + 1);
+noteCount = all.length;
 const keys = all.map((n) => bag(n.note));
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!.toFixed(3);
 const byStyle = new Map<string, { right: number[]; other: number[]; top1: number; top3: number }>();

@@ -13,6 +13,7 @@ import { defaultFullFinetuneSettings } from '../memory/eval/fullFinetune';
 import { findHeldOutTokens, heldOutSample } from '../memory/eval/heldOutLoss';
 import type { SlotCountMode } from '../memory/slotSelection';
 import type { CountScope, WriterSettings } from '../memory/writer';
+import type { SlotWriterSettings } from '../memory/slotWriter';
 import { describeModel } from '../service/modelDirectory';
 import { modelDirOf, packageRoot } from './cliContext';
 import { defineCommand } from './command';
@@ -42,6 +43,9 @@ export const evalCommand = defineCommand({
     'write-steps': { kind: 'number', value: 'N', help: 'writer: most SGD steps per note', min: 0 },
     'write-count': { kind: 'choice', choices: ['access', 'weight'], help: "writer: how a read counts towards a slot's frequency (default the writer's)" },
     'write-scope': { kind: 'choice', choices: ['all', 'loss'], help: "writer: positions whose reads choose the slots (default the writer's)" },
+    'slot-steps': { kind: 'number', value: 'N', help: 'keyed note memory: most Adam steps per note', min: 1 },
+    'slot-rows': { kind: 'number', value: 'N', help: 'keyed note memory: most training positions per note', min: 1 },
+    'slot-lr': { kind: 'number', value: 'X', help: 'keyed note memory: Adam step size', integer: false },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
   },
   async run({ args, output, signal }) {
@@ -61,6 +65,11 @@ export const evalCommand = defineCommand({
       ...(options['write-scope'] !== undefined ? { countScope: options['write-scope'] as CountScope } : {}),
       ...(options['write-count'] !== undefined ? { countMode: options['write-count'] as SlotCountMode } : {}),
     };
+    const slotWriter: Partial<SlotWriterSettings> = {
+      ...(options['slot-steps'] !== undefined ? { steps: options['slot-steps'] } : {}),
+      ...(options['slot-rows'] !== undefined ? { maxRows: options['slot-rows'] } : {}),
+      ...(options['slot-lr'] !== undefined ? { learningRate: options['slot-lr'] } : {}),
+    };
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
     if (!heldOutFile) say('warning: no held-out tokens found (model/heldout-sample.bin or corpus/heldout.bin): forgetting is not measured');
@@ -70,7 +79,7 @@ export const evalCommand = defineCommand({
     let result: object;
     if (options.capacity !== undefined) {
       const generated = generateCapacityNotes(options.capacity);
-      const settings: SubjectSettings = { modelDir, heldOut: null, writer, promptNotes: [] };
+      const settings: SubjectSettings = { modelDir, heldOut: null, writer, slotWriter, promptNotes: [] };
       const subject = await mnemoSubject(settings)();
       try {
         const report = await runCapacity(subject, generated, { sample: options.sample, onProgress: say, signal });
@@ -88,6 +97,7 @@ export const evalCommand = defineCommand({
         modelDir,
         heldOut,
         writer,
+        slotWriter,
         fullFinetune: options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : defaultFullFinetuneSettings,
         promptNotes: written.map((n) => ({ id: n.id, text: n.note })),
       };

@@ -14,6 +14,7 @@ import { completionFilePath } from '../memory/eval/completionFilePath';
 import { FullFinetuneSettings, FullFinetuneWriter } from '../memory/eval/fullFinetune';
 import { HeldOutSample, heldOutLoss } from '../memory/eval/heldOutLoss';
 import { MemoryWriter, WriterSettings } from '../memory/writer';
+import type { SlotWriterSettings } from '../memory/slotWriter';
 import type { LanguageModel } from '../model/languageModel';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS } from '../service/chatPath';
 import { completeCode } from '../service/completionPath';
@@ -27,6 +28,8 @@ export interface SubjectSettings {
   /** Held-out tokens for the forgetting figure; null leaves it unmeasured. */
   readonly heldOut: HeldOutSample | null;
   readonly writer?: Partial<WriterSettings>;
+  /** The keyed note memory's writer settings (mnemo only). */
+  readonly slotWriter?: Partial<SlotWriterSettings>;
   readonly fullFinetune?: FullFinetuneSettings;
   /** What the prompt baseline ranks: every note and distractor of the set. */
   readonly promptNotes: readonly RankableNote[];
@@ -35,7 +38,7 @@ export interface SubjectSettings {
 export function mnemoSubject(settings: SubjectSettings): SubjectFactory {
   return async () => {
     const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-eval-store-'));
-    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, writer: settings.writer, author: 'mnemo eval' });
+    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, writer: settings.writer, slotWriter: settings.slotWriter, author: 'mnemo eval' });
     return {
       write: async (note) => {
         // Eval notes are data: a secret-looking string is redacted rather than failing the run.
@@ -49,7 +52,7 @@ export function mnemoSubject(settings: SubjectSettings): SubjectFactory {
         const result = await service.complete({ filePath: completionFilePath(completion.language), prefix: completion.prefix });
         return { text: result.completion, cited: result.citations.map((c) => c.noteId), memoryContextTokens: result.memoryContextTokens };
       },
-      heldOutLoss: settings.heldOut ? async () => heldOutLoss((await service.ensureModel()).model, settings.heldOut!) : undefined,
+      heldOutLoss: settings.heldOut ? () => service.heldOutLoss(settings.heldOut!) : undefined,
       dispose: async () => {
         await service.close();
         fs.rmSync(storeDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@
 //
 // Other notes' reads at those rows are a fixed offset, so a write never changes another note.
 
+import { MASKED } from '../engine';
 import type { LanguageModel } from '../model/languageModel';
 import { isSpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
@@ -47,6 +48,11 @@ export interface SlotWriteResult {
 
 /** Rows are padded to a multiple of this, so a handful of graph sizes serve every note. */
 const ROW_BUCKET = 128;
+/** Candidate tokens are padded to a multiple of this. */
+const CANDIDATE_BUCKET = 256;
+/** Top predictions per row added to the candidates at each full step. */
+const PREDICTIONS = 8;
+const REFRESH_EVERY = 10;
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
 /** The bag of every prefix of `ids` (special markers count as spaces), recomputed at word ends. */
@@ -146,6 +152,10 @@ async function fitValues(
   const first = new Float32Array(values.length);
   const second = new Float32Array(values.length);
   const losses: number[] = [];
+  // Every REFRESH_EVERY steps (the first included) the softmax runs over all tokens and returns each
+  // row's top predictions; the steps between run over the targets and every prediction seen so far.
+  const candidates = new Set<number>(rows.map((r) => r.target));
+  let vocabulary: { ids: BigInt64Array; bias: Float32Array; targets: BigInt64Array } | null = null;
   for (let step = 1; step <= settings.steps; step++) {
     signal?.throwIfAborted();
     const added = new Float32Array(M * C);
@@ -153,12 +163,19 @@ async function fitValues(
       added.set(row.others, i * C);
       for (const { slot, weight } of row.own) for (let c = 0; c < C; c++) added[i * C + c] += weight * values[slot * C + c]!;
     });
-    const { loss, outputGradient } = await model.stateUpper({ states, added, targets, lossWeights }, M);
-    losses.push(loss);
-    if (loss < settings.lossTarget) break;
+    const full = (step - 1) % REFRESH_EVERY === 0;
+    const result = full
+      ? await model.stateUpper({ states, added, targets, lossWeights }, M, { predictions: PREDICTIONS })
+      : await model.stateUpper({ states, added, targets: vocabulary!.targets, lossWeights }, M, { candidates: vocabulary! });
+    losses.push(result.loss);
+    if (result.loss < settings.lossTarget) break;
+    if (result.predicted) {
+      for (let i = 0; i < rows.length * PREDICTIONS; i++) candidates.add(Number(result.predicted[i]!));
+      vocabulary = candidateVocabulary(candidates, targets, rows.length);
+    }
     const gradient = new Float32Array(values.length);
     rows.forEach((row, i) => {
-      for (const { slot, weight } of row.own) for (let c = 0; c < C; c++) gradient[slot * C + c] += weight * outputGradient[i * C + c]!;
+      for (const { slot, weight } of row.own) for (let c = 0; c < C; c++) gradient[slot * C + c] += weight * result.outputGradient[i * C + c]!;
     });
     const correction1 = 1 - ADAM.beta1 ** step;
     const correction2 = 1 - ADAM.beta2 ** step;
@@ -170,4 +187,21 @@ async function fitValues(
     }
   }
   return losses;
+}
+
+/** The candidate ids (padded with MASKED bias) and each row's target as an index into them. */
+function candidateVocabulary(tokens: ReadonlySet<number>, targets: BigInt64Array, rows: number): { ids: BigInt64Array; bias: Float32Array; targets: BigInt64Array } {
+  const sorted = [...tokens].sort((a, b) => a - b);
+  const K = Math.ceil(sorted.length / CANDIDATE_BUCKET) * CANDIDATE_BUCKET;
+  const ids = new BigInt64Array(K).fill(BigInt(sorted[0]!));
+  const bias = new Float32Array(K).fill(MASKED);
+  const indexOf = new Map<number, number>();
+  sorted.forEach((token, i) => {
+    ids[i] = BigInt(token);
+    bias[i] = 0;
+    indexOf.set(token, i);
+  });
+  const indices = new BigInt64Array(targets.length); // padded rows point at candidate 0 (weight 0)
+  for (let i = 0; i < rows; i++) indices[i] = BigInt(indexOf.get(Number(targets[i]!))!);
+  return { ids, bias, targets: indices };
 }

@@ -201,3 +201,26 @@ test("the keyed note memory's write objective: d(loss)/d(added) matches finite d
   for (let c = 0; c < C; c++) assert.equal(outputGradient[C + c], 0);
   await model.dispose();
 });
+
+test("the write objective over every token as candidates equals the full softmax; predictions are each row's top tokens", async () => {
+  const config = tinyConfig;
+  const model = new LanguageModel(config, parametersOf(config, 6));
+  const C = config.dModel;
+  const rows = 3;
+  const states = (await model.finalStates(sequence.slice(0, rows))).slice();
+  const added = new Float32Array(rows * C).fill(0.1);
+  const targets = BigInt64Array.from(sequence.slice(1, rows + 1), BigInt);
+  const lossWeights = new Float32Array(rows).fill(1);
+  const full = await model.stateUpper({ states, added, targets, lossWeights }, rows, { predictions: 2 });
+  const ids = BigInt64Array.from({ length: config.vocabSize }, (_, i) => BigInt(i));
+  const sampled = await model.stateUpper({ states, added, targets, lossWeights }, rows, { candidates: { ids, bias: new Float32Array(config.vocabSize) } });
+  assert.ok(Math.abs(full.loss - sampled.loss) < 1e-4);
+  assert.ok(maxDifference(full.outputGradient, sampled.outputGradient) < 1e-5);
+  const logits = await model.logitsOfStates(states, added);
+  for (let r = 0; r < rows; r++) {
+    const row = logits.subarray(r * config.vocabSize, (r + 1) * config.vocabSize);
+    const best = row.indexOf(Math.max(...row));
+    assert.equal(Number(full.predicted![r * 2]!), best);
+  }
+  await model.dispose();
+});

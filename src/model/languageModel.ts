@@ -143,22 +143,36 @@ export class LanguageModel {
   }
 
   /** The keyed note memory's write objective over `rows` rows: weighted next-token loss of final
-   *  states plus the memory's output, and d(loss)/d(that output). */
+   *  states plus the memory's output, and d(loss)/d(that output); with `predictions` > 0 also each
+   *  row's top predictions (rows*k ids); with `candidates`, the softmax runs over those ids only
+   *  (targets are then indices into them; bias 0, or MASKED for padding). */
   async stateUpper(
     inputs: { states: Float32Array; added: Float32Array; targets: BigInt64Array; lossWeights: Float32Array },
     rows: number,
-  ): Promise<{ loss: number; outputGradient: Float32Array }> {
-    const session = await this.session(`state-upper:${rows}`, () => buildStateUpperGraph(this.config, rows));
-    const out = await session.run({
+    vocabulary: { predictions: number } | { candidates: { ids: BigInt64Array; bias: Float32Array } } = { predictions: 0 },
+  ): Promise<{ loss: number; outputGradient: Float32Array; predicted: BigInt64Array | null }> {
+    const feeds: Record<string, Feed> = {
       ...this.parameterFeeds,
       [feedNames.finalStates]: inputs.states,
       [feedNames.noteSlotOutput]: inputs.added,
       [feedNames.targets]: inputs.targets,
       [feedNames.lossWeights]: inputs.lossWeights,
-    });
+    };
+    let session: Session;
+    if ("candidates" in vocabulary) {
+      const K = vocabulary.candidates.ids.length;
+      session = await this.session(`state-upper:${rows}:k${K}`, () => buildStateUpperGraph(this.config, rows, { kind: "candidates", count: K }));
+      feeds[feedNames.candidateIds] = vocabulary.candidates.ids;
+      feeds[feedNames.candidateBias] = vocabulary.candidates.bias;
+    } else {
+      const k = vocabulary.predictions;
+      session = await this.session(`state-upper:${rows}:p${k}`, () => buildStateUpperGraph(this.config, rows, { kind: "full", predictions: k }));
+    }
+    const out = await session.run(feeds);
     return {
       loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
       outputGradient: out[outputNames.gradient(feedNames.noteSlotOutput)]!.data as Float32Array,
+      predicted: (out[outputNames.predicted]?.data as BigInt64Array | undefined) ?? null,
     };
   }
 

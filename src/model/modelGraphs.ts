@@ -13,7 +13,7 @@
 
 import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from "../engine";
 import { ModelConfig, headSize } from "./config";
-import { parameterSpecs } from "./parameters";
+import { parameterNames, parameterSpecs } from "./parameters";
 import { pkmUsageLoss } from "./pkm";
 import {
   KeyValue,
@@ -23,6 +23,7 @@ import {
   declareParameters,
   embed,
   logitsOf,
+  rmsNorm,
   rotaryTables,
   runFromWritableMemory,
   runModel,
@@ -42,6 +43,8 @@ export const feedNames = {
   memoryOutput: "memory.output",
   finalStates: "final.states",
   noteSlotOutput: "note_slots.output",
+  candidateIds: "candidates.ids",
+  candidateBias: "candidates.bias",
 } as const;
 
 export const outputNames = {
@@ -58,6 +61,7 @@ export const outputNames = {
   /** The last block's output (before the final norm): what the keyed note memory reads and adds to. */
   finalState: "final.state",
   finalStates: "final.states",
+  predicted: "predicted",
   gradient: (name: string) => `grad.${name}`,
 } as const;
 
@@ -224,9 +228,14 @@ export function buildStateLogitsGraph(config: ModelConfig): OnnxModel {
   return exportOnnx({ [outputNames.logits]: logitsOf(g, config, w, g.add(states, output)) }, { graphName: "mnemo_state_logits" });
 }
 
+/** How the keyed note memory's write objective normalises the next-token distribution: over every
+ *  token (optionally returning each row's top predictions), or over K fed candidate ids (a sampled
+ *  softmax at K/V of the cost; targets are then indices into the candidates). */
+export type StateVocabulary = { readonly kind: "full"; readonly predictions: number } | { readonly kind: "candidates"; readonly count: number };
+
 /** The keyed note memory's write objective for M rows (fixed): weighted next-token loss of final
  *  states plus the memory's output, and d(loss)/d(that output). */
-export function buildStateUpperGraph(config: ModelConfig, rows: number): OnnxModel {
+export function buildStateUpperGraph(config: ModelConfig, rows: number, vocabulary: StateVocabulary = { kind: "full", predictions: 0 }): OnnxModel {
   const g = new GraphBuilder();
   const w = declareParameters(g, config);
   const C = config.dModel;
@@ -234,9 +243,23 @@ export function buildStateUpperGraph(config: ModelConfig, rows: number): OnnxMod
   const output = g.input(feedNames.noteSlotOutput, "float32", [rows, C]);
   const targets = g.input(feedNames.targets, "int64", [rows]);
   const lossWeights = g.input(feedNames.lossWeights, "float32", [rows]);
-  const { loss } = crossEntropy(g, logitsOf(g, config, w, g.add(states, output)), targets, lossWeights);
+  const x = g.add(states, output);
+  const outputs: Record<string, Tensor> = {};
+  let logits: Tensor;
+  if (vocabulary.kind === "full") {
+    logits = logitsOf(g, config, w, x);
+    if (vocabulary.predictions > 0) outputs[outputNames.predicted] = g.topk(logits, vocabulary.predictions, -1).indices;
+  } else {
+    const ids = g.input(feedNames.candidateIds, "int64", [vocabulary.count]);
+    const bias = g.input(feedNames.candidateBias, "float32", [vocabulary.count]);
+    const normed = rmsNorm(g, x, w.get(parameterNames.finalNorm)!, config.normEps);
+    logits = g.add(g.gemm(normed, g.gather(w.get(parameterNames.tokenEmbedding)!, ids), { transB: true }), bias); // (M, K)
+  }
+  const { loss } = crossEntropy(g, logits, targets, lossWeights);
   const [dOutput] = grad(loss, [output]);
-  return exportOnnx({ [outputNames.loss]: loss, [outputNames.gradient(feedNames.noteSlotOutput)]: dOutput! }, { graphName: "mnemo_state_upper" });
+  outputs[outputNames.loss] = loss;
+  outputs[outputNames.gradient(feedNames.noteSlotOutput)] = dOutput!;
+  return exportOnnx(outputs, { graphName: vocabulary.kind === "full" ? "mnemo_state_upper" : "mnemo_state_upper_candidates" });
 }
 
 function requireMemory(config: ModelConfig): void {

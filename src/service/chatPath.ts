@@ -6,7 +6,7 @@
 import { formatAnswerPrompt } from '../model/chatFormat';
 import { isSpecialToken, VOCAB_SIZE } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
-import { DecodeStop, DecodingSession, PositionReads } from './decodingSession';
+import { DecodeOptions, DecodeStop, DecodingSession, PositionReads } from './decodingSession';
 import { loopCut } from './repetition';
 
 export interface DecodingRunner {
@@ -14,6 +14,8 @@ export interface DecodingRunner {
   readonly session: DecodingSession;
   /** Version of the memory rows the model runs with (a change empties the session's cache). */
   readonly memoryVersion: number;
+  /** The keyed note memory's read at the output (decodingSession.ts), when the mode reads it. */
+  readonly readout?: DecodeOptions['readout'];
 }
 
 export interface ChatInput {
@@ -81,6 +83,9 @@ export async function answerQuestion(runner: DecodingRunner, input: ChatInput): 
     maxTokens: input.maxTokens,
     stopTokens: SPECIAL_STOP_TOKENS,
     signal: input.signal,
+    readout: runner.readout,
+    // With notes to read, an answer starts: an empty one would say nothing of what is remembered.
+    allowFirst: runner.readout ? (token) => !isSpecialToken(token) : undefined,
     onToken: (token, tokens) => {
       generated.push(token);
       keep = loopCut(tokens);

@@ -67,6 +67,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     stopTokens: SPECIAL_STOP_TOKENS,
     allowFirst: healed.allowFirst,
     signal: input.signal,
+    readout: runner.readout,
     onToken: (_token, tokens) => {
       // A completion that starts looping ("${key} ${key} ...") ends after its first copy.
       const loop = loopCut(tokens);

@@ -5,6 +5,8 @@
 //
 // Cached keys/values above the memory layer depend on the memory rows, so the cache is only reused
 // while the rows are unchanged: callers pass the memory's version, and any change empties the cache.
+// The keyed note memory reads at the output, after every block, so it never touches the cache: a
+// `readout` turns each step's final state into the logits with what it read added.
 
 import type { KvCache } from '../model/kvCache';
 import type { LanguageModel, MemoryReads } from '../model/languageModel';
@@ -27,6 +29,9 @@ export interface DecodeOptions {
   /** Called after each token; returning true ends decoding after that token. */
   readonly onToken?: (token: number, tokens: readonly number[]) => boolean | void;
   readonly signal?: AbortSignal;
+  /** The keyed note memory's read: the logits for the last position from its final state and the
+   *  whole sequence so far, or null to keep the model's own. */
+  readonly readout?: (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null>;
 }
 
 export interface DecodeResult {
@@ -73,7 +78,8 @@ export class DecodingSession {
     }
     const keep = Math.min(sharedPrefix(this.tokens, prompt), prompt.length - 1);
     this.truncate(keep);
-    let step = await this.feed(prompt.slice(keep));
+    const logitsOf = async (out: { logits: Float32Array; state: Float32Array }) => (options.readout ? ((await options.readout(out.state, this.tokens)) ?? out.logits) : out.logits);
+    let step = await logitsOf(await this.feed(prompt.slice(keep)));
     const generated: number[] = [];
     let firstTokenMs: number | undefined;
     const finish = (stop: DecodeStop): DecodeResult => ({
@@ -93,7 +99,7 @@ export class DecodingSession {
       if (options.onToken?.(token, generated) === true) return finish('stop_rule');
       if (generated.length >= options.maxTokens) return finish('max_tokens');
       if (this.tokens.length >= this.cache.capacity) return finish('context');
-      step = await this.feed([token]);
+      step = await logitsOf(await this.feed([token]));
     }
   }
 
@@ -103,12 +109,12 @@ export class DecodingSession {
     this.reads.length = length;
   }
 
-  /** Runs tokens after the cache; returns the logits after the last one. */
-  private async feed(tokens: readonly number[]): Promise<Float32Array> {
-    const { logits, reads } = await this.model.extend(this.cache, tokens);
+  /** Runs tokens after the cache; returns the logits and final state after the last one. */
+  private async feed(tokens: readonly number[]): Promise<{ logits: Float32Array; state: Float32Array }> {
+    const { logits, reads, state } = await this.model.extend(this.cache, tokens);
     this.tokens.push(...tokens);
     for (let t = 0; t < tokens.length; t++) this.reads.push(positionReads(reads, t));
-    return logits;
+    return { logits, state };
   }
 }
 

@@ -6,6 +6,10 @@
 // Rows: the live value table is the model's own (edited in place). Every change to it (a write, a
 // forget, an import, another window's write, switching to the base rows for a baseline) bumps
 // `memoryVersion`, which empties the KV caches that were filled under other rows.
+//
+// Notes are also written into the keyed note memory when the model carries its background
+// (noteSlotKeeper.ts): each live note's own slots, read at the output by the chat and completion
+// paths in 'memory' mode and cited first.
 
 import * as os from 'node:os';
 import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
@@ -28,6 +32,9 @@ import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
 import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
+import { NoteSlotKeeper } from './noteSlotKeeper';
+import { defaultSlotWriterSettings, SlotWriterSettings } from '../memory/slotWriter';
+import { heldOutLoss, HeldOutSample, heldOutLossWithNoteSlots } from '../memory/eval/heldOutLoss';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
 import { codeQuery, PromptNoteRanker } from './promptNotes';
 import type {
@@ -70,8 +77,12 @@ export interface MemoryServiceOptions {
   readonly secrets?: SecretPolicy;
   /** Default for notes over the size limit. Default 'refuse'. */
   readonly oversize?: 'refuse' | 'chunk';
-  /** Writer settings (slots, learning rate, steps...); the writer's measured defaults otherwise. */
+  /** Writer settings (slots, learning rate, steps...); the writer's measured defaults otherwise.
+   *  With a keyed note memory the rows are not trained (maxSteps 0) unless this says otherwise:
+   *  the write keeps the note's footprint for citations and the note is learned in its slots. */
   readonly writer?: Partial<WriterSettings>;
+  /** The keyed note memory's writer settings; slotWriter.ts's measured defaults otherwise. */
+  readonly slotWriter?: Partial<SlotWriterSettings>;
   readonly events?: ServiceEvents;
 }
 
@@ -101,6 +112,7 @@ export class MemoryService {
   private loading: Promise<LoadedModel> | null = null;
   private loadFailed = false;
   private writer: MemoryWriter | null = null;
+  private slots: NoteSlotKeeper | null = null;
   private chatSession: DecodingSession | null = null;
   private completionSession: DecodingSession | null = null;
   private version = 0;
@@ -155,6 +167,11 @@ export class MemoryService {
         const loaded = loadModel(this.model);
         const table = valueTableOf(loaded.model);
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
+        if (loaded.noteSlots) {
+          const settings = { ...defaultSlotWriterSettings, ...this.options.slotWriter };
+          this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings);
+          await this.syncSlots(context);
+        }
         this.loaded = loaded;
         this.bump();
         return loaded;
@@ -206,6 +223,7 @@ export class MemoryService {
           ? (await supersedeNote(this.store, writer, request.supersedes, note, options)).written
           : await rememberNote(this.store, writer, note, options);
       this.bump();
+      await this.syncSlots(context);
       written.push(result.note);
       if (i === 0) losses.push(result.write.losses[0] ?? Number.NaN);
       losses.push(result.write.losses[result.write.losses.length - 1] ?? Number.NaN);
@@ -225,6 +243,7 @@ export class MemoryService {
   async forget(request: ForgetRequest): Promise<ForgetResponse> {
     const outcome = await this.store.forget(request.id, { overlap: request.overlap ?? 'delta' });
     this.applyUpdates(outcome.updates);
+    await this.syncSlots();
     this.emitChanged({ reason: 'forget', noteIds: [outcome.noteId] });
     return { id: outcome.noteId, restored: { exact: outcome.exact.length, delta: outcome.delta.length, base: outcome.base.length } };
   }
@@ -243,6 +262,7 @@ export class MemoryService {
   async importFrom(request: ImportRequest): Promise<ImportResponse> {
     const result = await this.store.importFrom(request.file, { mode: request.mode });
     this.applyUpdates(result.updates);
+    await this.syncSlots();
     const imported = this.store.liveNotes().slice(-result.imported).map((n) => n.id);
     this.emitChanged({ reason: 'import', noteIds: imported });
     return { mode: result.mode, imported: result.imported, renamed: result.renamed, skipped: result.skipped, backup: result.backup };
@@ -269,8 +289,9 @@ export class MemoryService {
     this.lastSync = Date.now();
     const mode = request.mode ?? 'memory';
     const pasted = mode === 'prompt' ? this.promptNotes(request.question) : [];
+    const credit = new Map<NoteId, number>();
     const output = await this.withRowsOf(mode, loaded, () =>
-      answerQuestion(this.runner(loaded, 'chat'), {
+      answerQuestion(this.runner(loaded, 'chat', mode === 'memory' ? credit : null), {
         question: request.question,
         notes: pasted.map((n) => n.text),
         maxTokens: request.maxTokens ?? DEFAULT_ANSWER_TOKENS,
@@ -284,7 +305,7 @@ export class MemoryService {
       // the question 0.57, by question and answer 0.48, by each part's mean 0.36).
       citations:
         mode === 'memory'
-          ? await this.answerCitations(loaded, request.question, output.reads.slice(0, output.generatedFrom))
+          ? slotCitationsFirst(credit, await this.answerCitations(loaded, request.question, output.reads.slice(0, output.generatedFrom)))
           : this.citationsOf(mode, output.reads, pasted.slice(0, output.notesUsed)),
       tokens: output.tokens,
       firstTokenMs: output.firstTokenMs,
@@ -298,8 +319,9 @@ export class MemoryService {
     await this.syncSometimes();
     const mode = request.mode ?? 'memory';
     const pasted = mode === 'prompt' ? this.promptNotes(codeQuery(request.prefix)) : [];
+    const credit = new Map<NoteId, number>();
     const output = await this.withRowsOf(mode, loaded, () =>
-      completeCode(this.runner(loaded, 'completion'), {
+      completeCode(this.runner(loaded, 'completion', mode === 'memory' ? credit : null), {
         filePath: request.filePath,
         prefix: request.prefix,
         notes: pasted.map((n) => n.text),
@@ -309,7 +331,7 @@ export class MemoryService {
     );
     return {
       completion: output.completion,
-      citations: this.citationsOf(mode, output.reads, pasted),
+      citations: mode === 'memory' ? slotCitationsFirst(credit, this.citationsOf(mode, output.reads, pasted)) : this.citationsOf(mode, output.reads, pasted),
       ms: output.ms,
       memoryContextTokens: output.memoryContextTokens,
     };
@@ -325,16 +347,37 @@ export class MemoryService {
   // ---- internals ----
 
   private writerFor(loaded: LoadedModel): MemoryWriter {
-    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: this.options.writer, citationBackground: loaded.citationBackground });
+    const settings = loaded.noteSlots ? { maxSteps: 0, ...this.options.writer } : this.options.writer;
+    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings, citationBackground: loaded.citationBackground });
     return this.writer;
   }
 
-  private runner(loaded: LoadedModel, purpose: 'chat' | 'completion'): DecodingRunner {
+  /** The decoding runner of a path; `credit` (memory mode) turns on the keyed note memory's
+   *  readout and collects which notes it read. */
+  private runner(loaded: LoadedModel, purpose: 'chat' | 'completion', credit: Map<NoteId, number> | null): DecodingRunner {
     const session =
       purpose === 'chat'
         ? (this.chatSession ??= new DecodingSession(loaded.model))
         : (this.completionSession ??= new DecodingSession(loaded.model));
-    return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version };
+    const readout = credit && this.slots ? this.slots.readout(credit) : undefined;
+    return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version, ...(readout ? { readout } : {}) };
+  }
+
+  /** Gives every live note its keyed slots and drops the rest (a no-op without a keyed memory). */
+  private async syncSlots(context: OperationContext = {}): Promise<void> {
+    if (!this.slots) return;
+    const report = await this.slots.sync(
+      this.store.notes(),
+      (note, index, of) => this.emitProgress(context, { stage: 'training', message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`, fraction: index / Math.max(1, of) }),
+      context.signal,
+    );
+    for (const { id, problem } of report.rewritten) this.options.events?.log?.({ level: 'warn', message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).` });
+  }
+
+  /** Held-out code loss of the model as it reads now: its rows and its keyed note memory. */
+  async heldOutLoss(sample: HeldOutSample): Promise<number> {
+    const loaded = await this.ensureModel();
+    return loaded.noteSlots ? heldOutLossWithNoteSlots(loaded.model, loaded.tokenizer, loaded.noteSlots, sample) : heldOutLoss(loaded.model, sample);
   }
 
   /**
@@ -419,6 +462,9 @@ export class MemoryService {
    *  nothing to patch: loading overlays the store's rows. */
   private applyExternal(updates: readonly RowUpdate[]): void {
     this.applyUpdates(updates);
+    this.syncSlots().catch((error: unknown) =>
+      this.options.events?.log?.({ level: 'error', message: `Could not bring memory slots up to date with another window's change: ${error instanceof Error ? error.message : String(error)}` }),
+    );
     const live = new Set(this.store.liveNotes().map((n) => n.id));
     const changed = [...live].filter((id) => !this.knownLive.has(id)).concat([...this.knownLive].filter((id) => !live.has(id)));
     this.knownLive = live;
@@ -486,4 +532,13 @@ function writeProgress(progress: WriteProgress, chunk: number, chunks: number): 
       ? `Training step ${progress.step}/${progress.maxSteps}${progress.loss === null ? '' : `, loss ${progress.loss.toFixed(3)}`}${part}`
       : `${stage === 'augmenting' ? 'Turning the note into training text' : 'Choosing memory slots'}${part}`;
   return { stage, message, fraction: (chunk + within) / chunks, ...(progress.loss === null ? {} : { loss: progress.loss }) };
+}
+
+/** Citations with the keyed note memory's reads first (by summed gate, as weights that add to 1),
+ *  then the others' notes that are not among them, up to the limit. */
+function slotCitationsFirst(credit: ReadonlyMap<NoteId, number>, others: readonly Citation[]): Citation[] {
+  const total = [...credit.values()].reduce((a, b) => a + b, 0);
+  const keyed = [...credit].filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1]).map(([noteId, c]) => ({ noteId, weight: c / total }));
+  const seen = new Set(keyed.map((c) => c.noteId));
+  return [...keyed, ...others.filter((c) => !seen.has(c.noteId))].slice(0, CITATION_LIMIT);
 }

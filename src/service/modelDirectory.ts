@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/backgroundStats';
 import type { ModelBinding } from '../memory/memoryStore';
+import { NoteSlotMemory } from '../memory/noteSlots';
 import { valueTableOf } from '../memory/valueTable';
+import { parameterNames } from '../model/parameters';
 import { loadCheckpoint, readManifest } from '../model/checkpoint';
 import { writableSlots, ModelConfig } from '../model/config';
 import { LanguageModel } from '../model/languageModel';
@@ -33,6 +35,9 @@ export interface LoadedModel {
   readonly citationBackground: BackgroundSlotStats;
   /** The value table as the checkpoint holds it, before any note: the `none`/`prompt` modes read it. */
   readonly baseValues: Float32Array;
+  /** The keyed note memory (empty until the service fills it), when the checkpoint carries its
+   *  background; null for older checkpoints, which then remember through the value rows alone. */
+  readonly noteSlots: NoteSlotMemory | null;
 }
 
 /** Reads the manifest; throws NotReadyError with a hint when the directory holds no usable model. */
@@ -73,5 +78,12 @@ export function loadModel(description: ModelDescription): LoadedModel {
   const citationBackground = citationStatsOf(checkpoint) ?? background;
   const tokenizer = loadTokenizer();
   const values = valueTableOf(model).data;
-  return { description, model, tokenizer, background, citationBackground, baseValues: values.slice() };
+  const slotBackground = checkpoint.noteSlotBackground;
+  const noteSlots = slotBackground
+    ? new NoteSlotMemory(
+        { documents: slotBackground.documents, buckets: slotBackground.wordDocumentFrequency },
+        { finalNormWeight: checkpoint.parameters.get(parameterNames.finalNorm)!.data, normEps: checkpoint.manifest.config.normEps, stateCentre: slotBackground.stateCentre },
+      )
+    : null;
+  return { description, model, tokenizer, background, citationBackground, baseValues: values.slice(), noteSlots };
 }

@@ -1,0 +1,105 @@
+// Keeps the keyed note memory (memory/noteSlots.ts) in step with the store: every live note has
+// its slots, loaded from its slot file or written again when the file is missing or unusable, and
+// nothing else does. One write at a time (a queue), in the order asked. Also makes the readout the
+// chat and completion paths decode with, and records which notes it read for citations.
+
+import type { NoteId, NoteRecord } from '../memory/note';
+import { NoteSlotMemory } from '../memory/noteSlots';
+import { deleteNoteSlots, loadNoteSlots, saveNoteSlots } from '../memory/noteSlotFiles';
+import { defaultSlotWriterSettings, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
+import { wordBag } from '../memory/wordBag';
+import type { LanguageModel } from '../model/languageModel';
+import { isSpecialToken } from '../model/specialTokens';
+import type { Tokenizer } from '../model/tokenizer';
+
+export interface SlotSyncReport {
+  readonly loaded: number;
+  readonly written: number;
+  readonly removed: number;
+  /** Why files could not be used (a note id and the reason), for the log. */
+  readonly rewritten: readonly { readonly id: NoteId; readonly problem: string }[];
+}
+
+export class NoteSlotKeeper {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly storeDir: string,
+    private readonly modelSha: string,
+    private readonly model: LanguageModel,
+    private readonly tokenizer: Tokenizer,
+    readonly memory: NoteSlotMemory,
+    private readonly settings: SlotWriterSettings = defaultSlotWriterSettings,
+  ) {}
+
+  /** Drops the slots of notes that are not live (and their files), and gives every live note its
+   *  slots: from its file when usable, else by writing it. */
+  sync(notes: readonly NoteRecord[], onWrite?: (note: NoteRecord, index: number, of: number) => void, signal?: AbortSignal): Promise<SlotSyncReport> {
+    return this.serial(async () => {
+      const live = notes.filter((n) => n.state === 'live');
+      const liveIds = new Set(live.map((n) => n.id));
+      let removed = 0;
+      for (const id of this.memory.ids()) {
+        if (liveIds.has(id)) continue;
+        this.memory.delete(id);
+        removed++;
+      }
+      for (const note of notes) if (note.state !== 'live') await deleteNoteSlots(this.storeDir, note.id);
+      let loaded = 0;
+      const missing: NoteRecord[] = [];
+      const rewritten: { id: NoteId; problem: string }[] = [];
+      for (const note of live) {
+        if (this.memory.has(note.id)) continue;
+        const bag = wordBag(this.memory.words, note.text);
+        const file = await loadNoteSlots(this.storeDir, { id: note.id, text: note.text, model: this.modelSha, width: this.memory.width }, bag);
+        if ('slots' in file) {
+          this.memory.set(file.slots);
+          loaded++;
+        } else {
+          if (file.problem !== 'missing') rewritten.push({ id: note.id, problem: file.problem });
+          missing.push(note);
+        }
+      }
+      for (const [i, note] of missing.entries()) {
+        signal?.throwIfAborted();
+        onWrite?.(note, i, missing.length);
+        const { slots } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings, signal);
+        await saveNoteSlots(this.storeDir, slots, note.text, this.modelSha);
+      }
+      return { loaded, written: missing.length, removed, rewritten };
+    });
+  }
+
+  /**
+   * The readout for one request: logits of the last position with what the memory read added (null
+   * when it read nothing, so the model's own logits stand), crediting each read note's gate to
+   * `credit`.
+   */
+  readout(credit: Map<NoteId, number>): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
+    return async (state, tokens) => {
+      if (this.memory.size === 0) return null;
+      const read = this.memory.read(wordBag(this.memory.words, textOf(this.tokenizer, tokens)), state);
+      for (const [id, gate] of read.gates) credit.set(id, (credit.get(id) ?? 0) + gate);
+      if (read.reads.length === 0) return null;
+      return this.model.logitsOfStates(state, read.output);
+    };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** The text of a token sequence, special markers as spaces (they separate segments). */
+export function textOf(tokenizer: Tokenizer, tokens: readonly number[]): string {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    if (i < tokens.length && !isSpecialToken(tokens[i]!)) continue;
+    if (i > start) parts.push(tokenizer.decode(tokens.slice(start, i)));
+    start = i + 1;
+  }
+  return parts.join(' ');
+}
