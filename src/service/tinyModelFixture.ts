@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { saveCheckpoint } from '../model/checkpoint';
+import { countWordFrequencies } from '../memory/wordBag';
+import { saveCheckpoint, writeNoteSlotBackground } from '../model/checkpoint';
 import { ModelConfig, tinyConfig } from '../model/config';
 import { initParameters } from '../model/parameters';
 import { VOCAB_SIZE } from '../model/specialTokens';
@@ -13,8 +14,9 @@ import { TOKENIZER_ID } from '../model/tokenizer';
 
 export const tinyServiceConfig: ModelConfig = { ...tinyConfig, vocabSize: VOCAB_SIZE, contextLength: 128 };
 
-/** Writes the checkpoint into a fresh temporary directory and returns it. */
-export function createTinyModelDir(seed = 7, config: ModelConfig = tinyServiceConfig): string {
+/** Writes the checkpoint into a fresh temporary directory and returns it; with `noteSlots`, also
+ *  the keyed note memory's background (word frequencies over a few lines, a zero state centre). */
+export function createTinyModelDir(seed = 7, config: ModelConfig = tinyServiceConfig, options: { noteSlots?: boolean } = {}): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-tiny-model-')), 'model');
   saveCheckpoint(dir, {
     kind: 'training',
@@ -23,6 +25,10 @@ export function createTinyModelDir(seed = 7, config: ModelConfig = tinyServiceCo
     parameters: initParameters(config, seed),
     training: { steps: 0, tokens: 0, seed, heldoutLoss: null, heldoutTokenAccuracy: null, elapsedSeconds: 0 },
   });
+  if (options.noteSlots) {
+    const words = countWordFrequencies(['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller'], 1 << 12);
+    writeNoteSlotBackground(dir, { wordDocumentFrequency: words.buckets, documents: words.documents, stateCentre: new Float32Array(config.dModel) });
+  }
   return dir;
 }
 

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { NoteId } from '../memory/note';
+import { noteSlotFile } from '../memory/noteSlotFiles';
+import { MemoryService } from './memoryService';
+import type { LogEvent } from './protocol';
+import { createTinyModelDir, tempStoreDir } from './tinyModelFixture';
+
+const slotWriter = { steps: 4, maxRows: 128 };
+const modelDir = createTinyModelDir(7, undefined, { noteSlots: true });
+
+async function open(storeDir: string, logs: LogEvent[] = []): Promise<MemoryService> {
+  return MemoryService.open({ storeDir, modelDir, author: 'test', slotWriter, events: { log: (e) => logs.push(e) } });
+}
+
+test('a remembered note gets its own slots and slot file; answers read it and cite it first; forget removes both', async () => {
+  const storeDir = tempStoreDir();
+  const service = await open(storeDir);
+  const { notes } = await service.remember({ text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.', kind: 'decision' });
+  const id = notes[0]!.id as NoteId;
+  const loaded = await service.ensureModel();
+  assert.ok(loaded.noteSlots!.has(id));
+  assert.ok(loaded.noteSlots!.get(id)!.count > 0);
+  assert.ok(fs.existsSync(noteSlotFile(storeDir, id)));
+
+  const answer = await service.ask({ question: 'What builds the Adyen Idempotency-Key?', maxTokens: 4 });
+  assert.equal(answer.citations[0]?.noteId, id);
+  const baseline = await service.ask({ question: 'What builds the Adyen Idempotency-Key?', maxTokens: 4, mode: 'none' });
+  assert.equal(baseline.citations.length, 0);
+
+  await service.forget({ id });
+  assert.equal(loaded.noteSlots!.has(id), false);
+  assert.equal(fs.existsSync(noteSlotFile(storeDir, id)), false);
+  await service.close();
+});
+
+test('reopening loads slots from their files; an unusable file is written again, with a warning', async () => {
+  const storeDir = tempStoreDir();
+  const first = await open(storeDir);
+  const { notes } = await first.remember({ text: 'Every PR targets master, which auto-deploys to staging.', kind: 'convention' });
+  const id = notes[0]!.id as NoteId;
+  await first.ensureModel();
+  const saved = fs.readFileSync(noteSlotFile(storeDir, id));
+  const values = [...(await first.ensureModel()).noteSlots!.get(id)!.values];
+  await first.close();
+
+  const logs: LogEvent[] = [];
+  const second = await open(storeDir, logs);
+  const reloaded = (await second.ensureModel()).noteSlots!.get(id)!;
+  assert.deepEqual([...reloaded.values], values);
+  assert.ok(fs.readFileSync(noteSlotFile(storeDir, id)).equals(saved), 'the file was not rewritten');
+  assert.equal(logs.length, 0);
+  await second.close();
+
+  const damaged = Buffer.from(saved);
+  damaged[damaged.length - 40]! ^= 1;
+  fs.writeFileSync(noteSlotFile(storeDir, id), damaged);
+  const third = await open(storeDir, logs);
+  assert.ok((await third.ensureModel()).noteSlots!.has(id));
+  assert.ok(logs.some((e) => e.level === 'warn' && /rewritten.*damaged/.test(e.message)), JSON.stringify(logs));
+  assert.ok(fs.readFileSync(noteSlotFile(storeDir, id)).equals(saved), 'the rewrite is the same write again');
+  await third.close();
+});
