@@ -14,6 +14,7 @@ import { findHeldOutTokens, heldOutSample } from '../memory/eval/heldOutLoss';
 import type { SlotCountMode } from '../memory/slotSelection';
 import type { CountScope, WriterSettings } from '../memory/writer';
 import type { SlotWriterSettings } from '../memory/slotWriter';
+import type { NoteSlotSettings } from '../memory/noteSlots';
 import { describeModel } from '../service/modelDirectory';
 import { modelDirOf, packageRoot } from './cliContext';
 import { defineCommand } from './command';
@@ -46,6 +47,8 @@ export const evalCommand = defineCommand({
     'slot-steps': { kind: 'number', value: 'N', help: 'keyed note memory: most Adam steps per note', min: 1 },
     'slot-rows': { kind: 'number', value: 'N', help: 'keyed note memory: most training positions per note', min: 1 },
     'slot-lr': { kind: 'number', value: 'X', help: 'keyed note memory: Adam step size', integer: false },
+    'chat-gate': { kind: 'number', value: 'X', help: 'keyed note memory: the sink cosine for chat questions', integer: false },
+    'chat-floor': { kind: 'number', value: 'X', help: 'keyed note memory: below this cosine a chat question reads no note', integer: false },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
   },
   async run({ args, output, signal }) {
@@ -70,6 +73,10 @@ export const evalCommand = defineCommand({
       ...(options['slot-rows'] !== undefined ? { maxRows: options['slot-rows'] } : {}),
       ...(options['slot-lr'] !== undefined ? { learningRate: options['slot-lr'] } : {}),
     };
+    const noteSlots: Partial<NoteSlotSettings> = {
+      ...(options['chat-gate'] !== undefined ? { chatGateThreshold: options['chat-gate'] } : {}),
+      ...(options['chat-floor'] !== undefined ? { chatGateFloor: options['chat-floor'] } : {}),
+    };
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
     if (!heldOutFile) say('warning: no held-out tokens found (model/heldout-sample.bin or corpus/heldout.bin): forgetting is not measured');
@@ -79,7 +86,7 @@ export const evalCommand = defineCommand({
     let result: object;
     if (options.capacity !== undefined) {
       const generated = generateCapacityNotes(options.capacity);
-      const settings: SubjectSettings = { modelDir, heldOut: null, writer, slotWriter, promptNotes: [] };
+      const settings: SubjectSettings = { modelDir, heldOut: null, writer, slotWriter, noteSlots, promptNotes: [] };
       const subject = await mnemoSubject(settings)();
       try {
         const report = await runCapacity(subject, generated, { sample: options.sample, onProgress: say, signal });
@@ -98,6 +105,7 @@ export const evalCommand = defineCommand({
         heldOut,
         writer,
         slotWriter,
+        noteSlots,
         fullFinetune: options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : defaultFullFinetuneSettings,
         promptNotes: written.map((n) => ({ id: n.id, text: n.note })),
       };

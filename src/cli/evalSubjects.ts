@@ -15,6 +15,7 @@ import { FullFinetuneSettings, FullFinetuneWriter } from '../memory/eval/fullFin
 import { HeldOutSample, heldOutLoss } from '../memory/eval/heldOutLoss';
 import { MemoryWriter, WriterSettings } from '../memory/writer';
 import type { SlotWriterSettings } from '../memory/slotWriter';
+import type { NoteSlotSettings } from '../memory/noteSlots';
 import type { LanguageModel } from '../model/languageModel';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS } from '../service/chatPath';
 import { completeCode } from '../service/completionPath';
@@ -30,6 +31,8 @@ export interface SubjectSettings {
   readonly writer?: Partial<WriterSettings>;
   /** The keyed note memory's writer settings (mnemo only). */
   readonly slotWriter?: Partial<SlotWriterSettings>;
+  /** The keyed note memory's read settings (mnemo only). */
+  readonly noteSlots?: Partial<NoteSlotSettings>;
   readonly fullFinetune?: FullFinetuneSettings;
   /** What the prompt baseline ranks: every note and distractor of the set. */
   readonly promptNotes: readonly RankableNote[];
@@ -38,7 +41,7 @@ export interface SubjectSettings {
 export function mnemoSubject(settings: SubjectSettings): SubjectFactory {
   return async () => {
     const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-eval-store-'));
-    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, writer: settings.writer, slotWriter: settings.slotWriter, author: 'mnemo eval' });
+    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, writer: settings.writer, slotWriter: settings.slotWriter, noteSlots: settings.noteSlots, author: 'mnemo eval' });
     return {
       write: async (note) => {
         // Eval notes are data: a secret-looking string is redacted rather than failing the run.

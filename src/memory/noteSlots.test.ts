@@ -82,3 +82,14 @@ test('a write fits the note\'s own slots (loss falls), moves nothing of other no
   assert.ok(memory.read(bags[ids.length - 1]!, states, ids.length - 1).reads.some((r) => r.note === 'adyen'));
   await model.dispose();
 });
+
+test('a chat question needs a weaker match than code to read a note (its own, lower gate)', () => {
+  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40 });
+  memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction id', memory));
+  const bag = wordBag(words, 'Which request header keeps an Adyen capture from running twice, and what value does it carry?');
+  const gate = [...memory.gates(bag, 'chat').values()][0];
+  assert.ok(gate !== undefined && gate > 0, 'the chat gate reads the note');
+  assert.equal(memory.gates(bag, 'code').size, 0);
+  assert.ok(memory.read(bag, Float32Array.from([1, 0, 0, 0]), 0, 'chat').reads.length > 0);
+  assert.equal(memory.read(bag, Float32Array.from([1, 0, 0, 0]), 0, 'code').reads.length, 0);
+});

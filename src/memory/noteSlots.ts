@@ -22,12 +22,19 @@ export interface NoteSlotSettings {
   readonly gateThreshold: number;
   /** Below this cosine a note's gate is exactly 0. */
   readonly gateFloor: number;
+  /** The same two for a chat question, which always asks about something: a note it matches less
+   *  well may still answer it, where code must match a note closely before it reads anything. */
+  readonly chatGateThreshold: number;
+  readonly chatGateFloor: number;
   /** Sharpness of the softmax over a note's slots by state-key cosine. */
   readonly slotSharpness: number;
 }
 
+/** What the text being read is: a chat exchange or code (a completion, held-out code). */
+export type ReadPurpose = 'chat' | 'code';
+
 /** Defaults measured on the public set (scripts/experiments/keyedNoteProbe.ts; README). */
-export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, slotSharpness: 40 };
+export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40 };
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
 export interface NoteSlots {
@@ -124,8 +131,10 @@ export class NoteSlotMemory {
   }
 
   /** Each note's gate for a text whose bag is `bag`; notes under the floor are left out. */
-  gates(bag: WordBag): Map<NoteId, number> {
-    const { gateSharpness, gateThreshold, gateFloor } = this.settings;
+  gates(bag: WordBag, purpose: ReadPurpose = 'code'): Map<NoteId, number> {
+    const { gateSharpness } = this.settings;
+    const gateThreshold = purpose === 'chat' ? this.settings.chatGateThreshold : this.settings.gateThreshold;
+    const gateFloor = purpose === 'chat' ? this.settings.chatGateFloor : this.settings.gateFloor;
     const cosines = [...this.notes.values()].map((note) => ({ id: note.id, cosine: bagCosine(bag, note.bag) }));
     const max = Math.max(gateThreshold, ...cosines.map((c) => c.cosine));
     let total = Math.exp(gateSharpness * (gateThreshold - max));
@@ -136,15 +145,15 @@ export class NoteSlotMemory {
   }
 
   /** What a position whose text so far has `bag` and whose final state is row `row` of `states`
-   *  reads; `only` restricts the reads (not the gates) to one note, as the writer needs. */
-  read(bag: WordBag, states: Float32Array, row = 0, only?: NoteId): SlotReadout {
+   *  reads. */
+  read(bag: WordBag, states: Float32Array, row = 0, purpose: ReadPurpose = 'code'): SlotReadout {
     const C = this.width;
     const output = new Float32Array(C);
     const reads: SlotRead[] = [];
-    const gates = this.gates(bag);
+    const gates = this.gates(bag, purpose);
     let key: Float32Array | null = null;
     for (const [id, gate] of gates) {
-      if (gate < GATE_READ_FLOOR || (only !== undefined && id !== only)) continue;
+      if (gate < GATE_READ_FLOOR) continue;
       const note = this.notes.get(id)!;
       key ??= this.stateKey(states, row);
       const shares = slotShares(note, key, this.settings.slotSharpness);

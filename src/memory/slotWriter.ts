@@ -31,7 +31,7 @@ export interface SlotWriterSettings {
   readonly maxRows: number;
 }
 
-export const defaultSlotWriterSettings: SlotWriterSettings = { steps: 30, learningRate: 0.5, lossTarget: 0.05, forms: ['note', 'qa'], maxRows: 768 };
+export const defaultSlotWriterSettings: SlotWriterSettings = { steps: 30, learningRate: 0.5, lossTarget: 0.05, forms: ['note', 'qa'], maxRows: 384 };
 
 export interface SlotWriteInput {
   readonly id: NoteId;
@@ -90,13 +90,16 @@ export async function writeNoteSlots(
   });
   if (encoded.length === 0) throw new Error(`note ${note.id}: no training sequences of forms ${settings.forms.join(', ')}`);
   const canonical = encoded.find((e) => e.sequence.layout === 'exchange') ?? encoded[0]!;
+  // States only of the sequences the rows reach (maxRows is usually filled by the first few).
   const states = new Map<(typeof encoded)[number], Float32Array>();
-  for (const e of encoded) {
+  const statesOf = async (e: (typeof encoded)[number]) => {
     signal?.throwIfAborted();
-    states.set(e, (await model.finalStates(e.ids)).slice());
-  }
+    let x = states.get(e);
+    if (!x) states.set(e, (x = (await model.finalStates(e.ids)).slice()));
+    return x;
+  };
 
-  const canonicalStates = states.get(canonical)!;
+  const canonicalStates = await statesOf(canonical);
   const positions = canonical.ids.length - canonical.from; // answer positions: from-1 .. length-2
   const keys = new Float32Array(positions * C);
   for (let p = 0; p < positions; p++) keys.set(memory.stateKey(canonicalStates, canonical.from - 1 + p), p * C);
@@ -106,10 +109,11 @@ export async function writeNoteSlots(
   try {
     const rows: { state: Float32Array; target: number; own: SlotRead[]; others: Float32Array }[] = [];
     for (const e of encoded) {
+      if (rows.length >= settings.maxRows) break;
       const bags = prefixBags(memory, tokenizer, e.ids);
-      const x = states.get(e)!;
+      const x = await statesOf(e);
       for (let t = e.from - 1; t < e.ids.length - 1 && rows.length < settings.maxRows; t++) {
-        const readout = memory.read(bags[t]!, x, t);
+        const readout = memory.read(bags[t]!, x, t, e.sequence.layout === 'exchange' ? 'chat' : 'code');
         const own = readout.reads.filter((r) => r.note === note.id);
         if (own.length === 0) continue;
         const others = new Float32Array(C);

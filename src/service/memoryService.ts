@@ -34,6 +34,7 @@ import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { NoteSlotKeeper } from './noteSlotKeeper';
 import { defaultSlotWriterSettings, SlotWriterSettings } from '../memory/slotWriter';
+import type { NoteSlotSettings } from '../memory/noteSlots';
 import { heldOutLoss, HeldOutSample, heldOutLossWithNoteSlots } from '../memory/eval/heldOutLoss';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
 import { codeQuery, PromptNoteRanker } from './promptNotes';
@@ -83,6 +84,8 @@ export interface MemoryServiceOptions {
   readonly writer?: Partial<WriterSettings>;
   /** The keyed note memory's writer settings; slotWriter.ts's measured defaults otherwise. */
   readonly slotWriter?: Partial<SlotWriterSettings>;
+  /** The keyed note memory's read settings (gates); noteSlots.ts's measured defaults otherwise. */
+  readonly noteSlots?: Partial<NoteSlotSettings>;
   readonly events?: ServiceEvents;
 }
 
@@ -164,7 +167,7 @@ export class MemoryService {
       this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
       this.loading = (async () => {
         await new Promise((resolve) => setImmediate(resolve)); // let the progress event leave first
-        const loaded = loadModel(this.model);
+        const loaded = loadModel(this.model, { noteSlots: this.options.noteSlots });
         const table = valueTableOf(loaded.model);
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
         if (loaded.noteSlots) {
@@ -347,7 +350,9 @@ export class MemoryService {
   // ---- internals ----
 
   private writerFor(loaded: LoadedModel): MemoryWriter {
-    const settings = loaded.noteSlots ? { maxSteps: 0, ...this.options.writer } : this.options.writer;
+    // With a keyed note memory the note is learned in its slots; the rows keep only its footprint
+    // (from its own text: the renderings' extra pass costs ~150 ms of the write).
+    const settings = loaded.noteSlots ? { maxSteps: 0, footprintRenderings: false, ...this.options.writer } : this.options.writer;
     this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings, citationBackground: loaded.citationBackground });
     return this.writer;
   }
@@ -359,7 +364,7 @@ export class MemoryService {
       purpose === 'chat'
         ? (this.chatSession ??= new DecodingSession(loaded.model))
         : (this.completionSession ??= new DecodingSession(loaded.model));
-    const readout = credit && this.slots ? this.slots.readout(credit) : undefined;
+    const readout = credit && this.slots ? this.slots.readout(credit, purpose === 'chat' ? 'chat' : 'code') : undefined;
     return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version, ...(readout ? { readout } : {}) };
   }
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/backgroundStats';
 import type { ModelBinding } from '../memory/memoryStore';
-import { NoteSlotMemory } from '../memory/noteSlots';
+import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlotSettings } from '../memory/noteSlots';
 import { valueTableOf } from '../memory/valueTable';
 import { parameterNames } from '../model/parameters';
 import { loadCheckpoint, readManifest } from '../model/checkpoint';
@@ -68,7 +68,7 @@ export function describeModel(dir: string): ModelDescription {
 }
 
 /** Loads weights (checking every sha256), tokenizer and slot statistics. Takes a second or two. */
-export function loadModel(description: ModelDescription): LoadedModel {
+export function loadModel(description: ModelDescription, options: { noteSlots?: Partial<NoteSlotSettings> } = {}): LoadedModel {
   const checkpoint = loadCheckpoint(description.dir, TOKENIZER_ID);
   if (checkpoint.manifest.weights.sha256 !== description.identity.sha256) {
     throw new NotReadyError(`The model in ${description.dir} changed after the store was opened.`, 'Restart mnemo.');
@@ -83,6 +83,7 @@ export function loadModel(description: ModelDescription): LoadedModel {
     ? new NoteSlotMemory(
         { documents: slotBackground.documents, buckets: slotBackground.wordDocumentFrequency },
         { finalNormWeight: checkpoint.parameters.get(parameterNames.finalNorm)!.data, normEps: checkpoint.manifest.config.normEps, stateCentre: slotBackground.stateCentre },
+        { ...defaultNoteSlotSettings, ...options.noteSlots },
       )
     : null;
   return { description, model, tokenizer, background, citationBackground, baseValues: values.slice(), noteSlots };

@@ -4,7 +4,7 @@
 // chat and completion paths decode with, and records which notes it read for citations.
 
 import type { NoteId, NoteRecord } from '../memory/note';
-import { NoteSlotMemory } from '../memory/noteSlots';
+import { NoteSlotMemory, ReadPurpose } from '../memory/noteSlots';
 import { deleteNoteSlots, loadNoteSlots, saveNoteSlots } from '../memory/noteSlotFiles';
 import { defaultSlotWriterSettings, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
 import { wordBag } from '../memory/wordBag';
@@ -75,10 +75,10 @@ export class NoteSlotKeeper {
    * when it read nothing, so the model's own logits stand), crediting each read note's gate to
    * `credit`.
    */
-  readout(credit: Map<NoteId, number>): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
+  readout(credit: Map<NoteId, number>, purpose: ReadPurpose): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
     return async (state, tokens) => {
       if (this.memory.size === 0) return null;
-      const read = this.memory.read(wordBag(this.memory.words, textOf(this.tokenizer, tokens)), state);
+      const read = this.memory.read(wordBag(this.memory.words, textOf(this.tokenizer, tokens)), state, 0, purpose);
       for (const [id, gate] of read.gates) credit.set(id, (credit.get(id) ?? 0) + gate);
       if (read.reads.length === 0) return null;
       return this.model.logitsOfStates(state, read.output);
