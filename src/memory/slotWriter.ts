@@ -52,7 +52,7 @@ const ROW_BUCKET = 128;
 const CANDIDATE_BUCKET = 256;
 /** Top predictions per row added to the candidates at each full step. */
 const PREDICTIONS = 8;
-const REFRESH_EVERY = 10;
+const REFRESH_EVERY = 15;
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
 /** The bag of every prefix of `ids` (special markers count as spaces), recomputed at word ends. */
