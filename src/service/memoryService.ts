@@ -368,15 +368,22 @@ export class MemoryService {
     return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version, ...(readout ? { readout } : {}) };
   }
 
-  /** Gives every live note its keyed slots and drops the rest (a no-op without a keyed memory). */
+  /**
+   * Gives every live note its keyed slots and drops the rest (a no-op without a keyed memory). Not
+   * cancellable and never throws: it runs after the store has the note, so a failure here must not
+   * report the note as unwritten or keep the model from loading. It is logged, and the next sync
+   * (any remember, forget, import or reload) tries again; until then the note is not read.
+   */
   private async syncSlots(context: OperationContext = {}): Promise<void> {
     if (!this.slots) return;
-    const report = await this.slots.sync(
-      this.store.notes(),
-      (note, index, of) => this.emitProgress(context, { stage: 'training', message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`, fraction: index / Math.max(1, of) }),
-      context.signal,
-    );
-    for (const { id, problem } of report.rewritten) this.options.events?.log?.({ level: 'warn', message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).` });
+    try {
+      const report = await this.slots.sync(this.store.notes(), (note, index, of) =>
+        this.emitProgress(context, { stage: 'training', message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`, fraction: index / Math.max(1, of) }),
+      );
+      for (const { id, problem } of report.rewritten) this.options.events?.log?.({ level: 'warn', message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).` });
+    } catch (error) {
+      this.options.events?.log?.({ level: 'error', message: `Could not write notes into their memory slots: ${error instanceof Error ? error.message : String(error)}` });
+    }
   }
 
   /** Held-out code loss of the model as it reads now: its rows and its keyed note memory. */
@@ -467,9 +474,7 @@ export class MemoryService {
    *  nothing to patch: loading overlays the store's rows. */
   private applyExternal(updates: readonly RowUpdate[]): void {
     this.applyUpdates(updates);
-    this.syncSlots().catch((error: unknown) =>
-      this.options.events?.log?.({ level: 'error', message: `Could not bring memory slots up to date with another window's change: ${error instanceof Error ? error.message : String(error)}` }),
-    );
+    void this.syncSlots();
     const live = new Set(this.store.liveNotes().map((n) => n.id));
     const changed = [...live].filter((id) => !this.knownLive.has(id)).concat([...this.knownLive].filter((id) => !live.has(id)));
     this.knownLive = live;

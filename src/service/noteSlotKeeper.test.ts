@@ -62,3 +62,19 @@ test('reopening loads slots from their files; an unusable file is written again,
   assert.ok(fs.readFileSync(noteSlotFile(storeDir, id)).equals(saved), 'the rewrite is the same write again');
   await third.close();
 });
+
+test('a slot write that fails leaves the note remembered, says so in the log, and is retried by the next sync', async () => {
+  const storeDir = tempStoreDir();
+  const logs: LogEvent[] = [];
+  const service = await open(storeDir, logs);
+  fs.writeFileSync(`${storeDir}/note-slots`, 'in the way'); // the slot directory cannot be made
+  const { notes } = await service.remember({ text: 'Releases are tagged from main by the release workflow.', kind: 'convention' });
+  const id = notes[0]!.id as NoteId;
+  assert.ok(logs.some((e) => e.level === 'error' && /memory slots/.test(e.message)), JSON.stringify(logs));
+  assert.equal((await service.list({})).notes.some((n) => n.id === id), true);
+  assert.equal((await service.ensureModel()).noteSlots!.has(id), false, 'unsaved slots are not kept');
+  fs.rmSync(`${storeDir}/note-slots`);
+  await service.remember({ text: 'Staging deploys every night.', kind: 'note' });
+  assert.ok(fs.existsSync(noteSlotFile(storeDir, id)), 'the first note was written on the next sync');
+  await service.close();
+});

@@ -64,7 +64,12 @@ export class NoteSlotKeeper {
         signal?.throwIfAborted();
         onWrite?.(note, i, missing.length);
         const { slots } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings, signal);
-        await saveNoteSlots(this.storeDir, slots, note.text, this.modelSha);
+        try {
+          await saveNoteSlots(this.storeDir, slots, note.text, this.modelSha);
+        } catch (error) {
+          this.memory.delete(note.id); // unsaved slots would never be saved: the next sync writes them again
+          throw error;
+        }
       }
       return { loaded, written: missing.length, removed, rewritten };
     });
