@@ -9,7 +9,6 @@
 //
 // Other notes' reads at those rows are a fixed offset, so a write never changes another note.
 
-import { MASKED } from '../engine';
 import type { LanguageModel } from '../model/languageModel';
 import { isSpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
@@ -18,6 +17,7 @@ import type { NoteId, NoteKind } from './note';
 import { NoteSlotMemory, NoteSlots, SlotRead } from './noteSlots';
 import { encodeTrainingSequence, lossStart, SequenceForm } from './trainingSequence';
 import { wordBag, WordBag } from './wordBag';
+import { CandidateVocabulary, candidateVocabulary, LossPositions } from './writerBatch';
 
 export interface SlotWriterSettings {
   /** Adam steps at most. */
@@ -158,8 +158,8 @@ async function fitValues(
   const losses: number[] = [];
   // Every REFRESH_EVERY steps (the first included) the softmax runs over all tokens and returns each
   // row's top predictions; the steps between run over the targets and every prediction seen so far.
-  const candidates = new Set<number>(rows.map((r) => r.target));
-  let vocabulary: { ids: BigInt64Array; bias: Float32Array; targets: BigInt64Array } | null = null;
+  const lossAt: LossPositions = { count: M, positions: new BigInt64Array(M), targets, weights: lossWeights };
+  let vocabulary: CandidateVocabulary | null = null;
   for (let step = 1; step <= settings.steps; step++) {
     signal?.throwIfAborted();
     const added = new Float32Array(M * C);
@@ -173,10 +173,7 @@ async function fitValues(
       : await model.stateUpper({ states, added, targets: vocabulary!.targets, lossWeights }, M, { candidates: vocabulary! });
     losses.push(result.loss);
     if (result.loss < settings.lossTarget) break;
-    if (result.predicted) {
-      for (let i = 0; i < rows.length * PREDICTIONS; i++) candidates.add(Number(result.predicted[i]!));
-      vocabulary = candidateVocabulary(candidates, targets, rows.length);
-    }
+    if (result.predicted) vocabulary = candidateVocabulary(lossAt, result.predicted, vocabulary?.tokens ?? [], CANDIDATE_BUCKET);
     const gradient = new Float32Array(values.length);
     rows.forEach((row, i) => {
       for (const { slot, weight } of row.own) for (let c = 0; c < C; c++) gradient[slot * C + c] += weight * result.outputGradient[i * C + c]!;
@@ -191,21 +188,4 @@ async function fitValues(
     }
   }
   return losses;
-}
-
-/** The candidate ids (padded with MASKED bias) and each row's target as an index into them. */
-function candidateVocabulary(tokens: ReadonlySet<number>, targets: BigInt64Array, rows: number): { ids: BigInt64Array; bias: Float32Array; targets: BigInt64Array } {
-  const sorted = [...tokens].sort((a, b) => a - b);
-  const K = Math.ceil(sorted.length / CANDIDATE_BUCKET) * CANDIDATE_BUCKET;
-  const ids = new BigInt64Array(K).fill(BigInt(sorted[0]!));
-  const bias = new Float32Array(K).fill(MASKED);
-  const indexOf = new Map<number, number>();
-  sorted.forEach((token, i) => {
-    ids[i] = BigInt(token);
-    bias[i] = 0;
-    indexOf.set(token, i);
-  });
-  const indices = new BigInt64Array(targets.length); // padded rows point at candidate 0 (weight 0)
-  for (let i = 0; i < rows; i++) indices[i] = BigInt(indexOf.get(Number(targets[i]!))!);
-  return { ids, bias, targets: indices };
 }
