@@ -32,7 +32,7 @@ import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
 import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
-import { NoteSlotKeeper } from './noteSlotKeeper';
+import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
 import { defaultSlotWriterSettings, SlotWriterSettings } from '../memory/slotWriter';
 import type { NoteSlotSettings } from '../memory/noteSlots';
 import { heldOutLoss, HeldOutSample, heldOutLossWithNoteSlots } from '../memory/eval/heldOutLoss';
@@ -226,11 +226,12 @@ export class MemoryService {
           ? (await supersedeNote(this.store, writer, request.supersedes, note, options)).written
           : await rememberNote(this.store, writer, note, options);
       this.bump();
-      await this.syncSlots(context);
+      // With a keyed note memory the note is learned in its slots: report that write's loss.
+      const learned = (await this.syncSlots(context))?.written.get(result.note.id) ?? { losses: result.write.losses, steps: result.write.steps };
       written.push(result.note);
-      if (i === 0) losses.push(result.write.losses[0] ?? Number.NaN);
-      losses.push(result.write.losses[result.write.losses.length - 1] ?? Number.NaN);
-      steps += result.write.steps;
+      if (i === 0) losses.push(learned.losses[0] ?? Number.NaN);
+      losses.push(learned.losses[learned.losses.length - 1] ?? Number.NaN);
+      steps += learned.steps;
     }
     const noteIds = written.map((n) => n.id);
     this.emitChanged({ reason: request.supersedes !== undefined ? 'supersede' : 'remember', noteIds });
@@ -374,15 +375,17 @@ export class MemoryService {
    * report the note as unwritten or keep the model from loading. It is logged, and the next sync
    * (any remember, forget, import or reload) tries again; until then the note is not read.
    */
-  private async syncSlots(context: OperationContext = {}): Promise<void> {
-    if (!this.slots) return;
+  private async syncSlots(context: OperationContext = {}): Promise<SlotSyncReport | null> {
+    if (!this.slots) return null;
     try {
       const report = await this.slots.sync(this.store.notes(), (note, index, of) =>
         this.emitProgress(context, { stage: 'training', message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`, fraction: index / Math.max(1, of) }),
       );
       for (const { id, problem } of report.rewritten) this.options.events?.log?.({ level: 'warn', message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).` });
+      return report;
     } catch (error) {
       this.options.events?.log?.({ level: 'error', message: `Could not write notes into their memory slots: ${error instanceof Error ? error.message : String(error)}` });
+      return null;
     }
   }
 

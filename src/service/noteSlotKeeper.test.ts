@@ -17,8 +17,11 @@ async function open(storeDir: string, logs: LogEvent[] = []): Promise<MemoryServ
 test('a remembered note gets its own slots and slot file; answers read it and cite it first; forget removes both', async () => {
   const storeDir = tempStoreDir();
   const service = await open(storeDir);
-  const { notes } = await service.remember({ text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.', kind: 'decision' });
+  const { notes, loss } = await service.remember({ text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.', kind: 'decision' });
   const id = notes[0]!.id as NoteId;
+  // The loss reported is the slot write's (the rows are not trained when the keyed memory learns).
+  assert.equal(loss.steps, slotWriter.steps);
+  assert.ok(loss.after < loss.before, JSON.stringify(loss));
   const loaded = await service.ensureModel();
   assert.ok(loaded.noteSlots!.has(id));
   assert.ok(loaded.noteSlots!.get(id)!.count > 0);

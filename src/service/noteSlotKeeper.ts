@@ -14,7 +14,8 @@ import type { Tokenizer } from '../model/tokenizer';
 
 export interface SlotSyncReport {
   readonly loaded: number;
-  readonly written: number;
+  /** The notes written now, with the loss at each step of their write. */
+  readonly written: ReadonlyMap<NoteId, { readonly losses: readonly number[]; readonly steps: number }>;
   readonly removed: number;
   /** Why files could not be used (a note id and the reason), for the log. */
   readonly rewritten: readonly { readonly id: NoteId; readonly problem: string }[];
@@ -60,18 +61,20 @@ export class NoteSlotKeeper {
           missing.push(note);
         }
       }
+      const written = new Map<NoteId, { losses: readonly number[]; steps: number }>();
       for (const [i, note] of missing.entries()) {
         signal?.throwIfAborted();
         onWrite?.(note, i, missing.length);
-        const { slots } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings, signal);
+        const { slots, losses } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings, signal);
         try {
           await saveNoteSlots(this.storeDir, slots, note.text, this.modelSha);
         } catch (error) {
           this.memory.delete(note.id); // unsaved slots would never be saved: the next sync writes them again
           throw error;
         }
+        written.set(note.id, { losses, steps: losses.length });
       }
-      return { loaded, written: missing.length, removed, rewritten };
+      return { loaded, written, removed, rewritten };
     });
   }
 
