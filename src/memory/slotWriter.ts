@@ -46,9 +46,10 @@ export interface SlotWriteResult {
   readonly rows: number;
 }
 
-/** Rows are padded to maxRows rounded up to this: one graph size for every note. Each distinct
- *  (rows, candidates) shape is an onnxruntime session of its own, compiled on first use (100-300 ms)
- *  and kept (tens of MB each); per-note sizes made the first writes slow and the worker large. */
+/** Rows are padded to a multiple of this (at most maxRows / 128 sizes). Each distinct (rows,
+ *  candidates) shape is an onnxruntime session of its own, compiled on first use (100-300 ms) and
+ *  kept (tens of MB each), so shapes come in a few coarse steps; padding every note to maxRows
+ *  instead doubled the write of short notes (capacity run: p50 ~450 -> ~950 ms). */
 const ROW_BUCKET = 128;
 /** Candidate tokens are padded to a multiple of this (384 rows x 8 predictions fit in 1-3 of them). */
 const CANDIDATE_BUCKET = 1024;
@@ -145,7 +146,7 @@ async function fitValues(
 ): Promise<number[]> {
   if (rows.length === 0) return [];
   const C = slots.keys.length / slots.count;
-  const M = Math.ceil(Math.max(rows.length, settings.maxRows) / ROW_BUCKET) * ROW_BUCKET;
+  const M = Math.ceil(rows.length / ROW_BUCKET) * ROW_BUCKET;
   const states = new Float32Array(M * C);
   const targets = new BigInt64Array(M);
   const lossWeights = new Float32Array(M);
