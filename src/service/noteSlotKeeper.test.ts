@@ -81,3 +81,16 @@ test('a slot write that fails leaves the note remembered, says so in the log, an
   assert.ok(fs.existsSync(noteSlotFile(storeDir, id)), 'the first note was written on the next sync');
   await service.close();
 });
+
+test('superseding a note moves the memory to the new note: the old one\'s slots and file are gone', async () => {
+  const storeDir = tempStoreDir();
+  const service = await open(storeDir);
+  const old = (await service.remember({ text: 'Every PR targets master.', kind: 'convention' })).notes[0]!.id as NoteId;
+  const replaced = (await service.remember({ text: 'Every PR targets main since the rename.', kind: 'convention', supersedes: old })).notes[0]!.id as NoteId;
+  const memory = (await service.ensureModel()).noteSlots!;
+  assert.equal(memory.has(old), false);
+  assert.equal(fs.existsSync(noteSlotFile(storeDir, old)), false);
+  assert.ok(memory.has(replaced));
+  assert.ok(fs.existsSync(noteSlotFile(storeDir, replaced)));
+  await service.close();
+});
