@@ -25,7 +25,15 @@ const corpusIdf = (t: string) => Math.log((docs + 1) / ((df.get(t) ?? 0) + 1));
 // NOTES_IDF=1: also weigh by how few stored notes share the word (idf over the notes themselves).
 const noteDf = new Map<string, number>();
 let noteCount = 0;
-const idf = (t: string) => corpusIdf(t) * (process.env.NOTES_IDF === '1' ? Math.log((noteCount + 1) / ((noteDf.get(t) ?? 0) + 0.5)) : 1);
+const noteIdf = (t: string) => Math.log((noteCount - (noteDf.get(t) ?? 0) + 0.5) / ((noteDf.get(t) ?? 0) + 0.5) + 1);
+const idf = (t: string) => {
+  switch (process.env.IDF_MODE) {
+    case 'notes': return noteIdf(t);
+    case 'product': return corpusIdf(t) * noteIdf(t);
+    case 'sum': return corpusIdf(t) + noteIdf(t);
+    default: return corpusIdf(t) * (process.env.NOTES_IDF === '1' ? Math.log((noteCount + 1) / ((noteDf.get(t) ?? 0) + 0.5)) : 1);
+  }
+};
 const sub = process.env.SUB === '1';
 function bag(text: string): Map<string, number> {
   const counts = new Map<string, number>();
