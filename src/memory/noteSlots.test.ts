@@ -4,7 +4,8 @@ import { loadTokenizer } from '../model/tokenizer';
 import { parameterNames } from '../model/parameters';
 import { toNoteId } from './note';
 import { NoteSlotMemory, NoteSlots, outputOfReads } from './noteSlots';
-import { prefixBags, writeNoteSlots } from './slotWriter';
+import { prefixBags } from './prefixWords';
+import { writeNoteSlots } from './slotWriter';
 import { countWordFrequencies, wordBag } from './wordBag';
 import { writerTestConfig, writerTestModel } from './writerTestModel';
 
@@ -77,7 +78,7 @@ test('a write fits the note\'s own slots (loss falls), moves nothing of other no
   assert.ok(result.losses[result.losses.length - 1]! < result.losses[0]! - 0.2, `losses ${result.losses.map((l) => l.toFixed(2)).join(' ')}`);
   assert.deepEqual(memory.get(toNoteId('deploy'))!.values, otherValues);
   const ids = [...tokenizer.encode('What builds the Adyen Idempotency-Key?')];
-  const bags = prefixBags(memory, tokenizer, ids);
+  const bags = prefixBags(tokenizer, memory.words, ids);
   const states = await model.finalStates(ids);
   assert.ok(memory.read(bags[ids.length - 1]!, states, ids.length - 1).reads.some((r) => r.note === 'adyen'));
   await model.dispose();

@@ -10,13 +10,13 @@
 // Other notes' reads at those rows are a fixed offset, so a write never changes another note.
 
 import type { LanguageModel } from '../model/languageModel';
-import { isSpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
 import { augmentNote } from './augment';
 import type { NoteId, NoteKind } from './note';
-import { NoteSlotMemory, NoteSlots, SlotRead } from './noteSlots';
+import { NoteSlotMemory, NoteSlots, outputOfReads, SlotRead } from './noteSlots';
+import { prefixBags } from './prefixWords';
 import { encodeTrainingSequence, lossStart, SequenceForm } from './trainingSequence';
-import { wordBag, WordBag } from './wordBag';
+import { wordBag } from './wordBag';
 import { CandidateVocabulary, candidateVocabulary, LossPositions } from './writerBatch';
 
 export interface SlotWriterSettings {
@@ -58,22 +58,6 @@ const PREDICTIONS = 8;
 const REFRESH_EVERY = 15;
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
-/** The bag of every prefix of `ids` (special markers count as spaces), recomputed at word ends. */
-export function prefixBags(memory: NoteSlotMemory, tokenizer: Tokenizer, ids: readonly number[]): WordBag[] {
-  const decoder = tokenizer.createStreamDecoder();
-  const pieces = ids.map((id) => (isSpecialToken(id) ? ' ' : decoder.push(id)));
-  const bags: WordBag[] = [];
-  let text = '';
-  let last: WordBag = new Map();
-  for (let t = 0; t < ids.length; t++) {
-    text += pieces[t];
-    const next = pieces[t + 1];
-    if (next === undefined || !/^[\p{L}\p{N}_$]/u.test(next)) last = wordBag(memory.words, text);
-    bags.push(last);
-  }
-  return bags;
-}
-
 /** Writes `note` into `memory` (replacing slots it had) and returns what was fitted. */
 export async function writeNoteSlots(
   model: LanguageModel,
@@ -113,18 +97,13 @@ export async function writeNoteSlots(
     const rows: { state: Float32Array; target: number; own: SlotRead[]; others: Float32Array }[] = [];
     for (const e of encoded) {
       if (rows.length >= settings.maxRows) break;
-      const bags = prefixBags(memory, tokenizer, e.ids);
+      const bags = prefixBags(tokenizer, memory.words, e.ids);
       const x = await statesOf(e);
       for (let t = e.from - 1; t < e.ids.length - 1 && rows.length < settings.maxRows; t++) {
         const readout = memory.read(bags[t]!, x, t, e.sequence.layout === 'exchange' ? 'chat' : 'code');
         const own = readout.reads.filter((r) => r.note === note.id);
         if (own.length === 0) continue;
-        const others = new Float32Array(C);
-        for (const r of readout.reads) {
-          if (r.note === note.id) continue;
-          const values = memory.get(r.note)!.values;
-          for (let c = 0; c < C; c++) others[c] += r.weight * values[r.slot * C + c]!;
-        }
+        const others = outputOfReads(memory, readout.reads.filter((r) => r.note !== note.id));
         rows.push({ state: x.slice(t * C, (t + 1) * C), target: e.ids[t + 1]!, own, others });
       }
     }

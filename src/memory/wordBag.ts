@@ -50,8 +50,17 @@ export function inverseDocumentFrequency(frequencies: WordFrequencies, word: str
 
 /** The text's words weighted count * idf, scaled to unit length (empty for a text without words). */
 export function wordBag(frequencies: WordFrequencies, text: string): WordBag {
-  const counts = new Map<string, number>();
-  for (const word of bm25Terms(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return bagOfCounts(frequencies, countWords(text));
+}
+
+/** How often each of the text's words occurs (bm25Terms), added into `into`. */
+export function countWords(text: string, into = new Map<string, number>()): Map<string, number> {
+  for (const word of bm25Terms(text)) into.set(word, (into.get(word) ?? 0) + 1);
+  return into;
+}
+
+/** Word counts weighted count * idf, scaled to unit length. */
+export function bagOfCounts(frequencies: WordFrequencies, counts: ReadonlyMap<string, number>): WordBag {
   const bag = new Map<string, number>();
   let squares = 0;
   for (const [word, count] of counts) {

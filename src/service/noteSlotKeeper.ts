@@ -7,16 +7,14 @@ import type { NoteId, NoteRecord } from '../memory/note';
 import { NoteSlotMemory, ReadPurpose } from '../memory/noteSlots';
 import { deleteNoteSlots, loadNoteSlots, saveNoteSlots } from '../memory/noteSlotFiles';
 import { defaultSlotWriterSettings, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
+import { PrefixWords } from '../memory/prefixWords';
 import { wordBag } from '../memory/wordBag';
 import type { LanguageModel } from '../model/languageModel';
-import { isSpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
 
 export interface SlotSyncReport {
-  readonly loaded: number;
   /** The notes written now, with the loss at each step of their write. */
   readonly written: ReadonlyMap<NoteId, { readonly losses: readonly number[]; readonly steps: number }>;
-  readonly removed: number;
   /** Why files could not be used (a note id and the reason), for the log. */
   readonly rewritten: readonly { readonly id: NoteId; readonly problem: string }[];
 }
@@ -33,20 +31,17 @@ export class NoteSlotKeeper {
     private readonly settings: SlotWriterSettings = defaultSlotWriterSettings,
   ) {}
 
-  /** Drops the slots of notes that are not live (and their files), and gives every live note its
-   *  slots: from its file when usable, else by writing it. */
-  sync(notes: readonly NoteRecord[], onWrite?: (note: NoteRecord, index: number, of: number) => void, signal?: AbortSignal): Promise<SlotSyncReport> {
+  /** Drops the slots of notes that are no longer live (and their files), and gives every live note
+   *  its slots: from its file when usable, else by writing it. (A file left by a crash between a
+   *  forget and this sync is never read again: it names a note that is not live.) */
+  sync(live: readonly NoteRecord[], onWrite?: (note: NoteRecord, index: number, of: number) => void): Promise<SlotSyncReport> {
     return this.serial(async () => {
-      const live = notes.filter((n) => n.state === 'live');
       const liveIds = new Set(live.map((n) => n.id));
-      let removed = 0;
       for (const id of this.memory.ids()) {
         if (liveIds.has(id)) continue;
         this.memory.delete(id);
-        removed++;
+        await deleteNoteSlots(this.storeDir, id);
       }
-      for (const note of notes) if (note.state !== 'live') await deleteNoteSlots(this.storeDir, note.id);
-      let loaded = 0;
       const missing: NoteRecord[] = [];
       const rewritten: { id: NoteId; problem: string }[] = [];
       for (const note of live) {
@@ -55,7 +50,6 @@ export class NoteSlotKeeper {
         const file = await loadNoteSlots(this.storeDir, { id: note.id, text: note.text, model: this.modelSha, width: this.memory.width }, bag);
         if ('slots' in file) {
           this.memory.set(file.slots);
-          loaded++;
         } else {
           if (file.problem !== 'missing') rewritten.push({ id: note.id, problem: file.problem });
           missing.push(note);
@@ -63,9 +57,8 @@ export class NoteSlotKeeper {
       }
       const written = new Map<NoteId, { losses: readonly number[]; steps: number }>();
       for (const [i, note] of missing.entries()) {
-        signal?.throwIfAborted();
         onWrite?.(note, i, missing.length);
-        const { slots, losses } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings, signal);
+        const { slots, losses } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings);
         try {
           await saveNoteSlots(this.storeDir, slots, note.text, this.modelSha);
         } catch (error) {
@@ -74,7 +67,7 @@ export class NoteSlotKeeper {
         }
         written.set(note.id, { losses, steps: losses.length });
       }
-      return { loaded, written, removed, rewritten };
+      return { written, rewritten };
     });
   }
 
@@ -84,9 +77,13 @@ export class NoteSlotKeeper {
    * `credit`.
    */
   readout(credit: Map<NoteId, number>, purpose: ReadPurpose): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
+    // One request's sequence only grows, so its words are kept and each step adds its new tokens.
+    let prefix = new PrefixWords(this.tokenizer, this.memory.words);
     return async (state, tokens) => {
       if (this.memory.size === 0) return null;
-      const read = this.memory.read(wordBag(this.memory.words, textOf(this.tokenizer, tokens)), state, 0, purpose);
+      if (tokens.length < prefix.length) prefix = new PrefixWords(this.tokenizer, this.memory.words);
+      for (let i = prefix.length; i < tokens.length; i++) prefix.push(tokens[i]!);
+      const read = this.memory.read(prefix.bag(), state, 0, purpose);
       for (const [id, gate] of read.gates) credit.set(id, (credit.get(id) ?? 0) + gate);
       if (read.reads.length === 0) return null;
       return this.model.logitsOfStates(state, read.output);
@@ -98,16 +95,4 @@ export class NoteSlotKeeper {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** The text of a token sequence, special markers as spaces (they separate segments). */
-export function textOf(tokenizer: Tokenizer, tokens: readonly number[]): string {
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = 0; i <= tokens.length; i++) {
-    if (i < tokens.length && !isSpecialToken(tokens[i]!)) continue;
-    if (i > start) parts.push(tokenizer.decode(tokens.slice(start, i)));
-    start = i + 1;
-  }
-  return parts.join(' ');
 }

@@ -11,7 +11,7 @@ import { readTokenFile } from '../../model/corpusReader';
 import type { LanguageModel } from '../../model/languageModel';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { NoteSlotMemory } from '../noteSlots';
-import { prefixBags } from '../slotWriter';
+import { prefixBags } from '../prefixWords';
 
 export const HELD_OUT_SAMPLE_FILE = 'heldout-sample.bin';
 
@@ -88,7 +88,7 @@ export async function heldOutLossWithNoteSlots(model: LanguageModel, tokenizer: 
     for (let row = 0; row < sample.batch; row++) {
       const ids = Array.from(tokens.subarray(row * L, (row + 1) * L), Number);
       const states = await model.finalStates(ids);
-      const bags = prefixBags(memory, tokenizer, ids);
+      const bags = prefixBags(tokenizer, memory.words, ids);
       const added = new Float32Array(L * C);
       for (let t = 0; t < L; t++) added.set(memory.read(bags[t]!, states, t).output, t * C);
       const { loss } = await model.stateUpper({ states, added, targets: targets.slice(row * L, (row + 1) * L), lossWeights: new Float32Array(L).fill(1) }, L);
