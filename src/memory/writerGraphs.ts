@@ -11,9 +11,8 @@
 
 import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from '../engine';
 import { ModelConfig, headSize } from '../model/config';
-import { feedNames, outputNames } from '../model/modelGraphs';
-import { parameterNames } from '../model/parameters';
-import { PositionTensors, crossEntropy, declareParameters, embed, logitsOf, rmsNorm, rotaryTables, runFromWritableMemory, runToWritableMemory } from '../model/transformer';
+import { feedNames, OutputVocabulary, outputNames, vocabularyLogits } from '../model/modelGraphs';
+import { PositionTensors, crossEntropy, declareParameters, embed, rotaryTables, runFromWritableMemory, runToWritableMemory } from '../model/transformer';
 
 /** Output names of the upper graph besides the model's (loss, grad.memory.output). */
 export const writerOutputNames = { correct: outputNames.correct } as const;
@@ -55,19 +54,15 @@ export function buildPackedAddressGraph(config: ModelConfig, B: number, T: numbe
 export const writerFeedNames = {
   /** (M): indices into the flattened B * T positions where the loss counts. */
   lossPositions: 'loss_positions',
-  /** (K): token ids of a candidate vocabulary. */
-  candidateIds: 'candidates.ids',
-  /** (K): 0 for a real candidate, MASKED for padding. */
-  candidateBias: 'candidates.bias',
+  candidateIds: feedNames.candidateIds,
+  candidateBias: feedNames.candidateBias,
 } as const;
 
 /** Output of the full-vocabulary upper graph: each loss position's most likely tokens (M, k). */
-export const predictedOutput = 'predicted';
+export const predictedOutput = outputNames.predicted;
 
-/** How the upper graph normalises the next-token distribution. */
-export type UpperVocabulary =
-  | { readonly kind: 'full'; readonly predictions: number }
-  | { readonly kind: 'candidates'; readonly count: number };
+/** How the upper graph normalises the next-token distribution (the model's OutputVocabulary). */
+export type UpperVocabulary = OutputVocabulary;
 
 /**
  * From the memory block's residual and (fed) memory output through the blocks above to the
@@ -93,19 +88,8 @@ export function buildPackedUpperGraph(config: ModelConfig, B: number, T: number,
   const positions = packedPositions(g, config, B, T);
   const top = runFromWritableMemory(g, config, w, residual, memoryOutput, positions);
   const picked = g.gather(g.reshape(top, [B * T, C]), lossPositions); // (M, C)
-  const outputs: Record<string, Tensor> = {};
-  let logits: Tensor;
-  if (vocabulary.kind === 'full') {
-    logits = logitsOf(g, config, w, picked); // (M, V)
-    if (vocabulary.predictions > 0) outputs[predictedOutput] = g.topk(logits, vocabulary.predictions, -1).indices; // (M, k)
-  } else {
-    const K = vocabulary.count;
-    const ids = g.input(writerFeedNames.candidateIds, 'int64', [K]);
-    const bias = g.input(writerFeedNames.candidateBias, 'float32', [K]);
-    const normed = rmsNorm(g, picked, w.get(parameterNames.finalNorm)!, config.normEps); // (M, C)
-    const embeddings = g.gather(w.get(parameterNames.tokenEmbedding)!, ids); // (K, C)
-    logits = g.add(g.gemm(normed, embeddings, { transB: true }), bias); // (M, K)
-  }
+  const { logits, predicted } = vocabularyLogits(g, config, w, picked, vocabulary);
+  const outputs: Record<string, Tensor> = predicted ? { [predictedOutput]: predicted } : {};
   const { loss, correct } = crossEntropy(g, logits, targets, lossWeights);
   const [dOutput] = grad(loss, [memoryOutput]);
   outputs[outputNames.loss] = loss;

@@ -22,6 +22,7 @@ import {
   crossEntropy,
   declareParameters,
   embed,
+  ParameterTensors,
   logitsOf,
   rmsNorm,
   rotaryTables,
@@ -43,7 +44,9 @@ export const feedNames = {
   memoryOutput: "memory.output",
   finalStates: "final.states",
   noteSlotOutput: "note_slots.output",
+  /** (K): token ids of a candidate vocabulary. */
   candidateIds: "candidates.ids",
+  /** (K): 0 for a real candidate, MASKED for padding. */
   candidateBias: "candidates.bias",
 } as const;
 
@@ -228,14 +231,28 @@ export function buildStateLogitsGraph(config: ModelConfig): OnnxModel {
   return exportOnnx({ [outputNames.logits]: logitsOf(g, config, w, g.add(states, output)) }, { graphName: "mnemo_state_logits" });
 }
 
-/** How the keyed note memory's write objective normalises the next-token distribution: over every
- *  token (optionally returning each row's top predictions), or over K fed candidate ids (a sampled
- *  softmax at K/V of the cost; targets are then indices into the candidates). */
-export type StateVocabulary = { readonly kind: "full"; readonly predictions: number } | { readonly kind: "candidates"; readonly count: number };
+/** How a write objective normalises the next-token distribution: over every token (optionally
+ *  returning each row's top predictions), or over K fed candidate ids (a sampled softmax at K/V of
+ *  the cost; targets are then indices into the candidates). Both write paths use it. */
+export type OutputVocabulary = { readonly kind: "full"; readonly predictions: number } | { readonly kind: "candidates"; readonly count: number };
+
+/** Logits of rows of final states x (M, C) over `vocabulary`, and the top predictions when asked
+ *  (declares the candidate feeds for a candidate vocabulary). */
+export function vocabularyLogits(g: GraphBuilder, config: ModelConfig, w: ParameterTensors, x: Tensor, vocabulary: OutputVocabulary): { logits: Tensor; predicted: Tensor | null } {
+  if (vocabulary.kind === "full") {
+    const logits = logitsOf(g, config, w, x); // (M, V)
+    return { logits, predicted: vocabulary.predictions > 0 ? g.topk(logits, vocabulary.predictions, -1).indices : null }; // (M, k)
+  }
+  const ids = g.input(feedNames.candidateIds, "int64", [vocabulary.count]);
+  const bias = g.input(feedNames.candidateBias, "float32", [vocabulary.count]);
+  const normed = rmsNorm(g, x, w.get(parameterNames.finalNorm)!, config.normEps); // (M, C)
+  const embeddings = g.gather(w.get(parameterNames.tokenEmbedding)!, ids); // (K, C)
+  return { logits: g.add(g.gemm(normed, embeddings, { transB: true }), bias), predicted: null }; // (M, K)
+}
 
 /** The keyed note memory's write objective for M rows (fixed): weighted next-token loss of final
  *  states plus the memory's output, and d(loss)/d(that output). */
-export function buildStateUpperGraph(config: ModelConfig, rows: number, vocabulary: StateVocabulary = { kind: "full", predictions: 0 }): OnnxModel {
+export function buildStateUpperGraph(config: ModelConfig, rows: number, vocabulary: OutputVocabulary = { kind: "full", predictions: 0 }): OnnxModel {
   const g = new GraphBuilder();
   const w = declareParameters(g, config);
   const C = config.dModel;
@@ -243,20 +260,10 @@ export function buildStateUpperGraph(config: ModelConfig, rows: number, vocabula
   const output = g.input(feedNames.noteSlotOutput, "float32", [rows, C]);
   const targets = g.input(feedNames.targets, "int64", [rows]);
   const lossWeights = g.input(feedNames.lossWeights, "float32", [rows]);
-  const x = g.add(states, output);
-  const outputs: Record<string, Tensor> = {};
-  let logits: Tensor;
-  if (vocabulary.kind === "full") {
-    logits = logitsOf(g, config, w, x);
-    if (vocabulary.predictions > 0) outputs[outputNames.predicted] = g.topk(logits, vocabulary.predictions, -1).indices;
-  } else {
-    const ids = g.input(feedNames.candidateIds, "int64", [vocabulary.count]);
-    const bias = g.input(feedNames.candidateBias, "float32", [vocabulary.count]);
-    const normed = rmsNorm(g, x, w.get(parameterNames.finalNorm)!, config.normEps);
-    logits = g.add(g.gemm(normed, g.gather(w.get(parameterNames.tokenEmbedding)!, ids), { transB: true }), bias); // (M, K)
-  }
+  const { logits, predicted } = vocabularyLogits(g, config, w, g.add(states, output), vocabulary);
   const { loss } = crossEntropy(g, logits, targets, lossWeights);
   const [dOutput] = grad(loss, [output]);
+  const outputs: Record<string, Tensor> = predicted ? { [outputNames.predicted]: predicted } : {};
   outputs[outputNames.loss] = loss;
   outputs[outputNames.gradient(feedNames.noteSlotOutput)] = dOutput!;
   return exportOnnx(outputs, { graphName: vocabulary.kind === "full" ? "mnemo_state_upper" : "mnemo_state_upper_candidates" });
