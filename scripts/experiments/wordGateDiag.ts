@@ -1,28 +1,31 @@
-// Diagnostic: how well a word-level tf-idf bag (bm25Terms, idf over corpus documents) of a question
-// or code prefix picks its note, against the background's best match.
+// Diagnostic: how well a word-level tf-idf bag of a question or code prefix (wordBag.ts's words,
+// idf from the shipped model's word frequencies) picks its note, against background code prefixes'
+// best match (every 40th document of the corpus's first --tokens of train.bin).
+// IDF_MODE=notes|product|sum: idf over the stored notes instead of, times, or plus the corpus's.
+//
+//   node --import tsx scripts/experiments/wordGateDiag.ts   (needs corpus/train.bin)
 import * as path from 'node:path';
+import { loadCheckpoint } from '../../src/model/checkpoint';
 import { readTokenFile } from '../../src/model/corpusReader';
 import { loadTokenizer } from '../../src/model/tokenizer';
 import { SpecialToken } from '../../src/model/specialTokens';
 import { bm25Terms } from '../../src/memory/bm25';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
+import { bagCosine, countWords, inverseDocumentFrequency } from '../../src/memory/wordBag';
 
 const tokenizer = loadTokenizer();
+const background = loadCheckpoint('native/model').noteSlotBackground!;
+const frequencies = { documents: background.documents, buckets: background.wordDocumentFrequency };
 const tokens = readTokenFile(path.join('corpus', 'train.bin')).subarray(0, Number(process.env.CORPUS ?? 8_000_000));
-const df = new Map<string, number>();
-let docs = 0;
 const backgroundDocs: string[] = [];
+let docs = 0;
 let start = 0;
 for (let i = 0; i < tokens.length; i++) {
   if (tokens[i] !== SpecialToken.endOfText) continue;
-  const text = tokenizer.decode(tokens.subarray(start, i));
+  if (++docs % 40 === 0) backgroundDocs.push(tokenizer.decode(tokens.subarray(start, i)).slice(0, 1500));
   start = i + 1;
-  docs++;
-  if (docs % 40 === 0) backgroundDocs.push(text.slice(0, 1500));
-  for (const t of new Set(bm25Terms(text))) df.set(t, (df.get(t) ?? 0) + 1);
 }
-const corpusIdf = (t: string) => Math.log((docs + 1) / ((df.get(t) ?? 0) + 1));
-// NOTES_IDF=1: also weigh by how few stored notes share the word (idf over the notes themselves).
+const corpusIdf = (t: string) => inverseDocumentFrequency(frequencies, t);
 const noteDf = new Map<string, number>();
 let noteCount = 0;
 const noteIdf = (t: string) => Math.log((noteCount - (noteDf.get(t) ?? 0) + 0.5) / ((noteDf.get(t) ?? 0) + 0.5) + 1);
@@ -31,21 +34,18 @@ const idf = (t: string) => {
     case 'notes': return noteIdf(t);
     case 'product': return corpusIdf(t) * noteIdf(t);
     case 'sum': return corpusIdf(t) + noteIdf(t);
-    default: return corpusIdf(t) * (process.env.NOTES_IDF === '1' ? Math.log((noteCount + 1) / ((noteDf.get(t) ?? 0) + 0.5)) : 1);
+    default: return corpusIdf(t);
   }
 };
-const sub = process.env.SUB === '1';
 function bag(text: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const t of bm25Terms(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
   const v = new Map<string, number>();
   let n = 0;
-  for (const [t, c] of counts) { const w = (sub ? 1 + Math.log(c) : c) * idf(t); v.set(t, w); n += w * w; }
+  for (const [t, c] of countWords(text)) { const w = c * idf(t); if (w <= 0) continue; v.set(t, w); n += w * w; }
   n = Math.sqrt(n) || 1;
   for (const [t, w] of v) v.set(t, w / n);
   return v;
 }
-const cos = (a: Map<string, number>, b: Map<string, number>) => { let s = 0; for (const [t, w] of a) s += w * (b.get(t) ?? 0); return s; };
+const cos = bagCosine;
 const set = loadEvalSet('../shared/eval/public');
 const all = [...set.notes, ...set.distractors];
 for (const n of all) for (const t of new Set(bm25Terms(n.note))) noteDf.set(t, (noteDf.get(t) ?? 0) + 1);
@@ -63,7 +63,7 @@ for (const question of set.questions) {
   if (rank === 0) e.top1++; if (rank < 3) e.top3++;
   byStyle.set(question.style, e);
 }
-console.log(`idf over ${docs} docs, ${df.size} terms`);
+console.log(`idf over ${frequencies.documents} documents (hashed); ${backgroundDocs.length} background documents`);
 for (const [style, e] of byStyle) console.log(`${style}: top1 ${e.top1}/${e.right.length} top3 ${e.top3}; right q10/50/90 ${q(e.right, 0.1)} ${q(e.right, 0.5)} ${q(e.right, 0.9)}; best other ${q(e.other, 0.1)} ${q(e.other, 0.5)} ${q(e.other, 0.9)}`);
 const maxes = backgroundDocs.map((d) => { const lines = d.split('\n'); const out: number[] = []; for (let i = 5; i <= lines.length; i += 5) { const b = bag(lines.slice(0, i).join('\n')); out.push(Math.max(...keys.map((k) => cos(b, k)))); } return out; }).flat();
 console.log(`background prefixes: ${maxes.length}; max cos q50 ${q(maxes, 0.5)} q90 ${q(maxes, 0.9)} q99 ${q(maxes, 0.99)} max ${q(maxes, 1)}`);

@@ -3,7 +3,7 @@
 //
 // - the note's word bag (wordBag.ts) gates the note: a softmax over every note's bag cosine with
 //   the text so far, beside a sink at `gateThreshold`, and exactly 0 below `gateFloor`, so text
-//   that matches no note reads nothing and ordinary code keeps the base model's predictions;
+//   that matches no note closely reads nothing and most code keeps the base model's predictions;
 // - within a gated note, a slot's state key (the final state where the note's own answer is
 //   recited, centred and unit length) picks the slot by a sharp softmax over the note's slots.
 //
@@ -33,7 +33,7 @@ export interface NoteSlotSettings {
 /** What the text being read is: a chat exchange or code (a completion, held-out code). */
 export type ReadPurpose = 'chat' | 'code';
 
-/** Defaults measured on the public set (scripts/experiments/keyedNoteProbe.ts; README). */
+/** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
 export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40 };
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
