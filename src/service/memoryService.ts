@@ -378,7 +378,7 @@ export class MemoryService {
   private async syncSlots(context: OperationContext = {}): Promise<SlotSyncReport | null> {
     if (!this.slots) return null;
     try {
-      const report = await this.slots.sync(this.store.notes(), (note, index, of) =>
+      const report = await this.slots.sync(this.store.liveNotes(), (note, index, of) =>
         this.emitProgress(context, { stage: 'training', message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`, fraction: index / Math.max(1, of) }),
       );
       for (const { id, problem } of report.rewritten) this.options.events?.log?.({ level: 'warn', message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).` });
