@@ -3,11 +3,18 @@
 // <|endoftext|> (or any other marker) and streamed as text. Returns what the question and the
 // answer read from memory, for provenance. Knows nothing of stores: callers pick the notes.
 
+import type { NoteId } from '../memory/note';
 import { formatAnswerPrompt } from '../model/chatFormat';
 import { isSpecialToken, VOCAB_SIZE } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
 import { DecodeOptions, DecodeStop, DecodingSession, PositionReads } from './decodingSession';
 import { loopCut } from './repetition';
+
+/** A span of a note that a completion types first. */
+export interface CopiedSpan {
+  readonly note: NoteId;
+  readonly text: string;
+}
 
 export interface DecodingRunner {
   readonly tokenizer: Tokenizer;
@@ -16,6 +23,10 @@ export interface DecodingRunner {
   readonly memoryVersion: number;
   /** The keyed note memory's read at the output (decodingSession.ts), when the mode reads it. */
   readonly readout?: DecodeOptions['readout'];
+  /** The note span a completion should type next (memory/spanCopy.ts), when the mode reads the
+   *  keyed note memory: `gateText` is the prompt's file path and code, `prefix` the code before the
+   *  cursor. Returns null when no note's span fits. */
+  readonly copySpan?: (gateText: string, prefix: string) => CopiedSpan | null;
 }
 
 export interface ChatInput {

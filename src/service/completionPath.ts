@@ -1,13 +1,14 @@
 // The completion path: `<|file|>{path}\n{prefix}` with the prefix cut to its last whole lines that
 // fit a token budget (whole lines keep the prompt's start stable across keystrokes, so the KV cache
 // is reused), the last token healed, greedy decoding, and the stop rule of completionStops.ts.
-// For the `prompt` baseline, notes go before the file as <|note|> segments. Returns what the code
-// and the completion read from memory, for provenance.
+// For the `prompt` baseline, notes go before the file as <|note|> segments. With the keyed note
+// memory, a note's span that fits the cursor (memory/spanCopy.ts) is typed first and the model goes
+// on from it. Returns what the code and the completion read from memory, for provenance.
 
 import { formatCompletionPrompt } from '../model/chatFormat';
 import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
-import { DecodingRunner, SPECIAL_STOP_TOKENS } from './chatPath';
+import { CopiedSpan, DecodingRunner, SPECIAL_STOP_TOKENS } from './chatPath';
 import { CompletionShape, completionShape, cutCompletion, trimUnfinished } from './completionStops';
 import type { PositionReads } from './decodingSession';
 import { loopCut } from './repetition';
@@ -36,6 +37,8 @@ export interface CompletionOutput {
   readonly memoryContextTokens: number;
   /** Prompt tokens reused from the previous request's cache. */
   readonly reusedTokens: number;
+  /** The note span the completion starts with, and its tokens, when one was copied. */
+  readonly copied: (CopiedSpan & { readonly tokens: number }) | null;
 }
 
 export const DEFAULT_PREFIX_TOKENS = 256;
@@ -59,13 +62,15 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     if (notes.length + segment.length + code.length + maxTokens >= session.capacity) break;
     notes.push(...segment);
   }
-  const healed = healPrompt(tokenizer, [...notes, ...code], notes.length + header.length);
+  const copy = runner.copySpan && notes.length === 0 ? copiedSpan(runner, input.filePath, input.prefix, code, header.length) : null;
+  const healed = copy ?? { ...healPrompt(tokenizer, [...notes, ...code], notes.length + header.length), forced: undefined };
 
   let cut = { text: '', done: false };
   const result = await session.decode(healed.prompt, runner.memoryVersion, {
     maxTokens,
     stopTokens: SPECIAL_STOP_TOKENS,
     allowFirst: healed.allowFirst,
+    forced: healed.forced,
     signal: input.signal,
     readout: runner.readout,
     onToken: (_token, tokens) => {
@@ -85,7 +90,24 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     ms: performance.now() - started,
     memoryContextTokens: notes.length,
     reusedTokens: result.reusedTokens,
+    copied: copy ? { ...copy.span, tokens: copy.forced.length } : null,
   };
+}
+
+/** A note's span to type first (runner.copySpan), as a prompt cut back to where the span's tokens
+ *  part from the prompt's ("window." + "guardianPolyfilledImport" may merge across the cursor), the
+ *  tokens to force, and the prompt text they type again. Null when no span fits. */
+function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, code: readonly number[], headerLength: number) {
+  const { tokenizer } = runner;
+  const kept = tokenizer.decode(code.slice(headerLength));
+  const span = runner.copySpan!(`${filePath}\n${kept}`, prefix);
+  if (span === null) return null;
+  const full = formatCompletionPrompt(tokenizer, filePath, kept + span.text);
+  let shared = 0;
+  while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
+  shared = Math.min(shared, code.length);
+  if (shared <= headerLength || shared >= full.length) return null;
+  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: undefined, forced: full.slice(shared), span };
 }
 
 /**

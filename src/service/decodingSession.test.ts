@@ -34,5 +34,9 @@ test('decodingSession: reuse, reads per position, memory version, stops', async 
   assert.equal(ruled.tokens.length, 3);
   const healed = await session.decode([1, 2, 3, 4], 1, { maxTokens: 1, stopTokens: none, allowFirst: (t) => t === 7 });
   assert.deepEqual(healed.tokens, [7]);
+  const forced = await session.decode([1, 2, 3, 4], 1, { maxTokens: 4, stopTokens: none, forced: [11, 12] });
+  assert.deepEqual(forced.tokens.slice(0, 2), [11, 12], 'forced tokens come first whatever the logits');
+  const after = await new DecodingSession(model).decode([1, 2, 3, 4, 11, 12], 1, { maxTokens: 2, stopTokens: none });
+  assert.deepEqual(forced.tokens.slice(2), after.tokens, 'then greedy decoding goes on from them');
   await model.dispose();
 });

@@ -24,6 +24,8 @@ export interface DecodeOptions {
   readonly maxTokens: number;
   /** Token ids that end decoding; they are not part of the output. */
   readonly stopTokens: ReadonlySet<number>;
+  /** Tokens generated first whatever the logits say (a span copied from a note), then greedy. */
+  readonly forced?: readonly number[];
   /** Restricts the first generated token (token healing); undefined allows every token. */
   readonly allowFirst?: (token: number) => boolean;
   /** Called after each token; returning true ends decoding after that token. */
@@ -92,7 +94,8 @@ export class DecodingSession {
     });
     for (;;) {
       if (options.signal?.aborted) return finish('aborted');
-      const token = generated.length === 0 && options.allowFirst ? constrainedArgmax(step, options.allowFirst) : argmax(step);
+      const forced = options.forced?.[generated.length];
+      const token = forced ?? (generated.length === 0 && options.allowFirst ? constrainedArgmax(step, options.allowFirst) : argmax(step));
       firstTokenMs ??= performance.now() - started;
       if (options.stopTokens.has(token)) return finish('stop_token');
       generated.push(token);

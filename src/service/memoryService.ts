@@ -333,6 +333,8 @@ export class MemoryService {
         signal: context.signal,
       }),
     );
+    // A copied span came from its note whole: one unit of credit per token it typed.
+    if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
     return {
       completion: output.completion,
       citations: mode === 'memory' ? slotCitationsFirst(credit, this.citationsOf(mode, output.reads, pasted)) : this.citationsOf(mode, output.reads, pasted),
@@ -365,8 +367,10 @@ export class MemoryService {
       purpose === 'chat'
         ? (this.chatSession ??= new DecodingSession(loaded.model))
         : (this.completionSession ??= new DecodingSession(loaded.model));
-    const readout = credit && this.slots ? this.slots.readout(credit, purpose === 'chat' ? 'chat' : 'code') : undefined;
-    return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version, ...(readout ? { readout } : {}) };
+    const slots = credit ? this.slots : null;
+    const readout = slots?.readout(credit!, purpose === 'chat' ? 'chat' : 'code');
+    const copySpan = slots && purpose === 'completion' ? (gateText: string, prefix: string) => slots.copySpan(gateText, prefix) : undefined;
+    return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version, ...(readout ? { readout } : {}), ...(copySpan ? { copySpan } : {}) };
   }
 
   /**

@@ -8,9 +8,11 @@ import { NoteSlotMemory, ReadPurpose } from '../memory/noteSlots';
 import { deleteNoteSlots, loadNoteSlots, saveNoteSlots } from '../memory/noteSlotFiles';
 import { defaultSlotWriterSettings, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
 import { PrefixWords } from '../memory/prefixWords';
+import { defaultSpanCopySettings, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
 import { wordBag } from '../memory/wordBag';
 import type { LanguageModel } from '../model/languageModel';
 import type { Tokenizer } from '../model/tokenizer';
+import type { CopiedSpan } from './chatPath';
 
 export interface SlotSyncReport {
   /** The notes written now, with the loss at each step of their write. */
@@ -21,6 +23,8 @@ export interface SlotSyncReport {
 
 export class NoteSlotKeeper {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The text of every note the memory holds: the spans a completion may copy. */
+  private readonly texts = new Map<NoteId, string>();
 
   constructor(
     private readonly storeDir: string,
@@ -29,6 +33,7 @@ export class NoteSlotKeeper {
     private readonly tokenizer: Tokenizer,
     readonly memory: NoteSlotMemory,
     private readonly settings: SlotWriterSettings = defaultSlotWriterSettings,
+    private readonly copySettings: SpanCopySettings = defaultSpanCopySettings,
   ) {}
 
   /** Drops the slots of notes that are no longer live (and their files), and gives every live note
@@ -40,6 +45,7 @@ export class NoteSlotKeeper {
       for (const id of this.memory.ids()) {
         if (liveIds.has(id)) continue;
         this.memory.delete(id);
+        this.texts.delete(id);
         await deleteNoteSlots(this.storeDir, id);
       }
       const missing: NoteRecord[] = [];
@@ -50,6 +56,7 @@ export class NoteSlotKeeper {
         const file = await loadNoteSlots(this.storeDir, { id: note.id, text: note.text, model: this.modelSha, width: this.memory.width }, bag);
         if ('slots' in file) {
           this.memory.set(file.slots);
+          this.texts.set(note.id, note.text);
         } else {
           if (file.problem !== 'missing') rewritten.push({ id: note.id, problem: file.problem });
           missing.push(note);
@@ -65,6 +72,7 @@ export class NoteSlotKeeper {
           this.memory.delete(note.id); // unsaved slots would never be saved: the next sync writes them again
           throw error;
         }
+        this.texts.set(note.id, note.text);
         written.set(note.id, { losses, steps: losses.length });
       }
       return { written, rewritten };
@@ -88,6 +96,19 @@ export class NoteSlotKeeper {
       if (read.reads.length === 0) return null;
       return this.model.logitsOfStates(state, read.output);
     };
+  }
+
+  /** The note span a completion should type first (memory/spanCopy.ts), or null. A copy also needs
+   *  its span's context to match, so it gates notes as loosely as a question does. */
+  copySpan(gateText: string, prefix: string): CopiedSpan | null {
+    if (this.memory.size === 0) return null;
+    const gates = this.memory.gates(wordBag(this.memory.words, gateText), 'chat');
+    const notes = [...gates].flatMap(([id, gate]) => {
+      const text = this.texts.get(id);
+      return text === undefined ? [] : [{ id, text, gate }];
+    });
+    const span = spanToCopy(notes, prefix, this.memory.words, this.copySettings);
+    return span && { note: span.note, text: span.text };
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@
 // Methods without writes (none, prompt) skip the writes, the right-after asks and the loss.
 
 import type { EvalCompletion, EvalNote, EvalQuestion, EvalSet } from './evalSet';
-import { answerRecall, EvalReport, MethodName, MethodReport, MethodRun, QuestionOutcome, scoreMethod } from './evalScore';
+import { answerRecall, completionExact, EvalReport, MethodName, MethodReport, MethodRun, QuestionOutcome, scoreMethod } from './evalScore';
 
 export interface SubjectAnswer {
   readonly text: string;
@@ -156,7 +156,8 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     memoryContextTokens.push(result.memoryContextTokens);
     completions.push({ completion: result.text, expected: completion.expected });
   }
-  say(`completed ${set.completions.length} probes`);
+  const exact = completions.filter((c) => completionExact(c.completion, c.expected)).length;
+  say(`completed ${set.completions.length} probes, ${exact} exact; missed: ${completions.flatMap((c, i) => (completionExact(c.completion, c.expected) ? [] : [`${set.completions[i]!.note} ${JSON.stringify(c.completion.slice(0, 40))}`])).join(', ')}`);
 
   const lossAfter = lossBefore !== undefined ? await subject.heldOutLoss!() : undefined;
   if (lossAfter !== undefined) say(`held-out loss after writes ${lossAfter.toFixed(4)}`);

@@ -1,0 +1,64 @@
+// The spans of a note a completion could copy: a fact typed into code is usually a word of the note
+// (an identifier, a number, a path, a version, a quoted value), so these are the candidates the
+// completion path weighs against the model's own continuation (service/spanCopy.ts).
+//
+// Spans are the note's whitespace-separated words with quotes, brackets and sentence punctuation
+// trimmed, their tails after a `.` or `/` ("cv.deprecated" -> "deprecated"), and lowercase forms of
+// capitalised words ("LF" -> "lf"), minus common English words. When the code before the cursor ends
+// inside a note word ("window." before "window.guardianPolyfilledImport"), the rest of that word is a
+// span too.
+
+const LEADING = /^[\s"'`([{<≥≤~=*_]+/u;
+const TRAILING = /[\s"'`)\]}>.,;:!?*]+$/u;
+
+/** Words too common to be a remembered fact (the note's prose). */
+const COMMON = new Set(
+  `a an the of to in on for and or is are be was were been it its with by as at from that this these those than then
+  so such not no nor but if when while because since so yet into onto out over under up down off about after before
+  which who whom whose what where why how all any each every some many more most other only own same very can could
+  should would will may might must do does did done has have had having use uses used using via per e.g i.e also
+  instead still now once just both either neither too their there they them we our you your he she his her one two`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const MIN_WORD_OVERLAP = 4;
+
+export interface NoteSpan {
+  readonly text: string;
+  /** Characters of the code before the cursor that the span's note word starts with (0: none). */
+  readonly overlap: number;
+}
+
+export function noteSpans(note: string, prefix = ''): NoteSpan[] {
+  const spans = new Map<string, number>();
+  const add = (text: string, overlap = 0) => {
+    if (text.length === 0 || COMMON.has(text.toLowerCase())) return;
+    spans.set(text, Math.max(spans.get(text) ?? 0, overlap));
+  };
+  const tail = /\S*$/u.exec(prefix)![0];
+  const typed = new Set<string>();
+  for (const raw of note.split(/\s+/u)) {
+    const word = raw.replace(LEADING, '').replace(TRAILING, '');
+    if (!/[\p{L}\p{N}#%]/u.test(word)) continue;
+    add(word);
+    if (/^\p{Lu}/u.test(word)) add(word.toLowerCase());
+    // Member and path tails ("cv.deprecated" -> "deprecated"), not a version's ("1.2.1" -> "2.1").
+    for (let i = 0; i < word.length - 1; i++) if ((word[i] === '.' && /\p{L}/u.test(word[i + 1]!)) || word[i] === '/') add(word.slice(i + 1));
+    // The code before the cursor ends with the start of this word, or of a part of it: the rest is
+    // the span, and the whole word would type that part twice.
+    for (let length = Math.min(tail.length, raw.length - 1); length >= 2; length--) {
+      const at = raw.indexOf(tail.slice(-length));
+      if (at < 0) continue;
+      const rest = raw.slice(at + length).replace(TRAILING, '');
+      // Inside a word ("defaul"), only a long start and a long rest are a remembered name, not chance.
+      const insideWord = /[\p{L}\p{N}]$/u.test(tail);
+      if (rest.length === 0 || (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))) break;
+      add(rest, length);
+      typed.add(word);
+      break;
+    }
+  }
+  for (const word of typed) if (spans.get(word) === 0) spans.delete(word);
+  return [...spans].map(([text, overlap]) => ({ text, overlap }));
+}

@@ -1,0 +1,41 @@
+// Tests of choosing a note span for the cursor: the cue before the cursor picks the fact after it in
+// the note, a started word wins, typed words and unrelated code copy nothing, the gate scales it.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { NoteId } from './note';
+import { isCodeLike, rankSpans, spanToCopy } from './spanCopy';
+import { countWordFrequencies } from './wordBag';
+
+const words = countWordFrequencies(
+  ['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller', 'max = 10; line = 2; length = 3', 'exclude = build'],
+  1 << 12,
+);
+const note = (text: string, gate = 1) => ({ id: 'n1' as NoteId, text, gate });
+const flake8 = 'Code is formatted by Black with default options; flake8 in setup.cfg uses max-line-length = 88 and ignores E501.';
+
+test('spanCopy: the fact after the cursor\'s cue in the note', () => {
+  const best = spanToCopy([note(flake8)], '[flake8]\nexclude = .venv,build\nmax-line-length = ', words);
+  assert.equal(best?.text, '88');
+  assert.equal(best?.note, 'n1');
+});
+
+test('spanCopy: a note word the cursor has started wins', () => {
+  const text = 'dotcom-rendering polyfills dynamic import(); lazy-load modules through window.guardianPolyfilledImport instead.';
+  assert.equal(spanToCopy([note(text)], 'export const loadCommentsModule = (url) =>\n  window.', words)?.text, 'guardianPolyfilledImport');
+});
+
+test('spanCopy: unrelated code, words typed already and a weak gate copy nothing', () => {
+  assert.equal(spanToCopy([note(flake8)], 'function add(a, b) {\n  return ', words), null);
+  assert.ok(!rankSpans([note(flake8)], 'flake8 setup.cfg max-line-length = ', words).some((s) => s.text === 'max-line-length'));
+  const strong = spanToCopy([note(flake8)], 'max-line-length = ', words)!;
+  const weak = rankSpans([note(flake8, 0.01)], 'max-line-length = ', words)[0]!;
+  assert.ok(Math.abs(weak.score - strong.score * 0.01) < 1e-9, 'the score scales with the gate');
+  assert.equal(spanToCopy([note(flake8, 0.01)], 'max-line-length = ', words), null);
+});
+
+test('spanCopy: identifiers, numbers and quoted words look like code; prose words do not', () => {
+  for (const span of ['transaction.id', 'job_cache_lock', '88', 'preact/compat', 'VError', 'LF', '##']) assert.ok(isCodeLike(span, span), span);
+  assert.ok(isCodeLike('Prefer', '"Prefer"'));
+  for (const span of ['master', 'refund', 'Slim']) assert.ok(!isCodeLike(span, span), span);
+});

@@ -1,0 +1,120 @@
+// Which span of a gated note the code at the cursor is about to type, if any: the copy half of a
+// completion (service/completionPath.ts). The keyed note memory's slots are keyed on a note's prose,
+// and the model is too small to recall a fact from them into code it has never seen, so where code
+// needs a remembered fact the memory proposes the note's word for it directly, like a pointer head.
+//
+// A span (noteSpans.ts) scores by where it sits in the note: the words around it that the lines at
+// the cursor share ("max-line-length = " before "max-line-length = 88"), weighted by idf and by how
+// near they are, plus the span's own parts the cursor lines name (a comment naming "monitoring2" before
+// "monitoring2_ingress_webapps-elb_nrpe"). A note word the cursor's last word starts ("window." before
+// "window.guardianPolyfilledImport") is the strongest sign. Times the note's share of the gate.
+
+import { bm25Terms } from './bm25';
+import type { NoteId } from './note';
+import { noteSpans } from './noteSpans';
+import { inverseDocumentFrequency, WordFrequencies } from './wordBag';
+
+export interface SpanCopySettings {
+  /** Lines before the cursor's line that count, and the weight of each further line back. */
+  readonly contextLines: number;
+  readonly lineDecay: number;
+  /** Note words either side of a span that count. */
+  readonly window: number;
+  /** Score per character of cursor text the span's note word starts with (at least 2). */
+  readonly overlapWeight: number;
+  /** Extra factor on the cursor line's last term: the cue right before the cursor. */
+  readonly lastTermWeight: number;
+  /** How much faster a note word after the span stops counting than one before it (a fact follows its cue). */
+  readonly afterDecay: number;
+  /** Factor on a span that is a plain word (no digit, `_`, `.`, `/`, inner capital, not quoted in the note). */
+  readonly plainWordWeight: number;
+  /** A span copies only at this score or above. */
+  readonly threshold: number;
+}
+
+export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, threshold: 1 };
+
+export interface GatedNote {
+  readonly id: NoteId;
+  readonly text: string;
+  /** The note's share of the code gate (0..1). */
+  readonly gate: number;
+}
+
+export interface SpanCandidate {
+  readonly note: NoteId;
+  readonly text: string;
+  readonly score: number;
+}
+
+/** Every candidate span of the gated notes, best first. */
+export function rankSpans(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings): SpanCandidate[] {
+  const context = cursorContext(prefix, words, settings);
+  const cursorLine = prefix.slice(prefix.lastIndexOf('\n') + 1).toLowerCase();
+  // A span naming what the cursor's line names is that line's cue, not what comes next: its own
+  // words count only from the lines before.
+  const cursorTerms = new Set(bm25Terms(cursorLine).map(stem));
+  const candidates: SpanCandidate[] = [];
+  for (const note of notes) {
+    const chunks = note.text.split(/\s+/u).filter(Boolean);
+    const chunkTerms = chunks.map((chunk) => new Set(bm25Terms(chunk).map(stem)));
+    const nearby = chunks.map((_, j) => {
+      let score = 0;
+      for (let i = Math.max(0, j - settings.window); i <= Math.min(chunks.length - 1, j + settings.window); i++) {
+        if (i === j) continue;
+        const distance = i < j ? j - i : settings.afterDecay * (i - j);
+        for (const term of chunkTerms[i]!) score += (context.get(term) ?? 0) / (1 + distance);
+      }
+      return score;
+    });
+    for (const span of noteSpans(note.text, prefix)) {
+      if (span.overlap === 0 && cursorLine.includes(span.text.toLowerCase())) continue; // typed already
+      let best = 0;
+      for (let j = 0; j < chunks.length; j++) {
+        if (!chunks[j]!.includes(span.text) && !chunks[j]!.toLowerCase().includes(span.text)) continue;
+        let own = 0;
+        for (const term of new Set(bm25Terms(span.text).map(stem))) if (!cursorTerms.has(term)) own += context.get(term) ?? 0;
+        best = Math.max(best, (nearby[j]! + own) * (isCodeLike(span.text, chunks[j]!) ? 1 : settings.plainWordWeight));
+      }
+      const score = note.gate * (best + settings.overlapWeight * span.overlap);
+      candidates.push({ note: note.id, text: span.text, score });
+    }
+  }
+  return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);
+}
+
+/** The best span when it clears the threshold, else null (the model completes on its own). */
+export function spanToCopy(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings): SpanCandidate | null {
+  const best = rankSpans(notes, prefix, words, settings)[0];
+  return best && best.score >= settings.threshold ? best : null;
+}
+
+/** Terms of the cursor's line and the lines before it: idf times the line's weight (the largest). */
+function cursorContext(prefix: string, words: WordFrequencies, settings: SpanCopySettings): Map<string, number> {
+  const lines = prefix.split('\n');
+  const context = new Map<string, number>();
+  let weight = 1;
+  for (let back = 0, line = lines.length - 1; line >= 0 && back <= settings.contextLines; line--) {
+    const terms = bm25Terms(lines[line]!).map(stem);
+    if (back === 0 && terms.length > 0) {
+      const last = terms[terms.length - 1]!;
+      context.set(last, settings.lastTermWeight * inverseDocumentFrequency(words, last));
+    }
+    if (terms.length === 0 && line !== lines.length - 1) continue;
+    for (const term of terms) context.set(term, Math.max(context.get(term) ?? 0, weight * inverseDocumentFrequency(words, term)));
+    weight *= settings.lineDecay;
+    back++;
+  }
+  return context;
+}
+
+/** Plural and singular match: "spans" and "span", "headers" and "header". */
+function stem(term: string): string {
+  if (term.length > 4 && /(?:ch|sh|x|ss)es$/.test(term)) return term.slice(0, -2);
+  return term.length > 3 && term.endsWith('s') && !term.endsWith('ss') ? term.slice(0, -1) : term;
+}
+
+/** Whether a span looks like a value typed in code rather than a word of the prose around it. */
+export function isCodeLike(span: string, noteWord: string): boolean {
+  return /[\d_./(#%=<>]|\p{Ll}\p{Lu}|^\p{Lu}{2,}/u.test(span) || /^["'`]/u.test(noteWord);
+}
