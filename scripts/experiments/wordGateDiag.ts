@@ -50,7 +50,18 @@ const set = loadEvalSet('../shared/eval/public');
 const all = [...set.notes, ...set.distractors];
 for (const n of all) for (const t of new Set(bm25Terms(n.note))) noteDf.set(t, (noteDf.get(t) ?? 0) + 1);
 noteCount = all.length;
-const keys = all.map((n) => bag(n.note));
+// NORM_POWER=p: a note's key divided by its norm^p instead of its norm (p < 1 penalises long notes less).
+const keys = all.map((n) => {
+  const b = bag(n.note);
+  const power = Number(process.env.NORM_POWER ?? 1);
+  let squares = 0;
+  const raw = new Map([...countWords(n.note)].map(([t, c]) => [t, c * idf(t)] as const).filter(([, w]) => w > 0));
+  for (const w of raw.values()) squares += w * w;
+  // SIZE_POWER=g: the unit key times (distinct words / 20)^g instead.
+  const g = Number(process.env.SIZE_POWER ?? 0);
+  if (g !== 0) return new Map([...b].map(([t, w]) => [t, w * (b.size / 20) ** g]));
+  return power === 1 ? b : new Map([...raw].map(([t, w]) => [t, w / Math.sqrt(squares) ** power / 3 ** (1 - power)]));
+});
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!.toFixed(3);
 const byStyle = new Map<string, { right: number[]; other: number[]; top1: number; top3: number }>();
 for (const question of set.questions) {

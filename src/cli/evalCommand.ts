@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateCapacityNotes, runCapacity } from '../memory/eval/capacityRun';
-import { METHOD_NAMES, runEval, SubjectFactory } from '../memory/eval/evalRunner';
-import type { MethodName } from '../memory/eval/evalScore';
-import { loadEvalSet } from '../memory/eval/evalSet';
+import { limitSet, METHOD_NAMES, runEval, SubjectFactory } from '../memory/eval/evalRunner';
+import { answerRecall, completionExact, MethodName, MethodRun } from '../memory/eval/evalScore';
+import { EvalSet, loadEvalSet } from '../memory/eval/evalSet';
 import { defaultFullFinetuneSettings } from '../memory/eval/fullFinetune';
 import { findHeldOutTokens, heldOutSample } from '../memory/eval/heldOutLoss';
 import type { SlotCountMode } from '../memory/slotSelection';
@@ -23,7 +23,7 @@ import { fullFinetuneSubject, mnemoSubject, noneSubject, promptSubject, SubjectS
 
 export const evalCommand = defineCommand({
   summary: 'run an eval set for mnemo and the baselines (none, prompt, full_finetune)',
-  usage: '--set DIR --json FILE [--limit N] [--methods LIST] [--capacity N] [--model DIR]',
+  usage: '--set DIR --json FILE [--details FILE] [--limit N] [--methods LIST] [--capacity N] [--model DIR]',
   details: [
     'Writes every note and distractor (in file order) from the base model, asks every question through the chat',
     'path and runs every completion probe through the completion path, for each method; the JSON result goes to',
@@ -38,6 +38,7 @@ export const evalCommand = defineCommand({
     methods: { kind: 'string', value: 'LIST', help: `comma-separated subset of ${METHOD_NAMES.join(',')} (default all)` },
     capacity: { kind: 'number', value: 'N', help: 'capacity run: write N generated notes, report provenance@1 as it grows', min: 1 },
     sample: { kind: 'number', value: 'N', help: 'capacity run: notes asked about at each checkpoint (default 40)', min: 1 },
+    details: { kind: 'string', value: 'FILE', help: 'also write every answer, citation and completion of each method there (JSON Lines)' },
     heldout: { kind: 'string', value: 'FILE', help: 'held-out uint16 token file for forgetting (default model/heldout-sample.bin, else corpus/heldout.bin)' },
     slots: { kind: 'number', value: 'N', help: 'writer: value rows per note (default the writer\'s)', min: 1 },
     'write-lr': { kind: 'number', value: 'X', help: 'writer: SGD step size on the rows', integer: false },
@@ -46,9 +47,11 @@ export const evalCommand = defineCommand({
     'write-scope': { kind: 'choice', choices: ['all', 'loss'], help: "writer: positions whose reads choose the slots (default the writer's)" },
     'slot-steps': { kind: 'number', value: 'N', help: 'keyed note memory: most Adam steps per note', min: 1 },
     'slot-rows': { kind: 'number', value: 'N', help: 'keyed note memory: most training positions per note', min: 1 },
+    'slot-refresh': { kind: 'number', value: 'N', help: 'keyed note memory: a full-vocabulary step every N steps', min: 1 },
     'slot-lr': { kind: 'number', value: 'X', help: 'keyed note memory: Adam step size', integer: false },
     'chat-gate': { kind: 'number', value: 'X', help: 'keyed note memory: the sink cosine for chat questions', integer: false },
     'chat-floor': { kind: 'number', value: 'X', help: 'keyed note memory: below this cosine a chat question reads no note', integer: false },
+    'slot-sharpness': { kind: 'number', value: 'X', help: "keyed note memory: sharpness of the softmax over a note's slots", integer: false },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
   },
   async run({ args, output, signal }) {
@@ -72,10 +75,12 @@ export const evalCommand = defineCommand({
       ...(options['slot-steps'] !== undefined ? { steps: options['slot-steps'] } : {}),
       ...(options['slot-rows'] !== undefined ? { maxRows: options['slot-rows'] } : {}),
       ...(options['slot-lr'] !== undefined ? { learningRate: options['slot-lr'] } : {}),
+      ...(options['slot-refresh'] !== undefined ? { refreshEvery: options['slot-refresh'] } : {}),
     };
     const noteSlots: Partial<NoteSlotSettings> = {
       ...(options['chat-gate'] !== undefined ? { chatGateThreshold: options['chat-gate'] } : {}),
       ...(options['chat-floor'] !== undefined ? { chatGateFloor: options['chat-floor'] } : {}),
+      ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
     };
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
@@ -114,7 +119,8 @@ export const evalCommand = defineCommand({
       if (methods.has('none')) factories.none = noneSubject(settings);
       if (methods.has('prompt')) factories.prompt = promptSubject(settings);
       if (methods.has('full_finetune')) factories.full_finetune = fullFinetuneSubject(settings);
-      const report = await runEval(set, factories, { limit: options.limit, onProgress: say, signal });
+      const onRun = options.details === undefined ? undefined : detailsWriter(options.details, limitSet(set, options.limit));
+      const report = await runEval(set, factories, { limit: options.limit, onProgress: say, signal, onRun });
       result = { ...report, model: model.identity };
     }
     const line = JSON.stringify(result);
@@ -123,6 +129,19 @@ export const evalCommand = defineCommand({
     output.out(`${line}\n`);
   },
 });
+
+/** Writes one JSON line per question and completion of each method as it finishes. */
+function detailsWriter(file: string, set: EvalSet): (name: MethodName, run: MethodRun) => void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, '');
+  return (method, run) => {
+    const lines = [
+      ...run.questions.map((q, i) => ({ method, kind: 'question', note: q.expectedNote, style: q.style, question: set.questions[i]?.question, reference: q.reference, answer: q.answer, recall: answerRecall(q.answer, q.reference), cited: q.cited })),
+      ...run.completions.map((c, i) => ({ method, kind: 'completion', note: set.completions[i]?.note, expected: c.expected, completion: c.completion, exact: completionExact(c.completion, c.expected) })),
+    ];
+    fs.appendFileSync(file, lines.map((l) => `${JSON.stringify(l)}${os.EOL}`).join(''));
+  };
+}
 
 function parseMethods(list: string | undefined): Set<MethodName> {
   if (list === undefined) return new Set(METHOD_NAMES);

@@ -1,6 +1,7 @@
 // The keyed note memory's slots on disk: one file per note in `<store>/note-slots/`, written
 // atomically. They are derived data: the store's notes are the record, and a note whose file is
-// missing, damaged, from another model or for other text is simply written again (slotWriter.ts).
+// missing, damaged, from another model, for other text or by other writer settings is simply
+// written again (slotWriter.ts).
 // So a file never needs a journal: losing one costs a re-write, never a note.
 //
 // File: "MNSLOTS1" | u32 header length | header JSON | keys f32[count*width] | values f32[count*width]
@@ -21,16 +22,24 @@ interface SlotFileHeader {
   readonly note: string;
   readonly textSha256: string;
   readonly model: string;
+  /** The writer's settings fingerprint (absent in files of session 7, which are rewritten). */
+  readonly writer?: string;
   readonly count: number;
   readonly width: number;
 }
 
-/** What a file must match to be used: the note, its text and the model it was written with. */
-export interface SlotFileExpectation {
-  readonly id: NoteId;
+/** What slots were written from: the note's text, the model, the writer's settings. */
+export interface SlotFileSource {
   readonly text: string;
   /** The model's weights sha256 (values fitted on one model mean nothing on another). */
   readonly model: string;
+  /** slotWriterFingerprint of the settings (values fitted otherwise are rewritten). */
+  readonly writer: string;
+}
+
+/** What a file must match to be used. */
+export interface SlotFileExpectation extends SlotFileSource {
+  readonly id: NoteId;
   readonly width: number;
 }
 
@@ -40,9 +49,9 @@ export function noteSlotFile(storeDir: string, id: NoteId): string {
   return path.join(storeDir, NOTE_SLOTS_DIR, `${sha256(id).toString('hex').slice(0, 32)}.slots`);
 }
 
-export function encodeNoteSlots(slots: NoteSlots, text: string, model: string): Buffer {
+export function encodeNoteSlots(slots: NoteSlots, source: SlotFileSource): Buffer {
   const width = slots.keys.length / slots.count;
-  const header: SlotFileHeader = { note: slots.id, textSha256: sha256(text).toString('hex'), model, count: slots.count, width };
+  const header: SlotFileHeader = { note: slots.id, textSha256: sha256(source.text).toString('hex'), model: source.model, writer: source.writer, count: slots.count, width };
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
@@ -65,6 +74,7 @@ export function decodeNoteSlots(bytes: Buffer, expected: SlotFileExpectation, ba
   if (header.note !== expected.id) return { problem: `written for note ${header.note}` };
   if (header.model !== expected.model) return { problem: 'written with another model' };
   if (header.textSha256 !== sha256(expected.text).toString('hex')) return { problem: 'written for other text' };
+  if (header.writer !== expected.writer) return { problem: 'written with other writer settings' };
   if (header.width !== expected.width || !Number.isInteger(header.count) || header.count <= 0) return { problem: `shape ${header.count}x${header.width}` };
   const floats = header.count * header.width;
   const start = MAGIC.length + 4 + headerLength;
@@ -73,9 +83,9 @@ export function decodeNoteSlots(bytes: Buffer, expected: SlotFileExpectation, ba
   return { slots: { id: expected.id, bag, count: header.count, keys: data.subarray(0, floats), values: data.subarray(floats) } };
 }
 
-export async function saveNoteSlots(storeDir: string, slots: NoteSlots, text: string, model: string): Promise<void> {
+export async function saveNoteSlots(storeDir: string, slots: NoteSlots, source: SlotFileSource): Promise<void> {
   await fs.mkdir(path.join(storeDir, NOTE_SLOTS_DIR), { recursive: true });
-  await writeFileAtomic(noteSlotFile(storeDir, slots.id), encodeNoteSlots(slots, text, model));
+  await writeFileAtomic(noteSlotFile(storeDir, slots.id), encodeNoteSlots(slots, source));
 }
 
 /** The note's saved slots, or the reason there are none usable ('missing' when no file). */

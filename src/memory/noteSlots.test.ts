@@ -69,7 +69,7 @@ test('a write fits the note\'s own slots (loss falls), moves nothing of other no
     normEps: writerTestConfig.normEps,
     stateCentre: new Float32Array(writerTestConfig.dModel),
   });
-  const settings = { steps: 12, learningRate: 0.5, lossTarget: 0.01, forms: ['note', 'qa'] as const, maxRows: 256 };
+  const settings = { steps: 12, learningRate: 0.5, lossTarget: 0.01, forms: ['note', 'qa'] as const, refreshEvery: 15, maxRows: 256 };
   const other = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId('deploy'), text: 'Staging deploys from the Bazel pipeline every night at 02:00.' }, settings);
   const otherValues = other.slots.values.slice();
   const result = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId('adyen'), text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.' }, settings);

@@ -29,9 +29,18 @@ export interface SlotWriterSettings {
   readonly forms: readonly SequenceForm[];
   /** Rows per step at most (the first sequences' positions are kept). */
   readonly maxRows: number;
+  /** Every this many steps (the first included) the softmax runs over the whole vocabulary and adds
+   *  each row's top predictions to the candidates the steps between normalise over. */
+  readonly refreshEvery: number;
 }
 
-export const defaultSlotWriterSettings: SlotWriterSettings = { steps: 30, learningRate: 0.5, lossTarget: 0.05, forms: ['note', 'qa'], maxRows: 384 };
+export const defaultSlotWriterSettings: SlotWriterSettings = { steps: 40, learningRate: 0.5, lossTarget: 0.05, forms: ['note', 'qa'], maxRows: 384, refreshEvery: 10 };
+
+/** Identifies the settings slots were fitted with: a slot file written otherwise is written again
+ *  (values from other settings, or from an older writer, are not what these settings give). */
+export function slotWriterFingerprint(settings: SlotWriterSettings): string {
+  return `v2 steps ${settings.steps} lr ${settings.learningRate} target ${settings.lossTarget} forms ${settings.forms.join('+')} rows ${settings.maxRows} refresh ${settings.refreshEvery}`;
+}
 
 export interface SlotWriteInput {
   readonly id: NoteId;
@@ -55,7 +64,6 @@ const ROW_BUCKET = 128;
 const CANDIDATE_BUCKET = 1024;
 /** Top predictions per row added to the candidates at each full step. */
 const PREDICTIONS = 8;
-const REFRESH_EVERY = 15;
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
 /** Writes `note` into `memory` (replacing slots it had) and returns what was fitted. */
@@ -138,7 +146,7 @@ async function fitValues(
   const first = new Float32Array(values.length);
   const second = new Float32Array(values.length);
   const losses: number[] = [];
-  // Every REFRESH_EVERY steps (the first included) the softmax runs over all tokens and returns each
+  // Every refreshEvery steps (the first included) the softmax runs over all tokens and returns each
   // row's top predictions; the steps between run over the targets and every prediction seen so far.
   const lossAt: LossPositions = { count: M, positions: new BigInt64Array(M), targets, weights: lossWeights };
   let vocabulary: CandidateVocabulary | null = null;
@@ -149,7 +157,7 @@ async function fitValues(
       added.set(row.others, i * C);
       for (const { slot, weight } of row.own) for (let c = 0; c < C; c++) added[i * C + c] += weight * values[slot * C + c]!;
     });
-    const full = (step - 1) % REFRESH_EVERY === 0;
+    const full = (step - 1) % settings.refreshEvery === 0;
     const result = full
       ? await model.stateUpper({ states, added, targets, lossWeights }, M, { predictions: PREDICTIONS })
       : await model.stateUpper({ states, added, targets: vocabulary!.targets, lossWeights }, M, { candidates: vocabulary! });

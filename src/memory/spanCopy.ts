@@ -53,7 +53,9 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const cursorLine = prefix.slice(prefix.lastIndexOf('\n') + 1).toLowerCase();
   // A span naming what the cursor's line names is that line's cue, not what comes next: its own
   // words count only from the lines before.
-  const cursorTerms = new Set(bm25Terms(cursorLine).map(stem));
+  const cursorTermList = bm25Terms(cursorLine).map(stem);
+  const cursorTerms = new Set(cursorTermList);
+  const lastTerm = cursorTermList.at(-1) ?? null;
   const candidates: SpanCandidate[] = [];
   for (const note of notes) {
     const chunks = note.text.split(/\s+/u).filter(Boolean);
@@ -68,7 +70,8 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       return score;
     });
     for (const span of noteSpans(note.text, prefix)) {
-      if (span.overlap === 0 && cursorLine.includes(span.text.toLowerCase())) continue; // typed already
+      // Typed already, or the cue itself ("output.hashFunction" where the line ends "hashFunction: '").
+      if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && bm25Terms(span.text).map(stem).includes(lastTerm)))) continue;
       let best = 0;
       for (let j = 0; j < chunks.length; j++) {
         if (!chunks[j]!.includes(span.text) && !chunks[j]!.toLowerCase().includes(span.text)) continue;

@@ -50,6 +50,10 @@ test('a write trains a copy of t chosen rows, lowers the note loss and leaves th
   assert.ok(Math.abs(again.losses[0]! - write.losses[5]!) < 1e-4, `${again.losses[0]} vs ${write.losses[5]}`);
   assert.equal(again.steps, 0);
   assert.deepEqual(again.next, again.prev);
+  const unmeasured = await writer.train(note, { settings: { maxSteps: 0, measureLoss: false } });
+  assert.deepEqual(unmeasured.losses, [], 'no loss pass when nothing trains and nobody reads the loss');
+  assert.deepEqual(unmeasured.footprint, again.footprint);
+  assert.deepEqual(unmeasured.next, unmeasured.prev);
   await writer.dispose();
 
   // Sessions are shared per graph, so this second writer runs after the first is disposed.

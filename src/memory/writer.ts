@@ -77,6 +77,9 @@ export interface WriterSettings {
   /** Whether the footprint also reads the note's other renderings (footprintRenderings.ts): one
    *  more address pass per write. */
   readonly footprintRenderings: boolean;
+  /** Whether a write with maxSteps 0 still runs the pass that measures the note's loss (tests and
+   *  probes read it); the service turns it off when the keyed note memory learns the note (~220 ms). */
+  readonly measureLoss: boolean;
 }
 
 export type RowScaling = 'none' | 'reads';
@@ -98,6 +101,7 @@ export const defaultWriterSettings: WriterSettings = {
   candidateTokens: 16,
   candidateRefresh: 0,
   footprintSlots: 2048,
+  measureLoss: true,
   footprintRenderings: true,
 };
 
@@ -267,7 +271,7 @@ export class MemoryWriter {
     let tokenAccuracy = 0;
     const sampled = settings.candidateTokens > 0;
     let vocabulary: CandidateVocabulary | null = null;
-    for (;;) {
+    while (settings.maxSteps > 0 || settings.measureLoss) {
       signal?.throwIfAborted();
       const fullPass = !sampled || vocabulary === null || (settings.candidateRefresh > 0 && steps % settings.candidateRefresh === 0);
       let upper: UpperResult;

@@ -354,8 +354,9 @@ export class MemoryService {
 
   private writerFor(loaded: LoadedModel): MemoryWriter {
     // With a keyed note memory the note is learned in its slots; the rows keep only its footprint
-    // (from its own text: the renderings' extra pass costs ~150 ms of the write).
-    const settings = loaded.noteSlots ? { maxSteps: 0, footprintRenderings: false, ...this.options.writer } : this.options.writer;
+    // (from its own text: the renderings' extra pass costs ~150 ms of the write), and no pass
+    // measures a loss the rows do not learn (~220 ms).
+    const settings = loaded.noteSlots ? { maxSteps: 0, measureLoss: false, footprintRenderings: false, ...this.options.writer } : this.options.writer;
     this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings, citationBackground: loaded.citationBackground });
     return this.writer;
   }

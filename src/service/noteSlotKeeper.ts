@@ -5,8 +5,8 @@
 
 import type { NoteId, NoteRecord } from '../memory/note';
 import { NoteSlotMemory, ReadPurpose } from '../memory/noteSlots';
-import { deleteNoteSlots, loadNoteSlots, saveNoteSlots } from '../memory/noteSlotFiles';
-import { defaultSlotWriterSettings, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
+import { deleteNoteSlots, loadNoteSlots, saveNoteSlots, SlotFileSource } from '../memory/noteSlotFiles';
+import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
 import { PrefixWords } from '../memory/prefixWords';
 import { defaultSpanCopySettings, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
 import { wordBag } from '../memory/wordBag';
@@ -53,7 +53,7 @@ export class NoteSlotKeeper {
       for (const note of live) {
         if (this.memory.has(note.id)) continue;
         const bag = wordBag(this.memory.words, note.text);
-        const file = await loadNoteSlots(this.storeDir, { id: note.id, text: note.text, model: this.modelSha, width: this.memory.width }, bag);
+        const file = await loadNoteSlots(this.storeDir, { id: note.id, width: this.memory.width, ...this.sourceOf(note) }, bag);
         if ('slots' in file) {
           this.memory.set(file.slots);
           this.texts.set(note.id, note.text);
@@ -67,7 +67,7 @@ export class NoteSlotKeeper {
         onWrite?.(note, i, missing.length);
         const { slots, losses } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings);
         try {
-          await saveNoteSlots(this.storeDir, slots, note.text, this.modelSha);
+          await saveNoteSlots(this.storeDir, slots, this.sourceOf(note));
         } catch (error) {
           this.memory.delete(note.id); // unsaved slots would never be saved: the next sync writes them again
           throw error;
@@ -109,6 +109,10 @@ export class NoteSlotKeeper {
     });
     const span = spanToCopy(notes, prefix, this.memory.words, this.copySettings);
     return span && { note: span.note, text: span.text };
+  }
+
+  private sourceOf(note: NoteRecord): SlotFileSource {
+    return { text: note.text, model: this.modelSha, writer: slotWriterFingerprint(this.settings) };
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -44,6 +44,8 @@ export interface EvalRunOptions {
   /** Milliseconds clock; default performance.now. */
   readonly clock?: () => number;
   readonly signal?: AbortSignal;
+  /** Each method's outcomes (answers, citations, completions) before scoring: `--details`. */
+  readonly onRun?: (name: MethodName, run: MethodRun) => void;
 }
 
 /** The part of a set a run uses (all of it, or the first N notes with theirs). */
@@ -72,7 +74,9 @@ export async function runEval(fullSet: EvalSet, subjects: Partial<Record<MethodN
     options.onProgress?.(`[${name}] starting`);
     const subject = await factory();
     try {
-      methods[name] = scoreMethod(await runSubject(name, subject, set, options));
+      const run = await runSubject(name, subject, set, options);
+      options.onRun?.(name, run);
+      methods[name] = scoreMethod(run);
     } finally {
       await subject.dispose?.();
     }
