@@ -11,7 +11,7 @@ import { SpecialToken } from '../../src/model/specialTokens';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { NoteSlotMemory } from '../../src/memory/noteSlots';
 import type { NoteId } from '../../src/memory/note';
-import { wordBag } from '../../src/memory/wordBag';
+import { noteBag, wordBag } from '../../src/memory/wordBag';
 import { defaultSpanCopySettings, rankSpans } from '../../src/memory/spanCopy';
 import { seededRandom } from '../../src/model/seededRandom';
 
@@ -24,7 +24,7 @@ const memory = new NoteSlotMemory(words, { finalNormWeight: new Float32Array(C).
 const set = loadEvalSet('../shared/eval/public');
 const all = [...set.notes, ...set.distractors];
 const text = new Map(all.map((n) => [n.id, n.note]));
-for (const n of all) memory.set({ id: n.id as NoteId, bag: wordBag(words, n.note), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
+for (const n of all) memory.set({ id: n.id as NoteId, ...noteBag(words, n.note), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
 const settings = { ...defaultSpanCopySettings, ...JSON.parse(process.env.SETTINGS ?? '{}') };
 const tokens = readTokenFile(path.join('corpus', 'train.bin')).subarray(0, Number(process.env.CORPUS ?? 8_000_000));
 const random = seededRandom(7);

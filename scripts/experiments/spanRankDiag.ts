@@ -7,7 +7,7 @@ import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { completionFilePath } from '../../src/memory/eval/completionFilePath';
 import { NoteSlotMemory } from '../../src/memory/noteSlots';
 import type { NoteId } from '../../src/memory/note';
-import { wordBag } from '../../src/memory/wordBag';
+import { noteBag, wordBag } from '../../src/memory/wordBag';
 import { defaultSpanCopySettings, rankSpans } from '../../src/memory/spanCopy';
 import { LanguageModel } from '../../src/model/languageModel';
 import { loadTokenizer } from '../../src/model/tokenizer';
@@ -42,7 +42,7 @@ const memory = new NoteSlotMemory(words, { finalNormWeight: new Float32Array(C).
 const set = loadEvalSet(process.env.SET ?? '../shared/eval/public');
 const all = [...set.notes, ...set.distractors];
 const text = new Map(all.map((n) => [n.id, n.note]));
-for (const n of all) memory.set({ id: n.id as NoteId, bag: wordBag(words, n.note), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
+for (const n of all) memory.set({ id: n.id as NoteId, ...noteBag(words, n.note), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
 const settings = { ...defaultSpanCopySettings, ...JSON.parse(process.env.SETTINGS ?? '{}') };
 async function main(): Promise<void> {
 const model = new LanguageModel(checkpoint.manifest.config, checkpoint.parameters);

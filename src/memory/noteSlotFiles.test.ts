@@ -9,7 +9,7 @@ import type { NoteSlots } from './noteSlots';
 
 const id = toNoteId('n1');
 const text = 'Every PR targets master.';
-const slots: NoteSlots = { id, bag: new Map([['master', 1]]), count: 2, keys: Float32Array.from([1, 0, 0, 1]), values: Float32Array.from([0.5, -1.5, 2, 3e-8]) };
+const slots: NoteSlots = { id, bag: new Map([['master', 1]]), bagNorm: 4.5, count: 2, keys: Float32Array.from([1, 0, 0, 1]), values: Float32Array.from([0.5, -1.5, 2, 3e-8]) };
 const source = { text, model: 'sha-a', writer: 'v2 steps 40' };
 const expected = { id, width: 2, ...source };
 const storeDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-slots-'));
@@ -17,7 +17,7 @@ const storeDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-slots-'));
 test('saved slots load back bit for bit', async () => {
   const dir = storeDir();
   await saveNoteSlots(dir, slots, source);
-  const loaded = await loadNoteSlots(dir, expected, slots.bag);
+  const loaded = await loadNoteSlots(dir, expected, slots);
   assert.ok('slots' in loaded);
   assert.deepEqual([...loaded.slots.keys], [...slots.keys]);
   assert.deepEqual([...loaded.slots.values], [...slots.values]);
@@ -26,19 +26,19 @@ test('saved slots load back bit for bit', async () => {
 
 test('a missing, damaged, foreign or stale file is not used, and says why', async () => {
   const dir = storeDir();
-  assert.deepEqual(await loadNoteSlots(dir, expected, slots.bag), { problem: 'missing' });
+  assert.deepEqual(await loadNoteSlots(dir, expected, slots), { problem: 'missing' });
   await saveNoteSlots(dir, slots, source);
-  assert.match((await loadNoteSlots(dir, { ...expected, model: 'sha-b' }, slots.bag) as { problem: string }).problem, /another model/);
-  assert.match((await loadNoteSlots(dir, { ...expected, text: 'Every PR targets main.' }, slots.bag) as { problem: string }).problem, /other text/);
-  assert.match((await loadNoteSlots(dir, { ...expected, width: 3 }, slots.bag) as { problem: string }).problem, /shape/);
-  assert.match((await loadNoteSlots(dir, { ...expected, writer: 'v2 steps 30' }, slots.bag) as { problem: string }).problem, /other writer settings/);
+  assert.match((await loadNoteSlots(dir, { ...expected, model: 'sha-b' }, slots) as { problem: string }).problem, /another model/);
+  assert.match((await loadNoteSlots(dir, { ...expected, text: 'Every PR targets main.' }, slots) as { problem: string }).problem, /other text/);
+  assert.match((await loadNoteSlots(dir, { ...expected, width: 3 }, slots) as { problem: string }).problem, /shape/);
+  assert.match((await loadNoteSlots(dir, { ...expected, writer: 'v2 steps 30' }, slots) as { problem: string }).problem, /other writer settings/);
   const file = noteSlotFile(dir, id);
   const bytes = fs.readFileSync(file);
   bytes[bytes.length - 40]! ^= 1;
   fs.writeFileSync(file, bytes);
-  assert.match((await loadNoteSlots(dir, expected, slots.bag) as { problem: string }).problem, /damaged/);
+  assert.match((await loadNoteSlots(dir, expected, slots) as { problem: string }).problem, /damaged/);
   fs.writeFileSync(file, 'not slots at all');
-  assert.match((await loadNoteSlots(dir, expected, slots.bag) as { problem: string }).problem, /not a note-slots file/);
+  assert.match((await loadNoteSlots(dir, expected, slots) as { problem: string }).problem, /not a note-slots file/);
 });
 
 test('deleting removes the file; deleting a missing one is fine', async () => {

@@ -15,6 +15,12 @@ import type { NoteId } from './note';
 import type { NoteSlots } from './noteSlots';
 import type { WordBag } from './wordBag';
 
+/** A note's word bag and its norm (wordBag.noteBag): the file holds neither, they come from the text. */
+export interface NoteBag {
+  readonly bag: WordBag;
+  readonly bagNorm: number;
+}
+
 const MAGIC = Buffer.from('MNSLOTS1');
 export const NOTE_SLOTS_DIR = 'note-slots';
 
@@ -60,7 +66,7 @@ export function encodeNoteSlots(slots: NoteSlots, source: SlotFileSource): Buffe
 }
 
 /** The slots in `bytes` if they are intact and match `expected`, else null with the reason. */
-export function decodeNoteSlots(bytes: Buffer, expected: SlotFileExpectation, bag: WordBag): { slots: NoteSlots } | { problem: string } {
+export function decodeNoteSlots(bytes: Buffer, expected: SlotFileExpectation, key: NoteBag): { slots: NoteSlots } | { problem: string } {
   if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return { problem: 'not a note-slots file' };
   const body = bytes.subarray(0, bytes.length - 32);
   if (!sha256(body).equals(bytes.subarray(bytes.length - 32))) return { problem: 'checksum mismatch (damaged)' };
@@ -80,7 +86,7 @@ export function decodeNoteSlots(bytes: Buffer, expected: SlotFileExpectation, ba
   const start = MAGIC.length + 4 + headerLength;
   if (body.length !== start + 8 * floats) return { problem: 'wrong length' };
   const data = new Float32Array(body.buffer.slice(body.byteOffset + start, body.byteOffset + start + 8 * floats));
-  return { slots: { id: expected.id, bag, count: header.count, keys: data.subarray(0, floats), values: data.subarray(floats) } };
+  return { slots: { id: expected.id, ...key, count: header.count, keys: data.subarray(0, floats), values: data.subarray(floats) } };
 }
 
 export async function saveNoteSlots(storeDir: string, slots: NoteSlots, source: SlotFileSource): Promise<void> {
@@ -89,7 +95,7 @@ export async function saveNoteSlots(storeDir: string, slots: NoteSlots, source: 
 }
 
 /** The note's saved slots, or the reason there are none usable ('missing' when no file). */
-export async function loadNoteSlots(storeDir: string, expected: SlotFileExpectation, bag: WordBag): Promise<{ slots: NoteSlots } | { problem: string }> {
+export async function loadNoteSlots(storeDir: string, expected: SlotFileExpectation, key: NoteBag): Promise<{ slots: NoteSlots } | { problem: string }> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(noteSlotFile(storeDir, expected.id));
@@ -97,7 +103,7 @@ export async function loadNoteSlots(storeDir: string, expected: SlotFileExpectat
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { problem: 'missing' };
     throw error;
   }
-  return decodeNoteSlots(bytes, expected, bag);
+  return decodeNoteSlots(bytes, expected, key);
 }
 
 export async function deleteNoteSlots(storeDir: string, id: NoteId): Promise<void> {

@@ -6,7 +6,7 @@ import { toNoteId } from './note';
 import { NoteSlotMemory, NoteSlots, outputOfReads } from './noteSlots';
 import { prefixBags } from './prefixWords';
 import { writeNoteSlots } from './slotWriter';
-import { countWordFrequencies, wordBag } from './wordBag';
+import { countWordFrequencies, noteBag, wordBag } from './wordBag';
 import { writerTestConfig, writerTestModel } from './writerTestModel';
 
 const C = 4;
@@ -17,7 +17,7 @@ const basis = { finalNormWeight: new Float32Array(C).fill(1), normEps: 1e-5, sta
 function noteOf(id: string, text: string, memory: NoteSlotMemory): NoteSlots {
   return {
     id: toNoteId(id),
-    bag: wordBag(memory.words, text),
+    ...noteBag(memory.words, text),
     count: 2,
     keys: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]),
     values: Float32Array.from([0, 0, 0, 1, 0, 0, 0, 2]),
@@ -85,7 +85,7 @@ test('a write fits the note\'s own slots (loss falls), moves nothing of other no
 });
 
 test('a chat question needs a weaker match than code to read a note (its own, lower gate)', () => {
-  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40 });
+  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40, chatNormPower: 1, chatReferenceNorm: 25 });
   memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction id', memory));
   const bag = wordBag(words, 'Which request header keeps an Adyen capture from running twice, and what value does it carry?');
   const gate = [...memory.gates(bag, 'chat').values()][0];

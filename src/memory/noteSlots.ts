@@ -28,18 +28,25 @@ export interface NoteSlotSettings {
   readonly chatGateFloor: number;
   /** Sharpness of the softmax over a note's slots by state-key cosine. */
   readonly slotSharpness: number;
+  /** A chat question's cosine to a note is multiplied by (note bag norm / chatReferenceNorm)^(1 -
+   *  chatNormPower): a note with much rare text is divided by less than its whole norm, so a
+   *  paraphrase that shares a few of its words still finds it. 1 = plain cosine. */
+  readonly chatNormPower: number;
+  readonly chatReferenceNorm: number;
 }
 
 /** What the text being read is: a chat exchange or code (a completion, held-out code). */
 export type ReadPurpose = 'chat' | 'code';
 
 /** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
-export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40 };
+export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25 };
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
 export interface NoteSlots {
   readonly id: NoteId;
   readonly bag: WordBag;
+  /** The bag's length before it was scaled to 1 (wordBagNorm). */
+  readonly bagNorm: number;
   readonly count: number;
   readonly keys: Float32Array;
   readonly values: Float32Array;
@@ -135,7 +142,9 @@ export class NoteSlotMemory {
     const { gateSharpness } = this.settings;
     const gateThreshold = purpose === 'chat' ? this.settings.chatGateThreshold : this.settings.gateThreshold;
     const gateFloor = purpose === 'chat' ? this.settings.chatGateFloor : this.settings.gateFloor;
-    const cosines = [...this.notes.values()].map((note) => ({ id: note.id, cosine: bagCosine(bag, note.bag) }));
+    const power = purpose === 'chat' ? this.settings.chatNormPower : 1;
+    const lengthFactor = (note: NoteSlots) => (power === 1 ? 1 : (note.bagNorm / this.settings.chatReferenceNorm) ** (1 - power));
+    const cosines = [...this.notes.values()].map((note) => ({ id: note.id, cosine: bagCosine(bag, note.bag) * lengthFactor(note) }));
     const max = Math.max(gateThreshold, ...cosines.map((c) => c.cosine));
     let total = Math.exp(gateSharpness * (gateThreshold - max));
     for (const { cosine } of cosines) total += Math.exp(gateSharpness * (cosine - max));

@@ -16,7 +16,7 @@ import type { NoteId, NoteKind } from './note';
 import { NoteSlotMemory, NoteSlots, outputOfReads, SlotRead } from './noteSlots';
 import { prefixBags } from './prefixWords';
 import { encodeTrainingSequence, lossStart, SequenceForm } from './trainingSequence';
-import { wordBag } from './wordBag';
+import { noteBag } from './wordBag';
 import { CandidateVocabulary, candidateVocabulary, LossPositions } from './writerBatch';
 
 export interface SlotWriterSettings {
@@ -98,7 +98,7 @@ export async function writeNoteSlots(
   const positions = canonical.ids.length - canonical.from; // answer positions: from-1 .. length-2
   const keys = new Float32Array(positions * C);
   for (let p = 0; p < positions; p++) keys.set(memory.stateKey(canonicalStates, canonical.from - 1 + p), p * C);
-  const slots: NoteSlots = { id: note.id, bag: wordBag(memory.words, note.text), count: positions, keys, values: new Float32Array(positions * C) };
+  const slots: NoteSlots = { id: note.id, ...noteBag(memory.words, note.text), count: positions, keys, values: new Float32Array(positions * C) };
   const previous = memory.get(note.id);
   memory.set(slots);
   try {

@@ -48,6 +48,21 @@ export function inverseDocumentFrequency(frequencies: WordFrequencies, word: str
   return Math.log((frequencies.documents + 1) / (df + 1));
 }
 
+/** A note's lexical key: its bag and the bag's norm before scaling (noteSlots.ts). */
+export function noteBag(frequencies: WordFrequencies, text: string): { bag: WordBag; bagNorm: number } {
+  return { bag: wordBag(frequencies, text), bagNorm: wordBagNorm(frequencies, text) };
+}
+
+/** The length of the text's count * idf vector before wordBag scales it to 1: how much rare text it has. */
+export function wordBagNorm(frequencies: WordFrequencies, text: string): number {
+  let squares = 0;
+  for (const [word, count] of countWords(text)) {
+    const weight = count * inverseDocumentFrequency(frequencies, word);
+    if (weight > 0) squares += weight * weight;
+  }
+  return Math.sqrt(squares);
+}
+
 /** The text's words weighted count * idf, scaled to unit length (empty for a text without words). */
 export function wordBag(frequencies: WordFrequencies, text: string): WordBag {
   return bagOfCounts(frequencies, countWords(text));

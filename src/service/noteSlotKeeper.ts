@@ -9,7 +9,7 @@ import { deleteNoteSlots, loadNoteSlots, saveNoteSlots, SlotFileSource } from '.
 import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
 import { PrefixWords } from '../memory/prefixWords';
 import { defaultSpanCopySettings, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
-import { wordBag } from '../memory/wordBag';
+import { noteBag, wordBag } from '../memory/wordBag';
 import type { LanguageModel } from '../model/languageModel';
 import type { Tokenizer } from '../model/tokenizer';
 import type { CopiedSpan } from './chatPath';
@@ -52,8 +52,7 @@ export class NoteSlotKeeper {
       const rewritten: { id: NoteId; problem: string }[] = [];
       for (const note of live) {
         if (this.memory.has(note.id)) continue;
-        const bag = wordBag(this.memory.words, note.text);
-        const file = await loadNoteSlots(this.storeDir, { id: note.id, width: this.memory.width, ...this.sourceOf(note) }, bag);
+        const file = await loadNoteSlots(this.storeDir, { id: note.id, width: this.memory.width, ...this.sourceOf(note) }, noteBag(this.memory.words, note.text));
         if ('slots' in file) {
           this.memory.set(file.slots);
           this.texts.set(note.id, note.text);
