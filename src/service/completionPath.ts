@@ -62,7 +62,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     if (notes.length + segment.length + code.length + maxTokens >= session.capacity) break;
     notes.push(...segment);
   }
-  const copy = runner.copySpan && notes.length === 0 ? copiedSpan(runner, input.filePath, input.prefix, code, header.length) : null;
+  const copy = runner.copySpan && notes.length === 0 ? copiedSpan(runner, input.prefix, code, header.length) : null;
   const healed = copy ?? { ...healPrompt(tokenizer, [...notes, ...code], notes.length + header.length), forced: undefined };
 
   let cut = { text: '', done: false };
@@ -97,12 +97,14 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
 /** A note's span to type first (runner.copySpan), as a prompt cut back to where the span's tokens
  *  part from the prompt's ("window." + "guardianPolyfilledImport" may merge across the cursor), the
  *  tokens to force, and the prompt text they type again. Null when no span fits. */
-function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, code: readonly number[], headerLength: number) {
+function copiedSpan(runner: DecodingRunner, prefix: string, code: readonly number[], headerLength: number) {
   const { tokenizer } = runner;
-  const kept = tokenizer.decode(code.slice(headerLength));
-  const span = runner.copySpan!(`${filePath}\n${kept}`, prefix);
+  // code[0] is <|file|>; the rest is `${filePath}\n` and the kept code, whose tokens may merge
+  // across the newline, so the text is taken whole.
+  const text = tokenizer.decode(code.slice(1));
+  const span = runner.copySpan!(text, prefix);
   if (span === null) return null;
-  const full = formatCompletionPrompt(tokenizer, filePath, kept + span.text);
+  const full = [code[0]!, ...tokenizer.encode(text + span.text)];
   let shared = 0;
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
   shared = Math.min(shared, code.length);
