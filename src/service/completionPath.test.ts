@@ -1,6 +1,6 @@
 // Tests of the completion path's copy: a span the runner proposes is typed first, even where its
-// tokens merge with the cursor's ("window." + "guardian..."), the model goes on after it, and the
-// output says what was copied; without a proposal the path is unchanged.
+// tokens merge with the cursor's ("window." + "guardian..."), the model goes on to the end of its
+// word, and the output says what was copied; without a proposal the path is unchanged.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -28,6 +28,7 @@ test('completionPath: a copied span starts the completion and is reported', asyn
       { filePath: 'src/a.js', prefix, notes: [], maxTokens: 12 },
     );
     assert.ok(out.completion.startsWith(span), `${JSON.stringify(out.completion)} starts with ${span}`);
+    assert.ok(!/\s/u.test(out.completion.slice(span.length)), `${JSON.stringify(out.completion)} ends with the copied word`);
     assert.equal(out.copied?.note, note);
     assert.equal(out.copied?.text, span);
     assert.ok(out.copied!.tokens >= 1);

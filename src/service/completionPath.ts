@@ -78,6 +78,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
       const loop = loopCut(tokens);
       const kept = loop === null ? tokens : tokens.slice(0, loop);
       cut = cutCompletion(tokenizer.decode(kept).slice(healed.removedText.length), shape);
+      if (copy) cut = endOfCopiedWord(cut, copy.span.text);
       return cut.done || loop !== null;
     },
   });
@@ -92,6 +93,13 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     reusedTokens: result.reusedTokens,
     copied: copy ? { ...copy.span, tokens: copy.forced.length } : null,
   };
+}
+
+/** After a copied span the completion ends with the span's word (its call parentheses, a comma):
+ *  what the memory knew is typed, and a guess of the model's beyond it would read as remembered. */
+function endOfCopiedWord(cut: { text: string; done: boolean }, span: string): { text: string; done: boolean } {
+  const space = cut.text.slice(span.length).search(/\s/u);
+  return space < 0 ? cut : { text: cut.text.slice(0, span.length + space), done: true };
 }
 
 /** A note's span to type first (runner.copySpan), as a prompt cut back to where the span's tokens
