@@ -11,7 +11,17 @@ import { loadTokenizer } from '../../src/model/tokenizer';
 import { SpecialToken } from '../../src/model/specialTokens';
 import { bm25Terms } from '../../src/memory/bm25';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
-import { bagCosine, countWords, inverseDocumentFrequency } from '../../src/memory/wordBag';
+import { bagCosine, countWords as countWordsAsIs, inverseDocumentFrequency } from '../../src/memory/wordBag';
+
+// STEM=1: words reduced by a light suffix stemmer before counting (notes, questions and prefixes alike).
+const stem = (t: string) => (t.length <= 4 ? t : t.replace(/(?:ies)$/, 'y').replace(/(?:ing|ed|es|s)$/, ''));
+function countWords(text: string): Map<string, number> {
+  const counts = countWordsAsIs(text);
+  if (process.env.STEM !== '1') return counts;
+  const out = new Map<string, number>();
+  for (const [t, c] of counts) out.set(stem(t), (out.get(stem(t)) ?? 0) + c);
+  return out;
+}
 
 const tokenizer = loadTokenizer();
 const background = loadCheckpoint('native/model').noteSlotBackground!;

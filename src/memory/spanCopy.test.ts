@@ -39,3 +39,9 @@ test('spanCopy: identifiers, numbers and quoted words look like code; prose word
   assert.ok(isCodeLike('Prefer', '"Prefer"'));
   for (const span of ['master', 'refund', 'Slim']) assert.ok(!isCodeLike(span, span), span);
 });
+
+test('spanCopy: inside a word only the rest of a note word the cursor started is typed', () => {
+  assert.equal(spanToCopy([note(flake8)], 'max-line-length = 8', words), null, 'a digit already typed: 88 would be glued on');
+  const text = 'lazy-load modules through window.guardianPolyfilledImport instead.';
+  assert.equal(spanToCopy([note(text)], 'const load = (url) =>\n  window.guardianPoly', words)?.text, 'filledImport');
+});

@@ -32,7 +32,7 @@ export interface SpanCopySettings {
   readonly threshold: number;
 }
 
-export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, threshold: 1 };
+export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, threshold: 0.5 };
 
 export interface GatedNote {
   readonly id: NoteId;
@@ -51,6 +51,9 @@ export interface SpanCandidate {
 export function rankSpans(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings): SpanCandidate[] {
   const context = cursorContext(prefix, words, settings);
   const cursorLine = prefix.slice(prefix.lastIndexOf('\n') + 1).toLowerCase();
+  // Inside a word ("this.#defaul") only the rest of a note word the cursor started can be typed:
+  // anything else would be glued onto the partial word.
+  const insideWord = /[\p{L}\p{N}_$]$/u.test(prefix);
   // A span naming what the cursor's line names is that line's cue, not what comes next: its own
   // words count only from the lines before.
   const cursorTermList = bm25Terms(cursorLine).map(stem);
@@ -70,6 +73,7 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       return score;
     });
     for (const span of noteSpans(note.text, prefix)) {
+      if (insideWord && span.overlap === 0) continue;
       // Typed already, or the cue itself ("output.hashFunction" where the line ends "hashFunction: '").
       if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && bm25Terms(span.text).map(stem).includes(lastTerm)))) continue;
       let best = 0;
