@@ -51,6 +51,7 @@ export const evalCommand = defineCommand({
     'slot-lr': { kind: 'number', value: 'X', help: 'keyed note memory: Adam step size', integer: false },
     'chat-gate': { kind: 'number', value: 'X', help: 'keyed note memory: the sink cosine for chat questions', integer: false },
     'chat-floor': { kind: 'number', value: 'X', help: 'keyed note memory: below this cosine a chat question reads no note', integer: false },
+    'chat-read-scale': { kind: 'number', value: 'X', help: "keyed note memory: a chat answer's read times X when decoding", integer: false },
     'chat-norm-power': { kind: 'number', value: 'X', help: "keyed note memory: a chat question's cosine to a note times (note norm / reference)^(1 - X); 1 = plain cosine", integer: false },
     'slot-sharpness': { kind: 'number', value: 'X', help: "keyed note memory: sharpness of the softmax over a note's slots", integer: false },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
@@ -82,6 +83,7 @@ export const evalCommand = defineCommand({
       ...(options['chat-gate'] !== undefined ? { chatGateThreshold: options['chat-gate'] } : {}),
       ...(options['chat-floor'] !== undefined ? { chatGateFloor: options['chat-floor'] } : {}),
       ...(options['chat-norm-power'] !== undefined ? { chatNormPower: options['chat-norm-power'] } : {}),
+      ...(options['chat-read-scale'] !== undefined ? { chatReadScale: options['chat-read-scale'] } : {}),
       ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
     };
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });

@@ -33,13 +33,18 @@ export interface NoteSlotSettings {
    *  paraphrase that shares a few of its words still finds it. 1 = plain cosine. */
   readonly chatNormPower: number;
   readonly chatReferenceNorm: number;
+  /** A chat answer's read is multiplied by this when decoding (not when writing): the values then
+   *  outweigh the question's own state, so a question worded unlike the note's questions still
+   *  starts the recital (like a kNN-LM's interpolation weight). Completions and held-out code read
+   *  at 1. */
+  readonly chatReadScale: number;
 }
 
 /** What the text being read is: a chat exchange or code (a completion, held-out code). */
 export type ReadPurpose = 'chat' | 'code';
 
 /** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
-export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25 };
+export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25, chatReadScale: 3 };
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
 export interface NoteSlots {

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { NoteId } from '../memory/note';
 import { noteSlotFile } from '../memory/noteSlotFiles';
+import { PrefixWords } from '../memory/prefixWords';
+import { formatAnswerPrompt } from '../model/chatFormat';
 import { MemoryService } from './memoryService';
+import { NoteSlotKeeper } from './noteSlotKeeper';
 import type { LogEvent } from './protocol';
 import { createTinyModelDir, tempStoreDir } from './tinyModelFixture';
 
@@ -92,5 +95,30 @@ test('superseding a note moves the memory to the new note: the old one\'s slots 
   assert.equal(fs.existsSync(noteSlotFile(storeDir, old)), false);
   assert.ok(memory.has(replaced));
   assert.ok(fs.existsSync(noteSlotFile(storeDir, replaced)));
+  await service.close();
+});
+
+test('a chat answer reads its note at chatReadScale; completions and code read at 1', async () => {
+  const storeDir = tempStoreDir();
+  const service = await open(storeDir);
+  const text = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
+  const id = (await service.remember({ text })).notes[0]!.id as NoteId;
+  const loaded = await service.ensureModel();
+  const memory = loaded.noteSlots!;
+  assert.equal(memory.settings.chatReadScale, 3, 'the shipped default');
+  const tokens = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: 'What builds the Adyen Idempotency-Key?' });
+  const states = await loaded.model.finalStates(tokens);
+  const C = memory.width;
+  const state = states.slice((tokens.length - 1) * C);
+  const bag = new PrefixWords(loaded.tokenizer, memory.words);
+  for (const t of tokens) bag.push(t);
+  const keeper = new NoteSlotKeeper(storeDir, loaded.description.identity.sha256, loaded.model, loaded.tokenizer, memory);
+  for (const [purpose, scale] of [['chat', 3], ['code', 1]] as const) {
+    const read = memory.read(bag.bag(), state, 0, purpose);
+    assert.ok(read.reads.some((r) => r.note === id), `${purpose} reads the note`);
+    const expected = await loaded.model.logitsOfStates(state, read.output.map((v) => v * scale));
+    const got = (await keeper.readout(new Map(), purpose)(state, tokens))!;
+    assert.ok(got.every((v, i) => Math.abs(v - expected[i]!) < 1e-4), `${purpose}: the read added at ${scale}x`);
+  }
   await service.close();
 });

@@ -93,6 +93,8 @@ export class NoteSlotKeeper {
       const read = this.memory.read(prefix.bag(), state, 0, purpose);
       for (const [id, gate] of read.gates) credit.set(id, (credit.get(id) ?? 0) + gate);
       if (read.reads.length === 0) return null;
+      const scale = purpose === 'chat' ? this.memory.settings.chatReadScale : 1;
+      if (scale !== 1) for (let c = 0; c < read.output.length; c++) read.output[c] = read.output[c]! * scale;
       return this.model.logitsOfStates(state, read.output);
     };
   }
