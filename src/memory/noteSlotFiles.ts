@@ -13,13 +13,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from './atomicFile';
 import type { NoteId } from './note';
 import type { NoteSlots } from './noteSlots';
-import type { WordBag } from './wordBag';
-
-/** A note's word bag and its norm (wordBag.noteBag): the file holds neither, they come from the text. */
-export interface NoteBag {
-  readonly bag: WordBag;
-  readonly bagNorm: number;
-}
+import type { NoteBag } from './wordBag';
 
 const MAGIC = Buffer.from('MNSLOTS1');
 export const NOTE_SLOTS_DIR = 'note-slots';
@@ -65,7 +59,8 @@ export function encodeNoteSlots(slots: NoteSlots, source: SlotFileSource): Buffe
   return Buffer.concat([body, sha256(body)]);
 }
 
-/** The slots in `bytes` if they are intact and match `expected`, else null with the reason. */
+/** The slots in `bytes` if they are intact and match `expected`, else the reason they are not. The
+ *  file holds neither the note's bag nor its norm: `key` comes from the text (wordBag.noteBag). */
 export function decodeNoteSlots(bytes: Buffer, expected: SlotFileExpectation, key: NoteBag): { slots: NoteSlots } | { problem: string } {
   if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return { problem: 'not a note-slots file' };
   const body = bytes.subarray(0, bytes.length - 32);

@@ -1,6 +1,6 @@
 // The spans of a note a completion could copy: a fact typed into code is usually a word of the note
 // (an identifier, a number, a path, a version, a quoted value), so these are the candidates the
-// completion path weighs against the model's own continuation (service/spanCopy.ts).
+// completion path may type before the model goes on (spanCopy.ts picks one, if any fits).
 //
 // Spans are the note's whitespace-separated words with quotes, brackets and sentence punctuation
 // trimmed, their tails after a `.` or `/` ("cv.deprecated" -> "deprecated"), and lowercase forms of

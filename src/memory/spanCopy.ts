@@ -37,7 +37,8 @@ export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, line
 export interface GatedNote {
   readonly id: NoteId;
   readonly text: string;
-  /** The note's share of the code gate (0..1). */
+  /** The note's share of the gate for this text (0..1; service/noteSlotKeeper.ts gates as for a
+   *  question, since a copy also needs its span's context to match). */
   readonly gate: number;
 }
 

@@ -48,8 +48,13 @@ export function inverseDocumentFrequency(frequencies: WordFrequencies, word: str
   return Math.log((frequencies.documents + 1) / (df + 1));
 }
 
-/** A note's lexical key: its bag and the bag's norm before scaling (noteSlots.ts). */
-export function noteBag(frequencies: WordFrequencies, text: string): { bag: WordBag; bagNorm: number } {
+/** A note's lexical key (noteSlots.ts): its bag, and the bag's norm before it was scaled to 1. */
+export interface NoteBag {
+  readonly bag: WordBag;
+  readonly bagNorm: number;
+}
+
+export function noteBag(frequencies: WordFrequencies, text: string): NoteBag {
   return { bag: wordBag(frequencies, text), bagNorm: wordBagNorm(frequencies, text) };
 }
 
