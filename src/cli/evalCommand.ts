@@ -51,6 +51,7 @@ export const evalCommand = defineCommand({
     'slot-lr': { kind: 'number', value: 'X', help: 'keyed note memory: Adam step size', integer: false },
     'chat-gate': { kind: 'number', value: 'X', help: 'keyed note memory: the sink cosine for chat questions', integer: false },
     'chat-floor': { kind: 'number', value: 'X', help: 'keyed note memory: below this cosine a chat question reads no note', integer: false },
+    'chat-bm25': { kind: 'number', value: 'X', help: "keyed note memory: weight of BM25 over the notes in a chat question's gate (0: off)", integer: false },
     'chat-read-scale': { kind: 'number', value: 'X', help: "keyed note memory: a chat answer's read times X when decoding", integer: false },
     'chat-norm-power': { kind: 'number', value: 'X', help: "keyed note memory: a chat question's cosine to a note times (note norm / reference)^(1 - X); 1 = plain cosine", integer: false },
     'slot-sharpness': { kind: 'number', value: 'X', help: "keyed note memory: sharpness of the softmax over a note's slots", integer: false },
@@ -84,6 +85,7 @@ export const evalCommand = defineCommand({
       ...(options['chat-floor'] !== undefined ? { chatGateFloor: options['chat-floor'] } : {}),
       ...(options['chat-norm-power'] !== undefined ? { chatNormPower: options['chat-norm-power'] } : {}),
       ...(options['chat-read-scale'] !== undefined ? { chatReadScale: options['chat-read-scale'] } : {}),
+      ...(options['chat-bm25'] !== undefined ? { chatBm25Weight: options['chat-bm25'] } : {}),
       ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
     };
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });

@@ -46,6 +46,14 @@ export function bm25Terms(text: string): string[] {
   return terms;
 }
 
+/** One term's BM25 score in a document: `tf` times in it, in `df` of `documents` documents, the
+ *  document `relativeLength` times the average long. */
+export function bm25TermScore(tf: number, df: number, documents: number, relativeLength: number, k1 = 1.2, b = 0.75): number {
+  // Lucene's idf: always positive, so a term in most documents still counts a little.
+  const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+  return (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + b * relativeLength));
+}
+
 export class Bm25Index {
   private readonly k1: number;
   private readonly b: number;
@@ -84,10 +92,7 @@ export class Bm25Index {
       for (const term of queryTerms) {
         const tf = doc.counts.get(term);
         if (!tf) continue;
-        const df = this.documentFrequency.get(term)!;
-        // Lucene's idf: always positive, so a term in most documents still counts a little.
-        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        score += (idf * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * doc.length) / averageLength));
+        score += bm25TermScore(tf, this.documentFrequency.get(term)!, n, doc.length / averageLength, this.k1, this.b);
       }
       if (score > 0) hits.push({ id: doc.id, score, order });
     });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadTokenizer } from '../model/tokenizer';
 import { parameterNames } from '../model/parameters';
 import { toNoteId } from './note';
-import { NoteSlotMemory, NoteSlots, outputOfReads } from './noteSlots';
+import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlots, outputOfReads } from './noteSlots';
 import { prefixBags } from './prefixWords';
 import { writeNoteSlots } from './slotWriter';
 import { countWordFrequencies, noteBag, wordBag } from './wordBag';
@@ -85,7 +85,7 @@ test('a write fits the note\'s own slots (loss falls), moves nothing of other no
 });
 
 test('a chat question needs a weaker match than code to read a note (its own, lower gate)', () => {
-  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40, chatNormPower: 1, chatReferenceNorm: 25, chatReadScale: 1 });
+  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40, chatNormPower: 1, chatReferenceNorm: 25, chatReadScale: 1, chatBm25Weight: 0 });
   memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction id', memory));
   const bag = wordBag(words, 'Which request header keeps an Adyen capture from running twice, and what value does it carry?');
   const gate = [...memory.gates(bag, 'chat').values()][0];
@@ -93,4 +93,28 @@ test('a chat question needs a weaker match than code to read a note (its own, lo
   assert.equal(memory.gates(bag, 'code').size, 0);
   assert.ok(memory.read(bag, Float32Array.from([1, 0, 0, 0]), 0, 'chat').reads.length > 0);
   assert.equal(memory.read(bag, Float32Array.from([1, 0, 0, 0]), 0, 'code').reads.length, 0);
+});
+
+test('BM25 over the notes re-ranks a chat question\'s notes: it only lowers scores, and follows set and delete', () => {
+  const notes = { a: 'Adyen refunds use the Adyen refund endpoint with Adyen keys', b: 'Adyen webhooks verify the HMAC signature', c: 'Stripe webhooks retry for three days' };
+  const question = wordBag(words, 'How are Adyen webhooks verified?');
+  const memoryWith = (weight: number, ids = Object.keys(notes)) => {
+    const memory = new NoteSlotMemory(words, basis, { ...defaultNoteSlotSettings, chatNormPower: 1, chatBm25Weight: weight });
+    for (const id of ids) memory.set({ ...noteOf(id, notes[id as keyof typeof notes], memory), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
+    return memory;
+  };
+  const plain = memoryWith(0).gates(question, 'chat');
+  const ranked = memoryWith(0.3).gates(question, 'chat');
+  for (const id of ranked.keys()) assert.ok(plain.has(id), 'no note is read that was not read without BM25');
+  assert.ok(ranked.get(toNoteId('b'))! >= plain.get(toNoteId('b'))!, 'the note with the rarest shared words keeps its score');
+  assert.ok(ranked.get(toNoteId('a'))! < plain.get(toNoteId('a'))! / 4, `Adyen alone counts for little among Adyen notes: ${plain.get(toNoteId('a'))} -> ${ranked.get(toNoteId('a'))}`);
+  assert.equal(memoryWith(0.3).gates(question, 'code').get(toNoteId('a')), memoryWith(0).gates(question, 'code').get(toNoteId('a')), 'code is not re-ranked');
+
+  // Word counts over the notes follow replacing and deleting a note.
+  const changed = memoryWith(0.3);
+  changed.set({ ...noteOf('c', 'Stripe charges retry for three days', changed), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
+  changed.set({ ...noteOf('c', notes.c, changed), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
+  assert.deepEqual([...changed.gates(question, 'chat')], [...ranked]);
+  changed.delete(toNoteId('c'));
+  assert.deepEqual([...changed.gates(question, 'chat')], [...memoryWith(0.3, ['a', 'b']).gates(question, 'chat')]);
 });

@@ -13,6 +13,7 @@
 // "A keyed note memory".
 
 import type { NoteId } from './note';
+import { bm25TermScore } from './bm25';
 import { bagCosine, WordBag, WordFrequencies } from './wordBag';
 
 export interface NoteSlotSettings {
@@ -38,13 +39,18 @@ export interface NoteSlotSettings {
    *  starts the recital (like a kNN-LM's interpolation weight). Completions and held-out code read
    *  at 1. */
   readonly chatReadScale: number;
+  /** For a chat question, each gated note's score loses chatBm25Weight x (1 - its BM25 over the
+   *  notes / the best gated note's): notes ranked by how many of the question's rarer-among-notes
+   *  words they have, as the `prompt` baseline's BM25 ranks them. It only lowers scores, so no
+   *  question reads a note it would not read without it. 0 = off. */
+  readonly chatBm25Weight: number;
 }
 
 /** What the text being read is: a chat exchange or code (a completion, held-out code). */
 export type ReadPurpose = 'chat' | 'code';
 
 /** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
-export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25, chatReadScale: 3 };
+export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25, chatReadScale: 3, chatBm25Weight: 0.3 };
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
 export interface NoteSlots {
@@ -86,6 +92,9 @@ const GATE_READ_FLOOR = 1e-4;
 
 export class NoteSlotMemory {
   private readonly notes = new Map<NoteId, NoteSlots>();
+  /** How many notes' bags have each word, and all bags' sizes summed: BM25 over the notes. */
+  private readonly noteFrequency = new Map<string, number>();
+  private totalWords = 0;
   readonly width: number;
 
   constructor(
@@ -117,11 +126,38 @@ export class NoteSlotMemory {
     if (slots.keys.length !== slots.count * this.width || slots.values.length !== slots.count * this.width) {
       throw new Error(`note ${slots.id}: ${slots.count} slots need ${slots.count * this.width} key and value entries`);
     }
+    this.delete(slots.id);
     this.notes.set(slots.id, slots);
+    this.countWords(slots.bag, 1);
   }
 
   delete(id: NoteId): boolean {
+    const note = this.notes.get(id);
+    if (note) this.countWords(note.bag, -1);
     return this.notes.delete(id);
+  }
+
+  private countWords(bag: WordBag, sign: 1 | -1): void {
+    for (const word of bag.keys()) {
+      const count = (this.noteFrequency.get(word) ?? 0) + sign;
+      if (count > 0) this.noteFrequency.set(word, count);
+      else this.noteFrequency.delete(word);
+    }
+    this.totalWords += sign * bag.size;
+  }
+
+  /** Each listed note's BM25 (its bag's words counted once each, df over the notes) over the best's. */
+  private bm25Shares(bag: WordBag, ids: readonly NoteId[]): Map<NoteId, number> {
+    const n = this.notes.size;
+    const averageLength = this.totalWords / n || 1;
+    const scores = ids.map((id) => {
+      const note = this.notes.get(id)!;
+      let score = 0;
+      for (const word of bag.keys()) if (note.bag.has(word)) score += bm25TermScore(1, this.noteFrequency.get(word) ?? 0, n, note.bag.size / averageLength);
+      return score;
+    });
+    const best = Math.max(0, ...scores);
+    return new Map(ids.map((id, i) => [id, best > 0 ? scores[i]! / best : 1]));
   }
 
   /** The state key of a final state (row `row` of `states`): final-normed, centred, unit length. */
@@ -149,7 +185,12 @@ export class NoteSlotMemory {
     const gateFloor = purpose === 'chat' ? this.settings.chatGateFloor : this.settings.gateFloor;
     const power = purpose === 'chat' ? this.settings.chatNormPower : 1;
     const lengthFactor = (note: NoteSlots) => (power === 1 ? 1 : (note.bagNorm / this.settings.chatReferenceNorm) ** (1 - power));
-    const cosines = [...this.notes.values()].map((note) => ({ id: note.id, cosine: bagCosine(bag, note.bag) * lengthFactor(note) }));
+    let cosines = [...this.notes.values()].map((note) => ({ id: note.id, cosine: bagCosine(bag, note.bag) * lengthFactor(note) }));
+    const weight = purpose === 'chat' ? this.settings.chatBm25Weight : 0;
+    if (weight > 0) {
+      const shares = this.bm25Shares(bag, cosines.filter((c) => c.cosine >= gateFloor).map((c) => c.id));
+      cosines = cosines.map((c) => (shares.has(c.id) ? { id: c.id, cosine: c.cosine - weight * (1 - shares.get(c.id)!) } : c));
+    }
     const max = Math.max(gateThreshold, ...cosines.map((c) => c.cosine));
     let total = Math.exp(gateSharpness * (gateThreshold - max));
     for (const { cosine } of cosines) total += Math.exp(gateSharpness * (cosine - max));
