@@ -11,13 +11,13 @@ import { formatAnswerPrompt } from '../../src/model/chatFormat';
 import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { toNoteId } from '../../src/memory/note';
 async function main() {
-  const loaded = loadModel(describeModel('/work/main/native/model'));
+  const loaded = loadModel(describeModel('native/model'));
   const { model, tokenizer } = loaded;
   const memory = loaded.noteSlots!;
-  const set = loadEvalSet('/work/shared/eval/public');
+  const set = loadEvalSet(process.env.SET ?? '../shared/eval/public');
   const id = process.env.NOTE ?? 'p004';
   const note = set.notes.find((n) => n.id === id)!;
-  const res = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId(id), text: note.note }, { ...defaultSlotWriterSettings, steps: Number(process.env.STEPS ?? 30), learningRate: Number(process.env.LR ?? 0.5) });
+  const res = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId(id), text: note.note }, { ...defaultSlotWriterSettings, steps: Number(process.env.STEPS ?? defaultSlotWriterSettings.steps), learningRate: Number(process.env.LR ?? defaultSlotWriterSettings.learningRate) });
   console.log('losses', res.losses.map((l) => l.toFixed(2)).join(' '), 'rows', res.rows);
   const q = set.questions.find((x) => x.note === id && x.style === (process.env.STYLE ?? 'direct'))!;
   const prompt = formatAnswerPrompt(tokenizer, { notes: [], question: q.question });
