@@ -12,7 +12,7 @@ import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { NoteSlotMemory } from '../../src/memory/noteSlots';
 import type { NoteId } from '../../src/memory/note';
 import { noteBag, wordBag } from '../../src/memory/wordBag';
-import { defaultSpanCopySettings, rankSpans } from '../../src/memory/spanCopy';
+import { defaultSpanCopySettings, indexNoteSpans, rankSpans } from '../../src/memory/spanCopy';
 import { seededRandom } from '../../src/model/seededRandom';
 
 const tokenizer = loadTokenizer();
@@ -23,7 +23,7 @@ const C = checkpoint.manifest.config.dModel;
 const memory = new NoteSlotMemory(words, { finalNormWeight: new Float32Array(C).fill(1), normEps: 1e-5, stateCentre: new Float32Array(C) });
 const set = loadEvalSet('../shared/eval/public');
 const all = [...set.notes, ...set.distractors];
-const text = new Map(all.map((n) => [n.id, n.note]));
+const spanIndex = new Map(all.map((n) => [n.id, indexNoteSpans(n.id as NoteId, n.note)]));
 for (const n of all) memory.set({ id: n.id as NoteId, ...noteBag(words, n.note), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
 const settings = { ...defaultSpanCopySettings, ...JSON.parse(process.env.SETTINGS ?? '{}') };
 const tokens = readTokenFile(path.join('corpus', 'train.bin')).subarray(0, Number(process.env.CORPUS ?? 8_000_000));
@@ -42,7 +42,7 @@ for (let i = 0; i < tokens.length; i++) {
       const cut = 20 + Math.floor(random.next() * (body.length - 20));
       const prefix = body.slice(Math.max(0, cut - 2000), cut);
       const gates = memory.gates(wordBag(words, `${filePath}\n${prefix}`), 'chat');
-      const ranked = rankSpans([...gates].map(([id, gate]) => ({ id, text: text.get(id)!, gate })), prefix, words, settings);
+      const ranked = rankSpans([...gates].map(([id, gate]) => ({ index: spanIndex.get(id)!, gate })), prefix, words, settings);
       cursors++;
       scores.push(ranked[0]?.score ?? 0);
       if ((ranked[0]?.score ?? 0) >= settings.threshold) console.log(`copy ${ranked[0]!.note}:${ranked[0]!.text} ${ranked[0]!.score.toFixed(2)} at ${JSON.stringify(prefix.slice(-60))}`);

@@ -40,7 +40,7 @@ for (const probe of set.completions) {
   const best = cos.indexOf(Math.max(...cos));
   const note = all[best]!;
   if (note.id === probe.note) gateRight++;
-  const spans = noteSpans(note.note, probe.prefix).map((s) => s.text);
+  const spans = noteSpans(note.note);
   if (spans.some((s) => s.startsWith(probe.expected) || probe.expected.startsWith(s))) possible++;
   const scored: { span: string; total: number; first: number; mean: number }[] = [];
   for (const span of spans) {

@@ -8,7 +8,7 @@ import { completionFilePath } from '../../src/memory/eval/completionFilePath';
 import { NoteSlotMemory } from '../../src/memory/noteSlots';
 import type { NoteId } from '../../src/memory/note';
 import { noteBag, wordBag } from '../../src/memory/wordBag';
-import { defaultSpanCopySettings, rankSpans } from '../../src/memory/spanCopy';
+import { defaultSpanCopySettings, indexNoteSpans, rankSpans } from '../../src/memory/spanCopy';
 import { LanguageModel } from '../../src/model/languageModel';
 import { loadTokenizer } from '../../src/model/tokenizer';
 import { codePrompt } from '../../src/service/completionPath';
@@ -41,7 +41,7 @@ const C = checkpoint.manifest.config.dModel;
 const memory = new NoteSlotMemory(words, { finalNormWeight: new Float32Array(C).fill(1), normEps: 1e-5, stateCentre: new Float32Array(C) });
 const set = loadEvalSet(process.env.SET ?? '../shared/eval/public');
 const all = [...set.notes, ...set.distractors];
-const text = new Map(all.map((n) => [n.id, n.note]));
+const spanIndex = new Map(all.map((n) => [n.id, indexNoteSpans(n.id as NoteId, n.note)]));
 for (const n of all) memory.set({ id: n.id as NoteId, ...noteBag(words, n.note), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
 const settings = { ...defaultSpanCopySettings, ...JSON.parse(process.env.SETTINGS ?? '{}') };
 async function main(): Promise<void> {
@@ -49,7 +49,7 @@ const model = new LanguageModel(checkpoint.manifest.config, checkpoint.parameter
 let copied = 0, right = 0, top1 = 0;
 for (const probe of set.completions) {
   const gates = memory.gates(wordBag(words, `${completionFilePath(probe.language)}\n${probe.prefix}`), (process.env.PURPOSE ?? 'chat') as 'chat' | 'code');
-  const notes = [...gates].map(([id, gate]) => ({ id, text: text.get(id)!, gate }));
+  const notes = [...gates].map(([id, gate]) => ({ index: spanIndex.get(id)!, gate }));
   const ranked = rankSpans(notes, probe.prefix, words, settings);
   const rank = ranked.findIndex((s) => s.note === probe.note && (s.text.startsWith(probe.expected) || probe.expected.startsWith(s.text)));
   const best = ranked[0];

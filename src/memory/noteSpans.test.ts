@@ -3,9 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noteSpans } from './noteSpans';
+import { noteSpans, noteWords, startedSpans } from './noteSpans';
 
-const texts = (note: string, prefix = '') => noteSpans(note, prefix).map((s) => s.text);
+const texts = (note: string) => noteSpans(note);
+const started = (note: string, prefix: string) => startedSpans(noteWords(note), prefix);
 
 test('noteSpans: words without quotes, brackets or sentence punctuation; no common words', () => {
   const spans = texts('Wrap it in cv.deprecated, and add "Prefer" to the list (##).');
@@ -21,15 +22,13 @@ test('noteSpans: member and path tails, not a version\'s; numbers after a sign',
 });
 
 test('noteSpans: the rest of a note word the cursor has started, and not the whole word again', () => {
-  const spans = noteSpans('lazy-load modules through window.guardianPolyfilledImport instead.', 'export const load = (url) =>\n  window.');
-  assert.deepEqual(spans.find((s) => s.text === 'guardianPolyfilledImport'), { text: 'guardianPolyfilledImport', overlap: 7 });
-  assert.ok(!spans.some((s) => s.text === 'window.guardianPolyfilledImport'));
+  const { spans, typed } = started('lazy-load modules through window.guardianPolyfilledImport instead.', 'export const load = (url) =>\n  window.');
+  assert.deepEqual(spans, [{ text: 'guardianPolyfilledImport', overlap: 7 }]);
+  assert.deepEqual([...typed], ['window.guardianPolyfilledImport'], 'the whole word would type "window." twice');
+  assert.deepEqual(started('use the default options', 'function f() {\n  '), { spans: [], typed: new Set() }, 'no word started');
 });
 
 test('noteSpans: inside a word, only a long start and a long rest count', () => {
-  assert.ok(!noteSpans('use the default options', 'this.#defaul').some((s) => s.overlap > 0), '"defaul" -> "t" is chance');
-  assert.deepEqual(
-    noteSpans('load it through guardianPolyfilledImport', 'window.guardian').find((s) => s.overlap > 0),
-    { text: 'PolyfilledImport', overlap: 8 },
-  );
+  assert.deepEqual(started('use the default options', 'this.#defaul').spans, [], '"defaul" -> "t" is chance');
+  assert.deepEqual(started('load it through guardianPolyfilledImport', 'window.guardian').spans, [{ text: 'PolyfilledImport', overlap: 8 }]);
 });

@@ -4,9 +4,9 @@
 //
 // Spans are the note's whitespace-separated words with quotes, brackets and sentence punctuation
 // trimmed, their tails after a `.` or `/` ("cv.deprecated" -> "deprecated"), and lowercase forms of
-// capitalised words ("LF" -> "lf"), minus common English words. When the code before the cursor ends
-// inside a note word ("window." before "window.guardianPolyfilledImport"), the rest of that word is a
-// span too.
+// capitalised words ("LF" -> "lf"), minus common English words: these depend on the note alone, so
+// they are found once per note. When the code before the cursor ends inside a note word ("window."
+// before "window.guardianPolyfilledImport"), the rest of that word is a span too, found per cursor.
 
 const LEADING = /^[\s"'`([{<≥≤~=*_]+/u;
 const TRAILING = /[\s"'`)\]}>.,;:!?*]+$/u;
@@ -30,35 +30,54 @@ export interface NoteSpan {
   readonly overlap: number;
 }
 
-export function noteSpans(note: string, prefix = ''): NoteSpan[] {
-  const spans = new Map<string, number>();
-  const add = (text: string, overlap = 0) => {
-    if (text.length === 0 || COMMON.has(text.toLowerCase())) return;
-    spans.set(text, Math.max(spans.get(text) ?? 0, overlap));
+/** The note's spans that stand on their own (not depending on the cursor), each once. */
+export function noteSpans(note: string): string[] {
+  const spans = new Set<string>();
+  const add = (text: string) => {
+    if (text.length > 0 && !COMMON.has(text.toLowerCase())) spans.add(text);
   };
-  const tail = /\S*$/u.exec(prefix)![0];
-  const typed = new Set<string>();
-  for (const raw of note.split(/\s+/u)) {
-    const word = raw.replace(LEADING, '').replace(TRAILING, '');
+  for (const raw of noteWords(note)) {
+    const word = trimWord(raw);
     if (!/[\p{L}\p{N}#%]/u.test(word)) continue;
     add(word);
     if (/^\p{Lu}/u.test(word)) add(word.toLowerCase());
     // Member and path tails ("cv.deprecated" -> "deprecated"), not a version's ("1.2.1" -> "2.1").
     for (let i = 0; i < word.length - 1; i++) if ((word[i] === '.' && /\p{L}/u.test(word[i + 1]!)) || word[i] === '/') add(word.slice(i + 1));
-    // The code before the cursor ends with the start of this word, or of a part of it: the rest is
-    // the span, and the whole word would type that part twice.
+  }
+  return [...spans];
+}
+
+/**
+ * The rest of each note word the code before the cursor has started ("window." before
+ * "window.guardianPolyfilledImport"), with how many characters are typed, and the started words
+ * themselves (typed in part already, so not spans of their own here).
+ */
+export function startedSpans(words: readonly string[], prefix: string): { spans: NoteSpan[]; typed: Set<string> } {
+  const tail = /\S*$/u.exec(prefix)![0];
+  const spans: NoteSpan[] = [];
+  const typed = new Set<string>();
+  if (tail.length < 2) return { spans, typed };
+  // Inside a word ("defaul"), only a long start and a long rest are a remembered name, not chance.
+  const insideWord = /[\p{L}\p{N}]$/u.test(tail);
+  for (const raw of words) {
     for (let length = Math.min(tail.length, raw.length - 1); length >= 2; length--) {
       const at = raw.indexOf(tail.slice(-length));
       if (at < 0) continue;
       const rest = raw.slice(at + length).replace(TRAILING, '');
-      // Inside a word ("defaul"), only a long start and a long rest are a remembered name, not chance.
-      const insideWord = /[\p{L}\p{N}]$/u.test(tail);
-      if (rest.length === 0 || (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))) break;
-      add(rest, length);
-      typed.add(word);
+      if (rest.length === 0 || COMMON.has(rest.toLowerCase()) || (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))) break;
+      spans.push({ text: rest, overlap: length });
+      typed.add(trimWord(raw));
       break;
     }
   }
-  for (const word of typed) if (spans.get(word) === 0) spans.delete(word);
-  return [...spans].map(([text, overlap]) => ({ text, overlap }));
+  return { spans, typed };
+}
+
+/** The note's whitespace-separated words, as written. */
+export function noteWords(note: string): string[] {
+  return note.split(/\s+/u).filter(Boolean);
+}
+
+function trimWord(raw: string): string {
+  return raw.replace(LEADING, '').replace(TRAILING, '');
 }

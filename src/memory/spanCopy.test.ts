@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NoteId } from './note';
-import { isCodeLike, rankSpans, spanToCopy } from './spanCopy';
+import { indexNoteSpans, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
 import { countWordFrequencies } from './wordBag';
 
 const words = countWordFrequencies(
   ['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller', 'max = 10; line = 2; length = 3', 'exclude = build'],
   1 << 12,
 );
-const note = (text: string, gate = 1) => ({ id: 'n1' as NoteId, text, gate });
+const note = (text: string, gate = 1) => ({ index: indexNoteSpans('n1' as NoteId, text), gate });
 const flake8 = 'Code is formatted by Black with default options; flake8 in setup.cfg uses max-line-length = 88 and ignores E501.';
 
 test('spanCopy: the fact after the cursor\'s cue in the note', () => {

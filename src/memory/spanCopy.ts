@@ -11,7 +11,7 @@
 
 import { bm25Terms } from './bm25';
 import type { NoteId } from './note';
-import { noteSpans } from './noteSpans';
+import { noteSpans, noteWords, startedSpans } from './noteSpans';
 import { inverseDocumentFrequency, WordFrequencies } from './wordBag';
 
 export interface SpanCopySettings {
@@ -34,9 +34,39 @@ export interface SpanCopySettings {
 
 export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, threshold: 0.5 };
 
-export interface GatedNote {
+/** What a note offers a completion, found once per note (the keeper keeps one per live note): its
+ *  words, each word's terms, and its spans with their terms and where they stand. */
+export interface NoteSpanIndex {
   readonly id: NoteId;
+  readonly words: readonly string[];
+  readonly wordTerms: readonly ReadonlySet<string>[];
+  readonly spans: readonly IndexedSpan[];
+}
+
+interface IndexedSpan {
   readonly text: string;
+  readonly overlap: number;
+  /** The span's own terms. */
+  readonly terms: readonly string[];
+  /** The note words it is part of, and whether it reads as code there. */
+  readonly at: readonly { readonly word: number; readonly codeLike: boolean }[];
+}
+
+export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
+  const words = noteWords(text);
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans: noteSpans(text).map((span) => indexSpan(span, 0, words)) };
+}
+
+function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
+  const at: { word: number; codeLike: boolean }[] = [];
+  words.forEach((word, i) => {
+    if (word.includes(text) || word.toLowerCase().includes(text)) at.push({ word: i, codeLike: isCodeLike(text, word) });
+  });
+  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at };
+}
+
+export interface GatedNote {
+  readonly index: NoteSpanIndex;
   /** The note's share of the gate for this text (0..1; service/noteSlotKeeper.ts gates as for a
    *  question, since a copy also needs its span's context to match). */
   readonly gate: number;
@@ -61,31 +91,33 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const cursorTerms = new Set(cursorTermList);
   const lastTerm = cursorTermList.at(-1) ?? null;
   const candidates: SpanCandidate[] = [];
-  for (const note of notes) {
-    const chunks = note.text.split(/\s+/u).filter(Boolean);
-    const chunkTerms = chunks.map((chunk) => new Set(bm25Terms(chunk).map(stem)));
-    const nearby = chunks.map((_, j) => {
-      let score = 0;
-      for (let i = Math.max(0, j - settings.window); i <= Math.min(chunks.length - 1, j + settings.window); i++) {
+  for (const { index, gate } of notes) {
+    const started = startedSpans(index.words, prefix);
+    const spans = [...started.spans.map((span) => indexSpan(span.text, span.overlap, index.words)), ...(insideWord ? [] : index.spans.filter((span) => !started.typed.has(span.text)))];
+    const nearby = new Map<number, number>(); // note word -> the context words around it, weighted
+    const around = (j: number) => {
+      let score = nearby.get(j);
+      if (score !== undefined) return score;
+      score = 0;
+      for (let i = Math.max(0, j - settings.window); i <= Math.min(index.words.length - 1, j + settings.window); i++) {
         if (i === j) continue;
         const distance = i < j ? j - i : settings.afterDecay * (i - j);
-        for (const term of chunkTerms[i]!) score += (context.get(term) ?? 0) / (1 + distance);
+        for (const term of index.wordTerms[i]!) score += (context.get(term) ?? 0) / (1 + distance);
       }
+      nearby.set(j, score);
       return score;
-    });
-    for (const span of noteSpans(note.text, prefix)) {
-      if (insideWord && span.overlap === 0) continue;
+    };
+    const seen = new Set<string>();
+    for (const span of spans) {
+      if (seen.has(span.text)) continue; // a started span comes first and wins over the same text
+      seen.add(span.text);
       // Typed already, or the cue itself ("output.hashFunction" where the line ends "hashFunction: '").
-      if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && bm25Terms(span.text).map(stem).includes(lastTerm)))) continue;
+      if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm)))) continue;
+      let own = 0;
+      for (const term of span.terms) if (!cursorTerms.has(term)) own += context.get(term) ?? 0;
       let best = 0;
-      for (let j = 0; j < chunks.length; j++) {
-        if (!chunks[j]!.includes(span.text) && !chunks[j]!.toLowerCase().includes(span.text)) continue;
-        let own = 0;
-        for (const term of new Set(bm25Terms(span.text).map(stem))) if (!cursorTerms.has(term)) own += context.get(term) ?? 0;
-        best = Math.max(best, (nearby[j]! + own) * (isCodeLike(span.text, chunks[j]!) ? 1 : settings.plainWordWeight));
-      }
-      const score = note.gate * (best + settings.overlapWeight * span.overlap);
-      candidates.push({ note: note.id, text: span.text, score });
+      for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
+      candidates.push({ note: index.id, text: span.text, score: gate * (best + settings.overlapWeight * span.overlap) });
     }
   }
   return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);

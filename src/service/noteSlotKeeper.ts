@@ -8,7 +8,7 @@ import { NoteSlotMemory, ReadPurpose } from '../memory/noteSlots';
 import { deleteNoteSlots, loadNoteSlots, saveNoteSlots, SlotFileSource } from '../memory/noteSlotFiles';
 import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
 import { PrefixWords } from '../memory/prefixWords';
-import { defaultSpanCopySettings, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
+import { defaultSpanCopySettings, indexNoteSpans, NoteSpanIndex, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
 import { noteBag, wordBag } from '../memory/wordBag';
 import type { LanguageModel } from '../model/languageModel';
 import type { Tokenizer } from '../model/tokenizer';
@@ -23,8 +23,8 @@ export interface SlotSyncReport {
 
 export class NoteSlotKeeper {
   private queue: Promise<unknown> = Promise.resolve();
-  /** The text of every note the memory holds: the spans a completion may copy. */
-  private readonly texts = new Map<NoteId, string>();
+  /** What every note the memory holds offers a completion to copy, found once per note. */
+  private readonly spans = new Map<NoteId, NoteSpanIndex>();
 
   constructor(
     private readonly storeDir: string,
@@ -45,7 +45,7 @@ export class NoteSlotKeeper {
       for (const id of this.memory.ids()) {
         if (liveIds.has(id)) continue;
         this.memory.delete(id);
-        this.texts.delete(id);
+        this.spans.delete(id);
         await deleteNoteSlots(this.storeDir, id);
       }
       const missing: NoteRecord[] = [];
@@ -55,7 +55,7 @@ export class NoteSlotKeeper {
         const file = await loadNoteSlots(this.storeDir, { id: note.id, width: this.memory.width, ...this.sourceOf(note) }, noteBag(this.memory.words, note.text));
         if ('slots' in file) {
           this.memory.set(file.slots);
-          this.texts.set(note.id, note.text);
+          this.spans.set(note.id, indexNoteSpans(note.id, note.text));
         } else {
           if (file.problem !== 'missing') rewritten.push({ id: note.id, problem: file.problem });
           missing.push(note);
@@ -71,7 +71,7 @@ export class NoteSlotKeeper {
           this.memory.delete(note.id); // unsaved slots would never be saved: the next sync writes them again
           throw error;
         }
-        this.texts.set(note.id, note.text);
+        this.spans.set(note.id, indexNoteSpans(note.id, note.text));
         written.set(note.id, { losses, steps: losses.length });
       }
       return { written, rewritten };
@@ -93,7 +93,7 @@ export class NoteSlotKeeper {
       const read = this.memory.read(prefix.bag(), state, 0, purpose);
       for (const [id, gate] of read.gates) credit.set(id, (credit.get(id) ?? 0) + gate);
       if (read.reads.length === 0) return null;
-      const scale = purpose === 'chat' ? this.memory.settings.chatReadScale : 1;
+      const scale = this.memory.readScale(purpose);
       if (scale !== 1) for (let c = 0; c < read.output.length; c++) read.output[c] = read.output[c]! * scale;
       return this.model.logitsOfStates(state, read.output);
     };
@@ -105,8 +105,8 @@ export class NoteSlotKeeper {
     if (this.memory.size === 0) return null;
     const gates = this.memory.gates(wordBag(this.memory.words, gateText), 'chat');
     const notes = [...gates].flatMap(([id, gate]) => {
-      const text = this.texts.get(id);
-      return text === undefined ? [] : [{ id, text, gate }];
+      const index = this.spans.get(id);
+      return index === undefined ? [] : [{ index, gate }];
     });
     const span = spanToCopy(notes, prefix, this.memory.words, this.copySettings);
     return span && { note: span.note, text: span.text };
