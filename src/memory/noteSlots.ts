@@ -95,6 +95,8 @@ export class NoteSlotMemory {
   /** How many notes' bags have each word, and all bags' sizes summed: BM25 over the notes. */
   private readonly noteFrequency = new Map<string, number>();
   private totalWords = 0;
+  /** Each note's (bag norm / chatReferenceNorm)^(1 - chatNormPower), found when it is set. */
+  private readonly chatLengthFactor = new Map<NoteId, number>();
   readonly width: number;
 
   constructor(
@@ -129,11 +131,13 @@ export class NoteSlotMemory {
     this.delete(slots.id);
     this.notes.set(slots.id, slots);
     this.countWords(slots.bag, 1);
+    this.chatLengthFactor.set(slots.id, (slots.bagNorm / this.settings.chatReferenceNorm) ** (1 - this.settings.chatNormPower));
   }
 
   delete(id: NoteId): boolean {
     const note = this.notes.get(id);
     if (note) this.countWords(note.bag, -1);
+    this.chatLengthFactor.delete(id);
     return this.notes.delete(id);
   }
 
@@ -181,22 +185,34 @@ export class NoteSlotMemory {
   /** Each note's gate for a text whose bag is `bag`; notes under the floor are left out. */
   gates(bag: WordBag, purpose: ReadPurpose = 'code'): Map<NoteId, number> {
     const { gateSharpness } = this.settings;
-    const gateThreshold = purpose === 'chat' ? this.settings.chatGateThreshold : this.settings.gateThreshold;
-    const gateFloor = purpose === 'chat' ? this.settings.chatGateFloor : this.settings.gateFloor;
-    const power = purpose === 'chat' ? this.settings.chatNormPower : 1;
-    const lengthFactor = (note: NoteSlots) => (power === 1 ? 1 : (note.bagNorm / this.settings.chatReferenceNorm) ** (1 - power));
-    let cosines = [...this.notes.values()].map((note) => ({ id: note.id, cosine: bagCosine(bag, note.bag) * lengthFactor(note) }));
-    const weight = purpose === 'chat' ? this.settings.chatBm25Weight : 0;
-    if (weight > 0) {
-      const shares = this.bm25Shares(bag, cosines.filter((c) => c.cosine >= gateFloor).map((c) => c.id));
-      cosines = cosines.map((c) => (shares.has(c.id) ? { id: c.id, cosine: c.cosine - weight * (1 - shares.get(c.id)!) } : c));
+    const { threshold, floor, bm25Weight } = this.gateOf(purpose);
+    const lengthFactor = purpose === 'chat' ? this.chatLengthFactor : null;
+    const scores = [...this.notes.values()].map((note) => ({ id: note.id, score: bagCosine(bag, note.bag) * (lengthFactor?.get(note.id) ?? 1) }));
+    if (bm25Weight > 0) {
+      const shares = this.bm25Shares(bag, scores.filter((s) => s.score >= floor).map((s) => s.id));
+      for (const s of scores) {
+        const share = shares.get(s.id);
+        if (share !== undefined) s.score -= bm25Weight * (1 - share);
+      }
     }
-    const max = Math.max(gateThreshold, ...cosines.map((c) => c.cosine));
-    let total = Math.exp(gateSharpness * (gateThreshold - max));
-    for (const { cosine } of cosines) total += Math.exp(gateSharpness * (cosine - max));
+    let max = threshold;
+    for (const { score } of scores) max = Math.max(max, score);
+    let total = Math.exp(gateSharpness * (threshold - max));
+    for (const { score } of scores) total += Math.exp(gateSharpness * (score - max));
     const gates = new Map<NoteId, number>();
-    for (const { id, cosine } of cosines) if (cosine >= gateFloor) gates.set(id, Math.exp(gateSharpness * (cosine - max)) / total);
+    for (const { id, score } of scores) if (score >= floor) gates.set(id, Math.exp(gateSharpness * (score - max)) / total);
     return gates;
+  }
+
+  /** What a read's output is multiplied by when decoding text of this purpose (chatReadScale). */
+  readScale(purpose: ReadPurpose): number {
+    return purpose === 'chat' ? this.settings.chatReadScale : 1;
+  }
+
+  /** The gate's sink, floor and BM25 weight for a purpose: a chat question, or code. */
+  private gateOf(purpose: ReadPurpose): { threshold: number; floor: number; bm25Weight: number } {
+    const s = this.settings;
+    return purpose === 'chat' ? { threshold: s.chatGateThreshold, floor: s.chatGateFloor, bm25Weight: s.chatBm25Weight } : { threshold: s.gateThreshold, floor: s.gateFloor, bm25Weight: 0 };
   }
 
   /** What a position whose text so far has `bag` and whose final state is row `row` of `states`
