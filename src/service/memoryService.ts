@@ -368,10 +368,11 @@ export class MemoryService {
       purpose === 'chat'
         ? (this.chatSession ??= new DecodingSession(loaded.model))
         : (this.completionSession ??= new DecodingSession(loaded.model));
-    const slots = credit ? this.slots : null;
-    const readout = slots?.readout(credit!, purpose === 'chat' ? 'chat' : 'code');
-    const copySpan = slots && purpose === 'completion' ? (gateText: string, prefix: string) => slots.copySpan(gateText, prefix) : undefined;
-    return { tokenizer: loaded.tokenizer, session, memoryVersion: this.version, ...(readout ? { readout } : {}), ...(copySpan ? { copySpan } : {}) };
+    const runner = { tokenizer: loaded.tokenizer, session, memoryVersion: this.version };
+    const slots = this.slots;
+    if (!credit || !slots) return runner;
+    const readout = slots.readout(credit, purpose === 'chat' ? 'chat' : 'code');
+    return purpose === 'completion' ? { ...runner, readout, copySpan: (gateText, prefix) => slots.copySpan(gateText, prefix) } : { ...runner, readout };
   }
 
   /**

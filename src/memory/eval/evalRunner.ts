@@ -160,8 +160,8 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     memoryContextTokens.push(result.memoryContextTokens);
     completions.push({ completion: result.text, expected: completion.expected });
   }
-  const exact = completions.filter((c) => completionExact(c.completion, c.expected)).length;
-  say(`completed ${set.completions.length} probes, ${exact} exact; missed: ${completions.flatMap((c, i) => (completionExact(c.completion, c.expected) ? [] : [`${set.completions[i]!.note} ${JSON.stringify(c.completion.slice(0, 40))}`])).join(', ')}`);
+  const missed = completions.flatMap((c, i) => (completionExact(c.completion, c.expected) ? [] : [`${set.completions[i]!.note} ${JSON.stringify(c.completion.slice(0, 40))}`]));
+  say(`completed ${set.completions.length} probes, ${completions.length - missed.length} exact; missed: ${missed.join(', ')}`);
 
   const lossAfter = lossBefore !== undefined ? await subject.heldOutLoss!() : undefined;
   if (lossAfter !== undefined) say(`held-out loss after writes ${lossAfter.toFixed(4)}`);
