@@ -42,7 +42,7 @@ for (let i = 0; i < tokens.length; i++) {
       const cut = 20 + Math.floor(random.next() * (body.length - 20));
       const prefix = body.slice(Math.max(0, cut - 2000), cut);
       const gates = memory.gates(wordBag(words, `${filePath}\n${prefix}`), 'chat');
-      const ranked = rankSpans([...gates].map(([id, gate]) => ({ index: spanIndex.get(id)!, gate })), prefix, words, settings);
+      const ranked = rankSpans([...gates].map(([id, gate]) => ({ index: spanIndex.get(id)!, gate })), prefix, words, settings, filePath);
       cursors++;
       scores.push(ranked[0]?.score ?? 0);
       if ((ranked[0]?.score ?? 0) >= settings.threshold) console.log(`copy ${ranked[0]!.note}:${ranked[0]!.text} ${ranked[0]!.score.toFixed(2)} at ${JSON.stringify(prefix.slice(-60))}`);

@@ -48,9 +48,10 @@ async function main(): Promise<void> {
 const model = new LanguageModel(checkpoint.manifest.config, checkpoint.parameters);
 let copied = 0, right = 0, top1 = 0;
 for (const probe of set.completions) {
+  if (process.env.ONLY && !process.env.ONLY.split(',').includes(probe.note)) continue;
   const gates = memory.gates(wordBag(words, `${completionFilePath(probe.language)}\n${probe.prefix}`), (process.env.PURPOSE ?? 'chat') as 'chat' | 'code');
   const notes = [...gates].map(([id, gate]) => ({ index: spanIndex.get(id)!, gate }));
-  const ranked = rankSpans(notes, probe.prefix, words, settings);
+  const ranked = rankSpans(notes, probe.prefix, words, settings, process.env.NOFILE ? "" : completionFilePath(probe.language));
   const rank = ranked.findIndex((s) => s.note === probe.note && (s.text.startsWith(probe.expected) || probe.expected.startsWith(s.text)));
   const best = ranked[0];
   const copies = !!best && best.score >= settings.threshold;
@@ -59,7 +60,8 @@ for (const probe of set.completions) {
   if (copies) copied++;
   if (copies && ok) right++;
   const f = best ? await fit(model, completionFilePath(probe.language), probe.prefix, best.text) : null;
-  console.log(`${f ? `first ${f.first.toFixed(1)} r${f.rank} mean ${f.mean.toFixed(1)}` : ''} ${probe.note} ${copies ? (ok ? 'COPY ok ' : 'COPY bad') : 'no copy '} expected ${JSON.stringify(probe.expected)} rank ${rank} | ${ranked.slice(0, 3).map((s) => `${s.note}:${s.text} ${s.score.toFixed(2)}`).join(', ')}`);
+  if (process.env.TOP) console.log('gates', [...gates].map(([id, g]) => `${id} ${g.toFixed(2)}`).join(', '));
+  console.log(`${f ? `first ${f.first.toFixed(1)} r${f.rank} mean ${f.mean.toFixed(1)}` : ''} ${probe.note} ${copies ? (ok ? 'COPY ok ' : 'COPY bad') : 'no copy '} expected ${JSON.stringify(probe.expected)} rank ${rank} | ${ranked.slice(0, Number(process.env.TOP ?? 3)).map((s) => `${s.note}:${s.text} ${s.score.toFixed(2)}`).join(', ')}`);
 }
 console.log(`top-1 right ${top1}/${set.completions.length}; copies ${copied}, right ${right}`);
 }

@@ -53,6 +53,7 @@ export const evalCommand = defineCommand({
     'chat-floor': { kind: 'number', value: 'X', help: 'keyed note memory: below this cosine a chat question reads no note', integer: false },
     'chat-bm25': { kind: 'number', value: 'X', help: "keyed note memory: weight of BM25 over the notes in a chat question's gate (0: off)", integer: false },
     'chat-read-scale': { kind: 'number', value: 'X', help: "keyed note memory: a chat answer's read times X when decoding", integer: false },
+    'chat-copy-bias': { kind: 'number', value: 'X', help: "keyed note memory: a chat answer's bonus per unit of gate on a read note's tokens", integer: false },
     'chat-norm-power': { kind: 'number', value: 'X', help: "keyed note memory: a chat question's cosine to a note times (note norm / reference)^(1 - X); 1 = plain cosine", integer: false },
     'slot-sharpness': { kind: 'number', value: 'X', help: "keyed note memory: sharpness of the softmax over a note's slots", integer: false },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
@@ -85,6 +86,7 @@ export const evalCommand = defineCommand({
       ...(options['chat-floor'] !== undefined ? { chatGateFloor: options['chat-floor'] } : {}),
       ...(options['chat-norm-power'] !== undefined ? { chatNormPower: options['chat-norm-power'] } : {}),
       ...(options['chat-read-scale'] !== undefined ? { chatReadScale: options['chat-read-scale'] } : {}),
+      ...(options['chat-copy-bias'] !== undefined ? { chatCopyBias: options['chat-copy-bias'] } : {}),
       ...(options['chat-bm25'] !== undefined ? { chatBm25Weight: options['chat-bm25'] } : {}),
       ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
     };

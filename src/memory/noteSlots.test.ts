@@ -85,7 +85,7 @@ test('a write fits the note\'s own slots (loss falls), moves nothing of other no
 });
 
 test('a chat question needs a weaker match than code to read a note (its own, lower gate)', () => {
-  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40, chatNormPower: 1, chatReferenceNorm: 25, chatReadScale: 1, chatBm25Weight: 0 });
+  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40, chatNormPower: 1, chatReferenceNorm: 25, chatReadScale: 1, chatBm25Weight: 0, chatCopyBias: 0 });
   memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction id', memory));
   const bag = wordBag(words, 'Which request header keeps an Adyen capture from running twice, and what value does it carry?');
   const gate = [...memory.gates(bag, 'chat').values()][0];

@@ -44,13 +44,16 @@ export interface NoteSlotSettings {
    *  words they have, as the `prompt` baseline's BM25 ranks them. It only lowers scores, so no
    *  question reads a note it would not read without it. 0 = off. */
   readonly chatBm25Weight: number;
+  /** A chat answer's logits gain chatCopyBias x gate on the tokens of each note it read
+   *  (noteVocabulary.ts); completions and code get none. 0 = off. */
+  readonly chatCopyBias: number;
 }
 
 /** What the text being read is: a chat exchange or code (a completion, held-out code). */
 export type ReadPurpose = 'chat' | 'code';
 
 /** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
-export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25, chatReadScale: 3, chatBm25Weight: 0.3 };
+export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25, chatReadScale: 3, chatBm25Weight: 0.3, chatCopyBias: 3 };
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
 export interface NoteSlots {
@@ -207,6 +210,11 @@ export class NoteSlotMemory {
   /** What a read's output is multiplied by when decoding text of this purpose (chatReadScale). */
   readScale(purpose: ReadPurpose): number {
     return purpose === 'chat' ? this.settings.chatReadScale : 1;
+  }
+
+  /** The bonus per unit of gate on a read note's tokens when decoding text of this purpose (chatCopyBias). */
+  copyBias(purpose: ReadPurpose): number {
+    return purpose === 'chat' ? this.settings.chatCopyBias : 0;
   }
 
   /** The gate's sink, floor and BM25 weight for a purpose: a chat question, or code. */

@@ -32,3 +32,11 @@ test('noteSpans: inside a word, only a long start and a long rest count', () => 
   assert.deepEqual(started('use the default options', 'this.#defaul').spans, [], '"defaul" -> "t" is chance');
   assert.deepEqual(started('load it through guardianPolyfilledImport', 'window.guardian').spans, [{ text: 'PolyfilledImport', overlap: 8 }]);
 });
+
+test('noteSpans: a pattern offers its start before the placeholder, never itself', () => {
+  const spans = texts('each app checks /_healthcheck_<app-name>, named <source>_<ingress|egress>_<dest>; GET /api/{version}/items');
+  assert.ok(spans.includes('/_healthcheck_'), 'the start the model then completes');
+  assert.ok(!spans.some((s) => s.includes('<') || s.includes('{')), 'no placeholder typed as text');
+  assert.ok(spans.includes('/api/'), 'braces too');
+  assert.ok(!spans.includes('source>_'), 'a pattern that starts with its placeholder offers nothing');
+});

@@ -3,8 +3,8 @@
 // completion path may type before the model goes on (spanCopy.ts picks one, if any fits).
 //
 // Spans are the note's whitespace-separated words with quotes, brackets and sentence punctuation
-// trimmed, their tails after a `.` or `/` ("cv.deprecated" -> "deprecated"), and lowercase forms of
-// capitalised words ("LF" -> "lf"), minus common English words: these depend on the note alone, so
+// trimmed, their tails after a `.` or `/` ("cv.deprecated" -> "deprecated"), lowercase forms of
+// capitalised words ("LF" -> "lf"), and a pattern's start before its placeholder, minus common English words: these depend on the note alone, so
 // they are found once per note. When the code before the cursor ends inside a note word ("window."
 // before "window.guardianPolyfilledImport"), the rest of that word is a span too, found per cursor.
 
@@ -24,6 +24,9 @@ const COMMON = new Set(
 
 const MIN_WORD_OVERLAP = 4;
 
+/** A placeholder in a note's pattern: `<app-name>`, `{name}`, `${NAME}`. */
+const PLACEHOLDER = /\$?\{[\p{L}\p{N}_ -]+\}|<[\p{L}\p{N}_|-]+>?/u;
+
 export interface NoteSpan {
   readonly text: string;
   /** Characters of the code before the cursor that the span's note word starts with (0: none). */
@@ -37,9 +40,13 @@ export function noteSpans(note: string): string[] {
     if (text.length > 0 && !COMMON.has(text.toLowerCase())) spans.add(text);
   };
   for (const raw of noteWords(note)) {
-    const word = trimWord(raw);
+    const template = PLACEHOLDER.exec(raw);
+    // A pattern ("/_healthcheck_<app-name>") offers what comes before its first placeholder; the
+    // model fills the placeholder from the code ("content-store"). Typed whole it would be wrong.
+    const word = template ? raw.slice(0, template.index).replace(LEADING, '') : trimWord(raw);
     if (!/[\p{L}\p{N}#%]/u.test(word)) continue;
     add(word);
+    if (template) continue;
     if (/^\p{Lu}/u.test(word)) add(word.toLowerCase());
     // Member and path tails ("cv.deprecated" -> "deprecated"), not a version's ("1.2.1" -> "2.1").
     for (let i = 0; i < word.length - 1; i++) if ((word[i] === '.' && /\p{L}/u.test(word[i + 1]!)) || word[i] === '/') add(word.slice(i + 1));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NoteId } from './note';
-import { indexNoteSpans, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
+import { defaultSpanCopySettings, indexNoteSpans, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
 import { countWordFrequencies } from './wordBag';
 
 const words = countWordFrequencies(
@@ -44,4 +44,38 @@ test('spanCopy: inside a word only the rest of a note word the cursor started is
   assert.equal(spanToCopy([note(flake8)], 'max-line-length = 8', words), null, 'a digit already typed: 88 would be glued on');
   const text = 'lazy-load modules through window.guardianPolyfilledImport instead.';
   assert.equal(spanToCopy([note(text)], 'const load = (url) =>\n  window.guardianPoly', words)?.text, 'filledImport');
+});
+
+test('spanCopy: a span the code already shows counts less than one it does not', () => {
+  const text = 'The fix enabled WAL journal mode plus a busy timeout of 5000 ms.';
+  const prefix = 'stmt.execute("PRAGMA journal_mode=WAL");\nstmt.execute("PRAGMA busy_timeout=';
+  const shown = rankSpans([note(text)], prefix, words);
+  const counted = rankSpans([note(text)], prefix, words, { ...defaultSpanCopySettings, visibleWeight: 1 });
+  const score = (ranked: typeof shown, span: string) => ranked.find((s) => s.text === span)!.score;
+  assert.ok(Math.abs(score(shown, 'WAL') - defaultSpanCopySettings.visibleWeight * score(counted, 'WAL')) < 1e-9, 'WAL is on the line before');
+  assert.equal(score(shown, '5000'), score(counted, '5000'), 'a span the code does not show is left alone');
+  assert.equal(shown[0]?.text, '5000');
+});
+
+test('spanCopy: a capitalised word is typed in the case of the cursor line', () => {
+  const text = 'Shell scripts failed with CRLF; a .gitattributes now forces LF for *.sh files.';
+  assert.equal(rankSpans([note(text)], '* text=auto\n*.sh text eol=', words)[0]?.text, 'lf');
+  const header = 'CORS preflight failed because the "Prefer" header was missing from the allowed headers.';
+  assert.equal(rankSpans([note(header)], 'config.addAllowedHeader("Content-Type");\nconfig.addAllowedHeader("', words)[0]?.text, 'Prefer');
+});
+
+test('spanCopy: the file name is context, and not a span to type', () => {
+  const text = 'Shell scripts were checked out with CRLF; a .gitattributes file now forces LF for *.sh.';
+  const withName = rankSpans([note(text)], '*.sh text eol=', words, undefined, '.gitattributes');
+  const without = rankSpans([note(text)], '*.sh text eol=', words);
+  const lf = (ranked: typeof without) => ranked.find((s) => s.text === 'lf')!.score;
+  assert.ok(lf(withName) > lf(without), 'the name .gitattributes stands near LF in the note');
+  assert.ok(withName.find((s) => s.text === '.gitattributes')!.score < lf(withName), 'the file\'s own name is shown already');
+});
+
+test('spanCopy: a span stands where it is a whole part of a note word, not inside one', () => {
+  const text = 'helm.sh logged a hydration mismatch; the date spans now carry suppressHydrationWarning.';
+  const index = indexNoteSpans('n1' as NoteId, text);
+  const sh = index.spans.find((s) => s.text === 'sh')!;
+  assert.deepEqual(sh.at.map((a) => index.words[a.word]), ['helm.sh'], '"sh" is not inside "suppressHydrationWarning"');
 });

@@ -7,7 +7,10 @@
 // the cursor share ("max-line-length = " before "max-line-length = 88"), weighted by idf and by how
 // near they are, plus the span's own parts the cursor lines name (a comment naming "monitoring2" before
 // "monitoring2_ingress_webapps-elb_nrpe"). A note word the cursor's last word starts ("window." before
-// "window.guardianPolyfilledImport") is the strongest sign. Times the note's share of the gate.
+// "window.guardianPolyfilledImport") is the strongest sign. The file's name is context too
+// (".gitattributes" near "LF"). A span the code already shows counts less: the model can copy what
+// it sees, and the memory is for what it cannot; one in the other letter case from the cursor's line
+// ("LF" where `eol=` is typed in lowercase) a little less. Times the note's share of the gate.
 
 import { bm25Terms } from './bm25';
 import type { NoteId } from './note';
@@ -28,11 +31,21 @@ export interface SpanCopySettings {
   readonly afterDecay: number;
   /** Factor on a span that is a plain word (no digit, `_`, `.`, `/`, inner capital, not quoted in the note). */
   readonly plainWordWeight: number;
+  /** Factor on a span the code before the cursor already shows whole: the model can copy what it
+   *  sees, and the memory is for what it does not. */
+  readonly visibleWeight: number;
+  /** Factor on a span whose letter case differs from the cursor line's ("LF" in a lowercase
+   *  `*.sh text eol=` line, where "lf" is typed; "prefer" where the line has capitals). */
+  readonly otherCaseWeight: number;
+  /** Factor on a note word the code abbreviates ("pgsql" for "postgresql"): isAbbreviation. */
+  readonly abbreviationWeight: number;
+  /** Weight of the file name's terms in the context (".gitattributes" near "LF"). */
+  readonly fileNameWeight: number;
   /** A span copies only at this score or above. */
   readonly threshold: number;
 }
 
-export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, threshold: 0.5 };
+export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, visibleWeight: 0.3, otherCaseWeight: 0.9, abbreviationWeight: 0.5, fileNameWeight: 0.5, threshold: 0.25 };
 
 /** What a note offers a completion, found once per note (the keeper keeps one per live note): its
  *  words, each word's terms, and its spans with their terms and where they stand. */
@@ -50,6 +63,8 @@ interface IndexedSpan {
   readonly terms: readonly string[];
   /** The note words it is part of, and whether it reads as code there. */
   readonly at: readonly { readonly word: number; readonly codeLike: boolean }[];
+  /** A lowercase form of a note word with capitals ("lf" of "LF"). */
+  readonly lowered: boolean;
 }
 
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
@@ -59,10 +74,19 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
   const at: { word: number; codeLike: boolean }[] = [];
+  let lowered = false;
   words.forEach((word, i) => {
-    if (word.includes(text) || word.toLowerCase().includes(text)) at.push({ word: i, codeLike: isCodeLike(text, word) });
+    const from = wordPartAt(word, text);
+    if (from >= 0) at.push({ word: i, codeLike: isCodeLike(text, word) });
+    else {
+      // Typed in lowercase it is still the note's code word ("lf" of "LF").
+      const low = wordPartAt(word.toLowerCase(), text);
+      if (low < 0) return;
+      at.push({ word: i, codeLike: isCodeLike(word.slice(low, low + text.length), word) });
+      lowered = true;
+    }
   });
-  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at };
+  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at, lowered: lowered && !at.some((a) => wordPartAt(words[a.word]!, text) >= 0) };
 }
 
 export interface GatedNote {
@@ -79,9 +103,11 @@ export interface SpanCandidate {
 }
 
 /** Every candidate span of the gated notes, best first. */
-export function rankSpans(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings): SpanCandidate[] {
-  const context = cursorContext(prefix, words, settings);
-  const cursorLine = prefix.slice(prefix.lastIndexOf('\n') + 1).toLowerCase();
+export function rankSpans(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings, fileName = ''): SpanCandidate[] {
+  const context = cursorContext(prefix, fileName, words, settings);
+  const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
+  const cursorLine = line.toLowerCase();
+  const lowercaseLine = /\p{L}/u.test(line) && !/\p{Lu}/u.test(line);
   // Inside a word ("this.#defaul") only the rest of a note word the cursor started can be typed:
   // anything else would be glued onto the partial word.
   const insideWord = /[\p{L}\p{N}_$]$/u.test(prefix);
@@ -90,6 +116,27 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const cursorTermList = bm25Terms(cursorLine).map(stem);
   const cursorTerms = new Set(cursorTermList);
   const lastTerm = cursorTermList.at(-1) ?? null;
+  // A note word the code abbreviates ("PostgreSQL" in `MIN_VERSION_PGSQL`) counts at a part of the
+  // abbreviation's weight; each note term is looked up once per call.
+  const abbreviations = new Map<string, { by: string; weight: number } | null>();
+  const abbreviatedBy = (term: string) => {
+    if (context.has(term)) return null;
+    let found = abbreviations.get(term);
+    if (found === undefined) {
+      found = null;
+      for (const [by, weight] of context) if ((found === null || weight > found.weight) && isAbbreviation(by, term)) found = { by, weight };
+      abbreviations.set(term, found);
+    }
+    return found?.by ?? null;
+  };
+  const weightOf = (term: string) => {
+    const exact = context.get(term);
+    if (exact !== undefined) return exact;
+    const by = abbreviatedBy(term);
+    return by === null ? 0 : settings.abbreviationWeight * context.get(by)!;
+  };
+  const shownText = `${fileName}\n${prefix}`;
+  const shownNames = joinedNames(shownText);
   const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
@@ -102,7 +149,7 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       for (let i = Math.max(0, j - settings.window); i <= Math.min(index.words.length - 1, j + settings.window); i++) {
         if (i === j) continue;
         const distance = i < j ? j - i : settings.afterDecay * (i - j);
-        for (const term of index.wordTerms[i]!) score += (context.get(term) ?? 0) / (1 + distance);
+        for (const term of index.wordTerms[i]!) score += weightOf(term) / (1 + distance);
       }
       nearby.set(j, score);
       return score;
@@ -114,25 +161,30 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       // Typed already, or the cue itself ("output.hashFunction" where the line ends "hashFunction: '").
       if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm)))) continue;
       let own = 0;
-      for (const term of span.terms) if (!cursorTerms.has(term)) own += context.get(term) ?? 0;
+      for (const term of span.terms) if (!cursorTerms.has(abbreviatedBy(term) ?? term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
-      candidates.push({ note: index.id, text: span.text, score: gate * (best + settings.overlapWeight * span.overlap) });
+      let factor = 1;
+      if (span.overlap === 0 && (isVisible(span.text, shownText) || shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
+      if (/\p{L}/u.test(span.text) && (span.lowered ? !lowercaseLine : lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
+      candidates.push({ note: index.id, text: span.text, score: gate * factor * (best + settings.overlapWeight * span.overlap) });
     }
   }
   return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);
 }
 
 /** The best span when it clears the threshold, else null (the model completes on its own). */
-export function spanToCopy(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings): SpanCandidate | null {
-  const best = rankSpans(notes, prefix, words, settings)[0];
+export function spanToCopy(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings, fileName = ''): SpanCandidate | null {
+  const best = rankSpans(notes, prefix, words, settings, fileName)[0];
   return best && best.score >= settings.threshold ? best : null;
 }
 
-/** Terms of the cursor's line and the lines before it: idf times the line's weight (the largest). */
-function cursorContext(prefix: string, words: WordFrequencies, settings: SpanCopySettings): Map<string, number> {
+/** Terms of the cursor's line and the lines before it: idf times the line's weight (the largest);
+ *  the file name's at a weight of their own. */
+function cursorContext(prefix: string, fileName: string, words: WordFrequencies, settings: SpanCopySettings): Map<string, number> {
   const lines = prefix.split('\n');
   const context = new Map<string, number>();
+  for (const term of bm25Terms(fileName.slice(fileName.lastIndexOf('/') + 1)).map(stem)) context.set(term, settings.fileNameWeight * inverseDocumentFrequency(words, term));
   let weight = 1;
   for (let back = 0, line = lines.length - 1; line >= 0 && back <= settings.contextLines; line--) {
     const terms = bm25Terms(lines[line]!).map(stem);
@@ -148,10 +200,49 @@ function cursorContext(prefix: string, words: WordFrequencies, settings: SpanCop
   return context;
 }
 
+/** Where the span stands in the note word as a whole part of it (not "sh" inside "suppressHydration"), or -1. */
+function wordPartAt(word: string, span: string): number {
+  for (let from = word.indexOf(span); from >= 0; from = word.indexOf(span, from + 1)) {
+    const before = word[from - 1];
+    const after = word[from + span.length];
+    if ((before === undefined || !/[\p{L}\p{N}]/u.test(before)) && (after === undefined || !/[\p{L}\p{N}]/u.test(after))) return from;
+  }
+  return -1;
+}
+
+/** Two neighbouring parts of the code's identifiers, joined and lowercased ("mariadb" of
+ *  `MIN_VERSION_MARIA_DB`, "homecommunity" of `HomeCommunity`): names the code shows in its own spelling. */
+function joinedNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const identifier of text.match(/[\p{L}\p{N}_$]+/gu) ?? []) {
+    const parts = identifier.replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1_$2').split(/[_$]+/).filter(Boolean).map((p) => p.toLowerCase());
+    for (let i = 0; i + 1 < parts.length; i++) names.add(parts[i]! + parts[i + 1]!);
+  }
+  return names;
+}
+
+/** Whether the code shows the span as a whole word (any case). */
+function isVisible(span: string, prefix: string): boolean {
+  const escaped = span.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(prefix);
+}
+
 /** Plural and singular match: "spans" and "span", "headers" and "header". */
 function stem(term: string): string {
   if (term.length > 4 && /(?:ch|sh|x|ss)es$/.test(term)) return term.slice(0, -2);
   return term.length > 3 && term.endsWith('s') && !term.endsWith('ss') ? term.slice(0, -1) : term;
+}
+
+/** Whether a code term abbreviates a note term: 3+ letters, shorter, the same first letter, and its
+ *  letters in order within the note term ("pgsql" of "postgresql", "cfg" of "config"). */
+export function isAbbreviation(short: string, long: string): boolean {
+  if (short.length < 3 || short.length >= long.length || short[0] !== long[0] || !/^\p{L}+$/u.test(short)) return false;
+  let at = 0;
+  for (const ch of short) {
+    at = long.indexOf(ch, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
 }
 
 /** Whether a span looks like a value typed in code rather than a word of the prose around it. */

@@ -25,8 +25,8 @@ export interface DecodingRunner {
   readonly readout?: DecodeOptions['readout'];
   /** The note span a completion should type next (memory/spanCopy.ts), when the mode reads the
    *  keyed note memory: `gateText` is the prompt's file path and code, `prefix` the code before the
-   *  cursor. Returns null when no note's span fits. */
-  readonly copySpan?: (gateText: string, prefix: string) => CopiedSpan | null;
+   *  cursor, `filePath` the file's path. Returns null when no note's span fits. */
+  readonly copySpan?: (gateText: string, prefix: string, filePath: string) => CopiedSpan | null;
 }
 
 export interface ChatInput {

@@ -1,6 +1,7 @@
 // Tests of the completion path's copy: a span the runner proposes is typed first, even where its
 // tokens merge with the cursor's ("window." + "guardian..."), the model goes on to the end of its
-// word, and the output says what was copied; without a proposal the path is unchanged.
+// word (never gluing onto a whole copied name; filling a pattern's placeholder), and the output says
+// what was copied; without a proposal the path is unchanged.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -32,7 +33,12 @@ test('completionPath: a copied span starts the completion and is reported', asyn
     assert.equal(out.copied?.note, note);
     assert.equal(out.copied?.text, span);
     assert.ok(out.copied!.tokens >= 1);
+    const next = out.completion.slice(span.length, span.length + 1);
+    assert.ok(next === '' || !/[\p{L}\p{N}_]/u.test(next), `${JSON.stringify(out.completion)}: nothing glued onto the copied name`);
   }
+  // A pattern's start: the model fills the placeholder with a name.
+  const pattern = await completeCode({ ...runner, copySpan: () => ({ note, text: '/_healthcheck_' }) }, { filePath: 'main.tf', prefix: 'path = "', notes: [], maxTokens: 6 });
+  assert.match(pattern.completion, /^\/_healthcheck_[\p{L}\p{N}_]/u);
   assert.deepEqual(asked[0], ['src/a.js\nconst load = (url) =>\n  window.', 'const load = (url) =>\n  window.']);
 
   const plain = await completeCode({ ...runner, copySpan: () => null }, { filePath: 'src/a.js', prefix: 'x = foo', notes: [], maxTokens: 6 });

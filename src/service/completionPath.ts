@@ -12,7 +12,7 @@ import { CopiedSpan, DecodingRunner, SPECIAL_STOP_TOKENS } from './chatPath';
 import { CompletionShape, completionShape, cutCompletion, trimUnfinished } from './completionStops';
 import type { PositionReads } from './decodingSession';
 import { loopCut } from './repetition';
-import { healPrompt } from './tokenHealing';
+import { healPrompt, vocabularyBytes } from './tokenHealing';
 
 export interface CompletionInput {
   readonly filePath: string;
@@ -62,7 +62,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     if (notes.length + segment.length + code.length + maxTokens >= session.capacity) break;
     notes.push(...segment);
   }
-  const copy = runner.copySpan && notes.length === 0 ? copiedSpan(runner, input.prefix, code, header.length) : null;
+  const copy = runner.copySpan && notes.length === 0 ? copiedSpan(runner, input.filePath, input.prefix, code, header.length) : null;
   const healed = copy ?? { ...healPrompt(tokenizer, [...notes, ...code], notes.length + header.length), forced: undefined };
 
   let cut = { text: '', done: false };
@@ -72,7 +72,10 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     allowFirst: healed.allowFirst,
     forced: healed.forced,
     signal: input.signal,
-    readout: runner.readout,
+    // After a copied span the model finishes the word on its own: the memory read would go on with
+    // the note's prose after the span (", so users" after `async_set_unique_id`, a pattern's
+    // `<app-name>` after `/_healthcheck_`), where code needs the call's `(` or the code's name.
+    readout: copy ? undefined : runner.readout,
     onToken: (_token, tokens) => {
       // A completion that starts looping ("${key} ${key} ...") ends after its first copy.
       const loop = loopCut(tokens);
@@ -105,19 +108,35 @@ function endOfCopiedWord(cut: { text: string; done: boolean }, span: string): { 
 /** A note's span to type first (runner.copySpan), as a prompt cut back to where the span's tokens
  *  part from the prompt's ("window." + "guardianPolyfilledImport" may merge across the cursor), the
  *  tokens to force, and the prompt text they type again. Null when no span fits. */
-function copiedSpan(runner: DecodingRunner, prefix: string, code: readonly number[], headerLength: number) {
+function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, code: readonly number[], headerLength: number) {
   const { tokenizer } = runner;
   // code[0] is <|file|>; the rest is `${filePath}\n` and the kept code, whose tokens may merge
   // across the newline, so the text is taken whole.
   const text = tokenizer.decode(code.slice(1));
-  const span = runner.copySpan!(text, prefix);
+  const span = runner.copySpan!(text, prefix, filePath);
   if (span === null) return null;
   const full = [code[0]!, ...tokenizer.encode(text + span.text)];
   let shared = 0;
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
   shared = Math.min(shared, code.length);
   if (shared <= headerLength || shared >= full.length) return null;
-  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: undefined, forced: full.slice(shared), span };
+  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
+}
+
+/** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)
+ *  is followed by what is not part of one (its `(`), so the model cannot glue on "entifier"; a
+ *  pattern's start (`/_healthcheck_`) by the name that fills it, not by a `<placeholder>`. */
+function afterSpan(tokenizer: Tokenizer, span: string): (token: number) => boolean {
+  const vocabulary = vocabularyBytes(tokenizer);
+  const open = !/[\p{L}\p{N}]$/u.test(span);
+  return (token) => {
+    const first = vocabulary[token]?.[0];
+    return first === undefined ? !open : isNameByte(first) === open; // a special token may end the completion after a whole name
+  };
+}
+
+function isNameByte(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f || byte >= 0x80;
 }
 
 /**

@@ -26,7 +26,8 @@ export interface DecodeOptions {
   readonly stopTokens: ReadonlySet<number>;
   /** Tokens generated first whatever the logits say (a span copied from a note), then greedy. */
   readonly forced?: readonly number[];
-  /** Restricts the first generated token (token healing); undefined allows every token. */
+  /** Restricts the first token the logits choose, after any forced ones (token healing, the end of a
+   *  copied span); undefined allows every token. */
   readonly allowFirst?: (token: number) => boolean;
   /** Called after each token; returning true ends decoding after that token. */
   readonly onToken?: (token: number, tokens: readonly number[]) => boolean | void;
@@ -95,7 +96,7 @@ export class DecodingSession {
     for (;;) {
       if (options.signal?.aborted) return finish('aborted');
       const forced = options.forced?.[generated.length];
-      const token = forced ?? (generated.length === 0 && options.allowFirst ? constrainedArgmax(step, options.allowFirst) : argmax(step));
+      const token = forced ?? (generated.length === (options.forced?.length ?? 0) && options.allowFirst ? constrainedArgmax(step, options.allowFirst) : argmax(step));
       firstTokenMs ??= performance.now() - started;
       if (options.stopTokens.has(token)) return finish('stop_token');
       generated.push(token);

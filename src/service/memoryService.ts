@@ -372,7 +372,7 @@ export class MemoryService {
     const slots = this.slots;
     if (!credit || !slots) return runner;
     const readout = slots.readout(credit, purpose === 'chat' ? 'chat' : 'code');
-    return purpose === 'completion' ? { ...runner, readout, copySpan: (gateText, prefix) => slots.copySpan(gateText, prefix) } : { ...runner, readout };
+    return purpose === 'completion' ? { ...runner, readout, copySpan: (gateText, prefix, filePath) => slots.copySpan(gateText, prefix, filePath) } : { ...runner, readout };
   }
 
   /**

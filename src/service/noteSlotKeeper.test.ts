@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { NoteId } from '../memory/note';
 import { noteSlotFile } from '../memory/noteSlotFiles';
+import { noteVocabulary } from '../memory/noteVocabulary';
 import { PrefixWords } from '../memory/prefixWords';
 import { formatAnswerPrompt } from '../model/chatFormat';
 import { MemoryService } from './memoryService';
@@ -98,7 +99,7 @@ test('superseding a note moves the memory to the new note: the old one\'s slots 
   await service.close();
 });
 
-test('a chat answer reads its note at chatReadScale; completions and code read at 1x', async () => {
+test('a chat answer reads its note at chatReadScale with its copy bias; completions and code read at 1x without', async () => {
   const storeDir = tempStoreDir();
   const service = await open(storeDir);
   const text = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
@@ -114,12 +115,18 @@ test('a chat answer reads its note at chatReadScale; completions and code read a
   const bag = new PrefixWords(loaded.tokenizer, memory.words);
   for (const t of tokens) bag.push(t);
   const keeper = new NoteSlotKeeper(storeDir, loaded.description.identity.sha256, loaded.model, loaded.tokenizer, memory);
+  await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]); // the service's keeper wrote it
+  const bias = memory.copyBias('chat');
+  assert.ok(bias > 0 && memory.copyBias('code') === 0, 'chat answers favour the note\'s tokens; code does not');
+  const vocabulary = noteVocabulary(loaded.tokenizer, text);
   for (const [purpose, scale] of [['chat', chatScale], ['code', 1]] as const) {
     const read = memory.read(bag.bag(), state, 0, purpose);
     assert.ok(read.reads.some((r) => r.note === id), `${purpose} reads the note`);
     const expected = await loaded.model.logitsOfStates(state, read.output.map((v) => v * scale));
     const got = (await keeper.readout(new Map(), purpose)(state, tokens))!;
-    assert.ok(got.every((v, i) => Math.abs(v - expected[i]!) < 1e-4), `${purpose}: the read added at ${scale}x`);
+    const gate = read.gates.get(id)!;
+    const added = (token: number) => (purpose === 'chat' && vocabulary.has(token) ? bias * gate : 0);
+    assert.ok(got.every((v, i) => Math.abs(v - expected[i]! - added(i)) < 1e-4), `${purpose}: the read added at ${scale}x`);
   }
   await service.close();
 });

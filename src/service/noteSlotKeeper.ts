@@ -9,6 +9,7 @@ import { deleteNoteSlots, loadNoteSlots, saveNoteSlots, SlotFileSource } from '.
 import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
 import { PrefixWords } from '../memory/prefixWords';
 import { defaultSpanCopySettings, indexNoteSpans, NoteSpanIndex, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
+import { addCopyBias, NoteVocabulary, noteVocabulary } from '../memory/noteVocabulary';
 import { noteBag, wordBag } from '../memory/wordBag';
 import type { LanguageModel } from '../model/languageModel';
 import type { Tokenizer } from '../model/tokenizer';
@@ -25,6 +26,8 @@ export class NoteSlotKeeper {
   private queue: Promise<unknown> = Promise.resolve();
   /** What every note the memory holds offers a completion to copy, found once per note. */
   private readonly spans = new Map<NoteId, NoteSpanIndex>();
+  /** The tokens of every note the memory holds, for a chat answer's copy bias. */
+  private readonly vocabularies = new Map<NoteId, NoteVocabulary>();
 
   constructor(
     private readonly storeDir: string,
@@ -46,16 +49,20 @@ export class NoteSlotKeeper {
         if (liveIds.has(id)) continue;
         this.memory.delete(id);
         this.spans.delete(id);
+        this.vocabularies.delete(id);
         await deleteNoteSlots(this.storeDir, id);
       }
       const missing: NoteRecord[] = [];
       const rewritten: { id: NoteId; problem: string }[] = [];
       for (const note of live) {
-        if (this.memory.has(note.id)) continue;
+        if (this.memory.has(note.id)) {
+          if (!this.spans.has(note.id)) this.indexText(note); // set by another keeper of this memory
+          continue;
+        }
         const file = await loadNoteSlots(this.storeDir, { id: note.id, width: this.memory.width, ...this.sourceOf(note) }, noteBag(this.memory.words, note.text));
         if ('slots' in file) {
           this.memory.set(file.slots);
-          this.spans.set(note.id, indexNoteSpans(note.id, note.text));
+          this.indexText(note);
         } else {
           if (file.problem !== 'missing') rewritten.push({ id: note.id, problem: file.problem });
           missing.push(note);
@@ -71,7 +78,7 @@ export class NoteSlotKeeper {
           this.memory.delete(note.id); // unsaved slots would never be saved: the next sync writes them again
           throw error;
         }
-        this.spans.set(note.id, indexNoteSpans(note.id, note.text));
+        this.indexText(note);
         written.set(note.id, { losses, steps: losses.length });
       }
       return { written, rewritten };
@@ -95,21 +102,29 @@ export class NoteSlotKeeper {
       if (read.reads.length === 0) return null;
       const scale = this.memory.readScale(purpose);
       if (scale !== 1) for (let c = 0; c < read.output.length; c++) read.output[c] = read.output[c]! * scale;
-      return this.model.logitsOfStates(state, read.output);
+      const logits = await this.model.logitsOfStates(state, read.output);
+      addCopyBias(logits, read.gates, this.vocabularies, this.memory.copyBias(purpose));
+      return logits;
     };
   }
 
   /** The note span a completion should type first (memory/spanCopy.ts), or null. A copy also needs
    *  its span's context to match, so it gates notes as loosely as a question does. */
-  copySpan(gateText: string, prefix: string): CopiedSpan | null {
+  copySpan(gateText: string, prefix: string, filePath = ''): CopiedSpan | null {
     if (this.memory.size === 0) return null;
     const gates = this.memory.gates(wordBag(this.memory.words, gateText), 'chat');
     const notes = [...gates].flatMap(([id, gate]) => {
       const index = this.spans.get(id);
       return index === undefined ? [] : [{ index, gate }];
     });
-    const span = spanToCopy(notes, prefix, this.memory.words, this.copySettings);
+    const span = spanToCopy(notes, prefix, this.memory.words, this.copySettings, filePath);
     return span && { note: span.note, text: span.text };
+  }
+
+  /** What a note's text offers the decoders: spans a completion may copy, tokens a chat answer favours. */
+  private indexText(note: NoteRecord): void {
+    this.spans.set(note.id, indexNoteSpans(note.id, note.text));
+    this.vocabularies.set(note.id, noteVocabulary(this.tokenizer, note.text));
   }
 
   private sourceOf(note: NoteRecord): SlotFileSource {

@@ -37,7 +37,8 @@ export function healPrompt(tokenizer: Tokenizer, prompt: readonly number[], minL
 
 const vocabularies = new WeakMap<Tokenizer, Uint8Array[]>();
 
-function vocabularyBytes(tokenizer: Tokenizer): Uint8Array[] {
+/** Every ordinary token's bytes, by id (kept per tokenizer). */
+export function vocabularyBytes(tokenizer: Tokenizer): Uint8Array[] {
   let table = vocabularies.get(tokenizer);
   if (!table) {
     table = Array.from({ length: BPE_RANK_COUNT }, (_, id) => tokenizer.tokenBytes(id));
