@@ -64,5 +64,14 @@ for (const probe of set.completions) {
   console.log(`${f ? `first ${f.first.toFixed(1)} r${f.rank} mean ${f.mean.toFixed(1)}` : ''} ${probe.note} ${copies ? (ok ? 'COPY ok ' : 'COPY bad') : 'no copy '} expected ${JSON.stringify(probe.expected)} rank ${rank} | ${ranked.slice(0, Number(process.env.TOP ?? 3)).map((s) => `${s.note}:${s.text} ${s.score.toFixed(2)}`).join(', ')}`);
 }
 console.log(`top-1 right ${top1}/${set.completions.length}; copies ${copied}, right ${right}`);
+// The ranking's own cost per completion (gates excluded), median of 9 rounds over every probe.
+const gated = set.completions.map((probe) => ({ probe, notes: [...memory.gates(wordBag(words, `${completionFilePath(probe.language)}\n${probe.prefix}`), 'chat')].map(([id, gate]) => ({ index: spanIndex.get(id)!, gate })) }));
+const rounds: number[] = [];
+for (let r = 0; r < 9; r++) {
+  const started = performance.now();
+  for (const { probe, notes } of gated) rankSpans(notes, probe.prefix, words, settings, completionFilePath(probe.language));
+  rounds.push((performance.now() - started) / gated.length);
+}
+console.log(`ranking ${rounds.sort((a, b) => a - b)[4]!.toFixed(3)} ms per completion`);
 }
 void main();

@@ -119,12 +119,14 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   // A note word the code abbreviates ("PostgreSQL" in `MIN_VERSION_PGSQL`) counts at a part of the
   // abbreviation's weight; each note term is looked up once per call.
   const abbreviations = new Map<string, { by: string; weight: number } | null>();
+  const byInitial = new Map<string, [string, number][]>();
+  for (const [term, weight] of context) if (term.length >= 3) byInitial.set(term[0]!, [...(byInitial.get(term[0]!) ?? []), [term, weight]]);
   const abbreviatedBy = (term: string) => {
     if (context.has(term)) return null;
     let found = abbreviations.get(term);
     if (found === undefined) {
       found = null;
-      for (const [by, weight] of context) if ((found === null || weight > found.weight) && isAbbreviation(by, term)) found = { by, weight };
+      for (const [by, weight] of byInitial.get(term[0]!) ?? []) if ((found === null || weight > found.weight) && isAbbreviation(by, term)) found = { by, weight };
       abbreviations.set(term, found);
     }
     return found?.by ?? null;
@@ -136,6 +138,7 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
     return by === null ? 0 : settings.abbreviationWeight * context.get(by)!;
   };
   const shownText = `${fileName}\n${prefix}`;
+  const shownLower = shownText.toLowerCase();
   const shownNames = joinedNames(shownText);
   const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
@@ -165,7 +168,7 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
       let factor = 1;
-      if (span.overlap === 0 && (isVisible(span.text, shownText) || shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
+      if (span.overlap === 0 && (isVisible(span.text, shownText, shownLower) || shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
       if (/\p{L}/u.test(span.text) && (span.lowered ? !lowercaseLine : lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
       candidates.push({ note: index.id, text: span.text, score: gate * factor * (best + settings.overlapWeight * span.overlap) });
     }
@@ -222,7 +225,8 @@ function joinedNames(text: string): Set<string> {
 }
 
 /** Whether the code shows the span as a whole word (any case). */
-function isVisible(span: string, prefix: string): boolean {
+function isVisible(span: string, prefix: string, lowered: string): boolean {
+  if (!lowered.includes(span.toLowerCase())) return false; // most spans: no need for the pattern
   const escaped = span.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(prefix);
 }
