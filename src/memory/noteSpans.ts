@@ -27,6 +27,29 @@ const MIN_WORD_OVERLAP = 4;
 /** A placeholder in a note's pattern: `<app-name>`, `{name}`, `${NAME}`. */
 const PLACEHOLDER = /\$?\{[\p{L}\p{N}_ -]+\}|<[\p{L}\p{N}_|-]+>?/u;
 
+/** A note word that is a pattern ("/_healthcheck_<app-name>"): the text before its first
+ *  placeholder, the placeholder's name, and the text after it up to the next placeholder. */
+export interface NotePattern {
+  readonly head: string;
+  readonly placeholder: string;
+  readonly rest: string;
+}
+
+/** The note's patterns, by head (the span noteSpans offers for each). */
+export function notePatterns(note: string): Map<string, NotePattern> {
+  const patterns = new Map<string, NotePattern>();
+  for (const raw of noteWords(note)) {
+    const match = PLACEHOLDER.exec(raw);
+    if (!match) continue;
+    const head = raw.slice(0, match.index).replace(LEADING, '');
+    const after = raw.slice(match.index + match[0].length);
+    const next = PLACEHOLDER.exec(after);
+    const rest = (next ? after.slice(0, next.index) : after).replace(TRAILING, '');
+    if (/[\p{L}\p{N}#%]/u.test(head)) patterns.set(head, { head, placeholder: match[0].replace(/^\$?[{<]|[}>]$/gu, ''), rest });
+  }
+  return patterns;
+}
+
 export interface NoteSpan {
   readonly text: string;
   /** Characters of the code before the cursor that the span's note word starts with (0: none). */

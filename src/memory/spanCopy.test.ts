@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NoteId } from './note';
-import { defaultSpanCopySettings, indexNoteSpans, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
+import { defaultSpanCopySettings, indexNoteSpans, isAbbreviation, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
 import { countWordFrequencies } from './wordBag';
 
 const words = countWordFrequencies(
@@ -78,4 +78,13 @@ test('spanCopy: a span stands where it is a whole part of a note word, not insid
   const index = indexNoteSpans('n1' as NoteId, text);
   const sh = index.spans.find((s) => s.text === 'sh')!;
   assert.deepEqual(sh.at.map((a) => index.words[a.word]), ['helm.sh'], '"sh" is not inside "suppressHydrationWarning"');
+});
+
+test('spanCopy: a note word the code abbreviates counts near its facts', () => {
+  for (const [short, long] of [['pgsql', 'postgresql'], ['cfg', 'config'], ['msg', 'message']]) assert.ok(isAbbreviation(short, long), `${short} ${long}`);
+  for (const [short, long] of [['sql', 'postgresql'], ['db', 'database'], ['gsql', 'postgresql'], ['postgresql', 'postgresql']]) assert.ok(!isAbbreviation(short, long), `${short} ${long}`);
+  const text = 'The recorder supports MariaDB ≥10.3, MySQL ≥8.0, PostgreSQL ≥12 and SQLite ≥3.32.1 only.';
+  const prefix = 'MIN_VERSION_MARIA_DB = _simple_version("10.3.0")\nMIN_VERSION_MYSQL = _simple_version("8.0.0")\nMIN_VERSION_PGSQL = _simple_version("';
+  assert.equal(rankSpans([note(text)], prefix, words)[0]?.text, '12', 'the versions shown count less, PGSQL names PostgreSQL');
+  assert.notEqual(rankSpans([note(text)], prefix, words, { ...defaultSpanCopySettings, abbreviationWeight: 0 })[0]?.text, '12');
 });

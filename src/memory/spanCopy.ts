@@ -14,7 +14,8 @@
 
 import { bm25Terms } from './bm25';
 import type { NoteId } from './note';
-import { noteSpans, noteWords, startedSpans } from './noteSpans';
+import { NotePattern, notePatterns, noteSpans, noteWords, startedSpans } from './noteSpans';
+import { fillPattern } from './patternFill';
 import { inverseDocumentFrequency, WordFrequencies } from './wordBag';
 
 export interface SpanCopySettings {
@@ -65,28 +66,31 @@ interface IndexedSpan {
   readonly at: readonly { readonly word: number; readonly codeLike: boolean }[];
   /** A lowercase form of a note word with capitals ("lf" of "LF"). */
   readonly lowered: boolean;
+  /** The pattern whose start the span is ("/_healthcheck_" of "/_healthcheck_<app-name>"). */
+  readonly pattern?: NotePattern;
 }
 
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const words = noteWords(text);
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans: noteSpans(text).map((span) => indexSpan(span, 0, words)) };
+  const patterns = notePatterns(text);
+  const spans = noteSpans(text).map((span) => ({ ...indexSpan(span, 0, words), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }));
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans };
 }
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
   const at: { word: number; codeLike: boolean }[] = [];
-  let lowered = false;
+  let exact = false;
   words.forEach((word, i) => {
-    const from = wordPartAt(word, text);
-    if (from >= 0) at.push({ word: i, codeLike: isCodeLike(text, word) });
-    else {
-      // Typed in lowercase it is still the note's code word ("lf" of "LF").
-      const low = wordPartAt(word.toLowerCase(), text);
-      if (low < 0) return;
-      at.push({ word: i, codeLike: isCodeLike(word.slice(low, low + text.length), word) });
-      lowered = true;
+    if (wordPartAt(word, text) >= 0) {
+      at.push({ word: i, codeLike: isCodeLike(text, word) });
+      exact = true;
+      return;
     }
+    // Typed in lowercase it is still the note's code word ("lf" of "LF").
+    const low = wordPartAt(word.toLowerCase(), text);
+    if (low >= 0) at.push({ word: i, codeLike: isCodeLike(word.slice(low, low + text.length), word) });
   });
-  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at, lowered: lowered && !at.some((a) => wordPartAt(words[a.word]!, text) >= 0) };
+  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at, lowered: at.length > 0 && !exact };
 }
 
 export interface GatedNote {
@@ -116,27 +120,7 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const cursorTermList = bm25Terms(cursorLine).map(stem);
   const cursorTerms = new Set(cursorTermList);
   const lastTerm = cursorTermList.at(-1) ?? null;
-  // A note word the code abbreviates ("PostgreSQL" in `MIN_VERSION_PGSQL`) counts at a part of the
-  // abbreviation's weight; each note term is looked up once per call.
-  const abbreviations = new Map<string, { by: string; weight: number } | null>();
-  const byInitial = new Map<string, [string, number][]>();
-  for (const [term, weight] of context) if (term.length >= 3) byInitial.set(term[0]!, [...(byInitial.get(term[0]!) ?? []), [term, weight]]);
-  const abbreviatedBy = (term: string) => {
-    if (context.has(term)) return null;
-    let found = abbreviations.get(term);
-    if (found === undefined) {
-      found = null;
-      for (const [by, weight] of byInitial.get(term[0]!) ?? []) if ((found === null || weight > found.weight) && isAbbreviation(by, term)) found = { by, weight };
-      abbreviations.set(term, found);
-    }
-    return found?.by ?? null;
-  };
-  const weightOf = (term: string) => {
-    const exact = context.get(term);
-    if (exact !== undefined) return exact;
-    const by = abbreviatedBy(term);
-    return by === null ? 0 : settings.abbreviationWeight * context.get(by)!;
-  };
+  const { weightOf, abbreviatedBy } = contextWeights(context, settings.abbreviationWeight);
   const shownText = `${fileName}\n${prefix}`;
   const shownLower = shownText.toLowerCase();
   const shownNames = joinedNames(shownText);
@@ -170,7 +154,8 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       let factor = 1;
       if (span.overlap === 0 && (isVisible(span.text, shownText, shownLower) || shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
       if (/\p{L}/u.test(span.text) && (span.lowered ? !lowercaseLine : lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
-      candidates.push({ note: index.id, text: span.text, score: gate * factor * (best + settings.overlapWeight * span.overlap) });
+      const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
+      candidates.push({ note: index.id, text, score: gate * factor * (best + settings.overlapWeight * span.overlap) });
     }
   }
   return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);
@@ -180,6 +165,34 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
 export function spanToCopy(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings, fileName = ''): SpanCandidate | null {
   const best = rankSpans(notes, prefix, words, settings, fileName)[0];
   return best && best.score >= settings.threshold ? best : null;
+}
+
+/**
+ * A note term's weight in the context: its own, or, for a note word the code abbreviates
+ * ("PostgreSQL" in `MIN_VERSION_PGSQL`), a part of the abbreviation's. Each term is looked up once.
+ */
+function contextWeights(context: ReadonlyMap<string, number>, abbreviationWeight: number) {
+  const abbreviations = new Map<string, string | null>();
+  const byInitial = new Map<string, string[]>();
+  for (const term of context.keys()) if (term.length >= 3) byInitial.set(term[0]!, [...(byInitial.get(term[0]!) ?? []), term]);
+  /** The context term that abbreviates a note term absent from the context (the weightiest), or null. */
+  const abbreviatedBy = (term: string): string | null => {
+    if (context.has(term)) return null;
+    let found = abbreviations.get(term);
+    if (found === undefined) {
+      found = null;
+      for (const by of byInitial.get(term[0]!) ?? []) if ((found === null || context.get(by)! > context.get(found)!) && isAbbreviation(by, term)) found = by;
+      abbreviations.set(term, found);
+    }
+    return found;
+  };
+  const weightOf = (term: string): number => {
+    const exact = context.get(term);
+    if (exact !== undefined) return exact;
+    const by = abbreviatedBy(term);
+    return by === null ? 0 : abbreviationWeight * context.get(by)!;
+  };
+  return { weightOf, abbreviatedBy };
 }
 
 /** Terms of the cursor's line and the lines before it: idf times the line's weight (the largest);

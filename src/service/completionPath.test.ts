@@ -1,6 +1,7 @@
 // Tests of the completion path's copy: a span the runner proposes is typed first, even where its
 // tokens merge with the cursor's ("window." + "guardian..."), the model goes on to the end of its
-// word (never gluing onto a whole copied name; filling a pattern's placeholder), and the output says
+// word (never gluing onto a whole copied name; filling a pattern's placeholder; a call's parenthesis
+// after `await` and `new`), and the output says
 // what was copied; without a proposal the path is unchanged.
 
 import assert from 'node:assert/strict';
@@ -35,6 +36,11 @@ test('completionPath: a copied span starts the completion and is reported', asyn
     assert.ok(out.copied!.tokens >= 1);
     const next = out.completion.slice(span.length, span.length + 1);
     assert.ok(next === '' || !/[\p{L}\p{N}_]/u.test(next), `${JSON.stringify(out.completion)}: nothing glued onto the copied name`);
+  }
+  // A name copied where it is called or constructed gets its parenthesis.
+  for (const prefix of ['        await self.', 'throw new ']) {
+    const call = await completeCode({ ...runner, copySpan: () => ({ note, text: 'async_set_unique_id' }) }, { filePath: 'a.py', prefix, notes: [], maxTokens: 12 });
+    assert.ok(call.completion.startsWith('async_set_unique_id('), `${JSON.stringify(call.completion)} after ${JSON.stringify(prefix)}`);
   }
   // A pattern's start: the model fills the placeholder with a name.
   const pattern = await completeCode({ ...runner, copySpan: () => ({ note, text: '/_healthcheck_' }) }, { filePath: 'main.tf', prefix: 'path = "', notes: [], maxTokens: 6 });

@@ -115,12 +115,19 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
   const text = tokenizer.decode(code.slice(1));
   const span = runner.copySpan!(text, prefix, filePath);
   if (span === null) return null;
-  const full = [code[0]!, ...tokenizer.encode(text + span.text)];
+  const call = isCallSite(prefix, span.text);
+  const full = [code[0]!, ...tokenizer.encode(text + span.text + (call ? '(' : ''))];
   let shared = 0;
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
   shared = Math.min(shared, code.length);
   if (shared <= headerLength || shared >= full.length) return null;
-  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
+  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: call ? undefined : afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
+}
+
+/** Whether the copied name is called or constructed here: after `await` or `new` (and a member
+ *  chain: `await self.`), a name is followed by its `(`, which the model may not know to type. */
+function isCallSite(prefix: string, span: string): boolean {
+  return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(span) && /(?:^|[^\p{L}\p{N}_$.])(?:await|new)\s+(?:[\p{L}_$][\p{L}\p{N}_$]*\.)*$/u.test(prefix);
 }
 
 /** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)
