@@ -47,7 +47,7 @@ test('spanCopy: inside a word only the rest of a note word the cursor started is
 });
 
 test('spanCopy: a span the code already shows counts less than one it does not', () => {
-  const text = 'The fix enabled WAL journal mode plus a busy timeout of 5000 ms.';
+  const text = 'The fix enabled WAL journal mode plus a busy timeout of 5000.';
   const prefix = 'stmt.execute("PRAGMA journal_mode=WAL");\nstmt.execute("PRAGMA busy_timeout=';
   const shown = rankSpans([note(text)], prefix, words);
   const counted = rankSpans([note(text)], prefix, words, { ...defaultSpanCopySettings, visibleWeight: 1 });
@@ -87,4 +87,17 @@ test('spanCopy: a note word the code abbreviates counts near its facts', () => {
   const prefix = 'MIN_VERSION_MARIA_DB = _simple_version("10.3.0")\nMIN_VERSION_MYSQL = _simple_version("8.0.0")\nMIN_VERSION_PGSQL = _simple_version("';
   assert.equal(rankSpans([note(text)], prefix, words)[0]?.text, '12', 'the versions shown count less, PGSQL names PostgreSQL');
   assert.notEqual(rankSpans([note(text)], prefix, words, { ...defaultSpanCopySettings, abbreviationWeight: 0 })[0]?.text, '12');
+});
+
+test('spanCopy: a duration is typed in the unit the code wants, and a new value beats the old one', () => {
+  const gunicorn = "Workers were killed because streaming outlasted gunicorn's default 30-second worker timeout; the timeout was raised to 10 minutes.";
+  assert.equal(spanToCopy([note(gunicorn)], 'exec gunicorn --workers 2 --timeout ', words, undefined, 'docker-entrypoint.sh')?.text, '600');
+  const sqlite = 'The login flow threw database is locked; the fix enabled WAL journal mode plus a five-second busy timeout.';
+  assert.equal(spanToCopy([note(sqlite)], 'stmt.execute("PRAGMA journal_mode=WAL");\nstmt.execute("PRAGMA busy_timeout=', words, undefined, 'src/Db.java')?.text, '5000');
+  assert.equal(spanToCopy([note(sqlite)], 'db.execute("PRAGMA busy_timeout_seconds=', words, undefined, 'db.py')?.text, '5');
+  const ranked = rankSpans([note(gunicorn)], 'exec gunicorn --workers 2 --timeout ', words, undefined, 'docker-entrypoint.sh');
+  const old = ranked.find((s) => s.text === '30')!;
+  const counted = rankSpans([note(gunicorn)], 'exec gunicorn --workers 2 --timeout ', words, { ...defaultSpanCopySettings, oldValueWeight: 1 }, 'docker-entrypoint.sh').find((s) => s.text === '30')!;
+  assert.ok(Math.abs(old.score - defaultSpanCopySettings.oldValueWeight * counted.score) < 1e-9, 'the default 30 seconds is the old value');
+  assert.ok(!ranked.some((s) => s.text === '30-second' || s.text === '10'), 'prose durations are not typed as they are written');
 });

@@ -13,6 +13,7 @@
 // ("LF" where `eol=` is typed in lowercase) a little less. Times the note's share of the gate.
 
 import { bm25Terms } from './bm25';
+import { DurationUnit, durationUnit, NoteDuration, noteDurations, renderDuration } from './durations';
 import type { NoteId } from './note';
 import { NotePattern, notePatterns, noteSpans, noteWords, startedSpans } from './noteSpans';
 import { fillPattern } from './patternFill';
@@ -42,11 +43,13 @@ export interface SpanCopySettings {
   readonly abbreviationWeight: number;
   /** Weight of the file name's terms in the context (".gitattributes" near "LF"). */
   readonly fileNameWeight: number;
+  /** Factor on a value the note gives as the old one ("default 30-second", "from Alpine"). */
+  readonly oldValueWeight: number;
   /** A span copies only at this score or above. */
   readonly threshold: number;
 }
 
-export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, visibleWeight: 0.3, otherCaseWeight: 0.9, abbreviationWeight: 0.5, fileNameWeight: 0.5, threshold: 0.25 };
+export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, visibleWeight: 0.3, otherCaseWeight: 0.9, abbreviationWeight: 0.5, fileNameWeight: 0.5, oldValueWeight: 0.3, threshold: 0.25 };
 
 /** What a note offers a completion, found once per note (the keeper keeps one per live note): its
  *  words, each word's terms, and its spans with their terms and where they stand. */
@@ -55,6 +58,10 @@ export interface NoteSpanIndex {
   readonly words: readonly string[];
   readonly wordTerms: readonly ReadonlySet<string>[];
   readonly spans: readonly IndexedSpan[];
+  /** Its durations, typed in the unit the cursor wants (durations.ts). */
+  readonly durations: readonly NoteDuration[];
+  /** Words the note gives as the old value ("default 30-second", "from Alpine", "the old UK"). */
+  readonly oldWords: ReadonlySet<number>;
 }
 
 interface IndexedSpan {
@@ -73,8 +80,25 @@ interface IndexedSpan {
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const words = noteWords(text);
   const patterns = notePatterns(text);
-  const spans = noteSpans(text).map((span) => ({ ...indexSpan(span, 0, words), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }));
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans };
+  const durations = noteDurations(words);
+  // A duration's own words ("30-second", the "10" of "10 minutes") are typed as its rendering instead.
+  const durationWords = new Set(durations.flatMap((d) => d.words));
+  const spans = noteSpans(text)
+    .map((span) => ({ ...indexSpan(span, 0, words), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
+    .filter((span) => !span.at.every((a) => durationWords.has(a.word)));
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: oldValueWords(words) };
+}
+
+const OLD_VALUE_CUES = new Set(['from', 'old', 'default', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
+
+/** The words right after an old-value cue (one of the two words before them). */
+function oldValueWords(words: readonly string[]): Set<number> {
+  const cue = (i: number) => i >= 0 && OLD_VALUE_CUES.has(words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, ''));
+  const old = new Set<number>();
+  words.forEach((_, i) => {
+    if (cue(i - 1) || cue(i - 2)) old.add(i);
+  });
+  return old;
 }
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
@@ -121,13 +145,17 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const cursorTerms = new Set(cursorTermList);
   const lastTerm = cursorTermList.at(-1) ?? null;
   const { weightOf, abbreviatedBy } = contextWeights(context, settings.abbreviationWeight);
+  const unit = durationUnit(fileName, prefix.split('\n').slice(-(settings.contextLines + 1)).join('\n'));
   const shownText = `${fileName}\n${prefix}`;
   const shownLower = shownText.toLowerCase();
   const shownNames = joinedNames(shownText);
   const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
-    const spans = [...started.spans.map((span) => indexSpan(span.text, span.overlap, index.words)), ...(insideWord ? [] : index.spans.filter((span) => !started.typed.has(span.text)))];
+    const spans = [
+      ...started.spans.map((span) => indexSpan(span.text, span.overlap, index.words)),
+      ...(insideWord ? [] : [...index.spans.filter((span) => !started.typed.has(span.text)), ...durationSpans(index.durations, unit)]),
+    ];
     const nearby = new Map<number, number>(); // note word -> the context words around it, weighted
     const around = (j: number) => {
       let score = nearby.get(j);
@@ -153,12 +181,21 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
       let factor = 1;
       if (span.overlap === 0 && (isVisible(span.text, shownText, shownLower) || shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
+      if (span.at.length > 0 && span.at.every((a) => index.oldWords.has(a.word))) factor *= settings.oldValueWeight;
       if (/\p{L}/u.test(span.text) && (span.lowered ? !lowercaseLine : lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
       const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
       candidates.push({ note: index.id, text, score: gate * factor * (best + settings.overlapWeight * span.overlap) });
     }
   }
   return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);
+}
+
+/** A note's durations as spans in the cursor's unit, standing where their numbers stand. */
+function durationSpans(durations: readonly NoteDuration[], unit: DurationUnit): IndexedSpan[] {
+  return durations.flatMap((d) => {
+    const text = renderDuration(d.ms, unit);
+    return text === null ? [] : [{ text, overlap: 0, terms: [], at: [{ word: d.word, codeLike: true }], lowered: false }];
+  });
 }
 
 /** The best span when it clears the threshold, else null (the model completes on its own). */
