@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     if (noteStates.size <= 100) {
       const all = [...noteStates].map(([note, s]) => ({ note, sim: maxSim(states, s) })).sort((a, b) => b.sim - a.sim);
       const name = 'MaxSim alone over every note (no reads)';
+      if (process.env.RANKS) console.log(`${question.style} ${question.note}: MaxSim rank ${all.findIndex((a) => a.note === question.note)} (first ${all[0]!.note})`);
       const h = (hits[name] ??= { at1: 0, at3: 0, byStyle: {} });
       if (all[0]!.note === question.note) {
         h.at1++;

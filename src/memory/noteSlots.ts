@@ -185,12 +185,13 @@ export class NoteSlotMemory {
     return key;
   }
 
-  /** Each note's gate for a text whose bag is `bag`; notes under the floor are left out. */
-  gates(bag: WordBag, purpose: ReadPurpose = 'code'): Map<NoteId, number> {
+  /** Each note's gate for a text whose bag is `bag`; notes under the floor are left out. `adjust`
+   *  adds to a note's score (scripts/experiments/semanticGateDiag.ts tries a state similarity). */
+  gates(bag: WordBag, purpose: ReadPurpose = 'code', adjust?: (id: NoteId) => number): Map<NoteId, number> {
     const { gateSharpness } = this.settings;
     const { threshold, floor, bm25Weight } = this.gateOf(purpose);
     const lengthFactor = purpose === 'chat' ? this.chatLengthFactor : null;
-    const scores = [...this.notes.values()].map((note) => ({ id: note.id, score: bagCosine(bag, note.bag) * (lengthFactor?.get(note.id) ?? 1) }));
+    const scores = [...this.notes.values()].map((note) => ({ id: note.id, score: bagCosine(bag, note.bag) * (lengthFactor?.get(note.id) ?? 1) + (adjust?.(note.id) ?? 0) }));
     if (bm25Weight > 0) {
       const shares = this.bm25Shares(bag, scores.filter((s) => s.score >= floor).map((s) => s.id));
       for (const s of scores) {
