@@ -6,6 +6,7 @@
 // (no reads). Prints provenance@1/@3.
 //
 //   node --import tsx scripts/experiments/stateRerank.ts [--set DIR | --generated N] [--model DIR]
+//   RANKS=1 also prints each question's note rank under MaxSim alone.
 
 import { parseArgs } from 'node:util';
 import { formatAnswerPrompt } from '../../src/model/chatFormat';

@@ -135,7 +135,6 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const context = cursorContext(prefix, fileName, words, settings);
   const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
   const cursorLine = line.toLowerCase();
-  const lowercaseLine = /\p{L}/u.test(line) && !/\p{Lu}/u.test(line);
   // Inside a word ("this.#defaul") only the rest of a note word the cursor started can be typed:
   // anything else would be glued onto the partial word.
   const insideWord = /[\p{L}\p{N}_$]$/u.test(prefix);
@@ -146,9 +145,7 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const lastTerm = cursorTermList.at(-1) ?? null;
   const { weightOf, abbreviatedBy } = contextWeights(context, settings.abbreviationWeight);
   const unit = durationUnit(fileName, prefix.split('\n').slice(-(settings.contextLines + 1)).join('\n'));
-  const shownText = `${fileName}\n${prefix}`;
-  const shownLower = shownText.toLowerCase();
-  const shownNames = joinedNames(shownText);
+  const view = cursorView(fileName, prefix);
   const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
@@ -179,15 +176,35 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       for (const term of span.terms) if (!cursorTerms.has(abbreviatedBy(term) ?? term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
-      let factor = 1;
-      if (span.overlap === 0 && (isVisible(span.text, shownText, shownLower) || shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
-      if (span.at.length > 0 && span.at.every((a) => index.oldWords.has(a.word))) factor *= settings.oldValueWeight;
-      if (/\p{L}/u.test(span.text) && (span.lowered ? !lowercaseLine : lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
       const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
-      candidates.push({ note: index.id, text, score: gate * factor * (best + settings.overlapWeight * span.overlap) });
+      candidates.push({ note: index.id, text, score: gate * spanFactor(span, index.oldWords, view, settings) * (best + settings.overlapWeight * span.overlap) });
     }
   }
   return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);
+}
+
+/** What the code at the cursor shows (the file's name too) and whether its line is in lowercase. */
+interface CursorView {
+  readonly shown: string;
+  readonly shownLower: string;
+  /** Two neighbouring parts of its names, joined (joinedNames). */
+  readonly shownNames: ReadonlySet<string>;
+  readonly lowercaseLine: boolean;
+}
+
+function cursorView(fileName: string, prefix: string): CursorView {
+  const shown = `${fileName}\n${prefix}`;
+  const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
+  return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown), lowercaseLine: /\p{L}/u.test(line) && !/\p{Lu}/u.test(line) };
+}
+
+/** A span's factors: shown by the code already, a value the note gives as the old one, the other case. */
+function spanFactor(span: IndexedSpan, oldWords: ReadonlySet<number>, view: CursorView, settings: SpanCopySettings): number {
+  let factor = 1;
+  if (span.overlap === 0 && (isVisible(span.text, view.shown, view.shownLower) || view.shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
+  if (span.at.length > 0 && span.at.every((a) => oldWords.has(a.word))) factor *= settings.oldValueWeight;
+  if (/\p{L}/u.test(span.text) && (span.lowered ? !view.lowercaseLine : view.lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
+  return factor;
 }
 
 /** A note's durations as spans in the cursor's unit, standing where their numbers stand. */
