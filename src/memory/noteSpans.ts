@@ -4,8 +4,8 @@
 //
 // Spans are the note's whitespace-separated words with quotes, brackets and sentence punctuation
 // trimmed, their tails after a `.` or `/` ("cv.deprecated" -> "deprecated"), lowercase forms of
-// capitalised words ("LF" -> "lf"), and a pattern's start before its placeholder, minus common English words: these depend on the note alone, so
-// they are found once per note. When the code before the cursor ends inside a note word ("window."
+// capitalised words ("LF" -> "lf"), and a pattern's start before its placeholder, minus common
+// English words: these depend on the note alone, so they are found once per note. When the code before the cursor ends inside a note word ("window."
 // before "window.guardianPolyfilledImport"), the rest of that word is a span too, found per cursor.
 
 const LEADING = /^[\s"'`([{<≥≤~=*_]+/u;
@@ -39,15 +39,23 @@ export interface NotePattern {
 export function notePatterns(note: string): Map<string, NotePattern> {
   const patterns = new Map<string, NotePattern>();
   for (const raw of noteWords(note)) {
-    const match = PLACEHOLDER.exec(raw);
-    if (!match) continue;
-    const head = raw.slice(0, match.index).replace(LEADING, '');
-    const after = raw.slice(match.index + match[0].length);
-    const next = PLACEHOLDER.exec(after);
-    const rest = (next ? after.slice(0, next.index) : after).replace(TRAILING, '');
-    if (/[\p{L}\p{N}#%]/u.test(head)) patterns.set(head, { head, placeholder: match[0].replace(/^\$?[{<]|[}>]$/gu, ''), rest });
+    const pattern = patternOf(raw);
+    if (pattern && /[\p{L}\p{N}#%]/u.test(pattern.head)) patterns.set(pattern.head, pattern);
   }
   return patterns;
+}
+
+/** The note word as a pattern, or null when it has no placeholder. */
+function patternOf(raw: string): NotePattern | null {
+  const match = PLACEHOLDER.exec(raw);
+  if (!match) return null;
+  const after = raw.slice(match.index + match[0].length);
+  const next = PLACEHOLDER.exec(after);
+  return {
+    head: raw.slice(0, match.index).replace(LEADING, ''),
+    placeholder: match[0].replace(/^\$?[{<]|[}>]$/gu, ''),
+    rest: (next ? after.slice(0, next.index) : after).replace(TRAILING, ''),
+  };
 }
 
 export interface NoteSpan {
@@ -63,10 +71,10 @@ export function noteSpans(note: string): string[] {
     if (text.length > 0 && !COMMON.has(text.toLowerCase())) spans.add(text);
   };
   for (const raw of noteWords(note)) {
-    const template = PLACEHOLDER.exec(raw);
-    // A pattern ("/_healthcheck_<app-name>") offers what comes before its first placeholder; the
-    // model fills the placeholder from the code ("content-store"). Typed whole it would be wrong.
-    const word = template ? raw.slice(0, template.index).replace(LEADING, '') : trimWord(raw);
+    const template = patternOf(raw);
+    // A pattern ("/_healthcheck_<app-name>") offers what comes before its first placeholder, which
+    // the code fills (patternFill.ts) or the model does. Typed whole it would be wrong.
+    const word = template ? template.head : trimWord(raw);
     if (!/[\p{L}\p{N}#%]/u.test(word)) continue;
     add(word);
     if (template) continue;

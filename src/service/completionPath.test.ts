@@ -1,8 +1,8 @@
 // Tests of the completion path's copy: a span the runner proposes is typed first, even where its
 // tokens merge with the cursor's ("window." + "guardian..."), the model goes on to the end of its
 // word (never gluing onto a whole copied name; filling a pattern's placeholder; a call's parenthesis
-// after `await` and `new`), and the output says
-// what was copied; without a proposal the path is unchanged.
+// after `await` and `new`), and the output says what was copied; without a proposal the path is
+// unchanged.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
