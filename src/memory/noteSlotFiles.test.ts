@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { toNoteId } from './note';
-import { deleteNoteSlots, loadNoteSlots, noteSlotFile, saveNoteSlots } from './noteSlotFiles';
+import { deleteNoteSlots, loadNoteSlots, noteSlotFile, removeDeadSlotTempFiles, saveNoteSlots } from './noteSlotFiles';
 import type { NoteSlots } from './noteSlots';
 
 const id = toNoteId('n1');
@@ -47,4 +48,21 @@ test('deleting removes the file; deleting a missing one is fine', async () => {
   await deleteNoteSlots(dir, id);
   assert.equal(fs.existsSync(noteSlotFile(dir, id)), false);
   await deleteNoteSlots(dir, id);
+});
+
+test('temp files a crash left are removed; a live or recent save\'s are kept', async () => {
+  const dir = storeDir();
+  await saveNoteSlots(dir, slots, source);
+  const file = noteSlotFile(dir, id);
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString(); // a pid now gone
+  const old = Date.now() / 1000 - 3600;
+  const names = { crashed: `${file}.tmp-${dead}-0a1b2c3d`, recent: `${file}.tmp-${dead}-0f0f0f0f`, ours: `${file}.tmp-${process.pid}-1234abcd` };
+  for (const name of Object.values(names)) fs.writeFileSync(name, 'partial');
+  fs.utimesSync(names.crashed, old, old);
+  fs.utimesSync(names.ours, old, old);
+  assert.deepEqual(await removeDeadSlotTempFiles(dir), [path.basename(names.crashed)]);
+  assert.ok(!fs.existsSync(names.crashed));
+  for (const kept of [names.recent, names.ours, file]) assert.ok(fs.existsSync(kept), path.basename(kept));
+  assert.deepEqual(await removeDeadSlotTempFiles(path.join(dir, 'missing')), [], 'no slot folder yet: nothing to do');
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -10,9 +10,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeFileAtomic } from './atomicFile';
+import { TEMP_FILE_MARK, writeFileAtomic } from './atomicFile';
 import type { NoteId } from './note';
 import type { NoteSlots } from './noteSlots';
+import { processIsAlive } from './storeLock';
 import type { NoteBag } from './wordBag';
 
 const MAGIC = Buffer.from('MNSLOTS1');
@@ -103,4 +104,29 @@ export async function loadNoteSlots(storeDir: string, expected: SlotFileExpectat
 
 export async function deleteNoteSlots(storeDir: string, id: NoteId): Promise<void> {
   await fs.rm(noteSlotFile(storeDir, id), { force: true });
+}
+
+/** A temp file this old whose process is gone was left by a crash mid-save, not a save in progress. */
+const DEAD_TEMP_AGE_MS = 60_000;
+
+/**
+ * Deletes the slot-file temp files (`<hash>.slots.tmp-<pid>-<hex>`) of processes that are gone: a
+ * crash between writing a slot file and renaming it leaves one that nothing else would remove.
+ * Another window's save in progress is never touched (its process is alive, its file is new).
+ * Returns the names removed.
+ */
+export async function removeDeadSlotTempFiles(storeDir: string, now = Date.now()): Promise<string[]> {
+  const dir = path.join(storeDir, NOTE_SLOTS_DIR);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = new RegExp(`\\${TEMP_FILE_MARK}(\\d+)-[0-9a-f]+$`).exec(name);
+    if (!match || Number(match[1]) === process.pid || processIsAlive(Number(match[1]))) continue;
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => null);
+    if (stat === null || now - stat.mtimeMs < DEAD_TEMP_AGE_MS) continue;
+    await fs.rm(file, { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

@@ -388,6 +388,7 @@ export class MemoryService {
         this.emitProgress(context, { stage: 'training', message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`, fraction: index / Math.max(1, of) }),
       );
       for (const { id, problem } of report.rewritten) this.options.events?.log?.({ level: 'warn', message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).` });
+      if (report.removedTempFiles.length > 0) this.options.events?.log?.({ level: 'info', message: `Removed ${report.removedTempFiles.length} slot temp file(s) left by an interrupted save.` });
       return report;
     } catch (error) {
       this.options.events?.log?.({ level: 'error', message: `Could not write notes into their memory slots: ${error instanceof Error ? error.message : String(error)}` });

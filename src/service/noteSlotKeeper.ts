@@ -5,7 +5,7 @@
 
 import type { NoteId, NoteRecord } from '../memory/note';
 import { NoteSlotMemory, ReadPurpose } from '../memory/noteSlots';
-import { deleteNoteSlots, loadNoteSlots, saveNoteSlots, SlotFileSource } from '../memory/noteSlotFiles';
+import { deleteNoteSlots, loadNoteSlots, removeDeadSlotTempFiles, saveNoteSlots, SlotFileSource } from '../memory/noteSlotFiles';
 import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
 import { PrefixWords } from '../memory/prefixWords';
 import { defaultSpanCopySettings, indexNoteSpans, NoteSpanIndex, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
@@ -20,10 +20,14 @@ export interface SlotSyncReport {
   readonly written: ReadonlyMap<NoteId, { readonly losses: readonly number[]; readonly steps: number }>;
   /** Why files could not be used (a note id and the reason), for the log. */
   readonly rewritten: readonly { readonly id: NoteId; readonly problem: string }[];
+  /** Temp files a crash mid-save left, removed now (noteSlotFiles.removeDeadSlotTempFiles). */
+  readonly removedTempFiles: readonly string[];
 }
 
 export class NoteSlotKeeper {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Whether the first sync looked for temp files left by a crash (once per keeper is enough). */
+  private tempFilesChecked = false;
   /** What every note the memory holds offers a completion to copy, found once per note. */
   private readonly spans = new Map<NoteId, NoteSpanIndex>();
   /** The tokens of every note the memory holds, for a chat answer's copy bias. */
@@ -44,6 +48,8 @@ export class NoteSlotKeeper {
    *  forget and this sync is never read again: it names a note that is not live.) */
   sync(live: readonly NoteRecord[], onWrite?: (note: NoteRecord, index: number, of: number) => void): Promise<SlotSyncReport> {
     return this.serial(async () => {
+      const removedTempFiles = this.tempFilesChecked ? [] : await removeDeadSlotTempFiles(this.storeDir);
+      this.tempFilesChecked = true;
       const liveIds = new Set(live.map((n) => n.id));
       for (const id of this.memory.ids()) {
         if (liveIds.has(id)) continue;
@@ -81,7 +87,7 @@ export class NoteSlotKeeper {
         this.indexText(note);
         written.set(note.id, { losses, steps: losses.length });
       }
-      return { written, rewritten };
+      return { written, rewritten, removedTempFiles };
     });
   }
 
