@@ -101,3 +101,14 @@ test('spanCopy: a duration is typed in the unit the code wants, and a new value 
   assert.ok(Math.abs(old.score - defaultSpanCopySettings.oldValueWeight * counted.score) < 1e-9, 'the default 30 seconds is the old value');
   assert.ok(!ranked.some((s) => s.text === '30-second' || s.text === '10'), 'prose durations are not typed as they are written');
 });
+
+test('spanCopy: a name the note says to call or wrap something in is marked called', () => {
+  const wrap = 'Never delete an unused option; wrap it in cv.deprecated so users only get a warning.';
+  assert.deepEqual(pick(spanToCopy([note(wrap)], 'CONFIG_SCHEMA = vol.Schema({\n    DOMAIN: vol.All(\n        cv.', words)), { text: 'deprecated', called: true });
+  const value = 'flake8 in setup.cfg uses max-line-length = 88 and ignores E501.';
+  assert.deepEqual(pick(spanToCopy([note(value)], '[flake8]\nmax-line-length = ', words)), { text: '88', called: false }, 'a value is never called');
+  const used = 'Code is formatted by black; the team calls it from pre-commit with default options.';
+  assert.ok(rankSpans([note(used)], 'repos:\n  - repo: ', words).every((s) => !s.called || /^[\p{L}_$][\p{L}\p{N}_$.]*$/u.test(s.text)), 'only names can be called');
+});
+
+const pick = (span: { text: string; called: boolean } | null) => span && { text: span.text, called: span.called };

@@ -62,6 +62,8 @@ export interface NoteSpanIndex {
   readonly durations: readonly NoteDuration[];
   /** Words the note gives as the old value ("default 30-second", "from Alpine", "the old UK"). */
   readonly oldWords: ReadonlySet<number>;
+  /** Words the note says to call or to wrap something in ("wrap it in cv.deprecated"). */
+  readonly callWords: ReadonlySet<number>;
 }
 
 interface IndexedSpan {
@@ -86,19 +88,24 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const spans = noteSpans(text)
     .map((span) => ({ ...indexSpan(span, 0, words), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
     .filter((span) => !span.at.every((a) => durationWords.has(a.word)));
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: oldValueWords(words) };
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: cuedWords(words, OLD_VALUE_CUES, 2), callWords: cuedWords(words, CALL_CUES, 3) };
 }
 
+/** Words before a value the note gives as the old one. */
 const OLD_VALUE_CUES = new Set(['from', 'old', 'default', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
+/** Verbs before a name the note says to call ("wrap it in cv.deprecated", "call flush"). */
+const CALL_CUES = new Set(['call', 'calls', 'called', 'calling', 'invoke', 'invokes', 'invoked', 'invoking', 'wrap', 'wraps', 'wrapped', 'wrapping']);
+/** A name that can be called: an identifier, maybe a member (`cv.deprecated`). */
+const NAME = /^[\p{L}_$][\p{L}\p{N}_$]*(?:\.[\p{L}_$][\p{L}\p{N}_$]*)*$/u;
 
-/** The words right after an old-value cue (one of the two words before them). */
-function oldValueWords(words: readonly string[]): Set<number> {
-  const cue = (i: number) => i >= 0 && OLD_VALUE_CUES.has(words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, ''));
-  const old = new Set<number>();
+/** The words with one of the cues among the `reach` words before them. */
+function cuedWords(words: readonly string[], cues: ReadonlySet<string>, reach: number): Set<number> {
+  const cued = new Set<number>();
+  const isCue = (i: number) => i >= 0 && cues.has(words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, ''));
   words.forEach((_, i) => {
-    if (cue(i - 1) || cue(i - 2)) old.add(i);
+    for (let back = 1; back <= reach; back++) if (isCue(i - back)) cued.add(i);
   });
-  return old;
+  return cued;
 }
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
@@ -128,6 +135,8 @@ export interface SpanCandidate {
   readonly note: NoteId;
   readonly text: string;
   readonly score: number;
+  /** A name the note says to call, invoke or wrap something in: typed with its `(`. */
+  readonly called: boolean;
 }
 
 /** Every candidate span of the gated notes, best first. */
@@ -177,7 +186,8 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
       const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
-      candidates.push({ note: index.id, text, score: gate * spanFactor(span, index.oldWords, view, settings) * (best + settings.overlapWeight * span.overlap) });
+      const called = NAME.test(text) && span.at.some((a) => index.callWords.has(a.word));
+      candidates.push({ note: index.id, text, score: gate * spanFactor(span, index.oldWords, view, settings) * (best + settings.overlapWeight * span.overlap), called });
     }
   }
   return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);

@@ -14,6 +14,8 @@ import { loopCut } from './repetition';
 export interface CopiedSpan {
   readonly note: NoteId;
   readonly text: string;
+  /** A name the note says to call: typed with its `(`. */
+  readonly called?: boolean;
 }
 
 export interface DecodingRunner {

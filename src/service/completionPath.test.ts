@@ -1,7 +1,7 @@
 // Tests of the completion path's copy: a span the runner proposes is typed first, even where its
 // tokens merge with the cursor's ("window." + "guardian..."), the model goes on to the end of its
 // word (never gluing onto a whole copied name; filling a pattern's placeholder; a call's parenthesis
-// after `await` and `new`), and the output says what was copied; without a proposal the path is
+// after `await` and `new` or where the note says to call the name), and the output says what was copied; without a proposal the path is
 // unchanged.
 
 import assert from 'node:assert/strict';
@@ -42,6 +42,10 @@ test('completionPath: a copied span starts the completion and is reported', asyn
     const call = await completeCode({ ...runner, copySpan: () => ({ note, text: 'async_set_unique_id' }) }, { filePath: 'a.py', prefix, notes: [], maxTokens: 12 });
     assert.ok(call.completion.startsWith('async_set_unique_id('), `${JSON.stringify(call.completion)} after ${JSON.stringify(prefix)}`);
   }
+  // A name the note says to call gets its parenthesis too, except where the line imports it.
+  const called = { ...runner, copySpan: () => ({ note, text: 'deprecated', called: true }) };
+  assert.ok((await completeCode(called, { filePath: 'a.py', prefix: '    cv.', notes: [], maxTokens: 12 })).completion.startsWith('deprecated('));
+  assert.ok(!(await completeCode(called, { filePath: 'a.py', prefix: 'from cv import ', notes: [], maxTokens: 12 })).completion.startsWith('deprecated('));
   // A pattern's start: the model fills the placeholder with a name.
   const pattern = await completeCode({ ...runner, copySpan: () => ({ note, text: '/_healthcheck_' }) }, { filePath: 'main.tf', prefix: 'path = "', notes: [], maxTokens: 6 });
   assert.match(pattern.completion, /^\/_healthcheck_[\p{L}\p{N}_]/u);

@@ -115,7 +115,7 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
   const text = tokenizer.decode(code.slice(1));
   const span = runner.copySpan!(text, prefix, filePath);
   if (span === null) return null;
-  const call = isCallSite(prefix, span.text);
+  const call = isCallSite(prefix, span.text) || (span.called === true && !isImport(prefix));
   const full = [code[0]!, ...tokenizer.encode(text + span.text + (call ? '(' : ''))];
   let shared = 0;
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
@@ -128,6 +128,11 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
  *  chain: `await self.`), a name is followed by its `(`, which the model may not know to type. */
 function isCallSite(prefix: string, span: string): boolean {
   return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(span) && /(?:^|[^\p{L}\p{N}_$.])(?:await|new)\s+(?:[\p{L}_$][\p{L}\p{N}_$]*\.)*$/u.test(prefix);
+}
+
+/** Whether the cursor's line imports names (which are not called there). */
+function isImport(prefix: string): boolean {
+  return /\bimport\b|\brequire\s*\(|\buse\s|#include/u.test(prefix.slice(prefix.lastIndexOf('\n') + 1));
 }
 
 /** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)
