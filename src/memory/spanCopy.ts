@@ -49,7 +49,7 @@ export interface SpanCopySettings {
   readonly threshold: number;
 }
 
-export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.3, visibleWeight: 0.3, otherCaseWeight: 0.9, abbreviationWeight: 0.5, fileNameWeight: 0.5, oldValueWeight: 0.3, threshold: 0.25 };
+export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.2, visibleWeight: 0.3, otherCaseWeight: 0.9, abbreviationWeight: 0.5, fileNameWeight: 0.5, oldValueWeight: 0.3, threshold: 0.25 };
 
 /** What a note offers a completion, found once per note (the keeper keeps one per live note): its
  *  words, each word's terms, and its spans with their terms and where they stand. */
@@ -92,7 +92,7 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
 }
 
 /** Words before a value the note gives as the old one. */
-const OLD_VALUE_CUES = new Set(['from', 'old', 'default', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
+const OLD_VALUE_CUES = new Set(['from', 'old', 'default', 'defaulted', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
 /** Verbs before a name the note says to call ("wrap it in cv.deprecated", "call flush"). */
 const CALL_CUES = new Set(['call', 'calls', 'called', 'calling', 'invoke', 'invokes', 'invoked', 'invoking', 'wrap', 'wraps', 'wrapped', 'wrapping']);
 /** A name that can be called: an identifier, maybe a member (`cv.deprecated`). */

@@ -115,7 +115,7 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
   const text = tokenizer.decode(code.slice(1));
   const span = runner.copySpan!(text, prefix, filePath);
   if (span === null) return null;
-  const call = isCallSite(prefix, span.text) || (span.called === true && !isImport(prefix));
+  const call = isCallSite(prefix, span.text) || (span.called === true && !importsOrDecorates(prefix));
   const full = [code[0]!, ...tokenizer.encode(text + span.text + (call ? '(' : ''))];
   let shared = 0;
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
@@ -130,9 +130,11 @@ function isCallSite(prefix: string, span: string): boolean {
   return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(span) && /(?:^|[^\p{L}\p{N}_$.])(?:await|new)\s+(?:[\p{L}_$][\p{L}\p{N}_$]*\.)*$/u.test(prefix);
 }
 
-/** Whether the cursor's line imports names (which are not called there). */
-function isImport(prefix: string): boolean {
-  return /\bimport\b|\brequire\s*\(|\buse\s|#include/u.test(prefix.slice(prefix.lastIndexOf('\n') + 1));
+/** Whether the cursor's line imports names or is a decorator (`@transaction.atomic`): a name there
+ *  is not called. */
+function importsOrDecorates(prefix: string): boolean {
+  const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
+  return /\bimport\b|\brequire\s*\(|\buse\s|#include/u.test(line) || /^\s*@/u.test(line);
 }
 
 /** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)
