@@ -117,5 +117,6 @@ export function noteWords(note: string): string[] {
 }
 
 function trimWord(raw: string): string {
-  return raw.replace(LEADING, '').replace(TRAILING, '');
+  // A possessive is prose: "React 19's" offers "19".
+  return raw.replace(LEADING, '').replace(TRAILING, '').replace(/['’]s$/u, '');
 }

@@ -102,9 +102,11 @@ test('spanCopy: a duration is typed in the unit the code wants, and a new value 
   assert.ok(!ranked.some((s) => s.text === '30-second' || s.text === '10'), 'prose durations are not typed as they are written');
 });
 
-test('spanCopy: a name the note says to call or wrap something in is marked called', () => {
+test('spanCopy: a name the note says to call or wrap something in, or calls a helper, is marked called', () => {
   const wrap = 'Never delete an unused option; wrap it in cv.deprecated so users only get a warning.';
   assert.deepEqual(pick(spanToCopy([note(wrap)], 'CONFIG_SCHEMA = vol.Schema({\n    DOMAIN: vol.All(\n        cv.', words)), { text: 'deprecated', called: true });
+  const helper = 'Feature flags are read through the getFlag helper, never from process.env directly.';
+  assert.deepEqual(pick(spanToCopy([note(helper)], "import { getFlag } from './flags';\n\nexport function showBetaBanner() {\n  return ", words)), { text: 'getFlag', called: true }, 'the X helper');
   const value = 'flake8 in setup.cfg uses max-line-length = 88 and ignores E501.';
   assert.deepEqual(pick(spanToCopy([note(value)], '[flake8]\nmax-line-length = ', words)), { text: '88', called: false }, 'a value is never called');
   const used = 'Code is formatted by black; the team calls it from pre-commit with default options.';
@@ -112,3 +114,18 @@ test('spanCopy: a name the note says to call or wrap something in is marked call
 });
 
 const pick = (span: { text: string; called: boolean } | null) => span && { text: span.text, called: span.called };
+
+test('spanCopy: a word the note names something with is code; a whole word beats its tail on a tie', () => {
+  const queue = 'Background jobs run on the Sidekiq queue named critical when they touch payments.';
+  assert.equal(spanToCopy([note(queue)], 'class ChargeCardJob\n  include Sidekiq::Job\n  sidekiq_options queue: :', words)?.text, 'critical');
+  const image = 'Images are pushed to ghcr.io/acme/web since the rate limits hit CI.';
+  assert.equal(spanToCopy([note(image)], '- name: Push image\n  run: docker push ', words)?.text, 'ghcr.io/acme/web');
+});
+
+test('spanCopy: an imported name is not shown already; a value moved off is the old one', () => {
+  const helper = 'Dates in API responses are ISO 8601 strings in UTC; use the formatUtc helper from lib/time.';
+  const prefix = "import { formatUtc } from '../lib/time';\n\nexport const toResponse = (order) => ({\n  createdAt: ";
+  assert.equal(spanToCopy([note(helper)], prefix, words)?.text, 'formatUtc');
+  const port = 'Local dev broke when the API moved off port 3000; the dev server now proxies /api to port 4000.';
+  assert.equal(spanToCopy([note(port)], "proxy: {\n  '/api': 'http://localhost:", words)?.text, '4000');
+});

@@ -85,35 +85,41 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const durations = noteDurations(words);
   // A duration's own words ("30-second", the "10" of "10 minutes") are typed as its rendering instead.
   const durationWords = new Set(durations.flatMap((d) => d.words));
+  const named = cuedWords(words, NAME_CUES, 1);
   const spans = noteSpans(text)
-    .map((span) => ({ ...indexSpan(span, 0, words), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
+    .map((span) => ({ ...indexSpan(span, 0, words, named), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
     .filter((span) => !span.at.every((a) => durationWords.has(a.word)));
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: cuedWords(words, OLD_VALUE_CUES, 2), callWords: cuedWords(words, CALL_CUES, 3) };
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: cuedWords(words, OLD_VALUE_CUES, 2), callWords: new Set([...cuedWords(words, CALL_CUES, 3), ...cuedWords(words, CALLABLE_NOUNS, -1)]) };
 }
 
 /** Words before a value the note gives as the old one. */
-const OLD_VALUE_CUES = new Set(['from', 'old', 'default', 'defaulted', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
+const OLD_VALUE_CUES = new Set(['from', 'off', 'old', 'default', 'defaulted', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
+/** Words before a name ("the queue named critical"): what follows is typed in code, even a plain word. */
+const NAME_CUES = new Set(['named', 'called', 'labelled', 'labeled']);
 /** Verbs before a name the note says to call ("wrap it in cv.deprecated", "call flush"). */
 const CALL_CUES = new Set(['call', 'calls', 'called', 'calling', 'invoke', 'invokes', 'invoked', 'invoking', 'wrap', 'wraps', 'wrapped', 'wrapping']);
+/** Nouns after a name that say it is called ("the formatUtc helper"). */
+const CALLABLE_NOUNS = new Set(['helper', 'function', 'method', 'hook', 'wrapper']);
 /** A name that can be called: an identifier, maybe a member (`cv.deprecated`). */
 const NAME = /^[\p{L}_$][\p{L}\p{N}_$]*(?:\.[\p{L}_$][\p{L}\p{N}_$]*)*$/u;
 
-/** The words with one of the cues among the `reach` words before them. */
+/** The words with one of the cues among the `reach` words before them (after them, for a negative reach). */
 function cuedWords(words: readonly string[], cues: ReadonlySet<string>, reach: number): Set<number> {
   const cued = new Set<number>();
-  const isCue = (i: number) => i >= 0 && cues.has(words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, ''));
+  const isCue = (i: number) => i >= 0 && i < words.length && cues.has(words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, ''));
+  const step = Math.sign(reach);
   words.forEach((_, i) => {
-    for (let back = 1; back <= reach; back++) if (isCue(i - back)) cued.add(i);
+    for (let k = 1; k <= Math.abs(reach); k++) if (isCue(i - step * k)) cued.add(i);
   });
   return cued;
 }
 
-function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
+function indexSpan(text: string, overlap: number, words: readonly string[], named: ReadonlySet<number> = new Set()): IndexedSpan {
   const at: { word: number; codeLike: boolean }[] = [];
   let exact = false;
   words.forEach((word, i) => {
     if (wordPartAt(word, text) >= 0) {
-      at.push({ word: i, codeLike: isCodeLike(text, word) });
+      at.push({ word: i, codeLike: named.has(i) || isCodeLike(text, word) });
       exact = true;
       return;
     }
@@ -190,8 +196,11 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       candidates.push({ note: index.id, text, score: gate * spanFactor(span, index.oldWords, view, settings) * (best + settings.overlapWeight * span.overlap), called });
     }
   }
-  return candidates.sort((a, b) => b.score - a.score || a.text.length - b.text.length);
+  // On a tie the whole note word wins over its tail ("ghcr.io/acme/web" over "acme/web").
+  return candidates.sort((a, b) => b.score - a.score || b.text.length - a.text.length);
 }
+
+const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|(?:const|let|var)\s.*=\s*require\s*\(|use\s|#include\b)/u;
 
 /** What the code at the cursor shows (the file's name too) and whether its line is in lowercase. */
 interface CursorView {
@@ -203,7 +212,8 @@ interface CursorView {
 }
 
 function cursorView(fileName: string, prefix: string): CursorView {
-  const shown = `${fileName}\n${prefix}`;
+  // An imported name is there to be used below, so the import lines do not count as showing it.
+  const shown = `${fileName}\n${prefix.split('\n').filter((line) => !IMPORT_LINE.test(line)).join('\n')}`;
   const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
   return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown), lowercaseLine: /\p{L}/u.test(line) && !/\p{Lu}/u.test(line) };
 }
