@@ -26,4 +26,8 @@ test('renderDuration: whole numbers in the unit only', () => {
   assert.equal(renderDuration(600_000, 's'), '600');
   assert.equal(renderDuration(5000, 'ms'), '5000');
   assert.equal(renderDuration(90_000, 'min'), null);
+  assert.equal(renderDuration(15_000, 'go'), '15 * time.Second');
+  assert.equal(renderDuration(600_000, 'go'), '10 * time.Minute');
+  assert.equal(renderDuration(250, 'go'), '250 * time.Millisecond');
+  assert.equal(durationUnit('client.go', 'client := &http.Client{\n\tTimeout: '), 'go');
 });

@@ -1,8 +1,8 @@
 // Durations in a note, typed in code's units: "raised to 10 minutes" is `--timeout 600` in a shell
 // script, "a five-second busy timeout" is `busy_timeout=5000` in Java. The unit is the one the code
 // at the cursor names (`timeout_ms`, `seconds=`), else the language's habit: milliseconds in Java,
-// JavaScript, TypeScript, C# and Kotlin (Thread.sleep, setTimeout), seconds elsewhere (time.sleep,
-// gunicorn, most config files).
+// JavaScript, TypeScript, C# and Kotlin (Thread.sleep, setTimeout), `15 * time.Second` in Go, seconds
+// elsewhere (time.sleep, gunicorn, most config files).
 
 export interface NoteDuration {
   /** The note word the duration's number stands in ("10" of "10 minutes", "five-second"). */
@@ -12,7 +12,8 @@ export interface NoteDuration {
   readonly ms: number;
 }
 
-export type DurationUnit = 'ms' | 's' | 'min' | 'h';
+/** A unit, or Go's `time.Duration` arithmetic (`15 * time.Second`). */
+export type DurationUnit = 'ms' | 's' | 'min' | 'h' | 'go';
 
 const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
@@ -46,14 +47,21 @@ export function durationUnit(fileName: string, context: string): DurationUnit {
   let unit: DurationUnit | null = null;
   const split = context.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'); // ttlSeconds -> ttl Seconds
   for (const [, word] of split.matchAll(named)) unit = unitOf(word!.toLowerCase()); // the nearest: the last
-  return unit ?? (MS_LANGUAGES.test(fileName) ? 'ms' : 's');
+  return unit ?? (MS_LANGUAGES.test(fileName) ? 'ms' : /\.go$/iu.test(fileName) ? 'go' : 's');
 }
 
 /** The duration as a number in the unit ("600" for 10 minutes in seconds), or null when it is not whole there. */
 export function renderDuration(ms: number, unit: DurationUnit): string | null {
+  if (unit === 'go') {
+    // The largest of Go's units that counts it whole: 10 minutes is `10 * time.Minute`.
+    const [name, size] = GO_UNITS.find(([, size]) => ms % size === 0) ?? ['Millisecond', 1];
+    return `${ms / size} * time.${name}`;
+  }
   const value = ms / { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[unit];
   return Number.isInteger(value) ? String(value) : null;
 }
+
+const GO_UNITS: readonly [string, number][] = [['Hour', 3_600_000], ['Minute', 60_000], ['Second', 1000], ['Millisecond', 1]];
 
 function durationMs(number: string, unit: string): number | null {
   const value = /^\d+(?:\.\d+)?$/u.test(number) ? Number(number) : NUMBER_WORDS[number];

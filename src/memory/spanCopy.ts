@@ -187,8 +187,9 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       seen.add(span.text);
       // Typed already, or the cue itself ("output.hashFunction" where the line ends "hashFunction: '").
       if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm)))) continue;
+      // The span's own parts named by the code are a sign, unless the code shows the span whole.
       let own = 0;
-      for (const term of span.terms) if (!cursorTerms.has(abbreviatedBy(term) ?? term)) own += weightOf(term);
+      if (!(span.overlap === 0 && isShown(span.text, view))) for (const term of span.terms) if (!cursorTerms.has(abbreviatedBy(term) ?? term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
       const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
@@ -218,10 +219,15 @@ function cursorView(fileName: string, prefix: string): CursorView {
   return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown), lowercaseLine: /\p{L}/u.test(line) && !/\p{Lu}/u.test(line) };
 }
 
+/** Whether the code shows the span already, as a word or as two parts of a name. */
+function isShown(span: string, view: CursorView): boolean {
+  return isVisible(span, view.shown, view.shownLower) || view.shownNames.has(span.toLowerCase());
+}
+
 /** A span's factors: shown by the code already, a value the note gives as the old one, the other case. */
 function spanFactor(span: IndexedSpan, oldWords: ReadonlySet<number>, view: CursorView, settings: SpanCopySettings): number {
   let factor = 1;
-  if (span.overlap === 0 && (isVisible(span.text, view.shown, view.shownLower) || view.shownNames.has(span.text.toLowerCase()))) factor *= settings.visibleWeight;
+  if (span.overlap === 0 && isShown(span.text, view)) factor *= settings.visibleWeight;
   if (span.at.length > 0 && span.at.every((a) => oldWords.has(a.word))) factor *= settings.oldValueWeight;
   if (/\p{L}/u.test(span.text) && (span.lowered ? !view.lowercaseLine : view.lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
   return factor;
