@@ -13,8 +13,10 @@
 // ("LF" where `eol=` is typed in lowercase) a little less. Times the note's share of the gate.
 
 import { bm25Terms } from './bm25';
+import { CursorView, cursorView, isShown } from './codeView';
 import { DurationUnit, durationUnit, NoteDuration, noteDurations, renderDuration } from './durations';
 import type { NoteId } from './note';
+import { isCallableName, noteCues } from './noteCues';
 import { NotePattern, notePatterns, noteSpans, noteWords, startedSpans } from './noteSpans';
 import { fillPattern } from './patternFill';
 import { inverseDocumentFrequency, WordFrequencies } from './wordBag';
@@ -85,33 +87,11 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const durations = noteDurations(words);
   // A duration's own words ("30-second", the "10" of "10 minutes") are typed as its rendering instead.
   const durationWords = new Set(durations.flatMap((d) => d.words));
-  const named = cuedWords(words, NAME_CUES, 1);
+  const cues = noteCues(words);
   const spans = noteSpans(text)
-    .map((span) => ({ ...indexSpan(span, 0, words, named), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
+    .map((span) => ({ ...indexSpan(span, 0, words, cues.namedWords), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
     .filter((span) => !span.at.every((a) => durationWords.has(a.word)));
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: cuedWords(words, OLD_VALUE_CUES, 2), callWords: new Set([...cuedWords(words, CALL_CUES, 3), ...cuedWords(words, CALLABLE_NOUNS, -1)]) };
-}
-
-/** Words before a value the note gives as the old one. */
-const OLD_VALUE_CUES = new Set(['from', 'off', 'old', 'default', 'defaulted', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
-/** Words before a name ("the queue named critical"): what follows is typed in code, even a plain word. */
-const NAME_CUES = new Set(['named', 'called', 'labelled', 'labeled']);
-/** Verbs before a name the note says to call ("wrap it in cv.deprecated", "call flush"). */
-const CALL_CUES = new Set(['call', 'calls', 'called', 'calling', 'invoke', 'invokes', 'invoked', 'invoking', 'wrap', 'wraps', 'wrapped', 'wrapping']);
-/** Nouns after a name that say it is called ("the formatUtc helper"). */
-const CALLABLE_NOUNS = new Set(['helper', 'function', 'method', 'hook', 'wrapper']);
-/** A name that can be called: an identifier, maybe a member (`cv.deprecated`). */
-const NAME = /^[\p{L}_$][\p{L}\p{N}_$]*(?:\.[\p{L}_$][\p{L}\p{N}_$]*)*$/u;
-
-/** The words with one of the cues among the `reach` words before them (after them, for a negative reach). */
-function cuedWords(words: readonly string[], cues: ReadonlySet<string>, reach: number): Set<number> {
-  const cued = new Set<number>();
-  const isCue = (i: number) => i >= 0 && i < words.length && cues.has(words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, ''));
-  const step = Math.sign(reach);
-  words.forEach((_, i) => {
-    for (let k = 1; k <= Math.abs(reach); k++) if (isCue(i - step * k)) cued.add(i);
-  });
-  return cued;
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: cues.oldWords, callWords: cues.callWords };
 }
 
 function indexSpan(text: string, overlap: number, words: readonly string[], named: ReadonlySet<number> = new Set()): IndexedSpan {
@@ -193,35 +173,12 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
       const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
-      const called = NAME.test(text) && span.at.some((a) => index.callWords.has(a.word));
+      const called = isCallableName(text) && span.at.some((a) => index.callWords.has(a.word));
       candidates.push({ note: index.id, text, score: gate * spanFactor(span, index.oldWords, view, settings) * (best + settings.overlapWeight * span.overlap), called });
     }
   }
   // On a tie the whole note word wins over its tail ("ghcr.io/acme/web" over "acme/web").
   return candidates.sort((a, b) => b.score - a.score || b.text.length - a.text.length);
-}
-
-const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|(?:const|let|var)\s.*=\s*require\s*\(|use\s|#include\b)/u;
-
-/** What the code at the cursor shows (the file's name too) and whether its line is in lowercase. */
-interface CursorView {
-  readonly shown: string;
-  readonly shownLower: string;
-  /** Two neighbouring parts of its names, joined (joinedNames). */
-  readonly shownNames: ReadonlySet<string>;
-  readonly lowercaseLine: boolean;
-}
-
-function cursorView(fileName: string, prefix: string): CursorView {
-  // An imported name is there to be used below, so the import lines do not count as showing it.
-  const shown = `${fileName}\n${prefix.split('\n').filter((line) => !IMPORT_LINE.test(line)).join('\n')}`;
-  const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown), lowercaseLine: /\p{L}/u.test(line) && !/\p{Lu}/u.test(line) };
-}
-
-/** Whether the code shows the span already, as a word or as two parts of a name. */
-function isShown(span: string, view: CursorView): boolean {
-  return isVisible(span, view.shown, view.shownLower) || view.shownNames.has(span.toLowerCase());
 }
 
 /** A span's factors: shown by the code already, a value the note gives as the old one, the other case. */
@@ -304,24 +261,6 @@ function wordPartAt(word: string, span: string): number {
     if ((before === undefined || !/[\p{L}\p{N}]/u.test(before)) && (after === undefined || !/[\p{L}\p{N}]/u.test(after))) return from;
   }
   return -1;
-}
-
-/** Two neighbouring parts of the code's identifiers, joined and lowercased ("mariadb" of
- *  `MIN_VERSION_MARIA_DB`, "homecommunity" of `HomeCommunity`): names the code shows in its own spelling. */
-function joinedNames(text: string): Set<string> {
-  const names = new Set<string>();
-  for (const identifier of text.match(/[\p{L}\p{N}_$]+/gu) ?? []) {
-    const parts = identifier.replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1_$2').split(/[_$]+/).filter(Boolean).map((p) => p.toLowerCase());
-    for (let i = 0; i + 1 < parts.length; i++) names.add(parts[i]! + parts[i + 1]!);
-  }
-  return names;
-}
-
-/** Whether the code shows the span as a whole word (any case). */
-function isVisible(span: string, prefix: string, lowered: string): boolean {
-  if (!lowered.includes(span.toLowerCase())) return false; // most spans: no need for the pattern
-  const escaped = span.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(prefix);
 }
 
 /** Plural and singular match: "spans" and "span", "headers" and "header". */
