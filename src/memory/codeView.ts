@@ -5,6 +5,11 @@
 
 const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|(?:const|let|var)\s.*=\s*require\s*\(|use\s|#include\b)/u;
 
+/** Whether a line of code imports names (`import`, `from x import`, `require(`, `use`, `#include`). */
+export function isImportLine(line: string): boolean {
+  return IMPORT_LINE.test(line);
+}
+
 /** What the code at the cursor shows (the file's name too) and whether its line is in lowercase. */
 export interface CursorView {
   readonly shown: string;
@@ -16,7 +21,7 @@ export interface CursorView {
 
 export function cursorView(fileName: string, prefix: string): CursorView {
   // An imported name is there to be used below, so the import lines do not count as showing it.
-  const shown = `${fileName}\n${prefix.split('\n').filter((line) => !IMPORT_LINE.test(line)).join('\n')}`;
+  const shown = `${fileName}\n${prefix.split('\n').filter((line) => !isImportLine(line)).join('\n')}`;
   const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
   return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown), lowercaseLine: /\p{L}/u.test(line) && !/\p{Lu}/u.test(line) };
 }

@@ -59,7 +59,7 @@ export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, ga
 export interface NoteSlots {
   readonly id: NoteId;
   readonly bag: WordBag;
-  /** The bag's length before it was scaled to 1 (wordBagNorm). */
+  /** The bag's length before it was scaled to 1 (wordBag.ts noteBag). */
   readonly bagNorm: number;
   readonly count: number;
   readonly keys: Float32Array;

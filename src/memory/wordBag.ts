@@ -54,18 +54,11 @@ export interface NoteBag {
   readonly bagNorm: number;
 }
 
+/** The note's bag and its norm (the length of its count * idf vector before scaling: how much
+ *  rare text it has), from one pass over its words. */
 export function noteBag(frequencies: WordFrequencies, text: string): NoteBag {
-  return { bag: wordBag(frequencies, text), bagNorm: wordBagNorm(frequencies, text) };
-}
-
-/** The length of the text's count * idf vector before wordBag scales it to 1: how much rare text it has. */
-export function wordBagNorm(frequencies: WordFrequencies, text: string): number {
-  let squares = 0;
-  for (const [word, count] of countWords(text)) {
-    const weight = count * inverseDocumentFrequency(frequencies, word);
-    if (weight > 0) squares += weight * weight;
-  }
-  return Math.sqrt(squares);
+  const { bag, norm } = weightedBag(frequencies, countWords(text));
+  return { bag, bagNorm: norm };
 }
 
 /** The text's words weighted count * idf, scaled to unit length (empty for a text without words). */
@@ -81,6 +74,11 @@ export function countWords(text: string, into = new Map<string, number>()): Map<
 
 /** Word counts weighted count * idf, scaled to unit length. */
 export function bagOfCounts(frequencies: WordFrequencies, counts: ReadonlyMap<string, number>): WordBag {
+  return weightedBag(frequencies, counts).bag;
+}
+
+/** The counts weighted by idf and scaled to unit length, and the length they had. */
+function weightedBag(frequencies: WordFrequencies, counts: ReadonlyMap<string, number>): { bag: WordBag; norm: number } {
   const bag = new Map<string, number>();
   let squares = 0;
   for (const [word, count] of counts) {
@@ -91,7 +89,7 @@ export function bagOfCounts(frequencies: WordFrequencies, counts: ReadonlyMap<st
   }
   const norm = Math.sqrt(squares);
   for (const [word, weight] of bag) bag.set(word, weight / norm);
-  return bag;
+  return { bag, norm };
 }
 
 /** Cosine of two bags (both unit length, so the dot product); 0 when either is empty. */

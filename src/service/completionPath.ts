@@ -5,6 +5,7 @@
 // memory, a note's span that fits the cursor (memory/spanCopy.ts) is typed first and the model goes
 // on from it. Returns what the code and the completion read from memory, for provenance.
 
+import { isImportLine } from '../memory/codeView';
 import { formatCompletionPrompt } from '../model/chatFormat';
 import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
@@ -134,7 +135,7 @@ function isCallSite(prefix: string, span: string): boolean {
  *  is not called. */
 function importsOrDecorates(prefix: string): boolean {
   const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  return /\bimport\b|\brequire\s*\(|\buse\s|#include/u.test(line) || /^\s*@/u.test(line);
+  return isImportLine(line) || /^\s*@/u.test(line);
 }
 
 /** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)

@@ -115,7 +115,10 @@ test('a chat answer reads its note at chatReadScale with its copy bias; completi
   const bag = new PrefixWords(loaded.tokenizer, memory.words);
   for (const t of tokens) bag.push(t);
   const keeper = new NoteSlotKeeper(storeDir, loaded.description.identity.sha256, loaded.model, loaded.tokenizer, memory);
-  await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]); // the service's keeper wrote it
+  // This keeper loads the note from the slot file the service's keeper wrote, as it would at startup.
+  memory.delete(id);
+  await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]);
+  assert.ok(memory.has(id));
   const bias = memory.copyBias('chat');
   assert.ok(bias > 0 && memory.copyBias('code') === 0, 'chat answers favour the note\'s tokens; code does not');
   const vocabulary = noteVocabulary(loaded.tokenizer, text);

@@ -61,10 +61,7 @@ export class NoteSlotKeeper {
       const missing: NoteRecord[] = [];
       const rewritten: { id: NoteId; problem: string }[] = [];
       for (const note of live) {
-        if (this.memory.has(note.id)) {
-          if (!this.spans.has(note.id)) this.indexText(note); // set by another keeper of this memory
-          continue;
-        }
+        if (this.memory.has(note.id)) continue;
         const file = await loadNoteSlots(this.storeDir, { id: note.id, width: this.memory.width, ...this.sourceOf(note) }, noteBag(this.memory.words, note.text));
         if ('slots' in file) {
           this.memory.set(file.slots);
