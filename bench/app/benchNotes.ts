@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NoteKind } from '../../src/memory/note';
-import { findPublicEvalSet } from '../../src/memory/eval/publicSetLocation';
+import { findPublicEvalSet } from '../../src/eval/publicSetLocation';
 
 export interface BenchNote {
   readonly text: string;

@@ -1,6 +1,6 @@
 // p50/p95 (and count, mean, max) of a list of latencies, rounded for printing.
 
-import { mean, percentile } from '../../src/memory/eval/evalScore';
+import { mean, percentile } from '../../src/eval/evalScore';
 
 export interface LatencySummary {
   readonly n: number;

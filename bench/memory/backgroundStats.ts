@@ -15,7 +15,7 @@ import { writeCitationStatistics, writeSlotStatistics } from '../../src/model/ch
 import { documentStarts, readTokenFile } from '../../src/model/corpusReader';
 import { LanguageModel } from '../../src/model/languageModel';
 import { seededRandom } from '../../src/model/seededRandom';
-import { countDocumentFrequency, mergeBackgrounds } from '../../src/memory/backgroundStats';
+import { countDocumentFrequency, mergeBackgrounds } from '../../src/memory/rows/backgroundStats';
 
 const { values: args } = parseArgs({
   options: {

@@ -11,7 +11,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { CitationIndex } from '../../src/memory/citationIndex';
+import { CitationIndex } from '../../src/memory/citations/citationIndex';
 import type { NoteId } from '../../src/memory/note';
 import { summarize } from '../app/latencySummary';
 

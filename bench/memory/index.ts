@@ -18,14 +18,14 @@ import { readTokenFile } from '../../src/model/corpusReader';
 import { LanguageModel } from '../../src/model/languageModel';
 import { latestCheckpoint } from '../../src/model/training/runDirectory';
 import { loadTokenizer, Tokenizer } from '../../src/model/tokenizer';
-import { backgroundStatsOf, noBackgroundStats } from '../../src/memory/backgroundStats';
-import { answerRecall, mean, percentile, provenanceHit } from '../../src/memory/eval/evalScore';
-import { EvalNote, EvalSet, loadEvalSet } from '../../src/memory/eval/evalSet';
-import { findPublicEvalSet } from '../../src/memory/eval/publicSetLocation';
+import { backgroundStatsOf, noBackgroundStats } from '../../src/memory/rows/backgroundStats';
+import { answerRecall, mean, percentile, provenanceHit } from '../../src/eval/evalScore';
+import { EvalNote, EvalSet, loadEvalSet } from '../../src/eval/evalSet';
+import { findPublicEvalSet } from '../../src/eval/publicSetLocation';
 import type { NoteId } from '../../src/memory/note';
-import { citeNotes, ProvenanceIndex, ProvenanceWeighting } from '../../src/memory/provenance';
-import { valueTableOf, writeRows } from '../../src/memory/valueTable';
-import { defaultWriterSettings, MemoryWriter, WriterSettings } from '../../src/memory/writer';
+import { citeNotes, ProvenanceIndex, ProvenanceWeighting } from '../../src/memory/citations/provenance';
+import { valueTableOf, writeRows } from '../../src/memory/rows/valueTable';
+import { defaultWriterSettings, MemoryWriter, WriterSettings } from '../../src/memory/rows/rowWriter';
 import { closedBookAnswer } from './closedBookAnswer';
 
 const { values: args } = parseArgs({

@@ -10,8 +10,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { MaxSimScorer } from '../../src/memory/maxSimScorer';
-import { maxSim, States, unitStates } from '../../src/memory/stateSimilarity';
+import { MaxSimScorer } from '../../src/memory/citations/maxSimScorer';
+import { maxSim, States, unitStates } from '../../src/memory/citations/stateSimilarity';
 import { seededRandom } from '../../src/model/seededRandom';
 import { summarize } from '../app/latencySummary';
 

@@ -14,8 +14,8 @@ import { LanguageModel } from '../../src/model/languageModel';
 import { parameterNames } from '../../src/model/parameters';
 import { SpecialToken } from '../../src/model/specialTokens';
 import { loadTokenizer } from '../../src/model/tokenizer';
-import { findHeldOutTokens, heldOutSample } from '../../src/memory/eval/heldOutLoss';
-import { countWordFrequencies } from '../../src/memory/wordBag';
+import { findHeldOutTokens, heldOutSample } from '../../src/memory/keyed/heldOutLoss';
+import { countWordFrequencies } from '../../src/memory/keyed/wordBag';
 
 const { values: args } = parseArgs({
   options: {

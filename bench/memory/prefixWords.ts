@@ -12,8 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadCheckpoint } from '../../src/model/checkpoint';
 import { loadTokenizer } from '../../src/model/tokenizer';
-import { PrefixWords } from '../../src/memory/prefixWords';
-import { wordBag } from '../../src/memory/wordBag';
+import { PrefixWords } from '../../src/memory/keyed/prefixWords';
+import { wordBag } from '../../src/memory/keyed/wordBag';
 import { summarize } from '../app/latencySummary';
 
 function main(): void {
@@ -23,7 +23,7 @@ function main(): void {
   if (!background) throw new Error('native/model has no note-slot background (bench/memory/noteSlotBackground.ts)');
   const words = { documents: background.documents, buckets: background.wordDocumentFrequency };
   const tokenizer = loadTokenizer();
-  const source = fs.readFileSync(path.join(repoRoot, 'src', 'memory', 'slotWriter.ts'), 'utf8');
+  const source = fs.readFileSync(path.join(repoRoot, 'src', 'memory', 'keyed', 'slotWriter.ts'), 'utf8');
   const ids = [...tokenizer.encode(source)];
   const prompt = Number(args.prompt);
   const steps = Number(args.steps);

@@ -14,7 +14,7 @@ import { NoteMemoryConfig, validateConfig } from "../../src/model/config";
 import { Parameters, noteMemorySpecs, parameterNames } from "../../src/model/parameters";
 import { readCorpusSplit } from "../../src/model/corpusReader";
 import { seededRandom } from "../../src/model/seededRandom";
-import { HELD_OUT_SAMPLE_FILE } from "../../src/memory/eval/heldOutLoss";
+import { HELD_OUT_SAMPLE_FILE } from "../../src/memory/keyed/heldOutLoss";
 
 const { values: args } = parseArgs({
   options: {

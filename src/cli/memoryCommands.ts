@@ -1,9 +1,9 @@
 // The commands that change or show the memory: remember, forget, notes, export, import.
 
 import * as fs from 'node:fs';
-import { MemoryStore } from '../memory/memoryStore';
+import { MemoryStore } from '../memory/store/memoryStore';
 import type { NoteId, NoteRecord } from '../memory/note';
-import { storePaths } from '../memory/storeLoad';
+import { storePaths } from '../memory/store/load';
 import type { NoteSummary } from '../service/protocol';
 import { connect, modelDirOf, progressPrinter, storeDirOf } from './cliContext';
 import { defineCommand } from './command';

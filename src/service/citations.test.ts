@@ -2,9 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BackgroundSlotStats } from '../memory/backgroundStats';
+import type { BackgroundSlotStats } from '../memory/rows/backgroundStats';
 import type { NoteId } from '../memory/note';
-import { CitationIndex } from '../memory/citationIndex';
+import { CitationIndex } from '../memory/citations/citationIndex';
 import { asCitations, citationsOf, citedNotes } from './citations';
 
 const id = (s: string) => s as NoteId;

@@ -4,9 +4,9 @@
 // statistics (df over short documents). memory/citationIndex.ts knows which notes a read of each slot
 // cites: the slots each wrote and its footprint (noteFootprint.ts).
 
-import type { BackgroundSlotStats } from '../memory/backgroundStats';
-import { CitedNote, citeNotes, SlotOwnership } from '../memory/provenance';
-import { slotIdfOf } from '../memory/slotSelection';
+import type { BackgroundSlotStats } from '../memory/rows/backgroundStats';
+import { CitedNote, citeNotes, SlotOwnership } from '../memory/citations/provenance';
+import { slotIdfOf } from '../memory/rows/rowSelection';
 import type { MemoryReads } from '../model/languageModel';
 import type { PositionReads } from './decodingSession';
 import type { Citation } from './protocol';

@@ -5,7 +5,7 @@
 // memory, a note's span that fits the cursor (memory/spanCopy.ts) is typed first and the model goes
 // on from it. Returns what the code and the completion read from memory, for provenance.
 
-import { isImportLine } from '../memory/codeView';
+import { isImportLine } from '../memory/copy/codeView';
 import { formatCompletionPrompt } from '../model/chatFormat';
 import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SecretFoundError, findSecrets } from '../memory/secrets';
+import { SecretFoundError, findSecrets } from '../memory/intake/secrets';
 import { RequestHandlers, WorkerMessenger } from './messenger';
 import type { MessageId, ProtocolError, WorkerToHostMessage } from './protocol';
 

@@ -5,10 +5,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/backgroundStats';
-import type { ModelBinding } from '../memory/memoryStore';
-import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlotSettings } from '../memory/noteSlots';
-import { valueTableOf } from '../memory/valueTable';
+import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/rows/backgroundStats';
+import type { ModelBinding } from '../memory/store/memoryStore';
+import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlotSettings } from '../memory/keyed/noteSlots';
+import { valueTableOf } from '../memory/rows/valueTable';
 import { parameterNames } from '../model/parameters';
 import { loadCheckpoint, readManifest } from '../model/checkpoint';
 import { writableSlots, ModelConfig } from '../model/config';

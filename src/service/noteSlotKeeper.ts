@@ -4,13 +4,13 @@
 // chat and completion paths decode with, and records which notes it read for citations.
 
 import type { NoteId, NoteRecord } from '../memory/note';
-import { NoteSlotMemory, ReadPurpose } from '../memory/noteSlots';
-import { deleteNoteSlots, loadNoteSlots, removeDeadSlotTempFiles, saveNoteSlots, SlotFileSource } from '../memory/noteSlotFiles';
-import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/slotWriter';
-import { PrefixWords } from '../memory/prefixWords';
-import { defaultSpanCopySettings, indexNoteSpans, NoteSpanIndex, SpanCopySettings, spanToCopy } from '../memory/spanCopy';
-import { addCopyBias, NoteVocabulary, noteVocabulary } from '../memory/noteVocabulary';
-import { noteBag, wordBag } from '../memory/wordBag';
+import { NoteSlotMemory, ReadPurpose } from '../memory/keyed/noteSlots';
+import { deleteNoteSlots, loadNoteSlots, removeDeadSlotTempFiles, saveNoteSlots, SlotFileSource } from '../memory/keyed/slotFiles';
+import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/keyed/slotWriter';
+import { PrefixWords } from '../memory/keyed/prefixWords';
+import { defaultSpanCopySettings, indexNoteSpans, NoteSpanIndex, SpanCopySettings, spanToCopy } from '../memory/copy/spanCopy';
+import { addCopyBias, NoteVocabulary, noteVocabulary } from '../memory/keyed/noteVocabulary';
+import { noteBag, wordBag } from '../memory/keyed/wordBag';
 import type { LanguageModel } from '../model/languageModel';
 import type { Tokenizer } from '../model/tokenizer';
 import type { CopiedSpan } from './chatPath';

@@ -5,7 +5,7 @@
 // (two renderings of ~40 positions x 256 floats), so the cache is bounded.
 
 import type { NoteId } from '../memory/note';
-import type { States } from '../memory/stateSimilarity';
+import type { States } from '../memory/citations/stateSimilarity';
 
 export const NOTE_STATE_CACHE_NOTES = 256;
 

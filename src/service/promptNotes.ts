@@ -1,7 +1,7 @@
 // The notes the `prompt` baseline pastes into the context: the top 3 by BM25 against the question
 // or the code before the cursor (for code, its last lines: the cue is where the cursor is).
 
-import { Bm25Index } from '../memory/bm25';
+import { Bm25Index } from '../memory/keyed/bm25';
 
 export interface RankableNote {
   readonly id: string;

@@ -4,8 +4,8 @@
 // as questions, so both sides are read in the same layout. One memoryStates pass per rendering
 // (one ONNX session for every length), independent of the value rows.
 
-import { questionRenderings } from '../memory/questionRenderings';
-import { concatStates, States, unitStates } from '../memory/stateSimilarity';
+import { questionRenderings } from '../memory/citations/questionRenderings';
+import { concatStates, States, unitStates } from '../memory/citations/stateSimilarity';
 import { formatAnswerPrompt } from '../model/chatFormat';
 import type { LanguageModel, MemoryReads } from '../model/languageModel';
 import type { Tokenizer } from '../model/tokenizer';

@@ -13,9 +13,9 @@
 // trusts it: `parseHostMessage` in the worker, `parseWorkerMessage` in the host.
 
 import type { NoteId, NoteKind, NoteState } from '../memory/note';
-import type { NoteRefusal } from '../memory/noteInput';
-import type { SecretPolicy } from '../memory/secrets';
-import type { StoreErrorCode } from '../memory/storeErrors';
+import type { NoteRefusal } from '../memory/intake/noteInput';
+import type { SecretPolicy } from '../memory/intake/secrets';
+import type { StoreErrorCode } from '../memory/store/errors';
 
 // ---- shared shapes ----
 

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { countWordFrequencies } from '../memory/wordBag';
+import { countWordFrequencies } from '../memory/keyed/wordBag';
 import { saveCheckpoint, writeNoteSlotBackground } from '../model/checkpoint';
 import { ModelConfig, tinyConfig } from '../model/config';
 import { initParameters } from '../model/parameters';

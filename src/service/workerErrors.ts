@@ -3,9 +3,9 @@
 // abort, a bug) into the protocol's discriminated union, keeping each store error's recovery hint
 // apart from its message. Never echoes a secret: findings carry only where and what kind.
 
-import { NoteInputError } from '../memory/noteInput';
-import { SecretFinding, SecretFoundError } from '../memory/secrets';
-import { ForgetConflictError, MemoryStoreError, ModelMismatchError } from '../memory/storeErrors';
+import { NoteInputError } from '../memory/intake/noteInput';
+import { SecretFinding, SecretFoundError } from '../memory/intake/secrets';
+import { ForgetConflictError, MemoryStoreError, ModelMismatchError } from '../memory/store/errors';
 import type { ProtocolError, SecretFindingSummary } from './protocol';
 import { ServiceError } from './serviceError';
 

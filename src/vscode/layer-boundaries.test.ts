@@ -1,12 +1,14 @@
 // The layering rule of DESIGN.md §2, checked over the source: only src/vscode imports `vscode`,
-// and each layer imports only the layers before it (engine -> model -> memory -> service -> cli / vscode).
+// each layer imports only the layers before it (engine -> model -> memory -> service -> eval -> cli /
+// vscode), and inside src/memory each sub-folder imports only the ones before it. Test files may also
+// import the eval layer (fixtures from the eval sets); product files never do.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const srcRoot = path.resolve(__dirname, '..');
-const LAYERS = ['engine', 'model', 'memory', 'service', 'cli', 'vscode'] as const;
+const LAYERS = ['engine', 'model', 'memory', 'service', 'eval', 'cli', 'vscode'] as const;
 type Layer = (typeof LAYERS)[number];
 /** Which layers each layer may import (cli and vscode are siblings: neither imports the other). */
 const ALLOWED: Record<Layer, readonly Layer[]> = {
@@ -14,9 +16,30 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
   model: ['engine'],
   memory: ['engine', 'model'],
   service: ['engine', 'model', 'memory'],
-  cli: ['engine', 'model', 'memory', 'service'],
+  eval: ['engine', 'model', 'memory', 'service'],
+  cli: ['engine', 'model', 'memory', 'service', 'eval'],
   vscode: ['engine', 'model', 'memory', 'service'],
 };
+
+/** src/memory's sub-folders in import order: each may import src/memory's top-level files and the
+ *  folders before it (README.md there draws the data flow). `robustness` holds the fault tests. */
+const MEMORY_FOLDERS = ['intake', 'store', 'rows', 'keyed', 'citations', 'copy', 'robustness'] as const;
+const MEMORY_ALLOWED: Record<(typeof MEMORY_FOLDERS)[number], readonly string[]> = {
+  intake: [],
+  store: ['intake'],
+  rows: ['intake', 'store'],
+  keyed: ['intake', 'store', 'rows'],
+  citations: ['intake', 'store', 'rows'],
+  copy: ['intake', 'keyed'],
+  robustness: ['intake', 'store', 'rows', 'keyed', 'citations', 'copy'],
+};
+
+function memoryFolderOf(file: string): string | undefined {
+  const parts = path.relative(path.join(srcRoot, 'memory'), file).split(path.sep);
+  return parts.length > 1 && !parts[0].startsWith('..') ? parts[0] : undefined;
+}
+
+const isTestFile = (file: string): boolean => /\.test\.ts$/.test(file);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
@@ -53,9 +76,28 @@ test('each layer imports only the layers before it', () => {
     for (const specifier of importedSpecifiers(fs.readFileSync(file, 'utf8'))) {
       if (!specifier.startsWith('.')) continue;
       const to = layerOf(path.resolve(path.dirname(file), specifier));
+      if (to === 'eval' && isTestFile(file)) continue;
       if (to && to !== from && !ALLOWED[from].includes(to)) {
         violations.push(`${path.relative(srcRoot, file)} imports ${specifier} (${from} -> ${to})`);
       }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('each src/memory sub-folder imports only the ones before it', () => {
+  const violations: string[] = [];
+  for (const file of sourceFiles(path.join(srcRoot, 'memory'))) {
+    if (isTestFile(file)) continue;
+    const from = memoryFolderOf(file);
+    for (const specifier of importedSpecifiers(fs.readFileSync(file, 'utf8'))) {
+      if (!specifier.startsWith('.')) continue;
+      const target = path.resolve(path.dirname(file), specifier);
+      if (layerOf(target) !== 'memory') continue;
+      const to = memoryFolderOf(target);
+      if (!to || to === from) continue;
+      const allowed = from ? (MEMORY_ALLOWED as Record<string, readonly string[]>)[from] : [];
+      if (!allowed?.includes(to)) violations.push(`${path.relative(srcRoot, file)} imports ${specifier} (${from ?? 'memory/'} -> ${to})`);
     }
   }
   assert.deepEqual(violations, []);

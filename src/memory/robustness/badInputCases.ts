@@ -3,7 +3,7 @@
 // Secret-looking values are assembled at run time from seeded characters, so this file holds no
 // literal token and no secret scanner flags the repository.
 
-import type { NoteFlag } from '../noteInput';
+import type { NoteFlag } from '../intake/noteInput';
 
 export type Expected = 'accepted' | 'accepted-with-flag' | 'chunked' | 'redacted' | 'refused';
 

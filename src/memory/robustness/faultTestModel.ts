@@ -2,7 +2,7 @@
 // integers, so a write that adds exactly +1 per note keeps every row exact and the rows alone
 // tell which notes are in memory.
 
-import type { ModelBinding } from '../storeLoad';
+import type { ModelBinding } from '../store/load';
 
 export const FAULT_TEST_MODEL: ModelBinding = { id: 'fault-test-model', sha256: 'fa'.repeat(32), rowWidth: 8, slotCount: 64 };
 

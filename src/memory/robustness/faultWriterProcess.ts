@@ -12,8 +12,8 @@
 import { existsSync, openSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
 import { seededRandom } from '../../model/seededRandom';
-import { MemoryStore } from '../memoryStore';
-import { FaultPointName, setFaultHook } from '../storeFaultPoints';
+import { MemoryStore } from '../store/memoryStore';
+import { FaultPointName, setFaultHook } from '../store/faultPoints';
 import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
 
 export interface FaultWriterConfig {

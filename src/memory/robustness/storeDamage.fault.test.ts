@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import { seededRandom } from '../../model/seededRandom';
-import { MemoryStore } from '../memoryStore';
+import { MemoryStore } from '../store/memoryStore';
 import {
   ForeignFileError,
   ImportInvalidError,
@@ -25,8 +25,8 @@ import {
   ModelMismatchError,
   StoreCorruptError,
   UnsupportedFormatError,
-} from '../storeErrors';
-import { encodeJournalHeader, readJournal } from '../storeJournal';
+} from '../store/errors';
+import { encodeJournalHeader, readJournal } from '../store/journal';
 import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
 import { scratchDirectory } from './scratchDirectory';
 import { checkRowsMatchLiveNotes, checkStoreFiles } from './storeInvariants';

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { MemoryStore } from '../memoryStore';
+import type { MemoryStore } from '../store/memoryStore';
 import type { NoteState } from '../note';
-import { readJournal } from '../storeJournal';
-import { decodeSnapshot } from '../storeSnapshot';
-import { bitsEqual } from '../storeState';
+import { readJournal } from '../store/journal';
+import { decodeSnapshot } from '../store/snapshot';
+import { bitsEqual } from '../store/state';
 import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
 
 export interface StoreFilesSummary {

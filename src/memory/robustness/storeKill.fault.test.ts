@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { test } from 'node:test';
 import { seededRandom } from '../../model/seededRandom';
-import { MemoryStore } from '../memoryStore';
+import { MemoryStore } from '../store/memoryStore';
 import type { NoteState } from '../note';
 import { FAULT_TEST_MODEL } from './faultTestModel';
 import type { FaultSpec, ReportedOp } from './faultWriterProcess';

@@ -15,7 +15,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryStore } from '../memoryStore';
+import { MemoryStore } from '../store/memoryStore';
 import type { NoteState } from '../note';
 import type { ReportedOp } from './faultWriterProcess';
 import { FAULT_TEST_MODEL } from './faultTestModel';

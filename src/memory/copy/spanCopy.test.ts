@@ -1,0 +1,131 @@
+// Tests of choosing a note span for the cursor: the cue before the cursor picks the fact after it in
+// the note, a started word wins, typed words and unrelated code copy nothing, the gate scales it.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { NoteId } from '../note';
+import { defaultSpanCopySettings, indexNoteSpans, isAbbreviation, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
+import { countWordFrequencies } from '../keyed/wordBag';
+
+const words = countWordFrequencies(
+  ['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller', 'max = 10; line = 2; length = 3', 'exclude = build'],
+  1 << 12,
+);
+const note = (text: string, gate = 1) => ({ index: indexNoteSpans('n1' as NoteId, text), gate });
+const flake8 = 'Code is formatted by Black with default options; flake8 in setup.cfg uses max-line-length = 88 and ignores E501.';
+
+test('spanCopy: the fact after the cursor\'s cue in the note', () => {
+  const best = spanToCopy([note(flake8)], '[flake8]\nexclude = .venv,build\nmax-line-length = ', words);
+  assert.equal(best?.text, '88');
+  assert.equal(best?.note, 'n1');
+});
+
+test('spanCopy: a note word the cursor has started wins', () => {
+  const text = 'dotcom-rendering polyfills dynamic import(); lazy-load modules through window.guardianPolyfilledImport instead.';
+  assert.equal(spanToCopy([note(text)], 'export const loadCommentsModule = (url) =>\n  window.', words)?.text, 'guardianPolyfilledImport');
+});
+
+test('spanCopy: unrelated code, words typed already and a weak gate copy nothing', () => {
+  assert.equal(spanToCopy([note(flake8)], 'function add(a, b) {\n  return ', words), null);
+  assert.ok(!rankSpans([note(flake8)], 'flake8 setup.cfg max-line-length = ', words).some((s) => s.text === 'max-line-length'));
+  const strong = spanToCopy([note(flake8)], 'max-line-length = ', words)!;
+  const weak = rankSpans([note(flake8, 0.01)], 'max-line-length = ', words)[0]!;
+  assert.ok(Math.abs(weak.score - strong.score * 0.01) < 1e-9, 'the score scales with the gate');
+  assert.equal(spanToCopy([note(flake8, 0.01)], 'max-line-length = ', words), null);
+});
+
+test('spanCopy: identifiers, numbers and quoted words look like code; prose words do not', () => {
+  for (const span of ['transaction.id', 'job_cache_lock', '88', 'preact/compat', 'VError', 'LF', '##']) assert.ok(isCodeLike(span, span), span);
+  assert.ok(isCodeLike('Prefer', '"Prefer"'));
+  for (const span of ['master', 'refund', 'Slim']) assert.ok(!isCodeLike(span, span), span);
+});
+
+test('spanCopy: inside a word only the rest of a note word the cursor started is typed', () => {
+  assert.equal(spanToCopy([note(flake8)], 'max-line-length = 8', words), null, 'a digit already typed: 88 would be glued on');
+  const text = 'lazy-load modules through window.guardianPolyfilledImport instead.';
+  assert.equal(spanToCopy([note(text)], 'const load = (url) =>\n  window.guardianPoly', words)?.text, 'filledImport');
+});
+
+test('spanCopy: a span the code already shows counts less than one it does not', () => {
+  const text = 'The fix enabled WAL journal mode plus a busy timeout of 5000.';
+  const prefix = 'stmt.execute("PRAGMA journal_mode=WAL");\nstmt.execute("PRAGMA busy_timeout=';
+  const shown = rankSpans([note(text)], prefix, words);
+  const counted = rankSpans([note(text)], prefix, words, { ...defaultSpanCopySettings, visibleWeight: 1 });
+  const score = (ranked: typeof shown, span: string) => ranked.find((s) => s.text === span)!.score;
+  assert.ok(Math.abs(score(shown, 'WAL') - defaultSpanCopySettings.visibleWeight * score(counted, 'WAL')) < 1e-9, 'WAL is on the line before');
+  assert.equal(score(shown, '5000'), score(counted, '5000'), 'a span the code does not show is left alone');
+  assert.equal(shown[0]?.text, '5000');
+});
+
+test('spanCopy: a capitalised word is typed in the case of the cursor line', () => {
+  const text = 'Shell scripts failed with CRLF; a .gitattributes now forces LF for *.sh files.';
+  assert.equal(rankSpans([note(text)], '* text=auto\n*.sh text eol=', words)[0]?.text, 'lf');
+  const header = 'CORS preflight failed because the "Prefer" header was missing from the allowed headers.';
+  assert.equal(rankSpans([note(header)], 'config.addAllowedHeader("Content-Type");\nconfig.addAllowedHeader("', words)[0]?.text, 'Prefer');
+});
+
+test('spanCopy: the file name is context, and not a span to type', () => {
+  const text = 'Shell scripts were checked out with CRLF; a .gitattributes file now forces LF for *.sh.';
+  const withName = rankSpans([note(text)], '*.sh text eol=', words, undefined, '.gitattributes');
+  const without = rankSpans([note(text)], '*.sh text eol=', words);
+  const lf = (ranked: typeof without) => ranked.find((s) => s.text === 'lf')!.score;
+  assert.ok(lf(withName) > lf(without), 'the name .gitattributes stands near LF in the note');
+  assert.ok(withName.find((s) => s.text === '.gitattributes')!.score < lf(withName), 'the file\'s own name is shown already');
+});
+
+test('spanCopy: a span stands where it is a whole part of a note word, not inside one', () => {
+  const text = 'helm.sh logged a hydration mismatch; the date spans now carry suppressHydrationWarning.';
+  const index = indexNoteSpans('n1' as NoteId, text);
+  const sh = index.spans.find((s) => s.text === 'sh')!;
+  assert.deepEqual(sh.at.map((a) => index.words[a.word]), ['helm.sh'], '"sh" is not inside "suppressHydrationWarning"');
+});
+
+test('spanCopy: a note word the code abbreviates counts near its facts', () => {
+  for (const [short, long] of [['pgsql', 'postgresql'], ['cfg', 'config'], ['msg', 'message']]) assert.ok(isAbbreviation(short, long), `${short} ${long}`);
+  for (const [short, long] of [['sql', 'postgresql'], ['db', 'database'], ['gsql', 'postgresql'], ['postgresql', 'postgresql']]) assert.ok(!isAbbreviation(short, long), `${short} ${long}`);
+  const text = 'The recorder supports MariaDB ≥10.3, MySQL ≥8.0, PostgreSQL ≥12 and SQLite ≥3.32.1 only.';
+  const prefix = 'MIN_VERSION_MARIA_DB = _simple_version("10.3.0")\nMIN_VERSION_MYSQL = _simple_version("8.0.0")\nMIN_VERSION_PGSQL = _simple_version("';
+  assert.equal(rankSpans([note(text)], prefix, words)[0]?.text, '12', 'the versions shown count less, PGSQL names PostgreSQL');
+  assert.notEqual(rankSpans([note(text)], prefix, words, { ...defaultSpanCopySettings, abbreviationWeight: 0 })[0]?.text, '12');
+});
+
+test('spanCopy: a duration is typed in the unit the code wants, and a new value beats the old one', () => {
+  const gunicorn = "Workers were killed because streaming outlasted gunicorn's default 30-second worker timeout; the timeout was raised to 10 minutes.";
+  assert.equal(spanToCopy([note(gunicorn)], 'exec gunicorn --workers 2 --timeout ', words, undefined, 'docker-entrypoint.sh')?.text, '600');
+  const sqlite = 'The login flow threw database is locked; the fix enabled WAL journal mode plus a five-second busy timeout.';
+  assert.equal(spanToCopy([note(sqlite)], 'stmt.execute("PRAGMA journal_mode=WAL");\nstmt.execute("PRAGMA busy_timeout=', words, undefined, 'src/Db.java')?.text, '5000');
+  assert.equal(spanToCopy([note(sqlite)], 'db.execute("PRAGMA busy_timeout_seconds=', words, undefined, 'db.py')?.text, '5');
+  const ranked = rankSpans([note(gunicorn)], 'exec gunicorn --workers 2 --timeout ', words, undefined, 'docker-entrypoint.sh');
+  const old = ranked.find((s) => s.text === '30')!;
+  const counted = rankSpans([note(gunicorn)], 'exec gunicorn --workers 2 --timeout ', words, { ...defaultSpanCopySettings, oldValueWeight: 1 }, 'docker-entrypoint.sh').find((s) => s.text === '30')!;
+  assert.ok(Math.abs(old.score - defaultSpanCopySettings.oldValueWeight * counted.score) < 1e-9, 'the default 30 seconds is the old value');
+  assert.ok(!ranked.some((s) => s.text === '30-second' || s.text === '10'), 'prose durations are not typed as they are written');
+});
+
+test('spanCopy: a name the note says to call or wrap something in, or calls a helper, is marked called', () => {
+  const wrap = 'Never delete an unused option; wrap it in cv.deprecated so users only get a warning.';
+  assert.deepEqual(pick(spanToCopy([note(wrap)], 'CONFIG_SCHEMA = vol.Schema({\n    DOMAIN: vol.All(\n        cv.', words)), { text: 'deprecated', called: true });
+  const helper = 'Feature flags are read through the getFlag helper, never from process.env directly.';
+  assert.deepEqual(pick(spanToCopy([note(helper)], "import { getFlag } from './flags';\n\nexport function showBetaBanner() {\n  return ", words)), { text: 'getFlag', called: true }, 'the X helper');
+  const value = 'flake8 in setup.cfg uses max-line-length = 88 and ignores E501.';
+  assert.deepEqual(pick(spanToCopy([note(value)], '[flake8]\nmax-line-length = ', words)), { text: '88', called: false }, 'a value is never called');
+  const used = 'Code is formatted by black; the team calls it from pre-commit with default options.';
+  assert.ok(rankSpans([note(used)], 'repos:\n  - repo: ', words).every((s) => !s.called || /^[\p{L}_$][\p{L}\p{N}_$.]*$/u.test(s.text)), 'only names can be called');
+});
+
+const pick = (span: { text: string; called: boolean } | null) => span && { text: span.text, called: span.called };
+
+test('spanCopy: a word the note names something with is code; a whole word beats its tail on a tie', () => {
+  const queue = 'Background jobs run on the Sidekiq queue named critical when they touch payments.';
+  assert.equal(spanToCopy([note(queue)], 'class ChargeCardJob\n  include Sidekiq::Job\n  sidekiq_options queue: :', words)?.text, 'critical');
+  const image = 'Images are pushed to ghcr.io/acme/web since the rate limits hit CI.';
+  assert.equal(spanToCopy([note(image)], '- name: Push image\n  run: docker push ', words)?.text, 'ghcr.io/acme/web');
+});
+
+test('spanCopy: an imported name is not shown already; a value moved off is the old one', () => {
+  const helper = 'Dates in API responses are ISO 8601 strings in UTC; use the formatUtc helper from lib/time.';
+  const prefix = "import { formatUtc } from '../lib/time';\n\nexport const toResponse = (order) => ({\n  createdAt: ";
+  assert.equal(spanToCopy([note(helper)], prefix, words)?.text, 'formatUtc');
+  const port = 'Local dev broke when the API moved off port 3000; the dev server now proxies /api to port 4000.';
+  assert.equal(spanToCopy([note(port)], "proxy: {\n  '/api': 'http://localhost:", words)?.text, '4000');
+});
