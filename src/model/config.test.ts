@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { defaultConfig, denseBaselineHidden, memorySlots, pkmMacsPerPosition, tinyConfig, tinyNoteMemoryConfig, validateConfig, writableSlots } from "./config";
+import { defaultConfig, denseBaselineHidden, memorySlots, pkmMacsPerPosition, tinyConfig, validateConfig } from "./config";
 import { countParameters, initParameters, parameterSpecs } from "./parameters";
 
 test("the default config is valid and has 16,384 slots", () => {
@@ -29,15 +29,4 @@ test("parameters: one spec per tensor, memory values in their own group, seeded 
   const dense = initParameters({ ...tinyConfig, memoryKind: "dense" }, 1);
   assert.ok(dense.has("blocks.1.ffn.w_in") && !dense.has("blocks.1.pkm.values"));
   assert.ok(countParameters(a) > countParameters(dense));
-});
-
-test("a note memory is the writable memory, and a bad one is refused with the field named", () => {
-  validateConfig(tinyNoteMemoryConfig);
-  assert.equal(writableSlots(tinyConfig), memorySlots(tinyConfig));
-  assert.equal(writableSlots(tinyNoteMemoryConfig), 36); // its own 6 x 6, not the memory layer's 8 x 8
-  const note = tinyNoteMemoryConfig.noteMemory!;
-  assert.throws(() => validateConfig({ ...tinyConfig, noteMemory: { ...note, topK: 7 } }), /noteMemory.topK/);
-  assert.throws(() => validateConfig({ ...tinyConfig, noteMemory: { ...note, keyDim: 5 } }), /noteMemory.keyDim/);
-  assert.throws(() => validateConfig({ ...tinyConfig, noteMemory: { ...note, pooledWeight: 0, stateWeight: 0 } }), /not both 0/);
-  assert.throws(() => validateConfig({ ...tinyNoteMemoryConfig, memoryKind: "dense" }), /memoryKind pkm/);
 });

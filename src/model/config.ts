@@ -27,29 +27,6 @@ export interface ModelConfig {
   readonly memoryLayer: number;
   readonly memoryKind: MemoryKind;
   readonly pkm: PkmConfig;
-  /**
-   * A second product-key memory, read from the last block's output (the state the unembedding
-   * sees) and added to it. Its values start at zero, so it changes nothing until a note is written,
-   * and only notes write it: when present, it is the memory the writer, citations and the store
-   * work on, and the memory layer above is a frozen part of the base model. Why: the memory layer in
-   * a middle block reached ~3% of the residual and its read at the answer position did not depend
-   * on the question. Measured in session 6 with random keys: writes fit, but at 45 notes every
-   * kind of text reads the written rows (forgetting +7.6 to +21%), so no shipped model has one
-   * (src/memory/README.md, "The note memory").
-   */
-  readonly noteMemory?: NoteMemoryConfig;
-}
-
-/**
- * The note memory's shape and what its lookup reads. The final state alone is mostly "what comes
- * next" and barely depends on what was asked where an answer starts; the mean of the first block's
- * attention values over the sequence so far (a bag of its tokens, centred on the background's
- * mean) carries the question to every position of its answer. The lookup reads
- * `pooledWeight * norm(pooled - centre) + stateWeight * norm(final state)`.
- */
-export interface NoteMemoryConfig extends PkmConfig {
-  readonly pooledWeight: number;
-  readonly stateWeight: number;
 }
 
 export interface PkmConfig {
@@ -111,31 +88,9 @@ export const tinyConfig: ModelConfig = {
   pkm: { nKeys: 8, heads: 2, topK: 4, keyDim: 8 },
 };
 
-/** tinyConfig with a note memory of another shape than its memory layer (so a test catches code
- *  that takes one for the other). */
-export const tinyNoteMemoryConfig: ModelConfig = {
-  ...tinyConfig,
-  noteMemory: { nKeys: 6, heads: 3, topK: 3, keyDim: 6, scoreScale: 4, pooledWeight: 1, stateWeight: 0.5 },
-};
 
 export function memorySlots(config: ModelConfig): number {
   return config.pkm.nKeys * config.pkm.nKeys;
-}
-
-/** The memory notes are written into: the note memory when the model has one, else the memory layer. */
-export function writableMemoryOf(config: ModelConfig): PkmConfig {
-  return config.noteMemory ?? config.pkm;
-}
-
-/** Slots of the memory notes are written into (the store's slot count). */
-export function writableSlots(config: ModelConfig): number {
-  const { nKeys } = writableMemoryOf(config);
-  return nKeys * nKeys;
-}
-
-/** The config the pkm functions take for the writable memory: the model with that memory's shape. */
-export function writableMemoryConfig(config: ModelConfig): ModelConfig {
-  return config.noteMemory ? { ...config, pkm: config.noteMemory } : config;
 }
 
 export function headSize(config: ModelConfig): number {
@@ -177,14 +132,4 @@ export function validateConfig(config: ModelConfig): void {
   if (config.pkm.keyDim % 2 !== 0) fail(`pkm.keyDim ${config.pkm.keyDim} must be even (two halves)`);
   if (!(scoreScaleOf(config) > 0)) fail(`pkm.scoreScale ${config.pkm.scoreScale} must be positive`);
   if (config.pkm.topK > config.pkm.nKeys) fail(`pkm.topK ${config.pkm.topK} exceeds pkm.nKeys ${config.pkm.nKeys}`);
-  const note = config.noteMemory;
-  if (note) {
-    if (config.memoryKind !== "pkm") fail("noteMemory needs memoryKind pkm");
-    if (note.keyDim % 2 !== 0) fail(`noteMemory.keyDim ${note.keyDim} must be even (two halves)`);
-    if (note.topK > note.nKeys) fail(`noteMemory.topK ${note.topK} exceeds noteMemory.nKeys ${note.nKeys}`);
-    if (!((note.scoreScale ?? 1) > 0)) fail(`noteMemory.scoreScale ${note.scoreScale} must be positive`);
-    if (!(note.pooledWeight >= 0 && note.stateWeight >= 0 && note.pooledWeight + note.stateWeight > 0)) {
-      fail(`noteMemory.pooledWeight ${note.pooledWeight} and stateWeight ${note.stateWeight} must be >= 0, not both 0`);
-    }
-  }
 }

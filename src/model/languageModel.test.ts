@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ortRuntime } from "../engine";
-import { ModelConfig, tinyConfig, tinyNoteMemoryConfig, writableMemoryOf } from "./config";
+import { ModelConfig, tinyConfig } from "./config";
 import { LanguageModel, valueRowGradients } from "./languageModel";
 import { buildTrainingGraph, outputNames } from "./modelGraphs";
-import { Parameters, initParameters, parameterNames, writableValuesName } from "./parameters";
+import { Parameters, initParameters, parameterNames, memoryValuesName } from "./parameters";
 import { seededRandom } from "./seededRandom";
 
 const random = seededRandom(5);
@@ -17,18 +17,10 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-const configs: [string, ModelConfig][] = [["memory layer", tinyConfig], ["note memory", tinyNoteMemoryConfig]];
+const configs: [string, ModelConfig][] = [["memory layer", tinyConfig]];
 
-/** Parameters of a config; a note memory gets random values (its real ones start at zero, which
- *  would leave its query and keys without a gradient to check). */
 function parametersOf(config: ModelConfig, seed: number): Parameters {
-  const parameters = initParameters(config, seed);
-  const values = parameters.get(parameterNames.noteValues);
-  if (values) {
-    const random = seededRandom(seed + 100);
-    values.data.set(values.data.map(() => random.normal() * 0.3));
-  }
-  return parameters;
+  return initParameters(config, seed);
 }
 
 for (const [label, config] of configs) test(`prefill + extend + single-token decode give the logits and reads of one full prefill (${label})`, async () => {
@@ -41,7 +33,7 @@ for (const [label, config] of configs) test(`prefill + extend + single-token dec
   const last = await model.extend(cache, sequence.slice(11));
   assert.equal(cache.length, 12);
   assert.ok(maxDifference(last.logits, full.logits) < 1e-4);
-  const perPosition = writableMemoryOf(config).heads * writableMemoryOf(config).topK;
+  const perPosition = config.pkm.heads * config.pkm.topK;
   assert.deepEqual(Array.from(last.reads!.slots), Array.from(full.reads!.slots.subarray(11 * perPosition)));
   assert.deepEqual(Array.from(first.reads!.slots), Array.from(full.reads!.slots.subarray(0, 7 * perPosition)));
 
@@ -132,7 +124,7 @@ for (const [label, config] of configs) test(`the write path's halves reproduce t
   const slotsRead = [...new Set(lower.reads.slots)];
   const rows = new Map(slotsRead.map((slot, row) => [slot, row]));
   const rowGradients = valueRowGradients(lower.reads, upper.outputGradient, rows, config.dModel);
-  const tableGradient = full[outputNames.gradient(writableValuesName(config))]!.data as Float32Array;
+  const tableGradient = full[outputNames.gradient(memoryValuesName(config))]!.data as Float32Array;
   const C = config.dModel;
   let largest = 0;
   for (const [slot, row] of rows) {
@@ -143,20 +135,6 @@ for (const [label, config] of configs) test(`the write path's halves reproduce t
   }
   assert.ok(largest > 1e-5, "the value gradient is not trivially zero");
   await model.dispose();
-});
-
-test("a note memory of zero values leaves the model's logits exactly as they were", async () => {
-  const base = initParameters(tinyConfig, 6);
-  const withNotes = initParameters(tinyNoteMemoryConfig, 6);
-  for (const [name, tensor] of base) withNotes.get(name)!.data.set(tensor.data);
-  const tokens = sequence.slice(0, 10);
-  const [a, b] = [new LanguageModel(tinyConfig, base), new LanguageModel(tinyNoteMemoryConfig, withNotes)];
-  const [left, right] = [await a.extend(a.newCache(), tokens), await b.extend(b.newCache(), tokens)];
-  assert.deepEqual(Array.from(left.logits), Array.from(right.logits));
-  // It reads its own slots (3 heads x 3 per position), not the memory layer's (2 x 4).
-  assert.equal(right.reads!.slots.length, 10 * 3 * 3);
-  assert.ok(Math.max(...right.reads!.slots) < 36);
-  await Promise.all([a.dispose(), b.dispose()]);
 });
 
 for (const [label, config] of configs) test(`final states: the last one is extend's state, and its logits with nothing added are extend's logits (${label})`, async () => {

@@ -26,9 +26,9 @@ import {
   logitsOf,
   rmsNorm,
   rotaryTables,
-  runFromWritableMemory,
+  runFromMemory,
   runModel,
-  runToWritableMemory,
+  runToMemory,
 } from "./transformer";
 
 export const feedNames = {
@@ -102,7 +102,7 @@ function lossGraph(config: ModelConfig, batch: number, length: number) {
   const stack = runModel(g, config, w, embed(g, w, tokens), constantPositions(g, config, length), null);
   const logits = logitsOf(g, config, w, g.reshape(stack.x, [batch * length, config.dModel])); // (B*T, V)
   const { loss, correct } = crossEntropy(g, logits, g.reshape(targets, [batch * length]), null);
-  return { g, w, loss, correct, memory: stack.memory, layerMemory: stack.layerMemory };
+  return { g, w, loss, correct, memory: stack.memory };
 }
 
 export interface TrainingGraphOptions {
@@ -113,9 +113,9 @@ export interface TrainingGraphOptions {
 /** Cross-entropy ("loss"), the memory usage loss, and the gradient of cross-entropy + weight * usage
  *  loss for every parameter, in one run; also the slots read (for the slot-usage figure). */
 export function buildTrainingGraph(config: ModelConfig, batch: number, length: number, options: TrainingGraphOptions = { memoryUsageWeight: 0 }): OnnxModel {
-  const { g, w, loss, memory, layerMemory } = lossGraph(config, batch, length);
+  const { g, w, loss, memory } = lossGraph(config, batch, length);
   const names = parameterSpecs(config).map((spec) => spec.name);
-  const usageLoss = layerMemory ? pkmUsageLoss(g, layerMemory) : null;
+  const usageLoss = memory ? pkmUsageLoss(g, memory) : null;
   const objective = usageLoss && options.memoryUsageWeight > 0 ? g.add(loss, g.mul(usageLoss, options.memoryUsageWeight)) : loss;
   const gradients = grad(objective, names.map((name) => w.get(name)!));
   const outputs: Record<string, Tensor> = { [outputNames.loss]: loss, ...memoryOutputs(memory) };
@@ -174,7 +174,7 @@ export function buildMemoryAddressGraph(config: ModelConfig, batch: number, leng
   const g = new GraphBuilder();
   const w = declareParameters(g, config);
   const tokens = g.input(feedNames.tokens, "int64", [batch, length]);
-  const lower = runToWritableMemory(g, config, w, embed(g, w, tokens), constantPositions(g, config, length));
+  const lower = runToMemory(g, config, w, embed(g, w, tokens), constantPositions(g, config, length));
   return exportOnnx(
     { [outputNames.memoryResidual]: lower.residual, [outputNames.memoryOutput]: lower.output, ...memoryOutputs(lower.address) },
     { graphName: "mnemo_memory_address" },
@@ -189,7 +189,7 @@ export function buildMemoryStatesGraph(config: ModelConfig): OnnxModel {
   const g = new GraphBuilder();
   const w = declareParameters(g, config);
   const tokens = g.input(feedNames.tokens, "int64", [1, "T"]);
-  const lower = runToWritableMemory(g, config, w, embed(g, w, tokens), fedPositions(g, config));
+  const lower = runToMemory(g, config, w, embed(g, w, tokens), fedPositions(g, config));
   return exportOnnx({ [outputNames.memoryResidual]: lower.residual, ...memoryOutputs(lower.address) }, { graphName: "mnemo_memory_states" });
 }
 
@@ -205,7 +205,7 @@ export function buildMemoryUpperGraph(config: ModelConfig, batch: number, length
   const memoryOutput = g.input(feedNames.memoryOutput, "float32", [batch, length, C]);
   const targets = g.input(feedNames.targets, "int64", [batch, length]);
   const lossWeights = g.input(feedNames.lossWeights, "float32", [batch, length]);
-  const top = runFromWritableMemory(g, config, w, residual, memoryOutput, constantPositions(g, config, length));
+  const top = runFromMemory(g, config, w, residual, memoryOutput, constantPositions(g, config, length));
   const logits = logitsOf(g, config, w, g.reshape(top, [batch * length, C])); // (B*T, V)
   const { loss } = crossEntropy(g, logits, g.reshape(targets, [batch * length]), g.reshape(lossWeights, [batch * length]));
   const [dOutput] = grad(loss, [memoryOutput]);

@@ -39,16 +39,11 @@ export const parameterNames = {
   pkmQueryNorm: (layer: number) => `blocks.${layer}.pkm.query_norm`, // (H, K)
   pkmSubKeys: (layer: number) => `blocks.${layer}.pkm.sub_keys`, // (H, 2, N, K/2)
   pkmValues: (layer: number) => `blocks.${layer}.pkm.values`, // (S, C)
-  noteQuery: "note_memory.w_query", // (C, H*K)
-  noteQueryNorm: "note_memory.query_norm", // (H, K)
-  noteSubKeys: "note_memory.sub_keys", // (H, 2, N, K/2)
-  noteValues: "note_memory.values", // (S, C), zero until notes are written
-  noteCentre: "note_memory.centre", // (C): the background's mean of the pooled first-block values
 } as const;
 
-/** The value table notes are written into. */
-export function writableValuesName(config: ModelConfig): string {
-  return config.noteMemory ? parameterNames.noteValues : parameterNames.pkmValues(config.memoryLayer);
+/** The memory layer's value table (the rows the row writer changes). */
+export function memoryValuesName(config: ModelConfig): string {
+  return parameterNames.pkmValues(config.memoryLayer);
 }
 
 const normal = (std: number) => (random: SeededRandom, size: number) => {
@@ -63,19 +58,6 @@ const uniform = (bound: number) => (random: SeededRandom, size: number) => {
 };
 const ones = (_random: SeededRandom, size: number) => new Float32Array(size).fill(1);
 const zeros = (_random: SeededRandom, size: number) => new Float32Array(size);
-
-/** The note memory's tensors. Query and keys are random and never trained (the lookup is a random
- *  projection of the final state, so near states share slots); values start at zero. */
-export function noteMemorySpecs(C: number, memory: PkmConfig): ParameterSpec[] {
-  const { heads: H, keyDim: K, nKeys: N } = memory;
-  return [
-    { name: parameterNames.noteQuery, shape: [C, H * K], group: "no_decay", init: normal(1 / Math.sqrt(C)) },
-    { name: parameterNames.noteQueryNorm, shape: [H, K], group: "no_decay", init: ones },
-    { name: parameterNames.noteSubKeys, shape: [H, 2, N, K / 2], group: "no_decay", init: normal(1 / Math.sqrt(K / 2)) },
-    { name: parameterNames.noteValues, shape: [N * N, C], group: "memory_values", init: zeros },
-    { name: parameterNames.noteCentre, shape: [C], group: "no_decay", init: zeros },
-  ];
-}
 
 /** Every parameter of the model in a fixed order (the order initialisation consumes random numbers). */
 export function parameterSpecs(config: ModelConfig): ParameterSpec[] {
@@ -108,7 +90,6 @@ export function parameterSpecs(config: ModelConfig): ParameterSpec[] {
     }
   }
   specs.push({ name: parameterNames.finalNorm, shape: [C], group: "no_decay", init: ones });
-  if (config.noteMemory) specs.push(...noteMemorySpecs(C, config.noteMemory));
   return specs;
 }
 

@@ -43,16 +43,6 @@ export function pkmWeightsOf(params: ReadonlyMap<string, Tensor>, layer: number)
   });
 }
 
-/** The note memory's tensors (config.noteMemory; parameters.ts, noteMemorySpecs). */
-export function noteMemoryWeightsOf(params: ReadonlyMap<string, Tensor>): PkmWeightsTensors {
-  return weightsNamed(params, "note memory", {
-    wQuery: parameterNames.noteQuery,
-    queryNorm: parameterNames.noteQueryNorm,
-    subKeys: parameterNames.noteSubKeys,
-    values: parameterNames.noteValues,
-  });
-}
-
 /** Chooses the slots: query projection, per-head RMSNorm, product-key top-k. Everything before the
  *  value table; a memory write freezes this part and only changes the rows it points at. */
 export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTensors, x: Tensor): PkmAddress {

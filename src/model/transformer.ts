@@ -7,8 +7,8 @@
 // C model width, nh attention heads, hs head size (C / nh), F FFN hidden, V vocabulary.
 
 import { GraphBuilder, Tensor, rmsNorm as engineRmsNorm, silu } from "../engine";
-import { ModelConfig, headSize, writableMemoryConfig } from "./config";
-import { PkmAddress, noteMemoryWeightsOf, pkmAddress, pkmLayer, pkmRead, pkmWeightsOf } from "./pkm";
+import { ModelConfig, headSize } from "./config";
+import { PkmAddress, pkmAddress, pkmLayer, pkmRead, pkmWeightsOf } from "./pkm";
 import { parameterNames, parameterSpecs } from "./parameters";
 
 export type ParameterTensors = ReadonlyMap<string, Tensor>;
@@ -165,62 +165,7 @@ export function runBlocks(
   return { x, present, memory, memoryResidual };
 }
 
-/** What the note memory's pooled address is made of: the first block's attention values of the new
- *  positions, of the cached ones, and the mask that says which positions each new one sees. */
-export interface PoolInputs {
-  readonly values: Tensor; // (B, T, nh, hs)
-  readonly pastValues: Tensor | null; // (B, P, nh, hs)
-  readonly mask: Tensor; // (T, T) or (B, 1, T, T), additive: 0 visible, -1e9 hidden
-}
-
-/** The mean of the first block's attention values over every position each position sees (its
- *  sequence so far, cached positions included): (B, T, C). */
-export function pooledValues(g: GraphBuilder, config: ModelConfig, pool: PoolInputs): Tensor {
-  const [B, T] = [pool.values.shape[0]!, pool.values.shape[1]!];
-  const C = config.dModel;
-  const own = g.reshape(pool.values, [B, T, C]);
-  const mask = pool.mask.shape.length === 4 ? g.reshape(pool.mask, [B, T, T]) : pool.mask;
-  const visible = g.exp(mask); // 1 where seen, 0 where hidden
-  let total = g.matmul(visible, own); // (B, T, C)
-  let count = g.sum(visible, -1, true); // (T, 1) or (B, T, 1)
-  if (pool.pastValues) {
-    const past = g.reshape(pool.pastValues, [B, pool.pastValues.shape[1]!, C]); // (B, P, C)
-    total = g.add(total, g.sum(past, 1, true)); // every cached position is seen
-    // The cached count as a tensor (P is symbolic): exp(0 * x) = 1 summed over (P, C), over C.
-    count = g.add(count, g.mul(g.sum(g.exp(g.mul(past, 0)), [1, 2], true), 1 / C)); // (B, 1, 1)
-  }
-  return g.div(total, count);
-}
-
-/** The note memory on the last block's output x: its lookup reads the pooled first-block values
- *  (centred) and the final-normed state, weighted as the config says. */
-export function noteMemoryLayer(
-  g: GraphBuilder,
-  config: ModelConfig,
-  w: ParameterTensors,
-  x: Tensor,
-  pool: PoolInputs,
-): { output: Tensor; address: PkmAddress } {
-  const note = config.noteMemory!;
-  const parts: Tensor[] = [];
-  if (note.stateWeight > 0) parts.push(g.mul(rmsNorm(g, x, parameter(w, parameterNames.finalNorm), config.normEps), note.stateWeight));
-  if (note.pooledWeight > 0) {
-    const centred = g.sub(pooledValues(g, config, pool), parameter(w, parameterNames.noteCentre));
-    const meanSquare = g.mean(g.mul(centred, centred), -1, true);
-    parts.push(g.mul(g.mul(centred, g.reciprocal(g.sqrt(g.add(meanSquare, config.normEps)))), note.pooledWeight));
-  }
-  const query = parts.length === 1 ? parts[0]! : g.add(parts[0]!, parts[1]!);
-  const address = pkmAddress(g, writableMemoryConfig(config), noteMemoryWeightsOf(w), query);
-  return { output: pkmRead(g, writableMemoryConfig(config), parameter(w, parameterNames.noteValues), address), address };
-}
-
-export interface ModelOutput extends StackOutput {
-  /** The memory layer's own address (the pretraining usage loss reads it); `memory` is the
-   *  writable memory's, which is this one unless the model has a note memory. */
-  readonly layerMemory: PkmAddress | null;
-}
-
-/** Every block, then the note memory if the model has one. */
+/** Every block (the memory layer is one of them). */
 export function runModel(
   g: GraphBuilder,
   config: ModelConfig,
@@ -228,35 +173,27 @@ export function runModel(
   x: Tensor,
   positions: PositionTensors,
   past: readonly KeyValue[] | null,
-): ModelOutput {
-  const stack = runBlocks(g, config, w, x, positions, { from: 0, to: config.nLayers }, past);
-  if (!config.noteMemory) return { ...stack, layerMemory: stack.memory };
-  const note = noteMemoryLayer(g, config, w, stack.x, { values: stack.present[0]!.value, pastValues: past ? past[0]!.value : null, mask: positions.mask });
-  return { x: g.add(stack.x, note.output), present: stack.present, memory: note.address, memoryResidual: stack.x, layerMemory: stack.memory };
+): StackOutput {
+  return runBlocks(g, config, w, x, positions, { from: 0, to: config.nLayers }, past);
 }
 
-/** The write path's lower part: up to the writable memory's lookup. `residual` is the state its
+/** The write path's lower part: up to the memory layer's lookup. `residual` is the state its
  *  output is added to, `output` what it reads now. */
-export function runToWritableMemory(
+export function runToMemory(
   g: GraphBuilder,
   config: ModelConfig,
   w: ParameterTensors,
   x: Tensor,
   positions: PositionTensors,
 ): { residual: Tensor; address: PkmAddress; output: Tensor } {
-  if (config.noteMemory) {
-    const blocks = runBlocks(g, config, w, x, positions, { from: 0, to: config.nLayers }, null);
-    const note = noteMemoryLayer(g, config, w, blocks.x, { values: blocks.present[0]!.value, pastValues: null, mask: positions.mask });
-    return { residual: blocks.x, address: note.address, output: note.output };
-  }
   const stack = runBlocks(g, config, w, x, positions, { from: 0, to: config.memoryLayer + 1 }, null);
   const address = stack.memory!;
   return { residual: stack.memoryResidual!, address, output: pkmRead(g, config, pkmWeightsOf(w, config.memoryLayer).values, address) };
 }
 
-/** The write path's upper part: from the residual plus the writable memory's output to the last
- *  state before the final norm (nothing more for the note memory). */
-export function runFromWritableMemory(
+/** The write path's upper part: from the residual plus the memory's output to the last state
+ *  before the final norm. */
+export function runFromMemory(
   g: GraphBuilder,
   config: ModelConfig,
   w: ParameterTensors,
@@ -265,7 +202,6 @@ export function runFromWritableMemory(
   positions: PositionTensors,
 ): Tensor {
   const x = g.add(residual, memoryOutput);
-  if (config.noteMemory) return x;
   return runBlocks(g, config, w, x, positions, { from: config.memoryLayer + 1, to: config.nLayers }, null).x;
 }
 

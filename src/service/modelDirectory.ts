@@ -11,7 +11,7 @@ import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlotSettings } from '../me
 import { valueTableOf } from '../memory/rows/valueTable';
 import { parameterNames } from '../model/parameters';
 import { loadCheckpoint, readManifest } from '../model/checkpoint';
-import { writableSlots, ModelConfig } from '../model/config';
+import { memorySlots, ModelConfig } from '../model/config';
 import { LanguageModel } from '../model/languageModel';
 import { loadTokenizer, Tokenizer, TOKENIZER_ID } from '../model/tokenizer';
 import type { ModelIdentity } from './protocol';
@@ -61,10 +61,10 @@ export function describeModel(dir: string): ModelDescription {
     throw new NotReadyError(`The model in ${resolved} has no memory layer (memoryKind "${config.memoryKind}").`, 'Use a checkpoint of a memory model.');
   }
   const identity: ModelIdentity = {
-    id: `mnemo-${manifest.kind}-d${config.dModel}-l${config.nLayers}-s${writableSlots(config)}${config.noteMemory ? "-notes" : ""}-step${manifest.training.steps}`,
+    id: `mnemo-${manifest.kind}-d${config.dModel}-l${config.nLayers}-s${memorySlots(config)}-step${manifest.training.steps}`,
     sha256: manifest.weights.sha256,
   };
-  return { dir: resolved, identity, config, binding: { ...identity, rowWidth: config.dModel, slotCount: writableSlots(config) } };
+  return { dir: resolved, identity, config, binding: { ...identity, rowWidth: config.dModel, slotCount: memorySlots(config) } };
 }
 
 /** Loads weights (checking every sha256), tokenizer and slot statistics. Takes a second or two. */

@@ -4,7 +4,7 @@
 // over code windows and chat exchanges separately and merges the two (see mergeBackgrounds).
 
 import type { Checkpoint } from '../../model/checkpoint';
-import { writableSlots, ModelConfig } from '../../model/config';
+import { memorySlots, ModelConfig } from '../../model/config';
 import type { LanguageModel } from '../../model/languageModel';
 
 export interface BackgroundSlotStats {
@@ -18,7 +18,7 @@ export interface BackgroundSlotStats {
 export function backgroundStatsOf(checkpoint: Checkpoint): BackgroundSlotStats | null {
   const stats = checkpoint.manifest.slotStatistics;
   if (!checkpoint.slotDocumentFrequency || !stats) return null;
-  const slots = writableSlots(checkpoint.manifest.config);
+  const slots = memorySlots(checkpoint.manifest.config);
   if (checkpoint.slotDocumentFrequency.length !== slots) {
     throw new Error(`slot statistics cover ${checkpoint.slotDocumentFrequency.length} slots, the model has ${slots}`);
   }
@@ -30,15 +30,15 @@ export function backgroundStatsOf(checkpoint: Checkpoint): BackgroundSlotStats |
 export function citationStatsOf(checkpoint: Checkpoint): BackgroundSlotStats | null {
   const stats = checkpoint.manifest.citationStatistics;
   if (!checkpoint.citationDocumentFrequency || !stats) return null;
-  if (checkpoint.citationDocumentFrequency.length !== writableSlots(checkpoint.manifest.config)) {
-    throw new Error(`citation statistics cover ${checkpoint.citationDocumentFrequency.length} slots, the model has ${writableSlots(checkpoint.manifest.config)}`);
+  if (checkpoint.citationDocumentFrequency.length !== memorySlots(checkpoint.manifest.config)) {
+    throw new Error(`citation statistics cover ${checkpoint.citationDocumentFrequency.length} slots, the model has ${memorySlots(checkpoint.manifest.config)}`);
   }
   return { documentFrequency: checkpoint.citationDocumentFrequency, batches: stats.documents };
 }
 
 /** No background: every slot has df 0 over 0 batches, so slot selection ranks by tf alone. */
 export function noBackgroundStats(config: ModelConfig): BackgroundSlotStats {
-  return { documentFrequency: new Int32Array(writableSlots(config)), batches: 0 };
+  return { documentFrequency: new Int32Array(memorySlots(config)), batches: 0 };
 }
 
 /**
@@ -58,7 +58,7 @@ export async function countDocumentFrequency(
   const B = options.batch ?? 8;
   const segment = options.segment ?? length;
   if (!Number.isInteger(segment) || segment < 1 || length % segment !== 0) throw new RangeError(`segment ${segment} must divide the window length ${length}`);
-  const slots = writableSlots(model.config);
+  const slots = memorySlots(model.config);
   const documentFrequency = new Int32Array(slots);
   const lastSeen = new Int32Array(slots).fill(-1);
   let documents = 0;

@@ -3,7 +3,7 @@
 // array to every run, so the next forward pass reads them.
 
 import type { LanguageModel } from '../../model/languageModel';
-import { writableValuesName } from '../../model/parameters';
+import { memoryValuesName } from '../../model/parameters';
 import type { RowUpdate } from '../store/state';
 
 export interface ValueTable {
@@ -13,7 +13,7 @@ export interface ValueTable {
 }
 
 export function valueTableOf(model: LanguageModel): ValueTable {
-  const name = writableValuesName(model.config);
+  const name = memoryValuesName(model.config);
   const tensor = model.parameters.get(name);
   if (!tensor || model.config.memoryKind !== 'pkm') throw new Error(`the model has no memory value table (${name})`);
   const [slotCount, rowWidth] = tensor.shape as [number, number];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ortRuntime } from '../../engine';
-import { tinyConfig, tinyNoteMemoryConfig, writableMemoryOf } from '../../model/config';
+import { tinyConfig } from '../../model/config';
 import { LanguageModel } from '../../model/languageModel';
 import { feedNames, outputNames } from '../../model/modelGraphs';
 import { initParameters } from '../../model/parameters';
@@ -19,8 +19,8 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-for (const config of [tinyConfig, tinyNoteMemoryConfig]) test(`packed write graphs give each sequence what the model computes for it alone (${config.noteMemory ? 'note memory' : 'memory layer'})`, async () => {
-  const perPosition = writableMemoryOf(config).heads * writableMemoryOf(config).topK;
+test('packed write graphs give each sequence what the model computes for it alone', async () => {
+  const perPosition = config.pkm.heads * config.pkm.topK;
   const random = seededRandom(11);
   const sequences = [7, 8, 5].map((n) => ({ ids: Array.from({ length: n }, () => random.int(config.vocabSize)), lossFrom: 2 }));
   const parameters = initParameters(config, 4);

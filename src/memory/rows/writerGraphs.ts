@@ -12,7 +12,7 @@
 import { GraphBuilder, OnnxModel, Tensor, exportOnnx, grad } from '../../engine';
 import { ModelConfig, headSize } from '../../model/config';
 import { feedNames, OutputVocabulary, outputNames, vocabularyLogits } from '../../model/modelGraphs';
-import { PositionTensors, crossEntropy, declareParameters, embed, rotaryTables, runFromWritableMemory, runToWritableMemory } from '../../model/transformer';
+import { PositionTensors, crossEntropy, declareParameters, embed, rotaryTables, runFromMemory, runToMemory } from '../../model/transformer';
 
 /** Output names of the upper graph besides the model's (loss, grad.memory.output). */
 export const writerOutputNames = { correct: outputNames.correct } as const;
@@ -38,7 +38,7 @@ export function buildPackedAddressGraph(config: ModelConfig, B: number, T: numbe
   const w = declareParameters(g, config);
   const tokens = g.input(feedNames.tokens, 'int64', [B, T]);
   const positions = packedPositions(g, config, B, T);
-  const lower = runToWritableMemory(g, config, w, embed(g, w, tokens), positions);
+  const lower = runToMemory(g, config, w, embed(g, w, tokens), positions);
   return exportOnnx(
     {
       [outputNames.memoryResidual]: lower.residual,
@@ -86,7 +86,7 @@ export function buildPackedUpperGraph(config: ModelConfig, B: number, T: number,
   const targets = g.input(feedNames.targets, 'int64', [M]);
   const lossWeights = g.input(feedNames.lossWeights, 'float32', [M]);
   const positions = packedPositions(g, config, B, T);
-  const top = runFromWritableMemory(g, config, w, residual, memoryOutput, positions);
+  const top = runFromMemory(g, config, w, residual, memoryOutput, positions);
   const picked = g.gather(g.reshape(top, [B * T, C]), lossPositions); // (M, C)
   const { logits, predicted } = vocabularyLogits(g, config, w, picked, vocabulary);
   const outputs: Record<string, Tensor> = predicted ? { [predictedOutput]: predicted } : {};
