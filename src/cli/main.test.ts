@@ -58,7 +58,7 @@ test('cli: remember, notes, ask, complete, export, import, forget', () => {
   assert.equal(JSON.parse(fromStdin.stdout).notes[0].text, 'The staging database is Postgres 15.');
 
   const notes = mnemo(['notes', ...store]);
-  assert.match(notes.stdout, /r1  convention/);
+  assert.match(notes.stdout, /r1 {2}convention/);
   assert.match(notes.stdout, /2 note\(s\)/);
 
   const asked = mnemo(['ask', 'How are releases tagged?', '--max-tokens', '6', ...store]);

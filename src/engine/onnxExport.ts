@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { onnx } from 'onnx-proto';
 import { DataTypeMap, DType } from './dtype';
 import { Node, Tensor } from './graph';
-import { Dim, Op, OpAttrs, Shape } from './ops';
+import { Dim, Op, Shape } from './ops';
 
 export const OPSET = 18;
 const IR_VERSION = 8;

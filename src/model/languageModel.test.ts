@@ -4,7 +4,7 @@ import { ortRuntime } from "../engine";
 import { ModelConfig, tinyConfig } from "./config";
 import { LanguageModel, valueRowGradients } from "./languageModel";
 import { buildTrainingGraph, outputNames } from "./modelGraphs";
-import { Parameters, initParameters, parameterNames, memoryValuesName } from "./parameters";
+import { Parameters, initParameters, memoryValuesName } from "./parameters";
 import { seededRandom } from "./seededRandom";
 
 const random = seededRandom(5);

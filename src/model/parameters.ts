@@ -6,7 +6,7 @@
 //   V vocabulary, C model width (dModel), L layers, F FFN hidden, H memory heads,
 //   K memory key size per head, N key count per half (slots = N*N), S slots.
 
-import { ModelConfig, PkmConfig, denseBaselineHidden, memorySlots } from "./config";
+import { ModelConfig, denseBaselineHidden, memorySlots } from "./config";
 import { SeededRandom, seededRandom } from "./seededRandom";
 
 export type Parameters = Map<string, ParameterTensor>;
@@ -57,7 +57,6 @@ const uniform = (bound: number) => (random: SeededRandom, size: number) => {
   return out;
 };
 const ones = (_random: SeededRandom, size: number) => new Float32Array(size).fill(1);
-const zeros = (_random: SeededRandom, size: number) => new Float32Array(size);
 
 /** Every parameter of the model in a fixed order (the order initialisation consumes random numbers). */
 export function parameterSpecs(config: ModelConfig): ParameterSpec[] {

@@ -8,7 +8,7 @@
 
 import { GraphBuilder, Tensor, rmsNorm as engineRmsNorm, silu } from "../engine";
 import { ModelConfig, headSize } from "./config";
-import { PkmAddress, pkmAddress, pkmLayer, pkmRead, pkmWeightsOf } from "./pkm";
+import { PkmAddress, pkmLayer, pkmRead, pkmWeightsOf } from "./pkm";
 import { parameterNames, parameterSpecs } from "./parameters";
 
 export type ParameterTensors = ReadonlyMap<string, Tensor>;

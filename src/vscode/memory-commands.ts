@@ -3,7 +3,7 @@
 // without the prompts, and returns a structured outcome.
 import * as vscode from 'vscode';
 import type { NoteId, NoteKind } from '../memory/note';
-import type { Command, Surfaces } from './commands';
+import type { Command } from './commands';
 import type { Ctx } from './ctx';
 import { forgetNote, rememberText } from './memory-writes';
 import { liveNotes } from './note-views';

@@ -121,7 +121,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await waitHealthy(baseUrl, child, options.startupTimeoutMs ?? 60_000);
   } catch (e) {
     await server.stop();
-    throw new Error(`${(e as Error).message}\n--- code-server log ---\n${server.logTail()}`);
+    throw new Error(`${(e as Error).message}\n--- code-server log ---\n${server.logTail()}`, { cause: e });
   }
   return server;
 }

@@ -1,4 +1,4 @@
-// `npm test`: unit tests (Node's test runner, `npm run test:unit`), then integration tests in a
+// `npm test`: lint (`npm run lint`), unit tests (Node's test runner, `npm run test:unit`), then integration tests in a
 // real VS Code (code-server + headless chromium): the suite in test/integration run against the
 // development folder, the packaged .vsix installed into a fresh code-server, and npm start. Installs the
 // harness's tools on first use (tools.ts). Ends with "total: N passed, M failed"; exits 1 on any
@@ -32,6 +32,8 @@ async function main(): Promise<number> {
   };
 
   if (!args.has('--integration-only')) {
+    phase('lint (npm run lint: types, ESLint, Prettier)');
+    record('lint', runLint());
     phase('unit tests (npm run test:unit)');
     record('unit', await runUnitTests());
   }
@@ -83,6 +85,12 @@ async function main(): Promise<number> {
   for (const line of lines) console.log(line);
   console.log(tallyLine('total', total));
   return total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+/** Types, ESLint and Prettier, as one check: a failure prints what to fix and counts as one failed test. */
+function runLint(): Tally {
+  const result = spawnSync('npm', ['run', '--silent', 'lint'], { cwd: repoRoot, stdio: 'inherit' });
+  return result.status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 }
 
 function runUnitTests(): Promise<Tally> {

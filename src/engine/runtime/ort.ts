@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { DType, TypedArrayOf } from '../dtype';
 import { OnnxModel, TensorSignature } from '../onnxExport';
 import { isStatic } from '../ops';
-import { Feed, Fetches, HostTensor, Runtime, Session, SessionOptions } from './runtime';
+import { defaultSessionOptions, Feed, Fetches, HostTensor, Runtime, Session, SessionOptions } from './runtime';
 
 function isHostTensor(feed: Feed): feed is HostTensor {
   return !ArrayBuffer.isView(feed);
@@ -86,7 +86,7 @@ export function createOrtRuntime(): Runtime {
   const cache = new Map<string, Promise<Session>>();
   return {
     load(model, options = {}) {
-      const resolved = { ...SessionOptions.defaults, ...options };
+      const resolved = { ...defaultSessionOptions, ...options };
       const key = `${model.hash}|${resolved.intraOpNumThreads}|${resolved.executionProvider}`;
       let session = cache.get(key);
       if (!session) {

@@ -32,9 +32,7 @@ export interface SessionOptions {
   readonly executionProvider?: ExecutionProvider;
 }
 
-export namespace SessionOptions {
-  export const defaults: Required<SessionOptions> = { intraOpNumThreads: 2, executionProvider: 'cpu' };
-}
+export const defaultSessionOptions: Required<SessionOptions> = { intraOpNumThreads: 2, executionProvider: 'cpu' };
 
 export interface Session {
   readonly model: OnnxModel;

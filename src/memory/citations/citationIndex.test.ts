@@ -32,7 +32,7 @@ test('citation index: after any sequence of syncs it equals the map rebuilt from
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const slotsOf = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 40));
   const index = new CitationIndex();
-  let live: Live[] = [];
+  const live: Live[] = [];
   let next = 0;
   for (let round = 0; round < 200; round++) {
     if (live.length > 0 && random() < 0.4) live.splice(Math.floor(random() * live.length), 1);

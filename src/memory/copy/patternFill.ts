@@ -6,7 +6,7 @@
 
 import type { NotePattern } from './noteSpans';
 
-const ASSIGNMENT = /([\p{L}\p{N}_$-]+)["'`]?\s*[:=]\s*["'`]?([\p{L}\p{N}_.\/-]+)/gu;
+const ASSIGNMENT = /([\p{L}\p{N}_$-]+)["'`]?\s*[:=]\s*["'`]?([\p{L}\p{N}_./-]+)/gu;
 
 /** The pattern with its placeholder filled from the code before the cursor, or null. */
 export function fillPattern(pattern: NotePattern, prefix: string): string | null {

@@ -22,7 +22,6 @@ import { BAD_INPUT_CASES, BadInputCase, Expected } from './badInputCases';
 import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
 import { scratchDirectory } from './scratchDirectory';
 
-const D = FAULT_TEST_MODEL.rowWidth;
 const scratch = scratchDirectory('bad-input');
 const STORED_CHUNKS = 8;
 const README = path.resolve(__dirname, '..', 'README.md');

@@ -161,7 +161,10 @@ test('store: kill -9 at random moments and at every step of a save loses no ackn
     if (/temp file/.test(messages)) tally.tempRemoved++;
     if (/interrupted compaction/.test(messages)) tally.compactionsCompleted++;
     const inFlight = effects(run).inFlight;
-    for (const [id, state] of inFlight) (after.get(id) === state ? tally.inFlightKept++ : tally.inFlightLost++);
+    for (const [id, state] of inFlight) {
+      if (after.get(id) === state) tally.inFlightKept++;
+      else tally.inFlightLost++;
+    }
     before = after;
   }
   t.diagnostic(`kill -9 trials: ${JSON.stringify(tally)}; ${before.size} notes in the store at the end`);

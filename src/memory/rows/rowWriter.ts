@@ -237,7 +237,6 @@ export class MemoryWriter {
     const { signal, onProgress } = options;
     const report = (phase: WritePhase, step: number, loss: number | null) => onProgress?.({ phase, step, maxSteps: settings.maxSteps, loss });
     report('prepare', 0, null);
-    const config = this.model.config;
     const table = valueTableOf(this.model);
     const C = table.rowWidth;
 

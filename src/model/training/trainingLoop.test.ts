@@ -62,7 +62,7 @@ test("a run interrupted and resumed from its latest checkpoint sees the same bat
 
 test("stopAtStep ends a run at that step with a checkpoint, having seen the full run's first batches", async () => {
   const fullSeen: number[] = [];
-  const full = await runFake(fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-")), 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, fullSeen);
+  await runFake(fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-")), 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, fullSeen);
   const stoppedDir = fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-"));
   const stoppedSeen: number[] = [];
   const stopped = await runFake(stoppedDir, 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, stoppedSeen, 5);
