@@ -12,6 +12,7 @@
 //                          [--usage-batches 1000] [--memory-logs a.jsonl,b.jsonl] [--dense-log c.jsonl]
 
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { memorySlots } from "../../src/model/config";
 import { LanguageModel } from "../../src/model/languageModel";
@@ -83,6 +84,12 @@ async function latency(model: LanguageModel, tokens: Uint16Array): Promise<{ pre
 }
 
 async function main(): Promise<void> {
+  // The figures are over the corpus's held-out split (32 batches and 1,000 usage batches); the
+  // model's own held-out sample is a few thousand tokens, too few for them.
+  if (!fs.existsSync(path.join(args.corpus!, "manifest.json"))) {
+    process.stderr.write(`bench:model measures on the corpus's held-out packages, and ${path.resolve(args.corpus!)} has no corpus.\nRun \`npm run corpus\` first (installs the pinned packages from the npm registry and tokenizes them: ~3-5 min), or pass --corpus DIR.\n`);
+    process.exit(2);
+  }
   const manifest = readManifest(args.model!);
   const model = LanguageModel.load(args.model!, { session });
   const heldoutData = heldoutTokens(args.corpus!);
