@@ -5,7 +5,7 @@
 // message, no stored text and no byte of the store's files; what is stored survives a reopen
 // exactly; a refused note leaves the journal as it was; and every accepted note, encoded as the
 // writer trains on it, holds no special token but the format's own (text like <|endoftext|> stays
-// text). The table in src/memory/README.md is rendered from these results and must match.
+// text). The table in src/memory/robustness/README.md is rendered from these results and must match.
 
 import assert from 'node:assert/strict';
 import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { scratchDirectory } from './scratchDirectory';
 
 const scratch = scratchDirectory('bad-input');
 const STORED_CHUNKS = 8;
-const README = path.resolve(__dirname, '..', 'README.md');
+const README = path.resolve(__dirname, 'README.md');
 const TABLE_START = '<!-- bad-input-table:start (rendered by robustness/note.badInput.test.ts) -->';
 const TABLE_END = '<!-- bad-input-table:end -->';
 
