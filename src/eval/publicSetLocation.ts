@@ -6,6 +6,6 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 export function findPublicEvalSet(): string | undefined {
-  const dir = path.resolve(__dirname, '../../../../shared/eval/public');
+  const dir = path.resolve(__dirname, '../../../shared/eval/public');
   return existsSync(path.join(dir, 'notes.jsonl')) ? dir : undefined;
 }
