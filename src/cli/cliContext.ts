@@ -79,12 +79,20 @@ export function progressPrinter(output: CliOutput): { readonly show: (event: Pro
 
 /** Starts the worker on the store; shows what opening the store reported. */
 export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean } = {}): Promise<ServiceClient> {
-  const client = await ServiceClient.start({
-    storeDir,
-    modelDir,
-    recover: options.recover,
-    defaults: options.redact ? { secrets: 'redact' } : undefined,
-  });
+  // Opening a store written with another model re-learns its notes first: show that on one line.
+  const progress = progressPrinter(output);
+  let client: ServiceClient;
+  try {
+    client = await ServiceClient.start({
+      storeDir,
+      modelDir,
+      recover: options.recover,
+      defaults: options.redact ? { secrets: 'redact' } : undefined,
+      onInitProgress: progress.show,
+    });
+  } finally {
+    progress.done();
+  }
   for (const message of client.init.storeMessages) output.err(`${message}\n`);
   return client;
 }

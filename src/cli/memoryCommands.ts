@@ -126,8 +126,12 @@ export const importCommand = defineCommand({
     const file = args.positionals[0]!;
     if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`, 'import');
     const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    // An export from another model is re-learned first: show its progress.
+    const progress = progressPrinter(output);
     try {
-      const result = await client.request('memory/import', { file, ...(options.mode ? { mode: options.mode as 'merge' | 'replace' } : {}) }, { signal });
+      const result = await client
+        .request('memory/import', { file, ...(options.mode ? { mode: options.mode as 'merge' | 'replace' } : {}) }, { signal, onProgress: progress.show })
+        .finally(() => progress.done());
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
       output.out(`Imported ${result.imported} note(s) (${result.mode}).\n`);
       for (const { from, to } of result.renamed) output.out(`  ${from} was renamed ${to} (the id was taken)\n`);
