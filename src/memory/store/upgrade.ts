@@ -156,7 +156,7 @@ async function openStaging(dir: string, target: object, model: ModelBinding, loc
   const targetFile = path.join(dir, TARGET_FILE);
   const wanted = JSON.stringify(target);
   const found = await fs.readFile(targetFile, 'utf8').catch(() => undefined);
-  let resumed = found === wanted;
+  const resumed = found === wanted;
   if (!resumed) {
     // Staging for another source or model (or a half-made one): start it again.
     await fs.rm(dir, { recursive: true, force: true });
