@@ -78,7 +78,7 @@ export function progressPrinter(output: CliOutput): { readonly show: (event: Pro
 }
 
 /** Starts the worker on the store; shows what opening the store reported. */
-export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean } = {}): Promise<ServiceClient> {
+export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean; signal?: AbortSignal } = {}): Promise<ServiceClient> {
   // Opening a store written with another model re-learns its notes first: show that on one line.
   const progress = progressPrinter(output);
   let client: ServiceClient;
@@ -89,6 +89,8 @@ export async function connect(output: CliOutput, storeDir: string, modelDir: str
       recover: options.recover,
       defaults: options.redact ? { secrets: 'redact' } : undefined,
       onInitProgress: progress.show,
+      // Ctrl-C stops an upgrade between notes; the next start continues it.
+      signal: options.signal,
     });
   } finally {
     progress.done();
