@@ -39,6 +39,13 @@ test('a store written with the shipped model opens with another real checkpoint 
   await before.close();
 
   const derivedDir = deriveCheckpoint(shippedDir, { seed: 21, scale: 0.01 });
+  // What the new model answers when it writes the same notes itself, from scratch.
+  const fresh = await MemoryService.open({ storeDir: tempStoreDir(), modelDir: derivedDir, author: 'eval' });
+  for (const note of notes) await fresh.remember({ text: note.note, id: note.id, kind: note.kind });
+  const freshAnswers: string[] = [];
+  for (const q of direct) freshAnswers.push((await fresh.ask({ question: q.question })).answer);
+  await fresh.close();
+
   const progress: ProgressEvent[] = [];
   const after = await MemoryService.open({ storeDir, modelDir: derivedDir, author: 'eval' }, { progress: (e) => progress.push(e) });
   try {
@@ -46,16 +53,20 @@ test('a store written with the shipped model opens with another real checkpoint 
     assert.notEqual(after.model.identity.id, before.model.identity.id);
     assert.equal((await MemoryStore.peek(storeDir)).header.model.id, after.model.identity.id);
     assert.equal(progress.filter((e) => e.stage === 'upgrading').length, NOTES);
-    const lines: string[] = [];
+    const lines: string[] = [...after.initResponse().storeMessages];
+    const outcomes: { note: string; cited: string | undefined; answer: string }[] = [];
     for (const [i, q] of direct.entries()) {
       const answer = await after.ask({ question: q.question });
       const recall = answerRecall(answer.answer, q.answer) ?? 0;
-      lines.push(`${q.note}: recall ${recall.toFixed(2)} (before ${recallBefore[i]!.toFixed(2)}), cited ${answer.citations[0]?.noteId}: ${JSON.stringify(answer.answer.slice(0, 80))}`);
-      assert.equal(answer.citations[0]?.noteId, q.note, lines.join('\n'));
-      assert.ok(recall > 0, lines.join('\n'));
+      const freshRecall = answerRecall(freshAnswers[i]!, q.answer) ?? 0;
+      lines.push(`${q.note}: recall ${recall.toFixed(2)} (shipped model ${recallBefore[i]!.toFixed(2)}, new model writing afresh ${freshRecall.toFixed(2)}), cited ${answer.citations[0]?.noteId}: ${JSON.stringify(answer.answer.slice(0, 80))}`);
+      outcomes.push({ note: q.note, cited: answer.citations[0]?.noteId, answer: answer.answer });
     }
     console.log(lines.join('\n'));
-    console.log(after.initResponse().storeMessages.join('\n'));
+    // Every note is the one its direct question reads and cites first, and the upgraded store
+    // answers exactly as the new model does when it writes the notes itself: nothing is lost.
+    assert.deepEqual(outcomes.map((o) => o.cited), direct.map((q) => q.note), lines.join('\n'));
+    assert.deepEqual(outcomes.map((o) => o.answer), freshAnswers, lines.join('\n'));
   } finally {
     await after.close();
   }
