@@ -26,7 +26,7 @@ function readJsonl<T>(file: string): T[] {
   return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
 }
 
-test('a store written with the shipped model opens with another real checkpoint and every note answers its own direct question', { skip: !existsSync(path.join(shippedDir, 'manifest.json')) || !publicSet }, async () => {
+test('a store written with the shipped model opens with another real checkpoint: every note is cited first by its direct question and answers as the new model writing it afresh', { skip: !existsSync(path.join(shippedDir, 'manifest.json')) || !publicSet }, async () => {
   const notes = readJsonl<{ id: string; kind: NoteKind; note: string }>(path.join(publicSet!, 'notes.jsonl')).slice(0, NOTES);
   const questions = readJsonl<{ note: string; question: string; answer: string; style: string }>(path.join(publicSet!, 'questions.jsonl'));
   const direct = notes.map((note) => questions.find((q) => q.note === note.id && q.style === 'direct')!);
