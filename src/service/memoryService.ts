@@ -202,7 +202,7 @@ export class MemoryService {
   async ensureModel(context: OperationContext = {}): Promise<LoadedModel> {
     if (this.loaded) return this.loaded;
     if (!this.loading) {
-      this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
+      if (!this.preloaded) this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
       this.loading = (async () => {
         await new Promise((resolve) => setImmediate(resolve)); // let the progress event leave first
         const loaded = this.preloaded ?? loadModel(this.model, { noteSlots: this.options.noteSlots });
