@@ -7,7 +7,7 @@ import type { NoteRecord } from '../memory/note';
 import { ModelMismatchError } from '../memory/store/errors';
 import { MemoryStore } from '../memory/store/memoryStore';
 import { DecodedSnapshot } from '../memory/store/snapshot';
-import { RelearnHooks, StoreUpgradeReport, upgradeExport, upgradeStore } from '../memory/store/upgrade';
+import { RelearnHooks, removeCommittedStaging, StoreUpgradeReport, upgradeExport, upgradeStore } from '../memory/store/upgrade';
 import { MemoryWriter, rememberNote } from '../memory/rows/rowWriter';
 import { applyRowUpdates, valueTableOf } from '../memory/rows/valueTable';
 import type { LoadedModel, ModelDescription } from './modelDirectory';
@@ -34,7 +34,10 @@ export interface Learner {
 /** Opens the store; if another model wrote it, re-learns its notes with `model` first. */
 export async function openStore(dir: string, model: ModelDescription, recover: boolean, learner: Learner, context: UpgradeContext = {}): Promise<OpenedStore> {
   try {
-    return { store: await MemoryStore.open(dir, { model: model.binding, recover }), loaded: null, upgrade: null };
+    const store = await MemoryStore.open(dir, { model: model.binding, recover });
+    // The store is this model's: a staging store for this model is a committed upgrade's leftover.
+    await removeCommittedStaging(dir, model.binding);
+    return { store, loaded: null, upgrade: null };
   } catch (error) {
     if (!(error instanceof ModelMismatchError)) throw error;
     context.progress?.({ stage: 'loading-model', message: `The notes were written with "${error.storeModel.id}": loading "${model.identity.id}" to re-learn them` });

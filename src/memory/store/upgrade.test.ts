@@ -12,7 +12,8 @@ import { ModelMismatchError } from './errors';
 import { ModelBinding, storePaths } from './load';
 import { MemoryStore } from './memoryStore';
 import { baseRow, TEST_MODEL } from './testWriterProcess';
-import { RelearnHooks, UPGRADE_DIR, upgradeStore } from './upgrade';
+import { RelearnHooks, removeCommittedStaging, UPGRADE_DIR, upgradeStore } from './upgrade';
+import { setFaultHook } from './faultPoints';
 
 const OLD: ModelBinding = TEST_MODEL;
 const NEW: ModelBinding = { id: 'new-model', sha256: 'cd'.repeat(32), rowWidth: 4, slotCount: 32 };
@@ -124,4 +125,37 @@ test('a staging store left by an upgrade to another model is started again, not 
   assert.deepEqual([report?.resumed, hooks.learned], [false, ['a', 'd']]);
   const store = await MemoryStore.open(dir, { model: NEW });
   assert.deepEqual(store.getNote('d' as NoteId)?.supersedes, 'b');
+});
+
+test('a disk failure at the commit leaves the old store whole; one after it leaves the upgraded store, and its staging is cleaned up later', async () => {
+  const dir = await tempDir();
+  await oldStore(dir);
+  const paths = storePaths(dir);
+  const oldSnapshot = await fs.readFile(paths.snapshot);
+  const failAt = (name: 'rename', target: string) =>
+    setFaultHook((point) => {
+      if (point.name === name && point.target === target) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+    });
+  failAt('rename', paths.snapshot);
+  try {
+    await assert.rejects(upgradeStore(dir, NEW, fakeHooks()), /EIO/);
+  } finally {
+    setFaultHook(undefined);
+  }
+  assert.deepEqual(await fs.readFile(paths.snapshot), oldSnapshot);
+  assert.deepEqual((await MemoryStore.open(dir, { model: OLD })).liveNotes().map((n) => n.id), ['a', 'd']);
+  // The next try resumes and commits; the step after the commit (the fresh journal) fails.
+  failAt('rename', paths.journal);
+  try {
+    await assert.rejects(upgradeStore(dir, NEW, fakeHooks()), /EIO/);
+  } finally {
+    setFaultHook(undefined);
+  }
+  assert.ok(existsSync(path.join(dir, UPGRADE_DIR)));
+  const store = await MemoryStore.open(dir, { model: NEW });
+  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'd']);
+  assert.equal(await removeCommittedStaging(dir, OLD), false);
+  assert.ok(existsSync(path.join(dir, UPGRADE_DIR)));
+  assert.equal(await removeCommittedStaging(dir, NEW), true);
+  assert.equal(existsSync(path.join(dir, UPGRADE_DIR)), false);
 });

@@ -119,6 +119,26 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
   throw new Error(`the store in ${paths.dir} kept changing while it was being upgraded (${MAX_ROUNDS} rounds); open it again when the other window is idle`);
 }
 
+/**
+ * Removes the staging store of an upgrade to `model` that was committed but not cleaned up (a
+ * crash or a failed step after the commit). Only when the store in `dir` is `model`'s already:
+ * a staging store for another target may belong to an upgrade another process is running.
+ */
+export async function removeCommittedStaging(dir: string, model: ModelBinding): Promise<boolean> {
+  const stagingDir = path.join(storePaths(dir).dir, UPGRADE_DIR);
+  const found = await fs.readFile(path.join(stagingDir, TARGET_FILE), 'utf8').catch(() => undefined);
+  if (found === undefined) return false;
+  let target: { to?: unknown };
+  try {
+    target = JSON.parse(found) as { to?: unknown };
+  } catch {
+    return false;
+  }
+  if (target.to !== model.sha256) return false;
+  await fs.rm(stagingDir, { recursive: true, force: true });
+  return true;
+}
+
 /** An export file's header and notes, or undefined when it does not parse (import reports why). */
 export function peekExport(bytes: Buffer, file: string): DecodedSnapshot | undefined {
   try {
