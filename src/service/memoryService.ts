@@ -168,9 +168,10 @@ export class MemoryService {
       { signal: context.signal, progress },
     );
     const service = new MemoryService(options, model, opened.store);
-    if (opened.loaded && opened.upgrade) {
-      service.preloaded = opened.loaded;
-      service.writer = writer;
+    // Keep the model the upgrade loaded (even if another process finished the upgrade first).
+    service.preloaded = opened.loaded;
+    service.writer = writer;
+    if (opened.upgrade) {
       const slotsStarted = performance.now();
       await service.ensureModel(context); // writes every note's keyed slots with this model
       const { upgrade } = opened;
@@ -312,7 +313,7 @@ export class MemoryService {
       if (upgraded) await fs.rm(upgraded.workDir, { recursive: true, force: true });
     }
     this.applyUpdates(result.updates);
-    await this.syncSlots();
+    await this.syncSlots(context);
     const imported = this.store.liveNotes().slice(-result.imported).map((n) => n.id);
     this.emitChanged({ reason: 'import', noteIds: imported });
     return { mode: result.mode, imported: result.imported, renamed: result.renamed, skipped: result.skipped, backup: result.backup };
