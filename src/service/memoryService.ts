@@ -181,6 +181,12 @@ export class MemoryService {
           `(${upgrade.learned} now${upgrade.resumed ? `, ${upgrade.notes - upgrade.learned} by an interrupted earlier run` : ''}) in ${seconds(upgrade.milliseconds)}, ` +
           `their memory slots in ${seconds(performance.now() - slotsStarted)}. Ids, dates, links and forgotten notes' tombstones are kept.`,
       );
+      if (opened.redacted.length > 0) {
+        service.openMessages.push(
+          `Note(s) ${opened.redacted.join(', ')} hold what this version reads as a secret: their rows were learned with it redacted (their text is unchanged). ` +
+            'Forget them, or supersede them with a redacted note (`mnemo remember --redact --supersedes ID`).',
+        );
+      }
     }
     return service;
   }

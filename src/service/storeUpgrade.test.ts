@@ -9,7 +9,9 @@ import { test } from 'node:test';
 import type { NoteId } from '../memory/note';
 import { MemoryStore } from '../memory/store/memoryStore';
 import { UPGRADE_DIR } from '../memory/store/upgrade';
-import { storePaths } from '../memory/store/load';
+import { peekStore, storePaths } from '../memory/store/load';
+import { encodeJournalHeader } from '../memory/store/journal';
+import { encodeSnapshot } from '../memory/store/snapshot';
 import { MemoryService } from './memoryService';
 import type { ProgressEvent } from './protocol';
 import { ServiceClient } from './serviceClient';
@@ -161,5 +163,27 @@ test('the worker re-learns at init and sends the progress to the client', async 
     assert.match(client.init.storeMessages.join(' '), /re-learned/);
   } finally {
     await client.dispose();
+  }
+});
+
+test('a note that a newer secret rule flags does not block the upgrade: learned redacted, its text kept, the user told', async () => {
+  const storeDir = await oldStore();
+  // As if an older version had stored it: put a key in p 'flags' text straight into the snapshot.
+  const paths = storePaths(storeDir);
+  const { header, state } = await peekStore(paths);
+  const text = `Feature flags live in LaunchDarkly; the deploy user's aws key id is AKIA${'QX7RZ2MB4NW5KD3J'}.`;
+  state.notes.set('flags' as NoteId, { ...state.notes.get('flags' as NoteId)!, text });
+  const next = { ...header, generation: header.generation + 1, lastSeq: state.lastSeq };
+  fs.writeFileSync(paths.snapshot, encodeSnapshot(next, state));
+  fs.writeFileSync(paths.journal, encodeJournalHeader({ kind: 'journal', storeId: next.storeId, generation: next.generation }));
+
+  const service = await open(storeDir, newModelDir);
+  try {
+    assert.match(service.initResponse().storeMessages.join(' '), /Note\(s\) flags hold what this version reads as a secret/);
+    const notes = (await service.list({})).notes;
+    assert.deepEqual(notes.map((n) => n.id), ['adyen', 'flags', 'ttl']);
+    assert.equal(notes.find((n) => n.id === 'flags')!.text, text);
+  } finally {
+    await service.close();
   }
 });

@@ -3,7 +3,8 @@
 // (memory/store/upgrade.ts keeps the old store whole until the new one is complete and resumes an
 // interrupted upgrade). Progress goes out as `upgrading` events, one per note.
 
-import type { NoteRecord } from '../memory/note';
+import type { NoteId, NoteRecord } from '../memory/note';
+import { checkSecrets } from '../memory/intake/secrets';
 import { ModelMismatchError } from '../memory/store/errors';
 import { MemoryStore } from '../memory/store/memoryStore';
 import { DecodedSnapshot } from '../memory/store/snapshot';
@@ -23,6 +24,9 @@ export interface OpenedStore {
   /** The model, when re-learning needed it loaded (the service keeps it); null otherwise. */
   readonly loaded: LoadedModel | null;
   readonly upgrade: StoreUpgradeReport | null;
+  /** Notes whose text now reads as holding a secret (a rule newer than the note): learned with it
+   *  redacted; their records keep the text as it was. */
+  readonly redacted: readonly NoteId[];
 }
 
 /** What re-learning needs from the service: the loaded model and a writer for it. */
@@ -37,14 +41,15 @@ export async function openStore(dir: string, model: ModelDescription, recover: b
     const store = await MemoryStore.open(dir, { model: model.binding, recover });
     // The store is this model's: a staging store for this model is a committed upgrade's leftover.
     await removeCommittedStaging(dir, model.binding);
-    return { store, loaded: null, upgrade: null };
+    return { store, loaded: null, upgrade: null, redacted: [] };
   } catch (error) {
     if (!(error instanceof ModelMismatchError)) throw error;
     context.progress?.({ stage: 'loading-model', message: `The notes were written with "${error.storeModel.id}": loading "${model.identity.id}" to re-learn them` });
     const loaded = learner.load();
-    const upgrade = await upgradeStore(dir, model.binding, relearnHooks(loaded, learner.writer(loaded), context));
+    const redacted: NoteId[] = [];
+    const upgrade = await upgradeStore(dir, model.binding, relearnHooks(loaded, learner.writer(loaded), context, redacted));
     // The upgraded store opens like any other (recover applies to it as usual).
-    return { store: await MemoryStore.open(dir, { model: model.binding, recover }), loaded, upgrade };
+    return { store: await MemoryStore.open(dir, { model: model.binding, recover }), loaded, upgrade, redacted };
   }
 }
 
@@ -54,7 +59,7 @@ export async function relearnExport(source: DecodedSnapshot, loaded: LoadedModel
   return result.file;
 }
 
-function relearnHooks(loaded: LoadedModel, writer: MemoryWriter, context: UpgradeContext): RelearnHooks {
+function relearnHooks(loaded: LoadedModel, writer: MemoryWriter, context: UpgradeContext, redacted: NoteId[] = []): RelearnHooks {
   const table = valueTableOf(loaded.model);
   return {
     signal: context.signal,
@@ -67,7 +72,13 @@ function relearnHooks(loaded: LoadedModel, writer: MemoryWriter, context: Upgrad
     progress: (done, of, note) =>
       context.progress?.({ stage: 'upgrading', message: `Re-learning note ${done + 1} of ${of} with the new model (${note.id})`, fraction: done / Math.max(1, of) }),
     relearn: async (staging: MemoryStore, note: NoteRecord, signal?: AbortSignal) => {
-      await rememberNote(staging, writer, { id: note.id, text: note.text, kind: note.kind, author: note.author, created: note.created }, { signal });
+      // A note stored before a secret rule that now flags it cannot be written as it is (the store
+      // refuses secrets), and refusing would lock the user out of every note: its rows are learned
+      // with the secret redacted, its record keeps the text as the old store had it.
+      const check = checkSecrets(note.text, 'redact');
+      const text = check.kind === 'redacted' ? check.text : note.text;
+      if (check.kind === 'redacted') redacted.push(note.id);
+      await rememberNote(staging, writer, { id: note.id, text, kind: note.kind, author: note.author, created: note.created }, { signal });
     },
   };
 }
