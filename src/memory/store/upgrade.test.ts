@@ -159,3 +159,22 @@ test('a disk failure at the commit leaves the old store whole; one after it leav
   assert.equal(await removeCommittedStaging(dir, NEW), true);
   assert.equal(existsSync(path.join(dir, UPGRADE_DIR)), false);
 });
+
+test('two processes upgrading at once: one commits, the other finds the store done', async () => {
+  const dir = await tempDir();
+  await oldStore(dir);
+  const first = fakeHooks();
+  let second: Promise<unknown> | undefined;
+  const relearn = first.relearn;
+  first.relearn = async (staging, note, signal) => {
+    // The second process starts while the first is half-way; it finishes the first's work or finds it done.
+    second ??= upgradeStore(dir, NEW, fakeHooks());
+    await relearn(staging, note, signal);
+  };
+  const results = await Promise.allSettled([upgradeStore(dir, NEW, first), (async () => { while (!second) await new Promise((r) => setTimeout(r, 5)); return second; })()]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled'], JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))));
+  assert.equal(results.filter((r) => r.status === 'fulfilled' && r.value !== null).length, 1);
+  const store = await MemoryStore.open(dir, { model: NEW });
+  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'd']);
+  assert.equal(existsSync(path.join(dir, UPGRADE_DIR)), false);
+});

@@ -80,9 +80,17 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
       return null;
     }
     const target = { storeId: source.header.storeId, from: source.header.model.sha256, to: model.sha256 };
-    const staged = await openStaging(stagingDir, target, model, hooks.lock);
-    resumed ??= staged.resumed;
-    learned += await relearnAll(staged.store, [...source.state.notes.values()], hooks);
+    try {
+      const staged = await openStaging(stagingDir, target, model, hooks.lock);
+      resumed ??= staged.resumed;
+      learned += await relearnAll(staged.store, [...source.state.notes.values()], hooks);
+    } catch (error) {
+      // Another process (a second window on the new model) may have committed the same upgrade and
+      // removed the staging store under us: then the store is done.
+      const now = await underLock(paths.lock, hooks.lock, () => peekStore(paths)).catch(() => undefined);
+      if (now && sameModel(now.header, model)) return null;
+      throw error;
+    }
     const committed = await underLock(paths.lock, hooks.lock, async () => {
       const now = await peekStore(paths);
       if (sameModel(now.header, model)) return 'done-elsewhere' as const;
