@@ -104,7 +104,8 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
         model: { id: model.id, sha256: model.sha256 },
         rowWidth: model.rowWidth,
         slotCount: model.slotCount,
-        generation: source.header.generation + 1,
+        // Past any compaction another process made meanwhile (it changes no note, so no catch-up).
+        generation: Math.max(source.header.generation, now.header.generation) + 1,
         lastSeq: state.lastSeq,
       };
       // The commit point: from this rename on, the store is the new model's.
