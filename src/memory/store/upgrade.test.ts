@@ -176,5 +176,7 @@ test('two processes upgrading at once: one commits, the other finds the store do
   assert.equal(results.filter((r) => r.status === 'fulfilled' && r.value !== null).length, 1);
   const store = await MemoryStore.open(dir, { model: NEW });
   assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'd']);
+  // The staging store is gone, or (the other process was still writing there) removed at the next open.
+  await removeCommittedStaging(dir, NEW);
   assert.equal(existsSync(path.join(dir, UPGRADE_DIR)), false);
 });

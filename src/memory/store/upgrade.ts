@@ -76,7 +76,7 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const source = await underLock(paths.lock, hooks.lock, () => peekStore(paths));
     if (sameModel(source.header, model)) {
-      await fs.rm(stagingDir, { recursive: true, force: true });
+      await removeStaging(stagingDir);
       return null;
     }
     const target = { storeId: source.header.storeId, from: source.header.model.sha256, to: model.sha256 };
@@ -114,7 +114,7 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
       return 'committed' as const;
     });
     if (committed === 'changed') continue;
-    await fs.rm(stagingDir, { recursive: true, force: true });
+    await removeStaging(stagingDir);
     if (committed === 'done-elsewhere') return null;
     return {
       notes: [...source.state.notes.values()].filter((n) => n.state === 'live').length,
@@ -249,6 +249,12 @@ function assemble(source: StoreState, staging: StoreState, model: ModelBinding):
   for (const [id, contribution] of copy.contributions) if (state.notes.get(id)?.state === 'live') state.contributions.set(id, contribution);
   state.lastSeq = source.lastSeq;
   return state;
+}
+
+/** Best effort, after the commit: another process still writing there (a second window learning
+ *  the same notes) can make it fail, and the next open of the new model removes what is left. */
+async function removeStaging(dir: string): Promise<void> {
+  await fs.rm(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 }).catch(() => undefined);
 }
 
 async function underLock<T>(file: string, options: LockOptions | undefined, fn: () => Promise<T>): Promise<T> {
