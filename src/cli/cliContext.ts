@@ -78,13 +78,23 @@ export function progressPrinter(output: CliOutput): { readonly show: (event: Pro
 }
 
 /** Starts the worker on the store; shows what opening the store reported. */
-export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean } = {}): Promise<ServiceClient> {
-  const client = await ServiceClient.start({
-    storeDir,
-    modelDir,
-    recover: options.recover,
-    defaults: options.redact ? { secrets: 'redact' } : undefined,
-  });
+export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean; signal?: AbortSignal } = {}): Promise<ServiceClient> {
+  // Opening a store written with another model re-learns its notes first: show that on one line.
+  const progress = progressPrinter(output);
+  let client: ServiceClient;
+  try {
+    client = await ServiceClient.start({
+      storeDir,
+      modelDir,
+      recover: options.recover,
+      defaults: options.redact ? { secrets: 'redact' } : undefined,
+      onInitProgress: progress.show,
+      // Ctrl-C stops an upgrade between notes; the next start continues it.
+      signal: options.signal,
+    });
+  } finally {
+    progress.done();
+  }
   for (const message of client.init.storeMessages) output.err(`${message}\n`);
   return client;
 }

@@ -25,7 +25,7 @@ export const rememberCommand = defineCommand({
   async run({ args, output, signal }) {
     const { options } = args;
     const text = args.positionals[0] === '-' ? fs.readFileSync(0, 'utf8') : args.positionals[0]!;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover });
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover, signal });
     const progress = progressPrinter(output);
     try {
       const result = await client.request(
@@ -64,7 +64,7 @@ export const forgetCommand = defineCommand({
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover });
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover, signal });
     try {
       const result = await client.request('memory/forget', { id: args.positionals[0]! as NoteId, overlap: options['refuse-overlap'] ? 'refuse' : 'delta' }, { signal });
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
@@ -104,7 +104,7 @@ export const exportCommand = defineCommand({
   options: {},
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
     try {
       const result = await client.request('memory/export', { file: args.positionals[0]! }, { signal });
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
@@ -125,9 +125,13 @@ export const importCommand = defineCommand({
     const { options } = args;
     const file = args.positionals[0]!;
     if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`, 'import');
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
+    // An export from another model is re-learned first: show its progress.
+    const progress = progressPrinter(output);
     try {
-      const result = await client.request('memory/import', { file, ...(options.mode ? { mode: options.mode as 'merge' | 'replace' } : {}) }, { signal });
+      const result = await client
+        .request('memory/import', { file, ...(options.mode ? { mode: options.mode as 'merge' | 'replace' } : {}) }, { signal, onProgress: progress.show })
+        .finally(() => progress.done());
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
       output.out(`Imported ${result.imported} note(s) (${result.mode}).\n`);
       for (const { from, to } of result.renamed) output.out(`  ${from} was renamed ${to} (the id was taken)\n`);

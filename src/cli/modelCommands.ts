@@ -24,7 +24,7 @@ export const askCommand = defineCommand({
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
     const progress = progressPrinter(output);
     try {
       const stream = client.ask(
@@ -69,7 +69,7 @@ export const completeCommand = defineCommand({
     const text = fs.readFileSync(options.file, 'utf8');
     const offset = options.offset ?? text.length;
     if (offset > text.length) throw new UsageError(`--offset ${offset} is past the end of ${options.file} (${text.length} characters)`, 'complete');
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
     const progress = progressPrinter(output);
     try {
       const result = await client.request(

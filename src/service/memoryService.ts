@@ -1,7 +1,8 @@
 // The service's core, without threads: one memory store and the model that reads it. The worker
 // wraps it in messages (worker.ts); tests and `mnemo eval` can call it directly. The model loads
 // lazily, on the first request that needs it; the store opens at once, checked against the model's
-// manifest, so a store of another model is refused before any weights are read.
+// manifest. A store written with another model is re-learned with this one as it opens
+// (storeUpgrade.ts): the only case where opening loads the weights.
 //
 // Rows: the live value table is the model's own (edited in place). Every change to it (a write, a
 // forget, an import, another window's write, switching to the base rows for a baseline) bumps
@@ -11,7 +12,9 @@
 // (noteSlotKeeper.ts): each live note's own slots, read at the output by the chat and completion
 // paths in 'memory' mode and cited first.
 
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
 import { CitationIndex } from '../memory/citations/citationIndex';
 import { isNoteId, toNoteId } from '../memory/note';
@@ -21,7 +24,7 @@ import { checkSecrets, SecretFinding, SecretFoundError, SecretPolicy } from '../
 import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/store/errors';
 import { supersedeNote } from '../memory/rows/forget';
 import { applyRowUpdates, valueTableOf } from '../memory/rows/valueTable';
-import { MemoryWriter, rememberNote, WriterSettings, WriteProgress } from '../memory/rows/rowWriter';
+import { MemoryWriter, MemoryWriterOptions, rememberNote, WriterSettings, WriteProgress } from '../memory/rows/rowWriter';
 import { DEFAULT_RERANK_CANDIDATES, rerankByStates } from '../memory/citations/citationRerank';
 import type { SlotOwnership } from '../memory/citations/provenance';
 import { MaxSimScorer } from '../memory/citations/maxSimScorer';
@@ -33,6 +36,8 @@ import { promptStates } from './promptStates';
 import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
+import { openStore, relearnExport } from './storeUpgrade';
+import { peekExport, sameModel } from '../memory/store/upgrade';
 import { defaultSlotWriterSettings, SlotWriterSettings } from '../memory/keyed/slotWriter';
 import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
 import { heldOutLoss, HeldOutSample, heldOutLossWithNoteSlots } from '../memory/keyed/heldOutLoss';
@@ -129,6 +134,10 @@ export class MemoryService {
   /** Live note ids as this process last saw them (to name what another process changed). */
   private knownLive: Set<NoteId>;
   private lastSync = 0;
+  /** The model an upgrade loaded to re-learn the store's notes, for ensureModel to adopt. */
+  private preloaded: LoadedModel | null = null;
+  /** What opening did beyond the store's own report (an upgrade to this model). */
+  private readonly openMessages: string[] = [];
 
   private constructor(
     readonly options: MemoryServiceOptions,
@@ -139,15 +148,51 @@ export class MemoryService {
     this.unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
   }
 
-  /** Reads the model's manifest and opens (or creates) the store; does not load the weights. */
-  static async open(options: MemoryServiceOptions): Promise<MemoryService> {
+  /**
+   * Reads the model's manifest and opens (or creates) the store; does not load the weights, unless
+   * another model wrote the store: then it loads this one and re-learns every live note (rows, then
+   * the keyed note slots) before returning, with progress through `context` or the events.
+   */
+  static async open(options: MemoryServiceOptions, context: OperationContext = {}): Promise<MemoryService> {
     const model = describeModel(options.modelDir);
-    const store = await MemoryStore.open(options.storeDir, { model: model.binding, recover: options.recover });
-    return new MemoryService(options, model, store);
+    const progress = (event: Omit<ProgressEvent, 'requestId'>) => (context.progress ? context.progress(event) : options.events?.progress?.(event));
+    let writer: MemoryWriter | null = null;
+    const opened = await openStore(
+      options.storeDir,
+      model,
+      options.recover ?? false,
+      {
+        load: () => loadModel(model, { noteSlots: options.noteSlots }),
+        writer: (loaded) => (writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, writerOptionsOf(loaded, options.writer))),
+      },
+      { signal: context.signal, progress },
+    );
+    const service = new MemoryService(options, model, opened.store);
+    // Keep the model the upgrade loaded (even if another process finished the upgrade first).
+    service.preloaded = opened.loaded;
+    service.writer = writer;
+    if (opened.upgrade) {
+      const slotsStarted = performance.now();
+      await service.ensureModel(context); // writes every note's keyed slots with this model
+      const { upgrade } = opened;
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      service.openMessages.push(
+        `The notes were written with model "${upgrade.from.id}": ${upgrade.notes} live note(s) were re-learned with "${upgrade.to.id}" ` +
+          `(${upgrade.learned} now${upgrade.resumed ? `, ${upgrade.notes - upgrade.learned} by an interrupted earlier run` : ''}) in ${seconds(upgrade.milliseconds)}, ` +
+          `their memory slots in ${seconds(performance.now() - slotsStarted)}. Ids, dates, links and forgotten notes' tombstones are kept.`,
+      );
+      if (opened.redacted.length > 0) {
+        service.openMessages.push(
+          `Note(s) ${opened.redacted.join(', ')} hold what this version reads as a secret: their rows were learned with it redacted (their text is unchanged). ` +
+            'Forget them, or supersede them with a redacted note (`mnemo remember --redact --supersedes ID`).',
+        );
+      }
+    }
+    return service;
   }
 
   initResponse(): InitResponse {
-    return { model: this.model.identity, notes: this.store.liveNotes().length, storeMessages: this.store.loadReport.messages };
+    return { model: this.model.identity, notes: this.store.liveNotes().length, storeMessages: [...this.store.loadReport.messages, ...this.openMessages] };
   }
 
   get state(): WorkerState {
@@ -164,11 +209,13 @@ export class MemoryService {
   async ensureModel(context: OperationContext = {}): Promise<LoadedModel> {
     if (this.loaded) return this.loaded;
     if (!this.loading) {
-      this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
+      if (!this.preloaded) this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
       this.loading = (async () => {
         await new Promise((resolve) => setImmediate(resolve)); // let the progress event leave first
-        const loaded = loadModel(this.model, { noteSlots: this.options.noteSlots });
+        const loaded = this.preloaded ?? loadModel(this.model, { noteSlots: this.options.noteSlots });
+        this.preloaded = null;
         const table = valueTableOf(loaded.model);
+        table.data.set(loaded.baseValues); // a preloaded model's table holds an upgrade's staging rows
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
         if (loaded.noteSlots) {
           const settings = { ...defaultSlotWriterSettings, ...this.options.slotWriter };
@@ -263,13 +310,41 @@ export class MemoryService {
     return { file: result.file, notes: result.notes, bytes: result.bytes, sha256: result.sha256 };
   }
 
-  async importFrom(request: ImportRequest): Promise<ImportResponse> {
-    const result = await this.store.importFrom(request.file, { mode: request.mode });
+  async importFrom(request: ImportRequest, context: OperationContext = {}): Promise<ImportResponse> {
+    const upgraded = await this.upgradedExport(request.file, context);
+    let result;
+    try {
+      result = await this.store.importFrom(upgraded?.file ?? request.file, { mode: request.mode });
+    } finally {
+      if (upgraded) await fs.rm(upgraded.workDir, { recursive: true, force: true });
+    }
     this.applyUpdates(result.updates);
-    await this.syncSlots();
+    await this.syncSlots(context);
     const imported = this.store.liveNotes().slice(-result.imported).map((n) => n.id);
     this.emitChanged({ reason: 'import', noteIds: imported });
     return { mode: result.mode, imported: result.imported, renamed: result.renamed, skipped: result.skipped, backup: result.backup };
+  }
+
+  /**
+   * An export written with another model, re-learned with this one into a file beside the store
+   * (resumable: its staging store is kept until the import is done); null for an export of this
+   * model or a file the import itself will report on.
+   */
+  private async upgradedExport(file: string, context: OperationContext): Promise<{ file: string; workDir: string } | null> {
+    const bytes = await fs.readFile(file).catch(() => null);
+    const source = bytes && peekExport(bytes, file);
+    if (!source || sameModel(source.header, this.model.binding)) return null;
+    const loaded = await this.ensureModel(context);
+    const workDir = path.join(this.store.paths.dir, `import-staging-${source.fileSha256.slice(0, 16)}`);
+    const table = valueTableOf(loaded.model);
+    try {
+      return { file: await relearnExport(source, loaded, this.writerFor(loaded), workDir, context), workDir };
+    } finally {
+      // Re-learning trained on the table from the base rows: give it back this store's rows.
+      table.data.set(loaded.baseValues);
+      applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
+      this.bump();
+    }
   }
 
   async inspect(request: InspectRequest): Promise<InspectResponse> {
@@ -353,11 +428,7 @@ export class MemoryService {
   // ---- internals ----
 
   private writerFor(loaded: LoadedModel): MemoryWriter {
-    // With a keyed note memory the note is learned in its slots; the rows keep only its footprint
-    // (from its own text: the renderings' extra pass costs ~150 ms of the write), and no pass
-    // measures a loss the rows do not learn (~220 ms).
-    const settings = loaded.noteSlots ? { maxSteps: 0, measureLoss: false, footprintRenderings: false, ...this.options.writer } : this.options.writer;
-    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings, citationBackground: loaded.citationBackground });
+    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, writerOptionsOf(loaded, this.options.writer));
     return this.writer;
   }
 
@@ -535,6 +606,14 @@ export class MemoryService {
     if (event.reason !== 'external') this.knownLive = new Set(this.store.liveNotes().map((n) => n.id));
     this.options.events?.memoryChanged?.(event);
   }
+}
+
+/** The writer's options for a model. With a keyed note memory the note is learned in its slots;
+ *  the rows keep only its footprint (from its own text: the renderings' extra pass costs ~150 ms
+ *  of the write), and no pass measures a loss the rows do not learn (~220 ms). */
+function writerOptionsOf(loaded: LoadedModel, writer: Partial<WriterSettings> | undefined): MemoryWriterOptions {
+  const settings = loaded.noteSlots ? { maxSteps: 0, measureLoss: false, footprintRenderings: false, ...writer } : writer;
+  return { settings, citationBackground: loaded.citationBackground };
 }
 
 const STAGE_OF_PHASE: Record<WriteProgress['phase'], ProgressStage> = {

@@ -73,7 +73,8 @@ export interface InitRequest {
 export interface InitResponse {
   readonly model: ModelIdentity;
   readonly notes: number;
-  /** What loading the store found and did (rolled-back torn write, files moved aside). */
+  /** What loading the store found and did (rolled-back torn write, files moved aside, notes
+   *  re-learned for a new model). */
   readonly storeMessages: readonly string[];
 }
 
@@ -227,7 +228,8 @@ export interface ToWorkerFromHost {
 
 // ---- worker -> host events ----
 
-export type ProgressStage = 'loading-model' | 'checking' | 'augmenting' | 'selecting-slots' | 'training' | 'saving';
+/** upgrading: opening a store written with another model re-learns its notes (storeUpgrade.ts). */
+export type ProgressStage = 'loading-model' | 'checking' | 'augmenting' | 'selecting-slots' | 'training' | 'saving' | 'upgrading';
 
 export interface ProgressEvent {
   /** The request this belongs to (absent for model loading at start). */

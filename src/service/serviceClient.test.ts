@@ -173,11 +173,22 @@ test('service: two workers on one store (two windows) see each other\'s writes',
   }
 });
 
-test('service: a store written with another model is refused with both models named', async () => {
-  const error = await rejection(ServiceClient.start({ storeDir, modelDir: otherModelDir }));
-  assert.equal(error.code, 'store-model-mismatch');
-  assert.ok(error.error.code === 'store-model-mismatch' && error.error.storeModel.sha256 !== error.error.loadedModel.sha256);
-  assert.match(error.hint ?? '', /mnemo notes/);
+test('service: a store written with another model opens with its notes re-learned (not refused)', async () => {
+  const dir = tempStoreDir();
+  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'm1', kind: 'convention' });
+  await first.dispose();
+  const progress: ProgressEvent[] = [];
+  const second = await ServiceClient.start({ storeDir: dir, modelDir: otherModelDir, defaults: { writer: { maxSteps: 1 } }, onInitProgress: (e) => progress.push(e) });
+  try {
+    assert.equal(second.init.model.sha256 !== first.init.model.sha256, true);
+    assert.match(second.init.storeMessages.join(' '), /1 live note\(s\) were re-learned/);
+    assert.deepEqual(progress.filter((e) => e.stage === 'upgrading').map((e) => e.message), ['Re-learning note 1 of 1 with the new model (m1)']);
+    const listed = await second.request('memory/list', {});
+    assert.deepEqual(listed.notes.map((n) => [n.id, n.kind]), [['m1', 'convention']]);
+  } finally {
+    await second.dispose();
+  }
 });
 
 test('service: a missing model directory is not-ready with a hint', async () => {

@@ -38,6 +38,10 @@ export interface ServiceClientOptions {
   readonly defaults?: WorkerStartData['defaults'];
   /** The worker script; default worker.ts (from source) or worker.js (bundled) beside this file. */
   readonly workerScript?: string;
+  /** Progress of opening the store: a store written with another model is re-learned first. */
+  readonly onInitProgress?: (event: ProgressEvent) => void;
+  /** Cancels opening (an upgrade keeps what it learned and resumes at the next start). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RequestOptions<T extends RequestType> {
@@ -81,7 +85,11 @@ export class ServiceClient {
     const worker = startWorker({ defaults: options.defaults } satisfies WorkerStartData, options.workerScript);
     const client = new ServiceClient(worker);
     try {
-      client.initResponse = await client.request('worker/init', { storeDir: options.storeDir, modelDir: options.modelDir, ...(options.recover ? { recover: true } : {}) });
+      client.initResponse = await client.request(
+        'worker/init',
+        { storeDir: options.storeDir, modelDir: options.modelDir, ...(options.recover ? { recover: true } : {}) },
+        { onProgress: options.onInitProgress, signal: options.signal },
+      );
     } catch (error) {
       await client.dispose();
       throw error;

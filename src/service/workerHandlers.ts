@@ -27,12 +27,12 @@ export function createWorkerHandlers(host: WorkerHost): RequestHandlers & { read
 
   return {
     service: () => service,
-    'worker/init': async (request) => {
+    'worker/init': async (request, context) => {
       if (service || opening) {
         const current = service?.store.paths.dir;
         throw new BadRequestError(`This worker already has ${current ? `the store ${current}` : 'a store opening'}; start another worker for another store.`);
       }
-      opening = MemoryService.open({ ...host.defaults, storeDir: request.storeDir, modelDir: request.modelDir, recover: request.recover, events: host.events });
+      opening = MemoryService.open({ ...host.defaults, storeDir: request.storeDir, modelDir: request.modelDir, recover: request.recover, events: host.events }, context);
       try {
         service = await opening;
       } finally {
@@ -54,7 +54,7 @@ export function createWorkerHandlers(host: WorkerHost): RequestHandlers & { read
     'memory/forget': (request) => ready().forget(request),
     'memory/list': (request) => ready().list(request),
     'memory/export': (request) => ready().exportTo(request),
-    'memory/import': (request) => ready().importFrom(request),
+    'memory/import': (request, context) => ready().importFrom(request, context),
     'memory/inspect': (request) => ready().inspect(request),
     'model/ask': (request, context) => ready().ask(request, { ...context, onChunk: (chunk) => context.chunk(chunk) }),
     'model/complete': (request, context) => ready().complete(request, context),

@@ -200,6 +200,8 @@ export class Ctx {
         modelDir,
         workerScript: path.join(this.extCtx.extensionPath, 'dist', 'worker.js'),
         defaults: { secrets: this.config.secretsPolicy, ...(this.config.author ? { author: this.config.author } : {}) },
+        // A store written with another model is re-learned before the worker is ready: show it.
+        onInitProgress: event => this.setService({ kind: 'starting', progress: { message: event.message, fraction: event.fraction } }),
       });
       this.clientValue = client;
       this.attachWorkerEvents(client);

@@ -8,7 +8,9 @@ export type RuntimeState = { readonly kind: 'checking' } | OnnxSelfCheck;
 
 export type ServiceState =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'starting' }
+  /** progress: what opening the store is doing, when it takes a while (re-learning the notes of a
+   *  store written with another model: worker/init's progress events). */
+  | { readonly kind: 'starting'; readonly progress?: { readonly message: string; readonly fraction?: number } }
   | { readonly kind: 'ready'; readonly notes: number; readonly model: string }
   | { readonly kind: 'no-model'; readonly message: string; readonly hint: string }
   | { readonly kind: 'failed'; readonly message: string };
@@ -48,6 +50,11 @@ export function describeStatus(inputs: StatusInputs): StatusView {
   }
   if (inputs.service.kind === 'no-model') {
     return view('no-model', '$(circle-slash) mnemo: no model', `mnemo: model not installed. ${inputs.service.message} ${inputs.service.hint}`, `${runtime}; model not installed`);
+  }
+  if (inputs.service.kind === 'starting' && inputs.service.progress) {
+    const { message, fraction } = inputs.service.progress;
+    const percent = fraction === undefined ? '' : ` ${Math.round(fraction * 100)}%`;
+    return view('starting', `$(sync~spin) mnemo${percent}`, `mnemo: starting… ${message}`, `${runtime}; starting: ${message}`);
   }
   if (inputs.runtime.kind === 'checking' || inputs.service.kind === 'starting') {
     return view('starting', '$(sync~spin) mnemo', 'mnemo: starting…', `${runtime}; starting`);
