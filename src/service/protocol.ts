@@ -186,10 +186,26 @@ export interface AskChunk {
   /** Newly decoded answer text. */
   readonly text: string;
 }
+/** A note an abstention names as "maybe related": the question came near it, but it is not a source
+ *  of anything (`gate` is the question's gate of the note, under the answer threshold). */
+export interface RelatedNote {
+  readonly noteId: NoteId;
+  readonly gate: number;
+}
+
+/** Whether the chat answered from memory or said that no remembered note covers the question
+ *  (memory/answerSupport.ts). An abstention's `answer` is that sentence, with no citations. */
+export type AskOutcome =
+  | { readonly kind: 'answered' }
+  | { readonly kind: 'abstained'; readonly reason: 'no-notes' | 'no-note-fits'; readonly related: readonly RelatedNote[] };
+
 export interface AskResult {
+  /** The answer, or (abstained) the sentence saying no remembered note covers the question. */
   readonly answer: string;
-  /** Notes whose slots the answer read, ranked. */
+  /** Notes whose slots the answer's positions read, by their share of the read mass (summing to 1);
+   *  empty for an abstention. */
   readonly citations: readonly Citation[];
+  readonly outcome: AskOutcome;
   readonly tokens: number;
   readonly firstTokenMs: number;
   readonly totalMs: number;
