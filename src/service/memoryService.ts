@@ -302,6 +302,10 @@ export class MemoryService {
     if (mode === 'memory' && this.slots) {
       const support = answerSupport(this.slots.questionGates(request.question), this.slots.memory.size, this.answerSupportSettings());
       if (support.kind === 'unsupported') return abstention(support.reason, support.related.filter((r) => this.isLive(r.note)).map((r) => ({ noteId: r.note, gate: r.gate })));
+    } else if (mode === 'memory' && this.store.liveNotes().length === 0) {
+      // A model without the keyed note memory has no gate to decide from, but with no notes at all
+      // anything it said would be the base model's.
+      return abstention('no-notes', []);
     }
     const pasted = mode === 'prompt' ? this.promptNotes(request.question) : [];
     const credit = new Map<NoteId, number>();

@@ -1,10 +1,10 @@
 // Notes and reads as the webviews and the tree show them: fetched from the worker and shaped into
 // the plain views of webview-protocol.ts.
 import type { NoteId } from '../memory/note';
-import type { Citation, NoteSummary } from '../service/protocol';
+import type { Citation, NoteSummary, RelatedNote } from '../service/protocol';
 import type { ServiceClient } from '../service/serviceClient';
 import type { LastReads } from './ctx';
-import type { CitationView, InspectorData, NoteView, ReadsView } from './webview-protocol';
+import type { CitationView, InspectorData, NoteView, ReadsView, RelatedView } from './webview-protocol';
 
 export function noteView(note: NoteSummary): NoteView {
   return {
@@ -32,6 +32,16 @@ export async function citationViews(client: ServiceClient, citations: readonly C
   return citations.map(citation => {
     const note = byId.get(citation.noteId);
     return note ? { noteId: citation.noteId, weight: citation.weight, text: note.text, kind: note.kind } : { noteId: citation.noteId, weight: citation.weight };
+  });
+}
+
+/** The notes an abstention names as maybe related, with their text (notes gone since are left out). */
+export async function relatedViews(client: ServiceClient, related: readonly RelatedNote[]): Promise<RelatedView[]> {
+  if (related.length === 0) return [];
+  const byId = new Map((await client.request('memory/list', {})).notes.map(note => [note.id as string, note]));
+  return related.flatMap(r => {
+    const note = byId.get(r.noteId);
+    return note ? [{ noteId: r.noteId, text: note.text }] : [];
   });
 }
 
