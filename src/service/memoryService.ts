@@ -28,7 +28,7 @@ import type { SlotOwnership } from '../memory/provenance';
 import { MaxSimScorer } from '../memory/maxSimScorer';
 import type { States } from '../memory/stateSimilarity';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
-import { asCitations, citationsOf, citedNotes } from './citations';
+import { asCitations, citationsOf, citedNotes, shareCitations } from './citations';
 import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
 import { completeCode } from './completionPath';
@@ -585,20 +585,6 @@ function writeProgress(progress: WriteProgress, chunk: number, chunks: number): 
       ? `Training step ${progress.step}/${progress.maxSteps}${progress.loss === null ? '' : `, loss ${progress.loss.toFixed(3)}`}${part}`
       : `${stage === 'augmenting' ? 'Turning the note into training text' : 'Choosing memory slots'}${part}`;
   return { stage, message, fraction: (chunk + within) / chunks, ...(progress.loss === null ? {} : { loss: progress.loss }) };
-}
-
-/** A citation's share of the read mass below this is dropped (it would show as 0-1%) and the others
- *  renormalised, so the shares shown sum to 100%. */
-const MIN_CITATION_SHARE = 0.02;
-
-/** Notes by their share of the credit (read mass), best first, at most CITATION_LIMIT, shares under
- *  MIN_CITATION_SHARE dropped; the kept shares sum to 1. */
-export function shareCitations(credit: ReadonlyMap<NoteId, number>): Citation[] {
-  const positive = [...credit].filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const total = positive.reduce((sum, [, c]) => sum + c, 0);
-  const kept = positive.filter(([, c]) => c / total >= MIN_CITATION_SHARE).slice(0, CITATION_LIMIT);
-  const keptTotal = kept.reduce((sum, [, c]) => sum + c, 0);
-  return kept.map(([noteId, c]) => ({ noteId, weight: c / keptTotal }));
 }
 
 /** What the chat says when no remembered note covers the question (never the base model's text). */
