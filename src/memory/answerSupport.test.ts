@@ -28,3 +28,10 @@ test('answerGate 0 always answers when a note is gated', () => {
   const support = answerSupport(new Map([[id('a'), 0.001]]), 1, { ...settings, answerGate: 0 });
   assert.equal(support.kind, 'supported');
 });
+
+test('the editor setting mnemo.chat.answerThreshold ships the measured default', async () => {
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  assert.equal(manifest.contributes.configuration.properties['mnemo.chat.answerThreshold'].default, defaultAnswerSupportSettings.answerGate);
+});

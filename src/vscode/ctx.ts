@@ -199,7 +199,7 @@ export class Ctx {
         storeDir,
         modelDir,
         workerScript: path.join(this.extCtx.extensionPath, 'dist', 'worker.js'),
-        defaults: { secrets: this.config.secretsPolicy, ...(this.config.author ? { author: this.config.author } : {}) },
+        defaults: { secrets: this.config.secretsPolicy, answerSupport: { answerGate: this.config.chatAnswerThreshold }, ...(this.config.author ? { author: this.config.author } : {}) },
       });
       this.clientValue = client;
       this.attachWorkerEvents(client);
