@@ -13,15 +13,18 @@ import { loadEvalSet } from '../../src/memory/eval/evalSet';
 import { defaultNoteSlotSettings, NoteSlotMemory } from '../../src/memory/noteSlots';
 import { inverseDocumentFrequency, noteBag, wordBag } from '../../src/memory/wordBag';
 import type { NoteId } from '../../src/memory/note';
+import { extractTerms } from '../../src/memory/keyTerms';
 
 const checkpoint = loadCheckpoint('native/model');
 const background = checkpoint.noteSlotBackground!;
 const words = { documents: background.documents, buckets: background.wordDocumentFrequency };
 const basis = { finalNormWeight: new Float32Array(background.stateCentre.length).fill(1), normEps: 1e-5, stateCentre: background.stateCentre };
 
-interface Row { group: string; question: string; gate: number; mass: number; cover: number; miss: number; both: number }
+interface Row { group: string; question: string; gate: number; mass: number; cover: number; miss: number; both: number; unknown: number; terms: string }
 
+const textOf = new Map<string, string>();
 function memoryOf(notes: readonly { id: string; note: string }[]): NoteSlotMemory {
+  for (const n of notes) textOf.set(n.id, n.note);
   const memory = new NoteSlotMemory(words, basis, defaultNoteSlotSettings);
   for (const n of notes) {
     const { bag, bagNorm } = noteBag(words, n.note);
@@ -46,7 +49,11 @@ function signal(memory: NoteSlotMemory, question: string): Omit<Row, 'group' | '
     if (noteWords.has(w)) cover += x * x;
     else miss = Math.max(miss, inverseDocumentFrequency(words, w));
   }
-  return { gate, mass, cover, miss: -miss, both: gate * cover };
+  // unknown: the question's key terms (names, identifiers, numbers, paths, quoted) the top note's
+  // text does not contain: a question that names something its best note never mentions.
+  const noteText = (top ? textOf.get(top) ?? '' : '').toLowerCase();
+  const missing = extractTerms(question).terms.filter((t) => !noteText.includes(t.text.toLowerCase())).map((t) => `${t.kind}:${t.text}`);
+  return { gate, mass, cover, miss: -miss, both: gate * cover, unknown: -missing.length, terms: missing.join(' ') };
 }
 
 function rowsOf(dir: string): Row[] {
@@ -82,7 +89,7 @@ for (const dir of process.argv.slice(2)) {
   if (process.env.ROWS) fs.appendFileSync(process.env.ROWS, rows.map((r) => JSON.stringify({ set: path.basename(dir), ...r }) + '\n').join(''));
   const groups = [...new Set(rows.map((r) => r.group))];
   console.log(`\n== ${dir}`);
-  for (const key of (process.env.KEYS ?? 'gate,cover,miss,both').split(',') as ('gate' | 'mass' | 'cover' | 'miss' | 'both')[]) {
+  for (const key of (process.env.KEYS ?? 'gate,cover,miss,both').split(',') as ('gate' | 'mass' | 'cover' | 'miss' | 'both' | 'unknown')[]) {
     console.log(`-- ${key}: p10 / p25 / p50 / p75 / p90`);
     for (const g of groups) {
       const xs = rows.filter((r) => r.group === g).map((r) => r[key]);
@@ -90,7 +97,7 @@ for (const dir of process.argv.slice(2)) {
     }
     console.log(`-- ${key} < t: share per group`);
     console.log(`t     ${groups.map((g) => g.padStart(14)).join('')}`);
-    for (const t of key === 'miss' ? [-9, -8, -7, -6.5, -6, -5.5, -5, -4.5, -4, -3] : [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
+    for (const t of key === 'unknown' ? [-3, -2, -1, 0] : key === 'miss' ? [-9, -8, -7, -6.5, -6, -5.5, -5, -4.5, -4, -3] : [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
       console.log(`${t.toFixed(2)}  ${groups.map((g) => { const xs = rows.filter((r) => r.group === g); return (xs.filter((r) => r[key] < t).length / xs.length).toFixed(2).padStart(14); }).join('')}`);
     }
   }
