@@ -44,8 +44,10 @@ export interface NoteSummary {
 }
 
 /** A note a forward pass read, with its share of the evidence (weights sum to 1 over the notes
- *  cited): its slots' read weight times their specificity, for an answer re-weighed by how close the
- *  question's memory-input states came to the note's (memory/citationRerank.ts). */
+ *  cited). With the keyed note memory: its share of the read mass of the output's positions
+ *  (service/citations.ts shareCitations). Without one: its slots' read weight times their
+ *  specificity, for an answer re-weighed by how close the question's memory-input states came to
+ *  the note's (memory/citationRerank.ts). */
 export interface Citation {
   readonly noteId: NoteId;
   readonly weight: number;
