@@ -12,7 +12,7 @@ import type { MnemoApi } from '../../src/vscode/extension';
 import { mnemoTools, participantHandler } from '../../src/vscode/language-model-tools';
 import type { RememberOutcome } from '../../src/vscode/memory-writes';
 import { mnemoExtension, waitForActivation } from './extension-host';
-import { inWebview, uiDriverAvailable } from './webview-ui';
+import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
 
 const NOTE = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
 const ABOUT = 'What builds the Adyen Idempotency-Key?';
@@ -33,8 +33,14 @@ describe('honest chat: abstain when no note covers a question, show the source w
     const config = vscode.workspace.getConfiguration('mnemo');
     modelPathBefore = config.inspect<string>('modelPath')?.globalValue;
     await config.update('modelPath', createTinyModelDir(7, undefined, { noteSlots: true }), vscode.ConfigurationTarget.Global);
-    await api.ctx.ready();
-    assert.equal(api.ctx.service.kind, 'ready');
+    // The change restarts the worker (its model is fixed for its life); restarting here as well
+    // makes sure nothing below reaches the old one. Same seed as the story's model: same weights,
+    // so the workspace's store opens with it.
+    await api.ctx.restartWorker();
+    await eventually('the worker on the new model', async () => {
+      await api.ctx.ready();
+      return api.ctx.service.kind === 'ready' ? true : undefined;
+    }, 60_000);
     const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', NOTE, 'decision');
     assert.ok(outcome.ok, JSON.stringify(outcome));
     noteId = outcome.notes[0]!.id;
