@@ -73,7 +73,7 @@ export class ChatView implements vscode.WebviewViewProvider {
       if (result.outcome.kind === 'abstained') {
         const related = await relatedViews(ready.client, result.outcome.related);
         this.post({ type: 'answer-done', id, answer: result.answer, citations: [], abstained: { related } });
-        this.ctx.recordReads({ source: 'answer', prompt: question, output: result.answer, citations: [], at: new Date().toISOString() });
+        this.ctx.recordReads({ source: 'answer', prompt: question, output: result.answer, citations: [], at: new Date().toISOString(), abstained: true });
         this.ctx.log.info(`abstained (${result.outcome.reason}): no remembered note covers the question${related.length > 0 ? `; maybe related: ${related.map(r => r.noteId).join(', ')}` : ''}`);
         return { ok: true, kind: 'abstained', question, answer: result.answer, citations: [], related, firstTokenMs: result.firstTokenMs };
       }

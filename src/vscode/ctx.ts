@@ -25,6 +25,8 @@ export interface LastReads {
   readonly output: string;
   readonly citations: readonly Citation[];
   readonly at: string;
+  /** The chat abstained: no remembered note covered the question, and no model text was shown. */
+  readonly abstained?: boolean;
 }
 
 /** Thrown when the worker cannot run (no model, a failed start); message and hint are for the user. */

@@ -52,7 +52,7 @@ export async function readsView(client: ServiceClient, reads: LastReads): Promis
     const inspected = await client.request('memory/inspect', { what: 'note', id: citation.noteId as NoteId });
     return { ...citation, slots: inspected.what === 'note' ? inspected.slots.map(s => s.slot) : [] };
   }));
-  return { source: reads.source, prompt: reads.prompt, output: reads.output, at: reads.at, citations: withSlots };
+  return { source: reads.source, prompt: reads.prompt, output: reads.output, at: reads.at, citations: withSlots, ...(reads.abstained ? { abstained: true } : {}) };
 }
 
 export async function inspectorData(client: ServiceClient, reads: LastReads | undefined, canWrite: boolean): Promise<InspectorData> {

@@ -39,6 +39,8 @@ export interface ReadsView {
   readonly output: string;
   readonly at: string;
   readonly citations: readonly (CitationView & { readonly slots: readonly number[] })[];
+  /** The chat abstained: no remembered note covered the question. */
+  readonly abstained?: boolean;
 }
 
 export interface SlotMapView {

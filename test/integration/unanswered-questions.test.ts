@@ -59,6 +59,10 @@ describe('honest chat: abstain when no note covers a question, show the source w
     assert.equal(answer.answer, ABSTENTION);
     assert.deepEqual(answer.citations, []);
     assert.deepEqual(api.ctx.lastReads?.citations, []);
+    // The inspector's "Why did it say that" says it did not answer, rather than "the base model".
+    const data = await api.surfaces.inspector.refresh();
+    assert.equal(data?.reads?.abstained, true);
+    assert.deepEqual(data?.reads?.citations, []);
     if (ui) {
       assert.equal(await inWebview('chat', { action: 'text', selector: `${LATEST_ANSWER} >> .body.abstained` }), ABSTENTION);
       const whole = await inWebview('chat', { action: 'text', selector: LATEST_ANSWER });
