@@ -11,6 +11,7 @@ import type { ChatAnswer } from '../../src/vscode/chat-view';
 import type { MnemoApi } from '../../src/vscode/extension';
 import { mnemoTools, participantHandler } from '../../src/vscode/language-model-tools';
 import type { RememberOutcome } from '../../src/vscode/memory-writes';
+import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
 import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
 
@@ -60,9 +61,9 @@ describe('honest chat: abstain when no note covers a question, show the source w
     assert.deepEqual(answer.citations, []);
     assert.deepEqual(api.ctx.lastReads?.citations, []);
     // The inspector's "Why did it say that" says it did not answer, rather than "the base model".
-    const data = await api.surfaces.inspector.refresh();
-    assert.equal(data?.reads?.abstained, true);
-    assert.deepEqual(data?.reads?.citations, []);
+    const data = await vscode.commands.executeCommand<InspectorData>('mnemo.openInspector');
+    assert.equal(data.reads?.abstained, true);
+    assert.deepEqual(data.reads?.citations, []);
     if (ui) {
       assert.equal(await inWebview('chat', { action: 'text', selector: `${LATEST_ANSWER} >> .body.abstained` }), ABSTENTION);
       const whole = await inWebview('chat', { action: 'text', selector: LATEST_ANSWER });
