@@ -2,7 +2,7 @@
 // on), a composer (Enter asks, Shift+Enter is a new line, Escape stops), "Remember" on any message,
 // and per citation "open in inspector" and "forget". Typed by the shared protocol; the transcript
 // survives the view being hidden (setState).
-import { MAX_QUESTION_CHARS, type ChatFromWebview, type ChatToWebview, type CitationView, type NoteKindName } from '../src/vscode/webview-protocol';
+import { MAX_QUESTION_CHARS, type ChatFromWebview, type ChatToWebview, type CitationView, type NoteKindName, type RelatedView } from '../src/vscode/webview-protocol';
 import { connect, el } from './vscode-api';
 
 interface Entry {
@@ -10,9 +10,13 @@ interface Entry {
   text: string;
   answerId?: number;
   citations?: CitationView[];
+  /** No remembered note covers the question: these nearby notes are shown apart, not as sources. */
+  related?: RelatedView[];
+  abstained?: boolean;
   done?: boolean;
 }
-interface State { entries: Entry[]; gone: string[] }
+/** `shown`: "answerId:noteId" of citations whose note text is expanded under the answer. */
+interface State { entries: Entry[]; gone: string[]; shown?: string[] }
 
 const bridge = connect<ChatFromWebview, ChatToWebview, State>();
 const state: State = bridge.getState() ?? { entries: [], gone: [] };
@@ -72,6 +76,10 @@ bridge.onMessage(message => {
       if (entry) {
         entry.text = message.answer;
         entry.citations = [...message.citations];
+        if (message.abstained) {
+          entry.abstained = true;
+          entry.related = [...message.abstained.related];
+        }
         entry.done = true;
       }
       busy = false;
@@ -135,11 +143,13 @@ function renderEntry(entry: Entry): HTMLElement {
   const box = el('div', { class: `message ${entry.role}` });
   const who = { user: 'You', assistant: 'mnemo', error: 'mnemo', info: 'mnemo' }[entry.role];
   box.append(el('div', { class: 'who' }, who));
-  const body = el('div', { class: 'body' }, entry.text || (entry.done ? '(no answer)' : '…'));
+  const body = el('div', { class: `body${entry.abstained ? ' abstained' : ''}` }, entry.text || (entry.done ? '(no answer)' : '…'));
   if (entry.role === 'assistant' && !entry.done) body.setAttribute('aria-busy', 'true');
   box.append(body);
-  if (entry.citations && entry.citations.length > 0) box.append(renderCitations(entry.citations));
-  if ((entry.role === 'user' || (entry.role === 'assistant' && entry.done)) && entry.text) {
+  if (entry.citations && entry.citations.length > 0) box.append(renderCitations(entry.citations, entry.answerId ?? 0));
+  if (entry.related && entry.related.length > 0) box.append(renderRelated(entry.related));
+  // An abstention is not worth remembering as a note.
+  if ((entry.role === 'user' || (entry.role === 'assistant' && entry.done && !entry.abstained)) && entry.text) {
     const actions = el('div', { class: 'actions' });
     const remember = el('button', { type: 'button', class: 'link', title: 'Write this message into mnemo\'s memory as a note' }, 'Remember this');
     remember.disabled = !canWrite;
@@ -150,7 +160,7 @@ function renderEntry(entry: Entry): HTMLElement {
   return box;
 }
 
-function renderCitations(citations: readonly CitationView[]): HTMLElement {
+function renderCitations(citations: readonly CitationView[], answerId: number): HTMLElement {
   const list = el('ul', { class: 'citations', 'aria-label': 'Notes this answer drew on' });
   for (const citation of citations) {
     const gone = citation.text === undefined || state.gone.includes(citation.noteId);
@@ -160,15 +170,47 @@ function renderCitations(citations: readonly CitationView[]): HTMLElement {
     open.addEventListener('click', () => bridge.post({ type: 'open-note', noteId: citation.noteId }));
     const weight = el('span', { class: 'badge', title: 'Share of the memory reads behind this answer' }, `${Math.round(citation.weight * 100)}%`);
     item.append(open, weight);
+    const key = `${answerId}:${citation.noteId}`;
+    const shown = !gone && (state.shown ?? []).includes(key);
     if (!gone) {
+      // The note's exact text, one click away: an answer's recital may drop or change a word.
+      const source = el('button', { type: 'button', class: 'link', 'aria-expanded': String(shown), title: 'Show the note exactly as it was remembered' }, shown ? 'Hide source' : 'Source');
+      source.addEventListener('click', () => {
+        state.shown = shown ? (state.shown ?? []).filter(k => k !== key) : [...(state.shown ?? []), key];
+        bridge.setState(state);
+        render();
+      });
       const forget = el('button', { type: 'button', class: 'link', title: 'Forget this note', 'aria-label': `Forget note ${citation.noteId}` }, 'Forget');
       forget.disabled = !canWrite;
       forget.addEventListener('click', () => bridge.post({ type: 'forget', noteId: citation.noteId }));
-      item.append(forget);
+      item.append(source, forget);
     }
     list.append(item);
+    if (shown) {
+      const source = el('li', { class: 'note-source' });
+      source.append(el('blockquote', { 'aria-label': `Note ${citation.noteId} as remembered` }, citation.text!));
+      list.append(source);
+    }
   }
   return list;
+}
+
+/** Notes near an unanswered question, under their own heading and without weights: not sources. */
+function renderRelated(related: readonly RelatedView[]): HTMLElement {
+  const box = el('div', { class: 'related' });
+  box.append(el('div', { class: 'related-heading muted' }, 'Maybe related (not sources of an answer):'));
+  const list = el('ul', { class: 'related-notes', 'aria-label': 'Notes that may be related' });
+  for (const note of related) {
+    const gone = state.gone.includes(note.noteId);
+    const item = el('li', {});
+    const open = el('button', { type: 'button', class: 'link note-text', title: gone ? 'This note was forgotten' : 'Open this note in the memory inspector' }, note.text);
+    open.disabled = gone;
+    open.addEventListener('click', () => bridge.post({ type: 'open-note', noteId: note.noteId }));
+    item.append(open);
+    list.append(item);
+  }
+  box.append(list);
+  return box;
 }
 
 function pickKind(container: HTMLElement, text: string): void {

@@ -84,7 +84,9 @@ function why(current: InspectorData): HTMLElement {
   panel.append(el('div', { class: 'muted' }, `Last ${reads.source} · ${new Date(reads.at).toLocaleTimeString()}`));
   panel.append(el('div', { class: reads.source === 'completion' ? 'mono' : '' }, `${reads.source === 'answer' ? 'Q: ' + reads.prompt : '…' + reads.prompt.slice(-80)}`));
   panel.append(el('div', { class: reads.source === 'completion' ? 'mono' : '' }, `→ ${reads.output}`));
-  if (reads.citations.length === 0) {
+  if (reads.abstained) {
+    panel.append(el('p', { class: 'muted' }, 'No remembered note was selected strongly enough for this question, so mnemo did not answer it and cites nothing.'));
+  } else if (reads.citations.length === 0) {
     panel.append(el('p', { class: 'muted' }, 'It read no written slots: the answer came from the base model alone.'));
   } else {
     const list = el('ul', { class: 'citations' });

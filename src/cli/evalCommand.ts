@@ -15,6 +15,7 @@ import type { SlotCountMode } from '../memory/rows/rowSelection';
 import type { CountScope, WriterSettings } from '../memory/rows/rowWriter';
 import type { SlotWriterSettings } from '../memory/keyed/slotWriter';
 import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
+import type { AnswerSupportSettings } from '../memory/keyed/answerSupport';
 import { describeModel } from '../service/modelDirectory';
 import { modelDirOf, packageRoot } from './cliContext';
 import { defineCommand } from './command';
@@ -56,6 +57,8 @@ export const evalCommand = defineCommand({
     'chat-copy-bias': { kind: 'number', value: 'X', help: "keyed note memory: a chat answer's bonus per unit of gate on a read note's tokens", integer: false },
     'chat-norm-power': { kind: 'number', value: 'X', help: "keyed note memory: a chat question's cosine to a note times (note norm / reference)^(1 - X); 1 = plain cosine", integer: false },
     'slot-sharpness': { kind: 'number', value: 'X', help: "keyed note memory: sharpness of the softmax over a note's slots", integer: false },
+    'chat-answer-gate': { kind: 'number', value: 'X', help: "chat: answer only when the question's best note gate is at least X, else abstain (0: always answer)", integer: false },
+    'leave-out': { kind: 'number', value: 'N', help: 'after the run, forget every Nth note and ask its questions again as unanswerable ones (default 3; 0: off)', min: 0 },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
   },
   async run({ args, output, signal }) {
@@ -90,6 +93,7 @@ export const evalCommand = defineCommand({
       ...(options['chat-bm25'] !== undefined ? { chatBm25Weight: options['chat-bm25'] } : {}),
       ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
     };
+    const answerSupport: Partial<AnswerSupportSettings> = options['chat-answer-gate'] !== undefined ? { answerGate: options['chat-answer-gate'] } : {};
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
     if (!heldOutFile) say('warning: no held-out tokens found (model/heldout-sample.bin or corpus/heldout.bin): forgetting is not measured');
@@ -119,6 +123,7 @@ export const evalCommand = defineCommand({
         writer,
         slotWriter,
         noteSlots,
+        answerSupport,
         fullFinetune: options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : defaultFullFinetuneSettings,
         promptNotes: written.map((n) => ({ id: n.id, text: n.note })),
       };
@@ -128,7 +133,7 @@ export const evalCommand = defineCommand({
       if (methods.has('prompt')) factories.prompt = promptSubject(settings);
       if (methods.has('full_finetune')) factories.full_finetune = fullFinetuneSubject(settings);
       const onRun = options.details === undefined ? undefined : detailsWriter(options.details, limitSet(set, options.limit));
-      const report = await runEval(set, factories, { limit: options.limit, onProgress: say, signal, onRun });
+      const report = await runEval(set, factories, { limit: options.limit, onProgress: say, signal, onRun, ...(options['leave-out'] !== undefined ? { leaveOutEvery: options['leave-out'] } : {}) });
       result = { ...report, model: model.identity };
     }
     const line = JSON.stringify(result);
@@ -144,8 +149,10 @@ function detailsWriter(file: string, set: EvalSet): (name: MethodName, run: Meth
   fs.writeFileSync(file, '');
   return (method, run) => {
     const lines = [
-      ...run.questions.map((q, i) => ({ method, kind: 'question', note: q.expectedNote, style: q.style, question: set.questions[i]?.question, reference: q.reference, answer: q.answer, recall: answerRecall(q.answer, q.reference), cited: q.cited })),
+      ...run.questions.map((q, i) => ({ method, kind: 'question', note: q.expectedNote, style: q.style, question: set.questions[i]?.question, reference: q.reference, answer: q.answer, recall: answerRecall(q.answer, q.reference), cited: q.cited, ...(q.abstained ? { abstained: true } : {}) })),
       ...run.completions.map((c, i) => ({ method, kind: 'completion', note: set.completions[i]?.note, expected: c.expected, completion: c.completion, exact: completionExact(c.completion, c.expected) })),
+      ...(run.unanswerable ?? []).map((u) => ({ method, kind: 'unanswerable', style: u.style, question: u.question, answer: u.answer, abstained: u.abstained, cited: u.cited })),
+      ...(run.leaveOut ?? []).map((u) => ({ method, kind: 'leave-out', note: u.forgottenNote, style: u.style, question: u.question, answer: u.answer, abstained: u.abstained, cited: u.cited })),
     ];
     fs.appendFileSync(file, lines.map((l) => `${JSON.stringify(l)}${os.EOL}`).join(''));
   };

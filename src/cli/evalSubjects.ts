@@ -16,6 +16,8 @@ import { HeldOutSample, heldOutLoss } from '../memory/keyed/heldOutLoss';
 import { MemoryWriter, WriterSettings } from '../memory/rows/rowWriter';
 import type { SlotWriterSettings } from '../memory/keyed/slotWriter';
 import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
+import type { AnswerSupportSettings } from '../memory/keyed/answerSupport';
+import { toNoteId } from '../memory/note';
 import type { LanguageModel } from '../model/languageModel';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS } from '../service/chatPath';
 import { completeCode } from '../service/completionPath';
@@ -33,6 +35,8 @@ export interface SubjectSettings {
   readonly slotWriter?: Partial<SlotWriterSettings>;
   /** The keyed note memory's read settings (mnemo only). */
   readonly noteSlots?: Partial<NoteSlotSettings>;
+  /** When the chat abstains (mnemo only). */
+  readonly answerSupport?: Partial<AnswerSupportSettings>;
   readonly fullFinetune?: FullFinetuneSettings;
   /** What the prompt baseline ranks: every note and distractor of the set. */
   readonly promptNotes: readonly RankableNote[];
@@ -41,7 +45,7 @@ export interface SubjectSettings {
 export function mnemoSubject(settings: SubjectSettings): SubjectFactory {
   return async () => {
     const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-eval-store-'));
-    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, writer: settings.writer, slotWriter: settings.slotWriter, noteSlots: settings.noteSlots, author: 'mnemo eval' });
+    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, writer: settings.writer, slotWriter: settings.slotWriter, noteSlots: settings.noteSlots, answerSupport: settings.answerSupport, author: 'mnemo eval' });
     return {
       write: async (note) => {
         // Eval notes are data: a secret-looking string is redacted rather than failing the run.
@@ -49,13 +53,16 @@ export function mnemoSubject(settings: SubjectSettings): SubjectFactory {
       },
       ask: async (question) => {
         const result = await service.ask({ question: question.question });
-        return { text: result.answer, cited: result.citations.map((c) => c.noteId), memoryContextTokens: result.memoryContextTokens };
+        return { text: result.answer, cited: result.citations.map((c) => c.noteId), memoryContextTokens: result.memoryContextTokens, ...(result.outcome.kind === 'abstained' ? { abstained: true } : {}) };
       },
       complete: async (completion) => {
         const result = await service.complete({ filePath: completionFilePath(completion.language), prefix: completion.prefix });
         return { text: result.completion, cited: result.citations.map((c) => c.noteId), memoryContextTokens: result.memoryContextTokens };
       },
       heldOutLoss: settings.heldOut ? () => service.heldOutLoss(settings.heldOut!) : undefined,
+      forget: async (noteId) => {
+        await service.forget({ id: toNoteId(noteId) });
+      },
       dispose: async () => {
         await service.close();
         fs.rmSync(storeDir, { recursive: true, force: true });

@@ -96,6 +96,12 @@ test('cli: refusals exit 1 and say what to do', () => {
   assert.match(secret.stderr, /possible secret/);
   assert.match(secret.stderr, /--redact/);
   assert.doesNotMatch(secret.stderr, /AKIAIOSFODNN7EXAMPLE/);
+  // Nothing remembered: the answer says so, and no model text is shown.
+  const empty = mnemo(['ask', 'How do I reverse a string in JS?', ...store]);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal(empty.stdout, 'No notes are remembered yet, so there is nothing to answer from.\n');
+  const emptyJson = JSON.parse(mnemo(['ask', 'How do I reverse a string in JS?', '--json', ...store]).stdout);
+  assert.deepEqual([emptyJson.outcome, emptyJson.citations, emptyJson.tokens], [{ kind: 'abstained', reason: 'no-notes', related: [] }, [], 0]);
   const noModel = mnemo(['ask', 'anything?', ...store, '--model', path.join(work, 'missing-model')]);
   assert.equal(noModel.code, 1);
   assert.match(noModel.stderr, /No model in .*\nPoint --model at a checkpoint/);
@@ -114,6 +120,7 @@ test('cli: eval runs a small set for every method and prints the JSON last', () 
     { note: 'p002', question: 'Where do logs go?', answer: 'Loki', style: 'paraphrase' },
     { note: 'p003', question: 'Tabs or spaces?', answer: 'tabs', style: 'indirect' },
   ]));
+  fs.writeFileSync(path.join(setDir, 'unanswerable.jsonl'), jsonl([{ question: 'How do I reverse a string in Go?', style: 'general' }, { question: 'Which port does the admin API listen on?', style: 'near' }]));
   fs.writeFileSync(path.join(setDir, 'completions.jsonl'), jsonl([{ note: 'p001', language: 'javascript', prefix: 'app.listen(', expected: '8443' }]));
   const heldOut = path.join(work, 'heldout.bin');
   fs.writeFileSync(heldOut, Buffer.from(Uint16Array.from({ length: 20 * 129 }, (_, i) => (i * 7919) % 16384).buffer));
@@ -140,4 +147,12 @@ test('cli: eval runs a small set for every method and prints the JSON last', () 
   assert.ok(prompt.memory_context_tokens > 0);
   assert.ok(typeof ft.forgetting === 'number' && ft.provenance_at_1 === null);
   assert.match(run.stderr, /\[mnemo\] wrote p001 \(1\/3\)/);
+  // Abstention figures: the baselines never abstain; mnemo's are shares; the leave-out check forgot
+  // p001 (every 3rd note from the first) and asked its question again.
+  for (const method of [m, none, prompt, ft]) assert.ok('near' in method.abstain_rate && 'general' in method.abstain_rate && 'direct' in method.false_abstain_rate && 'false_citations' in method);
+  assert.deepEqual([none.abstain_rate.all, prompt.abstain_rate.all, none.false_citations], [0, 0, null]);
+  assert.ok(m.abstain_rate.all >= 0 && m.abstain_rate.all <= 1 && typeof m.false_citations === 'number');
+  assert.equal(m.leave_out.questions, 1);
+  assert.equal(m.leave_out.cites_forgotten, 0);
+  assert.equal(none.leave_out, null);
 });

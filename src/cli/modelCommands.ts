@@ -2,7 +2,7 @@
 // drew on) and complete (an inline completion at an offset of a file).
 
 import * as fs from 'node:fs';
-import type { Citation, MemoryMode } from '../service/protocol';
+import type { Citation, MemoryMode, RelatedNote } from '../service/protocol';
 import type { ServiceClient } from '../service/serviceClient';
 import { CliOutput, connect, modelDirOf, progressPrinter, storeDirOf } from './cliContext';
 import { defineCommand } from './command';
@@ -42,6 +42,12 @@ export const askCommand = defineCommand({
       const result = await stream.result;
       progress.done();
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
+      if (result.outcome.kind === 'abstained') {
+        // Nothing was streamed: no model text is shown when no remembered note covers the question.
+        output.out(`${result.answer}\n`);
+        await printRelated(output, client, result.outcome.related);
+        return;
+      }
       output.out('\n');
       await printCitations(output, client, result.citations);
     } finally {
@@ -92,6 +98,18 @@ export const completeCommand = defineCommand({
     }
   },
 });
+
+/** The notes an abstention names as maybe related: under their own heading, without weights. */
+async function printRelated(output: CliOutput, client: ServiceClient, related: readonly RelatedNote[]): Promise<void> {
+  if (related.length === 0) return;
+  const notes = await client.request('memory/list', {});
+  const textOf = new Map(notes.notes.map((n) => [n.id as string, n.text]));
+  output.out('Maybe related (not sources of an answer):\n');
+  for (const note of related) {
+    const text = textOf.get(note.noteId) ?? '';
+    output.out(`  - ${note.noteId}  ${text.length > 100 ? `${text.slice(0, 97)}...` : text}\n`);
+  }
+}
 
 async function printCitations(output: CliOutput, client: ServiceClient, citations: readonly Citation[]): Promise<void> {
   if (citations.length === 0) {

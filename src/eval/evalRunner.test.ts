@@ -98,3 +98,44 @@ test('evalRunner: a failing write or ask is reported and scored as a miss, not t
   controller.abort();
   await assert.rejects(runSubject('m', scripted([]), set, { signal: controller.signal }));
 });
+
+/** Answers only what it has a live note for, abstaining (and citing nothing) otherwise. */
+function honest(events: string[]): EvalSubject {
+  const live = new Set<string>();
+  return {
+    write: async (n) => void live.add(n.id),
+    forget: async (id) => {
+      events.push(`forget ${id}`);
+      live.delete(id);
+    },
+    ask: async (q) => {
+      events.push(`ask ${q.note || q.question}`);
+      return live.has(q.note) ? { text: q.answer, cited: [q.note], memoryContextTokens: 0 } : { text: 'No remembered note covers this question.', cited: [], memoryContextTokens: 0, abstained: true };
+    },
+    complete: async () => ({ text: '', cited: [], memoryContextTokens: 0 }),
+  };
+}
+
+test('evalRunner: unanswerable questions after the answerable ones; leave-out forgets every 2nd note and asks its questions last', async () => {
+  const events: string[] = [];
+  const withUnanswerable: EvalSet = { ...set, unanswerable: [{ question: 'How do I reverse a string?', style: 'general' }, { question: 'Which port does p1 use?', style: 'near' }] };
+  const report = await runEval(withUnanswerable, { mnemo: async () => honest(events) }, { retentionNotes: 0, leaveOutEvery: 2 });
+  assert.deepEqual(events, ['ask p1', 'ask p2', 'ask p3', 'ask How do I reverse a string?', 'ask Which port does p1 use?', 'forget p1', 'forget p3', 'ask p1', 'ask p3']);
+  const m = report.methods.mnemo;
+  assert.deepEqual(m.abstain_rate, { all: 1, near: 1, general: 1 });
+  assert.deepEqual(m.false_abstain_rate, { all: 0, direct: 0, paraphrase: 0, indirect: 0 });
+  assert.equal(m.false_citations, 0);
+  assert.deepEqual(m.leave_out, { questions: 2, abstain_rate: { all: 1, direct: 1, paraphrase: null, indirect: 1 }, false_citations: 0, cites_forgotten: 0 });
+});
+
+test('evalRunner: a method that answers everything: abstain_rate 0, false_citations 1, cites_forgotten 1; no leave-out without forget', async () => {
+  const withUnanswerable: EvalSet = { ...set, unanswerable: [{ question: 'u?', style: 'near' }] };
+  const confident: EvalSubject = { ...scripted([]), forget: async () => undefined, ask: async (q) => ({ text: 'sure', cited: [q.note || 'p1'], memoryContextTokens: 0 }) };
+  const m = (await runEval(withUnanswerable, { mnemo: async () => confident }, { leaveOutEvery: 3 })).methods.mnemo;
+  assert.deepEqual([m.abstain_rate.near, m.abstain_rate.general, m.false_citations, m.false_abstain_rate.all], [0, null, 1, 0]);
+  assert.equal(m.leave_out!.cites_forgotten, 1);
+  const noForget = (await runEval(set, { mnemo: async () => scripted([]) })).methods.mnemo;
+  assert.equal(noForget.leave_out, null);
+  assert.deepEqual(noForget.abstain_rate, { all: null, near: null, general: null });
+  assert.equal(noForget.false_citations, null);
+});

@@ -10,7 +10,7 @@
 // Methods without writes (none, prompt) skip the writes, the right-after asks and the loss.
 
 import type { EvalCompletion, EvalNote, EvalQuestion, EvalSet } from './evalSet';
-import { answerRecall, completionExact, EvalReport, MethodName, MethodReport, MethodRun, QuestionOutcome, scoreMethod } from './evalScore';
+import { answerRecall, completionExact, EvalReport, MethodName, MethodReport, MethodRun, QuestionOutcome, scoreMethod, UnanswerableOutcome } from './evalScore';
 
 export interface SubjectAnswer {
   readonly text: string;
@@ -18,6 +18,8 @@ export interface SubjectAnswer {
   readonly cited: readonly string[] | null;
   /** Context tokens spent on memory for this query. */
   readonly memoryContextTokens: number;
+  /** The method said no remembered note covers the question (absent: it answered). */
+  readonly abstained?: boolean;
 }
 
 export interface EvalSubject {
@@ -27,6 +29,8 @@ export interface EvalSubject {
   complete(completion: EvalCompletion): Promise<SubjectAnswer>;
   /** Held-out code loss of the model as it is now; absent when not measured. */
   heldOutLoss?(): Promise<number>;
+  /** Forgets a written note (the leave-out check); absent for methods that cannot. */
+  forget?(noteId: string): Promise<void>;
   dispose?(): Promise<void>;
 }
 
@@ -44,6 +48,9 @@ export interface EvalRunOptions {
   /** Milliseconds clock; default performance.now. */
   readonly clock?: () => number;
   readonly signal?: AbortSignal;
+  /** The leave-out check after everything else: every Nth note (the 1st, N+1th, ...) is forgotten
+   *  and its questions asked again, as questions no note answers. Default 3; 0 = off. */
+  readonly leaveOutEvery?: number;
   /** Each method's outcomes (answers, citations, completions) before scoring: `--details`. */
   readonly onRun?: (name: MethodName, run: MethodRun) => void;
 }
@@ -148,10 +155,18 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     options.signal?.throwIfAborted();
     const answer = await orMiss(`asking "${question.question.slice(0, 60)}"`, () => timed(askMs, () => subject.ask(question)), noAnswer);
     memoryContextTokens.push(answer.memoryContextTokens);
-    questions.push({ style: question.style, answer: answer.text, reference: question.answer, expectedNote: question.note, cited: answer.cited });
+    questions.push({ style: question.style, answer: answer.text, reference: question.answer, expectedNote: question.note, cited: answer.cited, ...(answer.abstained ? { abstained: true } : {}) });
     if (retained.has(question.note)) afterAll.push(answerRecall(answer.text, question.answer) ?? 0);
     if ((i + 1) % 10 === 0 || i + 1 === set.questions.length) say(`asked ${i + 1}/${set.questions.length}`);
   }
+
+  const unanswerable: UnanswerableOutcome[] = [];
+  for (const item of set.unanswerable ?? []) {
+    options.signal?.throwIfAborted();
+    const answer = await orMiss(`asking "${item.question.slice(0, 60)}"`, () => subject.ask({ note: '', question: item.question, answer: '', style: item.style }), noAnswer);
+    unanswerable.push({ style: item.style, abstained: answer.abstained === true, cited: answer.cited, question: item.question, answer: answer.text });
+  }
+  if (unanswerable.length > 0) say(`asked ${unanswerable.length} unanswerable questions, ${unanswerable.filter((u) => u.abstained).length} abstained`);
 
   const completions = [];
   for (const completion of set.completions) {
@@ -165,7 +180,27 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
 
   const lossAfter = lossBefore !== undefined ? await subject.heldOutLoss!() : undefined;
   if (lossAfter !== undefined) say(`held-out loss after writes ${lossAfter.toFixed(4)}`);
+
+  // Leave-out: questions whose note is forgotten are questions no note answers, on any set. Last,
+  // so that nothing above sees the forgetting.
+  const every = options.leaveOutEvery ?? 3;
+  let leaveOut: UnanswerableOutcome[] | undefined;
+  if (subject.forget && subject.write && every > 0) {
+    leaveOut = [];
+    const left = set.notes.filter((_, i) => i % every === 0);
+    for (const note of left) await orMiss(`forgetting ${note.id}`, () => subject.forget!(note.id), undefined);
+    for (const note of left) {
+      for (const question of questionsOf.get(note.id) ?? []) {
+        options.signal?.throwIfAborted();
+        const answer = await orMiss(`asking about forgotten ${note.id}`, () => subject.ask(question), noAnswer);
+        leaveOut.push({ style: question.style, abstained: answer.abstained === true, cited: answer.cited, forgottenNote: note.id, question: question.question, answer: answer.text });
+      }
+    }
+    say(`leave-out: forgot ${left.length} notes, asked their ${leaveOut.length} questions, ${leaveOut.filter((u) => u.abstained).length} abstained, ${leaveOut.filter((u) => (u.cited ?? []).includes(u.forgottenNote!)).length} cited the forgotten note`);
+  }
   return {
+    ...(unanswerable.length > 0 ? { unanswerable } : {}),
+    ...(leaveOut ? { leaveOut } : {}),
     questions,
     completions,
     retention: subject.write ? { afterAll, rightAfter } : null,

@@ -115,6 +115,21 @@ export interface QuestionOutcome {
   readonly expectedNote: string;
   /** Notes the method cited, best first; null when it cannot cite (the `none` baseline). */
   readonly cited: readonly string[] | null;
+  /** The method said no remembered note covers the question (absent: it answered). */
+  readonly abstained?: boolean;
+}
+
+/** A question no written note answers: from unanswerable.jsonl (near, general), or (leave-out) a
+ *  question about a note that was forgotten before it was asked. */
+export interface UnanswerableOutcome {
+  readonly style: string;
+  readonly abstained: boolean;
+  readonly cited: readonly string[] | null;
+  /** Leave-out only: the forgotten note the question was written for. */
+  readonly forgottenNote?: string;
+  /** For --details. */
+  readonly question?: string;
+  readonly answer?: string;
 }
 
 export interface CompletionOutcome {
@@ -134,6 +149,10 @@ export interface MethodRun {
   readonly completeMs: readonly number[];
   /** Context tokens spent on memory, per ask/complete. */
   readonly memoryContextTokens: readonly number[];
+  /** unanswerable.jsonl's questions (absent or empty when the set has none). */
+  readonly unanswerable?: readonly UnanswerableOutcome[];
+  /** Questions asked after their note was forgotten (absent when the method cannot forget). */
+  readonly leaveOut?: readonly UnanswerableOutcome[];
 }
 
 export interface MethodReport {
@@ -153,6 +172,22 @@ export interface MethodReport {
   readonly ask_ms: Percentiles;
   readonly complete_ms: Percentiles;
   readonly memory_context_tokens: number | null;
+  /** Share of unanswerable questions answered with an abstention, by style (near, general) and all. */
+  readonly abstain_rate: Readonly<Record<string, number | null>>;
+  /** Share of answerable questions answered with an abstention, by question style and all. */
+  readonly false_abstain_rate: Readonly<Record<string, number | null>>;
+  /** Share of unanswerable questions whose answer cites any note; null without unanswerable
+   *  questions or when the method cannot cite. */
+  readonly false_citations: number | null;
+  /** Questions asked after their note was forgotten (every third note; a set-independent "near"
+   *  check): abstain_rate by their question style and all, false_citations (cites any note),
+   *  cites_forgotten (cites the forgotten note: must be 0). null when not run. */
+  readonly leave_out: {
+    readonly questions: number;
+    readonly abstain_rate: Readonly<Record<string, number | null>>;
+    readonly false_citations: number | null;
+    readonly cites_forgotten: number | null;
+  } | null;
 }
 
 export type MethodName = 'mnemo' | 'none' | 'prompt' | 'full_finetune';
@@ -166,6 +201,8 @@ export interface EvalReport {
   readonly methods: Readonly<Record<MethodName, MethodReport>>;
 }
 
+const share = (flags: readonly boolean[]) => (flags.length === 0 ? null : flags.filter(Boolean).length / flags.length);
+
 export function scoreMethod(run: MethodRun): MethodReport {
   const recalls = run.questions.map((q) => ({ style: q.style, recall: answerRecall(q.answer, q.reference) }));
   const recallOf = (style?: string) =>
@@ -173,7 +210,6 @@ export function scoreMethod(run: MethodRun): MethodReport {
   const styles = [...new Set([...QUESTION_STYLES, ...run.questions.map((q) => q.style)])];
   const byStyle = Object.fromEntries(styles.map((style) => [style, recallOf(style)]));
   const citing = run.questions.every((q) => q.cited !== null);
-  const share = (flags: readonly boolean[]) => (flags.length === 0 ? null : flags.filter(Boolean).length / flags.length);
   return {
     answer_recall: { all: recallOf(), direct: null, paraphrase: null, indirect: null, ...byStyle },
     answer_contains: share(run.questions.map((q) => answerContains(q.answer, q.reference))),
@@ -186,5 +222,31 @@ export function scoreMethod(run: MethodRun): MethodReport {
     ask_ms: latencySummary(run.askMs),
     complete_ms: latencySummary(run.completeMs),
     memory_context_tokens: mean(run.memoryContextTokens),
+    abstain_rate: rateByStyle(run.unanswerable ?? [], ['near', 'general'], (u) => u.abstained),
+    false_abstain_rate: rateByStyle(run.questions, QUESTION_STYLES, (q) => q.abstained === true),
+    false_citations: citingShare(run.unanswerable ?? []),
+    leave_out:
+      run.leaveOut === undefined
+        ? null
+        : {
+            questions: run.leaveOut.length,
+            abstain_rate: rateByStyle(run.leaveOut, QUESTION_STYLES, (u) => u.abstained),
+            false_citations: citingShare(run.leaveOut),
+            cites_forgotten: share(run.leaveOut.map((u) => u.forgottenNote !== undefined && (u.cited ?? []).includes(u.forgottenNote))),
+          },
   };
+}
+
+/** Share of items where `flag` holds, per style (the listed ones always present, null when none)
+ *  and over all. */
+function rateByStyle<T extends { readonly style: string }>(items: readonly T[], styles: readonly string[], flag: (item: T) => boolean): Record<string, number | null> {
+  const rate = (subset: readonly T[]) => (subset.length === 0 ? null : subset.filter(flag).length / subset.length);
+  const all = [...new Set([...styles, ...items.map((i) => i.style)])];
+  return { all: rate(items), ...Object.fromEntries(all.map((style) => [style, rate(items.filter((i) => i.style === style))])) };
+}
+
+/** Share of the questions whose answer cites any note; null when there are none or the method cannot cite. */
+function citingShare(items: readonly UnanswerableOutcome[]): number | null {
+  if (items.length === 0 || items.some((u) => u.cited === null)) return null;
+  return items.filter((u) => u.cited!.length > 0).length / items.length;
 }

@@ -2,7 +2,7 @@
 // optional files missing and unknown styles, and broken sets with every problem reported.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -80,4 +80,21 @@ test('evalSet: missing directory or required files are clear errors', () => {
   assert.throws(() => loadEvalSet(path.join(os.tmpdir(), 'mnemo-no-such-set-dir')), /not a directory/);
   assert.throws(() => loadEvalSet(setDir({})), (e: unknown) => e instanceof EvalSetError && e.problems.length === 2 && /notes\.jsonl: file is missing/.test(e.message));
   assert.throws(() => loadEvalSet(setDir({ 'notes.jsonl': '\n', 'questions.jsonl': jsonl([]) })), /notes\.jsonl: file has no entries/);
+});
+
+test('evalSet: unanswerable.jsonl is optional; when present its questions load, unknown styles warn, bad rows are problems', () => {
+  const base = { 'notes.jsonl': jsonl([note('a1')]), 'questions.jsonl': jsonl([{ note: 'a1', question: 'q?', answer: 'x', style: 'direct' }]) };
+  assert.deepEqual(loadEvalSet(setDir(base)).unanswerable, []);
+  const set = loadEvalSet(setDir({ ...base, 'unanswerable.jsonl': jsonl([{ question: 'How do I undo a commit?', style: 'general' }, { question: 'Which port?', style: 'near' }, { question: 'Why?', style: 'odd' }]) }));
+  assert.deepEqual(set.unanswerable!.map((u) => u.style), ['general', 'near', 'odd']);
+  assert.match(set.warnings.join('\n'), /unanswerable\.jsonl:3: style "odd"/);
+  assert.throws(() => loadEvalSet(setDir({ ...base, 'unanswerable.jsonl': jsonl([{ style: 'near' }]) })), (e: unknown) => e instanceof EvalSetError && /unanswerable\.jsonl:1: "question"/.test(e.message));
+});
+
+const devSet = findPublicEvalSet() && path.join(path.dirname(findPublicEvalSet()!), 'dev');
+test('evalSet: the dev set has 40 unanswerable questions, 20 near and 20 general', { skip: !devSet || !existsSync(devSet) }, () => {
+  const dev = devSet!;
+  const set = loadEvalSet(dev);
+  assert.equal(set.unanswerable!.filter((u) => u.style === 'near').length, 20);
+  assert.equal(set.unanswerable!.filter((u) => u.style === 'general').length, 20);
 });

@@ -33,6 +33,15 @@ export interface EvalCompletion {
   readonly expected: string;
 }
 
+/** A question no note of the set answers (unanswerable.jsonl): `near` asks about a written note's
+ *  project or topic, `general` is an everyday coding question. */
+export interface EvalUnanswerable {
+  readonly question: string;
+  readonly style: string;
+}
+
+export const UNANSWERABLE_STYLES = ['near', 'general'] as const;
+
 export interface EvalSet {
   /** The directory's name ("public"), reported as `set`. */
   readonly name: string;
@@ -41,6 +50,8 @@ export interface EvalSet {
   readonly distractors: readonly EvalNote[];
   readonly questions: readonly EvalQuestion[];
   readonly completions: readonly EvalCompletion[];
+  /** unanswerable.jsonl, when the set has one (optional, and not warned about when missing). */
+  readonly unanswerable?: readonly EvalUnanswerable[];
   /** Things that were accepted but are worth saying (missing optional file, unknown style). */
   readonly warnings: readonly string[];
 }
@@ -167,8 +178,18 @@ export function loadEvalSet(dir: string): EvalSet {
     return completion;
   });
 
+  const unanswerable = existsSync(path.join(root, 'unanswerable.jsonl'))
+    ? read('unanswerable.jsonl', false).map(({ row, line }) => {
+        const item: EvalUnanswerable = { question: text('unanswerable.jsonl', line, row, 'question'), style: text('unanswerable.jsonl', line, row, 'style') };
+        if (item.style && !(UNANSWERABLE_STYLES as readonly string[]).includes(item.style)) {
+          warnings.push(`unanswerable.jsonl:${line}: style "${item.style}" is not near/general; scored under its own name.`);
+        }
+        return item;
+      })
+    : [];
+
   if (problems.length > 0) throw new EvalSetError(root, problems);
-  return { name: path.basename(root), dir: root, notes, distractors, questions, completions, warnings: dedupe(warnings) };
+  return { name: path.basename(root), dir: root, notes, distractors, questions, completions, unanswerable, warnings: dedupe(warnings) };
 }
 
 function dedupe(items: readonly string[]): string[] {

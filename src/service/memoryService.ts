@@ -29,8 +29,9 @@ import { DEFAULT_RERANK_CANDIDATES, rerankByStates } from '../memory/citations/c
 import type { SlotOwnership } from '../memory/citations/provenance';
 import { MaxSimScorer } from '../memory/citations/maxSimScorer';
 import type { States } from '../memory/citations/stateSimilarity';
+import { answerSupport, AnswerSupportSettings, defaultAnswerSupportSettings } from '../memory/keyed/answerSupport';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
-import { asCitations, citationsOf, citedNotes } from './citations';
+import { asCitations, citationsOf, citedNotes, shareCitations } from './citations';
 import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
 import { completeCode } from './completionPath';
@@ -67,6 +68,7 @@ import type {
   NoteSummary,
   ProgressEvent,
   ProgressStage,
+  RelatedNote,
   RememberRequest,
   RememberResponse,
   WorkerState,
@@ -91,6 +93,9 @@ export interface MemoryServiceOptions {
   readonly slotWriter?: Partial<SlotWriterSettings>;
   /** The keyed note memory's read settings (gates); noteSlots.ts's measured defaults otherwise. */
   readonly noteSlots?: Partial<NoteSlotSettings>;
+  /** When the chat answers and when it says no note covers the question; answerSupport.ts's
+   *  measured defaults otherwise. */
+  readonly answerSupport?: Partial<AnswerSupportSettings>;
   readonly events?: ServiceEvents;
 }
 
@@ -367,6 +372,16 @@ export class MemoryService {
     await this.store.sync();
     this.lastSync = Date.now();
     const mode = request.mode ?? 'memory';
+    // The keyed note memory decides from its own read whether it has anything to answer with; if
+    // not, the base model's text is never shown as an answer (memory/answerSupport.ts).
+    if (mode === 'memory' && this.slots) {
+      const support = answerSupport(this.slots.questionGates(request.question), this.slots.memory.size, this.answerSupportSettings());
+      if (support.kind === 'unsupported') return abstention(support.reason, support.related.filter((r) => this.isLive(r.note)).map((r) => ({ noteId: r.note, gate: r.gate })));
+    } else if (mode === 'memory' && this.store.liveNotes().length === 0) {
+      // A model without the keyed note memory has no gate to decide from, but with no notes at all
+      // anything it said would be the base model's.
+      return abstention('no-notes', []);
+    }
     const pasted = mode === 'prompt' ? this.promptNotes(request.question) : [];
     const credit = new Map<NoteId, number>();
     const output = await this.withRowsOf(mode, loaded, () =>
@@ -380,17 +395,35 @@ export class MemoryService {
     );
     return {
       answer: output.answer,
-      // Cited by the question's reads: the answer's own tokens wander (public set, provenance@1 by
-      // the question 0.57, by question and answer 0.48, by each part's mean 0.36).
+      // With a keyed note memory an answer cites the notes its positions read, by read mass. Without
+      // one (a model with only the product-key memory), by the question's reads: the answer's own
+      // tokens wander (public set, provenance@1 by the question 0.57, by question and answer 0.48).
       citations:
         mode === 'memory'
-          ? slotCitationsFirst(credit, await this.answerCitations(loaded, request.question, output.reads.slice(0, output.generatedFrom)))
+          ? this.slots
+            ? this.readCitations(credit)
+            : await this.answerCitations(loaded, request.question, output.reads.slice(0, output.generatedFrom))
           : this.citationsOf(mode, output.reads, pasted.slice(0, output.notesUsed)),
+      outcome: { kind: 'answered' },
       tokens: output.tokens,
       firstTokenMs: output.firstTokenMs,
       totalMs: output.totalMs,
       memoryContextTokens: output.memoryContextTokens,
     };
+  }
+
+  /** The answer's citations from the keyed note memory's reads: live notes only, each by its share
+   *  of the read mass, shares under MIN_CITATION_SHARE dropped and the rest renormalised. */
+  private readCitations(credit: ReadonlyMap<NoteId, number>): Citation[] {
+    return shareCitations(new Map([...credit].filter(([id]) => this.isLive(id))));
+  }
+
+  private isLive(id: NoteId): boolean {
+    return this.store.getNote(id)?.state === 'live';
+  }
+
+  private answerSupportSettings(): AnswerSupportSettings {
+    return { ...defaultAnswerSupportSettings, ...this.options.answerSupport };
   }
 
   async complete(request: CompleteRequest, context: OperationContext = {}): Promise<CompleteResponse> {
@@ -412,7 +445,7 @@ export class MemoryService {
     if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
     return {
       completion: output.completion,
-      citations: mode === 'memory' ? slotCitationsFirst(credit, this.citationsOf(mode, output.reads, pasted)) : this.citationsOf(mode, output.reads, pasted),
+      citations: mode === 'memory' && this.slots ? this.readCitations(credit) : this.citationsOf(mode, output.reads, pasted),
       ms: output.ms,
       memoryContextTokens: output.memoryContextTokens,
     };
@@ -633,11 +666,11 @@ function writeProgress(progress: WriteProgress, chunk: number, chunks: number): 
   return { stage, message, fraction: (chunk + within) / chunks, ...(progress.loss === null ? {} : { loss: progress.loss }) };
 }
 
-/** Citations with the keyed note memory's reads first (by summed gate, as weights that add to 1),
- *  then the others' notes that are not among them, up to the limit. */
-function slotCitationsFirst(credit: ReadonlyMap<NoteId, number>, others: readonly Citation[]): Citation[] {
-  const total = [...credit.values()].reduce((a, b) => a + b, 0);
-  const keyed = [...credit].filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1]).map(([noteId, c]) => ({ noteId, weight: c / total }));
-  const seen = new Set(keyed.map((c) => c.noteId));
-  return [...keyed, ...others.filter((c) => !seen.has(c.noteId))].slice(0, CITATION_LIMIT);
+/** What the chat says when no remembered note covers the question (never the base model's text). */
+export function abstentionText(reason: 'no-notes' | 'no-note-fits'): string {
+  return reason === 'no-notes' ? 'No notes are remembered yet, so there is nothing to answer from.' : 'No remembered note covers this question.';
+}
+
+function abstention(reason: 'no-notes' | 'no-note-fits', related: readonly RelatedNote[]): AskResult {
+  return { answer: abstentionText(reason), citations: [], outcome: { kind: 'abstained', reason, related }, tokens: 0, firstTokenMs: 0, totalMs: 0, memoryContextTokens: 0 };
 }

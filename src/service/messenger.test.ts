@@ -61,7 +61,7 @@ function harness(overrides: Partial<RequestHandlers> = {}): Harness {
     'memory/inspect': unused,
     'model/ask': async (data, context) => {
       for (const word of data.question.split(' ')) context.chunk({ text: word });
-      return { answer: data.question, citations: [], tokens: 1, firstTokenMs: 0, totalMs: 0, memoryContextTokens: 0 };
+      return { answer: data.question, citations: [], outcome: { kind: 'answered' }, tokens: 1, firstTokenMs: 0, totalMs: 0, memoryContextTokens: 0 };
     },
     'model/complete': async (data, context) => {
       log.push(`complete ${data.prefix}`);

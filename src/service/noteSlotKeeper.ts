@@ -90,8 +90,8 @@ export class NoteSlotKeeper {
 
   /**
    * The readout for one request: logits of the last position with what the memory read added (null
-   * when it read nothing, so the model's own logits stand), crediting each read note's gate to
-   * `credit`.
+   * when it read nothing, so the model's own logits stand), crediting each read note's read mass
+   * to `credit`.
    */
   readout(credit: Map<NoteId, number>, purpose: ReadPurpose): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
     // One request's sequence only grows, so its words are kept and each step adds its new tokens.
@@ -101,7 +101,8 @@ export class NoteSlotKeeper {
       if (tokens.length < prefix.length) prefix = new PrefixWords(this.tokenizer, this.memory.words);
       for (let i = prefix.length; i < tokens.length; i++) prefix.push(tokens[i]!);
       const read = this.memory.read(prefix.bag(), state, 0, purpose);
-      for (const [id, gate] of read.gates) credit.set(id, (credit.get(id) ?? 0) + gate);
+      // Credit is read mass: each read slot's weight (gate x its share of the note's slots).
+      for (const { note, weight } of read.reads) credit.set(note, (credit.get(note) ?? 0) + weight);
       if (read.reads.length === 0) return null;
       const scale = this.memory.readScale(purpose);
       if (scale !== 1) for (let c = 0; c < read.output.length; c++) read.output[c] = read.output[c]! * scale;
@@ -109,6 +110,12 @@ export class NoteSlotKeeper {
       addCopyBias(logits, read.gates, this.vocabularies, this.memory.copyBias(purpose));
       return logits;
     };
+  }
+
+  /** Each note's gate for a chat question, as the answer's first position reads them (notes under
+   *  the chat floor left out): what memory/answerSupport.ts decides from. */
+  questionGates(question: string): Map<NoteId, number> {
+    return this.memory.size === 0 ? new Map() : this.memory.gates(wordBag(this.memory.words, question), 'chat');
   }
 
   /** The note span a completion should type first (memory/spanCopy.ts), or null. A copy also needs

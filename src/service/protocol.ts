@@ -44,8 +44,10 @@ export interface NoteSummary {
 }
 
 /** A note a forward pass read, with its share of the evidence (weights sum to 1 over the notes
- *  cited): its slots' read weight times their specificity, for an answer re-weighed by how close the
- *  question's memory-input states came to the note's (memory/citationRerank.ts). */
+ *  cited). With the keyed note memory: its share of the read mass of the output's positions
+ *  (service/citations.ts shareCitations). Without one: its slots' read weight times their
+ *  specificity, for an answer re-weighed by how close the question's memory-input states came to
+ *  the note's (memory/citationRerank.ts). */
 export interface Citation {
   readonly noteId: NoteId;
   readonly weight: number;
@@ -187,10 +189,26 @@ export interface AskChunk {
   /** Newly decoded answer text. */
   readonly text: string;
 }
+/** A note an abstention names as "maybe related": the question came near it, but it is not a source
+ *  of anything (`gate` is the question's gate of the note, under the answer threshold). */
+export interface RelatedNote {
+  readonly noteId: NoteId;
+  readonly gate: number;
+}
+
+/** Whether the chat answered from memory or said that no remembered note covers the question
+ *  (memory/answerSupport.ts). An abstention's `answer` is that sentence, with no citations. */
+export type AskOutcome =
+  | { readonly kind: 'answered' }
+  | { readonly kind: 'abstained'; readonly reason: 'no-notes' | 'no-note-fits'; readonly related: readonly RelatedNote[] };
+
 export interface AskResult {
+  /** The answer, or (abstained) the sentence saying no remembered note covers the question. */
   readonly answer: string;
-  /** Notes whose slots the answer read, ranked. */
+  /** Notes whose slots the answer's positions read, by their share of the read mass (summing to 1);
+   *  empty for an abstention. */
   readonly citations: readonly Citation[];
+  readonly outcome: AskOutcome;
   readonly tokens: number;
   readonly firstTokenMs: number;
   readonly totalMs: number;

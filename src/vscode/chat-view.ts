@@ -6,16 +6,19 @@ import * as vscode from 'vscode';
 import type { NoteId } from '../memory/note';
 import type { Ctx } from './ctx';
 import { forgetNote, rememberText } from './memory-writes';
-import { citationViews } from './note-views';
+import { citationViews, relatedViews } from './note-views';
 import { describeFailure } from './user-errors';
 import { webviewHtml, webviewOptions } from './webview-html';
 import { checkChatMessage } from './webview-message-check';
-import type { ChatToWebview, CitationView } from './webview-protocol';
+import type { ChatToWebview, CitationView, RelatedView } from './webview-protocol';
 
 export const CHAT_VIEW_ID = 'mnemo.chat';
 
+/** An answer from memory, or an abstention (no remembered note covers the question: `answer` says
+ *  so, no citations, and `related` lists up to 3 nearest notes, which are not sources). */
 export type ChatAnswer =
-  | { readonly ok: true; readonly question: string; readonly answer: string; readonly citations: readonly CitationView[]; readonly firstTokenMs: number }
+  | { readonly ok: true; readonly kind: 'answered'; readonly question: string; readonly answer: string; readonly citations: readonly CitationView[]; readonly firstTokenMs: number }
+  | { readonly ok: true; readonly kind: 'abstained'; readonly question: string; readonly answer: string; readonly citations: readonly []; readonly related: readonly RelatedView[]; readonly firstTokenMs: number }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
 export class ChatView implements vscode.WebviewViewProvider {
@@ -67,11 +70,18 @@ export class ChatView implements vscode.WebviewViewProvider {
       const stream = ready.client.ask({ question, maxTokens: this.ctx.config.chatMaxTokens }, { signal: controller.signal });
       for await (const chunk of stream) this.post({ type: 'answer-chunk', id, text: chunk.text });
       const result = await stream.result;
+      if (result.outcome.kind === 'abstained') {
+        const related = await relatedViews(ready.client, result.outcome.related);
+        this.post({ type: 'answer-done', id, answer: result.answer, citations: [], abstained: { related } });
+        this.ctx.recordReads({ source: 'answer', prompt: question, output: result.answer, citations: [], at: new Date().toISOString(), abstained: true });
+        this.ctx.log.info(`abstained (${result.outcome.reason}): no remembered note covers the question${related.length > 0 ? `; maybe related: ${related.map(r => r.noteId).join(', ')}` : ''}`);
+        return { ok: true, kind: 'abstained', question, answer: result.answer, citations: [], related, firstTokenMs: result.firstTokenMs };
+      }
       const citations = await citationViews(ready.client, result.citations);
       this.post({ type: 'answer-done', id, answer: result.answer, citations });
       this.ctx.recordReads({ source: 'answer', prompt: question, output: result.answer, citations: result.citations, at: new Date().toISOString() });
       this.ctx.log.info(`answered in ${result.totalMs.toFixed(0)} ms (first token ${result.firstTokenMs.toFixed(0)} ms), citing ${citations.map(c => c.noteId).join(', ') || 'no notes'}`);
-      return { ok: true, question, answer: result.answer, citations, firstTokenMs: result.firstTokenMs };
+      return { ok: true, kind: 'answered', question, answer: result.answer, citations, firstTokenMs: result.firstTokenMs };
     } catch (e) {
       const failure = describeFailure(e);
       this.post({ type: 'answer-error', id, message: failure.code === 'cancelled' ? 'Stopped.' : failure.message });

@@ -1,6 +1,7 @@
 // Typed access to mnemo's settings (package.json "contributes.configuration"). Read on every get, so
 // a changed setting is seen at once; the lists say which settings need more than a re-read.
 import * as vscode from 'vscode';
+import { defaultAnswerSupportSettings } from '../memory/keyed/answerSupport';
 
 export const CONFIG_SECTION = 'mnemo';
 
@@ -10,7 +11,7 @@ export class Config {
   /** Settings that only take effect after "Developer: Reload Window". */
   static readonly requiresWindowReload: readonly string[] = [];
   /** Settings that restart the model worker when changed (they are fixed for a worker's life). */
-  static readonly requiresWorkerRestart: readonly string[] = ['modelPath', 'notes.secrets', 'notes.author'];
+  static readonly requiresWorkerRestart: readonly string[] = ['modelPath', 'notes.secrets', 'notes.author', 'chat.answerThreshold'];
 
   get showStatusBarItem(): boolean {
     return this.section().get<boolean>('statusBar.show', true);
@@ -46,6 +47,11 @@ export class Config {
 
   get chatMaxTokens(): number {
     return clamp(this.section().get<number>('chat.maxTokens', 96), 8, 512);
+  }
+
+  /** The chat answers only when a question's best note gate reaches this (memory/answerSupport.ts). */
+  get chatAnswerThreshold(): number {
+    return clamp(this.section().get<number>('chat.answerThreshold', defaultAnswerSupportSettings.answerGate), 0, 1);
   }
 
   /** Writes that take longer than this also show a notification with a Cancel button. */

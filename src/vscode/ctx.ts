@@ -25,6 +25,8 @@ export interface LastReads {
   readonly output: string;
   readonly citations: readonly Citation[];
   readonly at: string;
+  /** The chat abstained: no remembered note covered the question, and no model text was shown. */
+  readonly abstained?: boolean;
 }
 
 /** Thrown when the worker cannot run (no model, a failed start); message and hint are for the user. */
@@ -199,7 +201,7 @@ export class Ctx {
         storeDir,
         modelDir,
         workerScript: path.join(this.extCtx.extensionPath, 'dist', 'worker.js'),
-        defaults: { secrets: this.config.secretsPolicy, ...(this.config.author ? { author: this.config.author } : {}) },
+        defaults: { secrets: this.config.secretsPolicy, answerSupport: { answerGate: this.config.chatAnswerThreshold }, ...(this.config.author ? { author: this.config.author } : {}) },
         // A store written with another model is re-learned before the worker is ready: show it.
         onInitProgress: event => this.setService({ kind: 'starting', progress: { message: event.message, fraction: event.fraction } }),
       });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ChatView } from './chat-view';
 import type { Ctx } from './ctx';
 import { forgetNote, rememberText } from './memory-writes';
+import type { RelatedView } from './webview-protocol';
 import { checkForgetInput, checkRecallInput, checkRememberInput } from './tool-inputs';
 
 export const TOOL_NAMES = ['mnemo_remember', 'mnemo_recall', 'mnemo_forget'] as const;
@@ -41,6 +42,7 @@ export function mnemoTools(ctx: Ctx, chat: ChatView): Record<ToolName, vscode.La
         if (!checked.ok) return refusedInput(ctx, 'mnemo_recall', checked.reason);
         const answer = await chat.ask(checked.input.question);
         if (!answer.ok) return text(`mnemo could not answer: ${answer.message}`);
+        if (answer.kind === 'abstained') return text(recallAbstention(answer.answer, answer.related));
         const cited = answer.citations.map(c => `- ${c.noteId} (${(c.weight * 100).toFixed(0)}%): ${c.text ?? '(forgotten)'}`).join('\n');
         return text(`${answer.answer}\n\nNotes read:\n${cited || '- none'}`);
       },
@@ -65,6 +67,13 @@ export function mnemoTools(ctx: Ctx, chat: ChatView): Record<ToolName, vscode.La
   };
 }
 
+/** What mnemo_recall returns for an abstention: the sentence, and the nearby notes marked as not
+ *  sources, so a calling model does not take them for an answer. */
+export function recallAbstention(answer: string, related: readonly RelatedView[]): string {
+  if (related.length === 0) return `${answer} (mnemo has no note about this; answer from elsewhere or say you do not know.)`;
+  return `${answer} (mnemo has no note about this.)\n\nMaybe related, not an answer:\n${related.map(r => `- ${r.noteId}: ${r.text}`).join('\n')}`;
+}
+
 function refusedInput(ctx: Ctx, tool: ToolName, reason: string): vscode.LanguageModelToolResult {
   ctx.log.warn(`${tool}: refused its input: ${reason}`);
   return text(`Invalid input: ${reason}. Nothing was done.`);
@@ -86,6 +95,13 @@ export function participantHandler(chat: ChatView): vscode.ChatRequestHandler {
     const answer = await chat.ask(request.prompt);
     if (!answer.ok) {
       stream.markdown(`mnemo could not answer: ${answer.message}`);
+      return;
+    }
+    if (answer.kind === 'abstained') {
+      // No remembered note covers it: say so; nearby notes are offered, clearly not as sources.
+      stream.markdown(answer.answer);
+      if (answer.related.length > 0) stream.markdown('\n\nMaybe related (not sources of an answer):');
+      for (const note of answer.related) stream.button({ command: 'mnemo.openInspector', arguments: [note.noteId], title: `${note.noteId}: ${note.text.slice(0, 60)}` });
       return;
     }
     stream.markdown(answer.answer);

@@ -1,10 +1,10 @@
 // Notes and reads as the webviews and the tree show them: fetched from the worker and shaped into
 // the plain views of webview-protocol.ts.
 import type { NoteId } from '../memory/note';
-import type { Citation, NoteSummary } from '../service/protocol';
+import type { Citation, NoteSummary, RelatedNote } from '../service/protocol';
 import type { ServiceClient } from '../service/serviceClient';
 import type { LastReads } from './ctx';
-import type { CitationView, InspectorData, NoteView, ReadsView } from './webview-protocol';
+import type { CitationView, InspectorData, NoteView, ReadsView, RelatedView } from './webview-protocol';
 
 export function noteView(note: NoteSummary): NoteView {
   return {
@@ -35,6 +35,16 @@ export async function citationViews(client: ServiceClient, citations: readonly C
   });
 }
 
+/** The notes an abstention names as maybe related, with their text (notes gone since are left out). */
+export async function relatedViews(client: ServiceClient, related: readonly RelatedNote[]): Promise<RelatedView[]> {
+  if (related.length === 0) return [];
+  const byId = new Map((await client.request('memory/list', {})).notes.map(note => [note.id as string, note]));
+  return related.flatMap(r => {
+    const note = byId.get(r.noteId);
+    return note ? [{ noteId: r.noteId, text: note.text }] : [];
+  });
+}
+
 export async function readsView(client: ServiceClient, reads: LastReads): Promise<ReadsView> {
   const citations = await citationViews(client, reads.citations);
   const withSlots = await Promise.all(citations.map(async citation => {
@@ -42,7 +52,7 @@ export async function readsView(client: ServiceClient, reads: LastReads): Promis
     const inspected = await client.request('memory/inspect', { what: 'note', id: citation.noteId as NoteId });
     return { ...citation, slots: inspected.what === 'note' ? inspected.slots.map(s => s.slot) : [] };
   }));
-  return { source: reads.source, prompt: reads.prompt, output: reads.output, at: reads.at, citations: withSlots };
+  return { source: reads.source, prompt: reads.prompt, output: reads.output, at: reads.at, citations: withSlots, ...(reads.abstained ? { abstained: true } : {}) };
 }
 
 export async function inspectorData(client: ServiceClient, reads: LastReads | undefined, canWrite: boolean): Promise<InspectorData> {

@@ -27,12 +27,20 @@ export interface CitationView {
   readonly kind?: NoteKindName;
 }
 
+/** A note an abstention names as maybe related: not a source (no weight is shown). */
+export interface RelatedView {
+  readonly noteId: string;
+  readonly text: string;
+}
+
 export interface ReadsView {
   readonly source: 'answer' | 'completion';
   readonly prompt: string;
   readonly output: string;
   readonly at: string;
   readonly citations: readonly (CitationView & { readonly slots: readonly number[] })[];
+  /** The chat abstained: no remembered note covered the question. */
+  readonly abstained?: boolean;
 }
 
 export interface SlotMapView {
@@ -51,7 +59,7 @@ export type ChatToWebview =
   | { readonly type: 'status'; readonly text: string; readonly canWrite: boolean; readonly available: boolean }
   | { readonly type: 'answer-start'; readonly id: number; readonly question: string }
   | { readonly type: 'answer-chunk'; readonly id: number; readonly text: string }
-  | { readonly type: 'answer-done'; readonly id: number; readonly answer: string; readonly citations: readonly CitationView[] }
+  | { readonly type: 'answer-done'; readonly id: number; readonly answer: string; readonly citations: readonly CitationView[]; readonly abstained?: { readonly related: readonly RelatedView[] } }
   | { readonly type: 'answer-error'; readonly id: number; readonly message: string }
   | { readonly type: 'notes-gone'; readonly noteIds: readonly string[] }
   | { readonly type: 'info'; readonly message: string };

@@ -165,6 +165,8 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', 'How are money amounts stored?');
     assert.ok(answer.ok, JSON.stringify(answer));
     assert.deepEqual(answer.citations, []);
+    // Nothing is remembered now: the chat says so instead of showing the model's text.
+    assert.equal(answer.kind, 'abstained');
   });
 
   it('undo forgets what the last remember wrote', async () => {

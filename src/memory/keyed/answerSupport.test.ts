@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { answerSupport, defaultAnswerSupportSettings } from './answerSupport';
+import type { NoteId } from '../note';
+
+const id = (s: string) => s as NoteId;
+const settings = { ...defaultAnswerSupportSettings, answerGate: 0.3, relatedGate: 0.05, relatedLimit: 2 };
+
+test('an empty memory has nothing to answer with', () => {
+  assert.deepEqual(answerSupport(new Map(), 0, settings), { kind: 'unsupported', reason: 'no-notes', related: [] });
+});
+
+test('a question whose best gate reaches the threshold is answered, naming that note', () => {
+  const support = answerSupport(new Map([[id('a'), 0.2], [id('b'), 0.7]]), 2, settings);
+  assert.deepEqual(support, { kind: 'supported', best: { note: 'b', gate: 0.7 } });
+});
+
+test('under the threshold: abstain, with the nearest notes above the related floor, best first, capped', () => {
+  const support = answerSupport(new Map([[id('a'), 0.1], [id('b'), 0.29], [id('c'), 0.2], [id('d'), 0.01]]), 4, settings);
+  assert.deepEqual(support, { kind: 'unsupported', reason: 'no-note-fits', related: [{ note: 'b', gate: 0.29 }, { note: 'c', gate: 0.2 }] });
+});
+
+test('a question no note gates abstains with nothing related', () => {
+  assert.deepEqual(answerSupport(new Map(), 3, settings), { kind: 'unsupported', reason: 'no-note-fits', related: [] });
+});
+
+test('answerGate 0 always answers when a note is gated', () => {
+  const support = answerSupport(new Map([[id('a'), 0.001]]), 1, { ...settings, answerGate: 0 });
+  assert.equal(support.kind, 'supported');
+});
+
+test('the editor setting mnemo.chat.answerThreshold ships the measured default', async () => {
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  assert.equal(manifest.contributes.configuration.properties['mnemo.chat.answerThreshold'].default, defaultAnswerSupportSettings.answerGate);
+});

@@ -1,0 +1,63 @@
+// The chat's abstention and its citations through the service, on the tiny model with a keyed note
+// memory: a question no note is gated for gets the sentence and no citations (nothing streamed); a
+// question about a note is answered citing the notes its positions read, shares summing to 1; a
+// forgotten note is never cited; the threshold is the service's setting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NoteId } from '../memory/note';
+import { MemoryService } from './memoryService';
+import type { AskResult } from './protocol';
+import { createTinyModelDir, tempStoreDir } from './tinyModelFixture';
+
+const slotWriter = { steps: 4, maxRows: 128 };
+const modelDir = createTinyModelDir(7, undefined, { noteSlots: true });
+const ADYEN = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
+const MASTER = 'Every PR targets master, which auto-deploys to staging.';
+
+async function ask(service: MemoryService, question: string): Promise<{ result: AskResult; streamed: string }> {
+  let streamed = '';
+  const result = await service.ask({ question, maxTokens: 4 }, { onChunk: (chunk) => (streamed += chunk.text) });
+  return { result, streamed };
+}
+
+test('chat: abstains with nothing remembered and on a question no note covers; answers and cites by read mass otherwise', async () => {
+  const service = await MemoryService.open({ storeDir: tempStoreDir(), modelDir, author: 'test', slotWriter });
+  const empty = await ask(service, 'How do I reverse a string in JavaScript?');
+  assert.deepEqual(empty.result.outcome, { kind: 'abstained', reason: 'no-notes', related: [] });
+  assert.deepEqual([empty.result.citations, empty.result.tokens, empty.streamed], [[], 0, '']);
+
+  const adyen = (await service.remember({ text: ADYEN, kind: 'decision' })).notes[0]!.id as NoteId;
+  await service.remember({ text: MASTER, kind: 'convention' });
+
+  const unrelated = await ask(service, 'How do I center a div with CSS?');
+  assert.equal(unrelated.result.outcome.kind, 'abstained');
+  assert.equal(unrelated.result.answer, 'No remembered note covers this question.');
+  assert.deepEqual([unrelated.result.citations, unrelated.streamed], [[], ''], 'no model text and no citation');
+
+  const about = await ask(service, 'What builds the Adyen Idempotency-Key?');
+  assert.deepEqual(about.result.outcome, { kind: 'answered' });
+  assert.equal(about.result.citations[0]?.noteId, adyen);
+  const total = about.result.citations.reduce((sum, c) => sum + c.weight, 0);
+  assert.ok(Math.abs(total - 1) < 1e-9, `shares sum to ${total}`);
+  assert.ok(about.result.citations.every((c) => c.weight >= 0.02), JSON.stringify(about.result.citations));
+
+  await service.forget({ id: adyen });
+  const after = await ask(service, 'What builds the Adyen Idempotency-Key?');
+  assert.ok(!after.result.citations.some((c) => c.noteId === adyen), 'a forgotten note is never cited');
+  if (after.result.outcome.kind === 'abstained') assert.ok(!after.result.outcome.related.some((r) => r.noteId === adyen));
+  await service.close();
+});
+
+test('chat: the answer threshold is a setting; an abstention lists nearby notes as related, not as citations', async () => {
+  const service = await MemoryService.open({ storeDir: tempStoreDir(), modelDir, author: 'test', slotWriter, answerSupport: { answerGate: 1.01 } });
+  const adyen = (await service.remember({ text: ADYEN, kind: 'decision' })).notes[0]!.id as NoteId;
+  const { result, streamed } = await ask(service, 'What builds the Adyen Idempotency-Key?');
+  assert.equal(result.outcome.kind, 'abstained');
+  assert.deepEqual([result.citations, streamed], [[], '']);
+  if (result.outcome.kind === 'abstained') {
+    assert.equal(result.outcome.reason, 'no-note-fits');
+    assert.equal(result.outcome.related[0]?.noteId, adyen);
+    assert.ok(result.outcome.related[0]!.gate < 1.01);
+  }
+  await service.close();
+});
