@@ -16,6 +16,8 @@ export interface CopiedSpan {
   readonly text: string;
   /** A name the note says to call: typed with its `(`. */
   readonly called?: boolean;
+  /** How strongly the memory proposed it (spanCopy.ts's score: the note's gate times the span's fit). */
+  readonly score?: number;
 }
 
 export interface DecodingRunner {

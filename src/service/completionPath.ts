@@ -40,6 +40,16 @@ export interface CompletionOutput {
   readonly reusedTokens: number;
   /** The note span the completion starts with, and its tokens, when one was copied. */
   readonly copied: (CopiedSpan & { readonly tokens: number }) | null;
+  /** Each generated token's probability and where the completion text stands after it: what
+   *  completionConfidence.ts cuts the shown part by. */
+  readonly pieces: readonly CompletionPiece[];
+}
+
+/** A generated token: the completion's length once it is typed (capped at the final text), and its
+ *  probability (1 for a token of a copied span). */
+export interface CompletionPiece {
+  readonly end: number;
+  readonly probability: number;
 }
 
 export const DEFAULT_PREFIX_TOKENS = 256;
@@ -67,6 +77,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
   const healed = copy ?? { ...healPrompt(tokenizer, [...notes, ...code], notes.length + header.length), forced: undefined };
 
   let cut = { text: '', done: false };
+  const ends: number[] = [];
   const result = await session.decode(healed.prompt, runner.memoryVersion, {
     maxTokens,
     stopTokens: SPECIAL_STOP_TOKENS,
@@ -83,12 +94,14 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
       const kept = loop === null ? tokens : tokens.slice(0, loop);
       cut = cutCompletion(tokenizer.decode(kept).slice(healed.removedText.length), shape);
       if (copy) cut = endOfCopiedWord(cut, copy.span.text);
+      ends.push(cut.text.length);
       return cut.done || loop !== null;
     },
   });
   input.signal?.throwIfAborted();
+  const completion = result.stop === 'max_tokens' || result.stop === 'context' ? trimUnfinished(cut.text, shape) : cut.text;
   return {
-    completion: result.stop === 'max_tokens' || result.stop === 'context' ? trimUnfinished(cut.text, shape) : cut.text,
+    completion,
     shape: shape.kind,
     tokens: result.tokens.length,
     reads: result.reads.slice(notes.length + header.length),
@@ -96,6 +109,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     memoryContextTokens: notes.length,
     reusedTokens: result.reusedTokens,
     copied: copy ? { ...copy.span, tokens: copy.forced.length } : null,
+    pieces: ends.map((end, i) => ({ end: Math.min(end, completion.length), probability: result.probabilities[i] ?? 0 })),
   };
 }
 

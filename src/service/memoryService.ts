@@ -30,6 +30,7 @@ import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPat
 import { asCitations, citationsOf, citedNotes } from './citations';
 import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
+import { ConfidenceSettings, shownCompletion } from './completionConfidence';
 import { completeCode } from './completionPath';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
@@ -86,6 +87,8 @@ export interface MemoryServiceOptions {
   readonly slotWriter?: Partial<SlotWriterSettings>;
   /** The keyed note memory's read settings (gates); noteSlots.ts's measured defaults otherwise. */
   readonly noteSlots?: Partial<NoteSlotSettings>;
+  /** Which completions are confident enough to show (completionConfidence.ts's calibrated defaults otherwise). */
+  readonly confidence?: ConfidenceSettings;
   readonly events?: ServiceEvents;
 }
 
@@ -335,8 +338,12 @@ export class MemoryService {
     );
     // A copied span came from its note whole: one unit of credit per token it typed.
     if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
+    const shown = shownCompletion(output, request.show ?? 'confident', this.options.confidence);
     return {
-      completion: output.completion,
+      completion: shown.text,
+      full: output.completion,
+      fromNote: output.copied ? { noteId: output.copied.note, span: output.copied.text, score: output.copied.score ?? 0 } : null,
+      pieces: output.pieces,
       citations: mode === 'memory' ? slotCitationsFirst(credit, this.citationsOf(mode, output.reads, pasted)) : this.citationsOf(mode, output.reads, pasted),
       ms: output.ms,
       memoryContextTokens: output.memoryContextTokens,
