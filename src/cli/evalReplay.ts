@@ -13,6 +13,7 @@ import { ReplayResult, ReplaySubject, runReplay } from '../memory/eval/replayRun
 import { restOfLine } from '../memory/eval/replayScore';
 import type { ConfidenceSettings, ShowMode } from '../service/completionConfidence';
 import { MemoryService } from '../service/memoryService';
+import { repeatedLine } from '../service/repeatedLine';
 
 export interface ReplayEvalOptions {
   readonly dir: string;
@@ -43,9 +44,9 @@ export async function replayEval(options: ReplayEvalOptions): Promise<ReplayResu
       const result = await service.complete({ filePath, prefix, show });
       const span = result.fromNote?.span ?? null;
       return {
-        shipped: { text: result.completion, span },
+        shipped: { text: result.completion, span: result.source === 'note' ? span : null },
         always: { text: result.full, span },
-        detail: { full: result.full, shown: result.completion, fromNote: result.fromNote, pieces: result.pieces },
+        detail: { full: result.full, shown: result.completion, source: result.source, fromNote: result.fromNote, repeated: repeatedLine(prefix), pieces: result.pieces },
       };
     },
   };
@@ -61,7 +62,7 @@ export async function replayEval(options: ReplayEvalOptions): Promise<ReplayResu
       onProgress: options.say,
       signal: options.signal,
       onCursor: options.details
-        ? (cursor, outcome, detail) => fs.appendFileSync(options.details!, `${JSON.stringify({ ...cursor, rest: outcome.rest.slice(0, 200), line: restOfLine(outcome.rest), ms: outcome.ms, ...detail })}${os.EOL}`)
+        ? (cursor, outcome, detail) => fs.appendFileSync(options.details!, `${JSON.stringify({ ...cursor, rest: outcome.rest.slice(0, 600), line: restOfLine(outcome.rest), ms: outcome.ms, ...detail })}${os.EOL}`)
         : undefined,
     });
     return { ...result, show };

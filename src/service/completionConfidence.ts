@@ -1,14 +1,15 @@
 // Which part of a completion to show as ghost text. Most keystrokes are not where the small model
-// knows what comes next, and ghost text that is wrong most of the time gets turned off. So the
-// shown part is the completion's start while the model's own probability of it (the product of its
-// tokens' probabilities) stays above a calibrated floor, cut back to a whole name or up to a bracket;
-// a span copied from a note shows only when the memory proposed it strongly enough (its score,
-// spanCopy.ts), with what the model typed after it held to the same floor. Nothing left: nothing
-// shown. Pure; the floors are calibrated by `mnemo eval --replay` (docs/decisions/2026-12-07-ghost-text-confidence.md).
+// knows what comes next, and ghost text that is wrong most of the time gets turned off. In order:
+// a span copied from a note, when the memory proposed it strongly enough (its score, spanCopy.ts),
+// with what the model typed after it held to the model's floor; else the rest of a line the file
+// typed before after the same text (repeatedLine.ts); else the completion's start while the
+// model's own probability of it (the product of its tokens' probabilities) stays above a
+// calibrated floor, cut back so it does not end inside a name. Nothing left: nothing shown. Pure; the floors are calibrated by `mnemo eval --replay` (docs/decisions/2026-12-07-ghost-text-confidence.md).
 
 import type { CompletionPiece } from './completionPath';
 
-/** What the user asked to see: `confident` (the default), every completion, only a note's span, nothing. */
+/** What the user asked to see: `confident` (the default), every completion, only a note's span
+ *  (held to the same floors), nothing. */
 export type ShowMode = 'confident' | 'always' | 'memory-only' | 'off';
 export const SHOW_MODES: readonly ShowMode[] = ['confident', 'always', 'memory-only', 'off'];
 
@@ -29,30 +30,42 @@ export interface RawCompletion {
   readonly pieces: readonly CompletionPiece[];
   /** The copied note span the completion starts with, and how strongly the memory proposed it. */
   readonly copied: { readonly text: string; readonly score?: number } | null;
+  /** The rest of a line the file typed before after the same text (repeatedLine.ts), if any. */
+  readonly repeated?: string | null;
 }
+
+/** Where shown ghost text comes from: a note's span, a line the file typed before, the model. */
+export type ShownSource = 'note' | 'file' | 'model';
 
 export interface ShownCompletion {
+  /** '' when nothing is worth showing. */
   readonly text: string;
-  /** Whether the shown text starts with a note's span (its provenance is shown with it). */
-  readonly fromNote: boolean;
+  readonly source: ShownSource | null;
 }
 
-const NOTHING: ShownCompletion = { text: '', fromNote: false };
+const NOTHING: ShownCompletion = { text: '', source: null };
 
 export function shownCompletion(raw: RawCompletion, mode: ShowMode, settings: ConfidenceSettings = defaultConfidenceSettings): ShownCompletion {
-  if (mode === 'off' || raw.completion.trim() === '') return NOTHING;
-  if (mode === 'always') return { text: raw.completion, fromNote: raw.copied !== null };
-  if (raw.copied === null) return mode === 'memory-only' ? NOTHING : keep(confidentPart(raw.completion, raw.pieces, settings.minProbability), false, settings);
-  if (mode === 'confident' && (raw.copied.score ?? 0) < settings.minSpanScore) return NOTHING;
-  // The span itself is the memory's; what the model typed after it is held to the model's floor.
-  const spanEnd = raw.completion.indexOf(raw.copied.text) + raw.copied.text.length;
-  const kept = confidentPart(raw.completion, raw.pieces, settings.minProbability);
-  return keep(kept.length >= spanEnd ? kept : raw.completion.slice(0, spanEnd), true, settings);
+  if (mode === 'off') return NOTHING;
+  if (mode === 'always') return keep(raw.completion, raw.copied ? 'note' : 'model', 0);
+  const strongSpan = raw.copied !== null && (raw.copied.score ?? 0) >= settings.minSpanScore;
+  if (strongSpan) {
+    // The span itself is the memory's; what the model typed after it is held to the model's floor.
+    const spanEnd = raw.completion.indexOf(raw.copied!.text) + raw.copied!.text.length;
+    const kept = confidentPart(raw.completion, raw.pieces, settings.minProbability);
+    return keep(kept.length >= spanEnd ? kept : raw.completion.slice(0, spanEnd), 'note', settings.minChars);
+  }
+  if (mode === 'memory-only') return NOTHING;
+  // A weak span's completion is the note's guess, not the model's: only the file's own line is left.
+  if (raw.repeated) return keep(raw.repeated, 'file', settings.minChars);
+  if (raw.copied !== null) return NOTHING;
+  return keep(confidentPart(raw.completion, raw.pieces, settings.minProbability), 'model', settings.minChars);
 }
 
-function keep(text: string, fromNote: boolean, settings: ConfidenceSettings): ShownCompletion {
+function keep(text: string, source: ShownSource, minChars: number): ShownCompletion {
   const trimmed = text.replace(/\s+$/u, '');
-  return trimmed.replace(/\s/gu, '').length >= settings.minChars ? { text: trimmed, fromNote } : NOTHING;
+  const chars = trimmed.replace(/\s/gu, '').length;
+  return chars > 0 && chars >= minChars ? { text: trimmed, source } : NOTHING;
 }
 
 /** The completion's longest start whose tokens' probabilities multiply to at least `floor`, cut back

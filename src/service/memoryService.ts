@@ -32,6 +32,7 @@ import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
 import { ConfidenceSettings, shownCompletion } from './completionConfidence';
 import { completeCode } from './completionPath';
+import { repeatedLine } from './repeatedLine';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
 import { defaultSlotWriterSettings, SlotWriterSettings } from '../memory/slotWriter';
@@ -338,9 +339,10 @@ export class MemoryService {
     );
     // A copied span came from its note whole: one unit of credit per token it typed.
     if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
-    const shown = shownCompletion(output, request.show ?? 'confident', this.options.confidence);
+    const shown = shownCompletion({ ...output, repeated: repeatedLine(request.prefix) }, request.show ?? 'confident', this.options.confidence);
     return {
       completion: shown.text,
+      source: shown.source,
       full: output.completion,
       fromNote: output.copied ? { noteId: output.copied.note, span: output.copied.text, score: output.copied.score ?? 0 } : null,
       pieces: output.pieces,

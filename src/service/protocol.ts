@@ -16,7 +16,7 @@ import type { NoteId, NoteKind, NoteState } from '../memory/note';
 import type { NoteRefusal } from '../memory/noteInput';
 import type { SecretPolicy } from '../memory/secrets';
 import type { StoreErrorCode } from '../memory/storeErrors';
-import type { ShowMode } from './completionConfidence';
+import type { ShowMode, ShownSource } from './completionConfidence';
 import type { CompletionPiece } from './completionPath';
 
 // ---- shared shapes ----
@@ -214,6 +214,8 @@ export interface CompleteResponse {
   readonly citations: readonly Citation[];
   readonly ms: number;
   readonly memoryContextTokens: number;
+  /** Where the shown part comes from (a note's span, a line the file typed before, the model); null when nothing is shown. */
+  readonly source: ShownSource | null;
   /** The whole completion the model typed, shown or not (what `always` shows). */
   readonly full: string;
   /** The note span the completion starts with, its note and how strongly the memory proposed it
