@@ -58,6 +58,9 @@ const DEFAULT_LINE_TOKENS = 24;
 // p50 36.4 / p95 159.8 ms (budget 150); with 32, 38.9 / 116.1 and 38.8 / 124.9 (session 5, training
 // paused): the p95 is the block requests that ran to their budget.
 const DEFAULT_BLOCK_TOKENS = 32;
+/** Token probabilities are computed until they multiply to less than this: below any floor the
+ *  show decision uses (completionConfidence.ts), so what is cut off there is never read. */
+const PROBABILITY_FLOOR = 0.05;
 
 export async function completeCode(runner: DecodingRunner, input: CompletionInput): Promise<CompletionOutput> {
   const started = performance.now();
@@ -88,6 +91,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     // the note's prose after the span (", so users" after `async_set_unique_id`, a pattern's
     // `<app-name>` after `/_healthcheck_`), where code needs the call's `(` or the code's name.
     readout: copy ? undefined : runner.readout,
+    probabilityFloor: PROBABILITY_FLOOR,
     onToken: (_token, tokens) => {
       // A completion that starts looping ("${key} ${key} ...") ends after its first copy.
       const loop = loopCut(tokens);
