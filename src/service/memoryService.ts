@@ -32,6 +32,7 @@ import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
 import { ConfidenceSettings, shownCompletion } from './completionConfidence';
 import { completeCode } from './completionPath';
+import { defaultSpanCopySettings, type SpanCopySettings } from '../memory/spanCopy';
 import { repeatedLine } from './repeatedLine';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
@@ -88,6 +89,8 @@ export interface MemoryServiceOptions {
   readonly slotWriter?: Partial<SlotWriterSettings>;
   /** The keyed note memory's read settings (gates); noteSlots.ts's measured defaults otherwise. */
   readonly noteSlots?: Partial<NoteSlotSettings>;
+  /** The span copy's weights (memory/spanCopy.ts's defaults otherwise): experiments and ablations. */
+  readonly spanCopy?: Partial<SpanCopySettings>;
   /** Which completions are confident enough to show (completionConfidence.ts's calibrated defaults otherwise). */
   readonly confidence?: ConfidenceSettings;
   readonly events?: ServiceEvents;
@@ -176,7 +179,7 @@ export class MemoryService {
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
         if (loaded.noteSlots) {
           const settings = { ...defaultSlotWriterSettings, ...this.options.slotWriter };
-          this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings);
+          this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings, { ...defaultSpanCopySettings, ...this.options.spanCopy });
           await this.syncSlots(context);
         }
         this.loaded = loaded;
