@@ -46,3 +46,10 @@ test('noteSpans: a possessive is prose', () => {
   assert.ok(spans.includes('19') && !spans.includes("19's"));
   assert.ok(spans.includes('Node') && !spans.includes("Node's"));
 });
+
+test('noteSpans: a word keeps the closing brackets it opened, not others', () => {
+  const spans = texts('Call setRestrictToTemplates(true). Keep cfg[0] and (see notes) as they are.');
+  assert.ok(spans.includes('setRestrictToTemplates(true)'), spans.join(' '));
+  assert.ok(spans.includes('cfg[0]'), spans.join(' '));
+  assert.ok(spans.includes('notes') && !spans.includes('notes)'), spans.join(' '));
+});

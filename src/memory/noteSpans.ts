@@ -118,5 +118,24 @@ export function noteWords(note: string): string[] {
 
 function trimWord(raw: string): string {
   // A possessive is prose: "React 19's" offers "19".
-  return raw.replace(LEADING, '').replace(TRAILING, '').replace(/['’]s$/u, '');
+  const word = raw.replace(LEADING, '').replace(TRAILING, '').replace(/['’]s$/u, '');
+  return closeBrackets(word, raw);
+}
+
+/** The trimmed word with the closing brackets it opened given back, where the raw word has them
+ *  ("setRestrictToTemplates(true)." keeps its `)`: a call typed without it is unfinished). */
+function closeBrackets(word: string, raw: string): string {
+  let closed = word;
+  let rest = raw.slice(raw.indexOf(word) + word.length);
+  for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
+    while (count(closed, open) > count(closed, close) && rest.startsWith(close)) {
+      closed += close;
+      rest = rest.slice(1);
+    }
+  }
+  return closed;
+}
+
+function count(text: string, ch: string): number {
+  return text.split(ch).length - 1;
 }
