@@ -53,6 +53,9 @@ export interface DecodeResult {
   /** Per generated token, the probability the logits gave it (among the allowed tokens when
    *  `allowFirst` restricted the choice); 1 for a forced token. The completion's confidence. */
   readonly probabilities: number[];
+  /** Per forced token, the probability the model's own logits gave it: whether a copied span fits
+   *  the code here at all (a name after `.`, a value after `=`), which the memory cannot tell. */
+  readonly forcedProbabilities: number[];
 }
 
 export class DecodingSession {
@@ -91,6 +94,7 @@ export class DecodingSession {
     let step = await logitsOf(await this.feed(prompt.slice(keep)));
     const generated: number[] = [];
     const probabilities: number[] = [];
+    const forcedProbabilities: number[] = [];
     let product = 1;
     let firstTokenMs: number | undefined;
     const finish = (stop: DecodeStop): DecodeResult => ({
@@ -101,6 +105,7 @@ export class DecodingSession {
       firstTokenMs: firstTokenMs ?? performance.now() - started,
       reusedTokens: keep,
       probabilities,
+      forcedProbabilities,
     });
     for (;;) {
       if (options.signal?.aborted) return finish('aborted');
@@ -110,7 +115,10 @@ export class DecodingSession {
       firstTokenMs ??= performance.now() - started;
       if (options.stopTokens.has(token)) return finish('stop_token');
       generated.push(token);
-      if (forced !== undefined) probabilities.push(1);
+      if (forced !== undefined) {
+        probabilities.push(1);
+        forcedProbabilities.push(probabilityOf(step, token));
+      }
       else if (product < (options.probabilityFloor ?? 0)) probabilities.push(0);
       else probabilities.push(probabilityOf(step, token, allow));
       product *= probabilities.at(-1)!;
