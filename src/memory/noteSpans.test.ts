@@ -53,3 +53,7 @@ test('noteSpans: a word keeps the closing brackets it opened, not others', () =>
   assert.ok(spans.includes('cfg[0]'), spans.join(' '));
   assert.ok(spans.includes('notes') && !spans.includes('notes)'), spans.join(' '));
 });
+
+test('noteSpans: the rest of a started word keeps the closing brackets it opened', () => {
+  assert.deepEqual(started('Call config.setRestrictToTemplates(true).', 'config.').spans, [{ text: 'setRestrictToTemplates(true)', overlap: 7 }]);
+});

@@ -101,7 +101,7 @@ export function startedSpans(words: readonly string[], prefix: string): { spans:
     for (let length = Math.min(tail.length, raw.length - 1); length >= 2; length--) {
       const at = raw.indexOf(tail.slice(-length));
       if (at < 0) continue;
-      const rest = raw.slice(at + length).replace(TRAILING, '');
+      const rest = closeBrackets(raw.slice(at + length).replace(TRAILING, ''), raw.slice(at + length));
       if (rest.length === 0 || COMMON.has(rest.toLowerCase()) || (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))) break;
       spans.push({ text: rest, overlap: length });
       typed.add(trimWord(raw));
