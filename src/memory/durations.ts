@@ -13,7 +13,7 @@ export interface NoteDuration {
 }
 
 /** A unit, or Go's `time.Duration` arithmetic (`15 * time.Second`). */
-export type DurationUnit = 'ms' | 's' | 'min' | 'h' | 'd' | 'go';
+export type DurationUnit = 'ms' | 's' | 'min' | 'h' | 'go';
 
 const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
@@ -43,7 +43,7 @@ export function noteDurations(words: readonly string[]): NoteDuration[] {
 
 /** The unit code at the cursor wants: one its last lines name, else the file's language's habit. */
 export function durationUnit(fileName: string, context: string): DurationUnit {
-  const named = /(?:^|[^\p{L}])(ms|millis|milliseconds?|msecs?|seconds?|secs?|minutes?|mins|hours?|days?)(?:[^\p{L}]|$)/giu;
+  const named = /(?:^|[^\p{L}])(ms|millis|milliseconds?|msecs?|seconds?|secs?|minutes?|mins|hours?)(?:[^\p{L}]|$)/giu;
   let unit: DurationUnit | null = null;
   const split = context.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2'); // ttlSeconds -> ttl Seconds
   for (const [, word] of split.matchAll(named)) unit = unitOf(word!.toLowerCase()); // the nearest: the last
@@ -57,7 +57,7 @@ export function renderDuration(ms: number, unit: DurationUnit): string | null {
     const [name, size] = GO_UNITS.find(([, size]) => ms % size === 0) ?? ['Millisecond', 1];
     return `${ms / size} * time.${name}`;
   }
-  const value = ms / { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
+  const value = ms / { ms: 1, s: 1000, min: 60_000, h: 3_600_000 }[unit];
   return Number.isInteger(value) ? String(value) : null;
 }
 
@@ -73,6 +73,5 @@ function unitOf(word: string): DurationUnit {
   if (word.startsWith('m') && !word.startsWith('min')) return 'ms';
   if (word.startsWith('min')) return 'min';
   if (word.startsWith('h')) return 'h';
-  if (word.startsWith('d')) return 'd';
   return 's';
 }

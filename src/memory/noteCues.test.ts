@@ -24,9 +24,3 @@ test('isCallableName: identifiers and members only', () => {
   for (const name of ['getFlag', 'cv.deprecated', '_private', '$el']) assert.ok(isCallableName(name), name);
   for (const text of ['88', 'preact/compat', 'a-b', '/_healthcheck_x']) assert.ok(!isCallableName(text), text);
 });
-
-test('noteCues: a cue verb counts in its third person too', () => {
-  assert.ok(cued('the broker timeout defaults to 1 hour and was raised to 4 hours').old.includes('1'));
-  assert.ok(cued('the worker calls flushAll on exit').call.includes('flushAll'));
-  assert.ok(!cued('the worker defaults to 1 hour').old.includes('hour'));
-});

@@ -17,12 +17,7 @@ const NAME = /^[\p{L}_$][\p{L}\p{N}_$]*(?:\.[\p{L}_$][\p{L}\p{N}_$]*)*$/u;
 /** The words with one of the cues among the `reach` words before them (after them, for a negative reach). */
 function cuedWords(words: readonly string[], cues: ReadonlySet<string>, reach: number): Set<number> {
   const cued = new Set<number>();
-  const isCue = (i: number) => {
-    if (i < 0 || i >= words.length) return false;
-    const word = words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, '');
-    // A verb's third person is its cue too ("defaults to 1 hour" as "default").
-    return cues.has(word) || (word.endsWith('s') && cues.has(word.slice(0, -1)));
-  };
+  const isCue = (i: number) => i >= 0 && i < words.length && cues.has(words[i]!.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').replace(/'s$/u, ''));
   const step = Math.sign(reach);
   words.forEach((_, i) => {
     for (let k = 1; k <= Math.abs(reach); k++) if (isCue(i - step * k)) cued.add(i);

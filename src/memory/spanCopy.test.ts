@@ -129,12 +129,3 @@ test('spanCopy: an imported name is not shown already; a value moved off is the 
   const port = 'Local dev broke when the API moved off port 3000; the dev server now proxies /api to port 4000.';
   assert.equal(spanToCopy([note(port)], "proxy: {\n  '/api': 'http://localhost:", words)?.text, '4000');
 });
-
-test('spanCopy: a number with thousands separators is typed without them; a duration in days where the code counts days', () => {
-  const limit = 'The export endpoint caps each page at 10,000 rows to keep memory bounded.';
-  assert.equal(spanToCopy([note(limit)], '# rows per export page\nEXPORT_PAGE_ROWS = ', words, undefined, 'settings.py')?.text, '10000');
-  assert.ok(!rankSpans([note(limit)], 'EXPORT_PAGE_ROWS = ', words, undefined, 'settings.py').some((s) => s.text === '10,000'));
-  const rotation = 'The signing key must be rotated every 90 days by hand.';
-  assert.equal(spanToCopy([note(rotation)], '# signing key\nKEY_ROTATION_DAYS = ', words, undefined, 'settings.py')?.text, '90');
-  assert.equal(spanToCopy([note(rotation)], '# signing key\nKEY_ROTATION_SECONDS = ', words, undefined, 'settings.py')?.text, '7776000');
-});

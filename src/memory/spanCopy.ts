@@ -81,8 +81,6 @@ interface IndexedSpan {
   readonly pattern?: NotePattern;
 }
 
-const GROUPED_NUMBER = /^\d{1,3}(?:,\d{3})+$/u;
-
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const words = noteWords(text);
   const patterns = notePatterns(text);
@@ -91,14 +89,8 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const durationWords = new Set(durations.flatMap((d) => d.words));
   const cues = noteCues(words);
   const spans = noteSpans(text)
-    .filter((span) => !GROUPED_NUMBER.test(span))
     .map((span) => ({ ...indexSpan(span, 0, words, cues.namedWords), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
     .filter((span) => !span.at.every((a) => durationWords.has(a.word)));
-  // A number written with thousands separators ("10,000") is typed in code without them.
-  words.forEach((word, i) => {
-    const grouped = word.replace(/^[^\p{N}]+|[^\p{N}]+$/gu, '');
-    if (GROUPED_NUMBER.test(grouped) && !durationWords.has(i)) spans.push({ text: grouped.replace(/,/gu, ''), overlap: 0, terms: [], at: [{ word: i, codeLike: true }], lowered: false });
-  });
   return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: cues.oldWords, callWords: cues.callWords };
 }
 
