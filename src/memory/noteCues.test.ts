@@ -8,13 +8,10 @@ const cued = (text: string) => {
   const words = text.split(/\s+/u);
   const cues = noteCues(words);
   const pick = (set: ReadonlySet<number>) => [...set].map((i) => words[i]);
-  return { old: pick(cues.oldWords), call: pick(cues.callWords), named: pick(cues.namedWords) };
+  return { call: pick(cues.callWords), named: pick(cues.namedWords) };
 };
 
-test('noteCues: old values, names to call and names', () => {
-  assert.ok(cued("gunicorn's default 30-second timeout was raised to 600").old.includes('30-second'));
-  assert.ok(!cued("gunicorn's default 30-second timeout was raised to 600").old.includes('600'));
-  assert.ok(cued('the API moved off port 3000 to 4000').old.includes('3000'));
+test('noteCues: names to call and names', () => {
   assert.ok(cued('wrap it in cv.deprecated so users see a warning').call.includes('cv.deprecated'));
   assert.ok(cued('read flags through the getFlag helper').call.includes('getFlag'));
   assert.deepEqual(cued('jobs run on the queue named critical').named, ['critical']);

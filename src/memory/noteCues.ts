@@ -1,10 +1,8 @@
-// Cue words in a note's prose that tell what a word of it is: a value it gives as the old one
-// ("default 30-second", "moved off port 3000"), a name it says to call ("wrap it in cv.deprecated",
-// "the formatUtc helper"), a word it names something with ("the queue named critical"). The span
-// copy (spanCopy.ts) weighs a note's spans by them.
+// Cue words in a note's prose that tell what a word of it is: a name it says to call ("wrap it in
+// cv.deprecated", "the formatUtc helper"), a word it names something with ("the queue named
+// critical"). The span copy (spanCopy.ts) weighs a note's spans by them. (Old-value cues, "default
+// 30-second", were deleted: they did not pay on the dev set, and "defaults to" there names the new value.)
 
-/** Words before a value the note gives as the old one. */
-const OLD_VALUE_CUES = new Set(['from', 'off', 'old', 'default', 'defaulted', 'previous', 'previously', 'former', 'formerly', 'was', 'were', 'instead']);
 /** Words before a name ("the queue named critical"): what follows is typed in code, even a plain word. */
 const NAME_CUES = new Set(['named', 'called', 'labelled', 'labeled']);
 /** Verbs before a name the note says to call ("wrap it in cv.deprecated", "call flush"). */
@@ -26,8 +24,6 @@ function cuedWords(words: readonly string[], cues: ReadonlySet<string>, reach: n
 }
 
 export interface NoteCues {
-  /** Words the note gives as the old value. */
-  readonly oldWords: ReadonlySet<number>;
   /** Words the note says to call or to wrap something in. */
   readonly callWords: ReadonlySet<number>;
   /** Words the note introduces as a name ("named critical"). */
@@ -37,7 +33,6 @@ export interface NoteCues {
 /** The cued words of a note, by index into its words. */
 export function noteCues(words: readonly string[]): NoteCues {
   return {
-    oldWords: cuedWords(words, OLD_VALUE_CUES, 2),
     callWords: new Set([...cuedWords(words, CALL_CUES, 3), ...cuedWords(words, CALLABLE_NOUNS, -1)]),
     namedWords: cuedWords(words, NAME_CUES, 1),
   };
