@@ -61,7 +61,7 @@ for (const probe of set.completions) {
   if (copies && ok) right++;
   const f = best ? await fit(model, completionFilePath(probe.language), probe.prefix, best.text) : null;
   if (process.env.TOP) console.log('gates', [...gates].map(([id, g]) => `${id} ${g.toFixed(2)}`).join(', '));
-  console.log(`${f ? `first ${f.first.toFixed(1)} r${f.rank} mean ${f.mean.toFixed(1)}` : ''} ${probe.note} ${copies ? (ok ? 'COPY ok ' : 'COPY bad') : 'no copy '}${best?.called ? ' (called)' : ''} expected ${JSON.stringify(probe.expected)} rank ${rank} | ${ranked.slice(0, Number(process.env.TOP ?? 3)).map((s) => `${s.note}:${s.text} ${s.score.toFixed(2)}`).join(', ')}`);
+  console.log(`${f ? `first ${f.first.toFixed(1)} r${f.rank} mean ${f.mean.toFixed(1)}` : ''} ${probe.note} ${copies ? (ok ? 'COPY ok ' : 'COPY bad') : 'no copy '} expected ${JSON.stringify(probe.expected)} rank ${rank} | ${ranked.slice(0, Number(process.env.TOP ?? 3)).map((s) => `${s.note}:${s.text} ${s.score.toFixed(2)}`).join(', ')}`);
 }
 console.log(`top-1 right ${top1}/${set.completions.length}; copies ${copied}, right ${right}`);
 // The ranking's own cost per completion (gates excluded), median of 9 rounds over every probe.

@@ -117,8 +117,7 @@ export function noteWords(note: string): string[] {
 }
 
 function trimWord(raw: string): string {
-  // A possessive is prose: "React 19's" offers "19".
-  const word = raw.replace(LEADING, '').replace(TRAILING, '').replace(/['’]s$/u, '');
+  const word = raw.replace(LEADING, '').replace(TRAILING, '');
   return closeBrackets(word, raw);
 }
 

@@ -13,11 +13,8 @@
 
 import { bm25Terms } from './bm25';
 import { cursorView, isShown } from './codeView';
-import { DurationUnit, durationUnit, NoteDuration, noteDurations, renderDuration } from './durations';
 import type { NoteId } from './note';
-import { isCallableName, noteCues } from './noteCues';
-import { NotePattern, notePatterns, noteSpans, noteWords, startedSpans } from './noteSpans';
-import { fillPattern } from './patternFill';
+import { noteSpans, noteWords, startedSpans } from './noteSpans';
 import { inverseDocumentFrequency, WordFrequencies } from './wordBag';
 
 export interface SpanCopySettings {
@@ -40,9 +37,10 @@ export interface SpanCopySettings {
   readonly threshold: number;
 }
 
-// Rules kept where they paid on the set they were not written for (dev; docs/decisions/2026-12-07-ghost-text-confidence.md).
+// The rules kept paid on the set they were not written for (dev; docs/decisions/2026-12-07-ghost-text-confidence.md).
 // Deleted there, not paying on dev: a shown span x0.3, the other letter case x0.9, abbreviations at
-// half weight, an old value x0.3.
+// half weight, old-value cues x0.3, call cues and `(` after await/new, name cues, durations in the
+// code's unit, pattern fill, possessives.
 export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.2, fileNameWeight: 0.5, threshold: 0.25 };
 
 /** What a note offers a completion, found once per note (the keeper keeps one per live note): its
@@ -52,10 +50,6 @@ export interface NoteSpanIndex {
   readonly words: readonly string[];
   readonly wordTerms: readonly ReadonlySet<string>[];
   readonly spans: readonly IndexedSpan[];
-  /** Its durations, typed in the unit the cursor wants (durations.ts). */
-  readonly durations: readonly NoteDuration[];
-  /** Words the note says to call or to wrap something in ("wrap it in cv.deprecated"). */
-  readonly callWords: ReadonlySet<number>;
 }
 
 interface IndexedSpan {
@@ -65,28 +59,19 @@ interface IndexedSpan {
   readonly terms: readonly string[];
   /** The note words it is part of, and whether it reads as code there. */
   readonly at: readonly { readonly word: number; readonly codeLike: boolean }[];
-  /** The pattern whose start the span is ("/_healthcheck_" of "/_healthcheck_<app-name>"). */
-  readonly pattern?: NotePattern;
 }
 
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const words = noteWords(text);
-  const patterns = notePatterns(text);
-  const durations = noteDurations(words);
-  // A duration's own words ("30-second", the "10" of "10 minutes") are typed as its rendering instead.
-  const durationWords = new Set(durations.flatMap((d) => d.words));
-  const cues = noteCues(words);
-  const spans = noteSpans(text)
-    .map((span) => ({ ...indexSpan(span, 0, words, cues.namedWords), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
-    .filter((span) => !span.at.every((a) => durationWords.has(a.word)));
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, callWords: cues.callWords };
+  const spans = noteSpans(text).map((span) => indexSpan(span, 0, words));
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans };
 }
 
-function indexSpan(text: string, overlap: number, words: readonly string[], named: ReadonlySet<number> = new Set()): IndexedSpan {
+function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
   const at: { word: number; codeLike: boolean }[] = [];
   words.forEach((word, i) => {
     if (wordPartAt(word, text) >= 0) {
-      at.push({ word: i, codeLike: named.has(i) || isCodeLike(text, word) });
+      at.push({ word: i, codeLike: isCodeLike(text, word) });
       return;
     }
     // Typed in lowercase it is still the note's code word ("lf" of "LF").
@@ -107,8 +92,6 @@ export interface SpanCandidate {
   readonly note: NoteId;
   readonly text: string;
   readonly score: number;
-  /** A name the note says to call, invoke or wrap something in: typed with its `(`. */
-  readonly called: boolean;
 }
 
 /** Every candidate span of the gated notes, best first. */
@@ -125,14 +108,13 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const cursorTerms = new Set(cursorTermList);
   const lastTerm = cursorTermList.at(-1) ?? null;
   const weightOf = (term: string): number => context.get(term) ?? 0;
-  const unit = durationUnit(fileName, prefix.split('\n').slice(-(settings.contextLines + 1)).join('\n'));
   const view = cursorView(fileName, prefix);
   const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
     const spans = [
       ...started.spans.map((span) => indexSpan(span.text, span.overlap, index.words)),
-      ...(insideWord ? [] : [...index.spans.filter((span) => !started.typed.has(span.text)), ...durationSpans(index.durations, unit)]),
+      ...(insideWord ? [] : index.spans.filter((span) => !started.typed.has(span.text))),
     ];
     const nearby = new Map<number, number>(); // note word -> the context words around it, weighted
     const around = (j: number) => {
@@ -158,21 +140,11 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       if (!(span.overlap === 0 && isShown(span.text, view))) for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
-      const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
-      const called = isCallableName(text) && span.at.some((a) => index.callWords.has(a.word));
-      candidates.push({ note: index.id, text, score: gate * (best + settings.overlapWeight * span.overlap), called });
+      candidates.push({ note: index.id, text: span.text, score: gate * (best + settings.overlapWeight * span.overlap) });
     }
   }
   // On a tie the whole note word wins over its tail ("ghcr.io/acme/web" over "acme/web").
   return candidates.sort((a, b) => b.score - a.score || b.text.length - a.text.length);
-}
-
-/** A note's durations as spans in the cursor's unit, standing where their numbers stand. */
-function durationSpans(durations: readonly NoteDuration[], unit: DurationUnit): IndexedSpan[] {
-  return durations.flatMap((d) => {
-    const text = renderDuration(d.ms, unit);
-    return text === null ? [] : [{ text, overlap: 0, terms: [], at: [{ word: d.word, codeLike: true }] }];
-  });
 }
 
 /** The best span when it clears the threshold, else null (the model completes on its own). */

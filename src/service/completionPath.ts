@@ -5,7 +5,6 @@
 // memory, a note's span that fits the cursor (memory/spanCopy.ts) is typed first and the model goes
 // on from it. Returns what the code and the completion read from memory, for provenance.
 
-import { isImportLine } from '../memory/codeView';
 import { formatCompletionPrompt } from '../model/chatFormat';
 import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
@@ -135,26 +134,12 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
   const text = tokenizer.decode(code.slice(1));
   const span = runner.copySpan!(text, prefix, filePath);
   if (span === null) return null;
-  const call = isCallSite(prefix, span.text) || (span.called === true && !importsOrDecorates(prefix));
-  const full = [code[0]!, ...tokenizer.encode(text + span.text + (call ? '(' : ''))];
+  const full = [code[0]!, ...tokenizer.encode(text + span.text)];
   let shared = 0;
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
   shared = Math.min(shared, code.length);
   if (shared <= headerLength || shared >= full.length) return null;
-  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: call ? undefined : afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
-}
-
-/** Whether the copied name is called or constructed here: after `await` or `new` (and a member
- *  chain: `await self.`), a name is followed by its `(`, which the model may not know to type. */
-function isCallSite(prefix: string, span: string): boolean {
-  return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(span) && /(?:^|[^\p{L}\p{N}_$.])(?:await|new)\s+(?:[\p{L}_$][\p{L}\p{N}_$]*\.)*$/u.test(prefix);
-}
-
-/** Whether the cursor's line imports names or is a decorator (`@transaction.atomic`): a name there
- *  is not called. */
-function importsOrDecorates(prefix: string): boolean {
-  const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  return isImportLine(line) || /^\s*@/u.test(line);
+  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
 }
 
 /** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)
