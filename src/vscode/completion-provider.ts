@@ -9,7 +9,7 @@
 // right). Ghost text from a note says so in the status bar ("from note n12: formatCents") while it
 // is shown; accepting it is VS Code's one insert, so one Undo takes it back.
 import * as vscode from 'vscode';
-import type { CompleteResponse } from '../service/protocol';
+import { provenanceText } from './ghost-provenance';
 import type { Ctx } from './ctx';
 import { describeFailure } from './user-errors';
 
@@ -63,13 +63,6 @@ let shownProvenance: vscode.Disposable | undefined;
 function clearProvenance(): void {
   shownProvenance?.dispose();
   shownProvenance = undefined;
-}
-
-/** "from note <id>: <span>" when the shown ghost text starts with a note's span, else undefined. */
-export function provenanceText(result: Pick<CompleteResponse, 'source' | 'fromNote'>): string | undefined {
-  if (result.source !== 'note' || !result.fromNote) return undefined;
-  const span = result.fromNote.span.length > 40 ? `${result.fromNote.span.slice(0, 39)}…` : result.fromNote.span;
-  return `$(note) mnemo: from note ${result.fromNote.noteId}: ${span}`;
 }
 
 /** Single-line mode keeps the text up to the first line break. */
