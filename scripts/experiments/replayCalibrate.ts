@@ -16,6 +16,8 @@ interface Detail {
   readonly full: string;
   readonly pieces: readonly CompletionPiece[];
   readonly fromNote: { readonly span: string; readonly score: number } | null;
+  /** The file's repeated line at the cursor (absent in details written before it was shown). */
+  readonly repeated?: string | null;
 }
 
 const groups = new Map<string, Detail[]>();
@@ -31,8 +33,8 @@ for (let i = 0; i < args.length; i++) {
   groups.set(current, list);
 }
 
-const floors = [0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
-const spanFloors = [0.25, 0.5, 1, 2];
+const floors = (process.env.FLOORS ?? '0,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9').split(',').map(Number);
+const spanFloors = (process.env.SPAN_FLOORS ?? '0.25,0.5,1,2').split(',').map(Number);
 for (const [name, details] of groups) {
   console.log(`\n== ${name}: ${details.length} cursors`);
   const always = scoreView(outcomes(details, 0, 0, true), (o) => o.always);
@@ -48,9 +50,9 @@ for (const [name, details] of groups) {
 function outcomes(details: readonly Detail[], floor: number, spanFloor: number, _always: boolean): ReplayOutcome[] {
   return details.map((d) => {
     const copied = d.fromNote ? { text: d.fromNote.span, score: d.fromNote.score } : null;
-    const shown = shownCompletion({ completion: d.full, pieces: d.pieces, copied }, 'confident', { ...defaultConfidenceSettings, minProbability: floor, minSpanScore: spanFloor });
+    const shown = shownCompletion({ completion: d.full, pieces: d.pieces, copied, repeated: d.repeated ?? null }, 'confident', { ...defaultConfidenceSettings, minProbability: floor, minSpanScore: spanFloor });
     const span = d.fromNote?.span ?? null;
-    return { rest: d.rest, shipped: { text: shown.text, span }, always: { text: d.full, span }, ms: 0 };
+    return { rest: d.rest, shipped: { text: shown.text, span: shown.source === 'note' ? span : null }, always: { text: d.full, span }, ms: 0 };
   });
 }
 
