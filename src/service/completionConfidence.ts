@@ -16,13 +16,14 @@ export const SHOW_MODES: readonly ShowMode[] = ['confident', 'always', 'memory-o
 export interface ConfidenceSettings {
   /** Least probability of the shown part's tokens, multiplied (the model's chance it is right). */
   readonly minProbability: number;
-  /** Least score of a copied note span (spanCopy.ts; its copy threshold is 0.25). */
+  /** Least score of a copied note span (spanCopy.ts; its copy threshold is 0.25). Replay with the
+   *  dev notes written, commander + kysely: false copies 0.040 of cursors at 0.25, 0.008 at 0.7. */
   readonly minSpanScore: number;
   /** Least characters other than whitespace a shown part has. */
   readonly minChars: number;
 }
 
-export const defaultConfidenceSettings: ConfidenceSettings = { minProbability: 0.5, minSpanScore: 0.25, minChars: 1 };
+export const defaultConfidenceSettings: ConfidenceSettings = { minProbability: 0.5, minSpanScore: 0.7, minChars: 1 };
 
 /** The parts of a completion the decision reads (completionPath.ts's output). */
 export interface RawCompletion {
