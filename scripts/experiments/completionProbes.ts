@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       const c = completionExact(result.completion, probe.expected);
       always += a ? 1 : 0;
       confident += c ? 1 : 0;
-      const span = result.fromNote ? `${result.fromNote.noteId}:${JSON.stringify(result.fromNote.span)}@${result.fromNote.score.toFixed(2)} p=${result.fromNote.modelProbabilities.map((p) => p.toExponential(1)).join(",")}` : "-";
+      const span = result.fromNote ? `${result.fromNote.noteId}:${JSON.stringify(result.fromNote.span)}@${result.fromNote.score.toFixed(2)}` : "-";
       console.log(`${a ? 'A' : '.'}${c ? 'C' : '.'} ${probe.note} want ${JSON.stringify(probe.expected)} full ${JSON.stringify(result.full.slice(0, 50))} shown ${JSON.stringify(result.completion.slice(0, 50))} span ${span}`);
     }
     console.log(`${setDir}: always ${always}/${set.completions.length}, confident ${confident}/${set.completions.length}`);

@@ -37,9 +37,8 @@ export interface CompletionOutput {
   readonly memoryContextTokens: number;
   /** Prompt tokens reused from the previous request's cache. */
   readonly reusedTokens: number;
-  /** The note span the completion starts with, its tokens, and the model's own probability of each
-   *  (the prompt's text typed again first, then the span's), when one was copied. */
-  readonly copied: (CopiedSpan & { readonly tokens: number; readonly modelProbabilities: readonly number[] }) | null;
+  /** The note span the completion starts with, and its tokens, when one was copied. */
+  readonly copied: (CopiedSpan & { readonly tokens: number }) | null;
   /** Each generated token's probability and where the completion text stands after it: what
    *  completionConfidence.ts cuts the shown part by. */
   readonly pieces: readonly CompletionPiece[];
@@ -112,7 +111,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     ms: performance.now() - started,
     memoryContextTokens: notes.length,
     reusedTokens: result.reusedTokens,
-    copied: copy ? { ...copy.span, tokens: copy.forced.length, modelProbabilities: result.forcedProbabilities } : null,
+    copied: copy ? { ...copy.span, tokens: copy.forced.length } : null,
     pieces: ends.map((end, i) => ({ end: Math.min(end, completion.length), probability: result.probabilities[i] ?? 0 })),
   };
 }

@@ -53,9 +53,6 @@ export interface DecodeResult {
   /** Per generated token, the probability the logits gave it (among the allowed tokens when
    *  `allowFirst` restricted the choice); 1 for a forced token. The completion's confidence. */
   readonly probabilities: number[];
-  /** Per forced token, the probability the model's own logits gave it: whether a copied span fits
-   *  the code here at all (a name after `.`, a value after `=`), which the memory cannot tell. */
-  readonly forcedProbabilities: number[];
 }
 
 export class DecodingSession {
@@ -94,7 +91,6 @@ export class DecodingSession {
     let step = await logitsOf(await this.feed(prompt.slice(keep)));
     const generated: number[] = [];
     const probabilities: number[] = [];
-    const forcedProbabilities: number[] = [];
     let product = 1;
     let firstTokenMs: number | undefined;
     const finish = (stop: DecodeStop): DecodeResult => ({
@@ -105,7 +101,6 @@ export class DecodingSession {
       firstTokenMs: firstTokenMs ?? performance.now() - started,
       reusedTokens: keep,
       probabilities,
-      forcedProbabilities,
     });
     for (;;) {
       if (options.signal?.aborted) return finish('aborted');
@@ -115,12 +110,9 @@ export class DecodingSession {
       firstTokenMs ??= performance.now() - started;
       if (options.stopTokens.has(token)) return finish('stop_token');
       generated.push(token);
-      if (forced !== undefined) {
-        probabilities.push(1);
-        forcedProbabilities.push(probabilityOf(step, token));
-      }
+      if (forced !== undefined) probabilities.push(1);
       else if (product < (options.probabilityFloor ?? 0)) probabilities.push(0);
-      else probabilities.push(probabilityOf(step, token, allow));
+      else probabilities.push(allow ? probabilityOf(step, token, allow) : argmaxProbability(step, token));
       product *= probabilities.at(-1)!;
       if (options.onToken?.(token, generated) === true) return finish('stop_rule');
       if (generated.length >= options.maxTokens) return finish('max_tokens');
@@ -169,6 +161,14 @@ export function probabilityOf(logits: Float32Array, token: number, allow?: (toke
   let sum = 0;
   for (let i = 0; i < logits.length; i++) if (!allow || allow(i)) sum += Math.exp(logits[i]! - max);
   return Math.exp(logits[token]! - max) / sum;
+}
+
+/** probabilityOf for the argmax itself, in one pass: its logit is the largest. */
+function argmaxProbability(logits: Float32Array, token: number): number {
+  const top = logits[token]!;
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - top);
+  return 1 / sum;
 }
 
 function constrainedArgmax(logits: Float32Array, allow: (token: number) => boolean): number {

@@ -347,7 +347,7 @@ export class MemoryService {
       completion: shown.text,
       source: shown.source,
       full: output.completion,
-      fromNote: output.copied ? { noteId: output.copied.note, span: output.copied.text, score: output.copied.score ?? 0, modelProbabilities: output.copied.modelProbabilities } : null,
+      fromNote: output.copied ? { noteId: output.copied.note, span: output.copied.text, score: output.copied.score ?? 0 } : null,
       pieces: output.pieces,
       citations: mode === 'memory' ? slotCitationsFirst(credit, this.citationsOf(mode, output.reads, pasted)) : this.citationsOf(mode, output.reads, pasted),
       ms: output.ms,

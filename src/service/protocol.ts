@@ -220,7 +220,7 @@ export interface CompleteResponse {
   readonly full: string;
   /** The note span the completion starts with, its note and how strongly the memory proposed it
    *  (spanCopy.ts's score): the ghost text's provenance. Null when the model typed it alone. */
-  readonly fromNote: { readonly noteId: NoteId; readonly span: string; readonly score: number; readonly modelProbabilities: readonly number[] } | null;
+  readonly fromNote: { readonly noteId: NoteId; readonly span: string; readonly score: number } | null;
   /** Each generated token's probability and where the completion stands after it (calibration). */
   readonly pieces: readonly CompletionPiece[];
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { NoteId } from '../memory/note';
 import { provenanceText } from './ghost-provenance';
 
-const fromNote = { noteId: 'n12' as NoteId, span: 'formatCents', score: 1.2, modelProbabilities: [0.01] };
+const fromNote = { noteId: 'n12' as NoteId, span: 'formatCents', score: 1.2 };
 
 test('ghost provenance: named only when the shown text came from a note', () => {
   assert.equal(provenanceText({ source: 'note', fromNote }), '$(note) mnemo: from note n12: formatCents');
