@@ -17,19 +17,24 @@ import type { SlotWriterSettings } from '../memory/keyed/slotWriter';
 import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
 import type { AnswerSupportSettings } from '../memory/keyed/answerSupport';
 import { describeModel } from '../service/modelDirectory';
+import { defaultReplayCursorSettings } from '../eval/replayCursors';
+import { SHOW_MODES, ShowMode } from '../service/completionConfidence';
 import { modelDirOf, packageRoot } from './cliContext';
+import { replayEval } from './evalReplay';
 import { defineCommand } from './command';
 import { UsageError } from './commandLine';
 import { fullFinetuneSubject, mnemoSubject, noneSubject, promptSubject, SubjectSettings } from './evalSubjects';
 
 export const evalCommand = defineCommand({
   summary: 'run an eval set for mnemo and the baselines (none, prompt, full_finetune)',
-  usage: '--set DIR --json FILE [--details FILE] [--limit N] [--methods LIST] [--capacity N] [--model DIR]',
+  usage: '--set DIR --json FILE [--details FILE] [--limit N] [--methods LIST] [--capacity N] [--model DIR] | --replay DIR [--notes SETDIR] --json FILE',
   details: [
     'Writes every note and distractor (in file order) from the base model, asks every question through the chat',
     'path and runs every completion probe through the completion path, for each method; the JSON result goes to',
     'FILE and is printed as the last line of stdout. --capacity N instead writes N generated notes and reports',
-    'provenance@1 as the memory fills. The eval uses its own temporary store; --store is not used.',
+    'provenance@1 as the memory fills. --replay DIR instead replays typing over the source files under DIR',
+    '(seeded cursors where a person pauses) and reports replay.shown_rate, precision, saved_share, false_copies',
+    'and complete_ms for what ships and for "always show". The eval uses its own temporary store; --store is not used.',
   ].join('\n'),
   positionals: 0,
   options: {
@@ -60,11 +65,38 @@ export const evalCommand = defineCommand({
     'chat-answer-gate': { kind: 'number', value: 'X', help: "chat: answer only when the question's best note gate is at least X, else abstain (0: always answer)", integer: false },
     'leave-out': { kind: 'number', value: 'N', help: 'after the run, forget every Nth note and ask its questions again as unanswerable ones (default 3; 0: off)', min: 0 },
     'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
+    replay: { kind: 'string', value: 'DIR', help: 'replay benchmark: complete at seeded cursors in the source files under DIR (.ts .tsx .js .mjs .cjs)' },
+    notes: { kind: 'string', value: 'SETDIR', help: "replay: write this eval set's notes and distractors first" },
+    'per-file': { kind: 'number', value: 'N', help: `replay: cursors per file (default ${defaultReplayCursorSettings.perFile})`, min: 1 },
+    files: { kind: 'number', value: 'N', help: 'replay: only N files, drawn with the seed (default all)', min: 1 },
+    seed: { kind: 'number', value: 'N', help: `replay: the cursors' seed (default ${defaultReplayCursorSettings.seed})`, min: 0 },
+    show: { kind: 'choice', choices: SHOW_MODES, help: 'replay: what the shipped figures show (default confident; "always" figures are reported beside them)' },
   },
   async run({ args, output, signal }) {
     const { options } = args;
     const jsonFile = options.json;
     if (!jsonFile) throw new UsageError('--json FILE is required (the result is written there and printed as the last line)', 'eval');
+    if (options.replay !== undefined) {
+      const model = describeModel(modelDirOf(options.model));
+      output.err(`model ${model.identity.id} (${model.dir})\n`);
+      const report = await replayEval({
+        dir: options.replay,
+        modelDir: model.dir,
+        notesSet: options.notes,
+        perFile: options['per-file'],
+        files: options.files,
+        seed: options.seed,
+        details: options.details,
+        show: options.show as ShowMode | undefined, // the parser has checked the choice
+        say: (message) => output.err(`${message}\n`),
+        signal,
+      });
+      const line = JSON.stringify({ set: 'replay', model: model.identity, replay: replayFigures(report) });
+      fs.mkdirSync(path.dirname(path.resolve(jsonFile)), { recursive: true });
+      fs.writeFileSync(jsonFile, `${line}${os.EOL}`);
+      output.out(`${line}\n`);
+      return;
+    }
     if (options.capacity === undefined && !options.set) throw new UsageError('--set DIR is required (or --capacity N for the capacity run)', 'eval');
     const methods = parseMethods(options.methods);
     const modelDir = modelDirOf(options.model);
@@ -156,6 +188,11 @@ function detailsWriter(file: string, set: EvalSet): (name: MethodName, run: Meth
     ];
     fs.appendFileSync(file, lines.map((l) => `${JSON.stringify(l)}${os.EOL}`).join(''));
   };
+}
+
+/** The replay's figures under `replay.*`: the shipped decision's at the top, "always show"'s beside. */
+function replayFigures(report: Awaited<ReturnType<typeof replayEval>>) {
+  return { dir: report.dir, files: report.files, cursors: report.cursors, notes: report.notes, seed: report.seed, per_file: report.per_file, show: report.show, ...report.shipped, complete_ms: report.complete_ms, always: report.always };
 }
 
 function parseMethods(list: string | undefined): Set<MethodName> {

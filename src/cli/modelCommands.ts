@@ -2,6 +2,7 @@
 // drew on) and complete (an inline completion at an offset of a file).
 
 import * as fs from 'node:fs';
+import { SHOW_MODES, type ShowMode } from '../service/completionConfidence';
 import type { Citation, MemoryMode, RelatedNote } from '../service/protocol';
 import type { ServiceClient } from '../service/serviceClient';
 import { CliOutput, connect, modelDirOf, progressPrinter, storeDirOf } from './cliContext';
@@ -59,7 +60,7 @@ export const askCommand = defineCommand({
 
 export const completeCommand = defineCommand({
   summary: 'complete code at an offset of a file, as the editor\'s inline completion would',
-  usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N]',
+  usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N] [--show confident|always|memory-only|off]',
   details: 'The offset counts UTF-16 code units from the start of the file, as VS Code does (default: the end of the file). Prints the completion on stdout and the notes it drew on on stderr.',
   positionals: 0,
   options: {
@@ -67,6 +68,7 @@ export const completeCommand = defineCommand({
     offset: { kind: 'number', value: 'N', help: 'cursor offset in the file (default its end)', min: 0 },
     mode: MODE_OPTION,
     'max-tokens': { kind: 'number', value: 'N', help: 'longest completion in tokens (default 24 for a line, 48 for a block)', min: 1 },
+    show: { kind: 'choice', choices: SHOW_MODES, help: 'which completion to print, as mnemo.completions.show (default confident: only what is likely right)' },
   },
   async run({ args, output, signal }) {
     const { options } = args;
@@ -85,6 +87,7 @@ export const completeCommand = defineCommand({
           prefix: text.slice(0, offset),
           ...(options.mode ? { mode: options.mode as MemoryMode } : {}),
           ...(options['max-tokens'] ? { maxTokens: options['max-tokens'] } : {}),
+          ...(options.show ? { show: options.show as ShowMode } : {}),
         },
         { signal, onProgress: progress.show },
       );

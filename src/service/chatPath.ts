@@ -14,8 +14,8 @@ import { loopCut } from './repetition';
 export interface CopiedSpan {
   readonly note: NoteId;
   readonly text: string;
-  /** A name the note says to call: typed with its `(`. */
-  readonly called?: boolean;
+  /** How strongly the memory proposed it (spanCopy.ts's score: the note's gate times the span's fit). */
+  readonly score?: number;
 }
 
 export interface DecodingRunner {

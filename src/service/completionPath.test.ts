@@ -37,17 +37,6 @@ test('completionPath: a copied span starts the completion and is reported', asyn
     const next = out.completion.slice(span.length, span.length + 1);
     assert.ok(next === '' || !/[\p{L}\p{N}_]/u.test(next), `${JSON.stringify(out.completion)}: nothing glued onto the copied name`);
   }
-  // A name copied where it is called or constructed gets its parenthesis.
-  for (const prefix of ['        await self.', 'throw new ']) {
-    const call = await completeCode({ ...runner, copySpan: () => ({ note, text: 'async_set_unique_id' }) }, { filePath: 'a.py', prefix, notes: [], maxTokens: 12 });
-    assert.ok(call.completion.startsWith('async_set_unique_id('), `${JSON.stringify(call.completion)} after ${JSON.stringify(prefix)}`);
-  }
-  // A name the note says to call gets its parenthesis too, except where the line imports it or is a decorator.
-  const called = { ...runner, copySpan: () => ({ note, text: 'deprecated', called: true }) };
-  assert.ok((await completeCode(called, { filePath: 'a.py', prefix: '    cv.', notes: [], maxTokens: 12 })).completion.startsWith('deprecated('));
-  for (const prefix of ['from cv import ', '@']) {
-    assert.ok(!(await completeCode(called, { filePath: 'a.py', prefix, notes: [], maxTokens: 12 })).completion.startsWith('deprecated('), prefix);
-  }
   // A pattern's start: the model fills the placeholder with a name.
   const pattern = await completeCode({ ...runner, copySpan: () => ({ note, text: '/_healthcheck_' }) }, { filePath: 'main.tf', prefix: 'path = "', notes: [], maxTokens: 6 });
   assert.match(pattern.completion, /^\/_healthcheck_[\p{L}\p{N}_]/u);

@@ -5,7 +5,6 @@
 // memory, a note's span that fits the cursor (memory/spanCopy.ts) is typed first and the model goes
 // on from it. Returns what the code and the completion read from memory, for provenance.
 
-import { isImportLine } from '../memory/copy/codeView';
 import { formatCompletionPrompt } from '../model/chatFormat';
 import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
@@ -40,6 +39,16 @@ export interface CompletionOutput {
   readonly reusedTokens: number;
   /** The note span the completion starts with, and its tokens, when one was copied. */
   readonly copied: (CopiedSpan & { readonly tokens: number }) | null;
+  /** Each generated token's probability and where the completion text stands after it: what
+   *  completionConfidence.ts cuts the shown part by. */
+  readonly pieces: readonly CompletionPiece[];
+}
+
+/** A generated token: the completion's length once it is typed (capped at the final text), and its
+ *  probability (1 for a token of a copied span). */
+export interface CompletionPiece {
+  readonly end: number;
+  readonly probability: number;
 }
 
 export const DEFAULT_PREFIX_TOKENS = 256;
@@ -48,6 +57,9 @@ const DEFAULT_LINE_TOKENS = 24;
 // p50 36.4 / p95 159.8 ms (budget 150); with 32, 38.9 / 116.1 and 38.8 / 124.9 (session 5, training
 // paused): the p95 is the block requests that ran to their budget.
 const DEFAULT_BLOCK_TOKENS = 32;
+/** Token probabilities are computed until they multiply to less than this: below any floor the
+ *  show decision uses (completionConfidence.ts), so what is cut off there is never read. */
+const PROBABILITY_FLOOR = 0.05;
 
 export async function completeCode(runner: DecodingRunner, input: CompletionInput): Promise<CompletionOutput> {
   const started = performance.now();
@@ -67,6 +79,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
   const healed = copy ?? { ...healPrompt(tokenizer, [...notes, ...code], notes.length + header.length), forced: undefined };
 
   let cut = { text: '', done: false };
+  const ends: number[] = [];
   const result = await session.decode(healed.prompt, runner.memoryVersion, {
     maxTokens,
     stopTokens: SPECIAL_STOP_TOKENS,
@@ -77,18 +90,21 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     // the note's prose after the span (", so users" after `async_set_unique_id`, a pattern's
     // `<app-name>` after `/_healthcheck_`), where code needs the call's `(` or the code's name.
     readout: copy ? undefined : runner.readout,
+    probabilityFloor: PROBABILITY_FLOOR,
     onToken: (_token, tokens) => {
       // A completion that starts looping ("${key} ${key} ...") ends after its first copy.
       const loop = loopCut(tokens);
       const kept = loop === null ? tokens : tokens.slice(0, loop);
       cut = cutCompletion(tokenizer.decode(kept).slice(healed.removedText.length), shape);
       if (copy) cut = endOfCopiedWord(cut, copy.span.text);
+      ends.push(cut.text.length);
       return cut.done || loop !== null;
     },
   });
   input.signal?.throwIfAborted();
+  const completion = result.stop === 'max_tokens' || result.stop === 'context' ? trimUnfinished(cut.text, shape) : cut.text;
   return {
-    completion: result.stop === 'max_tokens' || result.stop === 'context' ? trimUnfinished(cut.text, shape) : cut.text,
+    completion,
     shape: shape.kind,
     tokens: result.tokens.length,
     reads: result.reads.slice(notes.length + header.length),
@@ -96,6 +112,7 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     memoryContextTokens: notes.length,
     reusedTokens: result.reusedTokens,
     copied: copy ? { ...copy.span, tokens: copy.forced.length } : null,
+    pieces: ends.map((end, i) => ({ end: Math.min(end, completion.length), probability: result.probabilities[i] ?? 0 })),
   };
 }
 
@@ -116,26 +133,12 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
   const text = tokenizer.decode(code.slice(1));
   const span = runner.copySpan!(text, prefix, filePath);
   if (span === null) return null;
-  const call = isCallSite(prefix, span.text) || (span.called === true && !importsOrDecorates(prefix));
-  const full = [code[0]!, ...tokenizer.encode(text + span.text + (call ? '(' : ''))];
+  const full = [code[0]!, ...tokenizer.encode(text + span.text)];
   let shared = 0;
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
   shared = Math.min(shared, code.length);
   if (shared <= headerLength || shared >= full.length) return null;
-  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: call ? undefined : afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
-}
-
-/** Whether the copied name is called or constructed here: after `await` or `new` (and a member
- *  chain: `await self.`), a name is followed by its `(`, which the model may not know to type. */
-function isCallSite(prefix: string, span: string): boolean {
-  return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(span) && /(?:^|[^\p{L}\p{N}_$.])(?:await|new)\s+(?:[\p{L}_$][\p{L}\p{N}_$]*\.)*$/u.test(prefix);
-}
-
-/** Whether the cursor's line imports names or is a decorator (`@transaction.atomic`): a name there
- *  is not called. */
-function importsOrDecorates(prefix: string): boolean {
-  const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  return isImportLine(line) || /^\s*@/u.test(line);
+  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
 }
 
 /** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { tinyConfig } from '../model/config';
 import { LanguageModel } from '../model/languageModel';
 import { initParameters } from '../model/parameters';
-import { DecodingSession } from './decodingSession';
+import { DecodingSession, probabilityOf } from './decodingSession';
 
 test('decodingSession: reuse, reads per position, memory version, stops', async () => {
   const model = new LanguageModel(tinyConfig, initParameters(tinyConfig, 3));
@@ -38,5 +38,20 @@ test('decodingSession: reuse, reads per position, memory version, stops', async 
   assert.deepEqual(forced.tokens.slice(0, 2), [11, 12], 'forced tokens come first whatever the logits');
   const after = await new DecodingSession(model).decode([1, 2, 3, 4, 11, 12], 1, { maxTokens: 2, stopTokens: none });
   assert.deepEqual(forced.tokens.slice(2), after.tokens, 'then greedy decoding goes on from them');
+  // Each token's probability: 1 for forced ones, within (0, 1] for chosen ones, 1 for the only allowed one.
+  assert.deepEqual(forced.probabilities.slice(0, 2), [1, 1]);
+  for (const p of fresh.probabilities) assert.ok(p > 0 && p <= 1, String(p));
+  assert.deepEqual(healed.probabilities, [1]);
+  const floored = await new DecodingSession(model).decode([1, 2, 3, 4], 0, { maxTokens: 5, stopTokens: none, probabilityFloor: 1 });
+  assert.deepEqual(floored.tokens, fresh.tokens, 'the floor changes no token');
+  assert.equal(floored.probabilities[0], fresh.probabilities[0]);
+  assert.deepEqual(floored.probabilities.slice(1), [0, 0, 0, 0], 'below the floor the rest are not computed');
   await model.dispose();
+});
+
+test('decodingSession: probabilityOf is the softmax, over the allowed tokens when restricted', () => {
+  const logits = new Float32Array([0, Math.log(3), 0, 0]);
+  assert.ok(Math.abs(probabilityOf(logits, 1) - 0.5) < 1e-6);
+  assert.ok(Math.abs(probabilityOf(logits, 1, (t) => t <= 1) - 0.75) < 1e-6);
+  assert.equal(probabilityOf(logits, 1, () => false), 0);
 });

@@ -34,7 +34,10 @@ import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPat
 import { asCitations, citationsOf, citedNotes, shareCitations } from './citations';
 import { NoteStateCache } from './noteStateCache';
 import { promptStates } from './promptStates';
+import { ConfidenceSettings, shownCompletion } from './completionConfidence';
 import { completeCode } from './completionPath';
+import { defaultSpanCopySettings, type SpanCopySettings } from '../memory/copy/spanCopy';
+import { repeatedLine } from './repeatedLine';
 import { DecodingSession, PositionReads } from './decodingSession';
 import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
 import { openStore, relearnExport } from './storeUpgrade';
@@ -96,6 +99,10 @@ export interface MemoryServiceOptions {
   /** When the chat answers and when it says no note covers the question; answerSupport.ts's
    *  measured defaults otherwise. */
   readonly answerSupport?: Partial<AnswerSupportSettings>;
+  /** The span copy's weights (memory/spanCopy.ts's defaults otherwise): experiments and ablations. */
+  readonly spanCopy?: Partial<SpanCopySettings>;
+  /** Which completions are confident enough to show (completionConfidence.ts's calibrated defaults otherwise). */
+  readonly confidence?: ConfidenceSettings;
   readonly events?: ServiceEvents;
 }
 
@@ -224,7 +231,7 @@ export class MemoryService {
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
         if (loaded.noteSlots) {
           const settings = { ...defaultSlotWriterSettings, ...this.options.slotWriter };
-          this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings);
+          this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings, { ...defaultSpanCopySettings, ...this.options.spanCopy });
           await this.syncSlots(context);
         }
         this.loaded = loaded;
@@ -443,8 +450,13 @@ export class MemoryService {
     );
     // A copied span came from its note whole: one unit of credit per token it typed.
     if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
+    const shown = shownCompletion({ ...output, repeated: repeatedLine(request.prefix) }, request.show ?? 'confident', this.options.confidence);
     return {
-      completion: output.completion,
+      completion: shown.text,
+      source: shown.source,
+      full: output.completion,
+      fromNote: output.copied ? { noteId: output.copied.note, span: output.copied.text, score: output.copied.score ?? 0 } : null,
+      pieces: output.pieces,
       citations: mode === 'memory' && this.slots ? this.readCitations(credit) : this.citationsOf(mode, output.reads, pasted),
       ms: output.ms,
       memoryContextTokens: output.memoryContextTokens,

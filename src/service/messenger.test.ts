@@ -66,7 +66,7 @@ function harness(overrides: Partial<RequestHandlers> = {}): Harness {
     'model/complete': async (data, context) => {
       log.push(`complete ${data.prefix}`);
       await abortable(30, context.signal);
-      return { completion: `${data.prefix}!`, citations: [], ms: 30, memoryContextTokens: 0 };
+      return { completion: `${data.prefix}!`, citations: [], ms: 30, memoryContextTokens: 0, full: `${data.prefix}!`, source: 'model', fromNote: null, pieces: [] };
     },
     ...overrides,
   };

@@ -128,7 +128,7 @@ export class NoteSlotKeeper {
       return index === undefined ? [] : [{ index, gate }];
     });
     const span = spanToCopy(notes, prefix, this.memory.words, this.copySettings, filePath);
-    return span && { note: span.note, text: span.text, called: span.called };
+    return span && { note: span.note, text: span.text, score: span.score };
   }
 
   /** What a note's text offers the decoders: spans a completion may copy, tokens a chat answer favours. */

@@ -16,6 +16,8 @@ import type { NoteId, NoteKind, NoteState } from '../memory/note';
 import type { NoteRefusal } from '../memory/intake/noteInput';
 import type { SecretPolicy } from '../memory/intake/secrets';
 import type { StoreErrorCode } from '../memory/store/errors';
+import type { ShowMode, ShownSource } from './completionConfidence';
+import type { CompletionPiece } from './completionPath';
 
 // ---- shared shapes ----
 
@@ -222,12 +224,24 @@ export interface CompleteRequest {
   readonly prefix: string;
   readonly maxTokens?: number;
   readonly mode?: MemoryMode;
+  /** Which completions to show (completionConfidence.ts); default `confident`. */
+  readonly show?: ShowMode;
 }
 export interface CompleteResponse {
+  /** The part to show as ghost text under `show` (empty: nothing worth showing). */
   readonly completion: string;
   readonly citations: readonly Citation[];
   readonly ms: number;
   readonly memoryContextTokens: number;
+  /** Where the shown part comes from (a note's span, a line the file typed before, the model); null when nothing is shown. */
+  readonly source: ShownSource | null;
+  /** The whole completion the model typed, shown or not (what `always` shows). */
+  readonly full: string;
+  /** The note span the completion starts with, its note and how strongly the memory proposed it
+   *  (spanCopy.ts's score): the ghost text's provenance. Null when the model typed it alone. */
+  readonly fromNote: { readonly noteId: NoteId; readonly span: string; readonly score: number } | null;
+  /** Each generated token's probability and where the completion stands after it (calibration). */
+  readonly pieces: readonly CompletionPiece[];
 }
 
 /** Requests the host sends; the worker handles each. */
@@ -361,6 +375,7 @@ type Shape = Readonly<Record<string, Field | { readonly optional: Field }>>;
 
 const NOTE_KINDS: readonly NoteKind[] = ['decision', 'convention', 'bug', 'note'];
 const MODES: readonly MemoryMode[] = ['memory', 'prompt', 'none'];
+const SHOW_MODES: readonly ShowMode[] = ['confident', 'always', 'memory-only', 'off'];
 
 /** The shape each request's data must have; a mapped type makes a missing entry a compile error. */
 const REQUEST_SHAPES: { readonly [T in RequestType]: Shape | ((data: Record<string, unknown>) => string | undefined) } = {
@@ -382,7 +397,7 @@ const REQUEST_SHAPES: { readonly [T in RequestType]: Shape | ((data: Record<stri
   'memory/inspect': (data) =>
     data.what === 'slots' ? checkShape(data, { what: ['slots'] }) : checkShape(data, { what: ['slots', 'note'], id: 'text' }),
   'model/ask': { question: 'text', maxTokens: { optional: 'number' }, mode: { optional: MODES } },
-  'model/complete': { filePath: 'string', prefix: 'string', maxTokens: { optional: 'number' }, mode: { optional: MODES } },
+  'model/complete': { filePath: 'string', prefix: 'string', maxTokens: { optional: 'number' }, mode: { optional: MODES }, show: { optional: SHOW_MODES } },
 };
 
 const EVENT_TYPES: { readonly [T in EventType]: true } = { progress: true, 'memory/changed': true, log: true };

@@ -3,6 +3,7 @@
 // handler extension.ts registers as `mnemo.<name>`; package.json "contributes.commands" lists the
 // same names (an integration test checks the two agree). Handlers return structured results.
 import * as vscode from 'vscode';
+import type { ShowMode } from '../service/completionConfidence';
 import type { ChatView } from './chat-view';
 import type { Ctx } from './ctx';
 import type { InspectorPanel } from './inspector-panel';
@@ -47,13 +48,16 @@ export function showStatus(ctx: Ctx): Command {
   };
 }
 
-/** `mnemo: Toggle Completions`: flips mnemo.completions.enabled; returns the new value. */
+/** `mnemo: Toggle Completions`: mnemo.completions.show to `off`, or back to the mode it was before
+ *  (`confident` when not known); returns whether completions are now on. */
 export function toggleCompletions(ctx: Ctx): Command {
+  let before: ShowMode = 'confident';
   return async (): Promise<boolean> => {
-    const enabled = !ctx.config.completionsEnabled;
-    await ctx.config.setCompletionsEnabled(enabled);
+    const current = ctx.config.completionsShow;
+    if (current !== 'off') before = current;
+    await ctx.config.setCompletionsShow(current === 'off' ? before : 'off');
     ctx.refreshStatus();
-    return enabled;
+    return ctx.config.completionsEnabled;
   };
 }
 

@@ -4,8 +4,12 @@
 // token cancels the request in the worker (and a newer completion cancels an older one there too,
 // while the worker's KV cache keeps the shared prefix across keystrokes). The service stops a
 // completion at the end of the line after text, or at a blank line / dedent on an empty line;
-// mnemo.completions.multiline = false cuts it at the first line break.
+// mnemo.completions.multiline = false cuts it at the first line break. mnemo.completions.show says
+// which ghost text the service keeps (service/completionConfidence.ts: by default only what is likely
+// right). Ghost text from a note says so in the status bar ("from note n12: formatCents") while it
+// is shown; accepting it is VS Code's one insert, so one Undo takes it back.
 import * as vscode from 'vscode';
+import { provenanceText } from './ghost-provenance';
 import type { Ctx } from './ctx';
 import { describeFailure } from './user-errors';
 
@@ -20,7 +24,9 @@ export function registerCompletionProvider(ctx: Ctx): void {
 }
 
 export async function provideCompletion(ctx: Ctx, document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[]> {
-  if (!ctx.config.completionsEnabled) return [];
+  const show = ctx.config.completionsShow;
+  if (show === 'off') return [];
+  clearProvenance();
   const service = ctx.service.kind;
   if (service === 'no-model' || service === 'failed') return [];
   if (!(await debounce(ctx.config.completionsDebounceMs, token))) return [];
@@ -32,12 +38,14 @@ export async function provideCompletion(ctx: Ctx, document: vscode.TextDocument,
     const start = document.offsetAt(position);
     const prefix = document.getText(new vscode.Range(document.positionAt(Math.max(0, start - PREFIX_CHARS)), position));
     const filePath = vscode.workspace.asRelativePath(document.uri, false);
-    const result = await ready.client.request('model/complete', { filePath, prefix }, { signal: controller.signal });
+    const result = await ready.client.request('model/complete', { filePath, prefix, show }, { signal: controller.signal });
     const text = shapeCompletion(result.completion, ctx.config.completionsMultiline);
     if (token.isCancellationRequested) return [];
     // The reads are recorded even for an empty completion: the inspector shows what the model read.
     ctx.recordReads({ source: 'completion', prompt: prefix.slice(-200), output: text, citations: result.citations, at: new Date().toISOString() });
     if (text.trim() === '') return [];
+    const provenance = provenanceText(result);
+    if (provenance) shownProvenance = vscode.window.setStatusBarMessage(provenance, PROVENANCE_MS);
     return [new vscode.InlineCompletionItem(text, new vscode.Range(position, position))];
   } catch (e) {
     const failure = describeFailure(e);
@@ -46,6 +54,15 @@ export async function provideCompletion(ctx: Ctx, document: vscode.TextDocument,
   } finally {
     subscription.dispose();
   }
+}
+
+/** How long the status bar names the note a shown completion came from (a new request clears it). */
+const PROVENANCE_MS = 10_000;
+let shownProvenance: vscode.Disposable | undefined;
+
+function clearProvenance(): void {
+  shownProvenance?.dispose();
+  shownProvenance = undefined;
 }
 
 /** Single-line mode keeps the text up to the first line break. */

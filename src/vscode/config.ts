@@ -2,6 +2,7 @@
 // a changed setting is seen at once; the lists say which settings need more than a re-read.
 import * as vscode from 'vscode';
 import { defaultAnswerSupportSettings } from '../memory/keyed/answerSupport';
+import { SHOW_MODES, type ShowMode } from '../service/completionConfidence';
 
 export const CONFIG_SECTION = 'mnemo';
 
@@ -17,8 +18,17 @@ export class Config {
     return this.section().get<boolean>('statusBar.show', true);
   }
 
+  /** mnemo.completions.show; without it, the older mnemo.completions.enabled = false still means off. */
+  get completionsShow(): ShowMode {
+    const section = this.section();
+    const show = section.inspect<string>('completions.show');
+    const explicit = show?.workspaceFolderValue ?? show?.workspaceValue ?? show?.globalValue;
+    if (isShowMode(explicit)) return explicit;
+    return section.get<boolean>('completions.enabled', true) === false ? 'off' : 'confident';
+  }
+
   get completionsEnabled(): boolean {
-    return this.section().get<boolean>('completions.enabled', true);
+    return this.completionsShow !== 'off';
   }
 
   /** Milliseconds of quiet typing before a completion is requested. */
@@ -59,8 +69,12 @@ export class Config {
     return clamp(this.section().get<number>('notes.cancellableAfterMs', 1500), 0, 60_000);
   }
 
-  async setCompletionsEnabled(enabled: boolean): Promise<void> {
-    await this.section().update('completions.enabled', enabled, vscode.ConfigurationTarget.Global);
+  /** Sets mnemo.completions.show (user settings) and drops the older mnemo.completions.enabled,
+   *  which it replaces. */
+  async setCompletionsShow(mode: ShowMode): Promise<void> {
+    const section = this.section();
+    await section.update('completions.show', mode, vscode.ConfigurationTarget.Global);
+    if (section.inspect<boolean>('completions.enabled')?.globalValue !== undefined) await section.update('completions.enabled', undefined, vscode.ConfigurationTarget.Global);
   }
 
   /** True when the change touches the given mnemo setting, e.g. "statusBar.show". */
@@ -71,6 +85,10 @@ export class Config {
   private section(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(CONFIG_SECTION);
   }
+}
+
+function isShowMode(value: unknown): value is ShowMode {
+  return typeof value === 'string' && (SHOW_MODES as readonly string[]).includes(value);
 }
 
 function clamp(value: number, low: number, high: number): number {

@@ -73,7 +73,7 @@ export class Ctx {
     this.pushCleanup({ dispose: () => void this.stopWorker() });
     this.pushCleanup(vscode.workspace.onDidChangeConfiguration(e => {
       if (Config.requiresWorkerRestart.some(key => Config.affects(e, key))) void this.restartIfSettingsChanged();
-      if (Config.affects(e, 'completions.enabled')) this.refreshStatus();
+      if (Config.affects(e, 'completions.enabled') || Config.affects(e, 'completions.show')) this.refreshStatus();
     }));
     this.pushCleanup(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshStatus()));
     this.refreshStatus();
@@ -142,7 +142,7 @@ export class Ctx {
     this.statusBar.show({
       runtime: this.runtime,
       service: this.serviceState,
-      completionsEnabled: this.config.completionsEnabled,
+      completionsShow: this.config.completionsShow,
       writing: this.writing,
       restricted: this.restricted,
     });

@@ -5,16 +5,21 @@ import { describeStatus, type StatusInputs } from './status-view';
 const ready: StatusInputs = {
   runtime: { kind: 'ok', onnxruntimeVersion: '1.30.0', output: [1], elapsedMs: 3 },
   service: { kind: 'ready', notes: 2, model: 'm' },
-  completionsEnabled: true,
+  completionsShow: 'confident',
   writing: undefined,
   restricted: false,
 };
 
 test('status: on, off, writing and error, each with a label that starts with the runtime state', () => {
   assert.equal(describeStatus(ready).kind, 'on');
-  assert.equal(describeStatus(ready).label, 'mnemo: onnxruntime ready; completions on');
+  assert.equal(describeStatus(ready).label, 'mnemo: onnxruntime ready; completions on (confident)');
+  assert.equal(describeStatus(ready).text, '$(database) mnemo');
+  assert.match(describeStatus(ready).tooltip, /shown only where likely right/);
+  // Another mode than the default says which in the bar itself.
+  assert.equal(describeStatus({ ...ready, completionsShow: 'memory-only' }).text, '$(database) mnemo: memory-only');
+  assert.equal(describeStatus({ ...ready, completionsShow: 'always' }).label, 'mnemo: onnxruntime ready; completions on (always)');
   assert.match(describeStatus(ready).tooltip, /2 notes in memory/);
-  assert.equal(describeStatus({ ...ready, completionsEnabled: false }).kind, 'off');
+  assert.equal(describeStatus({ ...ready, completionsShow: 'off' }).kind, 'off');
   const writing = describeStatus({ ...ready, writing: 'Money is integer cents' });
   assert.equal(writing.kind, 'writing');
   assert.match(writing.text, /sync~spin/);

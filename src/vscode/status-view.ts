@@ -1,6 +1,7 @@
 // What mnemo's status bar item says, from what the context knows (runtime self-check, worker,
-// completions toggle, a write under way, restricted mode). Pure: no `vscode` import, unit-tested;
+// completions setting, a write under way, restricted mode). Pure: no `vscode` import, unit-tested;
 // status-bar.ts shows it.
+import type { ShowMode } from '../service/completionConfidence';
 import type { OnnxSelfCheck } from './onnx-self-check';
 import { onnxruntimeSummary } from './status-report';
 
@@ -18,7 +19,8 @@ export type ServiceState =
 export interface StatusInputs {
   readonly runtime: RuntimeState;
   readonly service: ServiceState;
-  readonly completionsEnabled: boolean;
+  /** mnemo.completions.show: which ghost text is shown ('off': none). */
+  readonly completionsShow: ShowMode;
   /** What is being written, while a write runs. */
   readonly writing: string | undefined;
   /** Untrusted workspace: reads work, writes are off. */
@@ -60,11 +62,20 @@ export function describeStatus(inputs: StatusInputs): StatusView {
     return view('starting', '$(sync~spin) mnemo', 'mnemo: starting…', `${runtime}; starting`);
   }
   const notes = inputs.service.kind === 'ready' ? ` ${inputs.service.notes} note${inputs.service.notes === 1 ? '' : 's'} in memory.` : '';
-  if (!inputs.completionsEnabled) {
+  if (inputs.completionsShow === 'off') {
     return view('off', '$(circle-slash) mnemo', `mnemo: completions off (click for status).${notes}${restricted}`, `${runtime}; completions off`);
   }
-  return view('on', '$(database) mnemo', `mnemo: completions on.${notes}${restricted}`, `${runtime}; completions on`);
+  const shown = SHOWN_WORDS[inputs.completionsShow];
+  // The default needs no word in the bar itself; another mode says which.
+  const text = inputs.completionsShow === 'confident' ? '$(database) mnemo' : `$(database) mnemo: ${inputs.completionsShow}`;
+  return view('on', text, `mnemo: completions on (${inputs.completionsShow}: ${shown}).${notes}${restricted}`, `${runtime}; completions on (${inputs.completionsShow})`);
 }
+
+const SHOWN_WORDS: Record<Exclude<ShowMode, 'off'>, string> = {
+  confident: 'shown only where likely right',
+  always: 'every completion shown',
+  'memory-only': "only a note's facts shown",
+};
 
 function view(kind: StatusKind, text: string, tooltip: string, label: string): StatusView {
   return { kind, text, tooltip, label: label.startsWith('mnemo:') ? label : `mnemo: ${label}` };

@@ -178,6 +178,22 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     assert.deepEqual(await treeNoteIds(api), []);
   });
 
+  it('shows no ghost text with mnemo.completions.show off; confident is the default and the status bar says which', async () => {
+    assert.equal(api.ctx.config.completionsShow, 'confident');
+    const config = vscode.workspace.getConfiguration('mnemo');
+    await config.update('completions.show', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function addCents(a: number, b: number) {\n  return ' });
+      const items = await provideCompletion(api.ctx, document, document.positionAt(document.getText().length), new vscode.CancellationTokenSource().token);
+      assert.deepEqual(items, []);
+      await eventually('the status bar to say off', async () => (api.ctx.statusBar.kind === 'off' ? true : undefined));
+      await config.update('completions.show', 'memory-only', vscode.ConfigurationTarget.Global);
+      await eventually('the status bar to say on', async () => (api.ctx.statusBar.kind === 'on' ? true : undefined));
+    } finally {
+      await config.update('completions.show', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('toggles completions off and on, and the status bar follows', async () => {
     assert.equal(await vscode.commands.executeCommand('mnemo.toggleCompletions'), false);
     assert.equal(api.ctx.statusBar.kind, 'off');

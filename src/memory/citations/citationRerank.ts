@@ -5,7 +5,7 @@
 //   score'(note) = score(note) * exp(sharpness * (maxSim(note) - best maxSim among them))
 //
 // Only notes the reads cited take part, so a citation still names a note whose slots were read.
-// Measured with scripts/experiments/stateRerank.ts (shipped model), provenance@1 / @3:
+// Measured with stateRerank.ts (git history, scripts/experiments/; docs/decisions) (shipped model), provenance@1 / @3:
 //   public set (45 notes, 81 questions)    reads 0.691 / 0.790   re-weighed 0.802 / 0.926
 //   1,000 generated notes (200 asked)      reads 0.935 / 0.975   re-weighed 0.950 / 0.990
 // (sharpness 10-80 over the first 20: 0.790-0.802 / 0.901-0.926.)

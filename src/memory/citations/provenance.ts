@@ -13,7 +13,7 @@
 // checkpoint's citation statistics, df over 64-token documents), and a slot read again and again
 // (a repeated word) counts less each time (sqrt, as term frequency saturates in BM25). A note
 // owns, for citations, the slots it wrote and its footprint (noteFootprint.ts). On the public set
-// (30 notes + 15 distractors, scripts/experiments/provenanceProbe.ts, the question's reads) it
+// (30 notes + 15 distractors, provenanceProbe.ts (git history, scripts/experiments/; docs/decisions), the question's reads) it
 // ranked the right note first for 0.59 of the questions (linear in q: 0.57; without footprints
 // 0.42), on 200 capacity-run notes 0.83 (linear 0.775), against 0.11 for 'contribution' and 0.14
 // for 'reads' on the public set.

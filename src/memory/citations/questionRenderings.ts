@@ -3,7 +3,7 @@
 // (footprintRenderings.ts); a question read both ways meets it on both, so "Retry" and "retry",
 // at the start of a sentence or inside it, cite alike. Nothing here is generated from or answered.
 //
-// Measured with scripts/experiments/citationScoring.ts (the service's scoring, shipped model),
+// Measured with citationScoring.ts (git history, scripts/experiments/; docs/decisions) (the service's scoring, shipped model),
 // provenance@1 / @3 of the question's reads, then of those plus its lowercased rendering's:
 //   public set (45 notes, 81 questions)        0.617 / 0.753  ->  0.691 / 0.790
 //   1,000 generated notes (200 asked)          0.930 / 0.970  ->  0.935 / 0.975

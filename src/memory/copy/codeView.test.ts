@@ -14,6 +14,4 @@ test('codeView: a word or a name the code shows, in any case or spelling', () =>
 test('codeView: import lines do not show a name; the line\'s case is known', () => {
   const view = cursorView('a.ts', "import { formatUtc } from '../lib/time';\nconst x = ");
   assert.ok(!isShown('formatUtc', view));
-  assert.equal(cursorView('.gitattributes', '*.sh text eol=').lowercaseLine, true);
-  assert.equal(cursorView('a.java', 'config.addAllowedHeader("').lowercaseLine, false);
 });

@@ -6,24 +6,22 @@
 const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|(?:const|let|var)\s.*=\s*require\s*\(|use\s|#include\b)/u;
 
 /** Whether a line of code imports names (`import`, `from x import`, `require(`, `use`, `#include`). */
-export function isImportLine(line: string): boolean {
+function isImportLine(line: string): boolean {
   return IMPORT_LINE.test(line);
 }
 
-/** What the code at the cursor shows (the file's name too) and whether its line is in lowercase. */
+/** What the code at the cursor shows (the file's name too). */
 export interface CursorView {
   readonly shown: string;
   readonly shownLower: string;
   /** Two neighbouring parts of its names, joined (joinedNames). */
   readonly shownNames: ReadonlySet<string>;
-  readonly lowercaseLine: boolean;
 }
 
 export function cursorView(fileName: string, prefix: string): CursorView {
   // An imported name is there to be used below, so the import lines do not count as showing it.
   const shown = `${fileName}\n${prefix.split('\n').filter((line) => !isImportLine(line)).join('\n')}`;
-  const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown), lowercaseLine: /\p{L}/u.test(line) && !/\p{Lu}/u.test(line) };
+  return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown) };
 }
 
 /** Whether the code shows the span already, as a word or as two parts of a name. */

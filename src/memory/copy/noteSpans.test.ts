@@ -41,8 +41,13 @@ test('noteSpans: a pattern offers its start before the placeholder, never itself
   assert.ok(!spans.includes('source>_'), 'a pattern that starts with its placeholder offers nothing');
 });
 
-test('noteSpans: a possessive is prose', () => {
-  const spans = texts("it breaks on React 19's ref handling and Node's loader");
-  assert.ok(spans.includes('19') && !spans.includes("19's"));
-  assert.ok(spans.includes('Node') && !spans.includes("Node's"));
+test('noteSpans: a word keeps the closing brackets it opened, not others', () => {
+  const spans = texts('Call setRestrictToTemplates(true). Keep cfg[0] and (see notes) as they are.');
+  assert.ok(spans.includes('setRestrictToTemplates(true)'), spans.join(' '));
+  assert.ok(spans.includes('cfg[0]'), spans.join(' '));
+  assert.ok(spans.includes('notes') && !spans.includes('notes)'), spans.join(' '));
+});
+
+test('noteSpans: the rest of a started word keeps the closing brackets it opened', () => {
+  assert.deepEqual(started('Call config.setRestrictToTemplates(true).', 'config.').spans, [{ text: 'setRestrictToTemplates(true)', overlap: 7 }]);
 });

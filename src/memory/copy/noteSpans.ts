@@ -35,16 +35,6 @@ export interface NotePattern {
   readonly rest: string;
 }
 
-/** The note's patterns, by head (the span noteSpans offers for each). */
-export function notePatterns(note: string): Map<string, NotePattern> {
-  const patterns = new Map<string, NotePattern>();
-  for (const raw of noteWords(note)) {
-    const pattern = patternOf(raw);
-    if (pattern && /[\p{L}\p{N}#%]/u.test(pattern.head)) patterns.set(pattern.head, pattern);
-  }
-  return patterns;
-}
-
 /** The note word as a pattern, or null when it has no placeholder. */
 function patternOf(raw: string): NotePattern | null {
   const match = PLACEHOLDER.exec(raw);
@@ -73,7 +63,7 @@ export function noteSpans(note: string): string[] {
   for (const raw of noteWords(note)) {
     const template = patternOf(raw);
     // A pattern ("/_healthcheck_<app-name>") offers what comes before its first placeholder, which
-    // the code fills (patternFill.ts) or the model does. Typed whole it would be wrong.
+    // the code fills (a pattern fill, since removed) or the model does. Typed whole it would be wrong.
     const word = template ? template.head : trimWord(raw);
     if (!/[\p{L}\p{N}#%]/u.test(word)) continue;
     add(word);
@@ -101,7 +91,7 @@ export function startedSpans(words: readonly string[], prefix: string): { spans:
     for (let length = Math.min(tail.length, raw.length - 1); length >= 2; length--) {
       const at = raw.indexOf(tail.slice(-length));
       if (at < 0) continue;
-      const rest = raw.slice(at + length).replace(TRAILING, '');
+      const rest = closeBrackets(raw.slice(at + length).replace(TRAILING, ''), raw.slice(at + length));
       if (rest.length === 0 || COMMON.has(rest.toLowerCase()) || (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))) break;
       spans.push({ text: rest, overlap: length });
       typed.add(trimWord(raw));
@@ -117,6 +107,24 @@ export function noteWords(note: string): string[] {
 }
 
 function trimWord(raw: string): string {
-  // A possessive is prose: "React 19's" offers "19".
-  return raw.replace(LEADING, '').replace(TRAILING, '').replace(/['’]s$/u, '');
+  const word = raw.replace(LEADING, '').replace(TRAILING, '');
+  return closeBrackets(word, raw);
+}
+
+/** The trimmed word with the closing brackets it opened given back, where the raw word has them
+ *  ("setRestrictToTemplates(true)." keeps its `)`: a call typed without it is unfinished). */
+function closeBrackets(word: string, raw: string): string {
+  let closed = word;
+  let rest = raw.slice(raw.indexOf(word) + word.length);
+  for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
+    while (count(closed, open) > count(closed, close) && rest.startsWith(close)) {
+      closed += close;
+      rest = rest.slice(1);
+    }
+  }
+  return closed;
+}
+
+function count(text: string, ch: string): number {
+  return text.split(ch).length - 1;
 }

@@ -8,17 +8,13 @@
 // near they are, plus the span's own parts the cursor lines name (a comment naming "monitoring2" before
 // "monitoring2_ingress_webapps-elb_nrpe"). A note word the cursor's last word starts ("window." before
 // "window.guardianPolyfilledImport") is the strongest sign. The file's name is context too
-// (".gitattributes" near "LF"). A span the code already shows counts less: the model can copy what
-// it sees, and the memory is for what it cannot; one in the other letter case from the cursor's line
-// ("LF" where `eol=` is typed in lowercase) a little less. Times the note's share of the gate.
+// (".gitattributes" near "LF"). A span the code shows whole gets no credit for its own parts. Times
+// the note's share of the gate.
 
 import { bm25Terms } from '../keyed/bm25';
-import { CursorView, cursorView, isShown } from './codeView';
-import { DurationUnit, durationUnit, NoteDuration, noteDurations, renderDuration } from './durations';
+import { cursorView, isShown } from './codeView';
 import type { NoteId } from '../note';
-import { isCallableName, noteCues } from './noteCues';
-import { NotePattern, notePatterns, noteSpans, noteWords, startedSpans } from './noteSpans';
-import { fillPattern } from './patternFill';
+import { noteSpans, noteWords, startedSpans } from './noteSpans';
 import { inverseDocumentFrequency, WordFrequencies } from '../keyed/wordBag';
 
 export interface SpanCopySettings {
@@ -35,23 +31,17 @@ export interface SpanCopySettings {
   readonly afterDecay: number;
   /** Factor on a span that is a plain word (no digit, `_`, `.`, `/`, inner capital, not quoted in the note). */
   readonly plainWordWeight: number;
-  /** Factor on a span the code before the cursor already shows whole: the model can copy what it
-   *  sees, and the memory is for what it does not. */
-  readonly visibleWeight: number;
-  /** Factor on a span whose letter case differs from the cursor line's ("LF" in a lowercase
-   *  `*.sh text eol=` line, where "lf" is typed; "prefer" where the line has capitals). */
-  readonly otherCaseWeight: number;
-  /** Factor on a note word the code abbreviates ("pgsql" for "postgresql"): isAbbreviation. */
-  readonly abbreviationWeight: number;
   /** Weight of the file name's terms in the context (".gitattributes" near "LF"). */
   readonly fileNameWeight: number;
-  /** Factor on a value the note gives as the old one ("default 30-second", "from Alpine"). */
-  readonly oldValueWeight: number;
   /** A span copies only at this score or above. */
   readonly threshold: number;
 }
 
-export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.2, visibleWeight: 0.3, otherCaseWeight: 0.9, abbreviationWeight: 0.5, fileNameWeight: 0.5, oldValueWeight: 0.3, threshold: 0.25 };
+// The rules kept paid on the set they were not written for (dev; docs/decisions/2026-12-07-ghost-text-confidence.md).
+// Deleted there, not paying on dev: a shown span x0.3, the other letter case x0.9, abbreviations at
+// half weight, old-value cues x0.3, call cues and `(` after await/new, name cues, durations in the
+// code's unit, pattern fill, possessives.
+export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.2, fileNameWeight: 0.5, threshold: 0.25 };
 
 /** What a note offers a completion, found once per note (the keeper keeps one per live note): its
  *  words, each word's terms, and its spans with their terms and where they stand. */
@@ -60,12 +50,6 @@ export interface NoteSpanIndex {
   readonly words: readonly string[];
   readonly wordTerms: readonly ReadonlySet<string>[];
   readonly spans: readonly IndexedSpan[];
-  /** Its durations, typed in the unit the cursor wants (durations.ts). */
-  readonly durations: readonly NoteDuration[];
-  /** Words the note gives as the old value ("default 30-second", "from Alpine", "the old UK"). */
-  readonly oldWords: ReadonlySet<number>;
-  /** Words the note says to call or to wrap something in ("wrap it in cv.deprecated"). */
-  readonly callWords: ReadonlySet<number>;
 }
 
 interface IndexedSpan {
@@ -75,39 +59,26 @@ interface IndexedSpan {
   readonly terms: readonly string[];
   /** The note words it is part of, and whether it reads as code there. */
   readonly at: readonly { readonly word: number; readonly codeLike: boolean }[];
-  /** A lowercase form of a note word with capitals ("lf" of "LF"). */
-  readonly lowered: boolean;
-  /** The pattern whose start the span is ("/_healthcheck_" of "/_healthcheck_<app-name>"). */
-  readonly pattern?: NotePattern;
 }
 
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const words = noteWords(text);
-  const patterns = notePatterns(text);
-  const durations = noteDurations(words);
-  // A duration's own words ("30-second", the "10" of "10 minutes") are typed as its rendering instead.
-  const durationWords = new Set(durations.flatMap((d) => d.words));
-  const cues = noteCues(words);
-  const spans = noteSpans(text)
-    .map((span) => ({ ...indexSpan(span, 0, words, cues.namedWords), ...(patterns.has(span) ? { pattern: patterns.get(span)! } : {}) }))
-    .filter((span) => !span.at.every((a) => durationWords.has(a.word)));
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans, durations, oldWords: cues.oldWords, callWords: cues.callWords };
+  const spans = noteSpans(text).map((span) => indexSpan(span, 0, words));
+  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans };
 }
 
-function indexSpan(text: string, overlap: number, words: readonly string[], named: ReadonlySet<number> = new Set()): IndexedSpan {
+function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
   const at: { word: number; codeLike: boolean }[] = [];
-  let exact = false;
   words.forEach((word, i) => {
     if (wordPartAt(word, text) >= 0) {
-      at.push({ word: i, codeLike: named.has(i) || isCodeLike(text, word) });
-      exact = true;
+      at.push({ word: i, codeLike: isCodeLike(text, word) });
       return;
     }
     // Typed in lowercase it is still the note's code word ("lf" of "LF").
     const low = wordPartAt(word.toLowerCase(), text);
     if (low >= 0) at.push({ word: i, codeLike: isCodeLike(word.slice(low, low + text.length), word) });
   });
-  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at, lowered: at.length > 0 && !exact };
+  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at };
 }
 
 export interface GatedNote {
@@ -121,8 +92,6 @@ export interface SpanCandidate {
   readonly note: NoteId;
   readonly text: string;
   readonly score: number;
-  /** A name the note says to call, invoke or wrap something in: typed with its `(`. */
-  readonly called: boolean;
 }
 
 /** Every candidate span of the gated notes, best first. */
@@ -138,15 +107,14 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   const cursorTermList = bm25Terms(cursorLine).map(stem);
   const cursorTerms = new Set(cursorTermList);
   const lastTerm = cursorTermList.at(-1) ?? null;
-  const { weightOf, abbreviatedBy } = contextWeights(context, settings.abbreviationWeight);
-  const unit = durationUnit(fileName, prefix.split('\n').slice(-(settings.contextLines + 1)).join('\n'));
+  const weightOf = (term: string): number => context.get(term) ?? 0;
   const view = cursorView(fileName, prefix);
   const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
     const spans = [
       ...started.spans.map((span) => indexSpan(span.text, span.overlap, index.words)),
-      ...(insideWord ? [] : [...index.spans.filter((span) => !started.typed.has(span.text)), ...durationSpans(index.durations, unit)]),
+      ...(insideWord ? [] : index.spans.filter((span) => !started.typed.has(span.text))),
     ];
     const nearby = new Map<number, number>(); // note word -> the context words around it, weighted
     const around = (j: number) => {
@@ -169,67 +137,20 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm)))) continue;
       // The span's own parts named by the code are a sign, unless the code shows the span whole.
       let own = 0;
-      if (!(span.overlap === 0 && isShown(span.text, view))) for (const term of span.terms) if (!cursorTerms.has(abbreviatedBy(term) ?? term)) own += weightOf(term);
+      if (!(span.overlap === 0 && isShown(span.text, view))) for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
-      const text = (span.pattern && fillPattern(span.pattern, prefix)) ?? span.text;
-      const called = isCallableName(text) && span.at.some((a) => index.callWords.has(a.word));
-      candidates.push({ note: index.id, text, score: gate * spanFactor(span, index.oldWords, view, settings) * (best + settings.overlapWeight * span.overlap), called });
+      candidates.push({ note: index.id, text: span.text, score: gate * (best + settings.overlapWeight * span.overlap) });
     }
   }
   // On a tie the whole note word wins over its tail ("ghcr.io/acme/web" over "acme/web").
   return candidates.sort((a, b) => b.score - a.score || b.text.length - a.text.length);
 }
 
-/** A span's factors: shown by the code already, a value the note gives as the old one, the other case. */
-function spanFactor(span: IndexedSpan, oldWords: ReadonlySet<number>, view: CursorView, settings: SpanCopySettings): number {
-  let factor = 1;
-  if (span.overlap === 0 && isShown(span.text, view)) factor *= settings.visibleWeight;
-  if (span.at.length > 0 && span.at.every((a) => oldWords.has(a.word))) factor *= settings.oldValueWeight;
-  if (/\p{L}/u.test(span.text) && (span.lowered ? !view.lowercaseLine : view.lowercaseLine && /\p{Lu}/u.test(span.text))) factor *= settings.otherCaseWeight;
-  return factor;
-}
-
-/** A note's durations as spans in the cursor's unit, standing where their numbers stand. */
-function durationSpans(durations: readonly NoteDuration[], unit: DurationUnit): IndexedSpan[] {
-  return durations.flatMap((d) => {
-    const text = renderDuration(d.ms, unit);
-    return text === null ? [] : [{ text, overlap: 0, terms: [], at: [{ word: d.word, codeLike: true }], lowered: false }];
-  });
-}
-
 /** The best span when it clears the threshold, else null (the model completes on its own). */
 export function spanToCopy(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings, fileName = ''): SpanCandidate | null {
   const best = rankSpans(notes, prefix, words, settings, fileName)[0];
   return best && best.score >= settings.threshold ? best : null;
-}
-
-/**
- * A note term's weight in the context: its own, or, for a note word the code abbreviates
- * ("PostgreSQL" in `MIN_VERSION_PGSQL`), a part of the abbreviation's. Each term is looked up once.
- */
-function contextWeights(context: ReadonlyMap<string, number>, abbreviationWeight: number) {
-  const abbreviations = new Map<string, string | null>();
-  const byInitial = new Map<string, string[]>();
-  for (const term of context.keys()) if (term.length >= 3) byInitial.set(term[0]!, [...(byInitial.get(term[0]!) ?? []), term]);
-  /** The context term that abbreviates a note term absent from the context (the weightiest), or null. */
-  const abbreviatedBy = (term: string): string | null => {
-    if (context.has(term)) return null;
-    let found = abbreviations.get(term);
-    if (found === undefined) {
-      found = null;
-      for (const by of byInitial.get(term[0]!) ?? []) if ((found === null || context.get(by)! > context.get(found)!) && isAbbreviation(by, term)) found = by;
-      abbreviations.set(term, found);
-    }
-    return found;
-  };
-  const weightOf = (term: string): number => {
-    const exact = context.get(term);
-    if (exact !== undefined) return exact;
-    const by = abbreviatedBy(term);
-    return by === null ? 0 : abbreviationWeight * context.get(by)!;
-  };
-  return { weightOf, abbreviatedBy };
 }
 
 /** Terms of the cursor's line and the lines before it: idf times the line's weight (the largest);
@@ -267,18 +188,6 @@ function wordPartAt(word: string, span: string): number {
 function stem(term: string): string {
   if (term.length > 4 && /(?:ch|sh|x|ss)es$/.test(term)) return term.slice(0, -2);
   return term.length > 3 && term.endsWith('s') && !term.endsWith('ss') ? term.slice(0, -1) : term;
-}
-
-/** Whether a code term abbreviates a note term: 3+ letters, shorter, the same first letter, and its
- *  letters in order within the note term ("pgsql" of "postgresql", "cfg" of "config"). */
-export function isAbbreviation(short: string, long: string): boolean {
-  if (short.length < 3 || short.length >= long.length || short[0] !== long[0] || !/^\p{L}+$/u.test(short)) return false;
-  let at = 0;
-  for (const ch of short) {
-    at = long.indexOf(ch, at) + 1;
-    if (at === 0) return false;
-  }
-  return true;
 }
 
 /** Whether a span looks like a value typed in code rather than a word of the prose around it. */

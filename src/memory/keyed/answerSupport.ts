@@ -6,7 +6,7 @@
 // and a user is better told that no remembered note covers it. Up to `relatedLimit` notes whose gate
 // is at least `relatedGate` are offered as "maybe related", never as sources.
 //
-// answerGate was chosen on the public set (scripts/experiments/abstainDiag.ts: the largest gate that
+// answerGate was chosen on the public set (abstainDiag.ts (git history, scripts/experiments/; docs/decisions): the largest gate that
 // costs no public answer) and checked on the dev set; figures in
 // docs/decisions/2026-12-07-chat-abstention.md.
 

@@ -186,7 +186,7 @@ export class NoteSlotMemory {
   }
 
   /** Each note's gate for a text whose bag is `bag`; notes under the floor are left out. `adjust`
-   *  adds to a note's score (scripts/experiments/semanticGateDiag.ts tries a state similarity). */
+   *  adds to a note's score (semanticGateDiag.ts (git history, scripts/experiments/; docs/decisions) tries a state similarity). */
   gates(bag: WordBag, purpose: ReadPurpose = 'code', adjust?: (id: NoteId) => number): Map<NoteId, number> {
     const { gateSharpness } = this.settings;
     const { threshold, floor, bm25Weight } = this.gateOf(purpose);

@@ -4,7 +4,7 @@
 // sequences' (the question position of the chat layout, other casing), and slots that every
 // rendering reads are the note's, not one context's. Nothing here is trained on.
 //
-// Measured with scripts/experiments/citationScoring.ts (the service's scoring, shipped model):
+// Measured with citationScoring.ts (git history, scripts/experiments/; docs/decisions) (the service's scoring, shipped model):
 //   footprint from                          public set (45 notes)   1,000 generated notes (200 asked)
 //   training sequences                      0.593 / 0.778           0.785 / 0.835
 //   + these renderings                      0.617 / 0.753           0.930 / 0.970

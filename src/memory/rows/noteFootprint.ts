@@ -2,7 +2,7 @@
 // lives in the model's address space. The write changes only t of them (slotSelection.ts keeps t
 // small so background text is not disturbed); citations credit a pass for reading any of them,
 // because a question about the note is routed to its address even when it misses the few rows the
-// write moved (measured on the public set, scripts/experiments/provenanceProbe.ts: provenance@1
+// write moved (measured on the public set, provenanceProbe.ts (git history, scripts/experiments/; docs/decisions): provenance@1
 // 0.42 on the written 256 slots alone, 0.58 on a 2,048-slot footprint).
 //
 //   score(i) = c(i) * idf(i)      c: read weight over the note's training sequences and its other

@@ -1,0 +1,61 @@
+// Tests of which part of a completion is shown under each mode.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { confidentPart, probabilityOf, RawCompletion, shownCompletion } from './completionConfidence';
+
+/** `formatC` -> "ents(1);" typed as "ents", "(", "1", ");" with these probabilities. */
+const ENTS: RawCompletion = {
+  completion: 'ents(1);',
+  pieces: [
+    { end: 4, probability: 0.9 },
+    { end: 5, probability: 0.9 },
+    { end: 6, probability: 0.4 },
+    { end: 8, probability: 0.9 },
+  ],
+  copied: null,
+};
+
+test('completionConfidence: the shown part ends where the probability falls below the floor, never inside a name', () => {
+  assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.5), 'ents(');
+  assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.95), '');
+  assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.2), 'ents(1);');
+  // A token that ends inside a name ("formatC" then "ur" of "urrency") is cut back to before the name.
+  assert.equal(confidentPart('currency()', [{ end: 2, probability: 0.9 }, { end: 10, probability: 0.1 }], 0.5), '');
+  assert.equal(confidentPart('a.currency()', [{ end: 2, probability: 0.9 }, { end: 4, probability: 0.9 }, { end: 12, probability: 0.1 }], 0.5), 'a.');
+  assert.equal(probabilityOf(ENTS.pieces, 5), 0.9 * 0.9);
+});
+
+test('completionConfidence: each mode, with a calibrated nothing-to-say path', () => {
+  assert.deepEqual(shownCompletion(ENTS, 'always'), { text: 'ents(1);', source: 'model' });
+  assert.deepEqual(shownCompletion(ENTS, 'off'), { text: '', source: null });
+  assert.deepEqual(shownCompletion(ENTS, 'memory-only'), { text: '', source: null });
+  assert.deepEqual(shownCompletion(ENTS, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), { text: 'ents(', source: 'model' });
+  // A line the file typed before after the same text wins over the model's guess, in `confident` only.
+  const repeated = { ...ENTS, repeated: 'entsOf(total);' };
+  assert.deepEqual(shownCompletion(repeated, 'confident'), { text: 'entsOf(total);', source: 'file' });
+  assert.deepEqual(shownCompletion(repeated, 'always'), { text: 'ents(1);', source: 'model' });
+  assert.deepEqual(shownCompletion(repeated, 'memory-only'), { text: '', source: null });
+  // Nothing the model is sure of: nothing shown.
+  const unsure = { ...ENTS, pieces: ENTS.pieces.map((p) => ({ ...p, probability: 0.3 })) };
+  assert.deepEqual(shownCompletion(unsure, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), { text: '', source: null });
+  // Whitespace alone is not worth showing.
+  assert.deepEqual(shownCompletion({ completion: '  \n', pieces: [{ end: 3, probability: 1 }], copied: null }, 'always'), { text: '', source: null });
+});
+
+test('completionConfidence: a note span shows whole when the memory proposed it strongly, the model\'s tail by its floor', () => {
+  const copied: RawCompletion = {
+    completion: 'formatUtc(now)',
+    pieces: [{ end: 9, probability: 1 }, { end: 10, probability: 0.9 }, { end: 13, probability: 0.1 }, { end: 14, probability: 0.9 }],
+    copied: { text: 'formatUtc', score: 0.8 },
+  };
+  const settings = { minProbability: 0.5, minSpanScore: 0.5, minChars: 1 };
+  assert.deepEqual(shownCompletion(copied, 'confident', settings), { text: 'formatUtc(', source: 'note' });
+  assert.deepEqual(shownCompletion(copied, 'memory-only', settings), { text: 'formatUtc(', source: 'note' });
+  const weak = { ...copied, copied: { text: 'formatUtc', score: 0.3 } };
+  assert.deepEqual(shownCompletion(weak, 'confident', settings), { text: '', source: null });
+  assert.deepEqual(shownCompletion(weak, 'memory-only', settings), { text: '', source: null });
+  // The span is shown even when the model is unsure of the token right after it.
+  const unsureTail = { ...copied, pieces: [{ end: 9, probability: 1 }, { end: 14, probability: 0.1 }] };
+  assert.deepEqual(shownCompletion(unsureTail, 'confident', settings), { text: 'formatUtc', source: 'note' });
+});

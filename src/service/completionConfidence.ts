@@ -1,0 +1,100 @@
+// Which part of a completion to show as ghost text. Most keystrokes are not where the small model
+// knows what comes next, and ghost text that is wrong most of the time gets turned off. In order:
+// a span copied from a note, when the memory proposed it strongly enough (its score, spanCopy.ts),
+// with what the model typed after it held to the model's floor; else the rest of a line the file
+// typed before after the same text (repeatedLine.ts); else the completion's start while the
+// model's own probability of it (the product of its tokens' probabilities) stays above a
+// calibrated floor, cut back so it does not end inside a name. Nothing left: nothing shown. Pure; the floors are calibrated by `mnemo eval --replay` (docs/decisions/2026-12-07-ghost-text-confidence.md).
+
+import type { CompletionPiece } from './completionPath';
+
+/** What the user asked to see: `confident` (the default), every completion, only a note's span
+ *  (held to the same floors), nothing. */
+export type ShowMode = 'confident' | 'always' | 'memory-only' | 'off';
+export const SHOW_MODES: readonly ShowMode[] = ['confident', 'always', 'memory-only', 'off'];
+
+export interface ConfidenceSettings {
+  /** Least probability of the shown part's tokens, multiplied (the model's chance it is right). */
+  readonly minProbability: number;
+  /** Least score of a copied note span (spanCopy.ts; its copy threshold is 0.25). Replay with the
+   *  dev notes written, commander + kysely: false copies 0.040 of cursors at 0.25, 0.008 at 0.7. */
+  readonly minSpanScore: number;
+  /** Least characters other than whitespace a shown part has. */
+  readonly minChars: number;
+}
+
+export const defaultConfidenceSettings: ConfidenceSettings = { minProbability: 0.5, minSpanScore: 0.7, minChars: 1 };
+
+/** The parts of a completion the decision reads (completionPath.ts's output). */
+export interface RawCompletion {
+  readonly completion: string;
+  readonly pieces: readonly CompletionPiece[];
+  /** The copied note span the completion starts with, and how strongly the memory proposed it. */
+  readonly copied: { readonly text: string; readonly score?: number } | null;
+  /** The rest of a line the file typed before after the same text (repeatedLine.ts), if any. */
+  readonly repeated?: string | null;
+}
+
+/** Where shown ghost text comes from: a note's span, a line the file typed before, the model. */
+export type ShownSource = 'note' | 'file' | 'model';
+
+export interface ShownCompletion {
+  /** '' when nothing is worth showing. */
+  readonly text: string;
+  readonly source: ShownSource | null;
+}
+
+const NOTHING: ShownCompletion = { text: '', source: null };
+
+export function shownCompletion(raw: RawCompletion, mode: ShowMode, settings: ConfidenceSettings = defaultConfidenceSettings): ShownCompletion {
+  if (mode === 'off') return NOTHING;
+  if (mode === 'always') return keep(raw.completion, raw.copied ? 'note' : 'model', 0);
+  const strongSpan = raw.copied !== null && (raw.copied.score ?? 0) >= settings.minSpanScore;
+  if (strongSpan) {
+    // The span itself is the memory's; what the model typed after it is held to the model's floor.
+    const spanEnd = raw.completion.indexOf(raw.copied!.text) + raw.copied!.text.length;
+    const kept = confidentPart(raw.completion, raw.pieces, settings.minProbability);
+    return keep(kept.length >= spanEnd ? kept : raw.completion.slice(0, spanEnd), 'note', settings.minChars);
+  }
+  if (mode === 'memory-only') return NOTHING;
+  // A weak span's completion is the note's guess, not the model's: only the file's own line is left.
+  if (raw.repeated) return keep(raw.repeated, 'file', settings.minChars);
+  if (raw.copied !== null) return NOTHING;
+  return keep(confidentPart(raw.completion, raw.pieces, settings.minProbability), 'model', settings.minChars);
+}
+
+function keep(text: string, source: ShownSource, minChars: number): ShownCompletion {
+  const trimmed = text.replace(/\s+$/u, '');
+  const chars = trimmed.replace(/\s/gu, '').length;
+  return chars > 0 && chars >= minChars ? { text: trimmed, source } : NOTHING;
+}
+
+/** The completion's longest start whose tokens' probabilities multiply to at least `floor`, cut back
+ *  so that it does not end inside a name (`formatC` -> "ents(1);" may keep "ents(", never "en"). */
+export function confidentPart(completion: string, pieces: readonly CompletionPiece[], floor: number): string {
+  let product = 1;
+  let end = 0;
+  for (const piece of pieces) {
+    product *= piece.probability;
+    if (product < floor) break;
+    end = Math.max(end, piece.end);
+  }
+  end = Math.min(end, completion.length);
+  while (end > 0 && end < completion.length && isNameChar(completion[end - 1]!) && isNameChar(completion[end]!)) end--;
+  return completion.slice(0, end);
+}
+
+function isNameChar(ch: string): boolean {
+  return /[\p{L}\p{N}_$]/u.test(ch);
+}
+
+/** The product of the probabilities of the tokens typing the completion's first `chars` characters
+ *  (the replay's calibration reads it per cursor). */
+export function probabilityOf(pieces: readonly CompletionPiece[], chars: number): number {
+  let product = 1;
+  for (const piece of pieces) {
+    product *= piece.probability;
+    if (piece.end >= chars) break;
+  }
+  return product;
+}

@@ -1,0 +1,20 @@
+// Tests of the rest of a line the file typed before.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { repeatedLine } from './repeatedLine';
+
+test('repeatedLine: the rest of the earlier line after the longest repeated tail, its latest occurrence', () => {
+  const prefix = 'if (x) return this._summary;\nfoo();\nif (y) return this._summary + 1;\nif (z) return this.';
+  // "return this." repeats, but shorter than the floor: nothing, then with a lower floor the latest.
+  assert.equal(repeatedLine(prefix), null);
+  assert.equal(repeatedLine(prefix, { minMatch: 8, maxMatch: 200 }), '_summary + 1;');
+  const calls = '  program.option("-d, --debug", "output extra debugging");\n  program.option("-d, --debug", ';
+  assert.equal(repeatedLine(calls), '"output extra debugging");');
+});
+
+test('repeatedLine: nothing when the tail is new, when the earlier line ends there, or for the tail itself', () => {
+  assert.equal(repeatedLine('const alpha = computeSomethingLong(1);\nconst beta = other'), null);
+  assert.equal(repeatedLine('  return someLongIdentifierName;\n  return someLongIdentifierName;'), null);
+  assert.equal(repeatedLine('a'.repeat(10)), null);
+});
