@@ -198,7 +198,7 @@ test('store: a torn last journal record is rolled back on load, kept aside, and 
   assert.equal((await open(dir)).notes().length, 3);
 });
 
-test('store: damage inside the journal is refused untouched, and recover keeps what is before it', async () => {
+test('store: damage inside the journal is refused untouched, and recover keeps every intact record', async () => {
   const dir = await tempDir();
   const store = await open(dir);
   const table = new Table();
@@ -206,6 +206,7 @@ test('store: damage inside the journal is refused untouched, and recover keeps w
   const afterA = table.snapshot(ALL);
   await remember(store, table, 'b', [2], 2);
   await remember(store, table, 'c', [3], 3);
+  const afterC = table.snapshot([3]);
   const journal = path.join(dir, 'journal.mnemo');
   const bytes = await fs.readFile(journal);
   const damagedAt = bytes.indexOf('"b"');
@@ -220,11 +221,47 @@ test('store: damage inside the journal is refused untouched, and recover keeps w
   });
   assert.deepEqual(await fs.readFile(journal), bytes, 'the damaged file is left as it was');
   const recovered = await open(dir, { recover: true });
-  assert.deepEqual(recovered.notes().map((n) => n.id), ['a']);
-  assert.ok(bitsEqual(tableOf(recovered, ALL), afterA));
-  const aside = recovered.loadReport.movedAside[0]!;
+  // Only the damaged record is lost: a before it and c after it are kept, rows and all.
+  assert.deepEqual(recovered.notes().map((n) => n.id), ['a', 'c']);
+  assert.ok(bitsEqual(tableOf(recovered, [1, 2]), afterA.subarray(D, 3 * D)));
+  assert.ok(bitsEqual(tableOf(recovered, [3]), afterC));
+  assert.match(recovered.loadReport.messages.join(' '), /Recovery kept 2 live note\(s\); 1 damaged stretch/);
+  const aside = recovered.loadReport.movedAside.find((m) => m.file === journal)!;
   assert.match(path.basename(aside.movedTo), /^journal\.mnemo\.corrupt-2026-11-22T10-00-00\.000Z$/);
   assert.deepEqual(await fs.readFile(aside.movedTo), bytes);
+});
+
+test('store: check says missing, sound, or damaged with what recovery would keep, and changes nothing', async () => {
+  const dir = await tempDir();
+  assert.equal((await MemoryStore.check(path.join(dir, 'nothing-here'), model)).kind, 'missing');
+  const store = await open(dir);
+  const table = new Table();
+  for (const id of ['a', 'b', 'c']) await remember(store, table, id, [id.charCodeAt(0) - 96], 1);
+  const sound = await MemoryStore.check(dir, model);
+  assert.equal(sound.kind, 'sound');
+  assert.equal(sound.kind === 'sound' && [...sound.state.notes.keys()].join(','), 'a,b,c');
+  // A torn last record: sound (a crash while appending), and peek says it is left out.
+  const journal = path.join(dir, 'journal.mnemo');
+  const whole = await fs.readFile(journal);
+  await fs.writeFile(journal, whole.subarray(0, whole.length - 10));
+  const peeked = await MemoryStore.peek(dir);
+  assert.deepEqual(peeked.notes.map((n) => n.id), ['a', 'b']);
+  assert.match(peeked.messages.join(' '), /last record is incomplete/);
+  // Damage in the middle: check names it and what recovery would keep; no file changes.
+  const damaged = Buffer.from(whole);
+  damaged[damaged.indexOf('"b"') + 1] = 'X'.charCodeAt(0);
+  await fs.writeFile(journal, damaged);
+  const before = (await fs.readdir(dir)).sort();
+  const result = await MemoryStore.check(dir, model);
+  assert.equal(result.kind, 'damaged');
+  if (result.kind !== 'damaged') return;
+  assert.ok(result.problem instanceof StoreCorruptError);
+  assert.deepEqual([...result.salvaged.state.notes.keys()], ['a', 'c']);
+  assert.equal(result.salvaged.report.liveNotes, 2);
+  assert.deepEqual((await fs.readdir(dir)).sort(), before);
+  assert.deepEqual(await fs.readFile(journal), damaged);
+  // Another model's store is refused, not offered for recovery.
+  await assert.rejects(MemoryStore.check(dir, { ...model, sha256: 'ee'.repeat(32) }), ModelMismatchError);
 });
 
 test('store: a foreign or damaged snapshot is refused untouched; recover moves it aside and starts empty', async () => {

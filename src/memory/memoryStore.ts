@@ -15,7 +15,7 @@ import { NoteId, NoteKind, NoteRecord, isNoteKind, toNoteId } from './note';
 import { assertNoSecrets } from './secrets';
 import { ImportInvalidError, StoreCorruptError } from './storeErrors';
 import { applyJournalEntry, encodeJournalHeader, encodeJournalRecord, readJournal } from './storeJournal';
-import { loadStore, LoadReport, ModelBinding, peekStore, StorePaths, storePaths } from './storeLoad';
+import { checkStore, loadStore, LoadReport, ModelBinding, peekStore, StoreCheck, StorePaths, storePaths } from './storeLoad';
 import { acquireLock, LockOptions } from './storeLock';
 import type { JournalRecord, OverlapPolicy, SnapshotHeader } from './storeRecords';
 import { encodeSnapshot } from './storeSnapshot';
@@ -34,7 +34,8 @@ import {
 } from './storeState';
 import { cloneState, ImportMode, planMerge, readExportFile } from './storeTransfer';
 
-export type { ModelBinding, LoadReport } from './storeLoad';
+export type { ModelBinding, LoadReport, StoreCheck } from './storeLoad';
+export type { SalvageReport } from './storeSalvage';
 export type { RowUpdate, ForgetOutcome } from './storeState';
 export type { OverlapPolicy } from './storeRecords';
 export type { ImportMode } from './storeTransfer';
@@ -142,10 +143,19 @@ export class MemoryStore {
     }
   }
 
-  /** Reads a store's header and notes without a model and without changing anything. */
-  static async peek(dir: string): Promise<{ readonly header: SnapshotHeader; readonly notes: readonly NoteRecord[] }> {
-    const { header, state } = await peekStore(storePaths(dir));
-    return { header, notes: [...state.notes.values()] };
+  /**
+   * Reads a store's header and notes without a model and without changing anything. Damage
+   * throws as open does; a torn last record (a crash while appending) is left out and named in
+   * `messages`.
+   */
+  static async peek(dir: string): Promise<{ readonly header: SnapshotHeader; readonly notes: readonly NoteRecord[]; readonly messages: readonly string[] }> {
+    const { header, state, messages } = await peekStore(storePaths(dir));
+    return { header, notes: [...state.notes.values()], messages };
+  }
+
+  /** Verifies the store in `dir` without changing anything: sound, missing, or damaged and what recovery would keep. */
+  static async check(dir: string, model: ModelBinding): Promise<StoreCheck> {
+    return checkStore(storePaths(dir), model);
   }
 
   get storeId(): string {

@@ -68,9 +68,15 @@ export interface ImportRecord {
 
 export type JournalRecord = WriteRecord | ForgetRecord | SupersedeRecord | ImportRecord;
 
+/** Format 1: every note in one record (still read; damage there cost every note). */
 export interface NotesSection {
   readonly type: 'notes';
   readonly notes: readonly NoteRecord[];
+}
+/** Format 2: one record per note, so damage costs at most the note it hits. */
+export interface NoteSection {
+  readonly type: 'note';
+  readonly note: NoteRecord;
 }
 /** Rows: current (slots.length * rowWidth) then base (same). */
 export interface RowsSection {
@@ -89,7 +95,7 @@ export interface EndSection {
   readonly records: number;
   readonly sha256: string;
 }
-export type SnapshotSection = NotesSection | RowsSection | ContributionSection | EndSection;
+export type SnapshotSection = NotesSection | NoteSection | RowsSection | ContributionSection | EndSection;
 
 // ---- runtime checks; each returns a reason string when the value is malformed ----
 
@@ -169,6 +175,8 @@ export function checkSnapshotSection(value: unknown): string | undefined {
       }
       return undefined;
     }
+    case 'note':
+      return checkNoteRecord(value.note);
     case 'rows':
       return isSlotList(value.slots) ? undefined : 'rows section has bad slots';
     case 'contribution':
