@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import type { Citation, MemoryMode } from '../service/protocol';
 import type { ServiceClient } from '../service/serviceClient';
-import { CliOutput, connect, modelDirOf, progressPrinter, storeDirOf } from './cliContext';
-import { defineCommand } from './command';
+import { CliOutput, connect, modelDirOf, progressPrinter, requireStore, storeDirOf } from './cliContext';
+import { defineCommand, RECOVER_OPTION } from './command';
 import { UsageError } from './commandLine';
 
 const MODE_OPTION = {
@@ -16,15 +16,16 @@ const MODE_OPTION = {
 
 export const askCommand = defineCommand({
   summary: 'ask a question; the answer comes from the memory, with the notes it drew on',
-  usage: '"question" [--mode memory|prompt|none] [--max-tokens N]',
+  usage: '"question" [--mode memory|prompt|none] [--max-tokens N] [--recover]',
   positionals: 1,
   options: {
     mode: MODE_OPTION,
     'max-tokens': { kind: 'number', value: 'N', help: 'longest answer in tokens (default 96)', min: 1 },
+    recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover });
     const progress = progressPrinter(output);
     try {
       const stream = client.ask(
@@ -53,7 +54,7 @@ export const askCommand = defineCommand({
 
 export const completeCommand = defineCommand({
   summary: 'complete code at an offset of a file, as the editor\'s inline completion would',
-  usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N]',
+  usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N] [--recover]',
   details: 'The offset counts UTF-16 code units from the start of the file, as VS Code does (default: the end of the file). Prints the completion on stdout and the notes it drew on on stderr.',
   positionals: 0,
   options: {
@@ -61,6 +62,7 @@ export const completeCommand = defineCommand({
     offset: { kind: 'number', value: 'N', help: 'cursor offset in the file (default its end)', min: 0 },
     mode: MODE_OPTION,
     'max-tokens': { kind: 'number', value: 'N', help: 'longest completion in tokens (default 24 for a line, 48 for a block)', min: 1 },
+    recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
     const { options } = args;
@@ -69,7 +71,7 @@ export const completeCommand = defineCommand({
     const text = fs.readFileSync(options.file, 'utf8');
     const offset = options.offset ?? text.length;
     if (offset > text.length) throw new UsageError(`--offset ${offset} is past the end of ${options.file} (${text.length} characters)`, 'complete');
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model));
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover });
     const progress = progressPrinter(output);
     try {
       const result = await client.request(
