@@ -46,7 +46,7 @@ export const checkCommand = defineCommand({
     }
     for (const message of store.loadReport.messages) output.out(`${message}\n`);
     output.out(`${dir}: recovered. ${store.liveNotes().length} live note(s).\n`);
-    if (report && report.relearn.length > 0) output.out('Their memory slots are written again from their text the next time the model loads (mnemo ask, or the editor), with progress shown.\n');
+    if (report && report.relearn.length > 0) output.out('A note whose slot file is missing is written again from its text the next time the model loads (mnemo ask, or the editor), with progress shown.\n');
   },
 });
 
@@ -63,5 +63,5 @@ function printDamage(output: CliOutput, dir: string, found: Extract<StoreCheck, 
   output.out(`--recover would keep ${live.length} live note(s)${live.length > 0 ? `: ${live.map((n) => n.id).join(', ')}` : ''}.\n`);
   if (report.lostNotes.length > 0) output.out(`It would lose: ${report.lostNotes.join(', ')} (and any note whose record is unreadable).\n`);
   if (report.lostOperations > 0) output.out(`${report.lostOperations} journal operation(s) cannot be read or replayed.\n`);
-  if (report.relearn.length > 0) output.out(`${report.relearn.length} note(s) keep their text but not their memory rows; their slots are written again from the text.\n`);
+  if (report.relearn.length > 0) output.out(`${report.relearn.length} note(s) keep their text but not their record of written value rows (their keyed slots are kept, or written again from the text).\n`);
 }

@@ -142,7 +142,10 @@ export function salvageStore(input: SalvageInput): Salvaged {
       '.',
   );
   if (stillRelearn.length > 0) {
-    messages.push(`${stillRelearn.length} note(s) kept their text but lost their memory rows (${stillRelearn.join(', ')}); their memory slots are learned again from the text.`);
+    messages.push(
+      `${stillRelearn.length} note(s) kept their text but lost their record of written value rows (${stillRelearn.join(', ')}); ` +
+        'their keyed memory slots come from their slot files, or are written again from the text where those are missing.',
+    );
   }
   return {
     header,
