@@ -231,6 +231,39 @@ test('store: damage inside the journal is refused untouched, and recover keeps e
   assert.deepEqual(await fs.readFile(aside.movedTo), bytes);
 });
 
+test('store: restore undoes a forget bit for bit (same id, text, slots, footprint, rows), also after a reopen and with a note written since', async () => {
+  const dir = await tempDir();
+  const store = await open(dir);
+  const table = new Table();
+  await remember(store, table, 'a', [1, 2], 1, 'note a', [7, 8]);
+  await remember(store, table, 'b', [2, 3], 2);
+  const rowsBefore = tableOf(store, ALL);
+  const noteBefore = store.getNote('a' as NoteId);
+  const kept = store.forgettable('a')!;
+  assert.equal(store.forgettable('nope'), undefined);
+  await store.forget('a');
+  assert.equal(store.getNote('a' as NoteId)?.text, '', 'the forget erased the text');
+  const restored = await store.restore(kept);
+  assert.deepEqual(store.getNote('a' as NoteId), noteBefore);
+  assert.ok(bitsEqual(tableOf(store, ALL), rowsBefore), 'rows back bit for bit');
+  assert.deepEqual(restored.updates.map((u) => u.slot), [1, 2]);
+  const reopened = await open(dir);
+  assert.deepEqual(reopened.getNote('a' as NoteId), noteBefore);
+  assert.ok(bitsEqual(tableOf(reopened, ALL), rowsBefore));
+  await assert.rejects(store.restore(kept), /live|restore/, 'a live note cannot be restored again');
+  // A note written on its rows after the forget: the restore puts its own change back on top.
+  await store.forget('a');
+  table.apply([...store.changedRows()].map(([slot, row]) => ({ slot, row })));
+  for (const slot of [1, 2]) if (!store.changedRows().has(slot)) table.rows.delete(slot);
+  await remember(store, table, 'c', [1], 3);
+  await store.restore(kept);
+  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'b', 'c']);
+  await store.forget('a');
+  await store.forget('c');
+  await store.forget('b');
+  assert.equal(store.changedRows().size, 0, 'forgetting everything gives back the base rows');
+});
+
 test('store: check says missing, sound, or damaged with what recovery would keep, and changes nothing', async () => {
   const dir = await tempDir();
   assert.equal((await MemoryStore.check(path.join(dir, 'nothing-here'), model)).kind, 'missing');

@@ -22,6 +22,7 @@ import { encodeSnapshot } from './storeSnapshot';
 import {
   applyForget,
   applyWrite,
+  bitsEqual,
   checkSupersede,
   checkWrite,
   diffRows,
@@ -67,6 +68,13 @@ export interface WriteRequest {
   readonly next: Float32Array;
   /** The note's footprint (see NoteRecord.footprint), any order; repeats are dropped. */
   readonly footprint?: readonly number[];
+}
+
+/** A note as it was before a forget, for undo (MemoryStore.forgettable / restore). */
+export interface ForgottenNote {
+  readonly note: NoteRecord;
+  readonly prev: Float32Array;
+  readonly next: Float32Array;
 }
 
 export interface WriteResult {
@@ -245,6 +253,46 @@ export class MemoryStore {
       if (options.purge ?? true) purged = await this.compact().then(() => true, () => false);
       else await this.compactIfLarge();
       return { ...outcome, updates: copyUpdates(outcome.updates), purged };
+    });
+  }
+
+  /**
+   * A live note as forget would lose it: its record (text included) and its rows (prev, next), a
+   * copy. What an undo keeps in memory to give to restore().
+   */
+  forgettable(id: string): ForgottenNote | undefined {
+    const note = this.state.notes.get(toNoteId(id));
+    const own = note ? this.state.contributions.get(note.id) : undefined;
+    if (!note || note.state !== 'live' || !own) return undefined;
+    return { note, prev: own.prev.slice(), next: own.next.slice() };
+  }
+
+  /**
+   * Undoes a forget: the note is live again with its id, text, slots and footprint, and its own
+   * change (next - prev) is put back on its rows as they are now. When nothing changed those rows
+   * since the forget (the forget restored them exactly), they come back bit for bit.
+   */
+  async restore(forgotten: ForgottenNote): Promise<WriteResult & { readonly updates: readonly RowUpdate[] }> {
+    return this.transaction(async () => {
+      const d = this.model.rowWidth;
+      const { note } = forgotten;
+      const prev = new Float32Array(forgotten.prev.length);
+      const next = new Float32Array(forgotten.next.length);
+      note.slots.forEach((slot, i) => {
+        const was = forgotten.prev.subarray(i * d, (i + 1) * d);
+        const row = this.state.rows.get(slot) ?? was;
+        prev.set(row, i * d);
+        const same = bitsEqual(row, was);
+        for (let k = i * d; k < (i + 1) * d; k++) next[k] = same ? forgotten.next[k]! : row[k - i * d]! + (forgotten.next[k]! - forgotten.prev[k]!);
+      });
+      const data = { note, prev, next };
+      checkWrite(this.state, data, true);
+      const seq = this.state.lastSeq + 1;
+      await this.append({ type: 'restore', seq, note }, [prev, next]);
+      const updates = applyWrite(this.state, data);
+      this.state.lastSeq = seq;
+      await this.compactIfLarge();
+      return { note, seq, updates: copyUpdates(updates) };
     });
   }
 

@@ -66,7 +66,18 @@ export interface ImportRecord {
   readonly notes: readonly NoteRecord[];
 }
 
-export type JournalRecord = WriteRecord | ForgetRecord | SupersedeRecord | ImportRecord;
+/**
+ * Undo of a forget: the forgotten note (same id, its text, slots, footprint) is live again.
+ * Rows: prev then next, as a write's (next - prev is the note's own change, put back on the rows
+ * as they are at the undo: bit for bit its old rows when nothing changed them since).
+ */
+export interface RestoreRecord {
+  readonly type: 'restore';
+  readonly seq: number;
+  readonly note: NoteRecord;
+}
+
+export type JournalRecord = WriteRecord | ForgetRecord | SupersedeRecord | ImportRecord | RestoreRecord;
 
 /** Format 1: every note in one record (still read; damage there cost every note). */
 export interface NotesSection {
@@ -145,6 +156,7 @@ export function checkJournalRecord(value: unknown): string | undefined {
   if (!isObject(value) || !Number.isInteger(value.seq)) return 'record has no sequence number';
   switch (value.type) {
     case 'write':
+    case 'restore':
       return checkNoteRecord(value.note);
     case 'forget':
       return isNoteId(value.noteId) && (value.overlap === 'delta' || value.overlap === 'refuse') ? undefined : 'forget record is malformed';
