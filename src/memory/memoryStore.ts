@@ -193,7 +193,7 @@ export class MemoryStore {
     return slotOwners(this.state);
   }
 
-  /** Called with row updates whenever catching up brings in other processes' changes. */
+  /** Called whenever catching up brings in other processes' operations, with the rows they changed (maybe none). */
   onExternalChange(listener: (updates: readonly RowUpdate[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -208,8 +208,11 @@ export class MemoryStore {
     const run = async (): Promise<T> => {
       const lock = await acquireLock(this.paths.lock, this.options.lock);
       try {
+        const seqBefore = this.state.lastSeq;
         const updates = await this.catchUp();
-        if (updates.length > 0) for (const listener of this.listeners) listener(copyUpdates(updates));
+        // Another process's operation counts even when it moved no row (a keyed-memory note
+        // writes none): its notes changed, and the listeners show notes.
+        if (updates.length > 0 || this.state.lastSeq !== seqBefore) for (const listener of this.listeners) listener(copyUpdates(updates));
         return await this.inTransaction.run(true, () => fn({ updates: copyUpdates(updates) }));
       } finally {
         await lock.release();

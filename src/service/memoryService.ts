@@ -11,12 +11,15 @@
 // (noteSlotKeeper.ts): each live note's own slots, read at the output by the chat and completion
 // paths in 'memory' mode and cited first.
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
 import { CitationIndex } from '../memory/citationIndex';
 import { isNoteId, toNoteId } from '../memory/note';
 import { NoteInputError, prepareNoteText } from '../memory/noteInput';
-import { MemoryStore, RowUpdate } from '../memory/memoryStore';
+import { ForgottenNote, MemoryStore, RowUpdate } from '../memory/memoryStore';
+import { noteSlotFile } from '../memory/noteSlotFiles';
+import { writeFileAtomic } from '../memory/atomicFile';
 import { checkSecrets, SecretFinding, SecretFoundError, SecretPolicy } from '../memory/secrets';
 import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/storeErrors';
 import { supersedeNote } from '../memory/forget';
@@ -64,8 +67,11 @@ import type {
   ProgressStage,
   RememberRequest,
   RememberResponse,
+  RestoreRequest,
+  RestoreResponse,
   WorkerState,
 } from './protocol';
+import { watchStoreFiles } from './storeWatcher';
 import { BadRequestError, summarizeFindings } from './workerErrors';
 
 export interface MemoryServiceOptions {
@@ -129,6 +135,8 @@ export class MemoryService {
   /** Live note ids as this process last saw them (to name what another process changed). */
   private knownLive: Set<NoteId>;
   private lastSync = 0;
+  /** Forgets this process can undo (until it ends: the window closes), by note id. */
+  private readonly undoable = new Map<NoteId, { readonly forgotten: ForgottenNote; readonly slotFile?: Buffer }>();
 
   private constructor(
     readonly options: MemoryServiceOptions,
@@ -136,7 +144,12 @@ export class MemoryService {
     readonly store: MemoryStore,
   ) {
     this.knownLive = new Set(store.liveNotes().map((n) => n.id));
-    this.unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
+    const unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
+    const unwatch = watchStoreFiles(store.paths.dir, () => void this.store.sync().catch(() => undefined));
+    this.unsubscribe = () => {
+      unwatch();
+      unsubscribe();
+    };
   }
 
   /** Reads the model's manifest and opens (or creates) the store; does not load the weights. */
@@ -245,11 +258,34 @@ export class MemoryService {
   }
 
   async forget(request: ForgetRequest): Promise<ForgetResponse> {
+    // What an undo needs, kept in this process only (the text leaves the disk with the forget):
+    // the note, its rows, and its slot file's bytes so the keyed memory comes back bit for bit.
+    const kept = isNoteId(request.id) ? this.store.forgettable(request.id) : undefined;
+    const slotFile = kept ? await fs.promises.readFile(noteSlotFile(this.store.paths.dir, kept.note.id)).catch(() => undefined) : undefined;
     const outcome = await this.store.forget(request.id, { overlap: request.overlap ?? 'delta' });
     this.applyUpdates(outcome.updates);
+    if (kept) this.undoable.set(outcome.noteId, { forgotten: kept, slotFile });
     await this.syncSlots();
     this.emitChanged({ reason: 'forget', noteIds: [outcome.noteId] });
-    return { id: outcome.noteId, restored: { exact: outcome.exact.length, delta: outcome.delta.length, base: outcome.base.length } };
+    return {
+      id: outcome.noteId,
+      text: kept?.note.text ?? '',
+      undoable: kept !== undefined,
+      restored: { exact: outcome.exact.length, delta: outcome.delta.length, base: outcome.base.length },
+    };
+  }
+
+  /** Undoes a forget this process made: the note is back with its id, text, slots and rows. */
+  async restore(request: RestoreRequest): Promise<RestoreResponse> {
+    const undo = this.undoable.get(request.id);
+    if (!undo) throw new BadRequestError(`There is no forget of ${request.id} to undo in this window (an undo lasts until the window closes).`);
+    const result = await this.store.restore(undo.forgotten);
+    this.undoable.delete(request.id);
+    this.applyUpdates(result.updates);
+    if (undo.slotFile) await writeFileAtomic(noteSlotFile(this.store.paths.dir, result.note.id), undo.slotFile).catch(() => undefined);
+    await this.syncSlots();
+    this.emitChanged({ reason: 'remember', noteIds: [result.note.id] });
+    return { note: this.summary(result.note) };
   }
 
   async list(request: ListRequest): Promise<ListResponse> {
@@ -281,7 +317,8 @@ export class MemoryService {
     }
     const note = this.store.getNote(request.id);
     if (!note) throw new NoteNotFoundError(request.id);
-    const slots = note.slots.map((slot) => ({ slot, sharedWith: (owners.get(slot) ?? []).filter((id) => id !== note.id) }));
+    // A forgotten or superseded note owns no slot any more: the inspector shows none for it.
+    const slots = (note.state === 'live' ? note.slots : []).map((slot) => ({ slot, sharedWith: (owners.get(slot) ?? []).filter((id) => id !== note.id) }));
     return { what: 'note', id: note.id, slots };
   }
 
