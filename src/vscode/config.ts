@@ -48,6 +48,11 @@ export class Config {
     return clamp(this.section().get<number>('chat.maxTokens', 96), 8, 512);
   }
 
+  /** Forget shows the note's text and asks first. */
+  get confirmForget(): boolean {
+    return this.section().get<boolean>('notes.confirmForget', true);
+  }
+
   /** Writes that take longer than this also show a notification with a Cancel button. */
   get cancellableAfterMs(): number {
     return clamp(this.section().get<number>('notes.cancellableAfterMs', 1500), 0, 60_000);

@@ -2,7 +2,9 @@
 // in a browser, remember a note from the command palette, press Ctrl-C (SIGINT to the start
 // script's process group, as a terminal does) and check that code-server and every process it
 // started are gone while the state folder stays; then `npm start` again and check that the note is
-// listed, and that the tracked sample-workspace/ never changed. The state folder is a temp dir
+// listed, that Forget shows its text and asks (Cancel keeps it), that mnemo: Undo Forget brings it
+// back bit for bit, and that the tracked sample-workspace/ never changed. (Forget's dialog is
+// checked here because VS Code refuses modal dialogs while extension tests run.) The state folder is a temp dir
 // (MNEMO_START_DIR), so the check never touches a developer's own .mnemo-start/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,6 +13,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryStore } from '../../src/memory/memoryStore';
+import { noteSlotFile } from '../../src/memory/noteSlotFiles';
 import { sleep } from './code-server';
 import { repoRoot, sampleWorkspace } from './paths';
 import { CheckList } from './check-list';
@@ -19,7 +22,7 @@ import type { Tally } from './tally';
 
 const URL_LINE = /^\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)$/m;
 const LOG_LINE = /^log:\s+(\S+)$/m;
-const CHECKS = 8;
+const CHECKS = 10;
 
 interface StartRun {
   readonly process: ChildProcess;
@@ -112,10 +115,12 @@ export async function checkNpmStart(): Promise<Tally> {
       if (/copied from/.test(run!.output())) throw new Error('the workspace was copied again');
       return second;
     });
+    let page: Page | undefined;
+    const noteRow = `.quick-input-list .monaco-list-row[aria-label*="${token}"]`;
     await checks.run('after the restart the note is listed in the editor (mnemo: Forget Note offers it)', async () => {
       if (!again) throw new Error('no URL');
       browser = await launchChromium();
-      const page = await openWorkbench(browser, again);
+      page = await openWorkbench(browser, again);
       await runCommand(page, 'mnemo: Forget Note');
       try {
         await page.waitForFunction(`[...document.querySelectorAll('.quick-input-list .monaco-list-row')].some(e => (e.textContent || '').includes(${JSON.stringify(token)}))`, undefined, { timeout: 120_000 });
@@ -123,7 +128,26 @@ export async function checkNpmStart(): Promise<Tally> {
         const shown = await pageText(page);
         throw new Error(`${(e as Error).message}\n      on screen: ${shown}\n      mnemo log: ${mnemoLogTail(stateDir)}`);
       }
-      await page.keyboard.press('Escape');
+    });
+    await checks.run('Forget shows the note\'s text and asks first; Cancel keeps the note', async () => {
+      if (!page || !stored) throw new Error('no workbench or no store');
+      await page.locator(noteRow).first().click({ timeout: 10_000 });
+      const detail = await page.locator('.monaco-dialog-box .dialog-message-detail').first().textContent({ timeout: 30_000 });
+      if (detail !== noteText) throw new Error(`the dialog shows "${detail}"`);
+      await page.locator('.monaco-dialog-box .monaco-button:has-text("Cancel")').first().click({ timeout: 10_000 });
+      await sleep(1_000);
+      if (!(await storeHolds(stored, token))) throw new Error('Cancel forgot the note');
+    });
+    await checks.run('Forget, then mnemo: Undo Forget brings the note back bit for bit (record and slot file)', async () => {
+      if (!page || !stored) throw new Error('no workbench or no store');
+      const before = await noteState(stored, token);
+      await runCommand(page, 'mnemo: Forget Note');
+      await page.locator(noteRow).first().click({ timeout: 60_000 });
+      await page.locator('.monaco-dialog-box .monaco-button:has-text("Forget")').first().click({ timeout: 30_000 });
+      await waitFor(async () => !(await storeHolds(stored!, token)), 60_000, 'the note to be forgotten');
+      await runCommand(page, 'mnemo: Undo Forget');
+      await waitFor(() => storeHolds(stored!, token), 60_000, 'the note to come back');
+      await waitFor(async () => (await noteState(stored!, token)) === before, 30_000, `the note and its slot file as before (${before.slice(0, 200)})`);
     });
     await (browser as Browser | undefined)?.close();
     browser = undefined;
@@ -203,6 +227,21 @@ function storeDirs(stateDir: string): string[] {
   };
   walk(stateDir);
   return found;
+}
+
+/** The note's record and its slot file's bytes, as one string to compare. */
+async function noteState(dir: string, token: string): Promise<string> {
+  const note = (await MemoryStore.peek(dir)).notes.find(n => n.text.includes(token));
+  const slotFile = note ? fs.readFileSync(noteSlotFile(dir, note.id)).toString('base64') : '';
+  return JSON.stringify({ note, slotFile });
+}
+
+async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
 }
 
 async function storeHolds(dir: string, token: string): Promise<boolean> {
