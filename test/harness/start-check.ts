@@ -97,7 +97,10 @@ export async function checkNpmStart(): Promise<Tally> {
       await page.keyboard.press('Enter');
       await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 10_000 });
       await page.keyboard.press('Enter');  // the first kind
-      return waitForNote(stateDir, token, 180_000);
+      const dir = await waitForNote(stateDir, token, 180_000);
+      // The remember is done when its keyed memory slots are saved too (they are written after the store has the note).
+      await waitFor(async () => (await MemoryStore.peek(dir)).notes.some(n => n.text.includes(token) && fs.existsSync(noteSlotFile(dir, n.id))), 120_000, 'the note\'s slot file');
+      return dir;
     });
     await browser.close();
     browser = undefined;
@@ -197,11 +200,21 @@ function mnemoLogTail(stateDir: string): string {
 }
 
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { timeout: 10_000 });
-  await page.keyboard.type(title, { delay: 20 });
   const row = `.quick-input-list .monaco-list-row[aria-label*="${title}"]`;
-  await page.waitForSelector(row, { timeout: 10_000 });
+  // A workbench still restoring its layout can swallow the first keys: try the palette a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 10_000 });
+      await page.keyboard.type(title, { delay: 20 });
+      await page.waitForSelector(row, { timeout: 10_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+      await sleep(2_000);
+    }
+  }
   // A click, not Enter: on a restart the palette lists recently used commands first and may not
   // have settled its focus on the match yet.
   await page.locator(row).first().click({ timeout: 10_000 });
