@@ -231,6 +231,36 @@ test('store: damage inside the journal is refused untouched, and recover keeps e
   assert.deepEqual(await fs.readFile(aside.movedTo), bytes);
 });
 
+test('store: recover keeps a note whose record is damaged only in its rows (its note checksum holds), without those rows', async () => {
+  const dir = await tempDir();
+  const store = await open(dir);
+  const table = new Table();
+  await remember(store, table, 'a', [1], 1);
+  await remember(store, table, 'b', [2, 3], 2);
+  await remember(store, table, 'c', [4], 3);
+  const journal = path.join(dir, 'journal.mnemo');
+  const bytes = await fs.readFile(journal);
+  // The last float of b's rows: the record's checksum fails, its JSON is untouched.
+  const cAt = bytes.lastIndexOf('MREC');
+  bytes[cAt - 2] ^= 0x40;
+  await fs.writeFile(journal, bytes);
+  await assert.rejects(open(dir), StoreCorruptError);
+  const recovered = await open(dir, { recover: true });
+  assert.deepEqual(recovered.liveNotes().map((n) => `${n.id}:${n.text}:${n.slots.join('.')}`), ['a:note a:1', 'b:note b:', 'c:note c:4']);
+  assert.deepEqual(recovered.loadReport.salvage?.relearn, ['b']);
+  assert.deepEqual([...recovered.changedRows().keys()].sort(), [1, 4], 'b\'s damaged rows are not used');
+  // A flip inside the note's own JSON that still parses is caught by the note checksum: b is lost.
+  const again = await tempDir();
+  const store2 = await open(again);
+  for (const [id, slot] of [['a', 1], ['b', 2], ['c', 4]] as const) await remember(store2, new Table(), id, [slot], 1, `note ${id} port 5433`);
+  const bytes2 = await fs.readFile(path.join(again, 'journal.mnemo'));
+  const at = bytes2.indexOf('note b port 5433') + 'note b port 54'.length;
+  bytes2[at] = '7'.charCodeAt(0);
+  await fs.writeFile(path.join(again, 'journal.mnemo'), bytes2);
+  const recovered2 = await open(again, { recover: true });
+  assert.deepEqual(recovered2.liveNotes().map((n) => n.text), ['note a port 5433', 'note c port 5433'], 'no silently changed text');
+});
+
 test('store: restore undoes a forget bit for bit (same id, text, slots, footprint, rows), also after a reopen and with a note written since', async () => {
   const dir = await tempDir();
   const store = await open(dir);

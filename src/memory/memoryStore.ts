@@ -17,7 +17,7 @@ import { ImportInvalidError, StoreCorruptError } from './storeErrors';
 import { applyJournalEntry, encodeJournalHeader, encodeJournalRecord, readJournal } from './storeJournal';
 import { checkStore, loadStore, LoadReport, ModelBinding, peekStore, StoreCheck, StorePaths, storePaths } from './storeLoad';
 import { acquireLock, LockOptions } from './storeLock';
-import type { JournalRecord, OverlapPolicy, SnapshotHeader } from './storeRecords';
+import { JournalRecord, noteChecksum, OverlapPolicy, SnapshotHeader } from './storeRecords';
 import { encodeSnapshot } from './storeSnapshot';
 import {
   applyForget,
@@ -233,7 +233,7 @@ export class MemoryStore {
       const data = this.prepareWrite(request);
       checkWrite(this.state, data);
       const seq = this.state.lastSeq + 1;
-      await this.append({ type: 'write', seq, note: data.note }, [data.prev, data.next]);
+      await this.append({ type: 'write', seq, note: data.note, noteCrc: noteChecksum(data.note) }, [data.prev, data.next]);
       applyWrite(this.state, data);
       this.state.lastSeq = seq;
       await this.compactIfLarge();
@@ -291,7 +291,7 @@ export class MemoryStore {
       const data = { note, prev, next };
       checkWrite(this.state, data, true);
       const seq = this.state.lastSeq + 1;
-      await this.append({ type: 'restore', seq, note }, [prev, next]);
+      await this.append({ type: 'restore', seq, note, noteCrc: noteChecksum(note) }, [prev, next]);
       const updates = applyWrite(this.state, data);
       this.state.lastSeq = seq;
       await this.compactIfLarge();

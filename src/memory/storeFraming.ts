@@ -185,9 +185,16 @@ export interface DamagedRange {
  * Every intact record from `from` on, skipping damage: after a bad record, reading resumes at the
  * next intact one. For recovery only; normal loading refuses at the first damage.
  */
-export function salvageRecords(bytes: Buffer, from: number): { readonly records: readonly DecodedRecord[]; readonly damaged: readonly DamagedRange[] } {
+export function salvageRecords(
+  bytes: Buffer,
+  from: number,
+): { readonly records: readonly DecodedRecord[]; readonly damaged: readonly DamagedRange[]; readonly readableJson: readonly DecodedRecord[] } {
   const records: DecodedRecord[] = [];
   const damaged: DamagedRange[] = [];
+  // Damaged records whose frame still fits (the next intact record starts where it ends) and whose
+  // JSON still parses: their rows cannot be trusted, but a note checksum in the JSON can prove the
+  // note itself intact (storeSalvage.ts decides).
+  const readableJson: DecodedRecord[] = [];
   let offset = from;
   while (offset < bytes.length) {
     const scan = scanRecord(bytes, offset);
@@ -199,10 +206,26 @@ export function salvageRecords(bytes: Buffer, from: number): { readonly records:
     }
     const next = nextIntactRecord(bytes, scan.offset + 1);
     damaged.push({ offset: scan.offset, end: next ?? bytes.length, reason: scan.reason });
+    const json = jsonOfDamagedRecord(bytes, scan.offset, next ?? bytes.length);
+    if (json !== undefined) readableJson.push({ json, rows: new Float32Array(0), offset: scan.offset, end: next ?? bytes.length });
     if (next === undefined) break;
     offset = next;
   }
-  return { records, damaged };
+  return { records, damaged, readableJson };
+}
+
+/** The JSON of a record at `offset` that should end at `end`, if its frame says so and it parses. */
+function jsonOfDamagedRecord(bytes: Buffer, offset: number, end: number): unknown {
+  if (offset + RECORD_FRAME_BYTES + 4 > end || bytes.readUInt32LE(offset) !== RECORD_MAGIC) return undefined;
+  if (offset + RECORD_FRAME_BYTES + bytes.readUInt32LE(offset + 4) !== end) return undefined;
+  const jsonLength = bytes.readUInt32LE(offset + RECORD_FRAME_BYTES);
+  const start = offset + RECORD_FRAME_BYTES + 4;
+  if (start + jsonLength > end) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8', start, start + jsonLength));
+  } catch {
+    return undefined;
+  }
 }
 
 function isAllZero(bytes: Buffer, from: number): boolean {

@@ -2,6 +2,7 @@
 // them back. Journal records are operations (write, forget, supersede, import); snapshot records
 // are state (notes, rows, contributions, end). Row data travels beside the JSON (storeFraming.ts).
 
+import { crc32 } from 'node:zlib';
 import { isNoteId, isNoteKind, NoteId, NoteRecord, NoteState } from './note';
 import type { ModelIdentity } from './storeErrors';
 
@@ -34,6 +35,16 @@ export interface WriteRecord {
   readonly type: 'write';
   readonly seq: number;
   readonly note: NoteRecord;
+  /** noteChecksum(note), so recovery can keep the text of a record whose rows are damaged (absent before format 2). */
+  readonly noteCrc?: number;
+}
+
+/**
+ * A checksum of the note record alone. A record's frame checksum covers its rows too (hundreds of
+ * KiB); with this, damage in the rows still leaves the note's text provably intact.
+ */
+export function noteChecksum(note: NoteRecord): number {
+  return crc32(Buffer.from(JSON.stringify(note), 'utf8'));
 }
 
 export interface ForgetRecord {
@@ -75,6 +86,7 @@ export interface RestoreRecord {
   readonly type: 'restore';
   readonly seq: number;
   readonly note: NoteRecord;
+  readonly noteCrc?: number;
 }
 
 export type JournalRecord = WriteRecord | ForgetRecord | SupersedeRecord | ImportRecord | RestoreRecord;
@@ -88,6 +100,7 @@ export interface NotesSection {
 export interface NoteSection {
   readonly type: 'note';
   readonly note: NoteRecord;
+  readonly noteCrc?: number;
 }
 /** Rows: current (slots.length * rowWidth) then base (same). */
 export interface RowsSection {

@@ -25,6 +25,8 @@ import type { ModelBinding } from './storeLoad';
 import {
   checkJournalHeader,
   checkJournalRecord,
+  checkNoteRecord,
+  noteChecksum,
   checkSnapshotHeader,
   checkSnapshotSection,
   JournalHeader,
@@ -91,7 +93,7 @@ export function salvageStore(input: SalvageInput): Salvaged {
   for (const range of parts.damaged) damaged.push({ file: input.snapshot!.file, range });
 
   const built = rebuildState(parts, model);
-  const relearn = built.relearn;
+  const relearn = [...built.relearn];
   const lostNotes = [...built.orphans];
   const journal = input.journal ? readJournalParts(input.journal.bytes) : undefined;
   for (const range of journal?.damaged ?? []) damaged.push({ file: input.journal!.file, range });
@@ -113,6 +115,16 @@ export function salvageStore(input: SalvageInput): Salvaged {
       }
       const entry = record.json as JournalRecord;
       if (entry.seq <= state.lastSeq) continue;
+      if (record.rowsLost && (entry.type === 'write' || entry.type === 'restore')) {
+        // Its rows are damaged, its note is proven intact: keep the note with no written rows.
+        state.lastSeq = entry.seq - 1;
+        const outcome = replaySalvaged(state, built.knownBase, { ...entry, note: { ...entry.note, slots: [] } }, { ...record, rows: new Float32Array(0) }, input.journal!.file);
+        if (outcome === 'applied') {
+          relearn.push(entry.note.id);
+          lostOperations--;
+        }
+        continue;
+      }
       const outcome = replaySalvaged(state, built.knownBase, entry, record, input.journal!.file);
       if (outcome === 'lost') {
         lostOperations++;
@@ -170,9 +182,11 @@ function readSnapshotParts(bytes: Buffer, model: ModelBinding): SnapshotParts {
   } else if (bytes.length > 0) {
     parts.damaged.push({ offset: 0, end: Math.min(bytes.length, 20), reason: head.ok ? 'header is malformed' : head.reason });
   }
-  const { records, damaged } = salvageRecords(bytes, from);
+  const { records, damaged, readableJson } = salvageRecords(bytes, from);
   parts.damaged.push(...damaged);
-  for (const record of records) {
+  // A damaged note record whose note checksum holds keeps its note (the record's other bytes were hit).
+  const provenNotes = readableJson.filter((r) => provenNote(r.json, 'note') !== undefined);
+  for (const record of [...records, ...provenNotes].sort((a, b) => a.offset - b.offset)) {
     const problem = checkSnapshotSection(record.json) ?? sectionProblem(record, model);
     if (problem) {
       parts.damaged.push({ offset: record.offset, end: record.end, reason: problem });
@@ -344,14 +358,30 @@ function orphanNote(id: NoteId, slots: readonly number[]): NoteRecord {
   return { id, text: '', kind: 'note', author: '', created: new Date(0).toISOString(), slots, state: 'live' };
 }
 
-function readJournalParts(bytes: Buffer): { header?: JournalHeader; records: readonly DecodedRecord[]; damaged: readonly DamagedRange[] } {
+interface JournalParts {
+  header?: JournalHeader;
+  /** Intact records, and damaged write/restore records whose note checksum holds (`rowsLost`), in file order. */
+  readonly records: readonly (DecodedRecord & { readonly rowsLost?: true })[];
+  readonly damaged: readonly DamagedRange[];
+}
+
+function readJournalParts(bytes: Buffer): JournalParts {
   const head = decodeHeader('journal', bytes);
-  if (head.ok && !checkJournalHeader(head.header)) {
-    const { records, damaged } = salvageRecords(bytes, head.end);
-    return { header: head.header as JournalHeader, records, damaged };
-  }
-  const { records, damaged } = salvageRecords(bytes, 0);
-  return { records, damaged: [{ offset: 0, end: Math.min(bytes.length, 20), reason: head.ok ? 'header is malformed' : head.reason }, ...damaged] };
+  const headerOk = head.ok && !checkJournalHeader(head.header);
+  const { records, damaged, readableJson } = salvageRecords(bytes, headerOk && head.ok ? head.end : 0);
+  const proven = readableJson.filter((r) => provenNote(r.json, 'write') !== undefined || provenNote(r.json, 'restore') !== undefined).map((r) => ({ ...r, rowsLost: true as const }));
+  const all = [...records, ...proven].sort((a, b) => a.offset - b.offset);
+  if (headerOk && head.ok) return { header: head.header as JournalHeader, records: all, damaged };
+  return { records: all, damaged: [{ offset: 0, end: Math.min(bytes.length, 20), reason: head.ok ? 'header is malformed' : head.reason }, ...damaged] };
+}
+
+/** The note of a damaged record of `type` whose own note checksum (noteCrc) proves it intact. */
+function provenNote(json: unknown, type: 'note' | 'write' | 'restore'): NoteRecord | undefined {
+  const record = json as { type?: unknown; note?: unknown; noteCrc?: unknown; seq?: unknown };
+  if (typeof json !== 'object' || json === null || record.type !== type || typeof record.noteCrc !== 'number') return undefined;
+  if (type !== 'note' && !Number.isInteger(record.seq)) return undefined;
+  if (checkNoteRecord(record.note)) return undefined;
+  return noteChecksum(record.note as NoteRecord) === record.noteCrc ? (record.note as NoteRecord) : undefined;
 }
 
 /**

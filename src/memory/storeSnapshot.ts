@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { NoteRecord } from './note';
 import { ForeignFileError, StoreCorruptError, UnsupportedFormatError } from './storeErrors';
 import { decodeHeader, encodeHeader, encodeRecord, FORMAT_VERSION, scanRecord } from './storeFraming';
-import { checkSnapshotHeader, checkSnapshotSection, SnapshotHeader, SnapshotSection } from './storeRecords';
+import { checkSnapshotHeader, checkSnapshotSection, noteChecksum, SnapshotHeader, SnapshotSection } from './storeRecords';
 import { StoreState } from './storeState';
 
 export interface EncodeOptions {
@@ -24,7 +24,7 @@ export function encodeSnapshot(header: SnapshotHeader, state: StoreState, option
   const keep = options.notes ?? (() => true);
   const parts: Buffer[] = [encodeHeader(header.kind, header)];
   // One record per note: damage to one costs that note alone (recovery salvages the others).
-  for (const note of state.notes.values()) if (keep(note)) parts.push(encodeRecord({ type: 'note', note }));
+  for (const note of state.notes.values()) if (keep(note)) parts.push(encodeRecord({ type: 'note', note, noteCrc: noteChecksum(note) }));
   const slots = [...state.rows.keys()].sort((a, b) => a - b);
   parts.push(
     encodeRecord(
