@@ -92,7 +92,8 @@ export async function checkNpmStart(): Promise<Tally> {
     const stored = await checks.run('a note remembered from the command palette is stored under the state folder', async () => {
       const page = await openWorkbench(browser!, url);
       await runCommand(page, 'mnemo: Remember Note');
-      await page.waitForSelector('.quick-input-widget input', { timeout: 10_000 });
+      // The note's own input box, not the palette it replaces (keys typed before it shows are lost).
+      await page.waitForFunction(`[...document.querySelectorAll('.quick-input-title')].some(e => e.offsetParent !== null && (e.textContent || '').includes('mnemo: Remember Note'))`, undefined, { timeout: 10_000 });
       await page.keyboard.type(noteText);
       await page.keyboard.press('Enter');
       await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 10_000 });
@@ -134,9 +135,11 @@ export async function checkNpmStart(): Promise<Tally> {
     });
     await checks.run('Forget shows the note\'s text and asks first; Cancel keeps the note', async () => {
       if (!page || !stored) throw new Error('no workbench or no store');
+      const storeDir: string = stored;
       await page.locator(noteRow).first().click({ timeout: 10_000 });
       const detail = await page.locator('.monaco-dialog-box .dialog-message-detail').first().textContent({ timeout: 30_000 });
-      if (detail !== noteText) throw new Error(`the dialog shows "${detail}"`);
+      const storedText = (await MemoryStore.peek(storeDir)).notes.find(n => n.text.includes(token))?.text;
+      if (detail !== storedText || detail !== noteText) throw new Error(`the dialog shows "${detail}"; the note is "${storedText}"`);
       await page.locator('.monaco-dialog-box .monaco-button:has-text("Cancel")').first().click({ timeout: 10_000 });
       await sleep(1_000);
       if (!(await storeHolds(stored, token))) throw new Error('Cancel forgot the note');
