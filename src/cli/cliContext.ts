@@ -77,6 +77,25 @@ export function progressPrinter(output: CliOutput): { readonly show: (event: Pro
   };
 }
 
+/** Thrown by commands that only read a store when there is none: they never create one. */
+export class NoStoreError extends Error {
+  readonly hint = 'Remember a note first (mnemo remember "..."), or point --store (or $MNEMO_STORE) at an existing store.';
+  constructor(readonly dir: string) {
+    super(`No mnemo store at ${dir}.`);
+  }
+}
+
+/** Whether `dir` holds a store (its snapshot or journal); a mistyped --store path does not. */
+export function storeExists(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'snapshot.mnemo')) || fs.existsSync(path.join(dir, 'journal.mnemo'));
+}
+
+/** For the read-only commands (ask, complete, notes, export, check): refuses a folder that is not a store. */
+export function requireStore(dir: string): string {
+  if (!storeExists(dir)) throw new NoStoreError(dir);
+  return dir;
+}
+
 /** Starts the worker on the store; shows what opening the store reported. */
 export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean; signal?: AbortSignal } = {}): Promise<ServiceClient> {
   // Opening a store written with another model re-learns its notes first: show that on one line.

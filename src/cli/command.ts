@@ -12,6 +12,12 @@ export const COMMON_OPTIONS = {
 
 export type CommonOptions = typeof COMMON_OPTIONS;
 
+/** Every command that opens a store takes it: damage found at open names it as the way out. */
+export const RECOVER_OPTION = {
+  kind: 'flag',
+  help: 'open a damaged store by keeping every intact record (the damaged files are kept beside it)',
+} as const;
+
 /** A command's own options, plus the common ones it does not redefine (eval's --json takes a file). */
 export type MergedOptions<S extends OptionSpecs> = Omit<CommonOptions, keyof S> & S;
 

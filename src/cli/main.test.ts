@@ -32,7 +32,7 @@ function mnemo(args: readonly string[], input?: string): { code: number; stdout:
 test('cli: help, and usage errors exit 2 with the usage line', () => {
   const help = mnemo(['--help']);
   assert.equal(help.code, 0);
-  for (const command of ['remember', 'ask', 'complete', 'forget', 'notes', 'export', 'import', 'eval']) assert.match(help.stdout, new RegExp(`\\n  ${command} `));
+  for (const command of ['remember', 'ask', 'complete', 'forget', 'notes', 'export', 'import', 'check', 'eval']) assert.match(help.stdout, new RegExp(`\\n  ${command} `));
   assert.equal(mnemo(['help', 'complete']).code, 0);
 
   const unknown = mnemo(['rember', 'x']);
@@ -105,7 +105,52 @@ test('cli: refusals exit 1 and say what to do', () => {
   const noModel = mnemo(['ask', 'anything?', ...store, '--model', path.join(work, 'missing-model')]);
   assert.equal(noModel.code, 1);
   assert.match(noModel.stderr, /No model in .*\nPoint --model at a checkpoint/);
-  assert.match(mnemo(['notes', ...store]).stdout, /No memory store|No live notes/);
+  assert.match(mnemo(['notes', ...store]).stdout, /No live notes/);
+});
+
+test('cli: read-only commands on a folder that is not a store say so, exit 1 and create nothing', () => {
+  const missing = path.join(work, 'mistyped-store');
+  fs.writeFileSync(path.join(work, 'code.ts'), 'const x = ');
+  for (const args of [['ask', 'anything?'], ['notes'], ['complete', '--file', path.join(work, 'code.ts')], ['export', path.join(work, 'out.mnemo-export')], ['check'], ['forget', 'n-1']]) {
+    const result = mnemo([...args, '--store', missing]);
+    assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
+    assert.match(result.stderr, new RegExp(`No mnemo store at ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), args[0]);
+    assert.equal(fs.existsSync(missing), false, `${args[0]} created nothing`);
+  }
+});
+
+test('cli: damage is found by every command; check says what --recover keeps; --recover is taken by every command', () => {
+  const dir = path.join(work, 'damaged');
+  const store = ['--store', dir];
+  for (const id of ['d1', 'd2', 'd3']) assert.equal(mnemo(['remember', `Note ${id} says the port is 80${id.at(-1)}.`, '--id', id, ...store]).code, 0);
+  assert.match(mnemo(['check', ...store]).stdout, /sound\. 3 live note\(s\)/);
+  const journal = path.join(dir, 'journal.mnemo');
+  const bytes = fs.readFileSync(journal);
+  bytes[bytes.indexOf('"d2"') + 1] ^= 0x20;
+  fs.writeFileSync(journal, bytes);
+  for (const args of [['notes'], ['ask', 'What port?'], ['complete', '--file', path.join(work, 'code.ts')], ['export', path.join(work, 'd.mnemo-export')], ['forget', 'd1'], ['remember', 'another']]) {
+    const result = mnemo([...args, ...store]);
+    assert.equal(result.code, 1, `${args[0]} finds the damage`);
+    assert.match(result.stderr, /journal\.mnemo is damaged at byte \d+/, args[0]);
+    assert.match(result.stderr, /--recover/, args[0]);
+  }
+  assert.deepEqual(fs.readFileSync(journal), bytes, 'nothing changed the damaged store');
+  const checked = mnemo(['check', ...store]);
+  assert.equal(checked.code, 1);
+  assert.match(checked.stdout, /damaged/);
+  assert.match(checked.stdout, /--recover would keep 2 live note\(s\): d1, d3/);
+  const json = JSON.parse(mnemo(['check', '--json', ...store]).stdout);
+  assert.deepEqual([json.state, json.wouldKeep], ['damaged', ['d1', 'd3']]);
+  // --recover is accepted by the read-only commands too; the first one repairs the store.
+  const listed = mnemo(['notes', '--recover', '--json', ...store]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual(JSON.parse(listed.stdout).notes.map((n: { id: string }) => n.id), ['d1', 'd3']);
+  assert.match(listed.stderr, /Recovery kept 2 live note\(s\)/);
+  assert.ok(fs.readdirSync(dir).some((name) => name.startsWith('journal.mnemo.corrupt-')), 'the damaged journal is kept beside the store');
+  assert.match(mnemo(['check', ...store]).stdout, /sound\. 2 live note\(s\)/);
+  for (const args of [['ask', 'What port?', '--max-tokens', '2'], ['complete', '--file', path.join(work, 'code.ts'), '--max-tokens', '2'], ['check'], ['export', path.join(work, 'd.mnemo-export')]]) {
+    assert.equal(mnemo([...args, '--recover', ...store]).code, 0, `${args[0]} takes --recover`);
+  }
 });
 
 test('cli: eval runs a small set for every method and prints the JSON last', () => {

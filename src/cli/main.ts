@@ -6,6 +6,7 @@ import { ServiceError } from '../service/serviceError';
 import { CliOutput, packageVersion, processOutput } from './cliContext';
 import { Command, mergedOptions } from './command';
 import { describeOptions, parseArguments, UsageError } from './commandLine';
+import { checkCommand } from './checkCommand';
 import { evalCommand } from './evalCommand';
 import { exportCommand, forgetCommand, importCommand, notesCommand, rememberCommand } from './memoryCommands';
 import { askCommand, completeCommand } from './modelCommands';
@@ -18,6 +19,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   notes: notesCommand as unknown as Command,
   export: exportCommand as unknown as Command,
   import: importCommand as unknown as Command,
+  check: checkCommand as unknown as Command,
   eval: evalCommand as unknown as Command,
 };
 

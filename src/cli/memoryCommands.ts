@@ -3,15 +3,14 @@
 import * as fs from 'node:fs';
 import { MemoryStore } from '../memory/store/memoryStore';
 import type { NoteId, NoteRecord } from '../memory/note';
-import { storePaths } from '../memory/store/load';
 import type { NoteSummary } from '../service/protocol';
-import { connect, modelDirOf, progressPrinter, storeDirOf } from './cliContext';
-import { defineCommand } from './command';
+import { connect, modelDirOf, progressPrinter, requireStore, storeDirOf } from './cliContext';
+import { defineCommand, RECOVER_OPTION } from './command';
 import { UsageError } from './commandLine';
 
 export const rememberCommand = defineCommand({
   summary: 'write a note into the memory',
-  usage: '"text" [--kind decision|convention|bug] [--id ID] [--supersedes ID] [--redact] [--chunk]',
+  usage: '"text" [--kind decision|convention|bug] [--id ID] [--supersedes ID] [--redact] [--chunk] [--recover]',
   details: 'Use "-" as the text to read the note from stdin. A note with a secret (key, token, password) is refused unless --redact is given.',
   positionals: 1,
   options: {
@@ -20,7 +19,7 @@ export const rememberCommand = defineCommand({
     supersedes: { kind: 'string', value: 'ID', help: 'a live note this one replaces' },
     redact: { kind: 'flag', help: 'store a note with secrets redacted instead of refusing it' },
     chunk: { kind: 'flag', help: 'split a note over the size limit into several notes instead of refusing it' },
-    recover: { kind: 'flag', help: 'open a damaged store by moving damaged files aside' },
+    recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
     const { options } = args;
@@ -56,15 +55,15 @@ export const rememberCommand = defineCommand({
 
 export const forgetCommand = defineCommand({
   summary: 'forget a note: restore the memory rows it changed',
-  usage: 'ID [--refuse-overlap]',
+  usage: 'ID [--refuse-overlap] [--recover]',
   positionals: 1,
   options: {
     'refuse-overlap': { kind: 'flag', help: 'fail instead of removing only this note\'s part of rows later notes also changed' },
-    recover: { kind: 'flag', help: 'open a damaged store by moving damaged files aside' },
+    recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover, signal });
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
     try {
       const result = await client.request('memory/forget', { id: args.positionals[0]! as NoteId, overlap: options['refuse-overlap'] ? 'refuse' : 'delta' }, { signal });
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
@@ -78,19 +77,20 @@ export const forgetCommand = defineCommand({
 
 export const notesCommand = defineCommand({
   summary: 'list the notes in the store (works without the model)',
-  usage: '[--all]',
-  details: 'Reads the store directly, read-only, so it also works when the model is missing or the store was made by another model.',
+  usage: '[--all] [--recover]',
+  details: 'Reads the store directly, read-only, so it also works when the model is missing or the store was made by another model. Damage is reported (exit 1); --recover repairs it first (that needs the model).',
   positionals: 0,
-  options: { all: { kind: 'flag', help: 'also list forgotten and superseded notes' } },
+  options: { all: { kind: 'flag', help: 'also list forgotten and superseded notes' }, recover: RECOVER_OPTION },
   async run({ args, output }) {
     const { options } = args;
-    const dir = storeDirOf(options.store);
-    const peeked = await peekOrEmpty(dir);
-    const notes = peeked ? peeked.notes.filter((n) => options.all || n.state === 'live') : [];
+    const dir = requireStore(storeDirOf(options.store));
+    if (options.recover) await (await connect(output, dir, modelDirOf(options.model), { recover: true })).dispose();
+    const peeked = await MemoryStore.peek(dir);
+    for (const message of peeked.messages) output.err(`${message}\n`);
+    const notes = peeked.notes.filter((n) => options.all || n.state === 'live');
     if (options.json) {
-      return output.out(`${JSON.stringify({ storeDir: dir, model: peeked?.header.model ?? null, notes: notes.map(jsonNote) })}\n`);
+      return output.out(`${JSON.stringify({ storeDir: dir, model: peeked.header.model, notes: notes.map(jsonNote) })}\n`);
     }
-    if (!peeked) return output.out(`No memory store in ${dir} yet: nothing remembered.\n`);
     if (notes.length === 0) return output.out(`No ${options.all ? '' : 'live '}notes in ${dir}.\n`);
     for (const note of notes) output.out(formatNote(note));
     output.out(`${notes.length} note(s) in ${dir} (model ${peeked.header.model.id}).\n`);
@@ -99,12 +99,12 @@ export const notesCommand = defineCommand({
 
 export const exportCommand = defineCommand({
   summary: 'export the live notes and their memory rows to one file',
-  usage: 'FILE',
+  usage: 'FILE [--recover]',
   positionals: 1,
-  options: {},
+  options: { recover: RECOVER_OPTION },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
     try {
       const result = await client.request('memory/export', { file: args.positionals[0]! }, { signal });
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
@@ -117,15 +117,15 @@ export const exportCommand = defineCommand({
 
 export const importCommand = defineCommand({
   summary: 'import an export file (merge into the store, or replace it)',
-  usage: 'FILE [--mode merge|replace]',
+  usage: 'FILE [--mode merge|replace] [--recover]',
   details: 'Default: replace when the store has no live notes, else merge (notes already here are skipped, taken ids renamed). Replace saves the old content beside the store first.',
   positionals: 1,
-  options: { mode: { kind: 'choice', choices: ['merge', 'replace'], help: 'how to combine with the notes already here' } },
+  options: { mode: { kind: 'choice', choices: ['merge', 'replace'], help: 'how to combine with the notes already here' }, recover: RECOVER_OPTION },
   async run({ args, output, signal }) {
     const { options } = args;
     const file = args.positionals[0]!;
     if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`, 'import');
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
+    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover, signal });
     // An export from another model is re-learned first: show its progress.
     const progress = progressPrinter(output);
     try {
@@ -142,11 +142,6 @@ export const importCommand = defineCommand({
     }
   },
 });
-
-async function peekOrEmpty(dir: string): Promise<Awaited<ReturnType<typeof MemoryStore.peek>> | null> {
-  if (!fs.existsSync(storePaths(dir).snapshot)) return null;
-  return MemoryStore.peek(dir);
-}
 
 function jsonNote(note: NoteRecord): object {
   return { id: note.id, kind: note.kind, state: note.state, author: note.author, created: note.created, slotCount: note.slots.length, text: note.text, supersedes: note.supersedes, supersededBy: note.supersededBy };

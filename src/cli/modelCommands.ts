@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import { SHOW_MODES, type ShowMode } from '../service/completionConfidence';
 import type { Citation, MemoryMode, RelatedNote } from '../service/protocol';
 import type { ServiceClient } from '../service/serviceClient';
-import { CliOutput, connect, modelDirOf, progressPrinter, storeDirOf } from './cliContext';
-import { defineCommand } from './command';
+import { CliOutput, connect, modelDirOf, progressPrinter, requireStore, storeDirOf } from './cliContext';
+import { defineCommand, RECOVER_OPTION } from './command';
 import { UsageError } from './commandLine';
 
 const MODE_OPTION = {
@@ -17,15 +17,16 @@ const MODE_OPTION = {
 
 export const askCommand = defineCommand({
   summary: 'ask a question; the answer comes from the memory, with the notes it drew on',
-  usage: '"question" [--mode memory|prompt|none] [--max-tokens N]',
+  usage: '"question" [--mode memory|prompt|none] [--max-tokens N] [--recover]',
   positionals: 1,
   options: {
     mode: MODE_OPTION,
     'max-tokens': { kind: 'number', value: 'N', help: 'longest answer in tokens (default 96)', min: 1 },
+    recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
     const progress = progressPrinter(output);
     try {
       const stream = client.ask(
@@ -60,7 +61,7 @@ export const askCommand = defineCommand({
 
 export const completeCommand = defineCommand({
   summary: 'complete code at an offset of a file, as the editor\'s inline completion would',
-  usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N] [--show confident|always|memory-only|off]',
+  usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N] [--show confident|always|memory-only|off] [--recover]',
   details: 'The offset counts UTF-16 code units from the start of the file, as VS Code does (default: the end of the file). Prints the completion on stdout and the notes it drew on on stderr.',
   positionals: 0,
   options: {
@@ -69,6 +70,7 @@ export const completeCommand = defineCommand({
     mode: MODE_OPTION,
     'max-tokens': { kind: 'number', value: 'N', help: 'longest completion in tokens (default 24 for a line, 48 for a block)', min: 1 },
     show: { kind: 'choice', choices: SHOW_MODES, help: 'which completion to print, as mnemo.completions.show (default confident: only what is likely right)' },
+    recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
     const { options } = args;
@@ -77,7 +79,7 @@ export const completeCommand = defineCommand({
     const text = fs.readFileSync(options.file, 'utf8');
     const offset = options.offset ?? text.length;
     if (offset > text.length) throw new UsageError(`--offset ${offset} is past the end of ${options.file} (${text.length} characters)`, 'complete');
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { signal });
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
     const progress = progressPrinter(output);
     try {
       const result = await client.request(

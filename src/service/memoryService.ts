@@ -19,7 +19,9 @@ import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
 import { CitationIndex } from '../memory/citations/citationIndex';
 import { isNoteId, toNoteId } from '../memory/note';
 import { NoteInputError, prepareNoteText } from '../memory/intake/noteInput';
-import { MemoryStore, RowUpdate } from '../memory/store/memoryStore';
+import { ForgottenNote, MemoryStore, RowUpdate } from '../memory/store/memoryStore';
+import { noteSlotFile } from '../memory/keyed/slotFiles';
+import { writeFileAtomic } from '../memory/store/atomicFile';
 import { checkSecrets, SecretFinding, SecretFoundError, SecretPolicy } from '../memory/intake/secrets';
 import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/store/errors';
 import { supersedeNote } from '../memory/rows/forget';
@@ -74,8 +76,11 @@ import type {
   RelatedNote,
   RememberRequest,
   RememberResponse,
+  RestoreRequest,
+  RestoreResponse,
   WorkerState,
 } from './protocol';
+import { watchStoreFiles } from './storeWatcher';
 import { BadRequestError, summarizeFindings } from './workerErrors';
 
 export interface MemoryServiceOptions {
@@ -150,6 +155,8 @@ export class MemoryService {
   private preloaded: LoadedModel | null = null;
   /** What opening did beyond the store's own report (an upgrade to this model). */
   private readonly openMessages: string[] = [];
+  /** Forgets this process can undo (until it ends: the window closes), by note id. */
+  private readonly undoable = new Map<NoteId, { readonly forgotten: ForgottenNote; readonly slotFile?: Buffer }>();
 
   private constructor(
     readonly options: MemoryServiceOptions,
@@ -157,7 +164,12 @@ export class MemoryService {
     readonly store: MemoryStore,
   ) {
     this.knownLive = new Set(store.liveNotes().map((n) => n.id));
-    this.unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
+    const unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
+    const unwatch = watchStoreFiles(store.paths.dir, () => void this.store.sync().catch(() => undefined));
+    this.unsubscribe = () => {
+      unwatch();
+      unsubscribe();
+    };
   }
 
   /**
@@ -304,11 +316,34 @@ export class MemoryService {
   }
 
   async forget(request: ForgetRequest): Promise<ForgetResponse> {
+    // What an undo needs, kept in this process only (the text leaves the disk with the forget):
+    // the note, its rows, and its slot file's bytes so the keyed memory comes back bit for bit.
+    const kept = isNoteId(request.id) ? this.store.forgettable(request.id) : undefined;
+    const slotFile = kept ? await fs.readFile(noteSlotFile(this.store.paths.dir, kept.note.id)).catch(() => undefined) : undefined;
     const outcome = await this.store.forget(request.id, { overlap: request.overlap ?? 'delta' });
     this.applyUpdates(outcome.updates);
+    if (kept) this.undoable.set(outcome.noteId, { forgotten: kept, slotFile });
     await this.syncSlots();
     this.emitChanged({ reason: 'forget', noteIds: [outcome.noteId] });
-    return { id: outcome.noteId, restored: { exact: outcome.exact.length, delta: outcome.delta.length, base: outcome.base.length } };
+    return {
+      id: outcome.noteId,
+      text: kept?.note.text ?? '',
+      undoable: kept !== undefined,
+      restored: { exact: outcome.exact.length, delta: outcome.delta.length, base: outcome.base.length },
+    };
+  }
+
+  /** Undoes a forget this process made: the note is back with its id, text, slots and rows. */
+  async restore(request: RestoreRequest): Promise<RestoreResponse> {
+    const undo = this.undoable.get(request.id);
+    if (!undo) throw new BadRequestError(`There is no forget of ${request.id} to undo in this window (an undo lasts until the window closes).`);
+    const result = await this.store.restore(undo.forgotten);
+    this.undoable.delete(request.id);
+    this.applyUpdates(result.updates);
+    if (undo.slotFile) await writeFileAtomic(noteSlotFile(this.store.paths.dir, result.note.id), undo.slotFile).catch(() => undefined);
+    await this.syncSlots();
+    this.emitChanged({ reason: 'remember', noteIds: [result.note.id] });
+    return { note: this.summary(result.note) };
   }
 
   async list(request: ListRequest): Promise<ListResponse> {
@@ -368,7 +403,8 @@ export class MemoryService {
     }
     const note = this.store.getNote(request.id);
     if (!note) throw new NoteNotFoundError(request.id);
-    const slots = note.slots.map((slot) => ({ slot, sharedWith: (owners.get(slot) ?? []).filter((id) => id !== note.id) }));
+    // A forgotten or superseded note owns no slot any more: the inspector shows none for it.
+    const slots = (note.state === 'live' ? note.slots : []).map((slot) => ({ slot, sharedWith: (owners.get(slot) ?? []).filter((id) => id !== note.id) }));
     return { what: 'note', id: note.id, slots };
   }
 

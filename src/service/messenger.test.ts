@@ -55,6 +55,7 @@ function harness(overrides: Partial<RequestHandlers> = {}): Harness {
       return { notes: [], warnings: [], redacted: [], writeMs: 20, loss: { before: 1, after: 0.1, steps: 3 } };
     },
     'memory/forget': unused,
+    'memory/restore': unused,
     'memory/list': unused,
     'memory/export': unused,
     'memory/import': unused,

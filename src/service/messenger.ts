@@ -51,6 +51,7 @@ export const REQUEST_POLICIES: { readonly [T in RequestType]: RequestPolicy } = 
   'worker/status': { run: 'immediate' },
   'memory/remember': { run: 'lane' },
   'memory/forget': { run: 'lane' },
+  'memory/restore': { run: 'lane' },
   'memory/list': { run: 'immediate' },
   'memory/export': { run: 'immediate' },
   'memory/import': { run: 'lane' },

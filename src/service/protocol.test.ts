@@ -35,6 +35,7 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'worker/status': {},
   'memory/remember': { text: 'Use pnpm.', kind: 'convention', secrets: 'redact' },
   'memory/forget': { id: 'p001' as NoteId, overlap: 'refuse' },
+  'memory/restore': { id: 'p001' as NoteId },
   'memory/list': { all: true },
   'memory/export': { file: 'team.mnemo-export' },
   'memory/import': { file: 'team.mnemo-export', mode: 'merge' },

@@ -124,8 +124,20 @@ export interface ForgetRequest {
 }
 export interface ForgetResponse {
   readonly id: NoteId;
+  /** The forgotten note's text, for the editor's message ('' when it was not live). */
+  readonly text: string;
+  /** Whether memory/restore can undo it (in this worker, until it ends). */
+  readonly undoable: boolean;
   /** Slots restored bit for bit, by delta, and back to the base model. */
   readonly restored: { readonly exact: number; readonly delta: number; readonly base: number };
+}
+
+/** Undo of a forget made by this worker: the note comes back with its id, text, slots and rows. */
+export interface RestoreRequest {
+  readonly id: NoteId;
+}
+export interface RestoreResponse {
+  readonly note: NoteSummary;
 }
 
 export interface ListRequest {
@@ -250,6 +262,7 @@ export interface ToWorkerFromHost {
   'worker/status': [Record<string, never>, StatusResponse];
   'memory/remember': [RememberRequest, RememberResponse];
   'memory/forget': [ForgetRequest, ForgetResponse];
+  'memory/restore': [RestoreRequest, RestoreResponse];
   'memory/list': [ListRequest, ListResponse];
   'memory/export': [ExportRequest, ExportResponse];
   'memory/import': [ImportRequest, ImportResponse];
@@ -391,6 +404,7 @@ const REQUEST_SHAPES: { readonly [T in RequestType]: Shape | ((data: Record<stri
     oversize: { optional: ['refuse', 'chunk'] },
   },
   'memory/forget': { id: 'text', overlap: { optional: ['delta', 'refuse'] } },
+  'memory/restore': { id: 'text' },
   'memory/list': { all: { optional: 'boolean' } },
   'memory/export': { file: 'text' },
   'memory/import': { file: 'text', mode: { optional: ['merge', 'replace'] } },

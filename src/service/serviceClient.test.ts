@@ -191,6 +191,39 @@ test('service: a store written with another model opens with its notes re-learne
   }
 });
 
+test('service: a forget can be undone in the same worker (same id, text, slots), and another worker hears of both without asking', async () => {
+  const dir = tempStoreDir();
+  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  try {
+    const heard: string[] = [];
+    second.on('memory/changed', (event) => heard.push(`${event.reason}:${event.noteIds.join(',')}`));
+    const hears = async (count: number) => {
+      for (let waited = 0; heard.filter((h) => h === 'external:u1').length < count && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(heard.filter((h) => h === 'external:u1').length, count, `heard ${heard.join(' ')}`);
+    };
+    const written = await first.request('memory/remember', { text: 'Invoices are rounded half-even.', id: 'u1' });
+    await hears(1);
+    const inspectedBefore = await first.request('memory/inspect', { what: 'note', id: 'u1' as NoteId });
+    const forgotten = await first.request('memory/forget', { id: 'u1' as NoteId });
+    assert.deepEqual([forgotten.text, forgotten.undoable], ['Invoices are rounded half-even.', true]);
+    const gone = await first.request('memory/inspect', { what: 'note', id: 'u1' as NoteId });
+    assert.ok(gone.what === 'note' && gone.slots.length === 0, 'a forgotten note owns no slots');
+    // The other window learns of the forget from the store's files, with no request of its own.
+    await hears(2);
+    const restored = await first.request('memory/restore', { id: 'u1' as NoteId });
+    assert.deepEqual(restored.note, written.notes[0]);
+    assert.deepEqual(await first.request('memory/inspect', { what: 'note', id: 'u1' as NoteId }), inspectedBefore);
+    assert.deepEqual((await second.request('memory/list', {})).notes.map((n) => n.text), ['Invoices are rounded half-even.']);
+    const twice = await rejection(first.request('memory/restore', { id: 'u1' as NoteId }));
+    assert.equal(twice.code, 'bad-request');
+    const elsewhere = await rejection(second.request('memory/restore', { id: 'u1' as NoteId }));
+    assert.match(elsewhere.message, /no forget of u1 to undo in this window/);
+  } finally {
+    await Promise.all([first.dispose(), second.dispose()]);
+  }
+});
+
 test('service: a missing model directory is not-ready with a hint', async () => {
   const error = await rejection(ServiceClient.start({ storeDir: tempStoreDir(), modelDir: path.join(tempStoreDir(), 'no-model') }));
   assert.equal(error.code, 'not-ready');

@@ -52,6 +52,7 @@ export function createWorkerHandlers(host: WorkerHost): RequestHandlers & { read
     },
     'memory/remember': (request, context) => ready().remember(request, context),
     'memory/forget': (request) => ready().forget(request),
+    'memory/restore': (request) => ready().restore(request),
     'memory/list': (request) => ready().list(request),
     'memory/export': (request) => ready().exportTo(request),
     'memory/import': (request, context) => ready().importFrom(request, context),

@@ -64,6 +64,11 @@ export class Config {
     return clamp(this.section().get<number>('chat.answerThreshold', defaultAnswerSupportSettings.answerGate), 0, 1);
   }
 
+  /** Forget shows the note's text and asks first. */
+  get confirmForget(): boolean {
+    return this.section().get<boolean>('notes.confirmForget', true);
+  }
+
   /** Writes that take longer than this also show a notification with a Cancel button. */
   get cancellableAfterMs(): number {
     return clamp(this.section().get<number>('notes.cancellableAfterMs', 1500), 0, 60_000);

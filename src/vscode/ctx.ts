@@ -48,6 +48,8 @@ export class Ctx {
 
   /** The notes written by the last remember, for "Undo Last Note". */
   lastWritten: readonly NoteId[] = [];
+  /** Notes forgotten in this window that mnemo: Undo Forget can bring back, oldest first. */
+  lastForgotten: readonly NoteId[] = [];
   lastReads: LastReads | undefined;
 
   private clientValue: ServiceClient | undefined;

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, commands.CommandFactory> = {
   rememberNote: memoryCommands.rememberNote,
   forgetNote: memoryCommands.forgetNoteCommand,
   undoLastNote: memoryCommands.undoLastNote,
+  undoForget: memoryCommands.undoForget,
   ask: commands.ask,
   openInspector: commands.openInspector,
   toggleCompletions: commands.toggleCompletions,

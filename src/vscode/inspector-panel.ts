@@ -63,6 +63,10 @@ export class InspectorPanel {
     try {
       const ready = await this.ctx.ready();
       this.lastData = await inspectorData(ready.client, this.ctx.lastReads, !this.ctx.restricted);
+      // A selection of a note that is gone (forgotten here, in another window or by the CLI) is dropped:
+      // the map must not keep highlighting its slots.
+      const selected = this.lastData.notes.find(n => n.id === this.pendingSelect);
+      if (selected?.state !== 'live') this.pendingSelect = undefined;
       this.post({ type: 'data', data: this.lastData });
       if (this.pendingSelect) this.post({ type: 'select', noteId: this.pendingSelect });
       return this.lastData;

@@ -60,7 +60,8 @@ export function mnemoTools(ctx: Ctx, chat: ChatView): Record<ToolName, vscode.La
       invoke: async options => {
         const checked = checkForgetInput(options.input);
         if (!checked.ok) return refusedInput(ctx, 'mnemo_forget', checked.reason);
-        const outcome = await forgetNote(ctx, checked.input.noteId);
+        // VS Code's tool confirmation already showed the note: no second question.
+        const outcome = await forgetNote(ctx, checked.input.noteId, { confirm: false });
         return text(outcome.ok ? `Forgot ${outcome.id}.` : `Not forgotten: ${outcome.message}`);
       },
     },

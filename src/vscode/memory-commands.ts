@@ -5,12 +5,11 @@ import * as vscode from 'vscode';
 import type { NoteId, NoteKind } from '../memory/note';
 import type { Command } from './commands';
 import type { Ctx } from './ctx';
-import { forgetNote, rememberText } from './memory-writes';
+import { CANCELLED, forgetNote, rememberText, restoreNote } from './memory-writes';
 import { liveNotes } from './note-views';
 import { refuseInRestrictedMode, reportFailure, type CommandFailure } from './user-errors';
 import { NOTE_KIND_NAMES } from './webview-protocol';
 
-const CANCELLED: CommandFailure = { ok: false, code: 'cancelled', message: 'Cancelled.' };
 
 const KIND_PICKS: readonly (vscode.QuickPickItem & { noteKind: NoteKind })[] = [
   { noteKind: 'decision', label: '$(law) Decision', description: 'a choice the project made, and why' },
@@ -102,8 +101,21 @@ export function undoLastNote(ctx: Ctx): Command {
       return { ok: false, code: 'nothing-to-undo', message: 'No note was written in this window.' } satisfies CommandFailure;
     }
     const outcomes = [];
-    for (const id of ids.reverse()) outcomes.push(await forgetNote(ctx, id));
-    return outcomes.find(outcome => !outcome.ok) ?? { ok: true, forgotten: ids };
+    // An undo itself: no question first, and the message names what it removed (with Undo).
+    for (const id of ids.reverse()) outcomes.push(await forgetNote(ctx, id, { confirm: false, done: 'mnemo: Undo Last Note removed "{text}".' }));
+    return outcomes.find(outcome => !outcome.ok) ?? { ok: true, forgotten: ids, texts: outcomes.map(outcome => (outcome.ok ? outcome.text : '')) };
+  };
+}
+
+/** `mnemo: Undo Forget`: brings back the last note forgotten in this window (or the one named). Args: note id. */
+export function undoForget(ctx: Ctx): Command {
+  return async (idArg?: unknown) => {
+    const id = typeof idArg === 'string' ? idArg : ctx.lastForgotten.at(-1);
+    if (!id) {
+      void vscode.window.showInformationMessage('mnemo: no forgotten note to bring back in this window.');
+      return { ok: false, code: 'nothing-to-undo', message: 'No note was forgotten in this window.' } satisfies CommandFailure;
+    }
+    return restoreNote(ctx, id as NoteId);
   };
 }
 

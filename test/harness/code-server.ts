@@ -26,6 +26,11 @@ export interface CodeServerOptions {
   /** Extra environment for code-server and so its extension host. */
   readonly env?: Readonly<Record<string, string>>;
   readonly startupTimeoutMs?: number;
+  /**
+   * Keep user data (and so every extension's workspace storage: mnemo's store), extensions, config
+   * and the log in this folder across runs (npm start). Default: a fresh temp dir per run.
+   */
+  readonly stateDir?: string;
 }
 
 export interface CodeServer {
@@ -63,15 +68,20 @@ const UNTRUSTED_SETTINGS = {
 };
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-code-server-'));
+  const tmpDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-code-server-'));
   const userDataDir = path.join(tmpDir, 'user-data');
   const extensionsDir = path.join(tmpDir, 'extensions');
   const configPath = path.join(tmpDir, 'config.yaml');
   const logPath = path.join(tmpDir, 'code-server.log');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...(options.untrustedWorkspace ? UNTRUSTED_SETTINGS : {}), ...options.settings }, null, 2));
+  const settingsPath = path.join(userDataDir, 'User', 'settings.json');
+  // A kept state dir keeps the user's own settings: ours are written once, on its first run.
+  if (!options.stateDir || !fs.existsSync(settingsPath)) {
+    fs.writeFileSync(settingsPath,
+      JSON.stringify({ ...QUIET_SETTINGS, ...(options.untrustedWorkspace ? UNTRUSTED_SETTINGS : {}), ...options.settings }, null, 2));
+  }
+  if (options.stateDir) fs.writeFileSync(logPath, '');  // one run's log at a time
   fs.writeFileSync(configPath, '');  // else code-server writes ~/.config/code-server/config.yaml
   const dirArgs = ['--config', configPath, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   const env = { ...process.env, ...options.env, XDG_CONFIG_HOME: tmpDir, XDG_DATA_HOME: tmpDir };
@@ -86,7 +96,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const folder of options.linkExtensions ?? []) {
     // VS Code scans the extensions dir on first start and follows the link: a rebuild plus
     // "Developer: Reload Window" picks up changes, as with a development host.
-    fs.symlinkSync(folder, path.join(extensionsDir, extensionFolderName(folder)));
+    const link = path.join(extensionsDir, extensionFolderName(folder));
+    fs.rmSync(link, { force: true });  // a kept state dir has it from the last run
+    fs.symlinkSync(folder, link);
   }
 
   const port = options.port || await freePort();

@@ -18,6 +18,10 @@ import type { NotesTreeNode } from '../../src/vscode/notes-tree';
 import { cspProblems } from '../../src/vscode/webview-document';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import * as fs from 'node:fs';
+import { MemoryStore } from '../../src/memory/store/memoryStore';
+import { noteSlotFile } from '../../src/memory/keyed/slotFiles';
+import type { NoteId } from '../../src/memory/note';
 import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
 
 const NOTE = 'Money as integer cents, tax rates as basis points: no floating-point amounts anywhere.';
@@ -48,6 +52,9 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     await vscode.commands.executeCommand('mnemo.chat.focus');
     ui = await uiDriverAvailable();
     if (!ui) console.log('story: no harness drives the webviews here; the chat and inspector steps use their commands');
+    // VS Code refuses modal dialogs while extension tests run, so forget cannot ask here: the
+    // confirmation (and its Cancel) is checked by the npm start check, in a VS Code as a user runs it.
+    await vscode.workspace.getConfiguration('mnemo').update('notes.confirmForget', false, vscode.ConfigurationTarget.Global);
   });
 
   it('remembers the editor selection as a convention, with the status bar back to "on" after writing', async () => {
@@ -169,12 +176,40 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     assert.equal(answer.kind, 'abstained');
   });
 
+  it('Undo Forget brings a forgotten note back bit for bit (id, text, slots, rows, slot file)', async () => {
+    const text = 'Refunds go back to the original card within 5 business days.';
+    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', text, 'decision');
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const id = outcome.notes[0]!.id;
+    const client = (await api.ctx.ready()).client;
+    const capture = async () => ({
+      note: (await MemoryStore.peek(api.ctx.storeDir)).notes.find(n => n.id === id),
+      summary: (await client.request('memory/list', {})).notes.find(n => n.id === id),
+      slots: await client.request('memory/inspect', { what: 'note', id: id as NoteId }),
+      // The tiny test model has no keyed note memory, so no slot file; a shipped model's is compared too.
+      slotFile: fs.existsSync(noteSlotFile(api.ctx.storeDir, id as NoteId)) ? fs.readFileSync(noteSlotFile(api.ctx.storeDir, id as NoteId)).toString('base64') : null,
+    });
+    const before = await capture();
+    assert.equal(before.note?.text, text);
+    assert.ok((await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.forgetNote', id)).ok);
+    assert.ok(!(await treeNoteIds(api)).includes(id));
+    assert.equal((await MemoryStore.peek(api.ctx.storeDir)).notes.find(n => n.id === id)?.text, '', 'the text left the store');
+    const undone = await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.undoForget');
+    assert.ok(undone.ok, JSON.stringify(undone));
+    await eventually('the note back in the tree', async () => ((await treeNoteIds(api)).includes(id) ? true : undefined));
+    assert.deepEqual(await capture(), before, 'the note is back bit for bit');
+    // Leave the story as it was for the next step (no notes).
+    assert.ok((await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.forgetNote', id)).ok);
+    assert.deepEqual(await treeNoteIds(api), []);
+  });
+
   it('undo forgets what the last remember wrote', async () => {
     const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Invoices are numbered per year: 2026-0001.', 'decision');
     assert.ok(outcome.ok, JSON.stringify(outcome));
     assert.equal((await treeNoteIds(api)).length, 1);
-    const undone = await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.undoLastNote');
+    const undone = await vscode.commands.executeCommand<{ ok: boolean; texts?: string[] }>('mnemo.undoLastNote');
     assert.ok(undone.ok, JSON.stringify(undone));
+    assert.deepEqual(undone.texts, ['Invoices are numbered per year: 2026-0001.'], 'Undo Last Note names the note it removed');
     assert.deepEqual(await treeNoteIds(api), []);
   });
 

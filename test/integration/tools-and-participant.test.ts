@@ -39,6 +39,8 @@ describe('language model tools and @mnemo', function () {
     await vscode.workspace.getConfiguration('mnemo').update('modelPath', createTinyModelDir(), vscode.ConfigurationTarget.Global);
     await api.ctx.ready();
     await vscode.commands.executeCommand('mnemo.chat.focus');
+    // No harness answers the forget confirmation in this suite.
+    await vscode.workspace.getConfiguration('mnemo').update('notes.confirmForget', false, vscode.ConfigurationTarget.Global);
   });
 
   it('registers remember, recall and forget with VS Code, with their input schemas', function () {

@@ -70,7 +70,7 @@ export class UnsupportedFormatError extends MemoryStoreError {
     readonly supported: number,
   ) {
     super(
-      `${file} uses memory store format ${version}; this mnemo reads format ${supported}.`,
+      `${file} uses memory store format ${version}; this mnemo reads formats up to ${supported}.`,
       'Update mnemo to open it. Nothing was changed.',
     );
   }

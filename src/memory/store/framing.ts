@@ -10,7 +10,10 @@
 
 import { crc32 } from 'node:zlib';
 
-export const FORMAT_VERSION = 1;
+/** Written by this mnemo. 2: a snapshot holds one record per note (so damage costs one note). */
+export const FORMAT_VERSION = 2;
+/** The oldest format this mnemo still reads (1: a snapshot's notes in one record). */
+export const OLDEST_FORMAT_VERSION = 1;
 
 export type FileKind = 'snapshot' | 'journal' | 'export';
 
@@ -71,7 +74,7 @@ export function decodeHeader(kind: FileKind, bytes: Buffer): HeaderResult {
   if (crc32(json, crc32(bytes.subarray(8, 16))) !== bytes.readUInt32LE(16)) {
     return { ok: false, problem: 'corrupt', reason: 'header checksum mismatch' };
   }
-  if (version !== FORMAT_VERSION) {
+  if (version < OLDEST_FORMAT_VERSION || version > FORMAT_VERSION) {
     return { ok: false, problem: 'version', reason: `format ${version}`, version };
   }
   try {
@@ -154,13 +157,75 @@ const RECORD_MAGIC_BYTES = Buffer.from('MREC', 'latin1');
 
 /** Whether a whole record with a valid checksum starts anywhere at or after `from`. */
 function intactRecordAfter(bytes: Buffer, from: number): boolean {
+  return nextIntactRecord(bytes, from) !== undefined;
+}
+
+/**
+ * The offset of the first whole record with a valid checksum at or after `from`: where reading
+ * resynchronises after damage (a false "MREC" inside row data fails its crc32, 1 in 4 billion).
+ */
+export function nextIntactRecord(bytes: Buffer, from: number): number | undefined {
   for (let at = bytes.indexOf(RECORD_MAGIC_BYTES, from); at !== -1; at = bytes.indexOf(RECORD_MAGIC_BYTES, at + 1)) {
-    if (at + RECORD_FRAME_BYTES > bytes.length) return false;
+    if (at + RECORD_FRAME_BYTES > bytes.length) return undefined;
     const end = at + RECORD_FRAME_BYTES + bytes.readUInt32LE(at + 4);
     if (end > bytes.length) continue;
-    if (crc32(bytes.subarray(at + RECORD_FRAME_BYTES, end), crc32(bytes.subarray(at + 4, at + 8))) === bytes.readUInt32LE(at + 8)) return true;
+    if (crc32(bytes.subarray(at + RECORD_FRAME_BYTES, end), crc32(bytes.subarray(at + 4, at + 8))) === bytes.readUInt32LE(at + 8)) return at;
   }
-  return false;
+  return undefined;
+}
+
+/** One stretch of a file that recovery could not read: from `offset` to `end` (exclusive). */
+export interface DamagedRange {
+  readonly offset: number;
+  readonly end: number;
+  readonly reason: string;
+}
+
+/**
+ * Every intact record from `from` on, skipping damage: after a bad record, reading resumes at the
+ * next intact one. For recovery only; normal loading refuses at the first damage.
+ */
+export function salvageRecords(
+  bytes: Buffer,
+  from: number,
+): { readonly records: readonly DecodedRecord[]; readonly damaged: readonly DamagedRange[]; readonly readableJson: readonly DecodedRecord[] } {
+  const records: DecodedRecord[] = [];
+  const damaged: DamagedRange[] = [];
+  // Damaged records whose frame still fits (the next intact record starts where it ends) and whose
+  // JSON still parses: their rows cannot be trusted, but a note checksum in the JSON can prove the
+  // note itself intact (storeSalvage.ts decides).
+  const readableJson: DecodedRecord[] = [];
+  let offset = from;
+  while (offset < bytes.length) {
+    const scan = scanRecord(bytes, offset);
+    if (scan.kind === 'end') break;
+    if (scan.kind === 'record') {
+      records.push(scan.record);
+      offset = scan.record.end;
+      continue;
+    }
+    const next = nextIntactRecord(bytes, scan.offset + 1);
+    damaged.push({ offset: scan.offset, end: next ?? bytes.length, reason: scan.reason });
+    const json = jsonOfDamagedRecord(bytes, scan.offset, next ?? bytes.length);
+    if (json !== undefined) readableJson.push({ json, rows: new Float32Array(0), offset: scan.offset, end: next ?? bytes.length });
+    if (next === undefined) break;
+    offset = next;
+  }
+  return { records, damaged, readableJson };
+}
+
+/** The JSON of a record at `offset` that should end at `end`, if its frame says so and it parses. */
+function jsonOfDamagedRecord(bytes: Buffer, offset: number, end: number): unknown {
+  if (offset + RECORD_FRAME_BYTES + 4 > end || bytes.readUInt32LE(offset) !== RECORD_MAGIC) return undefined;
+  if (offset + RECORD_FRAME_BYTES + bytes.readUInt32LE(offset + 4) !== end) return undefined;
+  const jsonLength = bytes.readUInt32LE(offset + RECORD_FRAME_BYTES);
+  const start = offset + RECORD_FRAME_BYTES + 4;
+  if (start + jsonLength > end) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8', start, start + jsonLength));
+  } catch {
+    return undefined;
+  }
 }
 
 function isAllZero(bytes: Buffer, from: number): boolean {

@@ -103,6 +103,13 @@ function applyRecord(state: StoreState, record: JournalRecord, rows: Float32Arra
       checkWrite(state, data);
       return applyWrite(state, data);
     }
+    case 'restore': {
+      const size = record.note.slots.length * d;
+      if (rows.length !== 2 * size) throw new RangeError('row data does not match the slot count');
+      const data = { note: record.note, prev: rows.subarray(0, size), next: rows.subarray(size) };
+      checkWrite(state, data, true);
+      return applyWrite(state, data);
+    }
     case 'forget': {
       const plan = planForget(state, record.noteId, record.overlap);
       return [...applyForget(state, plan, { state: 'forgotten' }).updates];

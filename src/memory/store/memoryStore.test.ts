@@ -198,7 +198,7 @@ test('store: a torn last journal record is rolled back on load, kept aside, and 
   assert.equal((await open(dir)).notes().length, 3);
 });
 
-test('store: damage inside the journal is refused untouched, and recover keeps what is before it', async () => {
+test('store: damage inside the journal is refused untouched, and recover keeps every intact record', async () => {
   const dir = await tempDir();
   const store = await open(dir);
   const table = new Table();
@@ -206,6 +206,7 @@ test('store: damage inside the journal is refused untouched, and recover keeps w
   const afterA = table.snapshot(ALL);
   await remember(store, table, 'b', [2], 2);
   await remember(store, table, 'c', [3], 3);
+  const afterC = table.snapshot([3]);
   const journal = path.join(dir, 'journal.mnemo');
   const bytes = await fs.readFile(journal);
   const damagedAt = bytes.indexOf('"b"');
@@ -220,11 +221,110 @@ test('store: damage inside the journal is refused untouched, and recover keeps w
   });
   assert.deepEqual(await fs.readFile(journal), bytes, 'the damaged file is left as it was');
   const recovered = await open(dir, { recover: true });
-  assert.deepEqual(recovered.notes().map((n) => n.id), ['a']);
-  assert.ok(bitsEqual(tableOf(recovered, ALL), afterA));
-  const aside = recovered.loadReport.movedAside[0]!;
+  // Only the damaged record is lost: a before it and c after it are kept, rows and all.
+  assert.deepEqual(recovered.notes().map((n) => n.id), ['a', 'c']);
+  assert.ok(bitsEqual(tableOf(recovered, [1, 2]), afterA.subarray(D, 3 * D)));
+  assert.ok(bitsEqual(tableOf(recovered, [3]), afterC));
+  assert.match(recovered.loadReport.messages.join(' '), /Recovery kept 2 live note\(s\); 1 damaged stretch/);
+  const aside = recovered.loadReport.movedAside.find((m) => m.file === journal)!;
   assert.match(path.basename(aside.movedTo), /^journal\.mnemo\.corrupt-2026-11-22T10-00-00\.000Z$/);
   assert.deepEqual(await fs.readFile(aside.movedTo), bytes);
+});
+
+test('store: recover keeps a note whose record is damaged only in its rows (its note checksum holds), without those rows', async () => {
+  const dir = await tempDir();
+  const store = await open(dir);
+  const table = new Table();
+  await remember(store, table, 'a', [1], 1);
+  await remember(store, table, 'b', [2, 3], 2);
+  await remember(store, table, 'c', [4], 3);
+  const journal = path.join(dir, 'journal.mnemo');
+  const bytes = await fs.readFile(journal);
+  // The last float of b's rows: the record's checksum fails, its JSON is untouched.
+  const cAt = bytes.lastIndexOf('MREC');
+  bytes[cAt - 2] ^= 0x40;
+  await fs.writeFile(journal, bytes);
+  await assert.rejects(open(dir), StoreCorruptError);
+  const recovered = await open(dir, { recover: true });
+  assert.deepEqual(recovered.liveNotes().map((n) => `${n.id}:${n.text}:${n.slots.join('.')}`), ['a:note a:1', 'b:note b:', 'c:note c:4']);
+  assert.deepEqual(recovered.loadReport.salvage?.relearn, ['b']);
+  assert.deepEqual([...recovered.changedRows().keys()].sort(), [1, 4], 'b\'s damaged rows are not used');
+  // A flip inside the note's own JSON that still parses is caught by the note checksum: b is lost.
+  const again = await tempDir();
+  const store2 = await open(again);
+  for (const [id, slot] of [['a', 1], ['b', 2], ['c', 4]] as const) await remember(store2, new Table(), id, [slot], 1, `note ${id} port 5433`);
+  const bytes2 = await fs.readFile(path.join(again, 'journal.mnemo'));
+  const at = bytes2.indexOf('note b port 5433') + 'note b port 54'.length;
+  bytes2[at] = '7'.charCodeAt(0);
+  await fs.writeFile(path.join(again, 'journal.mnemo'), bytes2);
+  const recovered2 = await open(again, { recover: true });
+  assert.deepEqual(recovered2.liveNotes().map((n) => n.text), ['note a port 5433', 'note c port 5433'], 'no silently changed text');
+});
+
+test('store: restore undoes a forget bit for bit (same id, text, slots, footprint, rows), also after a reopen and with a note written since', async () => {
+  const dir = await tempDir();
+  const store = await open(dir);
+  const table = new Table();
+  await remember(store, table, 'a', [1, 2], 1, 'note a', [7, 8]);
+  await remember(store, table, 'b', [2, 3], 2);
+  const rowsBefore = tableOf(store, ALL);
+  const noteBefore = store.getNote('a' as NoteId);
+  const kept = store.forgettable('a')!;
+  assert.equal(store.forgettable('nope'), undefined);
+  await store.forget('a');
+  assert.equal(store.getNote('a' as NoteId)?.text, '', 'the forget erased the text');
+  const restored = await store.restore(kept);
+  assert.deepEqual(store.getNote('a' as NoteId), noteBefore);
+  assert.ok(bitsEqual(tableOf(store, ALL), rowsBefore), 'rows back bit for bit');
+  assert.deepEqual(restored.updates.map((u) => u.slot), [1, 2]);
+  const reopened = await open(dir);
+  assert.deepEqual(reopened.getNote('a' as NoteId), noteBefore);
+  assert.ok(bitsEqual(tableOf(reopened, ALL), rowsBefore));
+  await assert.rejects(store.restore(kept), /live|restore/, 'a live note cannot be restored again');
+  // A note written on its rows after the forget: the restore puts its own change back on top.
+  await store.forget('a');
+  table.apply([...store.changedRows()].map(([slot, row]) => ({ slot, row })));
+  for (const slot of [1, 2]) if (!store.changedRows().has(slot)) table.rows.delete(slot);
+  await remember(store, table, 'c', [1], 3);
+  await store.restore(kept);
+  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'b', 'c']);
+  await store.forget('a');
+  await store.forget('c');
+  await store.forget('b');
+  assert.equal(store.changedRows().size, 0, 'forgetting everything gives back the base rows');
+});
+
+test('store: check says missing, sound, or damaged with what recovery would keep, and changes nothing', async () => {
+  const dir = await tempDir();
+  assert.equal((await MemoryStore.check(path.join(dir, 'nothing-here'), model)).kind, 'missing');
+  const store = await open(dir);
+  const table = new Table();
+  for (const id of ['a', 'b', 'c']) await remember(store, table, id, [id.charCodeAt(0) - 96], 1);
+  const sound = await MemoryStore.check(dir, model);
+  assert.equal(sound.kind, 'sound');
+  assert.equal(sound.kind === 'sound' && [...sound.state.notes.keys()].join(','), 'a,b,c');
+  // A torn last record: sound (a crash while appending), and peek says it is left out.
+  const journal = path.join(dir, 'journal.mnemo');
+  const whole = await fs.readFile(journal);
+  await fs.writeFile(journal, whole.subarray(0, whole.length - 10));
+  const peeked = await MemoryStore.peek(dir);
+  assert.deepEqual(peeked.notes.map((n) => n.id), ['a', 'b']);
+  assert.match(peeked.messages.join(' '), /last record is incomplete/);
+  // Damage in the middle: check names it and what recovery would keep; no file changes.
+  const damaged = Buffer.from(whole);
+  damaged[damaged.indexOf('"b"') + 1] = 'X'.charCodeAt(0);
+  await fs.writeFile(journal, damaged);
+  const before = (await fs.readdir(dir)).sort();
+  const result = await MemoryStore.check(dir, model);
+  assert.equal(result.kind, 'damaged');
+  if (result.kind !== 'damaged') return;
+  assert.ok(result.problem instanceof StoreCorruptError);
+  assert.deepEqual([...result.salvaged.state.notes.keys()], ['a', 'c']);
+  assert.equal(result.salvaged.report.liveNotes, 2);
+  assert.deepEqual((await fs.readdir(dir)).sort(), before);
+  assert.deepEqual(await fs.readFile(journal), damaged);
+  // Another model's store is refused, not offered for recovery.
+  await assert.rejects(MemoryStore.check(dir, { ...model, sha256: 'ee'.repeat(32) }), ModelMismatchError);
 });
 
 test('store: a foreign or damaged snapshot is refused untouched; recover moves it aside and starts empty', async () => {

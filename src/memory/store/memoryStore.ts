@@ -15,13 +15,14 @@ import { NoteId, NoteKind, NoteRecord, isNoteKind, toNoteId } from '../note';
 import { assertNoSecrets } from '../intake/secrets';
 import { ImportInvalidError, StoreCorruptError } from './errors';
 import { applyJournalEntry, encodeJournalHeader, encodeJournalRecord, readJournal } from './journal';
-import { loadStore, LoadReport, ModelBinding, peekStore, StorePaths, storePaths } from './load';
+import { checkStore, loadStore, LoadReport, ModelBinding, peekStore, StoreCheck, StorePaths, storePaths } from './load';
 import { acquireLock, LockOptions } from './lock';
-import type { JournalRecord, OverlapPolicy, SnapshotHeader } from './records';
+import { JournalRecord, noteChecksum, OverlapPolicy, SnapshotHeader } from './records';
 import { encodeSnapshot } from './snapshot';
 import {
   applyForget,
   applyWrite,
+  bitsEqual,
   checkSupersede,
   checkWrite,
   diffRows,
@@ -34,7 +35,8 @@ import {
 } from './state';
 import { cloneState, ImportMode, planMerge, readExportFile } from './transfer';
 
-export type { ModelBinding, LoadReport } from './load';
+export type { ModelBinding, LoadReport, StoreCheck } from './load';
+export type { SalvageReport } from './salvage';
 export type { RowUpdate, ForgetOutcome } from './state';
 export type { OverlapPolicy } from './records';
 export type { ImportMode } from './transfer';
@@ -66,6 +68,13 @@ export interface WriteRequest {
   readonly next: Float32Array;
   /** The note's footprint (see NoteRecord.footprint), any order; repeats are dropped. */
   readonly footprint?: readonly number[];
+}
+
+/** A note as it was before a forget, for undo (MemoryStore.forgettable / restore). */
+export interface ForgottenNote {
+  readonly note: NoteRecord;
+  readonly prev: Float32Array;
+  readonly next: Float32Array;
 }
 
 export interface WriteResult {
@@ -142,10 +151,19 @@ export class MemoryStore {
     }
   }
 
-  /** Reads a store's header and notes without a model and without changing anything. */
-  static async peek(dir: string): Promise<{ readonly header: SnapshotHeader; readonly notes: readonly NoteRecord[] }> {
-    const { header, state } = await peekStore(storePaths(dir));
-    return { header, notes: [...state.notes.values()] };
+  /**
+   * Reads a store's header and notes without a model and without changing anything. Damage
+   * throws as open does; a torn last record (a crash while appending) is left out and named in
+   * `messages`.
+   */
+  static async peek(dir: string): Promise<{ readonly header: SnapshotHeader; readonly notes: readonly NoteRecord[]; readonly messages: readonly string[] }> {
+    const { header, state, messages } = await peekStore(storePaths(dir));
+    return { header, notes: [...state.notes.values()], messages };
+  }
+
+  /** Verifies the store in `dir` without changing anything: sound, missing, or damaged and what recovery would keep. */
+  static async check(dir: string, model: ModelBinding): Promise<StoreCheck> {
+    return checkStore(storePaths(dir), model);
   }
 
   get storeId(): string {
@@ -175,7 +193,7 @@ export class MemoryStore {
     return slotOwners(this.state);
   }
 
-  /** Called with row updates whenever catching up brings in other processes' changes. */
+  /** Called whenever catching up brings in other processes' operations, with the rows they changed (maybe none). */
   onExternalChange(listener: (updates: readonly RowUpdate[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -190,8 +208,11 @@ export class MemoryStore {
     const run = async (): Promise<T> => {
       const lock = await acquireLock(this.paths.lock, this.options.lock);
       try {
+        const seqBefore = this.state.lastSeq;
         const updates = await this.catchUp();
-        if (updates.length > 0) for (const listener of this.listeners) listener(copyUpdates(updates));
+        // Another process's operation counts even when it moved no row (a keyed-memory note
+        // writes none): its notes changed, and the listeners show notes.
+        if (updates.length > 0 || this.state.lastSeq !== seqBefore) for (const listener of this.listeners) listener(copyUpdates(updates));
         return await this.inTransaction.run(true, () => fn({ updates: copyUpdates(updates) }));
       } finally {
         await lock.release();
@@ -212,7 +233,7 @@ export class MemoryStore {
       const data = this.prepareWrite(request);
       checkWrite(this.state, data);
       const seq = this.state.lastSeq + 1;
-      await this.append({ type: 'write', seq, note: data.note }, [data.prev, data.next]);
+      await this.append({ type: 'write', seq, note: data.note, noteCrc: noteChecksum(data.note) }, [data.prev, data.next]);
       applyWrite(this.state, data);
       this.state.lastSeq = seq;
       await this.compactIfLarge();
@@ -235,6 +256,46 @@ export class MemoryStore {
       if (options.purge ?? true) purged = await this.compact().then(() => true, () => false);
       else await this.compactIfLarge();
       return { ...outcome, updates: copyUpdates(outcome.updates), purged };
+    });
+  }
+
+  /**
+   * A live note as forget would lose it: its record (text included) and its rows (prev, next), a
+   * copy. What an undo keeps in memory to give to restore().
+   */
+  forgettable(id: string): ForgottenNote | undefined {
+    const note = this.state.notes.get(toNoteId(id));
+    const own = note ? this.state.contributions.get(note.id) : undefined;
+    if (!note || note.state !== 'live' || !own) return undefined;
+    return { note, prev: own.prev.slice(), next: own.next.slice() };
+  }
+
+  /**
+   * Undoes a forget: the note is live again with its id, text, slots and footprint, and its own
+   * change (next - prev) is put back on its rows as they are now. When nothing changed those rows
+   * since the forget (the forget restored them exactly), they come back bit for bit.
+   */
+  async restore(forgotten: ForgottenNote): Promise<WriteResult & { readonly updates: readonly RowUpdate[] }> {
+    return this.transaction(async () => {
+      const d = this.model.rowWidth;
+      const { note } = forgotten;
+      const prev = new Float32Array(forgotten.prev.length);
+      const next = new Float32Array(forgotten.next.length);
+      note.slots.forEach((slot, i) => {
+        const was = forgotten.prev.subarray(i * d, (i + 1) * d);
+        const row = this.state.rows.get(slot) ?? was;
+        prev.set(row, i * d);
+        const same = bitsEqual(row, was);
+        for (let k = i * d; k < (i + 1) * d; k++) next[k] = same ? forgotten.next[k]! : row[k - i * d]! + (forgotten.next[k]! - forgotten.prev[k]!);
+      });
+      const data = { note, prev, next };
+      checkWrite(this.state, data, true);
+      const seq = this.state.lastSeq + 1;
+      await this.append({ type: 'restore', seq, note, noteCrc: noteChecksum(note) }, [prev, next]);
+      const updates = applyWrite(this.state, data);
+      this.state.lastSeq = seq;
+      await this.compactIfLarge();
+      return { note, seq, updates: copyUpdates(updates) };
     });
   }
 

@@ -2,6 +2,7 @@
 // them back. Journal records are operations (write, forget, supersede, import); snapshot records
 // are state (notes, rows, contributions, end). Row data travels beside the JSON (storeFraming.ts).
 
+import { crc32 } from 'node:zlib';
 import { isNoteId, isNoteKind, NoteId, NoteRecord, NoteState } from '../note';
 import type { ModelIdentity } from './errors';
 
@@ -34,6 +35,16 @@ export interface WriteRecord {
   readonly type: 'write';
   readonly seq: number;
   readonly note: NoteRecord;
+  /** noteChecksum(note), so recovery can keep the text of a record whose rows are damaged (absent before format 2). */
+  readonly noteCrc?: number;
+}
+
+/**
+ * A checksum of the note record alone. A record's frame checksum covers its rows too (hundreds of
+ * KiB); with this, damage in the rows still leaves the note's text provably intact.
+ */
+export function noteChecksum(note: NoteRecord): number {
+  return crc32(Buffer.from(JSON.stringify(note), 'utf8'));
 }
 
 export interface ForgetRecord {
@@ -66,11 +77,30 @@ export interface ImportRecord {
   readonly notes: readonly NoteRecord[];
 }
 
-export type JournalRecord = WriteRecord | ForgetRecord | SupersedeRecord | ImportRecord;
+/**
+ * Undo of a forget: the forgotten note (same id, its text, slots, footprint) is live again.
+ * Rows: prev then next, as a write's (next - prev is the note's own change, put back on the rows
+ * as they are at the undo: bit for bit its old rows when nothing changed them since).
+ */
+export interface RestoreRecord {
+  readonly type: 'restore';
+  readonly seq: number;
+  readonly note: NoteRecord;
+  readonly noteCrc?: number;
+}
 
+export type JournalRecord = WriteRecord | ForgetRecord | SupersedeRecord | ImportRecord | RestoreRecord;
+
+/** Format 1: every note in one record (still read; damage there cost every note). */
 export interface NotesSection {
   readonly type: 'notes';
   readonly notes: readonly NoteRecord[];
+}
+/** Format 2: one record per note, so damage costs at most the note it hits. */
+export interface NoteSection {
+  readonly type: 'note';
+  readonly note: NoteRecord;
+  readonly noteCrc?: number;
 }
 /** Rows: current (slots.length * rowWidth) then base (same). */
 export interface RowsSection {
@@ -89,7 +119,7 @@ export interface EndSection {
   readonly records: number;
   readonly sha256: string;
 }
-export type SnapshotSection = NotesSection | RowsSection | ContributionSection | EndSection;
+export type SnapshotSection = NotesSection | NoteSection | RowsSection | ContributionSection | EndSection;
 
 // ---- runtime checks; each returns a reason string when the value is malformed ----
 
@@ -139,6 +169,7 @@ export function checkJournalRecord(value: unknown): string | undefined {
   if (!isObject(value) || !Number.isInteger(value.seq)) return 'record has no sequence number';
   switch (value.type) {
     case 'write':
+    case 'restore':
       return checkNoteRecord(value.note);
     case 'forget':
       return isNoteId(value.noteId) && (value.overlap === 'delta' || value.overlap === 'refuse') ? undefined : 'forget record is malformed';
@@ -169,6 +200,8 @@ export function checkSnapshotSection(value: unknown): string | undefined {
       }
       return undefined;
     }
+    case 'note':
+      return checkNoteRecord(value.note);
     case 'rows':
       return isSlotList(value.slots) ? undefined : 'rows section has bad slots';
     case 'contribution':

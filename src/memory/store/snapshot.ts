@@ -3,7 +3,7 @@
 // another magic number, holding only live notes, for sharing a store as one file.
 //
 //   header   SnapshotHeader (JSON)
-//   notes    every note record (JSON)
+//   note *   one record per note (JSON; format 1 had every note in one `notes` record)
 //   rows     slot ids (JSON) + current rows then base rows (float32)
 //   contribution * one per live note in write order: slot ids + prev rows then next rows
 //   end      record count + sha256 of every byte before the end record
@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { NoteRecord } from '../note';
 import { ForeignFileError, StoreCorruptError, UnsupportedFormatError } from './errors';
 import { decodeHeader, encodeHeader, encodeRecord, FORMAT_VERSION, scanRecord } from './framing';
-import { checkSnapshotHeader, checkSnapshotSection, SnapshotHeader, SnapshotSection } from './records';
+import { checkSnapshotHeader, checkSnapshotSection, noteChecksum, SnapshotHeader, SnapshotSection } from './records';
 import { StoreState } from './state';
 
 export interface EncodeOptions {
@@ -23,7 +23,8 @@ export interface EncodeOptions {
 export function encodeSnapshot(header: SnapshotHeader, state: StoreState, options: EncodeOptions = {}): Buffer {
   const keep = options.notes ?? (() => true);
   const parts: Buffer[] = [encodeHeader(header.kind, header)];
-  parts.push(encodeRecord({ type: 'notes', notes: [...state.notes.values()].filter(keep) }));
+  // One record per note: damage to one costs that note alone (recovery salvages the others).
+  for (const note of state.notes.values()) if (keep(note)) parts.push(encodeRecord({ type: 'note', note, noteCrc: noteChecksum(note) }));
   const slots = [...state.rows.keys()].sort((a, b) => a - b);
   parts.push(
     encodeRecord(
@@ -88,12 +89,16 @@ export function decodeSnapshot(kind: 'snapshot' | 'export', bytes: Buffer, file:
   return { header, state, fileSha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-function loadSection(state: StoreState, section: Exclude<SnapshotSection, { type: 'end' }>, rows: Float32Array): string | undefined {
+export function loadSection(state: StoreState, section: Exclude<SnapshotSection, { type: 'end' }>, rows: Float32Array): string | undefined {
   const d = state.rowWidth;
   const outOfRange = (slots: readonly number[]) => slots.find((s) => s >= state.slotCount);
   switch (section.type) {
     case 'notes':
       for (const note of section.notes) state.notes.set(note.id, note);
+      return undefined;
+    case 'note':
+      if (state.notes.has(section.note.id)) return `note ${section.note.id} appears twice`;
+      state.notes.set(section.note.id, section.note);
       return undefined;
     case 'rows': {
       if (outOfRange(section.slots) !== undefined) return 'rows section has a slot outside the value table';

@@ -66,10 +66,19 @@ export interface WriteData {
   readonly next: Float32Array;
 }
 
-/** Throws if the write cannot be stored; changes nothing. */
-export function checkWrite(state: StoreState, data: WriteData): void {
+/**
+ * Throws if the write cannot be stored; changes nothing. `restoring`: the note brings back a
+ * forgotten note of the same id (undo of a forget), whose tombstone it replaces in place.
+ */
+export function checkWrite(state: StoreState, data: WriteData, restoring = false): void {
   const { note, prev, next } = data;
-  if (state.notes.has(note.id)) throw new NoteIdTakenError(note.id);
+  const existing = state.notes.get(note.id);
+  if (restoring) {
+    if (!existing) throw new NoteNotFoundError(note.id);
+    if (existing.state !== 'forgotten') throw new NoteStateError(note.id, existing.state, 'restore');
+  } else if (existing) {
+    throw new NoteIdTakenError(note.id);
+  }
   if (note.state !== 'live') throw new RangeError(`a new note must be live, not ${note.state}`);
   const slots = note.slots;
   for (let i = 0; i < slots.length; i++) {
