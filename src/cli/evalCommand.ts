@@ -103,7 +103,7 @@ export const evalCommand = defineCommand({
     let result: object;
     if (options.capacity !== undefined) {
       const generated = generateCapacityNotes(options.capacity);
-      const settings: SubjectSettings = { modelDir, heldOut: null, writer, slotWriter, noteSlots, promptNotes: [] };
+      const settings: SubjectSettings = { modelDir, heldOut: null, research: { writer, slotWriter, noteSlots }, promptNotes: [] };
       const subject = await mnemoSubject(settings)();
       try {
         const report = await runCapacity(subject, generated, { sample: options.sample, onProgress: say, signal });
@@ -120,11 +120,9 @@ export const evalCommand = defineCommand({
       const settings: SubjectSettings = {
         modelDir,
         heldOut,
-        writer,
-        slotWriter,
-        noteSlots,
+        research: { writer, slotWriter, noteSlots },
         answerSupport,
-        fullFinetune: options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : defaultFullFinetuneSettings,
+        fullFinetune: { ...defaultFullFinetuneSettings, ...(options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : {}) },
         promptNotes: written.map((n) => ({ id: n.id, text: n.note })),
       };
       const factories: Partial<Record<MethodName, SubjectFactory>> = {};

@@ -7,12 +7,11 @@ import { lossFromOf, lossMaskOf, MemoryWriter, readsOfSlots, sgdStep, WriteProgr
 import { valueTableOf, writeRows } from './valueTable';
 import { writerTestBackground, writerTestModel } from './writerTestModel';
 import { encodeTrainingSequence } from '../intake/trainingSequence';
-import { noteFootprint } from './noteFootprint';
 import { seededRandom } from '../../model/seededRandom';
 
 const tokenizer = loadTokenizer();
 const note = { text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.', kind: 'decision' as const };
-const settings = { slots: 8, learningRate: 100, maxSteps: 6, lossThreshold: 0, minSequences: 16, maxSequences: 24, rowScaling: 'none' as const, candidateTokens: 0 };
+const settings = { slots: 8, learningRate: 100, maxSteps: 6, lossThreshold: 0, minSequences: 16, maxSequences: 24, rowScaling: 'none' as const, candidateTokens: 0, measureLoss: true };
 
 test('a write trains a copy of t chosen rows, lowers the note loss and leaves the live table alone', async () => {
   const model = writerTestModel();
@@ -25,10 +24,6 @@ test('a write trains a copy of t chosen rows, lowers the note loss and leaves th
   assert.equal(write.slots.length, 8);
   assert.deepEqual(write.slots, [...write.slots].sort((a, b) => a - b));
   assert.ok(write.slots.every((slot) => slot % 4 !== 0), 'slots every background batch reads have idf 0');
-  // The footprint: the note's most specific read slots (default 2,048 at most), ascending, none of idf 0.
-  assert.ok(write.footprint.length > write.slots.length && write.footprint.length <= 2048, `footprint of ${write.footprint.length}`);
-  assert.deepEqual(write.footprint, [...new Set(write.footprint)].sort((a, b) => a - b));
-  assert.ok(write.footprint.every((slot) => slot % 4 !== 0));
   assert.deepEqual(table.data, before, 'train() must not change the live table');
   const C = table.rowWidth;
   write.slots.forEach((slot, i) => assert.deepEqual(write.prev.subarray(i * C, (i + 1) * C), before.subarray(slot * C, (slot + 1) * C)));
@@ -52,29 +47,10 @@ test('a write trains a copy of t chosen rows, lowers the note loss and leaves th
   assert.deepEqual(again.next, again.prev);
   const unmeasured = await writer.train(note, { settings: { maxSteps: 0, measureLoss: false } });
   assert.deepEqual(unmeasured.losses, [], 'no loss pass when nothing trains and nobody reads the loss');
-  assert.deepEqual(unmeasured.footprint, again.footprint);
+  assert.deepEqual(unmeasured.slots, again.slots);
   assert.deepEqual(unmeasured.next, unmeasured.prev);
   await writer.dispose();
 
-  // Sessions are shared per graph, so this second writer runs after the first is disposed.
-  const citationBackground = { documentFrequency: writerTestBackground().documentFrequency.map((_, i) => (i % 2 === 0 ? 100 : 0)), batches: 100 };
-  const oddWriter = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings: { ...settings, maxSteps: 0, footprintSlots: 5 }, citationBackground });
-  const odd = await oddWriter.train(note);
-  await oddWriter.dispose();
-  assert.equal(odd.footprint.length, 5);
-  assert.ok(odd.footprint.every((slot) => slot % 2 === 1), 'footprints take their idf from the citation statistics');
-
-  // Without the other renderings the footprint is the training sequences' own; with them (the
-  // default) the extra pass's reads count too.
-  const footprintWriter = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings: { ...settings, maxSteps: 0, footprintSlots: 40 } });
-  const plain = await footprintWriter.train(note, { settings: { footprintRenderings: false } });
-  const rendered = await footprintWriter.train(note);
-  const { reads, used } = await footprintWriter.addressOf(note);
-  await footprintWriter.dispose();
-  assert.deepEqual(plain.footprint, noteFootprint([{ reads, positions: used }], table.slotCount, writerTestBackground(), 40));
-  assert.equal(rendered.footprint.length, 40);
-  assert.notDeepEqual(rendered.footprint, plain.footprint);
-  assert.deepEqual(rendered.slots, plain.slots, 'renderings change the footprint only');
   await model.dispose();
 });
 

@@ -4,8 +4,6 @@
 //   -> one address pass (everything below the memory is frozen, so residual, slots and read
 //      weights are computed once per write)
 //   -> pick t slots by tf-idf against the background statistics
-//   -> the note's footprint (the slots citations credit; never trained): these reads plus one more
-//      address pass over the note's other renderings (footprintRenderings.ts)
 //   -> plain SGD on those rows only: each step runs the blocks above the memory, maps
 //      d(loss)/d(memory output) to the rows by the chain rule, moves the rows, and updates the
 //      cached memory output in place (it is linear in the rows), until the loss is below a
@@ -28,8 +26,6 @@ import type { MemoryStore } from '../store/memoryStore';
 import type { NoteKind, NoteRecord } from '../note';
 import { assertNoSecrets } from '../intake/secrets';
 import { SlotCountMode, SlotScoring, selectSlots } from './rowSelection';
-import { FootprintPass, noteFootprint } from './noteFootprint';
-import { footprintRenderings } from './footprintRenderings';
 import { encodeTrainingSequence, lossStart, TrainingSequence } from '../intake/trainingSequence';
 import { applyRowUpdates, readRows, valueTableOf, writeRows } from './valueTable';
 import { CandidateVocabulary, candidateVocabulary, EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from '../intake/trainingBatch';
@@ -72,11 +68,6 @@ export interface WriterSettings {
   readonly candidateTokens: number;
   /** Steps between full-vocabulary passes that refresh the candidates (0: only the first). */
   readonly candidateRefresh: number;
-  /** Slots in the note's footprint (noteFootprint.ts), which citations credit; 0 for none. */
-  readonly footprintSlots: number;
-  /** Whether the footprint also reads the note's other renderings (footprintRenderings.ts): one
-   *  more address pass per write. */
-  readonly footprintRenderings: boolean;
   /** Whether a write with maxSteps 0 still runs the pass that measures the note's loss (tests and
    *  probes read it); the service turns it off when the keyed note memory learns the note (~220 ms). */
   readonly measureLoss: boolean;
@@ -85,11 +76,13 @@ export interface WriterSettings {
 export type RowScaling = 'none' | 'reads';
 export type CountScope = 'all' | 'loss';
 
-/** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
+/** What ships: the note is learned in the keyed note memory (keyed/slotWriter.ts), so a write
+ *  selects and records its rows (the store's bookkeeping) but trains none (maxSteps 0) and measures
+ *  no loss. The training knobs are for measurements (service/researchSettings.ts). */
 export const defaultWriterSettings: WriterSettings = {
   slots: 256,
   learningRate: 1,
-  maxSteps: 12,
+  maxSteps: 0,
   lossThreshold: 0.5,
   minSequences: 16,
   maxSequences: 16,
@@ -100,9 +93,7 @@ export const defaultWriterSettings: WriterSettings = {
   rowScaling: 'reads',
   candidateTokens: 16,
   candidateRefresh: 0,
-  footprintSlots: 2048,
-  measureLoss: true,
-  footprintRenderings: true,
+  measureLoss: false,
 };
 
 export interface NoteWriteInput {
@@ -135,8 +126,6 @@ export type WriteStop = 'threshold' | 'max_steps';
 export interface NoteWrite {
   /** Changed slot ids, ascending. */
   readonly slots: number[];
-  /** The note's footprint (noteFootprint.ts), ascending. */
-  readonly footprint: number[];
   /** Rows before and after, slots.length * C floats each, in `slots` order. */
   readonly prev: Float32Array;
   readonly next: Float32Array;
@@ -162,8 +151,6 @@ export interface MemoryWriterOptions {
   readonly runtime?: Runtime;
   readonly session?: SessionOptions;
   readonly settings?: Partial<WriterSettings>;
-  /** idf for footprints: the checkpoint's citation statistics; default the writer's background. */
-  readonly citationBackground?: BackgroundSlotStats;
 }
 
 /** Sessions kept (see session()). */
@@ -205,23 +192,10 @@ export class MemoryWriter {
   }
 
   /** The memory reads of the note's packed training sequences, and which positions hold a token
-   *  (the rest is padding); what slot selection and the footprint count. */
+   *  (the rest is padding); what slot selection counts. */
   async addressOf(note: NoteWriteInput, settings: WriterSettings = this.settings): Promise<{ reads: MemoryReads; used: Uint8Array }> {
     const batch = this.pack(this.encode(note, settings));
     return { reads: (await this.address(batch)).reads, used: batch.used };
-  }
-
-  /** The footprint from the training sequences' reads and, unless turned off, one more address
-   *  pass over the note's other renderings (footprintRenderings.ts). */
-  private async footprintOf(note: NoteWriteInput, settings: WriterSettings, slotCount: number, training: FootprintPass): Promise<number[]> {
-    if (settings.footprintSlots <= 0) return [];
-    const passes = [training];
-    if (settings.footprintRenderings) {
-      const sequences = footprintRenderings(note, { minSequences: settings.minSequences, maxSequences: settings.maxSequences });
-      const batch = this.pack(sequences.map((sequence) => ({ ids: encodeTrainingSequence(this.tokenizer, sequence), lossFrom: 0 })));
-      passes.push({ reads: (await this.address(batch)).reads, positions: batch.used });
-    }
-    return noteFootprint(passes, slotCount, this.options.citationBackground ?? this.background, settings.footprintSlots);
   }
 
   private pack(sequences: readonly EncodedSequence[]): PackedBatch {
@@ -256,8 +230,6 @@ export class MemoryWriter {
       ownedWeight: settings.ownedSlotWeight,
     }, settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used);
     const slots = [...selection.slots].sort((a, b) => a - b);
-    const footprint = await this.footprintOf(note, settings, table.slotCount, { reads: lower.reads, positions: batch.used });
-    signal?.throwIfAborted();
     const prev = readRows(table, slots);
     const rows = prev.slice();
     const selectedReads = readsOfSlots(lower.reads, new Map(slots.map((slot, i) => [slot, i])), batch.used);
@@ -301,7 +273,6 @@ export class MemoryWriter {
       slots,
       prev,
       next: rows,
-      footprint,
       steps,
       losses,
       tokenAccuracy,
@@ -523,7 +494,6 @@ function checkSettings(settings: WriterSettings): void {
   positiveInteger('maxSteps');
   positiveInteger('candidateTokens');
   positiveInteger('candidateRefresh');
-  positiveInteger('footprintSlots');
   if (!(settings.learningRate > 0) || !Number.isFinite(settings.learningRate)) throw new RangeError(`writer setting learningRate must be positive, got ${settings.learningRate}`);
   if (!(settings.ownedSlotWeight >= 0 && settings.ownedSlotWeight <= 1)) throw new RangeError(`writer setting ownedSlotWeight must be in [0, 1], got ${settings.ownedSlotWeight}`);
 }
@@ -561,7 +531,7 @@ export async function rememberNote(store: MemoryStore, writer: MemoryWriter, req
   return store.transaction(async ({ updates }) => {
     applyRowUpdates(table, updates);
     const write = await writer.train({ text: request.text, kind: request.kind }, { ...options, owned: ownerCounts(store.slotOwners()) });
-    const result = await store.write({ ...request, slots: write.slots, prev: write.prev, next: write.next, footprint: write.footprint });
+    const result = await store.write({ ...request, slots: write.slots, prev: write.prev, next: write.next });
     writeRows(table, write.slots, write.next);
     return { note: result.note, seq: result.seq, write };
   });
