@@ -29,7 +29,7 @@ export interface SubjectSettings {
   readonly modelDir: string;
   /** Held-out tokens for the forgetting figure; null leaves it unmeasured. */
   readonly heldOut: HeldOutSample | null;
-  /** Tuning knobs beyond what ships (mnemo; the writer's also full_finetune's training sequences). */
+  /** Tuning knobs beyond what ships (mnemo only). */
   readonly research?: ResearchSettings;
   /** When the chat abstains (mnemo only). */
   readonly answerSupport?: Partial<AnswerSupportSettings>;
@@ -78,7 +78,7 @@ export function promptSubject(settings: SubjectSettings): SubjectFactory {
 export function fullFinetuneSubject(settings: SubjectSettings): SubjectFactory {
   return async () => {
     const loaded = loadModel(describeModel(settings.modelDir));
-    const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: settings.research?.writer });
+    const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background);
     const finetune = new FullFinetuneWriter(loaded.model, writer, settings.fullFinetune);
     const subject = new PathSubject(loaded, null, async () => {
       await finetune.dispose();

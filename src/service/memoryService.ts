@@ -147,7 +147,7 @@ export class MemoryService {
       options.recover ?? false,
       {
         load: () => loadModel(model, { noteSlots: options.research?.noteSlots }),
-        writer: (loaded) => (writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: options.research?.writer })),
+        writer: (loaded) => (writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background)),
       },
       { signal: context.signal, progress },
     );
@@ -255,8 +255,8 @@ export class MemoryService {
           ? (await supersedeNote(this.store, writer, request.supersedes, note, options)).written
           : await rememberNote(this.store, writer, note, options);
       this.bump();
-      // With a keyed note memory the note is learned in its slots: report that write's loss.
-      const learned = (await this.syncSlots(context))?.written.get(result.note.id) ?? { losses: result.write.losses, steps: result.write.steps };
+      // The note is learned in its keyed slots: report that write's loss (none if the sync failed).
+      const learned = (await this.syncSlots(context))?.written.get(result.note.id) ?? { losses: [], steps: 0 };
       written.push(result.note);
       if (i === 0) losses.push(learned.losses[0] ?? Number.NaN);
       losses.push(learned.losses[learned.losses.length - 1] ?? Number.NaN);
@@ -427,7 +427,7 @@ export class MemoryService {
   // ---- internals ----
 
   private writerFor(loaded: LoadedModel): MemoryWriter {
-    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: this.options.research?.writer });
+    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background);
     return this.writer;
   }
 
@@ -579,18 +579,13 @@ export class MemoryService {
 const STAGE_OF_PHASE: Record<WriteProgress['phase'], ProgressStage> = {
   prepare: 'augmenting',
   address: 'selecting-slots',
-  train: 'training',
 };
 
 function writeProgress(progress: WriteProgress, chunk: number, chunks: number): Omit<ProgressEvent, 'requestId'> {
   const part = chunks > 1 ? ` (part ${chunk + 1} of ${chunks})` : '';
   const stage = STAGE_OF_PHASE[progress.phase];
-  const within = progress.phase === 'train' ? progress.step / Math.max(1, progress.maxSteps) : 0;
-  const message =
-    progress.phase === 'train'
-      ? `Training step ${progress.step}/${progress.maxSteps}${progress.loss === null ? '' : `, loss ${progress.loss.toFixed(3)}`}${part}`
-      : `${stage === 'augmenting' ? 'Turning the note into training text' : 'Choosing memory slots'}${part}`;
-  return { stage, message, fraction: (chunk + within) / chunks, ...(progress.loss === null ? {} : { loss: progress.loss }) };
+  const message = `${stage === 'augmenting' ? 'Turning the note into training text' : 'Choosing memory slots'}${part}`;
+  return { stage, message, fraction: chunk / chunks };
 }
 
 /** What the chat says when no remembered note covers the question (never the base model's text). */

@@ -1,15 +1,13 @@
-// Tuning knobs for measurements, apart from what ships. The service runs with each subsystem's
+// Tuning knobs for measurements, apart from what ships (the row writer has none left: it trains
+// nothing, rows/rowWriter.ts). The service runs with each subsystem's
 // default*Settings, which are what ships; only `src/eval/`, the CLI's eval command and
 // `experiments/` may pass these (src/vscode/layer-boundaries.test.ts checks it), so no product
 // path can run with settings that were not measured as shipped.
 
-import type { WriterSettings } from '../memory/rows/rowWriter';
 import type { SlotWriterSettings } from '../memory/keyed/slotWriter';
 import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
 
 export interface ResearchSettings {
-  /** The row writer's settings (rowWriter.ts defaultWriterSettings otherwise). */
-  readonly writer?: Partial<WriterSettings>;
   /** The keyed note memory's writer (slotWriter.ts defaultSlotWriterSettings otherwise). */
   readonly slotWriter?: Partial<SlotWriterSettings>;
   /** The keyed note memory's read settings, its gates (noteSlots.ts defaultNoteSlotSettings otherwise). */
