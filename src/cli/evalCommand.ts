@@ -11,8 +11,6 @@ import { answerRecall, completionExact, MethodName, MethodRun } from '../eval/ev
 import { EvalSet, loadEvalSet } from '../eval/evalSet';
 import { defaultFullFinetuneSettings } from '../eval/fullFinetune';
 import { findHeldOutTokens, heldOutSample } from '../memory/keyed/heldOutLoss';
-import type { SlotCountMode } from '../memory/rows/rowSelection';
-import type { CountScope, WriterSettings } from '../memory/rows/rowWriter';
 import type { SlotWriterSettings } from '../memory/keyed/slotWriter';
 import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
 import type { AnswerSupportSettings } from '../memory/keyed/answerSupport';
@@ -46,11 +44,6 @@ export const evalCommand = defineCommand({
     sample: { kind: 'number', value: 'N', help: 'capacity run: notes asked about at each checkpoint (default 40)', min: 1 },
     details: { kind: 'string', value: 'FILE', help: 'also write every answer, citation and completion of each method there (JSON Lines)' },
     heldout: { kind: 'string', value: 'FILE', help: 'held-out uint16 token file for forgetting (default model/heldout-sample.bin, else corpus/heldout.bin)' },
-    slots: { kind: 'number', value: 'N', help: 'writer: value rows per note (default the writer\'s)', min: 1 },
-    'write-lr': { kind: 'number', value: 'X', help: 'writer: SGD step size on the rows', integer: false },
-    'write-steps': { kind: 'number', value: 'N', help: 'writer: most SGD steps per note', min: 0 },
-    'write-count': { kind: 'choice', choices: ['access', 'weight'], help: "writer: how a read counts towards a slot's frequency (default the writer's)" },
-    'write-scope': { kind: 'choice', choices: ['all', 'loss'], help: "writer: positions whose reads choose the slots (default the writer's)" },
     'slot-steps': { kind: 'number', value: 'N', help: 'keyed note memory: most Adam steps per note', min: 1 },
     'slot-rows': { kind: 'number', value: 'N', help: 'keyed note memory: most training positions per note', min: 1 },
     'slot-refresh': { kind: 'number', value: 'N', help: 'keyed note memory: a full-vocabulary step every N steps', min: 1 },
@@ -102,14 +95,6 @@ export const evalCommand = defineCommand({
     const modelDir = modelDirOf(options.model);
     const model = describeModel(modelDir);
     const say = (message: string) => output.err(`${message}\n`);
-    const writer: Partial<WriterSettings> = {
-      ...(options.slots !== undefined ? { slots: options.slots } : {}),
-      ...(options['write-lr'] !== undefined ? { learningRate: options['write-lr'] } : {}),
-      ...(options['write-steps'] !== undefined ? { maxSteps: options['write-steps'] } : {}),
-      // The parser has checked the value against the choices.
-      ...(options['write-scope'] !== undefined ? { countScope: options['write-scope'] as CountScope } : {}),
-      ...(options['write-count'] !== undefined ? { countMode: options['write-count'] as SlotCountMode } : {}),
-    };
     const slotWriter: Partial<SlotWriterSettings> = {
       ...(options['slot-steps'] !== undefined ? { steps: options['slot-steps'] } : {}),
       ...(options['slot-rows'] !== undefined ? { maxRows: options['slot-rows'] } : {}),
@@ -135,7 +120,7 @@ export const evalCommand = defineCommand({
     let result: object;
     if (options.capacity !== undefined) {
       const generated = generateCapacityNotes(options.capacity);
-      const settings: SubjectSettings = { modelDir, heldOut: null, writer, slotWriter, noteSlots, promptNotes: [] };
+      const settings: SubjectSettings = { modelDir, heldOut: null, research: { slotWriter, noteSlots }, promptNotes: [] };
       const subject = await mnemoSubject(settings)();
       try {
         const report = await runCapacity(subject, generated, { sample: options.sample, onProgress: say, signal });
@@ -152,11 +137,9 @@ export const evalCommand = defineCommand({
       const settings: SubjectSettings = {
         modelDir,
         heldOut,
-        writer,
-        slotWriter,
-        noteSlots,
+        research: { slotWriter, noteSlots },
         answerSupport,
-        fullFinetune: options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : defaultFullFinetuneSettings,
+        fullFinetune: { ...defaultFullFinetuneSettings, ...(options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : {}) },
         promptNotes: written.map((n) => ({ id: n.id, text: n.note })),
       };
       const factories: Partial<Record<MethodName, SubjectFactory>> = {};

@@ -35,7 +35,7 @@ export async function replayEval(options: ReplayEvalOptions): Promise<ReplayResu
   for (const warning of notes?.warnings ?? []) options.say(`warning: ${warning}`);
   const show = options.show ?? 'confident';
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-replay-store-'));
-  const service = await MemoryService.open({ storeDir, modelDir: options.modelDir, confidence: options.confidence, author: 'mnemo eval' });
+  const service = await MemoryService.open({ storeDir, modelDir: options.modelDir, research: { confidence: options.confidence }, author: 'mnemo eval' });
   const subject: ReplaySubject = {
     write: async (note) => {
       await service.remember({ text: note.note, kind: note.kind, id: note.id, secrets: 'redact', oversize: 'chunk' });

@@ -13,9 +13,7 @@ import type { EvalCompletion, EvalNote, EvalQuestion } from '../eval/evalSet';
 import { completionFilePath } from '../eval/completionFilePath';
 import { FullFinetuneSettings, FullFinetuneWriter } from '../eval/fullFinetune';
 import { HeldOutSample, heldOutLoss } from '../memory/keyed/heldOutLoss';
-import { MemoryWriter, WriterSettings } from '../memory/rows/rowWriter';
-import type { SlotWriterSettings } from '../memory/keyed/slotWriter';
-import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
+import { MemoryWriter } from '../memory/rows/rowWriter';
 import type { AnswerSupportSettings } from '../memory/keyed/answerSupport';
 import { toNoteId } from '../memory/note';
 import type { LanguageModel } from '../model/languageModel';
@@ -25,16 +23,14 @@ import { DecodingSession } from '../service/decodingSession';
 import { MemoryService } from '../service/memoryService';
 import { describeModel, LoadedModel, loadModel } from '../service/modelDirectory';
 import { codeQuery, PromptNoteRanker, RankableNote } from '../service/promptNotes';
+import type { ResearchSettings } from '../service/researchSettings';
 
 export interface SubjectSettings {
   readonly modelDir: string;
   /** Held-out tokens for the forgetting figure; null leaves it unmeasured. */
   readonly heldOut: HeldOutSample | null;
-  readonly writer?: Partial<WriterSettings>;
-  /** The keyed note memory's writer settings (mnemo only). */
-  readonly slotWriter?: Partial<SlotWriterSettings>;
-  /** The keyed note memory's read settings (mnemo only). */
-  readonly noteSlots?: Partial<NoteSlotSettings>;
+  /** Tuning knobs beyond what ships (mnemo only). */
+  readonly research?: ResearchSettings;
   /** When the chat abstains (mnemo only). */
   readonly answerSupport?: Partial<AnswerSupportSettings>;
   readonly fullFinetune?: FullFinetuneSettings;
@@ -45,7 +41,7 @@ export interface SubjectSettings {
 export function mnemoSubject(settings: SubjectSettings): SubjectFactory {
   return async () => {
     const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-eval-store-'));
-    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, writer: settings.writer, slotWriter: settings.slotWriter, noteSlots: settings.noteSlots, answerSupport: settings.answerSupport, author: 'mnemo eval' });
+    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, research: settings.research, answerSupport: settings.answerSupport, author: 'mnemo eval' });
     return {
       write: async (note) => {
         // Eval notes are data: a secret-looking string is redacted rather than failing the run.
@@ -82,7 +78,7 @@ export function promptSubject(settings: SubjectSettings): SubjectFactory {
 export function fullFinetuneSubject(settings: SubjectSettings): SubjectFactory {
   return async () => {
     const loaded = loadModel(describeModel(settings.modelDir));
-    const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, { settings: settings.writer });
+    const writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background);
     const finetune = new FullFinetuneWriter(loaded.model, writer, settings.fullFinetune);
     const subject = new PathSubject(loaded, null, async () => {
       await finetune.dispose();

@@ -171,7 +171,7 @@ test('cli: eval runs a small set for every method and prints the JSON last', () 
   fs.writeFileSync(heldOut, Buffer.from(Uint16Array.from({ length: 20 * 129 }, (_, i) => (i * 7919) % 16384).buffer));
   const out = path.join(work, 'result.json');
 
-  const run = mnemo(['eval', '--set', setDir, '--json', out, '--limit', '2', '--heldout', heldOut, '--write-steps', '2']);
+  const run = mnemo(['eval', '--set', setDir, '--json', out, '--limit', '2', '--heldout', heldOut, '--slot-steps', '2']);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
   const result = JSON.parse(lines[lines.length - 1]!);

@@ -23,9 +23,13 @@ import { PackedBatch, packSequences, rowLengthFor } from '../memory/intake/train
 export interface FullFinetuneSettings {
   /** AdamW learning rate for every parameter. */
   readonly learningRate: number;
+  /** Most steps per note, and the loss (nats per answer/fact token) that stops a note's steps
+   *  early: the row writer's training budget when it still trained rows. */
+  readonly maxSteps: number;
+  readonly lossThreshold: number;
 }
 
-export const defaultFullFinetuneSettings: FullFinetuneSettings = { learningRate: 1e-4 };
+export const defaultFullFinetuneSettings: FullFinetuneSettings = { learningRate: 1e-4, maxSteps: 12, lossThreshold: 0.5 };
 
 export interface FullFinetuneWrite {
   readonly steps: number;
@@ -64,7 +68,7 @@ export class FullFinetuneWriter {
   private readonly sessions = new Map<string, Promise<Session>>();
   private readonly parameters: Record<string, Float32Array>;
 
-  /** `writer` supplies the training sequences and the step/threshold settings; `model` is trained in place. */
+  /** `writer` supplies the training sequences; `model` is trained in place. */
   constructor(
     readonly model: LanguageModel,
     private readonly writer: MemoryWriter,
@@ -74,7 +78,7 @@ export class FullFinetuneWriter {
   }
 
   async write(note: { readonly text: string; readonly kind: NoteKind }, signal?: AbortSignal): Promise<FullFinetuneWrite> {
-    const { maxSteps, lossThreshold } = this.writer.settings;
+    const { maxSteps, lossThreshold } = this.settings;
     const sequences = this.writer.encode(note);
     const T = rowLengthFor(sequences, { minimum: ROW_QUANTUM, multiple: ROW_QUANTUM, maximum: this.model.config.contextLength });
     const padId = SpecialToken.pad < this.model.config.vocabSize ? SpecialToken.pad : 0;

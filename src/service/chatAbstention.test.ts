@@ -21,7 +21,7 @@ async function ask(service: MemoryService, question: string): Promise<{ result: 
 }
 
 test('chat: abstains with nothing remembered and on a question no note covers; answers and cites by read mass otherwise', async () => {
-  const service = await MemoryService.open({ storeDir: tempStoreDir(), modelDir, author: 'test', slotWriter });
+  const service = await MemoryService.open({ storeDir: tempStoreDir(), modelDir, author: 'test', research: { slotWriter } });
   const empty = await ask(service, 'How do I reverse a string in JavaScript?');
   assert.deepEqual(empty.result.outcome, { kind: 'abstained', reason: 'no-notes', related: [] });
   assert.deepEqual([empty.result.citations, empty.result.tokens, empty.streamed], [[], 0, '']);
@@ -49,7 +49,7 @@ test('chat: abstains with nothing remembered and on a question no note covers; a
 });
 
 test('chat: the answer threshold is a setting; an abstention lists nearby notes as related, not as citations', async () => {
-  const service = await MemoryService.open({ storeDir: tempStoreDir(), modelDir, author: 'test', slotWriter, answerSupport: { answerGate: 1.01 } });
+  const service = await MemoryService.open({ storeDir: tempStoreDir(), modelDir, author: 'test', research: { slotWriter }, answerSupport: { answerGate: 1.01 } });
   const adyen = (await service.remember({ text: ADYEN, kind: 'decision' })).notes[0]!.id as NoteId;
   const { result, streamed } = await ask(service, 'What builds the Adyen Idempotency-Key?');
   assert.equal(result.outcome.kind, 'abstained');

@@ -8,15 +8,14 @@
 // forget, an import, another window's write, switching to the base rows for a baseline) bumps
 // `memoryVersion`, which empties the KV caches that were filled under other rows.
 //
-// Notes are also written into the keyed note memory when the model carries its background
-// (noteSlotKeeper.ts): each live note's own slots, read at the output by the chat and completion
-// paths in 'memory' mode and cited first.
+// Notes are learned in the keyed note memory, which every model the service runs carries
+// (modelDirectory.ts refuses one without it; noteSlotKeeper.ts): each live note's own slots, read
+// at the output by the chat and completion paths in 'memory' mode, which cite the notes they read.
 
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NoteId, NoteKind, NoteRecord } from '../memory/note';
-import { CitationIndex } from '../memory/citations/citationIndex';
 import { isNoteId, toNoteId } from '../memory/note';
 import { NoteInputError, prepareNoteText } from '../memory/intake/noteInput';
 import { ForgottenNote, MemoryStore, RowUpdate } from '../memory/store/memoryStore';
@@ -26,27 +25,21 @@ import { checkSecrets, SecretFinding, SecretFoundError, SecretPolicy } from '../
 import { NoteIdTakenError, NoteNotFoundError, NoteStateError } from '../memory/store/errors';
 import { supersedeNote } from '../memory/rows/forget';
 import { applyRowUpdates, valueTableOf } from '../memory/rows/valueTable';
-import { MemoryWriter, MemoryWriterOptions, rememberNote, WriterSettings, WriteProgress } from '../memory/rows/rowWriter';
-import { DEFAULT_RERANK_CANDIDATES, rerankByStates } from '../memory/citations/citationRerank';
-import type { SlotOwnership } from '../memory/citations/provenance';
-import { MaxSimScorer } from '../memory/citations/maxSimScorer';
-import type { States } from '../memory/citations/stateSimilarity';
+import { MemoryWriter, rememberNote, WriteProgress } from '../memory/rows/rowWriter';
+import type { ResearchSettings } from './researchSettings';
 import { answerSupport, AnswerSupportSettings, defaultAnswerSupportSettings } from '../memory/keyed/answerSupport';
 import { answerQuestion, DEFAULT_ANSWER_TOKENS, DecodingRunner } from './chatPath';
-import { asCitations, citationsOf, citedNotes, shareCitations } from './citations';
-import { NoteStateCache } from './noteStateCache';
-import { promptStates } from './promptStates';
-import { ConfidenceSettings, shownCompletion } from './completionConfidence';
+import { shareCitations } from './citations';
+import { shownCompletion } from './completionConfidence';
 import { completeCode } from './completionPath';
-import { defaultSpanCopySettings, type SpanCopySettings } from '../memory/copy/spanCopy';
+import { defaultSpanCopySettings } from '../memory/copy/spanCopy';
 import { repeatedLine } from './repeatedLine';
-import { DecodingSession, PositionReads } from './decodingSession';
+import { DecodingSession } from './decodingSession';
 import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
 import { openStore, relearnExport } from './storeUpgrade';
 import { peekExport, sameModel } from '../memory/store/upgrade';
-import { defaultSlotWriterSettings, SlotWriterSettings } from '../memory/keyed/slotWriter';
-import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
-import { heldOutLoss, HeldOutSample, heldOutLossWithNoteSlots } from '../memory/keyed/heldOutLoss';
+import { defaultSlotWriterSettings } from '../memory/keyed/slotWriter';
+import { HeldOutSample, heldOutLossWithNoteSlots } from '../memory/keyed/heldOutLoss';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
 import { codeQuery, PromptNoteRanker } from './promptNotes';
 import type {
@@ -93,21 +86,12 @@ export interface MemoryServiceOptions {
   readonly secrets?: SecretPolicy;
   /** Default for notes over the size limit. Default 'refuse'. */
   readonly oversize?: 'refuse' | 'chunk';
-  /** Writer settings (slots, learning rate, steps...); the writer's measured defaults otherwise.
-   *  With a keyed note memory the rows are not trained (maxSteps 0) unless this says otherwise:
-   *  the write keeps the note's footprint for citations and the note is learned in its slots. */
-  readonly writer?: Partial<WriterSettings>;
-  /** The keyed note memory's writer settings; slotWriter.ts's measured defaults otherwise. */
-  readonly slotWriter?: Partial<SlotWriterSettings>;
-  /** The keyed note memory's read settings (gates); noteSlots.ts's measured defaults otherwise. */
-  readonly noteSlots?: Partial<NoteSlotSettings>;
+  /** Tuning knobs for measurements (researchSettings.ts): only the eval and experiments pass them;
+   *  without them every subsystem runs its defaults, which are what ships. */
+  readonly research?: ResearchSettings;
   /** When the chat answers and when it says no note covers the question; answerSupport.ts's
    *  measured defaults otherwise. */
   readonly answerSupport?: Partial<AnswerSupportSettings>;
-  /** The span copy's weights (memory/spanCopy.ts's defaults otherwise): experiments and ablations. */
-  readonly spanCopy?: Partial<SpanCopySettings>;
-  /** Which completions are confident enough to show (completionConfidence.ts's calibrated defaults otherwise). */
-  readonly confidence?: ConfidenceSettings;
   readonly events?: ServiceEvents;
 }
 
@@ -124,11 +108,6 @@ export interface OperationContext {
   progress?(event: Omit<ProgressEvent, 'requestId'>): void;
 }
 
-/** A note whose text is gone (forgotten between the reads and now): nothing to compare. */
-const NO_STATES: States = { rows: 0, width: 0, data: new Float32Array(0) };
-
-/** How many notes an answer or completion cites at most. */
-const CITATION_LIMIT = 5;
 /** Completions look for other processes' writes at most this often. */
 const SYNC_INTERVAL_MS = 2000;
 
@@ -141,10 +120,6 @@ export class MemoryService {
   private chatSession: DecodingSession | null = null;
   private completionSession: DecodingSession | null = null;
   private version = 0;
-  private citedAt = -1;
-  private readonly cited = new CitationIndex();
-  private readonly noteStates = new NoteStateCache();
-  private readonly maxSim = new MaxSimScorer();
   private rankerAt = -1;
   private ranker: PromptNoteRanker | null = null;
   private readonly unsubscribe: () => void;
@@ -186,8 +161,8 @@ export class MemoryService {
       model,
       options.recover ?? false,
       {
-        load: () => loadModel(model, { noteSlots: options.noteSlots }),
-        writer: (loaded) => (writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, writerOptionsOf(loaded, options.writer))),
+        load: () => loadModel(model, { noteSlots: options.research?.noteSlots }),
+        writer: (loaded) => (writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background)),
       },
       { signal: context.signal, progress },
     );
@@ -236,16 +211,14 @@ export class MemoryService {
       if (!this.preloaded) this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
       this.loading = (async () => {
         await new Promise((resolve) => setImmediate(resolve)); // let the progress event leave first
-        const loaded = this.preloaded ?? loadModel(this.model, { noteSlots: this.options.noteSlots });
+        const loaded = this.preloaded ?? loadModel(this.model, { noteSlots: this.options.research?.noteSlots });
         this.preloaded = null;
         const table = valueTableOf(loaded.model);
         table.data.set(loaded.baseValues); // a preloaded model's table holds an upgrade's staging rows
         applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
-        if (loaded.noteSlots) {
-          const settings = { ...defaultSlotWriterSettings, ...this.options.slotWriter };
-          this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings, { ...defaultSpanCopySettings, ...this.options.spanCopy });
-          await this.syncSlots(context);
-        }
+        const settings = { ...defaultSlotWriterSettings, ...this.options.research?.slotWriter };
+        this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings, { ...defaultSpanCopySettings, ...this.options.research?.spanCopy });
+        await this.syncSlots(context);
         this.loaded = loaded;
         this.bump();
         return loaded;
@@ -297,8 +270,8 @@ export class MemoryService {
           ? (await supersedeNote(this.store, writer, request.supersedes, note, options)).written
           : await rememberNote(this.store, writer, note, options);
       this.bump();
-      // With a keyed note memory the note is learned in its slots: report that write's loss.
-      const learned = (await this.syncSlots(context))?.written.get(result.note.id) ?? { losses: result.write.losses, steps: result.write.steps };
+      // The note is learned in its keyed slots: report that write's loss (none if the sync failed).
+      const learned = (await this.syncSlots(context))?.written.get(result.note.id) ?? { losses: [], steps: 0 };
       written.push(result.note);
       if (i === 0) losses.push(learned.losses[0] ?? Number.NaN);
       losses.push(learned.losses[learned.losses.length - 1] ?? Number.NaN);
@@ -417,13 +390,10 @@ export class MemoryService {
     const mode = request.mode ?? 'memory';
     // The keyed note memory decides from its own read whether it has anything to answer with; if
     // not, the base model's text is never shown as an answer (memory/answerSupport.ts).
-    if (mode === 'memory' && this.slots) {
-      const support = answerSupport(this.slots.questionGates(request.question), this.slots.memory.size, this.answerSupportSettings());
+    if (mode === 'memory') {
+      const slots = this.keeper();
+      const support = answerSupport(slots.questionGates(request.question), slots.memory.size, this.answerSupportSettings());
       if (support.kind === 'unsupported') return abstention(support.reason, support.related.filter((r) => this.isLive(r.note)).map((r) => ({ noteId: r.note, gate: r.gate })));
-    } else if (mode === 'memory' && this.store.liveNotes().length === 0) {
-      // A model without the keyed note memory has no gate to decide from, but with no notes at all
-      // anything it said would be the base model's.
-      return abstention('no-notes', []);
     }
     const pasted = mode === 'prompt' ? this.promptNotes(request.question) : [];
     const credit = new Map<NoteId, number>();
@@ -438,15 +408,8 @@ export class MemoryService {
     );
     return {
       answer: output.answer,
-      // With a keyed note memory an answer cites the notes its positions read, by read mass. Without
-      // one (a model with only the product-key memory), by the question's reads: the answer's own
-      // tokens wander (public set, provenance@1 by the question 0.57, by question and answer 0.48).
-      citations:
-        mode === 'memory'
-          ? this.slots
-            ? this.readCitations(credit)
-            : await this.answerCitations(loaded, request.question, output.reads.slice(0, output.generatedFrom))
-          : this.citationsOf(mode, output.reads, pasted.slice(0, output.notesUsed)),
+      // An answer cites the notes its positions read in the keyed note memory, by read mass.
+      citations: mode === 'memory' ? this.readCitations(credit) : baselineCitations(mode, pasted.slice(0, output.notesUsed)),
       outcome: { kind: 'answered' },
       tokens: output.tokens,
       firstTokenMs: output.firstTokenMs,
@@ -486,14 +449,14 @@ export class MemoryService {
     );
     // A copied span came from its note whole: one unit of credit per token it typed.
     if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
-    const shown = shownCompletion({ ...output, repeated: repeatedLine(request.prefix) }, request.show ?? 'confident', this.options.confidence);
+    const shown = shownCompletion({ ...output, repeated: repeatedLine(request.prefix) }, request.show ?? 'confident', this.options.research?.confidence);
     return {
       completion: shown.text,
       source: shown.source,
       full: output.completion,
       fromNote: output.copied ? { noteId: output.copied.note, span: output.copied.text, score: output.copied.score ?? 0 } : null,
       pieces: output.pieces,
-      citations: mode === 'memory' && this.slots ? this.readCitations(credit) : this.citationsOf(mode, output.reads, pasted),
+      citations: mode === 'memory' ? this.readCitations(credit) : baselineCitations(mode, pasted),
       ms: output.ms,
       memoryContextTokens: output.memoryContextTokens,
     };
@@ -502,15 +465,20 @@ export class MemoryService {
   async close(): Promise<void> {
     this.unsubscribe();
     await this.writer?.dispose();
-    await this.maxSim.dispose();
     await this.loaded?.model.dispose();
   }
 
   // ---- internals ----
 
   private writerFor(loaded: LoadedModel): MemoryWriter {
-    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background, writerOptionsOf(loaded, this.options.writer));
+    this.writer ??= new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background);
     return this.writer;
+  }
+
+  /** The keyed note memory's keeper, set once the model has loaded. */
+  private keeper(): NoteSlotKeeper {
+    if (!this.slots) throw new Error('the keyed note memory is used before the model has loaded');
+    return this.slots;
   }
 
   /** The decoding runner of a path; `credit` (memory mode) turns on the keyed note memory's
@@ -551,7 +519,7 @@ export class MemoryService {
   /** Held-out code loss of the model as it reads now: its rows and its keyed note memory. */
   async heldOutLoss(sample: HeldOutSample): Promise<number> {
     const loaded = await this.ensureModel();
-    return loaded.noteSlots ? heldOutLossWithNoteSlots(loaded.model, loaded.tokenizer, loaded.noteSlots, sample) : heldOutLoss(loaded.model, sample);
+    return heldOutLossWithNoteSlots(loaded.model, loaded.tokenizer, loaded.noteSlots, sample);
   }
 
   /**
@@ -572,43 +540,6 @@ export class MemoryService {
       applyRowUpdates(table, live);
       this.bump();
     }
-  }
-
-  /**
-   * An answer's citations: the notes the question's reads cite (as asked and lowercased), the first
-   * of them re-weighed by how close the question's states came to each note's, the note put as a
-   * question (memory/citationRerank.ts; public provenance@1 0.691 by reads alone, 0.802 re-weighed).
-   */
-  private async answerCitations(loaded: LoadedModel, question: string, reads: readonly PositionReads[]): Promise<Citation[]> {
-    if (loaded.model.config.memoryKind !== 'pkm') return []; // no memory, nothing to cite
-    const asked = await promptStates(loaded.model, loaded.tokenizer, question);
-    const candidates = citedNotes(reads, this.citationOwnership(), loaded.citationBackground, asked.renderingReads).slice(0, DEFAULT_RERANK_CANDIDATES);
-    const states: States[] = [];
-    for (const { note } of candidates) {
-      const text = this.store.getNote(note)?.text;
-      states.push(text === undefined ? NO_STATES : await this.noteStates.get(note, async () => (await promptStates(loaded.model, loaded.tokenizer, text)).states));
-    }
-    const scores = await this.maxSim.scores(asked.states, states);
-    const similarity = new Map(candidates.map((c, i) => [c.note, scores[i]!]));
-    return asCitations(rerankByStates(candidates, (note) => similarity.get(note)!).slice(0, CITATION_LIMIT));
-  }
-
-  private citationsOf(mode: MemoryMode, reads: readonly PositionReads[], pasted: readonly { id: string }[]): Citation[] {
-    if (mode === 'none') return [];
-    // The prompt baseline "cites" what it pasted, in BM25 order.
-    if (mode === 'prompt') return pasted.map((n) => ({ noteId: n.id as NoteId, weight: 1 / pasted.length }));
-    const loaded = this.loaded;
-    if (!loaded) return [];
-    return citationsOf(reads, this.citationOwnership(), CITATION_LIMIT, loaded.citationBackground);
-  }
-
-  /** Which live notes a read of each slot cites, brought up to date with the store first. */
-  private citationOwnership(): SlotOwnership {
-    if (this.citedAt !== this.version) {
-      this.cited.sync(this.store.liveNotes());
-      this.citedAt = this.version;
-    }
-    return this.cited.ownership();
   }
 
   private promptNotes(query: string): { id: string; text: string }[] {
@@ -689,34 +620,26 @@ export class MemoryService {
   }
 }
 
-/** The writer's options for a model. With a keyed note memory the note is learned in its slots;
- *  the rows keep only its footprint (from its own text: the renderings' extra pass costs ~150 ms
- *  of the write), and no pass measures a loss the rows do not learn (~220 ms). */
-function writerOptionsOf(loaded: LoadedModel, writer: Partial<WriterSettings> | undefined): MemoryWriterOptions {
-  const settings = loaded.noteSlots ? { maxSteps: 0, measureLoss: false, footprintRenderings: false, ...writer } : writer;
-  return { settings, citationBackground: loaded.citationBackground };
-}
-
 const STAGE_OF_PHASE: Record<WriteProgress['phase'], ProgressStage> = {
   prepare: 'augmenting',
   address: 'selecting-slots',
-  train: 'training',
 };
 
 function writeProgress(progress: WriteProgress, chunk: number, chunks: number): Omit<ProgressEvent, 'requestId'> {
   const part = chunks > 1 ? ` (part ${chunk + 1} of ${chunks})` : '';
   const stage = STAGE_OF_PHASE[progress.phase];
-  const within = progress.phase === 'train' ? progress.step / Math.max(1, progress.maxSteps) : 0;
-  const message =
-    progress.phase === 'train'
-      ? `Training step ${progress.step}/${progress.maxSteps}${progress.loss === null ? '' : `, loss ${progress.loss.toFixed(3)}`}${part}`
-      : `${stage === 'augmenting' ? 'Turning the note into training text' : 'Choosing memory slots'}${part}`;
-  return { stage, message, fraction: (chunk + within) / chunks, ...(progress.loss === null ? {} : { loss: progress.loss }) };
+  const message = `${stage === 'augmenting' ? 'Turning the note into training text' : 'Choosing memory slots'}${part}`;
+  return { stage, message, fraction: chunk / chunks };
 }
 
 /** What the chat says when no remembered note covers the question (never the base model's text). */
 export function abstentionText(reason: 'no-notes' | 'no-note-fits'): string {
   return reason === 'no-notes' ? 'No notes are remembered yet, so there is nothing to answer from.' : 'No remembered note covers this question.';
+}
+
+/** The baselines' citations: none for 'none'; the prompt baseline "cites" what it pasted, in BM25 order. */
+function baselineCitations(mode: Exclude<MemoryMode, 'memory'>, pasted: readonly { id: string }[]): Citation[] {
+  return mode === 'prompt' ? pasted.map((n) => ({ noteId: n.id as NoteId, weight: 1 / pasted.length })) : [];
 }
 
 function abstention(reason: 'no-notes' | 'no-note-fits', related: readonly RelatedNote[]): AskResult {

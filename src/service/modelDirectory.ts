@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BackgroundSlotStats, backgroundStatsOf, citationStatsOf, noBackgroundStats } from '../memory/rows/backgroundStats';
+import { BackgroundSlotStats, backgroundStatsOf, noBackgroundStats } from '../memory/rows/backgroundStats';
 import type { ModelBinding } from '../memory/store/memoryStore';
 import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlotSettings } from '../memory/keyed/noteSlots';
 import { valueTableOf } from '../memory/rows/valueTable';
@@ -30,14 +30,11 @@ export interface LoadedModel {
   readonly model: LanguageModel;
   readonly tokenizer: Tokenizer;
   readonly background: BackgroundSlotStats;
-  /** idf for citations and footprints: df over short documents (the writer's background when the
-   *  checkpoint has none). */
-  readonly citationBackground: BackgroundSlotStats;
   /** The value table as the checkpoint holds it, before any note: the `none`/`prompt` modes read it. */
   readonly baseValues: Float32Array;
-  /** The keyed note memory (empty until the service fills it), when the checkpoint carries its
-   *  background; null for older checkpoints, which then remember through the value rows alone. */
-  readonly noteSlots: NoteSlotMemory | null;
+  /** The keyed note memory, empty until the service fills it (describeModel refuses a checkpoint
+   *  without its background). */
+  readonly noteSlots: NoteSlotMemory;
 }
 
 /** Reads the manifest; throws NotReadyError with a hint when the directory holds no usable model. */
@@ -60,6 +57,14 @@ export function describeModel(dir: string): ModelDescription {
   if (config.memoryKind !== 'pkm') {
     throw new NotReadyError(`The model in ${resolved} has no memory layer (memoryKind "${config.memoryKind}").`, 'Use a checkpoint of a memory model.');
   }
+  // Notes are learned and read in the keyed note memory: a checkpoint without its background
+  // (note-slots.safetensors) could neither remember nor cite.
+  if (!manifest.noteSlotBackground) {
+    throw new NotReadyError(
+      `The model in ${resolved} has no keyed note memory (no note-slots.safetensors in its manifest).`,
+      'Use native/model, or add the background to the checkpoint with scripts/train/exportShipped.ts.',
+    );
+  }
   const identity: ModelIdentity = {
     id: `mnemo-${manifest.kind}-d${config.dModel}-l${config.nLayers}-s${memorySlots(config)}-step${manifest.training.steps}`,
     sha256: manifest.weights.sha256,
@@ -75,16 +80,14 @@ export function loadModel(description: ModelDescription, options: { noteSlots?: 
   }
   const model = new LanguageModel(checkpoint.manifest.config, checkpoint.parameters);
   const background = backgroundStatsOf(checkpoint) ?? noBackgroundStats(checkpoint.manifest.config);
-  const citationBackground = citationStatsOf(checkpoint) ?? background;
   const tokenizer = loadTokenizer();
   const values = valueTableOf(model).data;
   const slotBackground = checkpoint.noteSlotBackground;
-  const noteSlots = slotBackground
-    ? new NoteSlotMemory(
-        { documents: slotBackground.documents, buckets: slotBackground.wordDocumentFrequency },
-        { finalNormWeight: checkpoint.parameters.get(parameterNames.finalNorm)!.data, normEps: checkpoint.manifest.config.normEps, stateCentre: slotBackground.stateCentre },
-        { ...defaultNoteSlotSettings, ...options.noteSlots },
-      )
-    : null;
-  return { description, model, tokenizer, background, citationBackground, baseValues: values.slice(), noteSlots };
+  if (!slotBackground) throw new NotReadyError(`The model in ${description.dir} has no keyed note memory (note-slots.safetensors).`, 'Use native/model.');
+  const noteSlots = new NoteSlotMemory(
+    { documents: slotBackground.documents, buckets: slotBackground.wordDocumentFrequency },
+    { finalNormWeight: checkpoint.parameters.get(parameterNames.finalNorm)!.data, normEps: checkpoint.manifest.config.normEps, stateCentre: slotBackground.stateCentre },
+    { ...defaultNoteSlotSettings, ...options.noteSlots },
+  );
+  return { description, model, tokenizer, background, baseValues: values.slice(), noteSlots };
 }

@@ -15,7 +15,7 @@ const slotWriter = { steps: 4, maxRows: 128 };
 const modelDir = createTinyModelDir(7, undefined, { noteSlots: true });
 
 async function open(storeDir: string, logs: LogEvent[] = []): Promise<MemoryService> {
-  return MemoryService.open({ storeDir, modelDir, author: 'test', slotWriter, events: { log: (e) => logs.push(e) } });
+  return MemoryService.open({ storeDir, modelDir, author: 'test', research: { slotWriter }, events: { log: (e) => logs.push(e) } });
 }
 
 test('a remembered note gets its own slots and slot file; answers read it and cite it first; forget removes both', async () => {

@@ -21,7 +21,7 @@ before(async () => {
   modelDir = createTinyModelDir(7);
   otherModelDir = createTinyModelDir(8);
   storeDir = tempStoreDir();
-  client = await ServiceClient.start({ storeDir, modelDir, defaults: { author: 'tester', writer: { maxSteps: 3 } } });
+  client = await ServiceClient.start({ storeDir, modelDir, defaults: { author: 'tester', research: { slotWriter: { steps: 3, maxRows: 64 } } } });
 });
 
 after(async () => {
@@ -139,7 +139,7 @@ test('service: export, import into a second worker, supersede and inspect', asyn
   assert.equal(exported.notes, 1);
   assert.ok(fs.statSync(file).size === exported.bytes);
 
-  const second = await ServiceClient.start({ storeDir: tempStoreDir(), modelDir, defaults: { writer: { maxSteps: 2 } } });
+  const second = await ServiceClient.start({ storeDir: tempStoreDir(), modelDir, defaults: { research: { slotWriter: { steps: 2, maxRows: 64 } } } });
   try {
     const imported = await second.request('memory/import', { file });
     assert.equal(imported.imported, 1);
@@ -156,8 +156,8 @@ test('service: export, import into a second worker, supersede and inspect', asyn
 
 test('service: two workers on one store (two windows) see each other\'s writes', async () => {
   const dir = tempStoreDir();
-  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
-  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
+  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
   try {
     await second.request('model/ask', { question: 'Warm up?', maxTokens: 1 }); // loads the model before the other write
     await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'w1' });
@@ -175,11 +175,11 @@ test('service: two workers on one store (two windows) see each other\'s writes',
 
 test('service: a store written with another model opens with its notes re-learned (not refused)', async () => {
   const dir = tempStoreDir();
-  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
   await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'm1', kind: 'convention' });
   await first.dispose();
   const progress: ProgressEvent[] = [];
-  const second = await ServiceClient.start({ storeDir: dir, modelDir: otherModelDir, defaults: { writer: { maxSteps: 1 } }, onInitProgress: (e) => progress.push(e) });
+  const second = await ServiceClient.start({ storeDir: dir, modelDir: otherModelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } }, onInitProgress: (e) => progress.push(e) });
   try {
     assert.equal(second.init.model.sha256 !== first.init.model.sha256, true);
     assert.match(second.init.storeMessages.join(' '), /1 live note\(s\) were re-learned/);
@@ -193,8 +193,8 @@ test('service: a store written with another model opens with its notes re-learne
 
 test('service: a forget can be undone in the same worker (same id, text, slots), and another worker hears of both without asking', async () => {
   const dir = tempStoreDir();
-  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
-  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { writer: { maxSteps: 1 } } });
+  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
+  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
   try {
     const heard: string[] = [];
     second.on('memory/changed', (event) => heard.push(`${event.reason}:${event.noteIds.join(',')}`));

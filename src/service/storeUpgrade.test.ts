@@ -32,7 +32,7 @@ const TEXTS = [
 
 function open(storeDir: string, modelDir: string, progress: ProgressEvent[] = [], options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void } = {}): Promise<MemoryService> {
   return MemoryService.open(
-    { storeDir, modelDir, author: 'alice', slotWriter },
+    { storeDir, modelDir, author: 'alice', research: { slotWriter } },
     {
       signal: options.signal,
       progress: (event) => {
@@ -156,7 +156,7 @@ test('an export written with another model imports the same way: re-learned, ids
 test('the worker re-learns at init and sends the progress to the client', async () => {
   const storeDir = await oldStore();
   const progress: ProgressEvent[] = [];
-  const client = await ServiceClient.start({ storeDir, modelDir: newModelDir, defaults: { slotWriter }, onInitProgress: (e) => progress.push(e) });
+  const client = await ServiceClient.start({ storeDir, modelDir: newModelDir, defaults: { research: { slotWriter } }, onInitProgress: (e) => progress.push(e) });
   try {
     assert.equal(client.init.notes, 3);
     assert.ok(progress.some((e) => e.stage === 'upgrading'));

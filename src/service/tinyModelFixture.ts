@@ -14,8 +14,9 @@ import { TOKENIZER_ID } from '../model/tokenizer';
 
 export const tinyServiceConfig: ModelConfig = { ...tinyConfig, vocabSize: VOCAB_SIZE, contextLength: 128 };
 
-/** Writes the checkpoint into a fresh temporary directory and returns it; with `noteSlots`, also
- *  the keyed note memory's background (word frequencies over a few lines, a zero state centre). */
+/** Writes the checkpoint into a fresh temporary directory and returns it, with the keyed note
+ *  memory's background (word frequencies over a few lines, a zero state centre) unless `noteSlots`
+ *  is false (a model the service refuses). */
 export function createTinyModelDir(seed = 7, config: ModelConfig = tinyServiceConfig, options: { noteSlots?: boolean } = {}): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-tiny-model-')), 'model');
   saveCheckpoint(dir, {
@@ -25,7 +26,7 @@ export function createTinyModelDir(seed = 7, config: ModelConfig = tinyServiceCo
     parameters: initParameters(config, seed),
     training: { steps: 0, tokens: 0, seed, heldoutLoss: null, heldoutTokenAccuracy: null, elapsedSeconds: 0 },
   });
-  if (options.noteSlots) {
+  if (options.noteSlots ?? true) {
     const words = countWordFrequencies(['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller'], 1 << 12);
     writeNoteSlotBackground(dir, { wordDocumentFrequency: words.buckets, documents: words.documents, stateCentre: new Float32Array(config.dModel) });
   }

@@ -28,9 +28,8 @@ const MEMORY_ALLOWED: Record<string, readonly string[]> = {
   store: ['intake'],
   rows: ['intake', 'store'],
   keyed: ['intake', 'store', 'rows'],
-  citations: ['intake', 'store', 'rows'],
   copy: ['intake', 'keyed'],
-  robustness: ['intake', 'store', 'rows', 'keyed', 'citations', 'copy'],
+  robustness: ['intake', 'store', 'rows', 'keyed', 'copy'],
 };
 
 function memoryFolderOf(file: string): string | undefined {

@@ -25,17 +25,6 @@ export function backgroundStatsOf(checkpoint: Checkpoint): BackgroundSlotStats |
   return { documentFrequency: checkpoint.slotDocumentFrequency, batches: stats.batches };
 }
 
-/** The citation statistics (df over short documents) a checkpoint carries, or null: see
- *  CheckpointManifest.citationStatistics. Citations and note footprints use these for idf. */
-export function citationStatsOf(checkpoint: Checkpoint): BackgroundSlotStats | null {
-  const stats = checkpoint.manifest.citationStatistics;
-  if (!checkpoint.citationDocumentFrequency || !stats) return null;
-  if (checkpoint.citationDocumentFrequency.length !== memorySlots(checkpoint.manifest.config)) {
-    throw new Error(`citation statistics cover ${checkpoint.citationDocumentFrequency.length} slots, the model has ${memorySlots(checkpoint.manifest.config)}`);
-  }
-  return { documentFrequency: checkpoint.citationDocumentFrequency, batches: stats.documents };
-}
-
 /** No background: every slot has df 0 over 0 batches, so slot selection ranks by tf alone. */
 export function noBackgroundStats(config: ModelConfig): BackgroundSlotStats {
   return { documentFrequency: new Int32Array(memorySlots(config)), batches: 0 };

@@ -1,7 +1,8 @@
 // Forget and supersede on a real model's value table through a real store (os.tmpdir()): the
 // table after forgetting the latest note equals the table before it bit for bit; an earlier note
 // forgotten under a later one follows the store's delta rule; forgetting everything gives back the
-// base table bit for bit.
+// base table bit for bit. The writer no longer moves rows, but stores written by earlier versions
+// hold writes that did and must still be undone exactly: RowMovingWriter records such writes.
 
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -15,13 +16,24 @@ import { SecretFoundError } from '../intake/secrets';
 import { ForgetConflictError } from '../store/errors';
 import { bitsEqual } from '../store/state';
 import { valueTableOf } from './valueTable';
-import { MemoryWriter, rememberNote } from './rowWriter';
+import { MemoryWriter, NoteWrite, NoteWriteInput, rememberNote, TrainOptions } from './rowWriter';
 import { writerTestBackground, writerTestConfig, writerTestModel } from './writerTestModel';
 
 const tokenizer = loadTokenizer();
 const C = writerTestConfig.dModel;
 const binding = { id: 'writer-test-model', sha256: '0'.repeat(64), rowWidth: C, slotCount: writerTestConfig.pkm.nKeys ** 2 };
-const settings = { slots: 20, learningRate: 100, maxSteps: 3, lossThreshold: 0, maxSequences: 16, rowScaling: 'none' as const, candidateTokens: 0 };
+const settings = { slots: 20, maxSequences: 16 };
+
+/** A write as an earlier version's trained rows left it: every chosen row moved, by an amount
+ *  fixed by the write's order (deterministic, different per write). */
+class RowMovingWriter extends MemoryWriter {
+  private writes = 0;
+  override async train(note: NoteWriteInput, options: TrainOptions = {}): Promise<NoteWrite> {
+    const write = await super.train(note, options);
+    const seed = ++this.writes;
+    return { ...write, next: write.prev.map((v, i) => v + 0.01 * Math.sin(seed * 7.1 + i * 0.37)) };
+  }
+}
 const noteA = { text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.', kind: 'decision' as const, author: 'test' };
 const noteB = { text: 'Use pnpm, not npm, in the monorepo: the lockfile is pnpm-lock.yaml and CI runs pnpm install --frozen-lockfile.', kind: 'convention' as const, author: 'test' };
 const noteC = { text: 'The billing service retries webhooks up to 12 times now, with exponential backoff capped at 30 minutes.', kind: 'decision' as const, author: 'test' };
@@ -30,7 +42,7 @@ async function setup() {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mnemo-forget-'));
   const store = await MemoryStore.open(dir, { model: binding });
   const model = writerTestModel(21);
-  const writer = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings });
+  const writer = new RowMovingWriter(model, tokenizer, writerTestBackground(), { settings });
   const table = valueTableOf(model);
   const close = async () => {
     await writer.dispose();
@@ -113,7 +125,7 @@ test('supersede writes the new note, then restores the old note\'s rows; the new
     assert.ok(bitsEqual(rowOf(table.data, slot), expected), `slot ${slot}`);
   });
   assert.equal(restored.exact.length + restored.delta.length + restored.base.length, a.write.slots.length);
-  // C trained on top of A's rows: its prev on shared slots is A's next.
+  // C was written on top of A's rows: its prev on shared slots is A's next.
   c.slots.forEach((slot, j) => assert.ok(bitsEqual(c.prev.subarray(j * C, (j + 1) * C), rowOf(afterA, slot))));
   await assert.rejects(supersedeNote(store, writer, 'a', { ...noteB, id: 'd' }), /not a live note/);
   await forgetNote(store, model, 'c');

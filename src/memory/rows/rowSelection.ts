@@ -46,11 +46,6 @@ export function inverseDocumentFrequency(documentFrequency: number, batches: num
   return Math.log((batches + 1) / (documentFrequency + 1));
 }
 
-/** Each slot's idf against the background statistics, as a function (provenance's 'specificity'). */
-export function slotIdfOf(background: BackgroundSlotStats): (slot: number) => number {
-  return (slot) => inverseDocumentFrequency(background.documentFrequency[slot] ?? 0, background.batches);
-}
-
 /**
  * 'tfidf': c/sum(c) * log((|B|+1)/(df+1)), the paper's score.
  * 'kl': p(i) * log(p(i) / q(i)) with p = c/sum(c) and q = (df+1)/sum(df+1), a slot's term of the

@@ -1,19 +1,15 @@
-// The memory writer (DESIGN.md §5): a note becomes a test-time update of a few value rows.
+// The row writer: a note's value rows in the model's product-key memory, chosen and recorded.
 //
-//   augment (16-64 sequences) -> tokens in the chat/file layouts -> pack into rows
-//   -> one address pass (everything below the memory is frozen, so residual, slots and read
-//      weights are computed once per write)
+//   augment (16 sequences) -> tokens in the chat/file layouts -> pack into rows
+//   -> one address pass (everything below the memory, so residual, slots and read weights)
 //   -> pick t slots by tf-idf against the background statistics
-//   -> the note's footprint (the slots citations credit; never trained): these reads plus one more
-//      address pass over the note's other renderings (footprintRenderings.ts)
-//   -> plain SGD on those rows only: each step runs the blocks above the memory, maps
-//      d(loss)/d(memory output) to the rows by the chain rule, moves the rows, and updates the
-//      cached memory output in place (it is linear in the rows), until the loss is below a
-//      threshold or the step limit.
+//   -> the chosen rows as they are (prev) and as the write leaves them (next = prev)
 //
-// train() never touches the live value table: it works on a copy of the chosen rows and returns
-// prev/next for the store's journal. rememberNote() does the whole write inside one store
-// transaction and sets the rows in the model only after the store has recorded them.
+// The note is learned in the keyed note memory (keyed/slotWriter.ts), not in the rows: no row moves.
+// The rows a write chooses are the store's bookkeeping (ownership, the inspector, forget/supersede,
+// export/import); stores written by earlier versions, whose writes trained rows, still restore them
+// exactly. rememberNote() does the whole write inside one store transaction and sets the rows in the
+// model only after the store has recorded them.
 
 import { performance } from 'node:perf_hooks';
 import { Feed, Runtime, Session, SessionOptions, ortRuntime } from '../../engine';
@@ -28,22 +24,14 @@ import type { MemoryStore } from '../store/memoryStore';
 import type { NoteKind, NoteRecord } from '../note';
 import { assertNoSecrets } from '../intake/secrets';
 import { SlotCountMode, SlotScoring, selectSlots } from './rowSelection';
-import { FootprintPass, noteFootprint } from './noteFootprint';
-import { footprintRenderings } from './footprintRenderings';
 import { encodeTrainingSequence, lossStart, TrainingSequence } from '../intake/trainingSequence';
 import { applyRowUpdates, readRows, valueTableOf, writeRows } from './valueTable';
-import { CandidateVocabulary, candidateVocabulary, EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from '../intake/trainingBatch';
-import { buildPackedAddressGraph, buildPackedUpperGraph, predictedOutput, UpperVocabulary, writerFeedNames, writerOutputNames } from './writerGraphs';
+import { EncodedSequence, LossPositions, lossPositionsOf, PackedBatch, packSequences, rowLengthFor } from '../intake/trainingBatch';
+import { buildPackedAddressGraph } from './writerGraphs';
 
 export interface WriterSettings {
   /** t: value rows one write may change. */
   readonly slots: number;
-  /** SGD step size on the rows (no momentum, no decay). */
-  readonly learningRate: number;
-  /** Most SGD steps per write. */
-  readonly maxSteps: number;
-  /** Stop once the note's mean loss per answer/fact token (nats) is below this. */
-  readonly lossThreshold: number;
   /** Training sequences per note (augment.ts's bounds). */
   readonly minSequences: number;
   readonly maxSequences: number;
@@ -56,53 +44,19 @@ export interface WriterSettings {
   /** Which positions' reads count towards a slot's note frequency: every position of the batch,
    *  or only those whose next token the loss counts (the answer and fact tokens). */
   readonly countScope: CountScope;
-  /**
-   * 'none': plain SGD on the batch-mean loss. 'reads': each row's gradient is divided by its share
-   * of the batch's read weight (the row's reads per loss token), so every chosen row moves by lr
-   * times the mean output gradient of the reads that use it, however often it is read (the
-   * rescaling of fast-weight PKM). A fixed per-row step size, still no momentum or state.
-   */
-  readonly rowScaling: RowScaling;
-  /**
-   * Sampled softmax: 0 runs every step over the whole vocabulary. n > 0 runs a full pass first
-   * (and every candidateRefresh steps), takes each loss position's n likeliest tokens plus every
-   * target as the candidates, and runs the other steps over those only (writerGraphs.ts), which
-   * costs a small part of the vocabulary projection, the largest cost of a step.
-   */
-  readonly candidateTokens: number;
-  /** Steps between full-vocabulary passes that refresh the candidates (0: only the first). */
-  readonly candidateRefresh: number;
-  /** Slots in the note's footprint (noteFootprint.ts), which citations credit; 0 for none. */
-  readonly footprintSlots: number;
-  /** Whether the footprint also reads the note's other renderings (footprintRenderings.ts): one
-   *  more address pass per write. */
-  readonly footprintRenderings: boolean;
-  /** Whether a write with maxSteps 0 still runs the pass that measures the note's loss (tests and
-   *  probes read it); the service turns it off when the keyed note memory learns the note (~220 ms). */
-  readonly measureLoss: boolean;
 }
 
-export type RowScaling = 'none' | 'reads';
 export type CountScope = 'all' | 'loss';
 
-/** Defaults measured on the public eval set (src/memory/README.md, "Writer settings"). */
+/** What ships (the service passes no other; service/researchSettings.ts for measurements). */
 export const defaultWriterSettings: WriterSettings = {
   slots: 256,
-  learningRate: 1,
-  maxSteps: 12,
-  lossThreshold: 0.5,
   minSequences: 16,
   maxSequences: 16,
   ownedSlotWeight: 1,
   countMode: 'weight',
   scoring: 'tfidf',
   countScope: 'all',
-  rowScaling: 'reads',
-  candidateTokens: 16,
-  candidateRefresh: 0,
-  footprintSlots: 2048,
-  measureLoss: true,
-  footprintRenderings: true,
 };
 
 export interface NoteWriteInput {
@@ -110,15 +64,10 @@ export interface NoteWriteInput {
   readonly kind?: NoteKind;
 }
 
-export type WritePhase = 'prepare' | 'address' | 'train';
+export type WritePhase = 'prepare' | 'address';
 
 export interface WriteProgress {
   readonly phase: WritePhase;
-  /** SGD steps done so far. */
-  readonly step: number;
-  readonly maxSteps: number;
-  /** The note's loss before the next step (null before the first training pass). */
-  readonly loss: number | null;
 }
 
 export interface TrainOptions {
@@ -129,26 +78,13 @@ export interface TrainOptions {
   readonly owned?: ReadonlyMap<number, number>;
 }
 
-export type WriteStop = 'threshold' | 'max_steps';
-
-/** What a write changed, in the store's layout, plus how the training went. */
+/** What a write recorded, in the store's layout. */
 export interface NoteWrite {
   /** Changed slot ids, ascending. */
   readonly slots: number[];
-  /** The note's footprint (noteFootprint.ts), ascending. */
-  readonly footprint: number[];
-  /** Rows before and after, slots.length * C floats each, in `slots` order. */
+  /** Rows before and after, slots.length * C floats each, in `slots` order (equal: no row moves). */
   readonly prev: Float32Array;
   readonly next: Float32Array;
-  /** SGD steps applied. */
-  readonly steps: number;
-  /** The note's loss before each step (after the last one only when the threshold stopped it).
-   *  Sampled-softmax steps measure it over the candidates, which reads lower than over the whole
-   *  vocabulary. */
-  readonly losses: readonly number[];
-  /** Argmax accuracy on the loss tokens at the last measured pass. */
-  readonly tokenAccuracy: number;
-  readonly stop: WriteStop;
   readonly sequences: number;
   /** Tokens in the batch (without padding) and loss tokens among them. */
   readonly tokens: number;
@@ -162,8 +98,6 @@ export interface MemoryWriterOptions {
   readonly runtime?: Runtime;
   readonly session?: SessionOptions;
   readonly settings?: Partial<WriterSettings>;
-  /** idf for footprints: the checkpoint's citation statistics; default the writer's background. */
-  readonly citationBackground?: BackgroundSlotStats;
 }
 
 /** Sessions kept (see session()). */
@@ -174,8 +108,6 @@ const ROW_QUANTUM = 128;
 const ROW_MULTIPLE = 4;
 /** And the number of loss positions to a multiple of this. */
 const LOSS_POSITION_QUANTUM = 128;
-/** And the candidate vocabulary to a multiple of this. */
-const CANDIDATE_QUANTUM = 512;
 
 export class MemoryWriter {
   readonly settings: WriterSettings;
@@ -205,23 +137,10 @@ export class MemoryWriter {
   }
 
   /** The memory reads of the note's packed training sequences, and which positions hold a token
-   *  (the rest is padding); what slot selection and the footprint count. */
+   *  (the rest is padding); what slot selection counts. */
   async addressOf(note: NoteWriteInput, settings: WriterSettings = this.settings): Promise<{ reads: MemoryReads; used: Uint8Array }> {
     const batch = this.pack(this.encode(note, settings));
-    return { reads: (await this.address(batch)).reads, used: batch.used };
-  }
-
-  /** The footprint from the training sequences' reads and, unless turned off, one more address
-   *  pass over the note's other renderings (footprintRenderings.ts). */
-  private async footprintOf(note: NoteWriteInput, settings: WriterSettings, slotCount: number, training: FootprintPass): Promise<number[]> {
-    if (settings.footprintSlots <= 0) return [];
-    const passes = [training];
-    if (settings.footprintRenderings) {
-      const sequences = footprintRenderings(note, { minSequences: settings.minSequences, maxSequences: settings.maxSequences });
-      const batch = this.pack(sequences.map((sequence) => ({ ids: encodeTrainingSequence(this.tokenizer, sequence), lossFrom: 0 })));
-      passes.push({ reads: (await this.address(batch)).reads, positions: batch.used });
-    }
-    return noteFootprint(passes, slotCount, this.options.citationBackground ?? this.background, settings.footprintSlots);
+    return { reads: await this.address(batch), used: batch.used };
   }
 
   private pack(sequences: readonly EncodedSequence[]): PackedBatch {
@@ -229,26 +148,24 @@ export class MemoryWriter {
     return packSequences(sequences, { length: T, rowMultiple: ROW_MULTIPLE, padId: padIdFor(this.model.config.vocabSize) });
   }
 
-  /** Trains the note into a copy of t value rows; the live table is left as it was. */
+  /** Chooses the note's t value rows and reads them (next = prev); the live table is left as it was. */
   async train(note: NoteWriteInput, options: TrainOptions = {}): Promise<NoteWrite> {
     const started = performance.now();
     const settings = { ...this.settings, ...options.settings };
     checkSettings(settings);
     const { signal, onProgress } = options;
-    const report = (phase: WritePhase, step: number, loss: number | null) => onProgress?.({ phase, step, maxSteps: settings.maxSteps, loss });
-    report('prepare', 0, null);
+    onProgress?.({ phase: 'prepare' });
     const table = valueTableOf(this.model);
-    const C = table.rowWidth;
 
     const sequences = this.encode(note, settings);
     const batch = this.pack(sequences);
     const lossAt = lossPositionsOf(batch, LOSS_POSITION_QUANTUM);
     signal?.throwIfAborted();
 
-    report('address', 0, null);
-    const lower = await this.address(batch);
+    onProgress?.({ phase: 'address' });
+    const reads = await this.address(batch);
     signal?.throwIfAborted();
-    const selection = selectSlots(lower.reads, table.slotCount, this.background, {
+    const selection = selectSlots(reads, table.slotCount, this.background, {
       slots: settings.slots,
       countMode: settings.countMode,
       scoring: settings.scoring,
@@ -256,43 +173,7 @@ export class MemoryWriter {
       ownedWeight: settings.ownedSlotWeight,
     }, settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used);
     const slots = [...selection.slots].sort((a, b) => a - b);
-    const footprint = await this.footprintOf(note, settings, table.slotCount, { reads: lower.reads, positions: batch.used });
-    signal?.throwIfAborted();
     const prev = readRows(table, slots);
-    const rows = prev.slice();
-    const selectedReads = readsOfSlots(lower.reads, new Map(slots.map((slot, i) => [slot, i])), batch.used);
-    const rowScale = settings.rowScaling === 'reads' ? readShareScale(selectedReads, slots.length, lossMassOf(lossAt)) : null;
-
-    const output = lower.output; // (B*T, C), kept equal to the memory's output for `rows`
-    const losses: number[] = [];
-    let steps = 0;
-    let stop: WriteStop = 'max_steps';
-    let tokenAccuracy = 0;
-    const sampled = settings.candidateTokens > 0;
-    let vocabulary: CandidateVocabulary | null = null;
-    while (settings.maxSteps > 0 || settings.measureLoss) {
-      signal?.throwIfAborted();
-      const fullPass = !sampled || vocabulary === null || (settings.candidateRefresh > 0 && steps % settings.candidateRefresh === 0);
-      let upper: UpperResult;
-      if (fullPass) {
-        upper = await this.upper(batch, lossAt, lower.residual, output, { kind: 'full', predictions: settings.candidateTokens }, lossAt.targets, null);
-        if (sampled) vocabulary = candidateVocabulary(lossAt, upper.predicted, vocabulary?.tokens ?? [], CANDIDATE_QUANTUM);
-      } else {
-        upper = await this.upper(batch, lossAt, lower.residual, output, { kind: 'candidates', count: vocabulary!.count }, vocabulary!.targets, vocabulary);
-      }
-      losses.push(upper.loss);
-      tokenAccuracy = accuracyOn(upper.correct, lossAt.weights);
-      report('train', steps, upper.loss);
-      if (upper.loss < settings.lossThreshold) {
-        stop = 'threshold';
-        break;
-      }
-      if (settings.maxSteps === 0 || slots.length === 0) break;
-      sgdStep(selectedReads, upper.outputGradient, rows, output, C, settings.learningRate, rowScale);
-      steps++;
-      if (steps >= settings.maxSteps) break; // no pass only to measure the loss after the last step
-    }
-    signal?.throwIfAborted();
     let lossTokens = 0;
     for (const w of lossAt.weights) if (w > 0) lossTokens++;
     let tokens = 0;
@@ -300,12 +181,7 @@ export class MemoryWriter {
     return {
       slots,
       prev,
-      next: rows,
-      footprint,
-      steps,
-      losses,
-      tokenAccuracy,
-      stop,
+      next: prev.slice(),
       sequences: sequences.length,
       tokens,
       lossTokens,
@@ -321,54 +197,13 @@ export class MemoryWriter {
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
   }
 
-  private async address(batch: PackedBatch): Promise<{ residual: Float32Array; output: Float32Array; reads: MemoryReads }> {
+  private async address(batch: PackedBatch): Promise<MemoryReads> {
     const { rows: B, length: T } = batch;
     const session = await this.session(`address:${B}x${T}`, () => buildPackedAddressGraph(this.model.config, B, T));
     const out = await session.run({ ...this.parameterFeeds, [feedNames.tokens]: batch.tokens, [feedNames.mask]: batch.mask });
     const slots = out[outputNames.memorySlots]!;
     const [, , heads, topK] = slots.shape as [number, number, number, number];
-    return {
-      residual: out[outputNames.memoryResidual]!.data as Float32Array,
-      output: out[outputNames.memoryOutput]!.data as Float32Array,
-      reads: {
-        positions: B * T,
-        heads,
-        topK,
-        slots: int32Of(slots.data as BigInt64Array),
-        weights: out[outputNames.memoryWeights]!.data as Float32Array,
-      },
-    };
-  }
-
-  private async upper(
-    batch: PackedBatch,
-    lossAt: LossPositions,
-    residual: Float32Array,
-    output: Float32Array,
-    vocabulary: UpperVocabulary,
-    targets: BigInt64Array,
-    candidates: CandidateVocabulary | null,
-  ): Promise<UpperResult> {
-    const { rows: B, length: T } = batch;
-    const M = lossAt.count;
-    const key = vocabulary.kind === 'full' ? `upper:${B}x${T}:${M}:full${vocabulary.predictions}` : `upper:${B}x${T}:${M}:k${vocabulary.count}`;
-    const session = await this.session(key, () => buildPackedUpperGraph(this.model.config, B, T, M, vocabulary));
-    const out = await session.run({
-      ...this.parameterFeeds,
-      [feedNames.memoryResidual]: residual,
-      [feedNames.memoryOutput]: output,
-      [writerFeedNames.lossPositions]: lossAt.positions,
-      [feedNames.targets]: targets,
-      [feedNames.lossWeights]: lossAt.weights,
-      [feedNames.mask]: batch.mask,
-      ...(candidates ? { [writerFeedNames.candidateIds]: candidates.ids, [writerFeedNames.candidateBias]: candidates.bias } : {}),
-    });
-    return {
-      loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
-      outputGradient: out[outputNames.gradient(outputNames.memoryOutput)]!.data as Float32Array,
-      correct: out[writerOutputNames.correct]!.data as Float32Array,
-      predicted: (out[predictedOutput]?.data as BigInt64Array | undefined) ?? null,
-    };
+    return { positions: B * T, heads, topK, slots: int32Of(slots.data as BigInt64Array), weights: out[outputNames.memoryWeights]!.data as Float32Array };
   }
 
   /** A session per batch shape, least recently used first in `sessions`; beyond MAX_SESSIONS the
@@ -411,40 +246,6 @@ export function lossFromOf(tokenizer: Tokenizer, sequence: TrainingSequence, ids
   return isPrefix ? header.length : start;
 }
 
-interface UpperResult {
-  readonly loss: number;
-  readonly outputGradient: Float32Array;
-  /** Argmax hits per loss position (M). */
-  readonly correct: Float32Array;
-  /** Full passes with predictions: each loss position's likeliest tokens (M x k). */
-  readonly predicted: BigInt64Array | null;
-}
-
-/** The reads of the chosen slots, flattened: position, row index in the chosen set, weight. */
-export interface SelectedReads {
-  readonly positions: Int32Array;
-  readonly rows: Int32Array;
-  readonly weights: Float32Array;
-}
-
-/** `used` (1 per position) leaves out padding, whose reads reach no loss. */
-export function readsOfSlots(reads: MemoryReads, rowOfSlot: ReadonlyMap<number, number>, used?: Uint8Array): SelectedReads {
-  const positions: number[] = [];
-  const rows: number[] = [];
-  const weights: number[] = [];
-  const perPosition = reads.heads * reads.topK;
-  for (let i = 0; i < reads.slots.length; i++) {
-    const row = rowOfSlot.get(reads.slots[i]!);
-    if (row === undefined) continue;
-    const position = Math.floor(i / perPosition);
-    if (used && used[position] === 0) continue;
-    positions.push(position);
-    rows.push(row);
-    weights.push(reads.weights[i]!);
-  }
-  return { positions: Int32Array.from(positions), rows: Int32Array.from(rows), weights: Float32Array.from(weights) };
-}
-
 /** 1 at every position whose target the loss counts. */
 export function lossMaskOf(lossAt: LossPositions, positions: number): Uint8Array {
   const mask = new Uint8Array(positions);
@@ -452,66 +253,9 @@ export function lossMaskOf(lossAt: LossPositions, positions: number): Uint8Array
   return mask;
 }
 
-function lossMassOf(lossAt: LossPositions): number {
-  let mass = 0;
-  for (const w of lossAt.weights) mass += w;
-  return mass;
-}
-
-/** Per-row step factor for rowScaling 'reads': loss mass / the row's summed read weight. */
-export function readShareScale(reads: SelectedReads, rowCount: number, lossMass: number): Float32Array {
-  const readMass = new Float64Array(rowCount);
-  for (let i = 0; i < reads.rows.length; i++) readMass[reads.rows[i]!]! += reads.weights[i]!;
-  return Float32Array.from(readMass, (mass) => (mass > 0 ? lossMass / mass : 0));
-}
-
-/**
- * One SGD step on the chosen rows, and the same change carried into the cached memory output:
- * each read of row r at position p with weight w adds w * dOutput[p] to r's gradient, and after
- * the step adds w * (row change) to output[p] (the memory's output is linear in the rows).
- * `rowScale` (optional) multiplies each row's step.
- */
-export function sgdStep(
-  reads: SelectedReads,
-  outputGradient: Float32Array,
-  rows: Float32Array,
-  output: Float32Array,
-  C: number,
-  learningRate: number,
-  rowScale: Float32Array | null = null,
-): void {
-  const gradient = new Float64Array(rows.length);
-  for (let i = 0; i < reads.positions.length; i++) {
-    const [p, r, w] = [reads.positions[i]! * C, reads.rows[i]! * C, reads.weights[i]!];
-    for (let c = 0; c < C; c++) gradient[r + c]! += w * outputGradient[p + c]!;
-  }
-  const change = new Float32Array(rows.length);
-  for (let j = 0; j < rows.length; j++) {
-    const before = rows[j]!;
-    const step = rowScale ? learningRate * rowScale[Math.floor(j / C)]! : learningRate;
-    rows[j] = before - step * gradient[j]!;
-    change[j] = rows[j]! - before;
-  }
-  for (let i = 0; i < reads.positions.length; i++) {
-    const [p, r, w] = [reads.positions[i]! * C, reads.rows[i]! * C, reads.weights[i]!];
-    for (let c = 0; c < C; c++) output[p + c]! += w * change[r + c]!;
-  }
-}
-
 /** <|pad|> when the vocabulary has it; token 0 otherwise (test models with a tiny vocabulary). */
 function padIdFor(vocabSize: number): number {
   return SpecialToken.pad < vocabSize ? SpecialToken.pad : 0;
-}
-
-function accuracyOn(correct: Float32Array, lossWeights: Float32Array): number {
-  let hits = 0;
-  let total = 0;
-  for (let i = 0; i < correct.length; i++) {
-    if (lossWeights[i]! <= 0) continue;
-    total++;
-    hits += correct[i]!;
-  }
-  return total === 0 ? 0 : hits / total;
 }
 
 function checkSettings(settings: WriterSettings): void {
@@ -520,11 +264,6 @@ function checkSettings(settings: WriterSettings): void {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new RangeError(`writer setting ${name} must be a non-negative integer, got ${String(value)}`);
   };
   positiveInteger('slots');
-  positiveInteger('maxSteps');
-  positiveInteger('candidateTokens');
-  positiveInteger('candidateRefresh');
-  positiveInteger('footprintSlots');
-  if (!(settings.learningRate > 0) || !Number.isFinite(settings.learningRate)) throw new RangeError(`writer setting learningRate must be positive, got ${settings.learningRate}`);
   if (!(settings.ownedSlotWeight >= 0 && settings.ownedSlotWeight <= 1)) throw new RangeError(`writer setting ownedSlotWeight must be in [0, 1], got ${settings.ownedSlotWeight}`);
 }
 
@@ -551,9 +290,10 @@ export function ownerCounts(owners: ReadonlyMap<number, readonly unknown[]>): Ma
 
 /**
  * Remembers a note: inside one store transaction (so another window cannot change the rows in
- * between) it brings in rows other processes wrote, trains, records the write in the store's
- * journal, and only then sets the new rows in the live model. A cancelled or failed write leaves
- * model and store as they were. Refuses a note with secrets before any training.
+ * between) it brings in rows other processes wrote, chooses the note's rows, records the write in
+ * the store's journal, and only then sets the rows in the live model (a no-op now that no row moves;
+ * it keeps the order right for what the store replays). A cancelled or failed write leaves model and
+ * store as they were. Refuses a note with secrets before anything else.
  */
 export async function rememberNote(store: MemoryStore, writer: MemoryWriter, request: RememberRequest, options: Omit<TrainOptions, 'owned'> = {}): Promise<RememberResult> {
   assertNoSecrets(request.text);
@@ -561,7 +301,7 @@ export async function rememberNote(store: MemoryStore, writer: MemoryWriter, req
   return store.transaction(async ({ updates }) => {
     applyRowUpdates(table, updates);
     const write = await writer.train({ text: request.text, kind: request.kind }, { ...options, owned: ownerCounts(store.slotOwners()) });
-    const result = await store.write({ ...request, slots: write.slots, prev: write.prev, next: write.next, footprint: write.footprint });
+    const result = await store.write({ ...request, slots: write.slots, prev: write.prev, next: write.next });
     writeRows(table, write.slots, write.next);
     return { note: result.note, seq: result.seq, write };
   });

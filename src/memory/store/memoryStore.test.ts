@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { MemoryStore, RowUpdate } from './memoryStore';
-import { CitationIndex } from '../citations/citationIndex';
 import type { NoteId } from '../note';
 import { SecretFoundError } from '../intake/secrets';
 import {
@@ -122,18 +121,18 @@ test('store: forget of the latest note restores the rows bit for bit and erases 
   await assert.rejects(reopened.forget('b'), NoteStateError);
 });
 
-test('store: footprints persist through journal, compaction and export; citations credit them; forget drops them', async () => {
+test('store: footprints (recorded by earlier versions) persist through journal, compaction and export; forget drops them', async () => {
   const dir = await tempDir();
   const store = await open(dir);
   const table = new Table();
   await remember(store, table, 'a', [1, 2], 1, 'note a', [9, 1, 7, 7]);
   await remember(store, table, 'b', [2, 3], 2); // a note without a footprint (as before footprints existed)
   assert.deepEqual(store.getNote('a')!.footprint, [1, 7, 9]); // sorted, repeats dropped
-  // What a read of each slot cites, as the service keeps it (CitationIndex over the live notes).
+  // Which live notes hold each slot among their written slots or footprint.
   const owners = (s: MemoryStore) => {
-    const index = new CitationIndex();
-    index.sync(s.liveNotes());
-    return Object.fromEntries([...index.ownership()].map(([slot, claims]) => [slot, claims.map((c) => c.note).sort().join()]));
+    const bySlot = new Map<number, string[]>();
+    for (const note of s.liveNotes()) for (const slot of new Set([...note.slots, ...(note.footprint ?? [])])) bySlot.set(slot, [...(bySlot.get(slot) ?? []), note.id]);
+    return Object.fromEntries([...bySlot].map(([slot, notes]) => [slot, notes.sort().join()]));
   };
   const expected = { 1: 'a', 2: 'a,b', 3: 'b', 7: 'a', 9: 'a' };
   assert.deepEqual(owners(store), expected);
