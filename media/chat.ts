@@ -2,7 +2,14 @@
 // on), a composer (Enter asks, Shift+Enter is a new line, Escape stops), "Remember" on any message,
 // and per citation "open in inspector" and "forget". Typed by the shared protocol; the transcript
 // survives the view being hidden (setState).
-import { MAX_QUESTION_CHARS, type ChatFromWebview, type ChatToWebview, type CitationView, type NoteKindName, type RelatedView } from '../src/vscode/webview-protocol';
+import {
+  MAX_QUESTION_CHARS,
+  type ChatFromWebview,
+  type ChatToWebview,
+  type CitationView,
+  type NoteKindName,
+  type RelatedView,
+} from '../src/vscode/webview-protocol';
 import { connect, el } from './vscode-api';
 
 interface Entry {
@@ -16,7 +23,11 @@ interface Entry {
   done?: boolean;
 }
 /** `shown`: "answerId:noteId" of citations whose note text is expanded under the answer. */
-interface State { entries: Entry[]; gone: string[]; shown?: string[] }
+interface State {
+  entries: Entry[];
+  gone: string[];
+  shown?: string[];
+}
 
 const bridge = connect<ChatFromWebview, ChatToWebview, State>();
 const state: State = bridge.getState() ?? { entries: [], gone: [] };
@@ -28,9 +39,19 @@ const app = document.getElementById('app')!;
 const banner = el('div', { class: 'banner', role: 'status', hidden: '' });
 const transcript = el('div', { class: 'transcript', role: 'log', 'aria-label': 'mnemo chat transcript', tabindex: '0' });
 const composer = el('div', { class: 'composer', role: 'group', 'aria-label': 'Ask mnemo' });
-const input = el('textarea', { id: 'question', rows: '2', maxlength: String(MAX_QUESTION_CHARS), placeholder: 'Ask about this project…', 'aria-label': 'Question for mnemo' });
+const input = el('textarea', {
+  id: 'question',
+  rows: '2',
+  maxlength: String(MAX_QUESTION_CHARS),
+  placeholder: 'Ask about this project…',
+  'aria-label': 'Question for mnemo',
+});
 const row = el('div', { class: 'row' });
-const hint = el('span', { class: 'hint muted', title: 'Enter asks, Shift+Enter starts a new line, Escape stops an answer' }, 'Enter: ask · Shift+Enter: new line');
+const hint = el(
+  'span',
+  { class: 'hint muted', title: 'Enter asks, Shift+Enter starts a new line, Escape stops an answer' },
+  'Enter: ask · Shift+Enter: new line',
+);
 const stop = el('button', { type: 'button', class: 'secondary', hidden: '' }, 'Stop');
 const send = el('button', { type: 'button', id: 'ask' }, 'Ask');
 row.append(hint, stop, send);
@@ -130,10 +151,19 @@ function scrollToLatest(): void {
 function emptyState(): HTMLElement {
   const box = el('div', { class: 'empty' });
   const teach = el('p', { class: 'muted' }, 'Teach it with ');
-  teach.append(el('span', { class: 'command' }, 'mnemo: Remember Selection'), document.createTextNode(' in the editor\'s context menu, or '), el('span', { class: 'command' }, 'mnemo: Remember Note'), document.createTextNode('.'));
+  teach.append(
+    el('span', { class: 'command' }, 'mnemo: Remember Selection'),
+    document.createTextNode(" in the editor's context menu, or "),
+    el('span', { class: 'command' }, 'mnemo: Remember Note'),
+    document.createTextNode('.'),
+  );
   box.append(
     el('h2', {}, 'Ask mnemo about this project'),
-    el('p', { class: 'muted' }, 'It answers from the notes you taught it — written into its memory, not pasted into a prompt — and shows which notes it read.'),
+    el(
+      'p',
+      { class: 'muted' },
+      'It answers from the notes you taught it — written into its memory, not pasted into a prompt — and shows which notes it read.',
+    ),
     teach,
   );
   return box;
@@ -151,7 +181,11 @@ function renderEntry(entry: Entry): HTMLElement {
   // An abstention is not worth remembering as a note.
   if ((entry.role === 'user' || (entry.role === 'assistant' && entry.done && !entry.abstained)) && entry.text) {
     const actions = el('div', { class: 'actions' });
-    const remember = el('button', { type: 'button', class: 'link', title: 'Write this message into mnemo\'s memory as a note' }, 'Remember this');
+    const remember = el(
+      'button',
+      { type: 'button', class: 'link', title: "Write this message into mnemo's memory as a note" },
+      'Remember this',
+    );
     remember.disabled = !canWrite;
     remember.addEventListener('click', () => pickKind(actions, entry.text));
     actions.append(remember);
@@ -165,22 +199,38 @@ function renderCitations(citations: readonly CitationView[], answerId: number): 
   for (const citation of citations) {
     const gone = citation.text === undefined || state.gone.includes(citation.noteId);
     const item = el('li', { class: `citation${gone ? ' gone' : ''}` });
-    const open = el('button', { type: 'button', class: 'link note-text', title: gone ? 'This note was forgotten' : 'Open this note in the memory inspector' }, citation.text ?? citation.noteId);
+    const open = el(
+      'button',
+      { type: 'button', class: 'link note-text', title: gone ? 'This note was forgotten' : 'Open this note in the memory inspector' },
+      citation.text ?? citation.noteId,
+    );
     open.disabled = gone;
     open.addEventListener('click', () => bridge.post({ type: 'open-note', noteId: citation.noteId }));
-    const weight = el('span', { class: 'badge', title: 'Share of the memory reads behind this answer' }, `${Math.round(citation.weight * 100)}%`);
+    const weight = el(
+      'span',
+      { class: 'badge', title: 'Share of the memory reads behind this answer' },
+      `${Math.round(citation.weight * 100)}%`,
+    );
     item.append(open, weight);
     const key = `${answerId}:${citation.noteId}`;
     const shown = !gone && (state.shown ?? []).includes(key);
     if (!gone) {
       // The note's exact text, one click away: an answer's recital may drop or change a word.
-      const source = el('button', { type: 'button', class: 'link', 'aria-expanded': String(shown), title: 'Show the note exactly as it was remembered' }, shown ? 'Hide source' : 'Source');
+      const source = el(
+        'button',
+        { type: 'button', class: 'link', 'aria-expanded': String(shown), title: 'Show the note exactly as it was remembered' },
+        shown ? 'Hide source' : 'Source',
+      );
       source.addEventListener('click', () => {
         state.shown = shown ? (state.shown ?? []).filter(k => k !== key) : [...(state.shown ?? []), key];
         bridge.setState(state);
         render();
       });
-      const forget = el('button', { type: 'button', class: 'link', title: 'Forget this note', 'aria-label': `Forget note ${citation.noteId}` }, 'Forget');
+      const forget = el(
+        'button',
+        { type: 'button', class: 'link', title: 'Forget this note', 'aria-label': `Forget note ${citation.noteId}` },
+        'Forget',
+      );
       forget.disabled = !canWrite;
       forget.addEventListener('click', () => bridge.post({ type: 'forget', noteId: citation.noteId }));
       item.append(source, forget);
@@ -203,7 +253,11 @@ function renderRelated(related: readonly RelatedView[]): HTMLElement {
   for (const note of related) {
     const gone = state.gone.includes(note.noteId);
     const item = el('li', {});
-    const open = el('button', { type: 'button', class: 'link note-text', title: gone ? 'This note was forgotten' : 'Open this note in the memory inspector' }, note.text);
+    const open = el(
+      'button',
+      { type: 'button', class: 'link note-text', title: gone ? 'This note was forgotten' : 'Open this note in the memory inspector' },
+      note.text,
+    );
     open.disabled = gone;
     open.addEventListener('click', () => bridge.post({ type: 'open-note', noteId: note.noteId }));
     item.append(open);

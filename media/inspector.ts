@@ -5,7 +5,12 @@
 import type { InspectorData, InspectorFromWebview, InspectorToWebview, NoteView } from '../src/vscode/webview-protocol';
 import { connect, el } from './vscode-api';
 
-interface State { query: string; kind: string; showAll: boolean; selected?: string }
+interface State {
+  query: string;
+  kind: string;
+  showAll: boolean;
+  selected?: string;
+}
 
 const bridge = connect<InspectorFromWebview, InspectorToWebview, State>();
 const state: State = bridge.getState() ?? { query: '', kind: '', showAll: false };
@@ -58,7 +63,14 @@ function render(): void {
 function header(): HTMLElement {
   const box = el('div');
   box.append(el('h1', {}, 'mnemo Memory'));
-  if (data) box.append(el('div', { class: 'muted' }, `${data.notes.filter(n => n.state === 'live').length} live notes · model ${data.model} · ${data.slots.used.length} of ${data.slots.slotCount} slots written`));
+  if (data)
+    box.append(
+      el(
+        'div',
+        { class: 'muted' },
+        `${data.notes.filter(n => n.state === 'live').length} live notes · model ${data.model} · ${data.slots.used.length} of ${data.slots.slotCount} slots written`,
+      ),
+    );
   const bar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Inspector actions' });
   const refresh = el('button', { type: 'button', class: 'secondary', id: 'refresh' }, 'Refresh');
   refresh.addEventListener('click', () => bridge.post({ type: 'refresh' }));
@@ -77,15 +89,29 @@ function why(current: InspectorData): HTMLElement {
   box.append(el('h2', { id: 'why-title' }, 'Why did it say that?'));
   const reads = current.reads;
   if (!reads) {
-    box.append(el('p', { class: 'muted' }, 'Ask in the mnemo chat or accept a completion: the notes and slots the model read for it appear here.'));
+    box.append(
+      el('p', { class: 'muted' }, 'Ask in the mnemo chat or accept a completion: the notes and slots the model read for it appear here.'),
+    );
     return box;
   }
   const panel = el('div', { class: 'why' });
   panel.append(el('div', { class: 'muted' }, `Last ${reads.source} · ${new Date(reads.at).toLocaleTimeString()}`));
-  panel.append(el('div', { class: reads.source === 'completion' ? 'mono' : '' }, `${reads.source === 'answer' ? 'Q: ' + reads.prompt : '…' + reads.prompt.slice(-80)}`));
+  panel.append(
+    el(
+      'div',
+      { class: reads.source === 'completion' ? 'mono' : '' },
+      `${reads.source === 'answer' ? 'Q: ' + reads.prompt : '…' + reads.prompt.slice(-80)}`,
+    ),
+  );
   panel.append(el('div', { class: reads.source === 'completion' ? 'mono' : '' }, `→ ${reads.output}`));
   if (reads.abstained) {
-    panel.append(el('p', { class: 'muted' }, 'No remembered note was selected strongly enough for this question, so mnemo did not answer it and cites nothing.'));
+    panel.append(
+      el(
+        'p',
+        { class: 'muted' },
+        'No remembered note was selected strongly enough for this question, so mnemo did not answer it and cites nothing.',
+      ),
+    );
   } else if (reads.citations.length === 0) {
     panel.append(el('p', { class: 'muted' }, 'It read no written slots: the answer came from the base model alone.'));
   } else {
@@ -94,7 +120,11 @@ function why(current: InspectorData): HTMLElement {
       const item = el('li', { class: `citation${citation.text === undefined ? ' gone' : ''}` });
       const open = el('button', { type: 'button', class: 'link note-text' }, citation.text ?? `${citation.noteId} (forgotten)`);
       open.addEventListener('click', () => select(citation.noteId));
-      item.append(open, el('span', { class: 'badge' }, `${Math.round(citation.weight * 100)}%`), el('span', { class: 'muted' }, `${citation.slots.length} slots`));
+      item.append(
+        open,
+        el('span', { class: 'badge' }, `${Math.round(citation.weight * 100)}%`),
+        el('span', { class: 'muted' }, `${citation.slots.length} slots`),
+      );
       list.append(item);
     }
     panel.append(list);
@@ -107,14 +137,26 @@ function notesSection(current: InspectorData): HTMLElement {
   const box = el('section', { 'aria-labelledby': 'notes-title' });
   box.append(el('h2', { id: 'notes-title' }, 'Notes'));
   const bar = el('div', { class: 'toolbar' });
-  const search = el('input', { type: 'search', id: 'search', placeholder: 'Search notes', 'aria-label': 'Search notes', value: state.query });
+  const search = el('input', {
+    type: 'search',
+    id: 'search',
+    placeholder: 'Search notes',
+    'aria-label': 'Search notes',
+    value: state.query,
+  });
   search.addEventListener('input', () => {
     state.query = search.value;
     bridge.setState(state);
     render();
   });
   const kind = el('select', { id: 'kind', 'aria-label': 'Filter by kind' });
-  for (const [value, label] of [['', 'All kinds'], ['decision', 'Decisions'], ['convention', 'Conventions'], ['bug', 'Bugs'], ['note', 'Notes']]) {
+  for (const [value, label] of [
+    ['', 'All kinds'],
+    ['decision', 'Decisions'],
+    ['convention', 'Conventions'],
+    ['bug', 'Bugs'],
+    ['note', 'Notes'],
+  ]) {
     const option = el('option', { value }, label);
     if (value === state.kind) option.selected = true;
     kind.append(option);
@@ -137,12 +179,19 @@ function notesSection(current: InspectorData): HTMLElement {
 
   const notes = filterNotes(current.notes);
   if (notes.length === 0) {
-    box.append(el('p', { class: 'muted' }, current.notes.length === 0 ? 'No notes yet. Select code and run "mnemo: Remember Selection".' : 'No note matches.'));
+    box.append(
+      el(
+        'p',
+        { class: 'muted' },
+        current.notes.length === 0 ? 'No notes yet. Select code and run "mnemo: Remember Selection".' : 'No note matches.',
+      ),
+    );
     return box;
   }
   const table = el('table', { 'aria-label': 'Notes' });
   const head = el('tr');
-  for (const title of ['Note', 'Kind', 'Date', 'Slots', 'Supersedes']) head.append(el('th', { scope: 'col', class: title.toLowerCase() }, title));
+  for (const title of ['Note', 'Kind', 'Date', 'Slots', 'Supersedes'])
+    head.append(el('th', { scope: 'col', class: title.toLowerCase() }, title));
   head.append(el('th', { scope: 'col', 'aria-label': 'Actions' }));
   table.append(el('thead'), el('tbody'));
   table.tHead!.append(head);
@@ -162,7 +211,12 @@ function filterNotes(notes: readonly NoteView[]): NoteView[] {
 
 function noteRow(note: NoteView, canWrite: boolean): HTMLElement {
   const selected = note.id === state.selected;
-  const row = el('tr', { class: `note-row${selected ? ' selected' : ''}${note.state === 'live' ? '' : ' inactive'}`, id: `note-${note.id}`, tabindex: '0', 'aria-selected': String(selected) });
+  const row = el('tr', {
+    class: `note-row${selected ? ' selected' : ''}${note.state === 'live' ? '' : ' inactive'}`,
+    id: `note-${note.id}`,
+    tabindex: '0',
+    'aria-selected': String(selected),
+  });
   row.addEventListener('click', () => select(note.id));
   row.addEventListener('keydown', event => {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -180,7 +234,13 @@ function noteRow(note: NoteView, canWrite: boolean): HTMLElement {
   const kind = el('td');
   kind.append(el('span', { class: 'kind-tag' }, note.kind), document.createTextNode(state_));
   const created = el('td', { class: 'date muted', title: note.created }, note.created.slice(0, 16).replace('T', ' '));
-  row.append(text, kind, created, el('td', { class: 'slots' }, String(note.slotCount)), el('td', { class: 'muted' }, note.supersedes ?? ''));
+  row.append(
+    text,
+    kind,
+    created,
+    el('td', { class: 'slots' }, String(note.slotCount)),
+    el('td', { class: 'muted' }, note.supersedes ?? ''),
+  );
   const actions = el('td', { class: 'actions' });
   if (note.state === 'live') {
     const forget = el('button', { type: 'button', class: 'link', 'aria-label': `Forget note ${note.id}` }, 'Forget');
@@ -202,22 +262,47 @@ function mapSection(current: InspectorData): HTMLElement {
   const owners = new Map(used.map(u => [u.slot, u.owners.length]));
   const highlighted = new Set(selectedSlots);
   // Every slot when the table is small; otherwise only the written ones and the selected note's.
-  const shown = slotCount <= 4096 ? Array.from({ length: slotCount }, (_, i) => i) : [...new Set([...owners.keys(), ...highlighted])].sort((a, b) => a - b);
+  const shown =
+    slotCount <= 4096
+      ? Array.from({ length: slotCount }, (_, i) => i)
+      : [...new Set([...owners.keys(), ...highlighted])].sort((a, b) => a - b);
   if (used.length === 0 && highlighted.size === 0) {
-    box.append(el('p', { class: 'muted' }, `Nothing written yet: all ${slotCount} memory slots hold the base model's values. Each note you remember takes some of them.`));
+    box.append(
+      el(
+        'p',
+        { class: 'muted' },
+        `Nothing written yet: all ${slotCount} memory slots hold the base model's values. Each note you remember takes some of them.`,
+      ),
+    );
     return box;
   }
-  box.append(el('p', { class: 'muted' }, slotCount <= 4096
-    ? `All ${slotCount} memory slots; a coloured cell has been written by a note.`
-    : `The ${shown.length} written slots of ${slotCount} (unwritten ones are left out).`));
+  box.append(
+    el(
+      'p',
+      { class: 'muted' },
+      slotCount <= 4096
+        ? `All ${slotCount} memory slots; a coloured cell has been written by a note.`
+        : `The ${shown.length} written slots of ${slotCount} (unwritten ones are left out).`,
+    ),
+  );
   const legend = el('div', { class: 'legend muted' });
-  for (const [cls, label] of [['', 'unwritten'], ['used1', 'one note'], ['used2', 'two'], ['used3', 'three or more'], ['hl', 'the selected note']]) {
+  for (const [cls, label] of [
+    ['', 'unwritten'],
+    ['used1', 'one note'],
+    ['used2', 'two'],
+    ['used3', 'three or more'],
+    ['hl', 'the selected note'],
+  ]) {
     const item = el('span');
     item.append(el('span', { class: `cell ${cls}` }), document.createTextNode(label));
     legend.append(item);
   }
   box.append(legend);
-  const grid = el('div', { class: 'heatmap', role: 'img', 'aria-label': `Memory map: ${used.length} of ${slotCount} slots written${highlighted.size ? `, ${highlighted.size} owned by the selected note` : ''}` });
+  const grid = el('div', {
+    class: 'heatmap',
+    role: 'img',
+    'aria-label': `Memory map: ${used.length} of ${slotCount} slots written${highlighted.size ? `, ${highlighted.size} owned by the selected note` : ''}`,
+  });
   for (const slot of shown) {
     const count = owners.get(slot) ?? 0;
     const cls = highlighted.has(slot) ? 'hl' : count === 0 ? '' : `used${Math.min(3, count)}`;

@@ -21,7 +21,11 @@ export function connect<ToHost, FromHost, State>(): Bridge<ToHost, FromHost, Sta
 }
 
 /** Creates an element with text and attributes; text goes through textContent, never innerHTML. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
   if (text !== undefined) element.textContent = text;

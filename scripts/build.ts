@@ -58,7 +58,10 @@ export const WEBVIEW_ENTRIES = ['media/chat.ts', 'media/inspector.ts'];
 
 async function buildIntegrationTests(): Promise<void> {
   const dir = path.join(repoRoot, 'test', 'integration');
-  const entryPoints = fs.readdirSync(dir).filter(f => f.endsWith('.ts')).map(f => path.join('test', 'integration', f));
+  const entryPoints = fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.ts'))
+    .map(f => path.join('test', 'integration', f));
   fs.rmSync(path.join(repoRoot, 'out', 'test', 'integration'), { recursive: true, force: true });
   await esbuild.build({
     ...common,
@@ -73,7 +76,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   await buildExtension();
   if (args.has('--tests')) await buildIntegrationTests();
-  console.log(`[build] dist/extension.js, dist/worker.js, dist/webview${args.has('--tests') ? ' + out/test/integration' : ''} in ${Date.now() - started} ms`);
+  console.log(
+    `[build] dist/extension.js, dist/worker.js, dist/webview${args.has('--tests') ? ' + out/test/integration' : ''} in ${Date.now() - started} ms`,
+  );
 }
 
 if (require.main === module) {

@@ -48,8 +48,11 @@ export function packageVsix(target: Target): string {
   const out = vsixPath(target);
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   // vsce runs the vscode:prepublish script (npm run build) before it collects files.
-  const r = spawnSync(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile,
-    '--out', out, '--allow-missing-repository'], { cwd: repoRoot, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status ?? r.signal})`);
   return out;
 }

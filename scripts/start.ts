@@ -35,12 +35,14 @@ async function main(): Promise<void> {
 
   console.log(`\nmnemo is running in VS Code (code-server) after ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
   console.log(`    ${server.workspaceUrl()}\n`);
-  console.log(`workspace: ${state.workspace}${state.createdWorkspace ? ` (copied from ${path.relative(repoRoot, sampleWorkspace)}/ on this first run)` : ''}`);
+  console.log(
+    `workspace: ${state.workspace}${state.createdWorkspace ? ` (copied from ${path.relative(repoRoot, sampleWorkspace)}/ on this first run)` : ''}`,
+  );
   console.log(`state:     ${stateDir} (user data and notes; kept after Ctrl-C, delete it to start fresh)`);
   console.log(`log:       ${server.logPath}\nCtrl-C stops it.`);
 
   await server.exited;
-  if (stopRequested()) return;  // the signal handler finishes the job
+  if (stopRequested()) return; // the signal handler finishes the job
   console.error(`code-server exited by itself; its log ends:\n${server.logTail()}`);
   process.exit(1);
 }

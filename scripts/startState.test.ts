@@ -26,9 +26,20 @@ test('npm start state: the workspace is a copy made once; edits there and the st
 
   const second = prepareStartState(state, source);
   assert.deepEqual(second, { ...first, createdWorkspace: false });
-  assert.equal(fs.readFileSync(path.join(second.workspace, 'src', 'invoice.ts'), 'utf8'), 'export const total = 2;\n', 'the user\'s edit is kept');
-  assert.equal(fs.readFileSync(path.join(second.serverDir, 'user-data', 'User', 'workspaceStorage', 'abc', 'snapshot.mnemo'), 'utf8'), 'notes');
-  assert.equal(fs.readFileSync(path.join(source, 'src', 'invoice.ts'), 'utf8'), 'export const total = 1;\n', 'the tracked sample is untouched');
+  assert.equal(
+    fs.readFileSync(path.join(second.workspace, 'src', 'invoice.ts'), 'utf8'),
+    'export const total = 2;\n',
+    "the user's edit is kept",
+  );
+  assert.equal(
+    fs.readFileSync(path.join(second.serverDir, 'user-data', 'User', 'workspaceStorage', 'abc', 'snapshot.mnemo'), 'utf8'),
+    'notes',
+  );
+  assert.equal(
+    fs.readFileSync(path.join(source, 'src', 'invoice.ts'), 'utf8'),
+    'export const total = 1;\n',
+    'the tracked sample is untouched',
+  );
   assert.deepEqual(fs.readdirSync(state).sort(), ['code-server', 'workspace'], 'no partial copy left');
 
   // --workspace opens that folder itself, copying nothing.

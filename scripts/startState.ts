@@ -45,7 +45,11 @@ export function prepareStartState(stateDir: string, sampleWorkspace: string, wor
  * The port this state folder serves on: `requested` (--port, PORT) when given, else the one the
  * first run chose (kept in `<state>/port`), else `pick()` and keep it.
  */
-export async function startPort(stateDir: string, requested: number | undefined, pick: () => Promise<number>): Promise<{ port: number; kept: boolean }> {
+export async function startPort(
+  stateDir: string,
+  requested: number | undefined,
+  pick: () => Promise<number>,
+): Promise<{ port: number; kept: boolean }> {
   const file = path.join(stateDir, 'port');
   const saved = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8').trim()) : NaN;
   if (requested) {

@@ -26,7 +26,10 @@ export async function measureActivation(log: (line: string) => void): Promise<Ac
   } catch (e) {
     return { kind: 'skipped', reason: `no code-server/chromium: ${(e as Error).message}` };
   }
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts')], { cwd: repoRoot, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) log(`build failed, measuring the existing dist/: ${build.stderr.slice(-300)}`);
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-bench-ws-'));
   fs.cpSync(sampleWorkspace, workspace, { recursive: true });
@@ -47,11 +50,11 @@ export async function measureActivation(log: (line: string) => void): Promise<Ac
     await page.keyboard.type('Developer: Show Running Extensions', { delay: 10 });
     await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Show Running Extensions"]', { timeout: 10_000 });
     await page.keyboard.press('Enter');
-    const row = await page.waitForFunction(
+    const row = (await page.waitForFunction(
       `(() => { const row = [...document.querySelectorAll('.runtime-extensions-editor .monaco-list-row')].find(r => /\\bmnemo\\b/.test(r.querySelector('.name')?.textContent || '')); const t = row?.querySelector('.activation-time'); return t && /\\d/.test(t.textContent || '') ? (t.textContent + '|' + (t.getAttribute('title') || t.parentElement?.getAttribute('title') || '')) : null; })()`,
       undefined,
       { timeout: 20_000, polling: 250 },
-    ) as { jsonValue(): Promise<string> };
+    )) as { jsonValue(): Promise<string> };
     const text = await row.jsonValue();
     const parsed = parseRunningExtensionTime(text.split('|')[0]!);
     if (parsed === null) return { kind: 'skipped', reason: `could not read the running extensions view: "${text}"` };

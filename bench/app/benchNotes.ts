@@ -21,11 +21,15 @@ export interface BenchTexts {
 export function benchTexts(count: number): BenchTexts {
   const dir = findPublicEvalSet();
   if (dir) {
-    const notes = readJsonl<{ note: string; kind: NoteKind }>(path.join(dir, 'notes.jsonl')).map((n) => ({ text: n.note, kind: n.kind }));
-    const questions = readJsonl<{ question: string }>(path.join(dir, 'questions.jsonl')).map((q) => q.question);
+    const notes = readJsonl<{ note: string; kind: NoteKind }>(path.join(dir, 'notes.jsonl')).map(n => ({ text: n.note, kind: n.kind }));
+    const questions = readJsonl<{ question: string }>(path.join(dir, 'questions.jsonl')).map(q => q.question);
     return { source: 'eval/public', notes: notes.slice(0, count), questions };
   }
-  return { source: 'generated', notes: generatedNotes(count), questions: generatedNotes(count).map((_, i) => `Which ${TOPICS[i % TOPICS.length]} convention does this project follow?`) };
+  return {
+    source: 'generated',
+    notes: generatedNotes(count),
+    questions: generatedNotes(count).map((_, i) => `Which ${TOPICS[i % TOPICS.length]} convention does this project follow?`),
+  };
 }
 
 const TOPICS = ['money', 'date', 'error', 'logging', 'retry', 'cache', 'naming', 'test', 'locale', 'id'];
@@ -35,11 +39,16 @@ export function generatedNotes(count: number): BenchNote[] {
   const kinds: NoteKind[] = ['convention', 'decision', 'bug'];
   return Array.from({ length: count }, (_, i) => ({
     kind: kinds[i % kinds.length]!,
-    text: `The ${TOPICS[i % TOPICS.length]} module number ${i + 1} keeps its values in one immutable record passed by reference. ` +
+    text:
+      `The ${TOPICS[i % TOPICS.length]} module number ${i + 1} keeps its values in one immutable record passed by reference. ` +
       `We chose this after a race between two writers corrupted the ${TOPICS[(i + 3) % TOPICS.length]} table in release ${i + 2}.`,
   }));
 }
 
 function readJsonl<T>(file: string): T[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(line => line.trim() !== '')
+    .map(line => JSON.parse(line) as T);
 }

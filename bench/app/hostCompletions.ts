@@ -21,9 +21,20 @@ export async function run(): Promise<void> {
   const out = process.env.MNEMO_BENCH_OUT;
   if (!out) throw new Error('MNEMO_BENCH_OUT is not set');
   try {
-    fs.writeFileSync(out, JSON.stringify(await measure(Number(process.env.MNEMO_BENCH_SITES ?? 6), Number(process.env.MNEMO_BENCH_TYPED ?? 6))));
+    fs.writeFileSync(
+      out,
+      JSON.stringify(await measure(Number(process.env.MNEMO_BENCH_SITES ?? 6), Number(process.env.MNEMO_BENCH_TYPED ?? 6))),
+    );
   } catch (e) {
-    fs.writeFileSync(out, JSON.stringify({ ms: [], nonEmpty: 0, firstMs: 0, error: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies HostCompletionResult));
+    fs.writeFileSync(
+      out,
+      JSON.stringify({
+        ms: [],
+        nonEmpty: 0,
+        firstMs: 0,
+        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      } satisfies HostCompletionResult),
+    );
   }
 }
 

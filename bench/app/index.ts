@@ -37,8 +37,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const modelDir = path.resolve(args.model);
   if (!fs.existsSync(path.join(modelDir, 'manifest.json'))) throw new Error(`no model at ${modelDir} (manifest.json missing)`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as { weights: { sha256: string }; training?: { steps?: number } };
-  const load = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as {
+    weights: { sha256: string };
+    training?: { steps?: number };
+  };
+  const load = os.loadavg().map(l => Math.round(l * 100) / 100);
   log(`model ${modelDir} (weights ${manifest.weights.sha256.slice(0, 12)}), load ${load.join(' ')} on ${os.cpus().length} cores`);
 
   const texts = benchTexts(Number(args.notes));
@@ -50,7 +53,10 @@ async function main(): Promise<void> {
     questions: Number(args.questions),
     log,
   });
-  const activation: ActivationResult = args['no-activation'] || args['no-vscode'] ? { kind: 'skipped', reason: args['no-vscode'] ? '--no-vscode' : '--no-activation' } : await measureActivation(log);
+  const activation: ActivationResult =
+    args['no-activation'] || args['no-vscode']
+      ? { kind: 'skipped', reason: args['no-vscode'] ? '--no-vscode' : '--no-activation' }
+      : await measureActivation(log);
   let provider: HostCompletionResult | undefined;
   if (!args['no-vscode']) {
     log('completions through the provider in code-server...');
@@ -69,16 +75,35 @@ async function main(): Promise<void> {
   });
   const activationMs = activation.kind === 'measured' ? activation.ms : null;
   const result = {
-    model: { dir: path.relative(repoRoot, modelDir) || modelDir, weights_sha256: manifest.weights.sha256.slice(0, 12), training_steps: manifest.training?.steps ?? null, load_ms: service.modelLoadMs },
+    model: {
+      dir: path.relative(repoRoot, modelDir) || modelDir,
+      weights_sha256: manifest.weights.sha256.slice(0, 12),
+      training_steps: manifest.training?.steps ?? null,
+      load_ms: service.modelLoadMs,
+    },
     completion_ms: {
       ...completion(service.completionMs.memory),
       non_empty: service.completionNonEmpty.memory,
       file_lines: 2000,
       // The same keystrokes through provideCompletion in a real VS Code (edits applied in the editor,
       // debounce 0, an empty store there): provider + extension host + worker.
-      in_vscode_provider: inVscode ? { p50: inVscode.p50, p95: inVscode.p95, n: inVscode.n, non_empty: provider!.nonEmpty, within: within(inVscode.p50, BUDGETS.completionP50) === true && within(inVscode.p95, BUDGETS.completionP95) === true } : (provider?.error ? `failed: ${provider.error.split('\n')[0]}` : null),
+      in_vscode_provider: inVscode
+        ? {
+            p50: inVscode.p50,
+            p95: inVscode.p95,
+            n: inVscode.n,
+            non_empty: provider!.nonEmpty,
+            within: within(inVscode.p50, BUDGETS.completionP50) === true && within(inVscode.p95, BUDGETS.completionP95) === true,
+          }
+        : provider?.error
+          ? `failed: ${provider.error.split('\n')[0]}`
+          : null,
     },
-    completion_ms_prompt_baseline: { ...completion(service.completionMs.prompt), non_empty: service.completionNonEmpty.prompt, pasted_note_tokens: service.promptBaselineContextTokens },
+    completion_ms_prompt_baseline: {
+      ...completion(service.completionMs.prompt),
+      non_empty: service.completionNonEmpty.prompt,
+      pasted_note_tokens: service.promptBaselineContextTokens,
+    },
     chat_first_token_ms: {
       p50: service.chatFirstChunkMs.p50,
       n: service.chatFirstChunkMs.n,
@@ -101,17 +126,31 @@ async function main(): Promise<void> {
       budget: BUDGETS.activation.maxMs,
       within: within(activationMs, BUDGETS.activation),
     },
-    worker_peak_rss_mb: { value: service.rss.workerMb, process_peak: service.rss.peakMb, before_worker: service.rss.beforeWorkerMb, after_each_write: service.rss.afterEachWriteMb, budget: null },
-    store_bytes_per_100_notes: { value: service.storeBytesPer100Notes, notes_written: service.notesWritten, empty_store_bytes: service.storeBytesEmpty, budget: null },
+    worker_peak_rss_mb: {
+      value: service.rss.workerMb,
+      process_peak: service.rss.peakMb,
+      before_worker: service.rss.beforeWorkerMb,
+      after_each_write: service.rss.afterEachWriteMb,
+      budget: null,
+    },
+    store_bytes_per_100_notes: {
+      value: service.storeBytesPer100Notes,
+      notes_written: service.notesWritten,
+      empty_store_bytes: service.storeBytesEmpty,
+      budget: null,
+    },
     notes_source: texts.source,
-    machine: { cores: os.cpus().length, load_before: load, load_after: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+    machine: { cores: os.cpus().length, load_before: load, load_after: os.loadavg().map(l => Math.round(l * 100) / 100) },
     seconds: Math.round((Date.now() - started) / 1000),
   };
   console.log(JSON.stringify(result));
 }
 
 // Exit at once: the harness leaves a suite-timeout timer running once the VS Code runs are done.
-main().then(() => process.exit(0), (e) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  e => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  },
+);

@@ -39,7 +39,12 @@ export interface ServiceBenchResult {
   readonly chatFirstChunkMs: LatencySummary;
   /** The worker's first decoded token (the stream holds text a few tokens back for loop checks). */
   readonly chatFirstTokenMs: LatencySummary;
-  readonly rss: { readonly beforeWorkerMb: number; readonly peakMb: number; readonly workerMb: number; readonly afterEachWriteMb: readonly number[] };
+  readonly rss: {
+    readonly beforeWorkerMb: number;
+    readonly peakMb: number;
+    readonly workerMb: number;
+    readonly afterEachWriteMb: readonly number[];
+  };
 }
 
 const FILE_PATH = 'src/billing.ts';
@@ -75,7 +80,9 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
     }
     const storeBytes = directoryBytes(storeDir);
     const notesWritten = options.texts.notes.length;
-    log(`wrote ${notesWritten} notes: p50 ${summarize(writeMs).p50} ms; store ${storeBytes} bytes; process RSS after each write (MB): ${rssAfterWrites.join(' ')}`);
+    log(
+      `wrote ${notesWritten} notes: p50 ${summarize(writeMs).p50} ms; store ${storeBytes} bytes; process RSS after each write (MB): ${rssAfterWrites.join(' ')}`,
+    );
 
     const file = generateCodeFile(2000);
     const strokes = keystrokes(file, options.sites, options.typed);

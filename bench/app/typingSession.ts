@@ -39,7 +39,7 @@ export function generateCodeFile(lines = 2000, seed = 7): string {
     const type = entity[0]!.toUpperCase() + entity.slice(1);
     const verb = pick(VERBS);
     const field = pick(FIELDS);
-    const other = pick(FIELDS.filter((f) => f !== field));
+    const other = pick(FIELDS.filter(f => f !== field));
     out.push(
       `/** ${verb[0]!.toUpperCase() + verb.slice(1)}s the ${field} of a ${entity} (${n}). */`,
       `export function ${verb}${type}${field[0]!.toUpperCase() + field.slice(1)}${n}(${entity}: ${type}, rate: Bps): Cents {`,
@@ -61,7 +61,9 @@ export function generateCodeFile(lines = 2000, seed = 7): string {
 export function keystrokes(file: string, sites = 6, typed = 6, seed = 11): Keystroke[] {
   const random = mulberry32(seed);
   const lines = file.split('\n');
-  const candidates = lines.map((text, i) => ({ text, i })).filter(({ text, i }) => i >= lines.length / 2 && /^ {2}\S/.test(text) && text.trim().length > typed);
+  const candidates = lines
+    .map((text, i) => ({ text, i }))
+    .filter(({ text, i }) => i >= lines.length / 2 && /^ {2}\S/.test(text) && text.trim().length > typed);
   const chosen: number[] = [];
   while (chosen.length < Math.min(sites, candidates.length)) {
     const line = candidates[Math.floor(random() * candidates.length)]!.i;

@@ -28,7 +28,7 @@ function envCount(name: string, fallback: number, minimum: number): number {
 }
 
 function describe(timing: Timing, tokens: number): string {
-  const wall = timing.samples.map((x) => x.wallMs.toFixed(1)).join(', ');
+  const wall = timing.samples.map(x => x.wallMs.toFixed(1)).join(', ');
   return (
     `${timing.label}: median ${timing.medianMs.toFixed(1)} ms = ${tokensPerSecond(tokens, timing.medianMs).toFixed(1)} tokens/s ` +
     `(wall ms: ${wall}; median process CPU ${timing.medianCpuMs.toFixed(1)} ms)`
@@ -37,7 +37,8 @@ function describe(timing: Timing, tokens: number): string {
 
 function describeLoad(when: string): string {
   const [one, five] = loadavg();
-  const busy = one > 1 ? ' - other processes are running: wall-clock figures are pessimistic, the engine\'s multi-threaded sessions most' : '';
+  const busy =
+    one > 1 ? " - other processes are running: wall-clock figures are pessimistic, the engine's multi-threaded sessions most" : '';
   return `load average ${when}: ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${availableParallelism()} cores${busy}`;
 }
 
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
     `engine train step parts: session run (loss + all grads) median ${median(sessionMs).toFixed(1)} ms, ` +
       `AdamW update median ${median(optimiserMs).toFixed(1)} ms`,
   );
-  console.log(`engine: losses over the steps ${ortLosses.map((l) => l.toFixed(4)).join(' ')}`);
+  console.log(`engine: losses over the steps ${ortLosses.map(l => l.toFixed(4)).join(' ')}`);
 
   // The peer: tfjs + wasm backend, Adam.
   await useTfjsWasmBackend();
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
   );
   tfjs.dispose();
   console.log(describe(tfjsTrain, tokens));
-  console.log(`tfjs-wasm: losses over the steps ${tfjsLosses.map((l) => l.toFixed(4)).join(' ')}`);
+  console.log(`tfjs-wasm: losses over the steps ${tfjsLosses.map(l => l.toFixed(4)).join(' ')}`);
 
   if (tfjsLosses.length > 0) {
     const gap = Math.abs(tfjsLosses[0] - ortInitialLoss);

@@ -4,7 +4,19 @@
 // wasm SIMD kernel, on arrays it holds itself).
 // The forward pass is a separate session over the same batch that fetches only the loss.
 
-import { AdamW, causalMask, crossEntropy, exportOnnx, gelu, grad, GraphBuilder, ortRuntime, rmsNorm, Session, Tensor } from '../../src/engine';
+import {
+  AdamW,
+  causalMask,
+  crossEntropy,
+  exportOnnx,
+  gelu,
+  grad,
+  GraphBuilder,
+  ortRuntime,
+  rmsNorm,
+  Session,
+  Tensor,
+} from '../../src/engine';
 import { ReferenceGptConfig } from './referenceGptConfig';
 import { NamedParameter, TokenBatch } from './referenceGptWeights';
 

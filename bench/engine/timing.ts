@@ -26,8 +26,8 @@ export function summarise(label: string, samples: readonly Sample[]): Timing {
   return {
     label,
     samples,
-    medianMs: median(samples.map((s) => s.wallMs)),
-    medianCpuMs: median(samples.map((s) => s.cpuMs)),
+    medianMs: median(samples.map(s => s.wallMs)),
+    medianCpuMs: median(samples.map(s => s.cpuMs)),
   };
 }
 
@@ -42,12 +42,7 @@ export async function timeOnce(run: () => Promise<void> | void): Promise<Sample>
 }
 
 /** Runs `run` warmup times untimed, then `iterations` times timed. */
-export async function timeIterations(
-  label: string,
-  warmup: number,
-  iterations: number,
-  run: () => Promise<void> | void,
-): Promise<Timing> {
+export async function timeIterations(label: string, warmup: number, iterations: number, run: () => Promise<void> | void): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await run();
   const samples: Sample[] = [];
   for (let i = 0; i < iterations; i++) samples.push(await timeOnce(run));

@@ -50,15 +50,22 @@ async function main(): Promise<void> {
   const code = readTokenFile(path.join(args.corpus!, 'train.bin'));
   const qa = readTokenFile(path.join(args.corpus!, 'qa.bin'));
   const started = Date.now();
-  const progress = (label: string) => (done: number) => process.stderr.write(`\r${label} ${done}/${count} windows, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const codeStats = await countDocumentFrequency(model, windowsFrom(code, null, count, length, seed), length, { segment, onProgress: progress('code') });
-  const qaStats = await countDocumentFrequency(model, windowsFrom(qa, documentStarts(qa), count, length, seed + 1), length, { segment, onProgress: progress('exchanges') });
+  const progress = (label: string) => (done: number) =>
+    process.stderr.write(`\r${label} ${done}/${count} windows, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const codeStats = await countDocumentFrequency(model, windowsFrom(code, null, count, length, seed), length, {
+    segment,
+    onProgress: progress('code'),
+  });
+  const qaStats = await countDocumentFrequency(model, windowsFrom(qa, documentStarts(qa), count, length, seed + 1), length, {
+    segment,
+    onProgress: progress('exchanges'),
+  });
   const merged = mergeBackgrounds([codeStats, qaStats]);
   if (args.for === 'citations') writeCitationStatistics(args.checkpoint, merged.documentFrequency, merged.batches, segment);
   else writeSlotStatistics(args.checkpoint, merged.documentFrequency, merged.batches, segment);
   const quantiles = (df: Int32Array) => {
     const sorted = Int32Array.from(df).sort();
-    return [0.25, 0.5, 0.75, 0.9].map((q) => sorted[Math.floor(q * (sorted.length - 1))]).join('/');
+    return [0.25, 0.5, 0.75, 0.9].map(q => sorted[Math.floor(q * (sorted.length - 1))]).join('/');
   };
   process.stderr.write(
     `\ndf quartiles/p90 over ${merged.batches} documents of ${segment} tokens: code ${quantiles(codeStats.documentFrequency)}, exchanges ${quantiles(qaStats.documentFrequency)}, merged ${quantiles(merged.documentFrequency)}; written to ${args.checkpoint}\n`,

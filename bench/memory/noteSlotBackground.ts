@@ -60,10 +60,12 @@ async function main(): Promise<void> {
       }
     }
   }
-  const stateCentre = Float32Array.from(sum, (v) => v / count);
+  const stateCentre = Float32Array.from(sum, v => v / count);
   await model.dispose();
   writeNoteSlotBackground(args.checkpoint, { wordDocumentFrequency: words.buckets, documents: words.documents, stateCentre });
-  console.log(`note-slot background: ${words.documents} documents, ${words.buckets.length} word buckets; state centre over ${count} positions (${file}) -> ${args.checkpoint}`);
+  console.log(
+    `note-slot background: ${words.documents} documents, ${words.buckets.length} word buckets; state centre over ${count} positions (${file}) -> ${args.checkpoint}`,
+  );
 }
 
 void main();

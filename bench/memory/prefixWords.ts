@@ -17,7 +17,13 @@ import { wordBag } from '../../src/memory/keyed/wordBag';
 import { summarize } from '../app/latencySummary';
 
 function main(): void {
-  const { values: args } = parseArgs({ options: { prompt: { type: 'string', default: '256' }, steps: { type: 'string', default: '24' }, repeats: { type: 'string', default: '30' } } });
+  const { values: args } = parseArgs({
+    options: {
+      prompt: { type: 'string', default: '256' },
+      steps: { type: 'string', default: '24' },
+      repeats: { type: 'string', default: '30' },
+    },
+  });
   const repoRoot = path.resolve(__dirname, '..', '..');
   const background = loadCheckpoint(path.join(repoRoot, 'native', 'model')).noteSlotBackground;
   if (!background) throw new Error('native/model has no note-slot background (bench/memory/noteSlotBackground.ts)');
@@ -45,7 +51,7 @@ function main(): void {
       kept.push(performance.now() - started);
     }
   }
-  const perRequest = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Number(args.repeats));
+  const perRequest = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Number(args.repeats);
   const result = {
     prompt_tokens: prompt,
     steps,
@@ -54,7 +60,9 @@ function main(): void {
     whole_text_request_ms: Number(perRequest(whole).toFixed(3)),
     kept_request_ms: Number(perRequest(kept).toFixed(3)),
   };
-  console.log(`per step p50: whole text ${result.whole_text_step_ms.p50} ms, kept ${result.kept_step_ms.p50} ms; per request (prompt + ${steps} steps): ${result.whole_text_request_ms} ms vs ${result.kept_request_ms} ms`);
+  console.log(
+    `per step p50: whole text ${result.whole_text_step_ms.p50} ms, kept ${result.kept_step_ms.p50} ms; per request (prompt + ${steps} steps): ${result.whole_text_request_ms} ms vs ${result.kept_request_ms} ms`,
+  );
   console.log(JSON.stringify(result));
 }
 

@@ -11,32 +11,32 @@
 //   npm run bench:model -- [--model native/model] [--dense native/dense-baseline | --dense-run runs/dense-small]
 //                          [--usage-batches 1000] [--memory-logs a.jsonl,b.jsonl] [--dense-log c.jsonl]
 
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { memorySlots } from "../../src/model/config";
-import { LanguageModel } from "../../src/model/languageModel";
-import { countParameters } from "../../src/model/parameters";
-import { readManifest } from "../../src/model/checkpoint";
-import { latestCheckpoint } from "../../src/model/training/runDirectory";
-import { slotDocumentFrequency } from "./slotFrequency";
-import { equalTokensComparison, heldOutCurve } from "./equalTokens";
-import { batchAt, evaluationBatches, heldoutTokens, splitSampler } from "./tokenBatches";
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { memorySlots } from '../../src/model/config';
+import { LanguageModel } from '../../src/model/languageModel';
+import { countParameters } from '../../src/model/parameters';
+import { readManifest } from '../../src/model/checkpoint';
+import { latestCheckpoint } from '../../src/model/training/runDirectory';
+import { slotDocumentFrequency } from './slotFrequency';
+import { equalTokensComparison, heldOutCurve } from './equalTokens';
+import { batchAt, evaluationBatches, heldoutTokens, splitSampler } from './tokenBatches';
 
 const { values: args } = parseArgs({
   options: {
-    model: { type: "string", default: "native/model" },
-    dense: { type: "string", default: "native/dense-baseline" },
-    "dense-run": { type: "string" },
-    "memory-logs": { type: "string", default: "training-logs/pkm-small.jsonl,training-logs/pkm-sharp.jsonl" },
-    "dense-log": { type: "string" },
-    corpus: { type: "string", default: "corpus" },
-    "eval-batches": { type: "string", default: "32" },
-    "usage-batches": { type: "string", default: "1000" },
-    batch: { type: "string", default: "8" },
-    length: { type: "string", default: "256" },
-    repeats: { type: "string", default: "10" },
-    threads: { type: "string", default: "2" },
+    model: { type: 'string', default: 'native/model' },
+    dense: { type: 'string', default: 'native/dense-baseline' },
+    'dense-run': { type: 'string' },
+    'memory-logs': { type: 'string', default: 'training-logs/pkm-small.jsonl,training-logs/pkm-sharp.jsonl' },
+    'dense-log': { type: 'string' },
+    corpus: { type: 'string', default: 'corpus' },
+    'eval-batches': { type: 'string', default: '32' },
+    'usage-batches': { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '8' },
+    length: { type: 'string', default: '256' },
+    repeats: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '2' },
   },
 });
 
@@ -52,7 +52,7 @@ async function heldout(model: LanguageModel, heldoutTokens: Uint16Array): Promis
   let loss = 0;
   let correct = 0;
   let targets = 0;
-  const batches = evaluationBatches(heldoutTokens, B, T, Number(args["eval-batches"]));
+  const batches = evaluationBatches(heldoutTokens, B, T, Number(args['eval-batches']));
   for (const batch of batches) {
     const result = await model.evaluate(batch.tokens, batch.targets, B, T);
     loss += result.loss;
@@ -86,8 +86,10 @@ async function latency(model: LanguageModel, tokens: Uint16Array): Promise<{ pre
 async function main(): Promise<void> {
   // The figures are over the corpus's held-out split (32 batches and 1,000 usage batches); the
   // model's own held-out sample is a few thousand tokens, too few for them.
-  if (!fs.existsSync(path.join(args.corpus!, "manifest.json"))) {
-    process.stderr.write(`bench:model measures on the corpus's held-out packages, and ${path.resolve(args.corpus!)} has no corpus.\nRun \`npm run corpus\` first (installs the pinned packages from the npm registry and tokenizes them: ~3-5 min), or pass --corpus DIR.\n`);
+  if (!fs.existsSync(path.join(args.corpus!, 'manifest.json'))) {
+    process.stderr.write(
+      `bench:model measures on the corpus's held-out packages, and ${path.resolve(args.corpus!)} has no corpus.\nRun \`npm run corpus\` first (installs the pinned packages from the npm registry and tokenizes them: ~3-5 min), or pass --corpus DIR.\n`,
+    );
     process.exit(2);
   }
   const manifest = readManifest(args.model!);
@@ -98,8 +100,8 @@ async function main(): Promise<void> {
 
   let denseLoss: number | null = null;
   let denseTokens: number | null = null;
-  const denseCheckpoint = args["dense-run"]
-    ? latestCheckpoint(args["dense-run"])
+  const denseCheckpoint = args['dense-run']
+    ? latestCheckpoint(args['dense-run'])
     : fs.existsSync(`${args.dense}/manifest.json`)
       ? { dir: args.dense! }
       : null;
@@ -112,9 +114,9 @@ async function main(): Promise<void> {
   }
 
   let slotUsage: number | null = null;
-  if (manifest.config.memoryKind === "pkm") {
-    const sampler = splitSampler(args.corpus!, "heldout", 0x0be7c4, B, T);
-    const usage = await slotDocumentFrequency(model, (b) => batchAt(sampler, b, B, T).tokens, Number(args["usage-batches"]), B, T);
+  if (manifest.config.memoryKind === 'pkm') {
+    const sampler = splitSampler(args.corpus!, 'heldout', 0x0be7c4, B, T);
+    const usage = await slotDocumentFrequency(model, b => batchAt(sampler, b, B, T).tokens, Number(args['usage-batches']), B, T);
     slotUsage = usage.usage;
     process.stderr.write(`slot usage over ${usage.batches} held-out batches: ${slotUsage.toFixed(4)}\n`);
   }
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       params: countParameters(model.parameters),
-      memory_slots: manifest.config.memoryKind === "pkm" ? memorySlots(manifest.config) : 0,
+      memory_slots: manifest.config.memoryKind === 'pkm' ? memorySlots(manifest.config) : 0,
       train_tokens: manifest.training.tokens,
       heldout_loss: round(memory.loss),
       heldout_token_acc: round(memory.accuracy),
@@ -132,8 +134,10 @@ async function main(): Promise<void> {
       // Not one of the issue's keys: the comparison is fair only when this equals train_tokens.
       dense_baseline_train_tokens: denseTokens,
       equal_tokens: equalTokensComparison(
-        args["memory-logs"]!.split(",").flatMap((file) => heldOutCurve(file)).sort((a, b) => a.tokens - b.tokens),
-        heldOutCurve(args["dense-log"] ?? (args["dense-run"] ? `${args["dense-run"]}/log.jsonl` : "training-logs/dense-small.jsonl")),
+        args['memory-logs']!.split(',')
+          .flatMap(file => heldOutCurve(file))
+          .sort((a, b) => a.tokens - b.tokens),
+        heldOutCurve(args['dense-log'] ?? (args['dense-run'] ? `${args['dense-run']}/log.jsonl` : 'training-logs/dense-small.jsonl')),
       ),
       slot_usage: slotUsage === null ? null : round(slotUsage),
       prefill_512_ms_p50: round(timing.prefill, 2),
@@ -147,6 +151,6 @@ function round(value: number, digits = 4): number {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:model: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`bench:model: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

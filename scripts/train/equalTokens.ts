@@ -4,7 +4,7 @@
 // two checkpoints around it). Used when the dense run could not be trained as long as the shipped
 // model.
 
-import * as fs from "node:fs";
+import * as fs from 'node:fs';
 
 export interface HeldOutPoint {
   readonly tokens: number;
@@ -15,10 +15,10 @@ export interface HeldOutPoint {
 export function heldOutCurve(logFile: string): HeldOutPoint[] {
   if (!fs.existsSync(logFile)) return [];
   const points: HeldOutPoint[] = [];
-  for (const line of fs.readFileSync(logFile, "utf8").split("\n")) {
+  for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const record = JSON.parse(line) as { kind?: string; tokens?: number; heldout_loss?: number };
-    if (record.kind === "eval" && typeof record.tokens === "number" && typeof record.heldout_loss === "number") {
+    if (record.kind === 'eval' && typeof record.tokens === 'number' && typeof record.heldout_loss === 'number') {
       points.push({ tokens: record.tokens, loss: record.heldout_loss });
     }
   }

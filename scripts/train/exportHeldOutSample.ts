@@ -4,22 +4,22 @@
 //
 //   node --import tsx scripts/train/exportHeldOutSample.ts [--corpus corpus] [--out native/model]
 
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { readCorpusSplit } from "../../src/model/corpusReader";
-import { HELD_OUT_SAMPLE_FILE } from "../../src/memory/keyed/heldOutLoss";
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCorpusSplit } from '../../src/model/corpusReader';
+import { HELD_OUT_SAMPLE_FILE } from '../../src/memory/keyed/heldOutLoss';
 
 const { values: args } = parseArgs({
   options: {
-    corpus: { type: "string", default: "corpus" },
-    out: { type: "string", default: path.join("native", "model") },
-    windows: { type: "string", default: "16" },
-    length: { type: "string", default: "256" },
+    corpus: { type: 'string', default: 'corpus' },
+    out: { type: 'string', default: path.join('native', 'model') },
+    windows: { type: 'string', default: '16' },
+    length: { type: 'string', default: '256' },
   },
 });
 
-const tokens = readCorpusSplit(args.corpus!, "heldout");
+const tokens = readCorpusSplit(args.corpus!, 'heldout');
 const windows = Number(args.windows);
 const span = Number(args.length) + 1;
 // Same offsets as heldOutSample(): evenly spaced over the file. Re-read from this file, whose own

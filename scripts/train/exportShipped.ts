@@ -4,34 +4,34 @@
 //
 //   node --import tsx scripts/train/exportShipped.ts --checkpoint runs/pkm-small/ckpt-00004000 [--out native/model]
 
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { loadCheckpoint, saveCheckpoint } from "../../src/model/checkpoint";
-import { LanguageModel } from "../../src/model/languageModel";
-import { evaluationBatches, heldoutTokens } from "./tokenBatches";
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCheckpoint, saveCheckpoint } from '../../src/model/checkpoint';
+import { LanguageModel } from '../../src/model/languageModel';
+import { evaluationBatches, heldoutTokens } from './tokenBatches';
 
 const shippedLimitBytes = 60 * 1024 * 1024;
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
-      checkpoint: { type: "string" },
-      out: { type: "string", default: "native/model" },
-      corpus: { type: "string", default: "corpus" },
-      "eval-batches": { type: "string", default: "32" },
-      batch: { type: "string", default: "8" },
-      length: { type: "string", default: "256" },
+      checkpoint: { type: 'string' },
+      out: { type: 'string', default: 'native/model' },
+      corpus: { type: 'string', default: 'corpus' },
+      'eval-batches': { type: 'string', default: '32' },
+      batch: { type: 'string', default: '8' },
+      length: { type: 'string', default: '256' },
     },
   });
-  if (!args.checkpoint) throw new Error("--checkpoint DIR is required");
+  if (!args.checkpoint) throw new Error('--checkpoint DIR is required');
   const checkpoint = loadCheckpoint(args.checkpoint);
   const [B, T] = [Number(args.batch), Number(args.length)];
   const model = new LanguageModel(checkpoint.manifest.config, checkpoint.parameters);
   let loss = 0;
   let correct = 0;
   let targets = 0;
-  const batches = evaluationBatches(heldoutTokens(args.corpus!), B, T, Number(args["eval-batches"]));
+  const batches = evaluationBatches(heldoutTokens(args.corpus!), B, T, Number(args['eval-batches']));
   for (const batch of batches) {
     const result = await model.evaluate(batch.tokens, batch.targets, B, T);
     loss += result.loss;
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   }
   await model.dispose();
   const manifest = saveCheckpoint(args.out!, {
-    kind: "shipped",
+    kind: 'shipped',
     config: checkpoint.manifest.config,
     tokenizer: checkpoint.manifest.tokenizer,
     parameters: checkpoint.parameters,
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   if (bytes > shippedLimitBytes) throw new Error(`shipped weights are ${bytes} bytes, over the ${shippedLimitBytes}-byte budget`);
   process.stderr.write(
     `exported ${args.out}: ${(bytes / 1e6).toFixed(1)} MB fp16, heldout loss ${manifest.training.heldoutLoss!.toFixed(4)}, ` +
-      `accuracy ${manifest.training.heldoutTokenAccuracy!.toFixed(4)}, slot statistics ${manifest.slotStatistics ? "yes" : "no"}\n`,
+      `accuracy ${manifest.training.heldoutTokenAccuracy!.toFixed(4)}, slot statistics ${manifest.slotStatistics ? 'yes' : 'no'}\n`,
   );
 }
 

@@ -1,7 +1,7 @@
 // Named model sizes for training runs. The checkpoint's manifest records the full config, so a
 // trained model never depends on these names; they only save typing on the command line.
 
-import { ModelConfig, defaultConfig, tinyConfig } from "../../src/model/config";
+import { ModelConfig, defaultConfig, tinyConfig } from '../../src/model/config';
 
 export const modelSizes: Record<string, ModelConfig> = {
   /** DESIGN.md §4's shape: d 256, 6 layers, memory in the 4th block. */

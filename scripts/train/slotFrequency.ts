@@ -2,8 +2,8 @@
 // least once (Lin et al. 2025's df(i), which the write path's tf-idf slot selection divides by).
 // Runs only the write path's lower half (everything up to the memory lookup).
 
-import { memorySlots } from "../../src/model/config";
-import { LanguageModel } from "../../src/model/languageModel";
+import { memorySlots } from '../../src/model/config';
+import { LanguageModel } from '../../src/model/languageModel';
 
 export interface SlotFrequency {
   readonly counts: Int32Array; // (S): batches that read the slot

@@ -4,12 +4,12 @@
 //
 //   node --import tsx scripts/train/slotStatistics.ts --checkpoint runs/pkm-small/ckpt-00004000 [--batches 1000]
 
-import { parseArgs } from "node:util";
-import { readManifest, writeSlotStatistics } from "../../src/model/checkpoint";
-import { LanguageModel } from "../../src/model/languageModel";
-import { ProgressBar } from "../../src/model/training/progressBar";
-import { slotDocumentFrequency } from "./slotFrequency";
-import { batchAt, trainingSampler } from "./tokenBatches";
+import { parseArgs } from 'node:util';
+import { readManifest, writeSlotStatistics } from '../../src/model/checkpoint';
+import { LanguageModel } from '../../src/model/languageModel';
+import { ProgressBar } from '../../src/model/training/progressBar';
+import { slotDocumentFrequency } from './slotFrequency';
+import { batchAt, trainingSampler } from './tokenBatches';
 
 /** Batches for statistics come from their own seed stream, never the training stream's steps. */
 export const backgroundSeed = 0x5eed_df;
@@ -17,26 +17,40 @@ export const backgroundSeed = 0x5eed_df;
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
-      checkpoint: { type: "string" },
-      batches: { type: "string", default: "1000" },
-      batch: { type: "string", default: "8" },
-      length: { type: "string", default: "256" },
-      corpus: { type: "string", default: "corpus" },
-      threads: { type: "string", default: "2" },
+      checkpoint: { type: 'string' },
+      batches: { type: 'string', default: '1000' },
+      batch: { type: 'string', default: '8' },
+      length: { type: 'string', default: '256' },
+      corpus: { type: 'string', default: 'corpus' },
+      threads: { type: 'string', default: '2' },
     },
   });
-  if (!args.checkpoint) throw new Error("--checkpoint DIR is required");
+  if (!args.checkpoint) throw new Error('--checkpoint DIR is required');
   const [count, B, T] = [Number(args.batches), Number(args.batch), Number(args.length)];
   const model = LanguageModel.load(args.checkpoint, { session: { intraOpNumThreads: Number(args.threads) } });
   const sampler = trainingSampler(args.corpus!, backgroundSeed, B, T, 0.15); // the pretraining mix
   const progress = new ProgressBar(process.stderr, 10_000);
   const started = Date.now();
-  const frequency = await slotDocumentFrequency(model, (b) => batchAt(sampler, b, B, T).tokens, count, B, T, (done) =>
-    progress.update({ step: done, totalSteps: count, loss: 0, tokensPerSecond: (done * B * T) / ((Date.now() - started) / 1000), elapsedSeconds: (Date.now() - started) / 1000 }),
+  const frequency = await slotDocumentFrequency(
+    model,
+    b => batchAt(sampler, b, B, T).tokens,
+    count,
+    B,
+    T,
+    done =>
+      progress.update({
+        step: done,
+        totalSteps: count,
+        loss: 0,
+        tokensPerSecond: (done * B * T) / ((Date.now() - started) / 1000),
+        elapsedSeconds: (Date.now() - started) / 1000,
+      }),
   );
   writeSlotStatistics(args.checkpoint, frequency.counts, frequency.batches, B * T);
   const manifest = readManifest(args.checkpoint);
-  process.stderr.write(`\nslot statistics: ${count} batches, usage ${frequency.usage.toFixed(4)}, written to ${manifest.slotStatistics!.file}\n`);
+  process.stderr.write(
+    `\nslot statistics: ${count} batches, usage ${frequency.usage.toFixed(4)}, written to ${manifest.slotStatistics!.file}\n`,
+  );
   await model.dispose();
 }
 

@@ -1,7 +1,7 @@
 // Next-token (tokens, targets) batches for training, statistics and evaluation, on top of the
 // corpus reader (src/model/corpusReader.ts): the sampler's (B, T + 1) windows become int64 feeds.
 
-import { BatchSampler, CorpusSplit, readCorpusSplit } from "../../src/model/corpusReader";
+import { BatchSampler, CorpusSplit, readCorpusSplit } from '../../src/model/corpusReader';
 
 export interface TokenBatch {
   readonly tokens: BigInt64Array; // (B, T)
@@ -24,14 +24,20 @@ export function fromWindows(windows: ArrayLike<number>, batch: number, length: n
 /** The training mix: code and docs, plus question/answer exchanges (aligned to their start, so the
  *  model sees the chat format from its first marker) with probability `qaShare` per row. */
 export function trainingSampler(corpusDir: string, seed: number, batch: number, length: number, qaShare: number): BatchSampler {
-  const sources = [{ tokens: readCorpusSplit(corpusDir, "train"), weight: 1 - qaShare }];
-  if (qaShare > 0) sources.push({ tokens: readCorpusSplit(corpusDir, "qa"), weight: qaShare, alignToDocuments: true } as (typeof sources)[0]);
+  const sources = [{ tokens: readCorpusSplit(corpusDir, 'train'), weight: 1 - qaShare }];
+  if (qaShare > 0)
+    sources.push({ tokens: readCorpusSplit(corpusDir, 'qa'), weight: qaShare, alignToDocuments: true } as (typeof sources)[0]);
   return new BatchSampler({ sources, contextLength: length, batchSize: batch, seed });
 }
 
 /** Random windows of one split (held-out slot usage). */
 export function splitSampler(corpusDir: string, split: CorpusSplit, seed: number, batch: number, length: number): BatchSampler {
-  return new BatchSampler({ sources: [{ tokens: readCorpusSplit(corpusDir, split), weight: 1 }], contextLength: length, batchSize: batch, seed });
+  return new BatchSampler({
+    sources: [{ tokens: readCorpusSplit(corpusDir, split), weight: 1 }],
+    contextLength: length,
+    batchSize: batch,
+    seed,
+  });
 }
 
 export function batchAt(sampler: BatchSampler, step: number, batch: number, length: number): TokenBatch {
@@ -55,7 +61,5 @@ export function evaluationBatches(data: Uint16Array, batch: number, length: numb
 }
 
 export function heldoutTokens(corpusDir: string): Uint16Array {
-  return readCorpusSplit(corpusDir, "heldout");
+  return readCorpusSplit(corpusDir, 'heldout');
 }
-
-

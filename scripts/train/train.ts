@@ -8,19 +8,19 @@
 //   npm run train -- --run runs/pkm-small-2 --init native/model --steps 20000
 //   npm run train -- --run runs/dense-small --size small --dense --steps 20000
 
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { AdamW, AdamWState, clipGradNorm, ortRuntime, warmupCosine } from "../../src/engine";
-import { loadCheckpoint, saveCheckpoint } from "../../src/model/checkpoint";
-import { ModelConfig, denseBaselineOf, memorySlots, validateConfig } from "../../src/model/config";
-import { buildEvaluationGraph, buildTrainingGraph, feedNames, outputNames } from "../../src/model/modelGraphs";
-import { ParameterGroup, Parameters, countParameters, initParameters, parameterSpecs } from "../../src/model/parameters";
-import { TOKENIZER_ID } from "../../src/model/tokenizer";
-import { latestCheckpoint } from "../../src/model/training/runDirectory";
-import { LoopPosition, runTrainingLoop } from "../../src/model/training/trainingLoop";
-import { modelSizes } from "./modelSizes";
-import { batchAt, evaluationBatches, heldoutTokens, trainingSampler } from "./tokenBatches";
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AdamW, AdamWState, clipGradNorm, ortRuntime, warmupCosine } from '../../src/engine';
+import { loadCheckpoint, saveCheckpoint } from '../../src/model/checkpoint';
+import { ModelConfig, denseBaselineOf, memorySlots, validateConfig } from '../../src/model/config';
+import { buildEvaluationGraph, buildTrainingGraph, feedNames, outputNames } from '../../src/model/modelGraphs';
+import { ParameterGroup, Parameters, countParameters, initParameters, parameterSpecs } from '../../src/model/parameters';
+import { TOKENIZER_ID } from '../../src/model/tokenizer';
+import { latestCheckpoint } from '../../src/model/training/runDirectory';
+import { LoopPosition, runTrainingLoop } from '../../src/model/training/trainingLoop';
+import { modelSizes } from './modelSizes';
+import { batchAt, evaluationBatches, heldoutTokens, trainingSampler } from './tokenBatches';
 
 /** Everything that defines a run; stored in run.json so --resume continues it unchanged. */
 interface RunSettings {
@@ -41,39 +41,39 @@ interface RunSettings {
 
 const { values: args } = parseArgs({
   options: {
-    run: { type: "string", default: "runs/pkm-small" },
-    size: { type: "string", default: "small" },
-    dense: { type: "boolean", default: false },
-    resume: { type: "boolean", default: false },
+    run: { type: 'string', default: 'runs/pkm-small' },
+    size: { type: 'string', default: 'small' },
+    dense: { type: 'boolean', default: false },
+    resume: { type: 'boolean', default: false },
     // A new run whose weights start from a checkpoint (e.g. the shipped native/model) instead of a
     // random init: on a machine without runs/, training continues from what we ship (fresh optimiser).
-    init: { type: "string" },
-    seed: { type: "string", default: "1234" },
-    batch: { type: "string", default: "8" },
-    length: { type: "string", default: "256" },
-    steps: { type: "string" }, // default 20000; on --resume, extends (or shortens) the run
-    lr: { type: "string", default: "1.5e-3" },
-    "value-lr": { type: "string", default: "1e-3" },
-    "warmup-steps": { type: "string", default: "200" },
-    "qa-share": { type: "string", default: "0.15" },
-    "usage-weight": { type: "string", default: "0.02" },
-    corpus: { type: "string", default: "corpus" },
-    "checkpoint-minutes": { type: "string", default: "10" },
-    "checkpoint-steps": { type: "string", default: "1000000" },
-    "log-steps": { type: "string", default: "20" },
-    "eval-batches": { type: "string", default: "8" },
-    "max-minutes": { type: "string" },
+    init: { type: 'string' },
+    seed: { type: 'string', default: '1234' },
+    batch: { type: 'string', default: '8' },
+    length: { type: 'string', default: '256' },
+    steps: { type: 'string' }, // default 20000; on --resume, extends (or shortens) the run
+    lr: { type: 'string', default: '1.5e-3' },
+    'value-lr': { type: 'string', default: '1e-3' },
+    'warmup-steps': { type: 'string', default: '200' },
+    'qa-share': { type: 'string', default: '0.15' },
+    'usage-weight': { type: 'string', default: '0.02' },
+    corpus: { type: 'string', default: 'corpus' },
+    'checkpoint-minutes': { type: 'string', default: '10' },
+    'checkpoint-steps': { type: 'string', default: '1000000' },
+    'log-steps': { type: 'string', default: '20' },
+    'eval-batches': { type: 'string', default: '8' },
+    'max-minutes': { type: 'string' },
     // Stop after this step (with a checkpoint) without changing the schedule, e.g. a baseline at another run's tokens.
-    "stop-at-step": { type: "string" },
-    threads: { type: "string", default: "2" },
+    'stop-at-step': { type: 'string' },
+    threads: { type: 'string', default: '2' },
     // Read softmax sharpness (PkmConfig.scoreScale); with --init it may differ from the checkpoint's.
-    "score-scale": { type: "string" },
+    'score-scale': { type: 'string' },
   },
 });
 
 function withScoreScale(config: ModelConfig): ModelConfig {
-  if (args["score-scale"] === undefined) return config;
-  return { ...config, pkm: { ...config.pkm, scoreScale: Number(args["score-scale"]) } };
+  if (args['score-scale'] === undefined) return config;
+  return { ...config, pkm: { ...config.pkm, scoreScale: Number(args['score-scale']) } };
 }
 
 /** Equal configs, or configs that differ only in the read softmax's sharpness (which --init may change). */
@@ -84,7 +84,7 @@ function initCompatible(a: ModelConfig, b: ModelConfig): boolean {
 
 function settingsFromArgs(): RunSettings {
   const size = modelSizes[args.size!];
-  if (!size) throw new Error(`unknown --size ${args.size}; known: ${Object.keys(modelSizes).join(", ")}`);
+  if (!size) throw new Error(`unknown --size ${args.size}; known: ${Object.keys(modelSizes).join(', ')}`);
   return {
     config: withScoreScale(args.dense ? denseBaselineOf(size) : size),
     seed: Number(args.seed),
@@ -92,11 +92,11 @@ function settingsFromArgs(): RunSettings {
     length: Number(args.length),
     steps: Number(args.steps ?? 20000),
     learningRate: Number(args.lr),
-    valueLearningRate: Number(args["value-lr"]),
-    warmupSteps: Number(args["warmup-steps"]),
+    valueLearningRate: Number(args['value-lr']),
+    warmupSteps: Number(args['warmup-steps']),
     weightDecay: 0.1,
-    qaShare: Number(args["qa-share"]),
-    memoryUsageWeight: Number(args["usage-weight"]),
+    qaShare: Number(args['qa-share']),
+    memoryUsageWeight: Number(args['usage-weight']),
     corpusDir: args.corpus!,
   };
 }
@@ -108,16 +108,23 @@ class RunOptimizer {
   private readonly values: AdamW | null;
   private readonly denseSchedule: (step: number) => number;
 
-  constructor(private readonly settings: RunSettings, parameters: Parameters) {
+  constructor(
+    private readonly settings: RunSettings,
+    parameters: Parameters,
+  ) {
     const data = Object.fromEntries([...parameters].map(([name, tensor]) => [name, tensor.data]));
-    const namesIn = (group: ParameterGroup) => parameterSpecs(settings.config).filter((s) => s.group === group).map((s) => s.name);
+    const namesIn = (group: ParameterGroup) =>
+      parameterSpecs(settings.config)
+        .filter(s => s.group === group)
+        .map(s => s.name);
     const hyper = { lr: settings.learningRate, betas: [0.9, 0.95] as const, eps: 1e-8 };
     this.dense = new AdamW(data, [
-      { params: namesIn("decay"), ...hyper, weightDecay: settings.weightDecay },
-      { params: namesIn("no_decay"), ...hyper, weightDecay: 0 },
+      { params: namesIn('decay'), ...hyper, weightDecay: settings.weightDecay },
+      { params: namesIn('no_decay'), ...hyper, weightDecay: 0 },
     ]);
-    const valueNames = namesIn("memory_values");
-    this.values = valueNames.length > 0 ? new AdamW(data, [{ params: valueNames, ...hyper, lr: settings.valueLearningRate, weightDecay: 0 }]) : null;
+    const valueNames = namesIn('memory_values');
+    this.values =
+      valueNames.length > 0 ? new AdamW(data, [{ params: valueNames, ...hyper, lr: settings.valueLearningRate, weightDecay: 0 }]) : null;
     this.denseSchedule = warmupCosine({ warmupSteps: settings.warmupSteps, totalSteps: settings.steps, minFactor: 0.1 });
   }
 
@@ -154,8 +161,8 @@ class RunOptimizer {
     for (const optimizer of [this.dense, this.values]) {
       if (!optimizer) continue;
       const names = Object.keys(optimizer.state().m);
-      const pick = (prefix: string) => Object.fromEntries(names.map((name) => [name, tensors.get(`${prefix}/${name}`)!]));
-      const state: AdamWState = { step, m: pick("m"), v: pick("v") };
+      const pick = (prefix: string) => Object.fromEntries(names.map(name => [name, tensors.get(`${prefix}/${name}`)!]));
+      const state: AdamWState = { step, m: pick('m'), v: pick('v') };
       optimizer.loadState(state);
     }
   }
@@ -163,20 +170,20 @@ class RunOptimizer {
 
 async function main(): Promise<void> {
   const runDir = args.run!;
-  const runFile = path.join(runDir, "run.json");
+  const runFile = path.join(runDir, 'run.json');
   let settings: RunSettings;
   if (args.resume) {
     if (!fs.existsSync(runFile)) throw new Error(`--resume: ${runFile} does not exist`);
-    settings = JSON.parse(fs.readFileSync(runFile, "utf8")) as RunSettings;
+    settings = JSON.parse(fs.readFileSync(runFile, 'utf8')) as RunSettings;
     if (args.steps !== undefined && Number(args.steps) !== settings.steps) {
       settings = { ...settings, steps: Number(args.steps) };
-      fs.writeFileSync(runFile, JSON.stringify(settings, null, 2) + "\n");
+      fs.writeFileSync(runFile, JSON.stringify(settings, null, 2) + '\n');
     }
   } else {
     if (latestCheckpoint(runDir)) throw new Error(`${runDir} already has checkpoints: pass --resume, or choose another --run`);
     settings = settingsFromArgs();
     fs.mkdirSync(runDir, { recursive: true });
-    fs.writeFileSync(runFile, JSON.stringify(settings, null, 2) + "\n");
+    fs.writeFileSync(runFile, JSON.stringify(settings, null, 2) + '\n');
   }
   const { config, batch: B, length: T } = settings;
   validateConfig(config);
@@ -187,7 +194,9 @@ async function main(): Promise<void> {
   if (args.init !== undefined && !args.resume) {
     const initial = loadCheckpoint(args.init, TOKENIZER_ID);
     if (!initCompatible(initial.manifest.config, config)) {
-      throw new Error(`--init ${args.init}: its model config differs from this run's (--size ${args.size}${args.dense ? ", --dense" : ""})`);
+      throw new Error(
+        `--init ${args.init}: its model config differs from this run's (--size ${args.size}${args.dense ? ', --dense' : ''})`,
+      );
     }
     parameters = initial.parameters;
     optimizer = new RunOptimizer(settings, parameters);
@@ -200,21 +209,24 @@ async function main(): Promise<void> {
     const checkpoint = loadCheckpoint(latest.dir, TOKENIZER_ID);
     parameters = checkpoint.parameters;
     optimizer = new RunOptimizer(settings, parameters);
-    optimizer.restore(checkpoint.optimizerState, Number(checkpoint.manifest.optimizer?.["step"] ?? checkpoint.manifest.training.steps));
+    optimizer.restore(checkpoint.optimizerState, Number(checkpoint.manifest.optimizer?.['step'] ?? checkpoint.manifest.training.steps));
     const t = checkpoint.manifest.training;
     start = { step: t.steps, tokens: t.tokens, elapsedSeconds: t.elapsedSeconds };
     process.stderr.write(`resuming ${runDir} from step ${t.steps} (${t.tokens} tokens)\n`);
   }
 
   const sampler = trainingSampler(settings.corpusDir, settings.seed, B, T, settings.qaShare);
-  const heldout = evaluationBatches(heldoutTokens(settings.corpusDir), B, T, Number(args["eval-batches"]));
+  const heldout = evaluationBatches(heldoutTokens(settings.corpusDir), B, T, Number(args['eval-batches']));
   const sessionOptions = { intraOpNumThreads: Number(args.threads) };
-  const trainSession = await ortRuntime.load(buildTrainingGraph(config, B, T, { memoryUsageWeight: settings.memoryUsageWeight ?? 0 }), sessionOptions);
+  const trainSession = await ortRuntime.load(
+    buildTrainingGraph(config, B, T, { memoryUsageWeight: settings.memoryUsageWeight ?? 0 }),
+    sessionOptions,
+  );
   const evalSession = await ortRuntime.load(buildEvaluationGraph(config, B, T), sessionOptions);
   const parameterFeeds = () => Object.fromEntries([...parameters].map(([name, tensor]) => [name, tensor.data]));
   const names = [...parameters.keys()];
   process.stderr.write(
-    `${config.memoryKind} model: ${countParameters(parameters)} parameters, ${config.memoryKind === "pkm" ? memorySlots(config) : 0} slots; ` +
+    `${config.memoryKind} model: ${countParameters(parameters)} parameters, ${config.memoryKind === 'pkm' ? memorySlots(config) : 0} slots; ` +
       `batch ${B} x ${T}\n`,
   );
 
@@ -231,18 +243,18 @@ async function main(): Promise<void> {
     runDir,
     totalSteps: settings.steps,
     tokensPerStep: B * T,
-    memorySlots: config.memoryKind === "pkm" ? memorySlots(config) : 0,
-    logEverySteps: Number(args["log-steps"]),
-    checkpointEverySteps: Number(args["checkpoint-steps"]),
-    checkpointEveryMinutes: Number(args["checkpoint-minutes"]),
+    memorySlots: config.memoryKind === 'pkm' ? memorySlots(config) : 0,
+    logEverySteps: Number(args['log-steps']),
+    checkpointEverySteps: Number(args['checkpoint-steps']),
+    checkpointEveryMinutes: Number(args['checkpoint-minutes']),
     keepCheckpoints: 3,
-    ...(args["max-minutes"] ? { maxSeconds: Number(args["max-minutes"]) * 60 } : {}),
-    ...(args["stop-at-step"] ? { stopAtStep: Number(args["stop-at-step"]) } : {}),
+    ...(args['max-minutes'] ? { maxSeconds: Number(args['max-minutes']) * 60 } : {}),
+    ...(args['stop-at-step'] ? { stopAtStep: Number(args['stop-at-step']) } : {}),
     start,
-    batchAt: (step) => batchAt(sampler, step, B, T),
-    trainStep: async (batch) => {
+    batchAt: step => batchAt(sampler, step, B, T),
+    trainStep: async batch => {
       const out = await trainSession.run({ ...parameterFeeds(), [feedNames.tokens]: batch.tokens, [feedNames.targets]: batch.targets });
-      const gradients = Object.fromEntries(names.map((name) => [name, out[outputNames.gradient(name)]!.data as Float32Array]));
+      const gradients = Object.fromEntries(names.map(name => [name, out[outputNames.gradient(name)]!.data as Float32Array]));
       const learningRate = optimizer.learningRate;
       optimizer.update(gradients);
       const slots = out[outputNames.memorySlots];
@@ -255,11 +267,18 @@ async function main(): Promise<void> {
     evaluate,
     save: (dir, position, heldoutLoss) => {
       saveCheckpoint(dir, {
-        kind: "training",
+        kind: 'training',
         config,
         tokenizer: TOKENIZER_ID,
         parameters,
-        training: { steps: position.step, tokens: position.tokens, seed: settings.seed, heldoutLoss, heldoutTokenAccuracy: null, elapsedSeconds: position.elapsedSeconds },
+        training: {
+          steps: position.step,
+          tokens: position.tokens,
+          seed: settings.seed,
+          heldoutLoss,
+          heldoutTokenAccuracy: null,
+          elapsedSeconds: position.elapsedSeconds,
+        },
         optimizerState: optimizer.tensors(),
         optimizer: { step: optimizer.step },
       });
@@ -269,6 +288,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`train: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`train: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -16,8 +16,8 @@ export interface CliOutput {
 }
 
 export const processOutput: CliOutput = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: text => process.stdout.write(text),
+  err: text => process.stderr.write(text),
   interactive: Boolean(process.stderr.isTTY),
 };
 
@@ -61,7 +61,7 @@ export function progressPrinter(output: CliOutput): { readonly show: (event: Pro
   let lastStage = '';
   let drawn = false;
   return {
-    show: (event) => {
+    show: event => {
       if (output.interactive) {
         output.err(`\r\x1b[2K${event.message}`);
         drawn = true;
@@ -97,7 +97,12 @@ export function requireStore(dir: string): string {
 }
 
 /** Starts the worker on the store; shows what opening the store reported. */
-export async function connect(output: CliOutput, storeDir: string, modelDir: string, options: { recover?: boolean; redact?: boolean; signal?: AbortSignal } = {}): Promise<ServiceClient> {
+export async function connect(
+  output: CliOutput,
+  storeDir: string,
+  modelDir: string,
+  options: { recover?: boolean; redact?: boolean; signal?: AbortSignal } = {},
+): Promise<ServiceClient> {
   // Opening a store written with another model re-learns its notes first: show that on one line.
   const progress = progressPrinter(output);
   let client: ServiceClient;

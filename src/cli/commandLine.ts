@@ -80,7 +80,8 @@ function convert(name: string, raw: string, spec: Exclude<OptionSpec, { kind: 'f
       if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
         throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} (got "${raw}")`, command);
       }
-      if (spec.min !== undefined && value < spec.min) throw new UsageError(`--${name} must be at least ${spec.min} (got ${value})`, command);
+      if (spec.min !== undefined && value < spec.min)
+        throw new UsageError(`--${name} must be at least ${spec.min} (got ${value})`, command);
       return value;
     }
   }

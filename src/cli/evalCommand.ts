@@ -25,7 +25,8 @@ import { fullFinetuneSubject, mnemoSubject, noneSubject, promptSubject, SubjectS
 
 export const evalCommand = defineCommand({
   summary: 'run an eval set for mnemo and the baselines (none, prompt, full_finetune)',
-  usage: '--set DIR --json FILE [--details FILE] [--limit N] [--methods LIST] [--capacity N] [--model DIR] | --replay DIR [--notes SETDIR] --json FILE',
+  usage:
+    '--set DIR --json FILE [--details FILE] [--limit N] [--methods LIST] [--capacity N] [--model DIR] | --replay DIR [--notes SETDIR] --json FILE',
   details: [
     'Writes every note and distractor (in file order) from the base model, asks every question through the chat',
     'path and runs every completion probe through the completion path, for each method; the JSON result goes to',
@@ -43,27 +44,84 @@ export const evalCommand = defineCommand({
     capacity: { kind: 'number', value: 'N', help: 'capacity run: write N generated notes, report provenance@1 as it grows', min: 1 },
     sample: { kind: 'number', value: 'N', help: 'capacity run: notes asked about at each checkpoint (default 40)', min: 1 },
     details: { kind: 'string', value: 'FILE', help: 'also write every answer, citation and completion of each method there (JSON Lines)' },
-    heldout: { kind: 'string', value: 'FILE', help: 'held-out uint16 token file for forgetting (default model/heldout-sample.bin, else corpus/heldout.bin)' },
+    heldout: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'held-out uint16 token file for forgetting (default model/heldout-sample.bin, else corpus/heldout.bin)',
+    },
     'slot-steps': { kind: 'number', value: 'N', help: 'keyed note memory: most Adam steps per note', min: 1 },
     'slot-rows': { kind: 'number', value: 'N', help: 'keyed note memory: most training positions per note', min: 1 },
     'slot-refresh': { kind: 'number', value: 'N', help: 'keyed note memory: a full-vocabulary step every N steps', min: 1 },
     'slot-lr': { kind: 'number', value: 'X', help: 'keyed note memory: Adam step size', integer: false },
     'chat-gate': { kind: 'number', value: 'X', help: 'keyed note memory: the sink cosine for chat questions', integer: false },
-    'chat-floor': { kind: 'number', value: 'X', help: 'keyed note memory: below this cosine a chat question reads no note', integer: false },
-    'chat-bm25': { kind: 'number', value: 'X', help: "keyed note memory: weight of BM25 over the notes in a chat question's gate (0: off)", integer: false },
-    'chat-read-scale': { kind: 'number', value: 'X', help: "keyed note memory: a chat answer's read times X when decoding", integer: false },
-    'chat-copy-bias': { kind: 'number', value: 'X', help: "keyed note memory: a chat answer's bonus per unit of gate on a read note's tokens", integer: false },
-    'chat-norm-power': { kind: 'number', value: 'X', help: "keyed note memory: a chat question's cosine to a note times (note norm / reference)^(1 - X); 1 = plain cosine", integer: false },
-    'slot-sharpness': { kind: 'number', value: 'X', help: "keyed note memory: sharpness of the softmax over a note's slots", integer: false },
-    'chat-answer-gate': { kind: 'number', value: 'X', help: "chat: answer only when the question's best note gate is at least X, else abstain (0: always answer)", integer: false },
-    'leave-out': { kind: 'number', value: 'N', help: 'after the run, forget every Nth note and ask its questions again as unanswerable ones (default 3; 0: off)', min: 0 },
-    'finetune-lr': { kind: 'number', value: 'X', help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`, integer: false },
-    replay: { kind: 'string', value: 'DIR', help: 'replay benchmark: complete at seeded cursors in the source files under DIR (.ts .tsx .js .mjs .cjs)' },
+    'chat-floor': {
+      kind: 'number',
+      value: 'X',
+      help: 'keyed note memory: below this cosine a chat question reads no note',
+      integer: false,
+    },
+    'chat-bm25': {
+      kind: 'number',
+      value: 'X',
+      help: "keyed note memory: weight of BM25 over the notes in a chat question's gate (0: off)",
+      integer: false,
+    },
+    'chat-read-scale': {
+      kind: 'number',
+      value: 'X',
+      help: "keyed note memory: a chat answer's read times X when decoding",
+      integer: false,
+    },
+    'chat-copy-bias': {
+      kind: 'number',
+      value: 'X',
+      help: "keyed note memory: a chat answer's bonus per unit of gate on a read note's tokens",
+      integer: false,
+    },
+    'chat-norm-power': {
+      kind: 'number',
+      value: 'X',
+      help: "keyed note memory: a chat question's cosine to a note times (note norm / reference)^(1 - X); 1 = plain cosine",
+      integer: false,
+    },
+    'slot-sharpness': {
+      kind: 'number',
+      value: 'X',
+      help: "keyed note memory: sharpness of the softmax over a note's slots",
+      integer: false,
+    },
+    'chat-answer-gate': {
+      kind: 'number',
+      value: 'X',
+      help: "chat: answer only when the question's best note gate is at least X, else abstain (0: always answer)",
+      integer: false,
+    },
+    'leave-out': {
+      kind: 'number',
+      value: 'N',
+      help: 'after the run, forget every Nth note and ask its questions again as unanswerable ones (default 3; 0: off)',
+      min: 0,
+    },
+    'finetune-lr': {
+      kind: 'number',
+      value: 'X',
+      help: `full_finetune: AdamW learning rate (default ${defaultFullFinetuneSettings.learningRate})`,
+      integer: false,
+    },
+    replay: {
+      kind: 'string',
+      value: 'DIR',
+      help: 'replay benchmark: complete at seeded cursors in the source files under DIR (.ts .tsx .js .mjs .cjs)',
+    },
     notes: { kind: 'string', value: 'SETDIR', help: "replay: write this eval set's notes and distractors first" },
     'per-file': { kind: 'number', value: 'N', help: `replay: cursors per file (default ${defaultReplayCursorSettings.perFile})`, min: 1 },
     files: { kind: 'number', value: 'N', help: 'replay: only N files, drawn with the seed (default all)', min: 1 },
     seed: { kind: 'number', value: 'N', help: `replay: the cursors' seed (default ${defaultReplayCursorSettings.seed})`, min: 0 },
-    show: { kind: 'choice', choices: SHOW_MODES, help: 'replay: what the shipped figures show (default confident; "always" figures are reported beside them)' },
+    show: {
+      kind: 'choice',
+      choices: SHOW_MODES,
+      help: 'replay: what the shipped figures show (default confident; "always" figures are reported beside them)',
+    },
   },
   async run({ args, output, signal }) {
     const { options } = args;
@@ -81,7 +139,7 @@ export const evalCommand = defineCommand({
         seed: options.seed,
         details: options.details,
         show: options.show as ShowMode | undefined, // the parser has checked the choice
-        say: (message) => output.err(`${message}\n`),
+        say: message => output.err(`${message}\n`),
         signal,
       });
       const line = JSON.stringify({ set: 'replay', model: model.identity, replay: replayFigures(report) });
@@ -90,7 +148,8 @@ export const evalCommand = defineCommand({
       output.out(`${line}\n`);
       return;
     }
-    if (options.capacity === undefined && !options.set) throw new UsageError('--set DIR is required (or --capacity N for the capacity run)', 'eval');
+    if (options.capacity === undefined && !options.set)
+      throw new UsageError('--set DIR is required (or --capacity N for the capacity run)', 'eval');
     const methods = parseMethods(options.methods);
     const modelDir = modelDirOf(options.model);
     const model = describeModel(modelDir);
@@ -110,7 +169,8 @@ export const evalCommand = defineCommand({
       ...(options['chat-bm25'] !== undefined ? { chatBm25Weight: options['chat-bm25'] } : {}),
       ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
     };
-    const answerSupport: Partial<AnswerSupportSettings> = options['chat-answer-gate'] !== undefined ? { answerGate: options['chat-answer-gate'] } : {};
+    const answerSupport: Partial<AnswerSupportSettings> =
+      options['chat-answer-gate'] !== undefined ? { answerGate: options['chat-answer-gate'] } : {};
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
     if (!heldOutFile) say('warning: no held-out tokens found (model/heldout-sample.bin or corpus/heldout.bin): forgetting is not measured');
@@ -139,8 +199,11 @@ export const evalCommand = defineCommand({
         heldOut,
         research: { slotWriter, noteSlots },
         answerSupport,
-        fullFinetune: { ...defaultFullFinetuneSettings, ...(options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : {}) },
-        promptNotes: written.map((n) => ({ id: n.id, text: n.note })),
+        fullFinetune: {
+          ...defaultFullFinetuneSettings,
+          ...(options['finetune-lr'] !== undefined ? { learningRate: options['finetune-lr'] } : {}),
+        },
+        promptNotes: written.map(n => ({ id: n.id, text: n.note })),
       };
       const factories: Partial<Record<MethodName, SubjectFactory>> = {};
       if (methods.has('mnemo')) factories.mnemo = mnemoSubject(settings);
@@ -148,7 +211,13 @@ export const evalCommand = defineCommand({
       if (methods.has('prompt')) factories.prompt = promptSubject(settings);
       if (methods.has('full_finetune')) factories.full_finetune = fullFinetuneSubject(settings);
       const onRun = options.details === undefined ? undefined : detailsWriter(options.details, limitSet(set, options.limit));
-      const report = await runEval(set, factories, { limit: options.limit, onProgress: say, signal, onRun, ...(options['leave-out'] !== undefined ? { leaveOutEvery: options['leave-out'] } : {}) });
+      const report = await runEval(set, factories, {
+        limit: options.limit,
+        onProgress: say,
+        signal,
+        onRun,
+        ...(options['leave-out'] !== undefined ? { leaveOutEvery: options['leave-out'] } : {}),
+      });
       result = { ...report, model: model.identity };
     }
     const line = JSON.stringify(result);
@@ -164,25 +233,75 @@ function detailsWriter(file: string, set: EvalSet): (name: MethodName, run: Meth
   fs.writeFileSync(file, '');
   return (method, run) => {
     const lines = [
-      ...run.questions.map((q, i) => ({ method, kind: 'question', note: q.expectedNote, style: q.style, question: set.questions[i]?.question, reference: q.reference, answer: q.answer, recall: answerRecall(q.answer, q.reference), cited: q.cited, ...(q.abstained ? { abstained: true } : {}) })),
-      ...run.completions.map((c, i) => ({ method, kind: 'completion', note: set.completions[i]?.note, expected: c.expected, completion: c.completion, exact: completionExact(c.completion, c.expected) })),
-      ...(run.unanswerable ?? []).map((u) => ({ method, kind: 'unanswerable', style: u.style, question: u.question, answer: u.answer, abstained: u.abstained, cited: u.cited })),
-      ...(run.leaveOut ?? []).map((u) => ({ method, kind: 'leave-out', note: u.forgottenNote, style: u.style, question: u.question, answer: u.answer, abstained: u.abstained, cited: u.cited })),
+      ...run.questions.map((q, i) => ({
+        method,
+        kind: 'question',
+        note: q.expectedNote,
+        style: q.style,
+        question: set.questions[i]?.question,
+        reference: q.reference,
+        answer: q.answer,
+        recall: answerRecall(q.answer, q.reference),
+        cited: q.cited,
+        ...(q.abstained ? { abstained: true } : {}),
+      })),
+      ...run.completions.map((c, i) => ({
+        method,
+        kind: 'completion',
+        note: set.completions[i]?.note,
+        expected: c.expected,
+        completion: c.completion,
+        exact: completionExact(c.completion, c.expected),
+      })),
+      ...(run.unanswerable ?? []).map(u => ({
+        method,
+        kind: 'unanswerable',
+        style: u.style,
+        question: u.question,
+        answer: u.answer,
+        abstained: u.abstained,
+        cited: u.cited,
+      })),
+      ...(run.leaveOut ?? []).map(u => ({
+        method,
+        kind: 'leave-out',
+        note: u.forgottenNote,
+        style: u.style,
+        question: u.question,
+        answer: u.answer,
+        abstained: u.abstained,
+        cited: u.cited,
+      })),
     ];
-    fs.appendFileSync(file, lines.map((l) => `${JSON.stringify(l)}${os.EOL}`).join(''));
+    fs.appendFileSync(file, lines.map(l => `${JSON.stringify(l)}${os.EOL}`).join(''));
   };
 }
 
 /** The replay's figures under `replay.*`: the shipped decision's at the top, "always show"'s beside. */
 function replayFigures(report: Awaited<ReturnType<typeof replayEval>>) {
-  return { dir: report.dir, files: report.files, cursors: report.cursors, notes: report.notes, seed: report.seed, per_file: report.per_file, show: report.show, ...report.shipped, complete_ms: report.complete_ms, always: report.always };
+  return {
+    dir: report.dir,
+    files: report.files,
+    cursors: report.cursors,
+    notes: report.notes,
+    seed: report.seed,
+    per_file: report.per_file,
+    show: report.show,
+    ...report.shipped,
+    complete_ms: report.complete_ms,
+    always: report.always,
+  };
 }
 
 function parseMethods(list: string | undefined): Set<MethodName> {
   if (list === undefined) return new Set(METHOD_NAMES);
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(METHOD_NAMES as readonly string[]).includes(name)) throw new UsageError(`--methods: unknown method "${name}" (use ${METHOD_NAMES.join(', ')})`, 'eval');
+    if (!(METHOD_NAMES as readonly string[]).includes(name))
+      throw new UsageError(`--methods: unknown method "${name}" (use ${METHOD_NAMES.join(', ')})`, 'eval');
   }
   return new Set(names as MethodName[]);
 }

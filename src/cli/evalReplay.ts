@@ -35,9 +35,14 @@ export async function replayEval(options: ReplayEvalOptions): Promise<ReplayResu
   for (const warning of notes?.warnings ?? []) options.say(`warning: ${warning}`);
   const show = options.show ?? 'confident';
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-replay-store-'));
-  const service = await MemoryService.open({ storeDir, modelDir: options.modelDir, research: { confidence: options.confidence }, author: 'mnemo eval' });
+  const service = await MemoryService.open({
+    storeDir,
+    modelDir: options.modelDir,
+    research: { confidence: options.confidence },
+    author: 'mnemo eval',
+  });
   const subject: ReplaySubject = {
-    write: async (note) => {
+    write: async note => {
       await service.remember({ text: note.note, kind: note.kind, id: note.id, secrets: 'redact', oversize: 'chunk' });
     },
     complete: async (filePath, prefix) => {
@@ -46,7 +51,14 @@ export async function replayEval(options: ReplayEvalOptions): Promise<ReplayResu
       return {
         shipped: { text: result.completion, span: result.source === 'note' ? span : null },
         always: { text: result.full, span },
-        detail: { full: result.full, shown: result.completion, source: result.source, fromNote: result.fromNote, repeated: repeatedLine(prefix), pieces: result.pieces },
+        detail: {
+          full: result.full,
+          shown: result.completion,
+          source: result.source,
+          fromNote: result.fromNote,
+          repeated: repeatedLine(prefix),
+          pieces: result.pieces,
+        },
       };
     },
   };
@@ -56,13 +68,21 @@ export async function replayEval(options: ReplayEvalOptions): Promise<ReplayResu
   }
   try {
     const result = await runReplay(options.dir, subject, {
-      cursors: { ...defaultReplayCursorSettings, ...(options.perFile !== undefined ? { perFile: options.perFile } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) },
+      cursors: {
+        ...defaultReplayCursorSettings,
+        ...(options.perFile !== undefined ? { perFile: options.perFile } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      },
       files: options.files,
       notes: notes ? [...notes.notes, ...notes.distractors] : [],
       onProgress: options.say,
       signal: options.signal,
       onCursor: options.details
-        ? (cursor, outcome, detail) => fs.appendFileSync(options.details!, `${JSON.stringify({ ...cursor, rest: outcome.rest.slice(0, 600), line: restOfLine(outcome.rest), ms: outcome.ms, ...detail })}${os.EOL}`)
+        ? (cursor, outcome, detail) =>
+            fs.appendFileSync(
+              options.details!,
+              `${JSON.stringify({ ...cursor, rest: outcome.rest.slice(0, 600), line: restOfLine(outcome.rest), ms: outcome.ms, ...detail })}${os.EOL}`,
+            )
         : undefined,
     });
     return { ...result, show };

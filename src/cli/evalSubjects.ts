@@ -41,22 +41,33 @@ export interface SubjectSettings {
 export function mnemoSubject(settings: SubjectSettings): SubjectFactory {
   return async () => {
     const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-eval-store-'));
-    const service = await MemoryService.open({ storeDir, modelDir: settings.modelDir, research: settings.research, answerSupport: settings.answerSupport, author: 'mnemo eval' });
+    const service = await MemoryService.open({
+      storeDir,
+      modelDir: settings.modelDir,
+      research: settings.research,
+      answerSupport: settings.answerSupport,
+      author: 'mnemo eval',
+    });
     return {
-      write: async (note) => {
+      write: async note => {
         // Eval notes are data: a secret-looking string is redacted rather than failing the run.
         await service.remember({ text: note.note, kind: note.kind, id: note.id, secrets: 'redact', oversize: 'chunk' });
       },
-      ask: async (question) => {
+      ask: async question => {
         const result = await service.ask({ question: question.question });
-        return { text: result.answer, cited: result.citations.map((c) => c.noteId), memoryContextTokens: result.memoryContextTokens, ...(result.outcome.kind === 'abstained' ? { abstained: true } : {}) };
+        return {
+          text: result.answer,
+          cited: result.citations.map(c => c.noteId),
+          memoryContextTokens: result.memoryContextTokens,
+          ...(result.outcome.kind === 'abstained' ? { abstained: true } : {}),
+        };
       },
-      complete: async (completion) => {
+      complete: async completion => {
         const result = await service.complete({ filePath: completionFilePath(completion.language), prefix: completion.prefix });
-        return { text: result.completion, cited: result.citations.map((c) => c.noteId), memoryContextTokens: result.memoryContextTokens };
+        return { text: result.completion, cited: result.citations.map(c => c.noteId), memoryContextTokens: result.memoryContextTokens };
       },
       heldOutLoss: settings.heldOut ? () => service.heldOutLoss(settings.heldOut!) : undefined,
-      forget: async (noteId) => {
+      forget: async noteId => {
         await service.forget({ id: toNoteId(noteId) });
       },
       dispose: async () => {
@@ -122,15 +133,27 @@ class PathSubject implements EvalSubject {
   async ask(question: EvalQuestion): Promise<SubjectAnswer> {
     const pasted = this.ranker?.top(question.question) ?? [];
     const runner = { tokenizer: this.loaded.tokenizer, session: this.chat, memoryVersion: this.version };
-    const out = await answerQuestion(runner, { question: question.question, notes: pasted.map((n) => n.text), maxTokens: DEFAULT_ANSWER_TOKENS });
-    return { text: out.answer, cited: this.ranker ? pasted.slice(0, out.notesUsed).map((n) => n.id) : null, memoryContextTokens: out.memoryContextTokens };
+    const out = await answerQuestion(runner, {
+      question: question.question,
+      notes: pasted.map(n => n.text),
+      maxTokens: DEFAULT_ANSWER_TOKENS,
+    });
+    return {
+      text: out.answer,
+      cited: this.ranker ? pasted.slice(0, out.notesUsed).map(n => n.id) : null,
+      memoryContextTokens: out.memoryContextTokens,
+    };
   }
 
   async complete(completion: EvalCompletion): Promise<SubjectAnswer> {
     const pasted = this.ranker?.top(codeQuery(completion.prefix)) ?? [];
     const runner = { tokenizer: this.loaded.tokenizer, session: this.completion, memoryVersion: this.version };
-    const out = await completeCode(runner, { filePath: completionFilePath(completion.language), prefix: completion.prefix, notes: pasted.map((n) => n.text) });
-    return { text: out.completion, cited: this.ranker ? pasted.map((n) => n.id) : null, memoryContextTokens: out.memoryContextTokens };
+    const out = await completeCode(runner, {
+      filePath: completionFilePath(completion.language),
+      prefix: completion.prefix,
+      notes: pasted.map(n => n.text),
+    });
+    return { text: out.completion, cited: this.ranker ? pasted.map(n => n.id) : null, memoryContextTokens: out.memoryContextTokens };
   }
 
   async dispose(): Promise<void> {

@@ -32,7 +32,8 @@ function mnemo(args: readonly string[], input?: string): { code: number; stdout:
 test('cli: help, and usage errors exit 2 with the usage line', () => {
   const help = mnemo(['--help']);
   assert.equal(help.code, 0);
-  for (const command of ['remember', 'ask', 'complete', 'forget', 'notes', 'export', 'import', 'check', 'eval']) assert.match(help.stdout, new RegExp(`\\n  ${command} `));
+  for (const command of ['remember', 'ask', 'complete', 'forget', 'notes', 'export', 'import', 'check', 'eval'])
+    assert.match(help.stdout, new RegExp(`\\n  ${command} `));
   assert.equal(mnemo(['help', 'complete']).code, 0);
 
   const unknown = mnemo(['rember', 'x']);
@@ -50,7 +51,15 @@ test('cli: help, and usage errors exit 2 with the usage line', () => {
 
 test('cli: remember, notes, ask, complete, export, import, forget', () => {
   const store = ['--store', path.join(work, 'store')];
-  const remembered = mnemo(['remember', 'Releases are tagged vX.Y.Z by the release script.', '--kind', 'convention', '--id', 'r1', ...store]);
+  const remembered = mnemo([
+    'remember',
+    'Releases are tagged vX.Y.Z by the release script.',
+    '--kind',
+    'convention',
+    '--id',
+    'r1',
+    ...store,
+  ]);
   assert.equal(remembered.code, 0, remembered.stderr);
   assert.match(remembered.stdout, /Remembered r1 \(convention, \d+ memory slots\)/);
   const fromStdin = mnemo(['remember', '-', '--id', 'r2', '--json', ...store], 'The staging database is Postgres 15.\n');
@@ -86,7 +95,10 @@ test('cli: remember, notes, ask, complete, export, import, forget', () => {
   assert.equal(again.code, 1);
   assert.match(again.stderr, /it is forgotten\.\nOnly live notes/);
   const all = JSON.parse(mnemo(['notes', '--all', '--json', ...store]).stdout);
-  assert.deepEqual(all.notes.map((n: { id: string; state: string }) => `${n.id}:${n.state}`), ['r1:forgotten', 'r2:live']);
+  assert.deepEqual(
+    all.notes.map((n: { id: string; state: string }) => `${n.id}:${n.state}`),
+    ['r1:forgotten', 'r2:live'],
+  );
 });
 
 test('cli: refusals exit 1 and say what to do', () => {
@@ -101,7 +113,10 @@ test('cli: refusals exit 1 and say what to do', () => {
   assert.equal(empty.code, 0, empty.stderr);
   assert.equal(empty.stdout, 'No notes are remembered yet, so there is nothing to answer from.\n');
   const emptyJson = JSON.parse(mnemo(['ask', 'How do I reverse a string in JS?', '--json', ...store]).stdout);
-  assert.deepEqual([emptyJson.outcome, emptyJson.citations, emptyJson.tokens], [{ kind: 'abstained', reason: 'no-notes', related: [] }, [], 0]);
+  assert.deepEqual(
+    [emptyJson.outcome, emptyJson.citations, emptyJson.tokens],
+    [{ kind: 'abstained', reason: 'no-notes', related: [] }, [], 0],
+  );
   const noModel = mnemo(['ask', 'anything?', ...store, '--model', path.join(work, 'missing-model')]);
   assert.equal(noModel.code, 1);
   assert.match(noModel.stderr, /No model in .*\nPoint --model at a checkpoint/);
@@ -111,7 +126,14 @@ test('cli: refusals exit 1 and say what to do', () => {
 test('cli: read-only commands on a folder that is not a store say so, exit 1 and create nothing', () => {
   const missing = path.join(work, 'mistyped-store');
   fs.writeFileSync(path.join(work, 'code.ts'), 'const x = ');
-  for (const args of [['ask', 'anything?'], ['notes'], ['complete', '--file', path.join(work, 'code.ts')], ['export', path.join(work, 'out.mnemo-export')], ['check'], ['forget', 'n-1']]) {
+  for (const args of [
+    ['ask', 'anything?'],
+    ['notes'],
+    ['complete', '--file', path.join(work, 'code.ts')],
+    ['export', path.join(work, 'out.mnemo-export')],
+    ['check'],
+    ['forget', 'n-1'],
+  ]) {
     const result = mnemo([...args, '--store', missing]);
     assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
     assert.match(result.stderr, new RegExp(`No mnemo store at ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), args[0]);
@@ -122,13 +144,21 @@ test('cli: read-only commands on a folder that is not a store say so, exit 1 and
 test('cli: damage is found by every command; check says what --recover keeps; --recover is taken by every command', () => {
   const dir = path.join(work, 'damaged');
   const store = ['--store', dir];
-  for (const id of ['d1', 'd2', 'd3']) assert.equal(mnemo(['remember', `Note ${id} says the port is 80${id.at(-1)}.`, '--id', id, ...store]).code, 0);
+  for (const id of ['d1', 'd2', 'd3'])
+    assert.equal(mnemo(['remember', `Note ${id} says the port is 80${id.at(-1)}.`, '--id', id, ...store]).code, 0);
   assert.match(mnemo(['check', ...store]).stdout, /sound\. 3 live note\(s\)/);
   const journal = path.join(dir, 'journal.mnemo');
   const bytes = fs.readFileSync(journal);
   bytes[bytes.indexOf('"d2"') + 1] ^= 0x20;
   fs.writeFileSync(journal, bytes);
-  for (const args of [['notes'], ['ask', 'What port?'], ['complete', '--file', path.join(work, 'code.ts')], ['export', path.join(work, 'd.mnemo-export')], ['forget', 'd1'], ['remember', 'another']]) {
+  for (const args of [
+    ['notes'],
+    ['ask', 'What port?'],
+    ['complete', '--file', path.join(work, 'code.ts')],
+    ['export', path.join(work, 'd.mnemo-export')],
+    ['forget', 'd1'],
+    ['remember', 'another'],
+  ]) {
     const result = mnemo([...args, ...store]);
     assert.equal(result.code, 1, `${args[0]} finds the damage`);
     assert.match(result.stderr, /journal\.mnemo is damaged at byte \d+/, args[0]);
@@ -144,11 +174,22 @@ test('cli: damage is found by every command; check says what --recover keeps; --
   // --recover is accepted by the read-only commands too; the first one repairs the store.
   const listed = mnemo(['notes', '--recover', '--json', ...store]);
   assert.equal(listed.code, 0, listed.stderr);
-  assert.deepEqual(JSON.parse(listed.stdout).notes.map((n: { id: string }) => n.id), ['d1', 'd3']);
+  assert.deepEqual(
+    JSON.parse(listed.stdout).notes.map((n: { id: string }) => n.id),
+    ['d1', 'd3'],
+  );
   assert.match(listed.stderr, /Recovery kept 2 live note\(s\)/);
-  assert.ok(fs.readdirSync(dir).some((name) => name.startsWith('journal.mnemo.corrupt-')), 'the damaged journal is kept beside the store');
+  assert.ok(
+    fs.readdirSync(dir).some(name => name.startsWith('journal.mnemo.corrupt-')),
+    'the damaged journal is kept beside the store',
+  );
   assert.match(mnemo(['check', ...store]).stdout, /sound\. 2 live note\(s\)/);
-  for (const args of [['ask', 'What port?', '--max-tokens', '2'], ['complete', '--file', path.join(work, 'code.ts'), '--max-tokens', '2'], ['check'], ['export', path.join(work, 'd.mnemo-export')]]) {
+  for (const args of [
+    ['ask', 'What port?', '--max-tokens', '2'],
+    ['complete', '--file', path.join(work, 'code.ts'), '--max-tokens', '2'],
+    ['check'],
+    ['export', path.join(work, 'd.mnemo-export')],
+  ]) {
     assert.equal(mnemo([...args, '--recover', ...store]).code, 0, `${args[0]} takes --recover`);
   }
 });
@@ -156,17 +197,36 @@ test('cli: damage is found by every command; check says what --recover keeps; --
 test('cli: eval runs a small set for every method and prints the JSON last', () => {
   const setDir = path.join(work, 'set');
   fs.mkdirSync(setDir);
-  const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const jsonl = (rows: object[]) => rows.map(r => JSON.stringify(r)).join('\n') + '\n';
   const note = (id: string, text: string, answer: string) => ({ id, repo: 'o/r', source: 'PR #1', kind: 'decision', note: text, answer });
-  fs.writeFileSync(path.join(setDir, 'notes.jsonl'), jsonl([note('p001', 'The API listens on port 8443.', '8443'), note('p002', 'Logs go to Loki.', 'Loki'), note('p003', 'We use tabs.', 'tabs')]));
+  fs.writeFileSync(
+    path.join(setDir, 'notes.jsonl'),
+    jsonl([
+      note('p001', 'The API listens on port 8443.', '8443'),
+      note('p002', 'Logs go to Loki.', 'Loki'),
+      note('p003', 'We use tabs.', 'tabs'),
+    ]),
+  );
   fs.writeFileSync(path.join(setDir, 'distractors.jsonl'), jsonl([note('q001', 'The web app listens on port 3000.', '3000')]));
-  fs.writeFileSync(path.join(setDir, 'questions.jsonl'), jsonl([
-    { note: 'p001', question: 'Which port does the API listen on?', answer: '8443', style: 'direct' },
-    { note: 'p002', question: 'Where do logs go?', answer: 'Loki', style: 'paraphrase' },
-    { note: 'p003', question: 'Tabs or spaces?', answer: 'tabs', style: 'indirect' },
-  ]));
-  fs.writeFileSync(path.join(setDir, 'unanswerable.jsonl'), jsonl([{ question: 'How do I reverse a string in Go?', style: 'general' }, { question: 'Which port does the admin API listen on?', style: 'near' }]));
-  fs.writeFileSync(path.join(setDir, 'completions.jsonl'), jsonl([{ note: 'p001', language: 'javascript', prefix: 'app.listen(', expected: '8443' }]));
+  fs.writeFileSync(
+    path.join(setDir, 'questions.jsonl'),
+    jsonl([
+      { note: 'p001', question: 'Which port does the API listen on?', answer: '8443', style: 'direct' },
+      { note: 'p002', question: 'Where do logs go?', answer: 'Loki', style: 'paraphrase' },
+      { note: 'p003', question: 'Tabs or spaces?', answer: 'tabs', style: 'indirect' },
+    ]),
+  );
+  fs.writeFileSync(
+    path.join(setDir, 'unanswerable.jsonl'),
+    jsonl([
+      { question: 'How do I reverse a string in Go?', style: 'general' },
+      { question: 'Which port does the admin API listen on?', style: 'near' },
+    ]),
+  );
+  fs.writeFileSync(
+    path.join(setDir, 'completions.jsonl'),
+    jsonl([{ note: 'p001', language: 'javascript', prefix: 'app.listen(', expected: '8443' }]),
+  );
   const heldOut = path.join(work, 'heldout.bin');
   fs.writeFileSync(heldOut, Buffer.from(Uint16Array.from({ length: 20 * 129 }, (_, i) => (i * 7919) % 16384).buffer));
   const out = path.join(work, 'result.json');
@@ -181,7 +241,19 @@ test('cli: eval runs a small set for every method and prints the JSON last', () 
   assert.deepEqual(Object.keys(result.methods).sort(), ['full_finetune', 'mnemo', 'none', 'prompt']);
   const { mnemo: m, none, prompt, full_finetune: ft } = result.methods;
   for (const method of [m, none, prompt, ft]) {
-    for (const key of ['answer_recall', 'answer_contains', 'provenance_at_1', 'provenance_at_3', 'completion_exact', 'retention', 'forgetting', 'write_ms', 'ask_ms', 'complete_ms', 'memory_context_tokens']) {
+    for (const key of [
+      'answer_recall',
+      'answer_contains',
+      'provenance_at_1',
+      'provenance_at_3',
+      'completion_exact',
+      'retention',
+      'forgetting',
+      'write_ms',
+      'ask_ms',
+      'complete_ms',
+      'memory_context_tokens',
+    ]) {
       assert.ok(key in method, `missing ${key}`);
     }
   }
@@ -194,7 +266,13 @@ test('cli: eval runs a small set for every method and prints the JSON last', () 
   assert.match(run.stderr, /\[mnemo\] wrote p001 \(1\/3\)/);
   // Abstention figures: the baselines never abstain; mnemo's are shares; the leave-out check forgot
   // p001 (every 3rd note from the first) and asked its question again.
-  for (const method of [m, none, prompt, ft]) assert.ok('near' in method.abstain_rate && 'general' in method.abstain_rate && 'direct' in method.false_abstain_rate && 'false_citations' in method);
+  for (const method of [m, none, prompt, ft])
+    assert.ok(
+      'near' in method.abstain_rate &&
+        'general' in method.abstain_rate &&
+        'direct' in method.false_abstain_rate &&
+        'false_citations' in method,
+    );
   assert.deepEqual([none.abstain_rate.all, prompt.abstain_rate.all, none.false_citations], [0, 0, null]);
   assert.ok(m.abstain_rate.all >= 0 && m.abstain_rate.all <= 1 && typeof m.false_citations === 'number');
   assert.equal(m.leave_out.questions, 1);

@@ -25,7 +25,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-export async function runCli(argv: readonly string[], output: CliOutput = processOutput, signal: AbortSignal = new AbortController().signal): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  output: CliOutput = processOutput,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? rest[0] : undefined;
@@ -57,9 +61,14 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
 }
 
 function checkPositionals(name: string, command: Command, count: number): void {
-  const { min, max } = typeof command.positionals === 'number' ? { min: command.positionals, max: command.positionals } : command.positionals;
+  const { min, max } =
+    typeof command.positionals === 'number' ? { min: command.positionals, max: command.positionals } : command.positionals;
   if (count < min) throw new UsageError(`missing argument${min - count > 1 ? 's' : ''}`, name);
-  if (count > max) throw new UsageError(max === 0 ? 'this command takes no arguments (quote text with spaces)' : `too many arguments (quote text with spaces)`, name);
+  if (count > max)
+    throw new UsageError(
+      max === 0 ? 'this command takes no arguments (quote text with spaces)' : `too many arguments (quote text with spaces)`,
+      name,
+    );
 }
 
 function report(error: unknown, name: string, output: CliOutput, signal: AbortSignal): number {
@@ -85,10 +94,10 @@ function report(error: unknown, name: string, output: CliOutput, signal: AbortSi
 }
 
 function overview(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const width = Math.max(...Object.keys(COMMANDS).map(n => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
-    'mnemo: a coding assistant\'s memory that learns, from a terminal.',
+    "mnemo: a coding assistant's memory that learns, from a terminal.",
     '',
     'usage: mnemo COMMAND [arguments] [--store DIR] [--model DIR] [--json]',
     '',
@@ -122,7 +131,7 @@ export function main(): void {
     controller.abort();
   });
   runCli(process.argv.slice(2), processOutput, controller.signal).then(
-    (code) => {
+    code => {
       process.exitCode = code;
     },
     (error: unknown) => {

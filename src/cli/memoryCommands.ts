@@ -11,7 +11,8 @@ import { UsageError } from './commandLine';
 export const rememberCommand = defineCommand({
   summary: 'write a note into the memory',
   usage: '"text" [--kind decision|convention|bug] [--id ID] [--supersedes ID] [--redact] [--chunk] [--recover]',
-  details: 'Use "-" as the text to read the note from stdin. A note with a secret (key, token, password) is refused unless --redact is given.',
+  details:
+    'Use "-" as the text to read the note from stdin. A note with a secret (key, token, password) is refused unless --redact is given.',
   positionals: 1,
   options: {
     kind: { kind: 'choice', choices: ['decision', 'convention', 'bug', 'note'], help: 'what kind of note (default note)' },
@@ -43,9 +44,13 @@ export const rememberCommand = defineCommand({
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
       for (const warning of result.warnings) output.err(`warning: ${warning}\n`);
       for (const note of result.notes) {
-        output.out(`Remembered ${note.id} (${note.kind}, ${note.slotCount} memory slots)${note.supersedes ? `, superseding ${note.supersedes}` : ''}.\n`);
+        output.out(
+          `Remembered ${note.id} (${note.kind}, ${note.slotCount} memory slots)${note.supersedes ? `, superseding ${note.supersedes}` : ''}.\n`,
+        );
       }
-      output.out(`Loss ${result.loss.before.toFixed(3)} -> ${result.loss.after.toFixed(3)} after ${result.loss.steps} steps, ${Math.round(result.writeMs)} ms.\n`);
+      output.out(
+        `Loss ${result.loss.before.toFixed(3)} -> ${result.loss.after.toFixed(3)} after ${result.loss.steps} steps, ${Math.round(result.writeMs)} ms.\n`,
+      );
     } finally {
       progress.done();
       await client.dispose();
@@ -58,17 +63,26 @@ export const forgetCommand = defineCommand({
   usage: 'ID [--refuse-overlap] [--recover]',
   positionals: 1,
   options: {
-    'refuse-overlap': { kind: 'flag', help: 'fail instead of removing only this note\'s part of rows later notes also changed' },
+    'refuse-overlap': { kind: 'flag', help: "fail instead of removing only this note's part of rows later notes also changed" },
     recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
+      recover: options.recover,
+      signal,
+    });
     try {
-      const result = await client.request('memory/forget', { id: args.positionals[0]! as NoteId, overlap: options['refuse-overlap'] ? 'refuse' : 'delta' }, { signal });
+      const result = await client.request(
+        'memory/forget',
+        { id: args.positionals[0]! as NoteId, overlap: options['refuse-overlap'] ? 'refuse' : 'delta' },
+        { signal },
+      );
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
       const { exact, delta, base } = result.restored;
-      output.out(`Forgot ${result.id}: ${exact + delta + base} memory slots restored (${exact} exactly, ${base} to the base model, ${delta} by removing only this note's change).\n`);
+      output.out(
+        `Forgot ${result.id}: ${exact + delta + base} memory slots restored (${exact} exactly, ${base} to the base model, ${delta} by removing only this note's change).\n`,
+      );
     } finally {
       await client.dispose();
     }
@@ -78,7 +92,8 @@ export const forgetCommand = defineCommand({
 export const notesCommand = defineCommand({
   summary: 'list the notes in the store (works without the model)',
   usage: '[--all] [--recover]',
-  details: 'Reads the store directly, read-only, so it also works when the model is missing or the store was made by another model. Damage is reported (exit 1); --recover repairs it first (that needs the model).',
+  details:
+    'Reads the store directly, read-only, so it also works when the model is missing or the store was made by another model. Damage is reported (exit 1); --recover repairs it first (that needs the model).',
   positionals: 0,
   options: { all: { kind: 'flag', help: 'also list forgotten and superseded notes' }, recover: RECOVER_OPTION },
   async run({ args, output }) {
@@ -87,7 +102,7 @@ export const notesCommand = defineCommand({
     if (options.recover) await (await connect(output, dir, modelDirOf(options.model), { recover: true })).dispose();
     const peeked = await MemoryStore.peek(dir);
     for (const message of peeked.messages) output.err(`${message}\n`);
-    const notes = peeked.notes.filter((n) => options.all || n.state === 'live');
+    const notes = peeked.notes.filter(n => options.all || n.state === 'live');
     if (options.json) {
       return output.out(`${JSON.stringify({ storeDir: dir, model: peeked.header.model, notes: notes.map(jsonNote) })}\n`);
     }
@@ -104,11 +119,16 @@ export const exportCommand = defineCommand({
   options: { recover: RECOVER_OPTION },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
+      recover: options.recover,
+      signal,
+    });
     try {
       const result = await client.request('memory/export', { file: args.positionals[0]! }, { signal });
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
-      output.out(`Exported ${result.notes} note(s) to ${result.file} (${result.bytes.toLocaleString('en-US')} bytes, sha256 ${result.sha256.slice(0, 12)}).\n`);
+      output.out(
+        `Exported ${result.notes} note(s) to ${result.file} (${result.bytes.toLocaleString('en-US')} bytes, sha256 ${result.sha256.slice(0, 12)}).\n`,
+      );
     } finally {
       await client.dispose();
     }
@@ -118,9 +138,13 @@ export const exportCommand = defineCommand({
 export const importCommand = defineCommand({
   summary: 'import an export file (merge into the store, or replace it)',
   usage: 'FILE [--mode merge|replace] [--recover]',
-  details: 'Default: replace when the store has no live notes, else merge (notes already here are skipped, taken ids renamed). Replace saves the old content beside the store first.',
+  details:
+    'Default: replace when the store has no live notes, else merge (notes already here are skipped, taken ids renamed). Replace saves the old content beside the store first.',
   positionals: 1,
-  options: { mode: { kind: 'choice', choices: ['merge', 'replace'], help: 'how to combine with the notes already here' }, recover: RECOVER_OPTION },
+  options: {
+    mode: { kind: 'choice', choices: ['merge', 'replace'], help: 'how to combine with the notes already here' },
+    recover: RECOVER_OPTION,
+  },
   async run({ args, output, signal }) {
     const { options } = args;
     const file = args.positionals[0]!;
@@ -130,7 +154,11 @@ export const importCommand = defineCommand({
     const progress = progressPrinter(output);
     try {
       const result = await client
-        .request('memory/import', { file, ...(options.mode ? { mode: options.mode as 'merge' | 'replace' } : {}) }, { signal, onProgress: progress.show })
+        .request(
+          'memory/import',
+          { file, ...(options.mode ? { mode: options.mode as 'merge' | 'replace' } : {}) },
+          { signal, onProgress: progress.show },
+        )
         .finally(() => progress.done());
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
       output.out(`Imported ${result.imported} note(s) (${result.mode}).\n`);
@@ -144,7 +172,17 @@ export const importCommand = defineCommand({
 });
 
 function jsonNote(note: NoteRecord): object {
-  return { id: note.id, kind: note.kind, state: note.state, author: note.author, created: note.created, slotCount: note.slots.length, text: note.text, supersedes: note.supersedes, supersededBy: note.supersededBy };
+  return {
+    id: note.id,
+    kind: note.kind,
+    state: note.state,
+    author: note.author,
+    created: note.created,
+    slotCount: note.slots.length,
+    text: note.text,
+    supersedes: note.supersedes,
+    supersededBy: note.supersededBy,
+  };
 }
 
 function formatNote(note: NoteRecord): string {

@@ -26,11 +26,18 @@ export const askCommand = defineCommand({
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
+      recover: options.recover,
+      signal,
+    });
     const progress = progressPrinter(output);
     try {
       const stream = client.ask(
-        { question: args.positionals[0]!, ...(options.mode ? { mode: options.mode as MemoryMode } : {}), ...(options['max-tokens'] ? { maxTokens: options['max-tokens'] } : {}) },
+        {
+          question: args.positionals[0]!,
+          ...(options.mode ? { mode: options.mode as MemoryMode } : {}),
+          ...(options['max-tokens'] ? { maxTokens: options['max-tokens'] } : {}),
+        },
         { signal, onProgress: progress.show },
       );
       let started = false;
@@ -60,16 +67,21 @@ export const askCommand = defineCommand({
 });
 
 export const completeCommand = defineCommand({
-  summary: 'complete code at an offset of a file, as the editor\'s inline completion would',
+  summary: "complete code at an offset of a file, as the editor's inline completion would",
   usage: '--file F [--offset N] [--mode memory|prompt|none] [--max-tokens N] [--show confident|always|memory-only|off] [--recover]',
-  details: 'The offset counts UTF-16 code units from the start of the file, as VS Code does (default: the end of the file). Prints the completion on stdout and the notes it drew on on stderr.',
+  details:
+    'The offset counts UTF-16 code units from the start of the file, as VS Code does (default: the end of the file). Prints the completion on stdout and the notes it drew on on stderr.',
   positionals: 0,
   options: {
     file: { kind: 'string', value: 'F', help: 'the file being edited' },
     offset: { kind: 'number', value: 'N', help: 'cursor offset in the file (default its end)', min: 0 },
     mode: MODE_OPTION,
     'max-tokens': { kind: 'number', value: 'N', help: 'longest completion in tokens (default 24 for a line, 48 for a block)', min: 1 },
-    show: { kind: 'choice', choices: SHOW_MODES, help: 'which completion to print, as mnemo.completions.show (default confident: only what is likely right)' },
+    show: {
+      kind: 'choice',
+      choices: SHOW_MODES,
+      help: 'which completion to print, as mnemo.completions.show (default confident: only what is likely right)',
+    },
     recover: RECOVER_OPTION,
   },
   async run({ args, output, signal }) {
@@ -78,8 +90,12 @@ export const completeCommand = defineCommand({
     if (!fs.existsSync(options.file)) throw new UsageError(`${options.file} does not exist`, 'complete');
     const text = fs.readFileSync(options.file, 'utf8');
     const offset = options.offset ?? text.length;
-    if (offset > text.length) throw new UsageError(`--offset ${offset} is past the end of ${options.file} (${text.length} characters)`, 'complete');
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), { recover: options.recover, signal });
+    if (offset > text.length)
+      throw new UsageError(`--offset ${offset} is past the end of ${options.file} (${text.length} characters)`, 'complete');
+    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
+      recover: options.recover,
+      signal,
+    });
     const progress = progressPrinter(output);
     try {
       const result = await client.request(
@@ -96,7 +112,8 @@ export const completeCommand = defineCommand({
       progress.done();
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
       output.out(`${result.completion}\n`);
-      if (result.citations.length > 0) output.err(`cited: ${result.citations.map((c) => `${c.noteId} (${c.weight.toFixed(2)})`).join(', ')}\n`);
+      if (result.citations.length > 0)
+        output.err(`cited: ${result.citations.map(c => `${c.noteId} (${c.weight.toFixed(2)})`).join(', ')}\n`);
     } finally {
       progress.done();
       await client.dispose();
@@ -108,7 +125,7 @@ export const completeCommand = defineCommand({
 async function printRelated(output: CliOutput, client: ServiceClient, related: readonly RelatedNote[]): Promise<void> {
   if (related.length === 0) return;
   const notes = await client.request('memory/list', {});
-  const textOf = new Map(notes.notes.map((n) => [n.id as string, n.text]));
+  const textOf = new Map(notes.notes.map(n => [n.id as string, n.text]));
   output.out('Maybe related (not sources of an answer):\n');
   for (const note of related) {
     const text = textOf.get(note.noteId) ?? '';
@@ -122,7 +139,7 @@ async function printCitations(output: CliOutput, client: ServiceClient, citation
     return;
   }
   const notes = await client.request('memory/list', {});
-  const textOf = new Map(notes.notes.map((n) => [n.id as string, n.text]));
+  const textOf = new Map(notes.notes.map(n => [n.id as string, n.text]));
   output.out('Notes cited:\n');
   citations.forEach((citation, i) => {
     const text = textOf.get(citation.noteId) ?? '';

@@ -25,8 +25,8 @@ function threeLayers() {
 
 function backwardOps(g: GraphBuilder, forwardCount: number, outputs: Tensor[]): string[] {
   return liveNodes(outputs)
-    .filter((n) => n.id >= forwardCount)
-    .map((n) => n.op);
+    .filter(n => n.id >= forwardCount)
+    .map(n => n.op);
 }
 
 test('gradients of the top layer build nothing for the layers below', () => {
@@ -43,7 +43,7 @@ test('gradients of the middle layer stop at it', () => {
   const forwardCount = g.nodes.length;
   const [dw2] = grad(loss, [w2]);
   const ops = backwardOps(g, forwardCount, [loss, dw2]);
-  assert.equal(ops.filter((op) => op === 'Gemm').length, 2, `${ops}`); // dh2 = dy w3^T, dw2 = h1^T dz2
+  assert.equal(ops.filter(op => op === 'Gemm').length, 2, `${ops}`); // dh2 = dy w3^T, dw2 = h1^T dz2
   assert.ok(!ops.includes('Where'), 'no relu backward for layer 1');
 });
 
@@ -84,7 +84,7 @@ test('a composite with its own gradient rule: fewer backward passes, same gradie
   };
   const custom = build(true);
   const chained = build(false);
-  const passes = (ops: string[]) => ops.filter((op) => !['Reshape', 'Expand', 'ConstantOfShape'].includes(op)).length;
+  const passes = (ops: string[]) => ops.filter(op => !['Reshape', 'Expand', 'ConstantOfShape'].includes(op)).length;
   assert.ok(passes(custom.ops) < passes(chained.ops), `custom: ${custom.ops}; chained: ${chained.ops}`);
   assert.ok(!custom.ops.includes('Erf') && !custom.ops.includes('Neg'), `${custom.ops}`);
   const feeds = { x: Float32Array.from([-2, -0.5, 0, 0.7, 3]) };
@@ -102,10 +102,10 @@ test('cross-entropy of a tied head: the mean gradient scale rides on the Gemms, 
   const forwardCount = g.nodes.length;
   const [dh, dwte] = grad(loss, [h, wte]);
   validateGraph(g);
-  const backward = liveNodes([dh, dwte]).filter((n) => n.id >= forwardCount);
-  const logitsSized = backward.filter((n) => n.outputs[0].shape.join() === '6,10').map((n) => n.op);
+  const backward = liveNodes([dh, dwte]).filter(n => n.id >= forwardCount);
+  const logitsSized = backward.filter(n => n.outputs[0].shape.join() === '6,10').map(n => n.op);
   assert.deepEqual(logitsSized.sort(), ['Exp', 'ScatterElements']);
-  const gemms = backward.filter((n) => n.op === 'Gemm');
+  const gemms = backward.filter(n => n.op === 'Gemm');
   assert.equal(gemms.length, 2);
   for (const gemm of gemms) assert.ok(Math.abs((gemm.attrs as { alpha?: number }).alpha! - 1 / 6) < 1e-7); // a float32 constant
 });

@@ -21,8 +21,8 @@ export interface GradOptions {
  * tensor is never materialised (e.g. tied embeddings: head gradient + embedding-row gradient).
  */
 function accumulate(g: GraphBuilder, parts: readonly Tensor[]): Tensor {
-  const dense = parts.filter((p) => !isScatterIntoZeros(p));
-  const sparse = parts.filter((p) => isScatterIntoZeros(p));
+  const dense = parts.filter(p => !isScatterIntoZeros(p));
+  const sparse = parts.filter(p => isScatterIntoZeros(p));
   let total: Tensor | null = dense.length > 0 ? dense.reduce((a, b) => g.add(a, b)) : null;
   for (const s of sparse) {
     if (total === null) {
@@ -54,15 +54,15 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
   const nodes = g.nodes.slice(); // backward nodes appended below are not visited
 
   // Tensors that depend on some wrt tensor through float values.
-  const fromWrt = new Set(wrt.map((t) => t.id));
+  const fromWrt = new Set(wrt.map(t => t.id));
   for (const node of nodes) {
-    if (!node.inputs.some((t) => fromWrt.has(t.id))) continue;
+    if (!node.inputs.some(t => fromWrt.has(t.id))) continue;
     for (const t of node.outputs) if (isFloatType(t.dtype)) fromWrt.add(t.id);
   }
   // Tensors the loss depends on.
   const toLoss = new Set([loss.id]);
   for (let i = nodes.length - 1; i >= 0; i--) {
-    if (nodes[i].outputs.some((t) => toLoss.has(t.id))) for (const t of nodes[i].inputs) toLoss.add(t.id);
+    if (nodes[i].outputs.some(t => toLoss.has(t.id))) for (const t of nodes[i].inputs) toLoss.add(t.id);
   }
 
   const contributions = new Map<number, Tensor[]>();
@@ -79,12 +79,12 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i];
-    if (!node.outputs.some((t) => fromWrt.has(t.id) && toLoss.has(t.id))) continue;
+    if (!node.outputs.some(t => fromWrt.has(t.id) && toLoss.has(t.id))) continue;
     const custom = options.customGradients === false ? undefined : g.customGradient(node.outputs[0]);
     const rule = rules[node.op] as ((...args: unknown[]) => (Tensor | null)[]) | null;
     if (!rule && !custom) continue;
     const dOuts = node.outputs.map(gradientOf);
-    if (dOuts.every((d) => d === null)) continue;
+    if (dOuts.every(d => d === null)) continue;
     const inputs = custom ? custom.inputs : node.inputs;
     const dIns = custom ? custom.vjp(g, dOuts[0] as Tensor) : (rule as (...args: unknown[]) => (Tensor | null)[])(g, node, dOuts);
     if (dIns.length !== inputs.length) {
@@ -102,5 +102,5 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], options: GradOptions 
     });
   }
 
-  return wrt.map((w) => gradientOf(w) ?? g.zeros(w.shape as number[], w.dtype));
+  return wrt.map(w => gradientOf(w) ?? g.zeros(w.shape as number[], w.dtype));
 }

@@ -34,7 +34,7 @@ function normaliseAxis(axis: number, rank: number): number {
 function normaliseAxes(axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
-  return [...new Set(list.map((a) => normaliseAxis(a, rank)))].sort((p, q) => p - q);
+  return [...new Set(list.map(a => normaliseAxis(a, rank)))].sort((p, q) => p - q);
 }
 
 function dtypeOfArray(data: AnyTypedArray): DType {
@@ -57,8 +57,9 @@ export class GraphBuilder extends Graph {
    * Tensors made inside the chain that are also used elsewhere still get their gradients as usual.
    */
   withGradient(output: Tensor, inputs: readonly Tensor[], vjp: CustomVjp): Tensor {
-    if (output.graph !== this || inputs.some((t) => t.graph !== this)) throw new Error('withGradient: tensors of another graph');
-    if (output.producer === undefined || output.producer.node.outputs.length !== 1) throw new Error(`withGradient: ${output} is not the one output of a node`);
+    if (output.graph !== this || inputs.some(t => t.graph !== this)) throw new Error('withGradient: tensors of another graph');
+    if (output.producer === undefined || output.producer.node.outputs.length !== 1)
+      throw new Error(`withGradient: ${output} is not the one output of a node`);
     this.customGradients.set(output.id, { inputs: [...inputs], vjp });
     return output;
   }
@@ -74,9 +75,9 @@ export class GraphBuilder extends Graph {
    * (a head-split q in attention's backward pass, reductions of the same tensor in two rules).
    */
   override addNode<O extends Op>(op: O, inputs: readonly Tensor[], attrs: OpAttrs[O]): Tensor[] {
-    const key = `${op}|${inputs.map((t) => t.id).join(',')}|${JSON.stringify(attrs, (_k, v: unknown) => (typeof v === 'number' ? String(v) : v))}`;
+    const key = `${op}|${inputs.map(t => t.id).join(',')}|${JSON.stringify(attrs, (_k, v: unknown) => (typeof v === 'number' ? String(v) : v))}`;
     const existing = this.made.get(key);
-    if (existing && existing.every((t) => t.graph === this)) return existing;
+    if (existing && existing.every(t => t.graph === this)) return existing;
     const outputs = super.addNode(op, inputs, attrs);
     this.made.set(key, outputs);
     return outputs;
@@ -269,10 +270,19 @@ export class GraphBuilder extends Graph {
   }
 
   /** Reducing only size-1 axes moves no data: that is a reshape. */
-  private reduce(op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax', x: Tensor, axes: number | readonly number[] | undefined, keepdims: boolean): Tensor {
+  private reduce(
+    op: 'ReduceSum' | 'ReduceMean' | 'ReduceMax',
+    x: Tensor,
+    axes: number | readonly number[] | undefined,
+    keepdims: boolean,
+  ): Tensor {
     if (x.rank === 0) return x;
     const list = normaliseAxes(axes, x.rank);
-    if (list.every((a) => x.shape[a] === 1)) return this.reshape(x, x.shape.filter((_, i) => keepdims || !list.includes(i)));
+    if (list.every(a => x.shape[a] === 1))
+      return this.reshape(
+        x,
+        x.shape.filter((_, i) => keepdims || !list.includes(i)),
+      );
     return this.addNode(op, [x], { axes: list, keepdims })[0];
   }
 
@@ -313,11 +323,14 @@ export class GraphBuilder extends Graph {
   // ---- Layout -------------------------------------------------------------------------------------
 
   transpose(x: Tensor, perm: readonly number[]): Tensor {
-    const p = perm.map((a) => normaliseAxis(a, x.rank));
+    const p = perm.map(a => normaliseAxis(a, x.rank));
     const producer = x.producer?.node;
     if (producer?.op === 'Transpose') {
       const inner = (producer.attrs as { perm: number[] }).perm;
-      return this.transpose(producer.inputs[0], p.map((a) => inner[a]));
+      return this.transpose(
+        producer.inputs[0],
+        p.map(a => inner[a]),
+      );
     }
     if (p.every((a, i) => a === i)) return x;
     return this.addNode('Transpose', [x], { perm: p })[0];
@@ -379,7 +392,8 @@ export class GraphBuilder extends Graph {
     let sizes: number[];
     if (typeof sizesOrCount === 'number') {
       const d = x.shape[a];
-      if (typeof d !== 'number' || d % sizesOrCount !== 0) throw new ShapeError(`Split(${x}): axis ${a} does not divide into ${sizesOrCount}`);
+      if (typeof d !== 'number' || d % sizesOrCount !== 0)
+        throw new ShapeError(`Split(${x}): axis ${a} does not divide into ${sizesOrCount}`);
       sizes = Array.from({ length: sizesOrCount }, () => d / sizesOrCount);
     } else {
       sizes = [...sizesOrCount];
@@ -401,7 +415,7 @@ export class GraphBuilder extends Graph {
   /** Zero padding: `before[i]` and `after[i]` elements on axis i. */
   pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
     if (before.length !== x.rank || after.length !== x.rank) throw new ShapeError(`Pad(${x}): give one pad per axis`);
-    if ([...before, ...after].every((p) => p === 0)) return x;
+    if ([...before, ...after].every(p => p === 0)) return x;
     return this.addNode('Pad', [x], { pads: [...before, ...after] })[0];
   }
 

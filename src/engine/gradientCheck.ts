@@ -52,7 +52,7 @@ export async function gradientCheck(testCase: GradientCheckCase, options: Gradie
   const g = new GraphBuilder();
   const { output, wrt } = testCase.build(g);
   validateGraph(g);
-  const ops = [...new Set(g.nodes.map((n) => n.op))];
+  const ops = [...new Set(g.nodes.map(n => n.op))];
   for (const w of wrt) {
     if ((w.kind !== 'input' && w.kind !== 'param') || w.dtype !== 'float32') throw new Error(`gradientCheck: ${w} must be a float32 feed`);
   }

@@ -38,7 +38,7 @@ function distinct(shape: number[], gap = 0.1): Float32Array {
 }
 
 function ints(values: number[]): BigInt64Array {
-  return BigInt64Array.from(values, (v) => BigInt(v));
+  return BigInt64Array.from(values, v => BigInt(v));
 }
 
 function opCase(inputs: Record<string, InputSpec>, body: (g: GraphBuilder, t: Record<string, Tensor>) => Tensor): GradientCheckCase {
@@ -54,7 +54,8 @@ function opCase(inputs: Record<string, InputSpec>, body: (g: GraphBuilder, t: Re
       const wrt: Tensor[] = [];
       for (const [name, spec] of Object.entries(inputs)) {
         const data = feeds[name];
-        const dtype = data instanceof BigInt64Array ? 'int64' : data instanceof Int32Array ? 'int32' : data instanceof Uint8Array ? 'bool' : 'float32';
+        const dtype =
+          data instanceof BigInt64Array ? 'int64' : data instanceof Int32Array ? 'int32' : data instanceof Uint8Array ? 'bool' : 'float32';
         t[name] = g.input(name, dtype, spec.shape);
         if (dtype === 'float32' && !spec.fixed) wrt.push(t[name]);
       }
@@ -180,7 +181,7 @@ const cases: Record<string, GradientCheckCase & { options?: GradientCheckOptions
   // Heads split as in the reference model: k^T is one transpose (B,T,H,D -> B,H,D,T) of a reshape, whose
   // gradient the Transpose rule takes as a swapped product (dS^T q) transposed keeping the last axis.
   multiHeadAttention: opCase({ qkv: { shape: [2, 3, 12] } }, (g, { qkv }) => {
-    const [q, k, v] = g.split(qkv, 3, -1).map((t) => g.reshape(t, [2, 3, 2, 2]));
+    const [q, k, v] = g.split(qkv, 3, -1).map(t => g.reshape(t, [2, 3, 2, 2]));
     const heads = (t: Tensor): Tensor => g.transpose(t, [0, 2, 1, 3]); // (B, H, T, D)
     const scores = g.mul(g.matmul(heads(q), g.transposeLast2(heads(k))), 0.7);
     const attended = g.matmul(g.softmax(causalMask(g, scores), -1), heads(v));
@@ -190,7 +191,11 @@ const cases: Record<string, GradientCheckCase & { options?: GradientCheckOptions
     crossEntropy(g, logits, y),
   ),
   crossEntropyMasked: opCase(
-    { logits: { shape: [2, 3, 5] }, y: { shape: [2, 3], data: ints([0, 4, 2, 2, 1, 3]) }, m: { shape: [2, 3], data: Float32Array.from([1, 1, 0, 0, 1, 1]), fixed: true } },
+    {
+      logits: { shape: [2, 3, 5] },
+      y: { shape: [2, 3], data: ints([0, 4, 2, 2, 1, 3]) },
+      m: { shape: [2, 3], data: Float32Array.from([1, 1, 0, 0, 1, 1]), fixed: true },
+    },
     (g, { logits, y, m }) => crossEntropy(g, logits, y, m),
   ),
   tiedEmbedding: opCase({ wte: { shape: [6, 4] }, tokens: { shape: [2, 3], data: ints([1, 5, 1, 0, 2, 2]) } }, (g, { wte, tokens }) => {
@@ -206,14 +211,14 @@ after(() => ortRuntime.releaseAll());
 for (const [name, testCase] of Object.entries(cases)) {
   test(`VJP matches finite differences: ${name}`, async () => {
     const result = await gradientCheck(testCase, testCase.options);
-    result.ops.forEach((op) => covered.add(op));
+    result.ops.forEach(op => covered.add(op));
     assert.ok(result.ok, `${name}:\n${result.mismatches.slice(0, 8).join('\n')}`);
   });
 }
 
 test('every differentiable primitive is covered by a gradient check', () => {
-  const differentiable = (Object.keys(vjpRules) as Op[]).filter((op) => vjpRules[op] !== null);
-  const missing = differentiable.filter((op) => !covered.has(op));
+  const differentiable = (Object.keys(vjpRules) as Op[]).filter(op => vjpRules[op] !== null);
+  const missing = differentiable.filter(op => !covered.has(op));
   assert.deepEqual(missing, []);
 });
 

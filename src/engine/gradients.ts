@@ -30,7 +30,10 @@ export function unbroadcast(g: GraphBuilder, dy: Tensor, shape: Shape): Tensor {
 
 /** The reduced tensor with its reduced axes kept as size 1 (so it broadcasts against the input). */
 function keepDims(g: GraphBuilder, y: Tensor, input: Shape, axes: readonly number[]): Tensor {
-  return g.reshape(y, input.map((d, i) => (axes.includes(i) ? 1 : d)));
+  return g.reshape(
+    y,
+    input.map((d, i) => (axes.includes(i) ? 1 : d)),
+  );
 }
 
 /** True when t is a ScatterND/ScatterElements with reduction add into a run-time zeros tensor. */
@@ -87,10 +90,7 @@ const one = (dy: Tensor | null): Tensor => dy as Tensor;
 export const vjpRules: VjpTable = {
   Add: (g, { inputs: [a, b] }, [dy]) => [unbroadcast(g, one(dy), a.shape), unbroadcast(g, one(dy), b.shape)],
   Sub: (g, { inputs: [a, b] }, [dy]) => [unbroadcast(g, one(dy), a.shape), g.neg(unbroadcast(g, one(dy), b.shape))],
-  Mul: (g, { inputs: [a, b] }, [dy]) => [
-    unbroadcast(g, g.mul(one(dy), b), a.shape),
-    unbroadcast(g, g.mul(one(dy), a), b.shape),
-  ],
+  Mul: (g, { inputs: [a, b] }, [dy]) => [unbroadcast(g, g.mul(one(dy), b), a.shape), unbroadcast(g, g.mul(one(dy), a), b.shape)],
   // y = a / b: da = dy / b, db = -dy * y / b.
   Div: (g, { inputs: [a, b], outputs: [y] }, [dy]) => [
     unbroadcast(g, g.div(one(dy), b), a.shape),
@@ -120,11 +120,10 @@ export const vjpRules: VjpTable = {
   Tanh: (g, { outputs: [y] }, [dy]) => [g.mul(one(dy), g.sub(1, g.mul(y, y)))],
   Erf: (g, { inputs: [x] }, [dy]) => [scaledProduct(g, one(dy), g.exp(g.neg(g.mul(x, x))), 2 / Math.sqrt(Math.PI))],
   Identity: (_g, _node, [dy]) => [one(dy)],
-  Cast: (g, { inputs: [x], outputs: [y] }, [dy]) =>
-    isFloatType(x.dtype) && isFloatType(y.dtype) ? [g.cast(one(dy), x.dtype)] : [null],
+  Cast: (g, { inputs: [x], outputs: [y] }, [dy]) => (isFloatType(x.dtype) && isFloatType(y.dtype) ? [g.cast(one(dy), x.dtype)] : [null]),
   ReduceSum: (g, { inputs: [x], attrs }, [dy]) => [g.expand(keepDims(g, one(dy), x.shape, attrs.axes), x.shape)],
   ReduceMean: (g, { inputs: [x], attrs }, [dy]) => {
-    const count = sizeOf(attrs.axes.map((a) => x.shape[a]));
+    const count = sizeOf(attrs.axes.map(a => x.shape[a]));
     return [g.expand(keepDims(g, g.mul(one(dy), 1 / count), x.shape, attrs.axes), x.shape)];
   },
   // The gradient goes to the maxima, shared equally between ties.
@@ -134,9 +133,7 @@ export const vjpRules: VjpTable = {
     return [g.mul(mask, g.div(keepDims(g, one(dy), x.shape, attrs.axes), count))];
   },
   // dx = y * (dy - sum(dy * y)).
-  Softmax: (g, { outputs: [y], attrs }, [dy]) => [
-    g.mul(y, g.sub(one(dy), g.sum(g.mul(one(dy), y), attrs.axis, true))),
-  ],
+  Softmax: (g, { outputs: [y], attrs }, [dy]) => [g.mul(y, g.sub(one(dy), g.sum(g.mul(one(dy), y), attrs.axis, true)))],
   // dx = dy - softmax * sum(dy). When dy is one-hot-sparse (a scatter into zeros along the same axis,
   // as cross-entropy makes it), the dense zeros are never built: scatter dy onto -softmax * sum.
   LogSoftmax: (g, { outputs: [y], attrs }, [dy]) => {
@@ -171,10 +168,7 @@ export const vjpRules: VjpTable = {
       const a2 = g.reshape(a, [-1, k]); // (P, K)
       return [g.reshape(g.gemm(dy2, b, { transB: true }), a.shape), g.gemm(a2, dy2, { transA: true })];
     }
-    return [
-      unbroadcast(g, g.matmul(d, g.transposeLast2(b)), a.shape),
-      unbroadcast(g, g.matmul(g.transposeLast2(a), d), b.shape),
-    ];
+    return [unbroadcast(g, g.matmul(d, g.transposeLast2(b)), a.shape), unbroadcast(g, g.matmul(g.transposeLast2(a), d), b.shape)];
   },
   // y = op(A) op(B).
   Gemm: (g, { inputs: [a, b], attrs: { transA, transB, alpha = 1 } }, [dy]) => {
@@ -211,7 +205,12 @@ export const vjpRules: VjpTable = {
   Expand: (g, { inputs: [x] }, [dy]) => [unbroadcast(g, one(dy), x.shape)],
   Squeeze: (g, { inputs: [x] }, [dy]) => [g.reshape(one(dy), x.shape)],
   Unsqueeze: (g, { inputs: [x] }, [dy]) => [g.reshape(one(dy), x.shape)],
-  Concat: (g, { inputs, attrs: { axis } }, [dy]) => g.split(one(dy), inputs.map((t) => t.shape[axis] as number), axis),
+  Concat: (g, { inputs, attrs: { axis } }, [dy]) =>
+    g.split(
+      one(dy),
+      inputs.map(t => t.shape[axis] as number),
+      axis,
+    ),
   Split: (g, { inputs: [x], outputs, attrs: { axis } }, dOuts) => {
     const parts = dOuts.map((d, i) => d ?? g.zeros(outputs[i].shape as number[], x.dtype));
     return [g.concat(parts, axis)];
@@ -226,9 +225,9 @@ export const vjpRules: VjpTable = {
     return [g.pad(one(dy), before, after)];
   },
   Pad: (g, { inputs: [x], attrs: { pads } }, [dy]) => {
-    const axes = x.shape.map((_, i) => i).filter((i) => pads[i] + pads[i + x.rank] > 0);
-    const starts = axes.map((a) => pads[a]);
-    const ends = axes.map((a) => pads[a] + (x.shape[a] as number));
+    const axes = x.shape.map((_, i) => i).filter(i => pads[i] + pads[i + x.rank] > 0);
+    const starts = axes.map(a => pads[a]);
+    const ends = axes.map(a => pads[a] + (x.shape[a] as number));
     return [g.addNode('Slice', [one(dy)], { starts, ends, axes })[0]];
   },
   // The embedding lookup's gradient adds each row's gradient into a zero table (repeats add up).
@@ -252,8 +251,7 @@ export const vjpRules: VjpTable = {
   },
   ScatterElements: (g, { inputs: [, indices, updates], attrs: { axis, reduction } }, [dy]) => {
     const d = one(dy);
-    const dData =
-      reduction === 'add' ? d : g.scatterElements(d, indices, g.zeros(updates.shape as number[], updates.dtype), axis);
+    const dData = reduction === 'add' ? d : g.scatterElements(d, indices, g.zeros(updates.shape as number[], updates.dtype), axis);
     return [dData, null, g.gatherElements(d, indices, axis)];
   },
   // Values are differentiable (scattered back to where they came from); indices are not.

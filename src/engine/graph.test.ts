@@ -18,7 +18,13 @@ test('shapes are inferred as the graph is built', () => {
   const { values, indices } = g.topk(y, 4);
   assert.deepEqual(values.shape, [8, 128, 4]);
   assert.equal(indices.dtype, 'int64');
-  assert.deepEqual(g.split(y, [8, 24], -1).map((t) => t.shape), [[8, 128, 8], [8, 128, 24]]);
+  assert.deepEqual(
+    g.split(y, [8, 24], -1).map(t => t.shape),
+    [
+      [8, 128, 8],
+      [8, 128, 24],
+    ],
+  );
   assert.deepEqual(g.reshape(y, [8, 128, 4, -1]).shape, [8, 128, 4, 8]);
   validateGraph(g);
 });

@@ -64,7 +64,8 @@ export class Graph {
   }
 
   protected declareConstant(dtype: DType, shape: Shape, data: AnyTypedArray, name?: string): Tensor {
-    if (data.length !== sizeOf(shape)) throw new ShapeError(`constant has ${data.length} elements, shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
+    if (data.length !== sizeOf(shape))
+      throw new ShapeError(`constant has ${data.length} elements, shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
     return new Tensor(this, this.nextId++, dtype, [...shape], 'constant', name, undefined, data);
   }
 
@@ -85,11 +86,11 @@ export class Graph {
   }
 
   params(): Tensor[] {
-    return this.feeds.filter((t) => t.kind === 'param');
+    return this.feeds.filter(t => t.kind === 'param');
   }
 
   inputs(): Tensor[] {
-    return this.feeds.filter((t) => t.kind === 'input');
+    return this.feeds.filter(t => t.kind === 'input');
   }
 }
 
@@ -98,7 +99,7 @@ export class Graph {
  * ones. Graphs are checked when built; this catches IR surgery gone wrong (and runs in every test).
  */
 export function validateGraph(graph: Graph): void {
-  const defined = new Set<number>(graph.feeds.map((t) => t.id));
+  const defined = new Set<number>(graph.feeds.map(t => t.id));
   for (const node of graph.nodes) {
     checkArity(node.op, node.inputs.length);
     for (const t of node.inputs) {

@@ -24,13 +24,22 @@ test('a model round-trips through ModelProto bytes', () => {
   const decoded = decode(model.bytes);
   assert.equal(decoded.opsetImport[0].version, OPSET);
   const graph = decoded.graph;
-  assert.deepEqual(graph.input.map((i: { name: string }) => i.name), ['x', 'w']);
-  assert.deepEqual(graph.output.map((o: { name: string }) => o.name), ['y', 'z']);
+  assert.deepEqual(
+    graph.input.map((i: { name: string }) => i.name),
+    ['x', 'w'],
+  );
+  assert.deepEqual(
+    graph.output.map((o: { name: string }) => o.name),
+    ['y', 'z'],
+  );
   const xDims = graph.input[0].type!.tensorType!.shape!.dim!;
   assert.equal(xDims[0].dimParam, 'B');
   assert.equal(xDims[1].dimValue, 4);
   // x @ w asked for twice is one node (the builder shares identical nodes).
-  assert.deepEqual(graph.node.map((n: { opType: string }) => n.opType), ['MatMul', 'Relu', 'ReduceSum', 'Add']);
+  assert.deepEqual(
+    graph.node.map((n: { opType: string }) => n.opType),
+    ['MatMul', 'Relu', 'ReduceSum', 'Add'],
+  );
   const reduce = graph.node[2];
   assert.equal(reduce.attribute.find((a: { name: string }) => a.name === 'keepdims').i, 0);
   const axes = graph.initializer.find((i: { name: string }) => i.name === reduce.input[1]);
@@ -47,6 +56,9 @@ test('an output that is a feed or is fetched twice gets an Identity node', () =>
   const y = g.neg(x);
   const model = exportOnnx({ a: y, b: y, c: x });
   const graph = decode(model.bytes).graph;
-  assert.deepEqual(graph.node.map((n: { opType: string; input: string[]; output: string[] }) => `${n.opType}:${n.input.join()}->${n.output.join()}`), ['Neg:x->a', 'Identity:a->b', 'Identity:x->c']);
+  assert.deepEqual(
+    graph.node.map((n: { opType: string; input: string[]; output: string[] }) => `${n.opType}:${n.input.join()}->${n.output.join()}`),
+    ['Neg:x->a', 'Identity:a->b', 'Identity:x->c'],
+  );
   assert.throws(() => exportOnnx({ x: y }), /also an input name/);
 });

@@ -54,7 +54,7 @@ class Emitter {
   ints(values: readonly number[]): string {
     const name = `#i[${values.join(',')}]`;
     if (!this.initializers.has(name)) {
-      const data = BigInt64Array.from(values, (v) => BigInt(v));
+      const data = BigInt64Array.from(values, v => BigInt(v));
       this.initializers.set(name, tensorProto(name, 'int64', [values.length], data));
     }
     return name;
@@ -168,8 +168,7 @@ const emitRules: { [O in Op]: EmitRule<O> } = {
   GatherElements: (e, node, ins, outs) => e.push('GatherElements', ins, outs, { axis: node.attrs.axis }),
   GatherND: plain('GatherND'),
   ScatterND: (e, node, ins, outs) => e.push('ScatterND', ins, outs, { reduction: node.attrs.reduction }),
-  ScatterElements: (e, node, ins, outs) =>
-    e.push('ScatterElements', ins, outs, { axis: node.attrs.axis, reduction: node.attrs.reduction }),
+  ScatterElements: (e, node, ins, outs) => e.push('ScatterElements', ins, outs, { axis: node.attrs.axis, reduction: node.attrs.reduction }),
   TopK: (e, node, ins, outs) =>
     e.push('TopK', [ins[0], e.ints([node.attrs.k])], outs, { axis: node.attrs.axis, largest: node.attrs.largest, sorted: true }),
   ConstantOfShape: (e, node, _ins, outs) => {
@@ -181,7 +180,7 @@ const emitRules: { [O in Op]: EmitRule<O> } = {
 };
 
 function valueInfo(sig: TensorSignature): onnx.IValueInfoProto {
-  const dim = sig.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  const dim = sig.shape.map(d => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return { name: sig.name, type: { tensorType: { elemType: DataTypeMap[sig.dtype].onnx, shape: { dim } } } };
 }
 
@@ -189,11 +188,11 @@ function valueInfo(sig: TensorSignature): onnx.IValueInfoProto {
 export function liveNodes(targets: readonly Tensor[]): Node[] {
   if (targets.length === 0) return [];
   const graph = targets[0].graph;
-  const needed = new Set(targets.map((t) => t.id));
+  const needed = new Set(targets.map(t => t.id));
   const live: Node[] = [];
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     const node = graph.nodes[i];
-    if (!node.outputs.some((t) => needed.has(t.id))) continue;
+    if (!node.outputs.some(t => needed.has(t.id))) continue;
     live.push(node);
     for (const t of node.inputs) needed.add(t.id);
   }
@@ -207,7 +206,7 @@ export function exportOnnx(outputs: Readonly<Record<string, Tensor>>, options: {
   const graph = entries[0][1].graph;
   for (const [name, t] of entries) {
     if (t.graph !== graph) throw new Error(`exportOnnx: output '${name}' belongs to another graph`);
-    if (graph.feeds.some((f) => f.name === name)) throw new Error(`exportOnnx: output name '${name}' is also an input name`);
+    if (graph.feeds.some(f => f.name === name)) throw new Error(`exportOnnx: output name '${name}' is also an input name`);
   }
   const nodes = liveNodes(entries.map(([, t]) => t));
   const e = new Emitter();
@@ -228,8 +227,8 @@ export function exportOnnx(outputs: Readonly<Record<string, Tensor>>, options: {
   const usedFeeds = new Set<number>();
   for (const node of nodes) {
     for (const t of node.inputs) if (t.kind === 'input' || t.kind === 'param') usedFeeds.add(t.id);
-    const ins = node.inputs.map((t) => e.nameOf(t));
-    const outs = node.outputs.map((t) => e.nameOf(t));
+    const ins = node.inputs.map(t => e.nameOf(t));
+    const outs = node.outputs.map(t => e.nameOf(t));
     (emitRules[node.op] as EmitRule<Op>)(e, node, ins, outs);
   }
   for (const [name, t] of identities) {
@@ -238,8 +237,8 @@ export function exportOnnx(outputs: Readonly<Record<string, Tensor>>, options: {
   }
 
   const inputs: TensorSignature[] = graph.feeds
-    .filter((t) => usedFeeds.has(t.id))
-    .map((t) => ({ name: t.name as string, dtype: t.dtype, shape: t.shape }));
+    .filter(t => usedFeeds.has(t.id))
+    .map(t => ({ name: t.name as string, dtype: t.dtype, shape: t.shape }));
   const outputSigs: TensorSignature[] = entries.map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape }));
 
   const model: onnx.IModelProto = {

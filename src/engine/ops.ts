@@ -106,7 +106,7 @@ export function sizeOf(shape: Shape): number {
 }
 
 export function isStatic(shape: Shape): shape is readonly number[] {
-  return shape.every((d) => typeof d === 'number');
+  return shape.every(d => typeof d === 'number');
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
@@ -115,7 +115,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 /** Numpy broadcasting; a symbolic dim only matches itself or 1. */
 export function broadcastShapes(op: string, inputs: readonly TensorType[]): Dim[] {
-  const rank = Math.max(...inputs.map((t) => t.shape.length));
+  const rank = Math.max(...inputs.map(t => t.shape.length));
   const out: Dim[] = [];
   for (let i = 0; i < rank; i++) {
     let dim: Dim = 1;
@@ -132,7 +132,7 @@ export function broadcastShapes(op: string, inputs: readonly TensorType[]): Dim[
 
 function sameDtypes(op: string, inputs: readonly TensorType[]): DType {
   const dtype = inputs[0].dtype;
-  if (inputs.some((t) => t.dtype !== dtype)) fail(op, inputs, 'dtypes differ');
+  if (inputs.some(t => t.dtype !== dtype)) fail(op, inputs, 'dtypes differ');
   return dtype;
 }
 
@@ -242,7 +242,7 @@ export const opSpecs: OpSpecTable = {
   Sigmoid: unaryFloat('Sigmoid'),
   Tanh: unaryFloat('Tanh'),
   Erf: unaryFloat('Erf'),
-  Identity: { arity: 1, infer: (inputs) => [inputs[0]] },
+  Identity: { arity: 1, infer: inputs => [inputs[0]] },
   Cast: { arity: 1, infer: (inputs, { to }) => [{ dtype: to, shape: inputs[0].shape }] },
   ReduceSum: reduce('ReduceSum'),
   ReduceMean: reduce('ReduceMean'),
@@ -287,14 +287,14 @@ export const opSpecs: OpSpecTable = {
       if (perm.length !== x.shape.length || sorted.some((p, i) => p !== i)) {
         fail('Transpose', inputs, `perm [${perm.join(',')}] is not a permutation of the axes`);
       }
-      return [{ dtype: x.dtype, shape: perm.map((p) => x.shape[p]) }];
+      return [{ dtype: x.dtype, shape: perm.map(p => x.shape[p]) }];
     },
   },
   Reshape: {
     arity: 1,
     infer(inputs, { shape }) {
       const x = inputs[0];
-      if (shape.some((d) => typeof d === 'number' && (!Number.isInteger(d) || d < 1))) {
+      if (shape.some(d => typeof d === 'number' && (!Number.isInteger(d) || d < 1))) {
         fail('Reshape', inputs, `target [${shape.join(',')}] must have positive dims`);
       }
       const sameSymbols = symbolsOf(x.shape).join() === symbolsOf(shape).join();
@@ -367,10 +367,10 @@ export const opSpecs: OpSpecTable = {
       const x = inputs[0];
       checkAxis('Split', inputs, axis, x.shape.length);
       const sum = sizes.reduce((p, s) => p + s, 0);
-      if (sizes.some((s) => !Number.isInteger(s) || s < 1) || sum !== x.shape[axis]) {
+      if (sizes.some(s => !Number.isInteger(s) || s < 1) || sum !== x.shape[axis]) {
         fail('Split', inputs, `sizes [${sizes.join(',')}] do not add up to dim ${String(x.shape[axis])}`);
       }
-      return sizes.map((s) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === axis ? s : d)) }));
+      return sizes.map(s => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === axis ? s : d)) }));
     },
   },
   Slice: {
@@ -396,7 +396,7 @@ export const opSpecs: OpSpecTable = {
     infer(inputs, { pads }) {
       const x = inputs[0];
       const rank = x.shape.length;
-      if (pads.length !== 2 * rank || pads.some((p) => !Number.isInteger(p) || p < 0)) {
+      if (pads.length !== 2 * rank || pads.some(p => !Number.isInteger(p) || p < 0)) {
         fail('Pad', inputs, `pads [${pads.join(',')}] must be 2*rank non-negative integers`);
       }
       const shape = x.shape.map((d, i) => {

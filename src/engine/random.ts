@@ -38,7 +38,7 @@ export function createRandom(seed: number): Random {
     next,
     uniform: (low, high) => low + (high - low) * next(),
     normal,
-    int: (n) => Math.floor(next() * n),
+    int: n => Math.floor(next() * n),
     normals: (n, std = 1) => Float32Array.from({ length: n }, () => normal() * std),
     uniforms: (n, low, high) => Float32Array.from({ length: n }, () => low + (high - low) * next()),
   };

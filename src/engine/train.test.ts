@@ -36,7 +36,9 @@ function initParams(random: Random, params: Tensor[]): Record<string, Float32Arr
   const values: Record<string, Float32Array> = {};
   for (const p of params) {
     const fanIn = p.rank === 2 ? (p.shape[0] as number) : 0;
-    values[p.name as string] = fanIn ? random.normals(p.size, 1 / Math.sqrt(fanIn)) : new Float32Array(p.size).fill(p.name?.includes('norm') ? 1 : 0);
+    values[p.name as string] = fanIn
+      ? random.normals(p.size, 1 / Math.sqrt(fanIn))
+      : new Float32Array(p.size).fill(p.name?.includes('norm') ? 1 : 0);
   }
   return values;
 }

@@ -9,7 +9,7 @@ test('capacityRun: generated notes are distinct, repeatable, and each has a dire
   const a = generateCapacityNotes(300, 5);
   const b = generateCapacityNotes(300, 5);
   assert.deepEqual(a, b);
-  assert.equal(new Set(a.notes.map((n) => n.note)).size, 300);
+  assert.equal(new Set(a.notes.map(n => n.note)).size, 300);
   assert.equal(a.questions.length, 300);
   for (const [i, q] of a.questions.entries()) {
     assert.equal(q.note, a.notes[i]!.id);
@@ -26,12 +26,22 @@ test('capacityRun: provenance@1 per checkpoint and where it falls below the thre
       written++;
     },
     // Cites right while fewer than 40 notes are in memory, then cites the first note for everything.
-    ask: async (q: { note: string; answer: string }) => ({ text: q.answer, cited: written < 40 ? [q.note] : ['c0001'], memoryContextTokens: 0 }),
+    ask: async (q: { note: string; answer: string }) => ({
+      text: q.answer,
+      cited: written < 40 ? [q.note] : ['c0001'],
+      memoryContextTokens: 0,
+    }),
     complete: async () => ({ text: '', cited: null, memoryContextTokens: 0 }),
   };
   const report = await runCapacity(subject, generated, { checkpoints: [10, 30, 60], sample: 10 });
-  assert.deepEqual(report.points.map((p) => p.notes), [10, 30, 60]);
-  assert.deepEqual(report.points.map((p) => p.provenance_at_1), [1, 1, 0.1]);
+  assert.deepEqual(
+    report.points.map(p => p.notes),
+    [10, 30, 60],
+  );
+  assert.deepEqual(
+    report.points.map(p => p.provenance_at_1),
+    [1, 1, 0.1],
+  );
   assert.equal(report.points[0]!.answer_recall, 1);
   assert.equal(report.falls_below_at, 60);
 });

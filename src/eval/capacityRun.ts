@@ -34,7 +34,28 @@ export interface CapacityReport {
   readonly threshold: number;
 }
 
-const SYLLABLES = ['ka', 'zor', 'vex', 'lin', 'tra', 'mo', 'qui', 'bel', 'dra', 'nu', 'pex', 'sol', 'rin', 'ta', 'gor', 'fi', 'wen', 'hul', 'cy', 'ob'];
+const SYLLABLES = [
+  'ka',
+  'zor',
+  'vex',
+  'lin',
+  'tra',
+  'mo',
+  'qui',
+  'bel',
+  'dra',
+  'nu',
+  'pex',
+  'sol',
+  'rin',
+  'ta',
+  'gor',
+  'fi',
+  'wen',
+  'hul',
+  'cy',
+  'ob',
+];
 const SERVICES = ['billing', 'search', 'auth', 'upload', 'report', 'gateway', 'scheduler', 'notifier', 'indexer', 'export'];
 const LIBRARIES = ['express', 'lodash', 'axios', 'react', 'webpack', 'jest', 'prisma', 'zod', 'vite', 'mocha'];
 const THINGS = ['request', 'session', 'cache', 'lock', 'retry', 'upload', 'idle', 'handshake'];
@@ -78,27 +99,52 @@ function makeFact(
     case 0: {
       const service = pick(SERVICES);
       const port = String(3000 + int(6000));
-      return { kind: 'decision', note: `The ${service} service of ${project} listens on port ${port}.`, question: `Which port does the ${service} service of ${project} listen on?`, answer: port };
+      return {
+        kind: 'decision',
+        note: `The ${service} service of ${project} listens on port ${port}.`,
+        question: `Which port does the ${service} service of ${project} listen on?`,
+        answer: port,
+      };
     }
     case 1: {
       const library = pick(LIBRARIES);
       const version = `${1 + int(9)}.${int(20)}.${int(10)}`;
-      return { kind: 'convention', note: `${project} pins ${library} to version ${version}.`, question: `Which version of ${library} does ${project} pin?`, answer: version };
+      return {
+        kind: 'convention',
+        note: `${project} pins ${library} to version ${version}.`,
+        question: `Which version of ${library} does ${project} pin?`,
+        answer: version,
+      };
     }
     case 2: {
       const thing = pick(THINGS);
       const seconds = String(5 + int(300));
-      return { kind: 'decision', note: `In ${project} the ${thing} timeout is ${seconds} seconds.`, question: `What is the ${thing} timeout in ${project}?`, answer: `${seconds} seconds` };
+      return {
+        kind: 'decision',
+        note: `In ${project} the ${thing} timeout is ${seconds} seconds.`,
+        question: `What is the ${thing} timeout in ${project}?`,
+        answer: `${seconds} seconds`,
+      };
     }
     case 3: {
       const data = pick(DATA);
       const table = `${project}_${data.split(' ')[0]}_${int(90) + 10}`;
-      return { kind: 'convention', note: `${project} stores ${data} in the ${table} table.`, question: `Which table does ${project} store ${data} in?`, answer: table };
+      return {
+        kind: 'convention',
+        note: `${project} stores ${data} in the ${table} table.`,
+        question: `Which table does ${project} store ${data} in?`,
+        answer: table,
+      };
     }
     default: {
       const tool = pick(TOOLS);
       const purpose = pick(PURPOSES);
-      return { kind: 'decision', note: `The ${project} team uses ${tool} for ${purpose}.`, question: `Which tool does ${project} use for ${purpose}?`, answer: tool };
+      return {
+        kind: 'decision',
+        note: `The ${project} team uses ${tool} for ${purpose}.`,
+        question: `Which tool does ${project} use for ${purpose}?`,
+        answer: tool,
+      };
     }
   }
 }
@@ -116,17 +162,21 @@ export interface CapacityRunOptions {
 }
 
 export function defaultCheckpoints(count: number): number[] {
-  const marks = [10, 25, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000].filter((m) => m < count);
+  const marks = [10, 25, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000].filter(m => m < count);
   return [...marks, count];
 }
 
-export async function runCapacity(subject: EvalSubject, generated: CapacityNotes, options: CapacityRunOptions = {}): Promise<CapacityReport> {
+export async function runCapacity(
+  subject: EvalSubject,
+  generated: CapacityNotes,
+  options: CapacityRunOptions = {},
+): Promise<CapacityReport> {
   if (!subject.write) throw new Error('the capacity run needs a method that writes notes');
   const clock = options.clock ?? (() => performance.now());
   const checkpoints = new Set(options.checkpoints ?? defaultCheckpoints(generated.notes.length));
   const threshold = options.threshold ?? 0.8;
   const sample = options.sample ?? 40;
-  const questionOf = new Map(generated.questions.map((q) => [q.note, q]));
+  const questionOf = new Map(generated.questions.map(q => [q.note, q]));
   const points: CapacityPoint[] = [];
   let writeMs: number[] = [];
   for (const [i, note] of generated.notes.entries()) {
@@ -159,9 +209,11 @@ export async function runCapacity(subject: EvalSubject, generated: CapacityNotes
     };
     points.push(point);
     writeMs = [];
-    options.onProgress?.(`[capacity] ${written} notes: provenance@1 ${point.provenance_at_1?.toFixed(2)}, @3 ${point.provenance_at_3?.toFixed(2)}, recall ${point.answer_recall?.toFixed(2)}, write p50 ${Math.round(point.write_ms_p50 ?? 0)} ms`);
+    options.onProgress?.(
+      `[capacity] ${written} notes: provenance@1 ${point.provenance_at_1?.toFixed(2)}, @3 ${point.provenance_at_3?.toFixed(2)}, recall ${point.answer_recall?.toFixed(2)}, write p50 ${Math.round(point.write_ms_p50 ?? 0)} ms`,
+    );
   }
-  const falling = points.find((p) => p.provenance_at_1 !== null && p.provenance_at_1 < threshold);
+  const falling = points.find(p => p.provenance_at_1 !== null && p.provenance_at_1 < threshold);
   return { capacity: generated.notes.length, points, falls_below_at: falling ? falling.notes : null, threshold };
 }
 

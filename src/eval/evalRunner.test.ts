@@ -27,17 +27,17 @@ function scripted(events: string[], forgetAfter = Infinity): EvalSubject {
   const written: string[] = [];
   let loss = 2;
   return {
-    write: async (n) => {
+    write: async n => {
       events.push(`write ${n.id}`);
       written.push(n.id);
       loss += 0.1;
     },
-    ask: async (q) => {
+    ask: async q => {
       events.push(`ask ${q.note}`);
       const known = written.includes(q.note) && written.length <= forgetAfter;
       return { text: known ? q.answer : 'no idea', cited: [q.note], memoryContextTokens: 0 };
     },
-    complete: async (c) => ({ text: ` ${c.note}()`, cited: null, memoryContextTokens: 5 }),
+    complete: async c => ({ text: ` ${c.note}()`, cited: null, memoryContextTokens: 5 }),
     heldOutLoss: async () => loss,
   };
 }
@@ -74,9 +74,18 @@ test('evalRunner: methods without writes skip writes, retention and loss', async
 
 test('evalRunner: --limit keeps the first notes and theirs', () => {
   const limited = limitSet(set, 1);
-  assert.deepEqual(limited.notes.map((n) => n.id), ['p1']);
-  assert.deepEqual(limited.distractors.map((n) => n.id), ['q1']);
-  assert.deepEqual(limited.questions.map((q) => q.note), ['p1']);
+  assert.deepEqual(
+    limited.notes.map(n => n.id),
+    ['p1'],
+  );
+  assert.deepEqual(
+    limited.distractors.map(n => n.id),
+    ['q1'],
+  );
+  assert.deepEqual(
+    limited.questions.map(q => q.note),
+    ['p1'],
+  );
   assert.equal(limited.completions.length, 1);
 });
 
@@ -86,14 +95,14 @@ test('evalRunner: a failing write or ask is reported and scored as a miss, not t
   const progress: string[] = [];
   const subject: EvalSubject = {
     ...base,
-    write: async (n) => (n.id === 'p2' ? Promise.reject(new Error('disk full\nhint')) : base.write!(n)),
-    ask: async (q) => (q.note === 'p3' ? Promise.reject(new Error('boom')) : base.ask(q)),
+    write: async n => (n.id === 'p2' ? Promise.reject(new Error('disk full\nhint')) : base.write!(n)),
+    ask: async q => (q.note === 'p3' ? Promise.reject(new Error('boom')) : base.ask(q)),
   };
-  const run = await runSubject('m', subject, set, { onProgress: (m) => progress.push(m) });
+  const run = await runSubject('m', subject, set, { onProgress: m => progress.push(m) });
   assert.equal(run.writeMs.length, 3);
   assert.equal(run.questions.length, 3);
   assert.equal(run.questions[2]!.answer, '');
-  assert.ok(progress.some((m) => m === '[m] FAILED writing p2: disk full'));
+  assert.ok(progress.some(m => m === '[m] FAILED writing p2: disk full'));
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(runSubject('m', scripted([]), set, { signal: controller.signal }));
@@ -103,14 +112,16 @@ test('evalRunner: a failing write or ask is reported and scored as a miss, not t
 function honest(events: string[]): EvalSubject {
   const live = new Set<string>();
   return {
-    write: async (n) => void live.add(n.id),
-    forget: async (id) => {
+    write: async n => void live.add(n.id),
+    forget: async id => {
       events.push(`forget ${id}`);
       live.delete(id);
     },
-    ask: async (q) => {
+    ask: async q => {
       events.push(`ask ${q.note || q.question}`);
-      return live.has(q.note) ? { text: q.answer, cited: [q.note], memoryContextTokens: 0 } : { text: 'No remembered note covers this question.', cited: [], memoryContextTokens: 0, abstained: true };
+      return live.has(q.note)
+        ? { text: q.answer, cited: [q.note], memoryContextTokens: 0 }
+        : { text: 'No remembered note covers this question.', cited: [], memoryContextTokens: 0, abstained: true };
     },
     complete: async () => ({ text: '', cited: [], memoryContextTokens: 0 }),
   };
@@ -118,19 +129,44 @@ function honest(events: string[]): EvalSubject {
 
 test('evalRunner: unanswerable questions after the answerable ones; leave-out forgets every 2nd note and asks its questions last', async () => {
   const events: string[] = [];
-  const withUnanswerable: EvalSet = { ...set, unanswerable: [{ question: 'How do I reverse a string?', style: 'general' }, { question: 'Which port does p1 use?', style: 'near' }] };
+  const withUnanswerable: EvalSet = {
+    ...set,
+    unanswerable: [
+      { question: 'How do I reverse a string?', style: 'general' },
+      { question: 'Which port does p1 use?', style: 'near' },
+    ],
+  };
   const report = await runEval(withUnanswerable, { mnemo: async () => honest(events) }, { retentionNotes: 0, leaveOutEvery: 2 });
-  assert.deepEqual(events, ['ask p1', 'ask p2', 'ask p3', 'ask How do I reverse a string?', 'ask Which port does p1 use?', 'forget p1', 'forget p3', 'ask p1', 'ask p3']);
+  assert.deepEqual(events, [
+    'ask p1',
+    'ask p2',
+    'ask p3',
+    'ask How do I reverse a string?',
+    'ask Which port does p1 use?',
+    'forget p1',
+    'forget p3',
+    'ask p1',
+    'ask p3',
+  ]);
   const m = report.methods.mnemo;
   assert.deepEqual(m.abstain_rate, { all: 1, near: 1, general: 1 });
   assert.deepEqual(m.false_abstain_rate, { all: 0, direct: 0, paraphrase: 0, indirect: 0 });
   assert.equal(m.false_citations, 0);
-  assert.deepEqual(m.leave_out, { questions: 2, abstain_rate: { all: 1, direct: 1, paraphrase: null, indirect: 1 }, false_citations: 0, cites_forgotten: 0 });
+  assert.deepEqual(m.leave_out, {
+    questions: 2,
+    abstain_rate: { all: 1, direct: 1, paraphrase: null, indirect: 1 },
+    false_citations: 0,
+    cites_forgotten: 0,
+  });
 });
 
 test('evalRunner: a method that answers everything: abstain_rate 0, false_citations 1, cites_forgotten 1; no leave-out without forget', async () => {
   const withUnanswerable: EvalSet = { ...set, unanswerable: [{ question: 'u?', style: 'near' }] };
-  const confident: EvalSubject = { ...scripted([]), forget: async () => undefined, ask: async (q) => ({ text: 'sure', cited: [q.note || 'p1'], memoryContextTokens: 0 }) };
+  const confident: EvalSubject = {
+    ...scripted([]),
+    forget: async () => undefined,
+    ask: async q => ({ text: 'sure', cited: [q.note || 'p1'], memoryContextTokens: 0 }),
+  };
   const m = (await runEval(withUnanswerable, { mnemo: async () => confident }, { leaveOutEvery: 3 })).methods.mnemo;
   assert.deepEqual([m.abstain_rate.near, m.abstain_rate.general, m.false_citations, m.false_abstain_rate.all], [0, null, 1, 0]);
   assert.equal(m.leave_out!.cites_forgotten, 1);

@@ -10,7 +10,17 @@
 // Methods without writes (none, prompt) skip the writes, the right-after asks and the loss.
 
 import type { EvalCompletion, EvalNote, EvalQuestion, EvalSet } from './evalSet';
-import { answerRecall, completionExact, EvalReport, MethodName, MethodReport, MethodRun, QuestionOutcome, scoreMethod, UnanswerableOutcome } from './evalScore';
+import {
+  answerRecall,
+  completionExact,
+  EvalReport,
+  MethodName,
+  MethodReport,
+  MethodRun,
+  QuestionOutcome,
+  scoreMethod,
+  UnanswerableOutcome,
+} from './evalScore';
 
 export interface SubjectAnswer {
   readonly text: string;
@@ -59,17 +69,21 @@ export interface EvalRunOptions {
 export function limitSet(set: EvalSet, limit?: number): EvalSet {
   if (limit === undefined) return set;
   const notes = set.notes.slice(0, limit);
-  const ids = new Set(notes.map((n) => n.id));
+  const ids = new Set(notes.map(n => n.id));
   return {
     ...set,
     notes,
     distractors: set.distractors.slice(0, limit),
-    questions: set.questions.filter((q) => ids.has(q.note)),
-    completions: set.completions.filter((c) => ids.has(c.note)),
+    questions: set.questions.filter(q => ids.has(q.note)),
+    completions: set.completions.filter(c => ids.has(c.note)),
   };
 }
 
-export async function runEval(fullSet: EvalSet, subjects: Partial<Record<MethodName, SubjectFactory>>, options: EvalRunOptions = {}): Promise<EvalReport> {
+export async function runEval(
+  fullSet: EvalSet,
+  subjects: Partial<Record<MethodName, SubjectFactory>>,
+  options: EvalRunOptions = {},
+): Promise<EvalReport> {
   const set = limitSet(fullSet, options.limit);
   const methods = {} as Record<MethodName, MethodReport>;
   for (const name of METHOD_NAMES) {
@@ -119,8 +133,8 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     }
   };
   const noAnswer: SubjectAnswer = { text: '', cited: [], memoryContextTokens: 0 };
-  const questionsOf = groupBy(set.questions, (q) => q.note);
-  const retained = new Set(set.notes.slice(0, options.retentionNotes ?? 20).map((n) => n.id));
+  const questionsOf = groupBy(set.questions, q => q.note);
+  const retained = new Set(set.notes.slice(0, options.retentionNotes ?? 20).map(n => n.id));
   const writeMs: number[] = [];
   const askMs: number[] = [];
   const completeMs: number[] = [];
@@ -155,7 +169,14 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     options.signal?.throwIfAborted();
     const answer = await orMiss(`asking "${question.question.slice(0, 60)}"`, () => timed(askMs, () => subject.ask(question)), noAnswer);
     memoryContextTokens.push(answer.memoryContextTokens);
-    questions.push({ style: question.style, answer: answer.text, reference: question.answer, expectedNote: question.note, cited: answer.cited, ...(answer.abstained ? { abstained: true } : {}) });
+    questions.push({
+      style: question.style,
+      answer: answer.text,
+      reference: question.answer,
+      expectedNote: question.note,
+      cited: answer.cited,
+      ...(answer.abstained ? { abstained: true } : {}),
+    });
     if (retained.has(question.note)) afterAll.push(answerRecall(answer.text, question.answer) ?? 0);
     if ((i + 1) % 10 === 0 || i + 1 === set.questions.length) say(`asked ${i + 1}/${set.questions.length}`);
   }
@@ -163,10 +184,21 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
   const unanswerable: UnanswerableOutcome[] = [];
   for (const item of set.unanswerable ?? []) {
     options.signal?.throwIfAborted();
-    const answer = await orMiss(`asking "${item.question.slice(0, 60)}"`, () => subject.ask({ note: '', question: item.question, answer: '', style: item.style }), noAnswer);
-    unanswerable.push({ style: item.style, abstained: answer.abstained === true, cited: answer.cited, question: item.question, answer: answer.text });
+    const answer = await orMiss(
+      `asking "${item.question.slice(0, 60)}"`,
+      () => subject.ask({ note: '', question: item.question, answer: '', style: item.style }),
+      noAnswer,
+    );
+    unanswerable.push({
+      style: item.style,
+      abstained: answer.abstained === true,
+      cited: answer.cited,
+      question: item.question,
+      answer: answer.text,
+    });
   }
-  if (unanswerable.length > 0) say(`asked ${unanswerable.length} unanswerable questions, ${unanswerable.filter((u) => u.abstained).length} abstained`);
+  if (unanswerable.length > 0)
+    say(`asked ${unanswerable.length} unanswerable questions, ${unanswerable.filter(u => u.abstained).length} abstained`);
 
   const completions = [];
   for (const completion of set.completions) {
@@ -175,7 +207,9 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
     memoryContextTokens.push(result.memoryContextTokens);
     completions.push({ completion: result.text, expected: completion.expected });
   }
-  const missed = completions.flatMap((c, i) => (completionExact(c.completion, c.expected) ? [] : [`${set.completions[i]!.note} ${JSON.stringify(c.completion.slice(0, 40))}`]));
+  const missed = completions.flatMap((c, i) =>
+    completionExact(c.completion, c.expected) ? [] : [`${set.completions[i]!.note} ${JSON.stringify(c.completion.slice(0, 40))}`],
+  );
   say(`completed ${set.completions.length} probes, ${completions.length - missed.length} exact; missed: ${missed.join(', ')}`);
 
   const lossAfter = lossBefore !== undefined ? await subject.heldOutLoss!() : undefined;
@@ -193,10 +227,19 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
       for (const question of questionsOf.get(note.id) ?? []) {
         options.signal?.throwIfAborted();
         const answer = await orMiss(`asking about forgotten ${note.id}`, () => subject.ask(question), noAnswer);
-        leaveOut.push({ style: question.style, abstained: answer.abstained === true, cited: answer.cited, forgottenNote: note.id, question: question.question, answer: answer.text });
+        leaveOut.push({
+          style: question.style,
+          abstained: answer.abstained === true,
+          cited: answer.cited,
+          forgottenNote: note.id,
+          question: question.question,
+          answer: answer.text,
+        });
       }
     }
-    say(`leave-out: forgot ${left.length} notes, asked their ${leaveOut.length} questions, ${leaveOut.filter((u) => u.abstained).length} abstained, ${leaveOut.filter((u) => (u.cited ?? []).includes(u.forgottenNote!)).length} cited the forgotten note`);
+    say(
+      `leave-out: forgot ${left.length} notes, asked their ${leaveOut.length} questions, ${leaveOut.filter(u => u.abstained).length} abstained, ${leaveOut.filter(u => (u.cited ?? []).includes(u.forgottenNote!)).length} cited the forgotten note`,
+    );
   }
   return {
     ...(unanswerable.length > 0 ? { unanswerable } : {}),
@@ -213,7 +256,16 @@ export async function runSubject(name: string, subject: EvalSubject, set: EvalSe
 }
 
 function emptyRun(): MethodRun {
-  return { questions: [], completions: [], retention: null, heldOutLoss: null, writeMs: [], askMs: [], completeMs: [], memoryContextTokens: [] };
+  return {
+    questions: [],
+    completions: [],
+    retention: null,
+    heldOutLoss: null,
+    writeMs: [],
+    askMs: [],
+    completeMs: [],
+    memoryContextTokens: [],
+  };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

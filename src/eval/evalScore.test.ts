@@ -75,8 +75,20 @@ test('evalScore: percentiles interpolate linearly between ranks', () => {
 test('evalScore: scoreMethod builds the README report shape, with nulls where a figure cannot exist', () => {
   const run: MethodRun = {
     questions: [
-      { style: 'direct', answer: 'The commercetools transaction.id', reference: 'The commercetools transaction.id', expectedNote: 'p001', cited: ['p001', 'p002'] },
-      { style: 'paraphrase', answer: 'transaction.id', reference: 'The commercetools transaction.id', expectedNote: 'p001', cited: ['p002', 'p001'] },
+      {
+        style: 'direct',
+        answer: 'The commercetools transaction.id',
+        reference: 'The commercetools transaction.id',
+        expectedNote: 'p001',
+        cited: ['p001', 'p002'],
+      },
+      {
+        style: 'paraphrase',
+        answer: 'transaction.id',
+        reference: 'The commercetools transaction.id',
+        expectedNote: 'p001',
+        cited: ['p002', 'p001'],
+      },
       { style: 'indirect', answer: 'no idea', reference: 'VError package', expectedNote: 'p002', cited: ['p003', 'p004', 'p005'] },
       { style: 'multi-hop', answer: 'VError', reference: 'VError package', expectedNote: 'p002', cited: ['p002'] },
     ],
@@ -103,11 +115,14 @@ test('evalScore: scoreMethod builds the README report shape, with nulls where a 
   assert.deepEqual(report.complete_ms, { p50: null, p95: null });
   assert.equal(report.memory_context_tokens, 0);
 
-  const none = scoreMethod({ ...run, questions: run.questions.map((q) => ({ ...q, cited: null })), retention: null, heldOutLoss: null });
+  const none = scoreMethod({ ...run, questions: run.questions.map(q => ({ ...q, cited: null })), retention: null, heldOutLoss: null });
   assert.equal(none.provenance_at_1, null);
   assert.equal(none.provenance_at_3, null);
   assert.equal(none.retention, null);
   assert.equal(none.forgetting, null);
   const empty = scoreMethod({ ...run, questions: [], completions: [] });
-  assert.deepEqual([empty.answer_recall.all, empty.answer_recall.direct, empty.answer_contains, empty.completion_exact], [null, null, null, null]);
+  assert.deepEqual(
+    [empty.answer_recall.all, empty.answer_recall.direct, empty.answer_contains, empty.completion_exact],
+    [null, null, null, null],
+  );
 });

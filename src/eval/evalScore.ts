@@ -29,8 +29,8 @@ export function normalizeText(text: string): string {
 export function normalizedWords(text: string): string[] {
   return normalizeText(text)
     .split(' ')
-    .map((word) => word.replace(/\.+$/, ''))
-    .filter((word) => word.length > 0);
+    .map(word => word.replace(/\.+$/, ''))
+    .filter(word => word.length > 0);
 }
 
 /**
@@ -39,11 +39,11 @@ export function normalizedWords(text: string): string[] {
  */
 export function answerRecall(generated: string, reference: string): number | null {
   const referenceWords = new Set(normalizedWords(reference));
-  const content = [...referenceWords].filter((word) => !STOP_WORDS.has(word));
+  const content = [...referenceWords].filter(word => !STOP_WORDS.has(word));
   const wanted = content.length > 0 ? content : [...referenceWords];
   if (wanted.length === 0) return null;
   const have = new Set(normalizedWords(generated));
-  return wanted.filter((word) => have.has(word)).length / wanted.length;
+  return wanted.filter(word => have.has(word)).length / wanted.length;
 }
 
 /** Whether the generated answer contains the whole normalised reference, as a run of whole words. */
@@ -204,49 +204,53 @@ export interface EvalReport {
 const share = (flags: readonly boolean[]) => (flags.length === 0 ? null : flags.filter(Boolean).length / flags.length);
 
 export function scoreMethod(run: MethodRun): MethodReport {
-  const recalls = run.questions.map((q) => ({ style: q.style, recall: answerRecall(q.answer, q.reference) }));
+  const recalls = run.questions.map(q => ({ style: q.style, recall: answerRecall(q.answer, q.reference) }));
   const recallOf = (style?: string) =>
-    mean(recalls.filter((r) => r.recall !== null && (style === undefined || r.style === style)).map((r) => r.recall!));
-  const styles = [...new Set([...QUESTION_STYLES, ...run.questions.map((q) => q.style)])];
-  const byStyle = Object.fromEntries(styles.map((style) => [style, recallOf(style)]));
-  const citing = run.questions.every((q) => q.cited !== null);
+    mean(recalls.filter(r => r.recall !== null && (style === undefined || r.style === style)).map(r => r.recall!));
+  const styles = [...new Set([...QUESTION_STYLES, ...run.questions.map(q => q.style)])];
+  const byStyle = Object.fromEntries(styles.map(style => [style, recallOf(style)]));
+  const citing = run.questions.every(q => q.cited !== null);
   return {
     answer_recall: { all: recallOf(), direct: null, paraphrase: null, indirect: null, ...byStyle },
-    answer_contains: share(run.questions.map((q) => answerContains(q.answer, q.reference))),
-    provenance_at_1: citing ? share(run.questions.map((q) => provenanceHit(q.cited!, q.expectedNote, 1))) : null,
-    provenance_at_3: citing ? share(run.questions.map((q) => provenanceHit(q.cited!, q.expectedNote, 3))) : null,
-    completion_exact: share(run.completions.map((c) => completionExact(c.completion, c.expected))),
+    answer_contains: share(run.questions.map(q => answerContains(q.answer, q.reference))),
+    provenance_at_1: citing ? share(run.questions.map(q => provenanceHit(q.cited!, q.expectedNote, 1))) : null,
+    provenance_at_3: citing ? share(run.questions.map(q => provenanceHit(q.cited!, q.expectedNote, 3))) : null,
+    completion_exact: share(run.completions.map(c => completionExact(c.completion, c.expected))),
     retention: run.retention ? retention(run.retention.afterAll, run.retention.rightAfter) : null,
     forgetting: run.heldOutLoss ? forgetting(run.heldOutLoss.before, run.heldOutLoss.after) : null,
     write_ms: latencySummary(run.writeMs),
     ask_ms: latencySummary(run.askMs),
     complete_ms: latencySummary(run.completeMs),
     memory_context_tokens: mean(run.memoryContextTokens),
-    abstain_rate: rateByStyle(run.unanswerable ?? [], ['near', 'general'], (u) => u.abstained),
-    false_abstain_rate: rateByStyle(run.questions, QUESTION_STYLES, (q) => q.abstained === true),
+    abstain_rate: rateByStyle(run.unanswerable ?? [], ['near', 'general'], u => u.abstained),
+    false_abstain_rate: rateByStyle(run.questions, QUESTION_STYLES, q => q.abstained === true),
     false_citations: citingShare(run.unanswerable ?? []),
     leave_out:
       run.leaveOut === undefined
         ? null
         : {
             questions: run.leaveOut.length,
-            abstain_rate: rateByStyle(run.leaveOut, QUESTION_STYLES, (u) => u.abstained),
+            abstain_rate: rateByStyle(run.leaveOut, QUESTION_STYLES, u => u.abstained),
             false_citations: citingShare(run.leaveOut),
-            cites_forgotten: share(run.leaveOut.map((u) => u.forgottenNote !== undefined && (u.cited ?? []).includes(u.forgottenNote))),
+            cites_forgotten: share(run.leaveOut.map(u => u.forgottenNote !== undefined && (u.cited ?? []).includes(u.forgottenNote))),
           },
   };
 }
 
 /** Share of items where `flag` holds, per style (the listed ones always present, null when none)
  *  and over all. */
-function rateByStyle<T extends { readonly style: string }>(items: readonly T[], styles: readonly string[], flag: (item: T) => boolean): Record<string, number | null> {
+function rateByStyle<T extends { readonly style: string }>(
+  items: readonly T[],
+  styles: readonly string[],
+  flag: (item: T) => boolean,
+): Record<string, number | null> {
   const rate = (subset: readonly T[]) => (subset.length === 0 ? null : subset.filter(flag).length / subset.length);
-  const all = [...new Set([...styles, ...items.map((i) => i.style)])];
-  return { all: rate(items), ...Object.fromEntries(all.map((style) => [style, rate(items.filter((i) => i.style === style))])) };
+  const all = [...new Set([...styles, ...items.map(i => i.style)])];
+  return { all: rate(items), ...Object.fromEntries(all.map(style => [style, rate(items.filter(i => i.style === style))])) };
 }
 
 /** Share of the questions whose answer cites any note; null when there are none or the method cannot cite. */
 function citingShare(items: readonly UnanswerableOutcome[]): number | null {
-  if (items.length === 0 || items.some((u) => u.cited === null)) return null;
-  return items.filter((u) => u.cited!.length > 0).length / items.length;
+  if (items.length === 0 || items.some(u => u.cited === null)) return null;
+  return items.filter(u => u.cited!.length > 0).length / items.length;
 }

@@ -71,7 +71,7 @@ export class EvalSetError extends Error {
   ) {
     super(
       `The eval set in ${dir} has ${problems.length} problem(s):\n` +
-        problems.map((p) => `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'),
+        problems.map(p => `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'),
     );
     this.name = 'EvalSetError';
   }
@@ -111,7 +111,7 @@ export function loadEvalSet(dir: string): EvalSet {
         problem(file, index + 1, `not valid JSON (${(error as Error).message})`);
       }
     });
-    if (required && rows.length === 0 && !problems.some((p) => p.file === file)) problem(file, 0, 'file has no entries');
+    if (required && rows.length === 0 && !problems.some(p => p.file === file)) problem(file, 0, 'file has no entries');
     return rows;
   };
 
@@ -127,7 +127,8 @@ export function loadEvalSet(dir: string): EvalSet {
   const readNotes = (file: string, required: boolean): EvalNote[] =>
     read(file, required).map(({ row, line }) => {
       const id = text(file, line, row, 'id');
-      if (id && !isNoteId(id)) problem(file, line, `id "${id}" must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+      if (id && !isNoteId(id))
+        problem(file, line, `id "${id}" must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
       if (id && ids.has(id)) problem(file, line, `id "${id}" is used twice (also in ${ids.get(id)})`);
       if (id) ids.set(id, `${file}:${line}`);
       let kind: NoteKind = 'note';
@@ -145,11 +146,12 @@ export function loadEvalSet(dir: string): EvalSet {
 
   const notes = readNotes('notes.jsonl', true);
   const distractors = readNotes('distractors.jsonl', false);
-  const asked = new Set(notes.map((n) => n.id));
-  const distractorIds = new Set(distractors.map((n) => n.id));
+  const asked = new Set(notes.map(n => n.id));
+  const distractorIds = new Set(distractors.map(n => n.id));
   const checkNoteRef = (file: string, line: number, id: string) => {
     if (!id || asked.has(id)) return;
-    if (distractorIds.has(id)) warnings.push(`${file}:${line}: refers to distractor "${id}" (distractors are not meant to be asked about).`);
+    if (distractorIds.has(id))
+      warnings.push(`${file}:${line}: refers to distractor "${id}" (distractors are not meant to be asked about).`);
     else problem(file, line, `note "${id}" is not in notes.jsonl`);
   };
 
@@ -180,7 +182,10 @@ export function loadEvalSet(dir: string): EvalSet {
 
   const unanswerable = existsSync(path.join(root, 'unanswerable.jsonl'))
     ? read('unanswerable.jsonl', false).map(({ row, line }) => {
-        const item: EvalUnanswerable = { question: text('unanswerable.jsonl', line, row, 'question'), style: text('unanswerable.jsonl', line, row, 'style') };
+        const item: EvalUnanswerable = {
+          question: text('unanswerable.jsonl', line, row, 'question'),
+          style: text('unanswerable.jsonl', line, row, 'style'),
+        };
         if (item.style && !(UNANSWERABLE_STYLES as readonly string[]).includes(item.style)) {
           warnings.push(`unanswerable.jsonl:${line}: style "${item.style}" is not near/general; scored under its own name.`);
         }

@@ -57,8 +57,11 @@ export function buildPackedTrainingGraph(config: ModelConfig, B: number, T: numb
   const stack = runBlocks(g, config, w, embed(g, w, tokens), positions, { from: 0, to: config.nLayers }, null);
   const logits = logitsOf(g, config, w, g.reshape(stack.x, [B * T, config.dModel])); // (B*T, V)
   const { loss } = crossEntropy(g, logits, g.reshape(targets, [B * T]), g.reshape(lossWeights, [B * T]));
-  const names = parameterSpecs(config).map((spec) => spec.name);
-  const gradients = grad(loss, names.map((name) => w.get(name)!));
+  const names = parameterSpecs(config).map(spec => spec.name);
+  const gradients = grad(
+    loss,
+    names.map(name => w.get(name)!),
+  );
   const outputs: Record<string, Tensor> = { [outputNames.loss]: loss };
   names.forEach((name, i) => (outputs[outputNames.gradient(name)] = gradients[i]!));
   return exportOnnx(outputs, { graphName: 'mnemo_full_finetune' });

@@ -10,7 +10,7 @@ import { isReplayable, pausePlaces, replayCursors, replaySources, sampleFiles } 
 const CODE = 'export function add(a, b) {\n  return a + b;\n}\n';
 
 test('replayCursors: a person pauses after a token with the line unfinished, and after an indentation', () => {
-  const places = pausePlaces(CODE).map((p) => `${p.kind}:${JSON.stringify(CODE.slice(0, p.offset).split('\n').at(-1))}`);
+  const places = pausePlaces(CODE).map(p => `${p.kind}:${JSON.stringify(CODE.slice(0, p.offset).split('\n').at(-1))}`);
   assert.deepEqual(places, [
     'in-line:"export"',
     'in-line:"export function"',
@@ -27,7 +27,7 @@ test('replayCursors: a person pauses after a token with the line unfinished, and
     'in-line:"  return a + b"',
   ]);
   // Not inside an operator (`=` of `=>`), and never at a line's end: nothing is left to type there.
-  const arrow = pausePlaces('const f = (x) => x;').map((p) => 'const f = (x) => x;'.slice(0, p.offset));
+  const arrow = pausePlaces('const f = (x) => x;').map(p => 'const f = (x) => x;'.slice(0, p.offset));
   assert.ok(!arrow.includes('const f = (x) ='));
   assert.ok(arrow.includes('const f = (x) =>'));
   assert.ok(!arrow.includes('const f = (x) => x;'));
@@ -38,10 +38,16 @@ test('replayCursors: the draw repeats for a seed, differs for another, keeps the
   const a = replayCursors('a.ts', text);
   assert.deepEqual(replayCursors('a.ts', text), a);
   assert.equal(a.length, 20);
-  assert.equal(a.filter((c) => c.kind === 'line-start').length, 5);
-  assert.deepEqual([...a].sort((x, y) => x.offset - y.offset), a);
+  assert.equal(a.filter(c => c.kind === 'line-start').length, 5);
+  assert.deepEqual(
+    [...a].sort((x, y) => x.offset - y.offset),
+    a,
+  );
   assert.notDeepEqual(replayCursors('a.ts', text, { perFile: 20, seed: 2, lineStartShare: 0.25 }), a);
-  assert.notDeepEqual(replayCursors('b.ts', text).map((c) => c.offset), a.map((c) => c.offset));
+  assert.notDeepEqual(
+    replayCursors('b.ts', text).map(c => c.offset),
+    a.map(c => c.offset),
+  );
   // A file with fewer places gives them all.
   assert.equal(replayCursors('c.ts', CODE).length, pausePlaces(CODE).length);
 });
@@ -49,7 +55,18 @@ test('replayCursors: the draw repeats for a seed, differs for another, keeps the
 test('replayCursors: sources are typed code, not declarations, minified files or dependencies', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-replay-test-'));
   try {
-    for (const file of ['src/a.ts', 'src/b.tsx', 'lib/c.js', 'lib/d.mjs', 'e.cjs', 'types.d.ts', 'x.min.js', 'node_modules/dep/i.js', '.cache/j.js', 'readme.md']) {
+    for (const file of [
+      'src/a.ts',
+      'src/b.tsx',
+      'lib/c.js',
+      'lib/d.mjs',
+      'e.cjs',
+      'types.d.ts',
+      'x.min.js',
+      'node_modules/dep/i.js',
+      '.cache/j.js',
+      'readme.md',
+    ]) {
       fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), CODE);
     }

@@ -56,7 +56,7 @@ export function replaySources(dir: string): string[] {
 
 /** Whether a file's text looks typed by a person (no minified lines). */
 export function isReplayable(text: string): boolean {
-  return text.trim() !== '' && !text.split('\n').some((line) => line.length > MAX_LINE);
+  return text.trim() !== '' && !text.split('\n').some(line => line.length > MAX_LINE);
 }
 
 /** The places a person pauses in `text`, in order. */
@@ -68,7 +68,8 @@ export function pausePlaces(text: string): { readonly offset: number; readonly k
     const indent = body.length - body.trimStart().length;
     if (body.trim() !== '') {
       if (indent > 0) places.push({ offset: lineStart + indent, kind: 'line-start' });
-      for (let i = indent + 1; i < body.length; i++) if (endsToken(body[i - 1]!, body[i]!)) places.push({ offset: lineStart + i, kind: 'in-line' });
+      for (let i = indent + 1; i < body.length; i++)
+        if (endsToken(body[i - 1]!, body[i]!)) places.push({ offset: lineStart + i, kind: 'in-line' });
     }
     lineStart += line.length + 1;
   }
@@ -89,11 +90,11 @@ function endsToken(before: string, at: string): boolean {
 export function replayCursors(file: string, text: string, settings: ReplayCursorSettings = defaultReplayCursorSettings): ReplayCursor[] {
   const places = pausePlaces(text);
   const random = seededRandom(deriveSeed(settings.seed, hashString(file)));
-  const starts = places.filter((p) => p.kind === 'line-start');
-  const inLine = places.filter((p) => p.kind === 'in-line');
+  const starts = places.filter(p => p.kind === 'line-start');
+  const inLine = places.filter(p => p.kind === 'in-line');
   const wantStarts = Math.min(starts.length, Math.round(settings.perFile * settings.lineStartShare));
   const picked = [...draw(starts, wantStarts, random), ...draw(inLine, Math.min(inLine.length, settings.perFile - wantStarts), random)];
-  return picked.sort((a, b) => a.offset - b.offset).map((p) => ({ file, offset: p.offset, kind: p.kind }));
+  return picked.sort((a, b) => a.offset - b.offset).map(p => ({ file, offset: p.offset, kind: p.kind }));
 }
 
 function draw<T>(items: readonly T[], n: number, random: { int(n: number): number }): T[] {

@@ -7,7 +7,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EvalNote } from './evalSet';
-import { defaultReplayCursorSettings, isReplayable, ReplayCursor, replayCursors, ReplayCursorSettings, replaySources, sampleFiles } from './replayCursors';
+import {
+  defaultReplayCursorSettings,
+  isReplayable,
+  ReplayCursor,
+  replayCursors,
+  ReplayCursorSettings,
+  replaySources,
+  sampleFiles,
+} from './replayCursors';
 import { ReplayOutcome, ReplayReport, ReplayView, scoreReplay } from './replayScore';
 
 /** Characters before the cursor the editor sends (src/vscode/completion-provider.ts). */
@@ -72,7 +80,12 @@ export async function runReplay(dir: string, subject: ReplaySubject, options: Re
       const prefix = text.slice(Math.max(0, cursor.offset - PREFIX_CHARS), cursor.offset);
       const started = clock();
       const result = await subject.complete(file, prefix);
-      const outcome: ReplayOutcome = { rest: text.slice(cursor.offset, cursor.offset + REST_CHARS), shipped: result.shipped, always: result.always, ms: clock() - started };
+      const outcome: ReplayOutcome = {
+        rest: text.slice(cursor.offset, cursor.offset + REST_CHARS),
+        shipped: result.shipped,
+        always: result.always,
+        ms: clock() - started,
+      };
       outcomes.push(outcome);
       options.onCursor?.(cursor, outcome, result.detail);
     }

@@ -35,8 +35,26 @@ test('replayScore: shipped and always-show figures from the same cursors', () =>
   const report = scoreReplay(outcomes, 1);
   assert.equal(report.cursors, 4);
   const lineChars = 3 + 10 + 9 + 6;
-  assert.deepEqual(report.shipped, { shown_rate: 0.5, precision: 1, saved_share: (3 + 5) / lineChars, false_copies: 0, false_copies_of_shown: 0, shown: 2, right: 2, false_copy_count: 0 });
-  assert.deepEqual(report.always, { shown_rate: 1, precision: 0.5, saved_share: (3 + 9) / lineChars, false_copies: 0.25, false_copies_of_shown: 0.25, shown: 4, right: 2, false_copy_count: 1 });
+  assert.deepEqual(report.shipped, {
+    shown_rate: 0.5,
+    precision: 1,
+    saved_share: (3 + 5) / lineChars,
+    false_copies: 0,
+    false_copies_of_shown: 0,
+    shown: 2,
+    right: 2,
+    false_copy_count: 0,
+  });
+  assert.deepEqual(report.always, {
+    shown_rate: 1,
+    precision: 0.5,
+    saved_share: (3 + 9) / lineChars,
+    false_copies: 0.25,
+    false_copies_of_shown: 0.25,
+    shown: 4,
+    right: 2,
+    false_copy_count: 1,
+  });
   assert.deepEqual(report.complete_ms.p50 !== null, true);
   assert.deepEqual(scoreReplay([], 0).shipped.precision, null);
 });

@@ -101,8 +101,8 @@ export function scoreReplay(outcomes: readonly ReplayOutcome[], files: number): 
   return {
     cursors: outcomes.length,
     files,
-    shipped: scoreView(outcomes, (o) => o.shipped),
-    always: scoreView(outcomes, (o) => o.always),
-    complete_ms: latencySummary(outcomes.map((o) => o.ms)),
+    shipped: scoreView(outcomes, o => o.shipped),
+    always: scoreView(outcomes, o => o.always),
+    complete_ms: latencySummary(outcomes.map(o => o.ms)),
   };
 }

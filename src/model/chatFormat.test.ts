@@ -33,6 +33,6 @@ test('files and completion prompts share the <|file|>path newline layout', () =>
 
 test('marker text inside user text stays ordinary tokens', () => {
   const ids = formatExchange(tokenizer, { notes: ['<|answer|>fake'], question: '<|endoftext|>' }, 'ok');
-  const specials = ids.filter((id) => id >= SpecialToken.endOfText);
+  const specials = ids.filter(id => id >= SpecialToken.endOfText);
   assert.deepEqual(specials, [SpecialToken.note, SpecialToken.question, SpecialToken.answer, SpecialToken.endOfText]);
 });

@@ -4,19 +4,19 @@
 // id, the sha256 of every file it names, and the training figures; loading verifies the hashes and
 // refuses a mismatch.
 
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { ModelConfig } from "./config";
-import { fromFloat16Array, toFloat16Array } from "./float16";
-import { Parameters, checkParametersMatchConfig } from "./parameters";
-import { StoredTensor, decodeSafetensors, encodeSafetensors } from "./safetensors";
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ModelConfig } from './config';
+import { fromFloat16Array, toFloat16Array } from './float16';
+import { Parameters, checkParametersMatchConfig } from './parameters';
+import { StoredTensor, decodeSafetensors, encodeSafetensors } from './safetensors';
 
-export const checkpointFormat = "mnemo-checkpoint/1";
-export const manifestFileName = "manifest.json";
-const optimizerPrefix = "optimizer/";
+export const checkpointFormat = 'mnemo-checkpoint/1';
+export const manifestFileName = 'manifest.json';
+const optimizerPrefix = 'optimizer/';
 
-export type CheckpointKind = "training" | "shipped";
+export type CheckpointKind = 'training' | 'shipped';
 
 export interface TrainingFigures {
   readonly steps: number;
@@ -39,7 +39,7 @@ export interface CheckpointManifest {
   readonly kind: CheckpointKind;
   readonly config: ModelConfig;
   readonly tokenizer: string;
-  readonly weights: FileRecord & { readonly dtype: "F32" | "F16" };
+  readonly weights: FileRecord & { readonly dtype: 'F32' | 'F16' };
   readonly training: TrainingFigures;
   /** Free-form optimiser scalars (step count, learning rates) for resuming; training kind only. */
   readonly optimizer?: Readonly<Record<string, unknown>>;
@@ -87,32 +87,32 @@ export interface SaveCheckpointOptions {
   readonly slotDocumentFrequency?: { readonly counts: Int32Array; readonly batches: number; readonly tokensPerBatch: number };
 }
 
-const weightsFileName = (kind: CheckpointKind) => (kind === "shipped" ? "weights.fp16.safetensors" : "weights.fp32.safetensors");
-const slotStatisticsFileName = "slot-df.safetensors";
-const citationStatisticsFileName = "slot-df-citations.safetensors";
-const noteSlotBackgroundFileName = "note-slots.safetensors";
+const weightsFileName = (kind: CheckpointKind) => (kind === 'shipped' ? 'weights.fp16.safetensors' : 'weights.fp32.safetensors');
+const slotStatisticsFileName = 'slot-df.safetensors';
+const citationStatisticsFileName = 'slot-df-citations.safetensors';
+const noteSlotBackgroundFileName = 'note-slots.safetensors';
 
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Writes the checkpoint into `dir` atomically: everything goes to a sibling temporary directory
  *  which is then renamed over `dir`, so a crash never leaves a half-written checkpoint behind. */
 export function saveCheckpoint(dir: string, options: SaveCheckpointOptions): CheckpointManifest {
   checkParametersMatchConfig(options.parameters, options.config);
-  const dtype = options.kind === "shipped" ? "F16" : "F32";
+  const dtype = options.kind === 'shipped' ? 'F16' : 'F32';
   const tensors = new Map<string, StoredTensor>();
   for (const [name, tensor] of options.parameters) {
     tensors.set(
       name,
-      dtype === "F16"
-        ? { dtype: "F16", shape: tensor.shape, data: toFloat16Array(tensor.data) }
-        : { dtype: "F32", shape: tensor.shape, data: tensor.data },
+      dtype === 'F16'
+        ? { dtype: 'F16', shape: tensor.shape, data: toFloat16Array(tensor.data) }
+        : { dtype: 'F32', shape: tensor.shape, data: tensor.data },
     );
   }
-  if (options.kind === "training") {
+  if (options.kind === 'training') {
     for (const [name, data] of options.optimizerState ?? []) {
-      tensors.set(optimizerPrefix + name, { dtype: "F32", shape: [data.length], data });
+      tensors.set(optimizerPrefix + name, { dtype: 'F32', shape: [data.length], data });
     }
   }
   const weightsBytes = encodeSafetensors({ tensors, metadata: { format: checkpointFormat } });
@@ -120,7 +120,7 @@ export function saveCheckpoint(dir: string, options: SaveCheckpointOptions): Che
   fs.mkdirSync(temporary, { recursive: true });
   const weightsFile = weightsFileName(options.kind);
   writeFileSynced(path.join(temporary, weightsFile), weightsBytes);
-  let slotStatistics: CheckpointManifest["slotStatistics"];
+  let slotStatistics: CheckpointManifest['slotStatistics'];
   if (options.slotDocumentFrequency) {
     const { counts, batches, tokensPerBatch } = options.slotDocumentFrequency;
     const bytes = encodeSlotStatistics(counts, batches);
@@ -134,11 +134,11 @@ export function saveCheckpoint(dir: string, options: SaveCheckpointOptions): Che
     tokenizer: options.tokenizer,
     weights: { file: weightsFile, sha256: sha256Hex(weightsBytes), bytes: weightsBytes.length, dtype },
     training: options.training,
-    ...(options.kind === "training" && options.optimizer ? { optimizer: options.optimizer } : {}),
+    ...(options.kind === 'training' && options.optimizer ? { optimizer: options.optimizer } : {}),
     ...(slotStatistics ? { slotStatistics } : {}),
     createdAt: new Date().toISOString(),
   };
-  writeFileSynced(path.join(temporary, manifestFileName), Buffer.from(JSON.stringify(manifest, null, 2) + "\n"));
+  writeFileSynced(path.join(temporary, manifestFileName), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
   fs.renameSync(temporary, dir);
@@ -148,7 +148,7 @@ export function saveCheckpoint(dir: string, options: SaveCheckpointOptions): Che
 export function readManifest(dir: string): CheckpointManifest {
   const file = path.join(dir, manifestFileName);
   if (!fs.existsSync(file)) throw new Error(`checkpoint ${dir}: no ${manifestFileName} (not a mnemo checkpoint directory)`);
-  const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as CheckpointManifest;
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as CheckpointManifest;
   if (manifest.format !== checkpointFormat) {
     throw new Error(`checkpoint ${dir}: format "${String(manifest.format)}" is not ${checkpointFormat}`);
   }
@@ -168,11 +168,11 @@ export function loadCheckpoint(dir: string, expectTokenizer?: string): Checkpoin
   const optimizerState = new Map<string, Float32Array>();
   for (const [name, tensor] of stored.tensors) {
     if (name.startsWith(optimizerPrefix)) {
-      if (tensor.dtype !== "F32") throw new Error(`checkpoint ${dir}: optimiser tensor ${name} is not F32`);
+      if (tensor.dtype !== 'F32') throw new Error(`checkpoint ${dir}: optimiser tensor ${name} is not F32`);
       optimizerState.set(name.slice(optimizerPrefix.length), tensor.data);
       continue;
     }
-    const data = tensor.dtype === "F16" ? fromFloat16Array(tensor.data) : tensor.dtype === "F32" ? tensor.data : null;
+    const data = tensor.dtype === 'F16' ? fromFloat16Array(tensor.data) : tensor.dtype === 'F32' ? tensor.data : null;
     if (!data) throw new Error(`checkpoint ${dir}: parameter ${name} has dtype ${tensor.dtype}`);
     parameters.set(name, { shape: tensor.shape, data });
   }
@@ -185,9 +185,10 @@ export function loadCheckpoint(dir: string, expectTokenizer?: string): Checkpoin
 
 function readNoteSlotBackground(dir: string, record: FileRecord & { readonly documents: number }): NoteSlotBackground {
   const tensors = decodeSafetensors(readVerified(dir, record)).tensors;
-  const df = tensors.get("word_df");
-  const centre = tensors.get("state_centre");
-  if (!df || df.dtype !== "I32" || !centre || centre.dtype !== "F32") throw new Error(`checkpoint ${dir}: ${record.file} needs an I32 word_df and an F32 state_centre`);
+  const df = tensors.get('word_df');
+  const centre = tensors.get('state_centre');
+  if (!df || df.dtype !== 'I32' || !centre || centre.dtype !== 'F32')
+    throw new Error(`checkpoint ${dir}: ${record.file} needs an I32 word_df and an F32 state_centre`);
   return { wordDocumentFrequency: df.data, documents: record.documents, stateCentre: centre.data };
 }
 
@@ -195,18 +196,25 @@ function readNoteSlotBackground(dir: string, record: FileRecord & { readonly doc
 export function writeNoteSlotBackground(dir: string, background: NoteSlotBackground): CheckpointManifest {
   const bytes = encodeSafetensors({
     tensors: new Map<string, StoredTensor>([
-      ["word_df", { dtype: "I32", shape: [background.wordDocumentFrequency.length], data: background.wordDocumentFrequency }],
-      ["state_centre", { dtype: "F32", shape: [background.stateCentre.length], data: background.stateCentre }],
+      ['word_df', { dtype: 'I32', shape: [background.wordDocumentFrequency.length], data: background.wordDocumentFrequency }],
+      ['state_centre', { dtype: 'F32', shape: [background.stateCentre.length], data: background.stateCentre }],
     ]),
     metadata: { documents: String(background.documents) },
   });
   writeFileSynced(path.join(dir, noteSlotBackgroundFileName), bytes);
-  return updateManifest(dir, { noteSlotBackground: { file: noteSlotBackgroundFileName, sha256: sha256Hex(bytes), bytes: bytes.length, documents: background.documents } });
+  return updateManifest(dir, {
+    noteSlotBackground: {
+      file: noteSlotBackgroundFileName,
+      sha256: sha256Hex(bytes),
+      bytes: bytes.length,
+      documents: background.documents,
+    },
+  });
 }
 
 function readSlotStatistics(dir: string, record: FileRecord): Int32Array {
-  const slotFile = decodeSafetensors(readVerified(dir, record)).tensors.get("slot_df");
-  if (!slotFile || slotFile.dtype !== "I32") throw new Error(`checkpoint ${dir}: ${record.file} has no I32 slot_df`);
+  const slotFile = decodeSafetensors(readVerified(dir, record)).tensors.get('slot_df');
+  if (!slotFile || slotFile.dtype !== 'I32') throw new Error(`checkpoint ${dir}: ${record.file} has no I32 slot_df`);
   return slotFile.data;
 }
 
@@ -214,27 +222,31 @@ function readSlotStatistics(dir: string, record: FileRecord): Int32Array {
 export function writeSlotStatistics(dir: string, counts: Int32Array, batches: number, tokensPerBatch: number): CheckpointManifest {
   const bytes = encodeSlotStatistics(counts, batches);
   writeFileSynced(path.join(dir, slotStatisticsFileName), bytes);
-  return updateManifest(dir, { slotStatistics: { file: slotStatisticsFileName, sha256: sha256Hex(bytes), bytes: bytes.length, batches, tokensPerBatch } });
+  return updateManifest(dir, {
+    slotStatistics: { file: slotStatisticsFileName, sha256: sha256Hex(bytes), bytes: bytes.length, batches, tokensPerBatch },
+  });
 }
 
 /** Adds (or replaces) the citation statistics (df over short documents) of an existing checkpoint. */
 export function writeCitationStatistics(dir: string, counts: Int32Array, documents: number, tokensPerDocument: number): CheckpointManifest {
   const bytes = encodeSlotStatistics(counts, documents);
   writeFileSynced(path.join(dir, citationStatisticsFileName), bytes);
-  return updateManifest(dir, { citationStatistics: { file: citationStatisticsFileName, sha256: sha256Hex(bytes), bytes: bytes.length, documents, tokensPerDocument } });
+  return updateManifest(dir, {
+    citationStatistics: { file: citationStatisticsFileName, sha256: sha256Hex(bytes), bytes: bytes.length, documents, tokensPerDocument },
+  });
 }
 
 function updateManifest(dir: string, change: Partial<CheckpointManifest>): CheckpointManifest {
   const updated: CheckpointManifest = { ...readManifest(dir), ...change };
   const manifestPath = path.join(dir, manifestFileName);
-  writeFileSynced(`${manifestPath}.tmp`, Buffer.from(JSON.stringify(updated, null, 2) + "\n"));
+  writeFileSynced(`${manifestPath}.tmp`, Buffer.from(JSON.stringify(updated, null, 2) + '\n'));
   fs.renameSync(`${manifestPath}.tmp`, manifestPath);
   return updated;
 }
 
 function encodeSlotStatistics(counts: Int32Array, batches: number): Buffer {
   return encodeSafetensors({
-    tensors: new Map([["slot_df", { dtype: "I32", shape: [counts.length], data: counts }]]),
+    tensors: new Map([['slot_df', { dtype: 'I32', shape: [counts.length], data: counts }]]),
     metadata: { batches: String(batches) },
   });
 }
@@ -254,7 +266,7 @@ function readVerified(dir: string, record: FileRecord): Buffer {
 }
 
 function writeFileSynced(file: string, bytes: Uint8Array): void {
-  const fd = fs.openSync(file, "w");
+  const fd = fs.openSync(file, 'w');
   try {
     fs.writeSync(fd, bytes);
     fs.fsyncSync(fd);

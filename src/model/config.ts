@@ -3,7 +3,7 @@
 
 /** What replaces the feed-forward network of the memory layer: the product-key memory, or (for the
  *  dense baseline the issue asks for) a SwiGLU FFN whose FLOPs equal the memory layer's. */
-export type MemoryKind = "pkm" | "dense";
+export type MemoryKind = 'pkm' | 'dense';
 
 export interface ModelConfig {
   /** Vocabulary: 16,384 cl100k ranks plus the special tokens at 16,384 and up, rounded up. */
@@ -64,7 +64,7 @@ export const defaultConfig: ModelConfig = {
   ropeTheta: 10_000,
   normEps: 1e-5,
   memoryLayer: 3, // the 4th of 6 blocks
-  memoryKind: "pkm",
+  memoryKind: 'pkm',
   pkm: {
     nKeys: 128, // 16,384 slots
     heads: 4,
@@ -84,10 +84,9 @@ export const tinyConfig: ModelConfig = {
   ropeTheta: 10_000,
   normEps: 1e-5,
   memoryLayer: 1,
-  memoryKind: "pkm",
+  memoryKind: 'pkm',
   pkm: { nKeys: 8, heads: 2, topK: 4, keyDim: 8 },
 };
-
 
 export function memorySlots(config: ModelConfig): number {
   return config.pkm.nKeys * config.pkm.nKeys;
@@ -116,7 +115,7 @@ export function denseBaselineHidden(config: ModelConfig): number {
 
 /** The configuration of the dense baseline for a memory model. */
 export function denseBaselineOf(config: ModelConfig): ModelConfig {
-  return { ...config, memoryKind: "dense" };
+  return { ...config, memoryKind: 'dense' };
 }
 
 /** Checks the invariants the model code relies on; throws with a message naming the field. */

@@ -88,13 +88,22 @@ test('aligned sources start windows at document starts; weights mix sources', ()
 test('sequential batches cover every target once, in order', () => {
   const tokens = Uint16Array.from({ length: 103 }, (_, i) => i);
   const batches = [...sequentialBatches(tokens, 10, 4)];
-  assert.deepEqual(batches.map((batch) => batch.rows), [4, 4, 2]);
+  assert.deepEqual(
+    batches.map(batch => batch.rows),
+    [4, 4, 2],
+  );
   const targets: number[] = [];
   for (const { windows, rows } of batches) {
     for (let row = 0; row < rows; row++) targets.push(...windows.subarray(row * 11 + 1, row * 11 + 11));
   }
-  assert.deepEqual(targets, Array.from({ length: 100 }, (_, i) => i + 1));
-  assert.equal([...sequentialBatches(tokens, 10, 4, 5)].reduce((sum, batch) => sum + batch.rows, 0), 5);
+  assert.deepEqual(
+    targets,
+    Array.from({ length: 100 }, (_, i) => i + 1),
+  );
+  assert.equal(
+    [...sequentialBatches(tokens, 10, 4, 5)].reduce((sum, batch) => sum + batch.rows, 0),
+    5,
+  );
 });
 
 test('checkTokenRange refuses ids outside the vocabulary', () => {

@@ -47,7 +47,9 @@ export function readCorpusSplit(corpusDir: string, split: CorpusSplit): Uint16Ar
   const manifestPath = path.join(corpusDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as CorpusManifest;
   if (manifest.tokenizer !== TOKENIZER_ID) {
-    throw new Error(`${manifestPath}: corpus made with tokenizer "${manifest.tokenizer}", this build uses "${TOKENIZER_ID}"; run npm run corpus`);
+    throw new Error(
+      `${manifestPath}: corpus made with tokenizer "${manifest.tokenizer}", this build uses "${TOKENIZER_ID}"; run npm run corpus`,
+    );
   }
   const entry = manifest.splits[split];
   if (entry === undefined) throw new Error(`${manifestPath}: no split "${split}"`);
@@ -55,7 +57,9 @@ export function readCorpusSplit(corpusDir: string, split: CorpusSplit): Uint16Ar
   const bytes = readFileSync(filePath);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== entry.sha256 || bytes.length !== entry.tokens * 2) {
-    throw new Error(`${filePath}: does not match ${manifestPath} (sha256 ${sha256.slice(0, 12)}, expected ${entry.sha256.slice(0, 12)}); run npm run corpus`);
+    throw new Error(
+      `${filePath}: does not match ${manifestPath} (sha256 ${sha256.slice(0, 12)}, expected ${entry.sha256.slice(0, 12)}); run npm run corpus`,
+    );
   }
   return tokensFromBytes(bytes);
 }
@@ -103,9 +107,9 @@ export class BatchSampler {
       if (!(source.weight > 0)) throw new Error(`source weights must be positive, got ${source.weight}`);
     }
     this.sources = options.sources;
-    this.starts = options.sources.map((source) => (source.alignToDocuments ? documentStarts(source.tokens) : undefined));
+    this.starts = options.sources.map(source => (source.alignToDocuments ? documentStarts(source.tokens) : undefined));
     let total = 0;
-    this.cumulativeWeights = options.sources.map((source) => (total += source.weight));
+    this.cumulativeWeights = options.sources.map(source => (total += source.weight));
   }
 
   /** The batch for a training step: Int32Array(batchSize * (contextLength + 1)), row-major. */
@@ -139,7 +143,12 @@ export interface EvalBatch {
  * exactly once; the tail that does not fill a window is left out. The last batch may have fewer rows.
  * `maxWindows` limits the pass (taken from the start, so it is the same subset every time).
  */
-export function* sequentialBatches(tokens: Uint16Array, contextLength: number, batchSize: number, maxWindows = Infinity): Generator<EvalBatch> {
+export function* sequentialBatches(
+  tokens: Uint16Array,
+  contextLength: number,
+  batchSize: number,
+  maxWindows = Infinity,
+): Generator<EvalBatch> {
   const windowLength = contextLength + 1;
   const windowCount = Math.min(maxWindows, Math.floor((tokens.length - 1) / contextLength));
   for (let first = 0; first < windowCount; first += batchSize) {

@@ -1,14 +1,14 @@
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { float16BitsToFloat32, float32ToFloat16Bits, fromFloat16Array, toFloat16Array } from "./float16";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { float16BitsToFloat32, float32ToFloat16Bits, fromFloat16Array, toFloat16Array } from './float16';
 
-test("exactly representable values round-trip through fp16", () => {
+test('exactly representable values round-trip through fp16', () => {
   for (const value of [0, 1, -2, 0.5, 65504, -65504, 2 ** -14, 2 ** -24, 1.5, 1000.5]) {
     assert.equal(float16BitsToFloat32(float32ToFloat16Bits(value)), value);
   }
 });
 
-test("known bit patterns", () => {
+test('known bit patterns', () => {
   assert.equal(float32ToFloat16Bits(1), 0x3c00);
   assert.equal(float32ToFloat16Bits(-2), 0xc000);
   assert.equal(float32ToFloat16Bits(Infinity), 0x7c00);

@@ -3,10 +3,10 @@
 // a stop sequence, the token limit, the context limit or an abort. Yields each token with the memory
 // slots it read, so callers can stream text and attribute it to notes.
 
-import { KvCache } from "./kvCache";
-import { LanguageModel, MemoryReads } from "./languageModel";
-import { SamplingOptions, findStopSequence, sampleToken } from "./sampling";
-import { seededRandom } from "./seededRandom";
+import { KvCache } from './kvCache';
+import { LanguageModel, MemoryReads } from './languageModel';
+import { SamplingOptions, findStopSequence, sampleToken } from './sampling';
+import { seededRandom } from './seededRandom';
 
 export interface GenerateOptions {
   readonly maxTokens: number;
@@ -20,7 +20,7 @@ export interface GenerateOptions {
   readonly signal?: AbortSignal;
 }
 
-export type FinishReason = "stop_token" | "stop_sequence" | "max_tokens" | "context" | "aborted";
+export type FinishReason = 'stop_token' | 'stop_sequence' | 'max_tokens' | 'context' | 'aborted';
 
 export interface GeneratedToken {
   readonly token: number;
@@ -58,21 +58,21 @@ export async function* generate(
   const random = seededRandom(options.seed);
   const stopTokens = new Set(options.stopTokens ?? []);
   const tokens: number[] = [];
-  const textOf = () => (options.decode ? options.decode(tokens) : "");
+  const textOf = () => (options.decode ? options.decode(tokens) : '');
   let step = await model.extend(cache, prompt.slice(cache.length));
   const finish = (reason: FinishReason, text = textOf()): GenerationResult => ({ tokens, text, reason });
   for (;;) {
-    if (options.signal?.aborted) return finish("aborted");
+    if (options.signal?.aborted) return finish('aborted');
     const token = sampleToken(step.logits, options.sampling, random.next);
-    if (stopTokens.has(token)) return finish("stop_token");
+    if (stopTokens.has(token)) return finish('stop_token');
     tokens.push(token);
     yield { token, reads: step.reads };
     if (options.stopSequences && options.stopSequences.length > 0) {
       const check = findStopSequence(textOf(), options.stopSequences);
-      if (check.stopped) return finish("stop_sequence", check.text);
+      if (check.stopped) return finish('stop_sequence', check.text);
     }
-    if (tokens.length >= options.maxTokens) return finish("max_tokens");
-    if (cache.length >= cache.capacity) return finish("context");
+    if (tokens.length >= options.maxTokens) return finish('max_tokens');
+    if (cache.length >= cache.capacity) return finish('context');
     step = await model.extend(cache, [token]);
   }
 }

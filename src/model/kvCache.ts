@@ -3,7 +3,7 @@
 // fed to the extend graph without copying; truncating (reusing a shared prompt prefix across
 // keystrokes) only moves the length.
 
-import { ModelConfig, headSize } from "./config";
+import { ModelConfig, headSize } from './config';
 
 export class KvCache {
   readonly keys: Float32Array[];

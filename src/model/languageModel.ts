@@ -3,10 +3,10 @@
 // operations the layers above use: prefill/extend/decode with a KV cache and the memory slots each
 // position read, batch evaluation, and the write path's two halves.
 
-import { Feed, HostTensor, OnnxModel, Runtime, Session, SessionOptions, ortRuntime } from "../engine";
-import { loadCheckpoint } from "./checkpoint";
-import { ModelConfig, headSize, validateConfig } from "./config";
-import { KvCache } from "./kvCache";
+import { Feed, HostTensor, OnnxModel, Runtime, Session, SessionOptions, ortRuntime } from '../engine';
+import { loadCheckpoint } from './checkpoint';
+import { ModelConfig, headSize, validateConfig } from './config';
+import { KvCache } from './kvCache';
 import {
   buildEvaluationGraph,
   buildFinalStatesGraph,
@@ -18,9 +18,9 @@ import {
   buildStateUpperGraph,
   feedNames,
   outputNames,
-} from "./modelGraphs";
-import { Parameters, checkParametersMatchConfig } from "./parameters";
-import { causalMask, rotaryTables } from "./transformer";
+} from './modelGraphs';
+import { Parameters, checkParametersMatchConfig } from './parameters';
+import { causalMask, rotaryTables } from './transformer';
 
 /** The memory slots some positions read: for position t, head h and rank r (best first), the slot
  *  id slots[(t * heads + h) * topK + r] with softmax weight weights[same index]. */
@@ -90,7 +90,7 @@ export class LanguageModel {
    */
   async extend(cache: KvCache, tokens: readonly number[]): Promise<StepOutput> {
     const T = tokens.length;
-    if (T === 0) throw new Error("extend: no tokens");
+    if (T === 0) throw new Error('extend: no tokens');
     const P = cache.length;
     if (P + T > cache.capacity) throw new Error(`extend: ${P} + ${T} positions exceed the context of ${cache.capacity}`);
     const { nHeads: nh, nLayers } = this.config;
@@ -99,14 +99,14 @@ export class LanguageModel {
     if (P > 0) {
       for (let layer = 0; layer < nLayers; layer++) {
         const past = cache.past(layer);
-        feeds[feedNames.pastKey(layer)] = { dtype: "float32", shape: [1, P, nh, hs], data: past.key };
-        feeds[feedNames.pastValue(layer)] = { dtype: "float32", shape: [1, P, nh, hs], data: past.value };
+        feeds[feedNames.pastKey(layer)] = { dtype: 'float32', shape: [1, P, nh, hs], data: past.key };
+        feeds[feedNames.pastValue(layer)] = { dtype: 'float32', shape: [1, P, nh, hs], data: past.value };
       }
     }
     const session =
       P > 0
-        ? await this.session("extend", () => buildInferenceGraph(this.config, true), this.options.decodeSession ?? { intraOpNumThreads: 1 })
-        : await this.session("prefill", () => buildInferenceGraph(this.config, false));
+        ? await this.session('extend', () => buildInferenceGraph(this.config, true), this.options.decodeSession ?? { intraOpNumThreads: 1 })
+        : await this.session('prefill', () => buildInferenceGraph(this.config, false));
     const out = await session.run(feeds);
     const keys: Float32Array[] = [];
     const values: Float32Array[] = [];
@@ -115,7 +115,11 @@ export class LanguageModel {
       values.push(out[outputNames.presentValue(layer)]!.data as Float32Array);
     }
     cache.append(T, keys, values);
-    return { logits: out[outputNames.logits]!.data as Float32Array, reads: this.readsOf(out), state: out[outputNames.finalState]!.data as Float32Array };
+    return {
+      logits: out[outputNames.logits]!.data as Float32Array,
+      reads: this.readsOf(out),
+      state: out[outputNames.finalState]!.data as Float32Array,
+    };
   }
 
   /** One sequence through every block: the last block's output at each position, before the final
@@ -123,7 +127,7 @@ export class LanguageModel {
   async finalStates(tokens: readonly number[]): Promise<Float32Array> {
     const T = tokens.length;
     if (T === 0 || T > this.config.contextLength) throw new Error(`finalStates: ${T} tokens (1..${this.config.contextLength})`);
-    const session = await this.session("final-states", () => buildFinalStatesGraph(this.config));
+    const session = await this.session('final-states', () => buildFinalStatesGraph(this.config));
     const out = await session.run(this.sequenceFeeds(tokens, 0));
     return out[outputNames.finalStates]!.data as Float32Array;
   }
@@ -132,12 +136,13 @@ export class LanguageModel {
   async logitsOfStates(states: Float32Array, added: Float32Array): Promise<Float32Array> {
     const C = this.config.dModel;
     const M = states.length / C;
-    if (!Number.isInteger(M) || added.length !== states.length) throw new Error(`logitsOfStates: ${states.length} and ${added.length} values for rows of ${C}`);
-    const session = await this.session("state-logits", () => buildStateLogitsGraph(this.config), { intraOpNumThreads: 1 });
+    if (!Number.isInteger(M) || added.length !== states.length)
+      throw new Error(`logitsOfStates: ${states.length} and ${added.length} values for rows of ${C}`);
+    const session = await this.session('state-logits', () => buildStateLogitsGraph(this.config), { intraOpNumThreads: 1 });
     const out = await session.run({
       ...this.parameterFeeds,
-      [feedNames.finalStates]: { dtype: "float32", shape: [M, C], data: states },
-      [feedNames.noteSlotOutput]: { dtype: "float32", shape: [M, C], data: added },
+      [feedNames.finalStates]: { dtype: 'float32', shape: [M, C], data: states },
+      [feedNames.noteSlotOutput]: { dtype: 'float32', shape: [M, C], data: added },
     });
     return out[outputNames.logits]!.data as Float32Array;
   }
@@ -159,14 +164,18 @@ export class LanguageModel {
       [feedNames.lossWeights]: inputs.lossWeights,
     };
     let session: Session;
-    if ("candidates" in vocabulary) {
+    if ('candidates' in vocabulary) {
       const K = vocabulary.candidates.ids.length;
-      session = await this.session(`state-upper:${rows}:k${K}`, () => buildStateUpperGraph(this.config, rows, { kind: "candidates", count: K }));
+      session = await this.session(`state-upper:${rows}:k${K}`, () =>
+        buildStateUpperGraph(this.config, rows, { kind: 'candidates', count: K }),
+      );
       feeds[feedNames.candidateIds] = vocabulary.candidates.ids;
       feeds[feedNames.candidateBias] = vocabulary.candidates.bias;
     } else {
       const k = vocabulary.predictions;
-      session = await this.session(`state-upper:${rows}:p${k}`, () => buildStateUpperGraph(this.config, rows, { kind: "full", predictions: k }));
+      session = await this.session(`state-upper:${rows}:p${k}`, () =>
+        buildStateUpperGraph(this.config, rows, { kind: 'full', predictions: k }),
+      );
     }
     const out = await session.run(feeds);
     return {
@@ -177,15 +186,28 @@ export class LanguageModel {
   }
 
   /** Mean next-token loss and per-target argmax correctness of a (B, T) batch. */
-  async evaluate(tokens: BigInt64Array, targets: BigInt64Array, batch: number, length: number): Promise<{ loss: number; correct: Float32Array; reads: MemoryReads | null }> {
+  async evaluate(
+    tokens: BigInt64Array,
+    targets: BigInt64Array,
+    batch: number,
+    length: number,
+  ): Promise<{ loss: number; correct: Float32Array; reads: MemoryReads | null }> {
     const session = await this.session(`eval:${batch}x${length}`, () => buildEvaluationGraph(this.config, batch, length));
     const out = await session.run({ ...this.parameterFeeds, [feedNames.tokens]: tokens, [feedNames.targets]: targets });
-    return { loss: (out[outputNames.loss]!.data as Float32Array)[0]!, correct: out[outputNames.correct]!.data as Float32Array, reads: this.readsOf(out) };
+    return {
+      loss: (out[outputNames.loss]!.data as Float32Array)[0]!,
+      correct: out[outputNames.correct]!.data as Float32Array,
+      reads: this.readsOf(out),
+    };
   }
 
   /** The write path's lower half for a (B, T) batch: the memory block's residual, the slots and
    *  weights its lookup chose, and the memory layer's output. Run once per write. */
-  async memoryAddress(tokens: BigInt64Array, batch: number, length: number): Promise<{ residual: Float32Array; output: Float32Array; reads: MemoryReads }> {
+  async memoryAddress(
+    tokens: BigInt64Array,
+    batch: number,
+    length: number,
+  ): Promise<{ residual: Float32Array; output: Float32Array; reads: MemoryReads }> {
     const session = await this.session(`address:${batch}x${length}`, () => buildMemoryAddressGraph(this.config, batch, length));
     const out = await session.run({ ...this.parameterFeeds, [feedNames.tokens]: tokens });
     return {
@@ -202,7 +224,7 @@ export class LanguageModel {
     if (T === 0 || T > this.config.contextLength) throw new Error(`memoryStates: ${T} tokens (1..${this.config.contextLength})`);
     // One thread: a question is tens of positions, and the session must not spin a second core
     // while a write or completion runs beside it.
-    const session = await this.session("states", () => buildMemoryStatesGraph(this.config), { intraOpNumThreads: 1 });
+    const session = await this.session('states', () => buildMemoryStatesGraph(this.config), { intraOpNumThreads: 1 });
     const out = await session.run(this.sequenceFeeds(tokens, 0));
     return { residual: out[outputNames.memoryResidual]!.data as Float32Array, reads: this.readsOf(out)! };
   }
@@ -231,7 +253,7 @@ export class LanguageModel {
   async dispose(): Promise<void> {
     const sessions = await Promise.allSettled([...this.sessions.values()]);
     this.sessions.clear();
-    for (const s of sessions) if (s.status === "fulfilled") await s.value.release();
+    for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
   }
 
   private session(key: string, build: () => OnnxModel, options = this.options.session): Promise<Session> {
@@ -252,10 +274,10 @@ export class LanguageModel {
     const { cos, sin } = this.rotaryFor(start, T);
     return {
       ...this.parameterFeeds,
-      [feedNames.tokens]: { dtype: "int64", shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
-      [feedNames.cos]: { dtype: "float32", shape: [T, 1, half], data: cos },
-      [feedNames.sin]: { dtype: "float32", shape: [T, 1, half], data: sin },
-      [feedNames.mask]: { dtype: "float32", shape: [T, T], data: this.maskFor(T) },
+      [feedNames.tokens]: { dtype: 'int64', shape: [1, T], data: BigInt64Array.from(tokens, BigInt) },
+      [feedNames.cos]: { dtype: 'float32', shape: [T, 1, half], data: cos },
+      [feedNames.sin]: { dtype: 'float32', shape: [T, 1, half], data: sin },
+      [feedNames.mask]: { dtype: 'float32', shape: [T, T], data: this.maskFor(T) },
     };
   }
 
@@ -289,7 +311,12 @@ export class LanguageModel {
 /** d(loss)/d(value row) for the chosen slots, by the chain rule through the read: each read of slot
  *  s at position t with weight w adds w * dOutput[t] to row s. `rows` maps slot id -> row index in
  *  the returned (rows.size, C) gradient; reads of other slots are ignored (their rows stay frozen). */
-export function valueRowGradients(reads: MemoryReads, outputGradient: Float32Array, rows: ReadonlyMap<number, number>, C: number): Float32Array {
+export function valueRowGradients(
+  reads: MemoryReads,
+  outputGradient: Float32Array,
+  rows: ReadonlyMap<number, number>,
+  C: number,
+): Float32Array {
   const gradient = new Float32Array(rows.size * C);
   const perPosition = reads.heads * reads.topK;
   for (let t = 0; t < reads.positions; t++) {

@@ -6,8 +6,8 @@
 //   V vocabulary, C model width (dModel), L layers, F FFN hidden, H memory heads,
 //   K memory key size per head, N key count per half (slots = N*N), S slots.
 
-import { ModelConfig, denseBaselineHidden, memorySlots } from "./config";
-import { SeededRandom, seededRandom } from "./seededRandom";
+import { ModelConfig, denseBaselineHidden, memorySlots } from './config';
+import { SeededRandom, seededRandom } from './seededRandom';
 
 export type Parameters = Map<string, ParameterTensor>;
 
@@ -17,7 +17,7 @@ export interface ParameterTensor {
 }
 
 /** Optimiser groups: the memory values get their own AdamW settings (lr 1e-3, no decay, PKM paper). */
-export type ParameterGroup = "decay" | "no_decay" | "memory_values";
+export type ParameterGroup = 'decay' | 'no_decay' | 'memory_values';
 
 export interface ParameterSpec {
   readonly name: string;
@@ -27,8 +27,8 @@ export interface ParameterSpec {
 }
 
 export const parameterNames = {
-  tokenEmbedding: "tok_emb", // (V, C), tied with the output projection
-  finalNorm: "final_norm", // (C)
+  tokenEmbedding: 'tok_emb', // (V, C), tied with the output projection
+  finalNorm: 'final_norm', // (C)
   attnNorm: (layer: number) => `blocks.${layer}.attn_norm`, // (C)
   attnQkv: (layer: number) => `blocks.${layer}.attn.w_qkv`, // (C, 3C)
   attnOut: (layer: number) => `blocks.${layer}.attn.w_out`, // (C, C)
@@ -63,32 +63,32 @@ export function parameterSpecs(config: ModelConfig): ParameterSpec[] {
   const C = config.dModel;
   const residualStd = 0.02 / Math.sqrt(2 * config.nLayers); // GPT-2: scale projections into the residual
   const specs: ParameterSpec[] = [
-    { name: parameterNames.tokenEmbedding, shape: [config.vocabSize, C], group: "decay", init: normal(0.02) },
+    { name: parameterNames.tokenEmbedding, shape: [config.vocabSize, C], group: 'decay', init: normal(0.02) },
   ];
   for (let layer = 0; layer < config.nLayers; layer++) {
     specs.push(
-      { name: parameterNames.attnNorm(layer), shape: [C], group: "no_decay", init: ones },
-      { name: parameterNames.attnQkv(layer), shape: [C, 3 * C], group: "decay", init: normal(0.02) },
-      { name: parameterNames.attnOut(layer), shape: [C, C], group: "decay", init: normal(residualStd) },
-      { name: parameterNames.ffnNorm(layer), shape: [C], group: "no_decay", init: ones },
+      { name: parameterNames.attnNorm(layer), shape: [C], group: 'no_decay', init: ones },
+      { name: parameterNames.attnQkv(layer), shape: [C, 3 * C], group: 'decay', init: normal(0.02) },
+      { name: parameterNames.attnOut(layer), shape: [C, C], group: 'decay', init: normal(residualStd) },
+      { name: parameterNames.ffnNorm(layer), shape: [C], group: 'no_decay', init: ones },
     );
-    if (layer === config.memoryLayer && config.memoryKind === "pkm") {
+    if (layer === config.memoryLayer && config.memoryKind === 'pkm') {
       const { heads: H, keyDim: K, nKeys: N } = config.pkm;
       specs.push(
-        { name: parameterNames.pkmQuery(layer), shape: [C, H * K], group: "decay", init: normal(1 / Math.sqrt(C)) },
-        { name: parameterNames.pkmQueryNorm(layer), shape: [H, K], group: "no_decay", init: ones },
-        { name: parameterNames.pkmSubKeys(layer), shape: [H, 2, N, K / 2], group: "no_decay", init: uniform(1 / Math.sqrt(K / 2)) },
-        { name: parameterNames.pkmValues(layer), shape: [memorySlots(config), C], group: "memory_values", init: normal(1 / Math.sqrt(C)) },
+        { name: parameterNames.pkmQuery(layer), shape: [C, H * K], group: 'decay', init: normal(1 / Math.sqrt(C)) },
+        { name: parameterNames.pkmQueryNorm(layer), shape: [H, K], group: 'no_decay', init: ones },
+        { name: parameterNames.pkmSubKeys(layer), shape: [H, 2, N, K / 2], group: 'no_decay', init: uniform(1 / Math.sqrt(K / 2)) },
+        { name: parameterNames.pkmValues(layer), shape: [memorySlots(config), C], group: 'memory_values', init: normal(1 / Math.sqrt(C)) },
       );
     } else {
       const F = layer === config.memoryLayer ? denseBaselineHidden(config) : config.ffnHidden;
       specs.push(
-        { name: parameterNames.ffnIn(layer), shape: [C, 2 * F], group: "decay", init: normal(0.02) },
-        { name: parameterNames.ffnOut(layer), shape: [F, C], group: "decay", init: normal(residualStd) },
+        { name: parameterNames.ffnIn(layer), shape: [C, 2 * F], group: 'decay', init: normal(0.02) },
+        { name: parameterNames.ffnOut(layer), shape: [F, C], group: 'decay', init: normal(residualStd) },
       );
     }
   }
-  specs.push({ name: parameterNames.finalNorm, shape: [C], group: "no_decay", init: ones });
+  specs.push({ name: parameterNames.finalNorm, shape: [C], group: 'no_decay', init: ones });
   return specs;
 }
 
@@ -114,13 +114,13 @@ export function checkParametersMatchConfig(parameters: Parameters, config: Model
   for (const spec of specs) {
     const tensor = parameters.get(spec.name);
     if (!tensor) throw new Error(`parameter ${spec.name} is missing`);
-    if (tensor.shape.join(",") !== spec.shape.join(",")) {
+    if (tensor.shape.join(',') !== spec.shape.join(',')) {
       throw new Error(`parameter ${spec.name} has shape [${tensor.shape}], the config needs [${spec.shape}]`);
     }
   }
   if (parameters.size !== specs.length) {
-    const known = new Set(specs.map((spec) => spec.name));
-    const extra = [...parameters.keys()].filter((name) => !known.has(name));
-    throw new Error(`unexpected parameters: ${extra.join(", ")}`);
+    const known = new Set(specs.map(spec => spec.name));
+    const extra = [...parameters.keys()].filter(name => !known.has(name));
+    throw new Error(`unexpected parameters: ${extra.join(', ')}`);
   }
 }

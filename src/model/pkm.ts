@@ -4,9 +4,9 @@
 // Dimension letters: B batch, T positions, C model width, H memory heads, K key size per head,
 // N sub-keys per half, k slots read per head (topK), S = N*N slots.
 
-import { GraphBuilder, Tensor } from "../engine";
-import { ModelConfig, scoreScaleOf } from "./config";
-import { parameterNames } from "./parameters";
+import { GraphBuilder, Tensor } from '../engine';
+import { ModelConfig, scoreScaleOf } from './config';
+import { parameterNames } from './parameters';
 
 export interface PkmWeightsTensors {
   readonly wQuery: Tensor; // (C, H*K)
@@ -25,7 +25,11 @@ export interface PkmAddress {
 }
 
 /** The tensors of a product-key memory declared under the given names. */
-function weightsNamed(params: ReadonlyMap<string, Tensor>, owner: string, names: Record<keyof PkmWeightsTensors, string>): PkmWeightsTensors {
+function weightsNamed(
+  params: ReadonlyMap<string, Tensor>,
+  owner: string,
+  names: Record<keyof PkmWeightsTensors, string>,
+): PkmWeightsTensors {
   const get = (name: string) => {
     const tensor = params.get(name);
     if (!tensor) throw new Error(`${owner}: parameter ${name} is not declared`);
@@ -54,7 +58,7 @@ export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTe
   q = g.mul(g.mul(q, g.reciprocal(g.sqrt(g.add(meanSquare, config.normEps)))), w.queryNorm);
   q = g.transpose(q, [0, 2, 1, 3]); // (B, H, T, K)
   const [q1, q2] = g.split(q, 2, -1) as [Tensor, Tensor]; // (B, H, T, K/2) each
-  const [keys1, keys2] = g.split(w.subKeys, 2, 1).map((half) => g.reshape(half, [H, N, K / 2])) as [Tensor, Tensor];
+  const [keys1, keys2] = g.split(w.subKeys, 2, 1).map(half => g.reshape(half, [H, N, K / 2])) as [Tensor, Tensor];
   const scores1 = g.matmul(q1, g.transposeLast2(keys1)); // (B, H, T, N)
   const scores2 = g.matmul(q2, g.transposeLast2(keys2));
   const best1 = g.topk(scores1, k); // (B, H, T, k)
@@ -62,11 +66,11 @@ export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTe
   // Every pair (a, b) of the two halves' top-k: score s1[a] + s2[b], flattened at a * k + b.
   const pairScores = g.add(g.unsqueeze(best1.values, 4), g.unsqueeze(best2.values, 3)); // (B, H, T, k, k)
   const chosen = g.topk(g.reshape(pairScores, [B, H, T, k * k]), k); // (B, H, T, k)
-  const a = g.div(chosen.indices, g.scalar(k, "int64")); // integer division: which of half 1's top-k
-  const b = g.sub(chosen.indices, g.mul(a, g.scalar(k, "int64")));
+  const a = g.div(chosen.indices, g.scalar(k, 'int64')); // integer division: which of half 1's top-k
+  const b = g.sub(chosen.indices, g.mul(a, g.scalar(k, 'int64')));
   const slot1 = g.gatherElements(best1.indices, a, 3); // (B, H, T, k) sub-key ids in 0..N-1
   const slot2 = g.gatherElements(best2.indices, b, 3);
-  const slots = g.add(g.mul(slot1, g.scalar(N, "int64")), slot2); // (B, H, T, k)
+  const slots = g.add(g.mul(slot1, g.scalar(N, 'int64')), slot2); // (B, H, T, k)
   const scale = scoreScaleOf(config);
   const weights = g.softmax(scale === 1 ? chosen.values : g.mul(chosen.values, scale), -1); // (B, H, T, k)
   return {
@@ -83,7 +87,7 @@ export function pkmAddress(g: GraphBuilder, config: ModelConfig, w: PkmWeightsTe
  * This is FwPKM's marginal-entropy term (memory-layers-notes.md §5) on our sub-key scores.
  */
 export function pkmUsageLoss(g: GraphBuilder, address: PkmAddress): Tensor {
-  const terms = address.subKeyScores.map((scores) => {
+  const terms = address.subKeyScores.map(scores => {
     const N = scores.shape[3] as number;
     const mean = g.mean(g.softmax(scores, -1), [0, 2]); // (H, N): marginal over batch and positions
     const entropy = g.neg(g.sum(g.mul(mean, g.log(g.add(mean, 1e-9))), -1)); // (H)

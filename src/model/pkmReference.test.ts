@@ -1,8 +1,8 @@
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { PkmConfig } from "./config";
-import { pkmLookupReference, topKIndices } from "./pkmReference";
-import { seededRandom } from "./seededRandom";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PkmConfig } from './config';
+import { pkmLookupReference, topKIndices } from './pkmReference';
+import { seededRandom } from './seededRandom';
 
 const config: PkmConfig = { nKeys: 6, heads: 2, topK: 3, keyDim: 4 };
 const C = 5;
@@ -15,17 +15,17 @@ function randomArray(size: number, seed: number, scale = 1): Float32Array {
 
 const weights = {
   wQuery: randomArray(C * config.heads * config.keyDim, 1),
-  queryNorm: randomArray(config.heads * config.keyDim, 2).map((v) => 1 + 0.1 * v),
+  queryNorm: randomArray(config.heads * config.keyDim, 2).map(v => 1 + 0.1 * v),
   subKeys: randomArray(config.heads * 2 * config.nKeys * (config.keyDim / 2), 3),
   values: randomArray(config.nKeys * config.nKeys * C, 4),
 };
 const x = randomArray(T * C, 5);
 
-test("topKIndices: best first, ties to the lower index", () => {
+test('topKIndices: best first, ties to the lower index', () => {
   assert.deepEqual(topKIndices([1, 3, 3, 2], 3), [1, 2, 3]);
 });
 
-test("product-key top-k equals the exhaustive top-k over all N*N slot scores", () => {
+test('product-key top-k equals the exhaustive top-k over all N*N slot scores', () => {
   const { slots, weights: readWeights } = pkmLookupReference(x, C, config, weights, 1e-5);
   const { heads: H, keyDim: K, nKeys: N, topK: k } = config;
   const half = K / 2;
@@ -50,8 +50,8 @@ test("product-key top-k equals the exhaustive top-k over all N*N slot scores", (
       const expected = topKIndices(slotScores, k);
       const got = Array.from(slots.subarray((t * H + h) * k, (t * H + h + 1) * k));
       assert.deepEqual(got, expected, `position ${t} head ${h}`);
-      const scores = expected.map((s) => slotScores[s]!);
-      const exps = scores.map((s) => Math.exp(s - scores[0]!));
+      const scores = expected.map(s => slotScores[s]!);
+      const exps = scores.map(s => Math.exp(s - scores[0]!));
       const total = exps.reduce((a, b) => a + b, 0);
       for (let r = 0; r < k; r++) {
         assert.ok(Math.abs(readWeights[(t * H + h) * k + r]! - exps[r]! / total) < 1e-5);
@@ -60,7 +60,7 @@ test("product-key top-k equals the exhaustive top-k over all N*N slot scores", (
   }
 });
 
-test("the output is the read-weighted sum of value rows over heads", () => {
+test('the output is the read-weighted sum of value rows over heads', () => {
   const { output, slots, weights: readWeights } = pkmLookupReference(x, C, config, weights, 1e-5);
   const { heads: H, topK: k } = config;
   for (let t = 0; t < T; t++) {

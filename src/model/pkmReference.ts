@@ -5,7 +5,7 @@
 // N sub-keys; top-k of each half; the k*k candidate sums; top-k of those; softmax over the chosen
 // scores; the output is the sum over heads of the softmax-weighted value rows.
 
-import { PkmConfig } from "./config";
+import { PkmConfig } from './config';
 
 export interface PkmWeights {
   readonly wQuery: Float32Array; // (C, H*K)
@@ -46,7 +46,7 @@ export function pkmLookupReference(
     projectQuery(x, t, C, weights.wQuery, H * K, query);
     for (let h = 0; h < H; h++) {
       const q = rmsNormalised(query.subarray(h * K, (h + 1) * K), weights.queryNorm.subarray(h * K, (h + 1) * K), normEps);
-      const halfScores = [0, 1].map((side) => {
+      const halfScores = [0, 1].map(side => {
         const scores = new Float32Array(N);
         const keyBase = (h * 2 + side) * N * half;
         for (let n = 0; n < N; n++) {
@@ -55,14 +55,14 @@ export function pkmLookupReference(
           scores[n] = dot;
         }
         const best = topKIndices(scores, k);
-        return { indices: best, scores: best.map((i) => scores[i]!) };
+        return { indices: best, scores: best.map(i => scores[i]!) };
       });
-      const [first, second] = halfScores as [typeof halfScores[0], typeof halfScores[0]];
+      const [first, second] = halfScores as [(typeof halfScores)[0], (typeof halfScores)[0]];
       const candidates = new Float32Array(k * k);
       for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) candidates[a * k + b] = first.scores[a]! + second.scores[b]!;
       const chosen = topKIndices(candidates, k);
-      const chosenScores = chosen.map((j) => candidates[j]!);
-      const probabilities = softmax(chosenScores.map((s) => s * (config.scoreScale ?? 1)));
+      const chosenScores = chosen.map(j => candidates[j]!);
+      const probabilities = softmax(chosenScores.map(s => s * (config.scoreScale ?? 1)));
       for (let r = 0; r < k; r++) {
         const j = chosen[r]!;
         const slot = first.indices[Math.floor(j / k)]! * N + second.indices[j % k]!;
@@ -94,7 +94,7 @@ function rmsNormalised(v: Float32Array, gain: Float32Array, eps: number): Float3
 
 function softmax(scores: number[]): number[] {
   const max = Math.max(...scores);
-  const exps = scores.map((s) => Math.exp(s - max));
+  const exps = scores.map(s => Math.exp(s - max));
   const total = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / total);
+  return exps.map(e => e / total);
 }

@@ -2,13 +2,13 @@
 // tensor's dtype, shape and byte range, then the raw little-endian data), read and written here
 // without a dependency. Checkpoints use it so other tools can open them.
 
-export type SafetensorsDtype = "F32" | "F16" | "I32";
+export type SafetensorsDtype = 'F32' | 'F16' | 'I32';
 
 /** One stored tensor; `data` is the typed array for its dtype (F16 is kept as raw Uint16 bits). */
 export type StoredTensor =
-  | { readonly dtype: "F32"; readonly shape: readonly number[]; readonly data: Float32Array }
-  | { readonly dtype: "F16"; readonly shape: readonly number[]; readonly data: Uint16Array }
-  | { readonly dtype: "I32"; readonly shape: readonly number[]; readonly data: Int32Array };
+  | { readonly dtype: 'F32'; readonly shape: readonly number[]; readonly data: Float32Array }
+  | { readonly dtype: 'F16'; readonly shape: readonly number[]; readonly data: Uint16Array }
+  | { readonly dtype: 'I32'; readonly shape: readonly number[]; readonly data: Int32Array };
 
 export interface SafetensorsFile {
   readonly tensors: ReadonlyMap<string, StoredTensor>;
@@ -19,7 +19,7 @@ const bytesPerElement: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, I32:
 
 export function encodeSafetensors(file: SafetensorsFile): Buffer {
   const header: Record<string, unknown> = {};
-  if (Object.keys(file.metadata).length > 0) header["__metadata__"] = file.metadata;
+  if (Object.keys(file.metadata).length > 0) header['__metadata__'] = file.metadata;
   let offset = 0;
   const names = [...file.tensors.keys()].sort();
   for (const name of names) {
@@ -30,8 +30,8 @@ export function encodeSafetensors(file: SafetensorsFile): Buffer {
     offset += length;
   }
   let headerText = JSON.stringify(header);
-  headerText += " ".repeat((8 - (Buffer.byteLength(headerText) % 8)) % 8); // keeps data 8-byte aligned
-  const headerBytes = Buffer.from(headerText, "utf8");
+  headerText += ' '.repeat((8 - (Buffer.byteLength(headerText) % 8)) % 8); // keeps data 8-byte aligned
+  const headerBytes = Buffer.from(headerText, 'utf8');
   const out = Buffer.alloc(8 + headerBytes.length + offset);
   out.writeBigUInt64LE(BigInt(headerBytes.length), 0);
   headerBytes.copy(out, 8);
@@ -45,16 +45,16 @@ export function encodeSafetensors(file: SafetensorsFile): Buffer {
 }
 
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
-  if (bytes.length < 8) throw new Error("safetensors: file shorter than its 8-byte header length");
+  if (bytes.length < 8) throw new Error('safetensors: file shorter than its 8-byte header length');
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.readBigUInt64LE(0));
-  if (8 + headerLength > bytes.length) throw new Error("safetensors: header length exceeds the file");
-  const header = JSON.parse(view.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, unknown>;
+  if (8 + headerLength > bytes.length) throw new Error('safetensors: header length exceeds the file');
+  const header = JSON.parse(view.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, unknown>;
   const dataStart = 8 + headerLength;
   const tensors = new Map<string, StoredTensor>();
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
-    if (name === "__metadata__") {
+    if (name === '__metadata__') {
       metadata = entry as Record<string, string>;
       continue;
     }
@@ -73,11 +73,11 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
 
 function typedTensor(dtype: SafetensorsDtype, shape: number[], buffer: ArrayBuffer): StoredTensor {
   switch (dtype) {
-    case "F32":
+    case 'F32':
       return { dtype, shape, data: new Float32Array(buffer) };
-    case "F16":
+    case 'F16':
       return { dtype, shape, data: new Uint16Array(buffer) };
-    case "I32":
+    case 'I32':
       return { dtype, shape, data: new Int32Array(buffer) };
   }
 }

@@ -1,16 +1,19 @@
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { argmax, findStopSequence, heldBackLength, sampleToken, softmaxWithTemperature, topPFilter } from "./sampling";
-import { seededRandom } from "./seededRandom";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { argmax, findStopSequence, heldBackLength, sampleToken, softmaxWithTemperature, topPFilter } from './sampling';
+import { seededRandom } from './seededRandom';
 
 const logits = new Float32Array([1, 3, 2, -1]);
 
-test("greedy picks the argmax", () => {
+test('greedy picks the argmax', () => {
   assert.equal(argmax(logits), 1);
-  assert.equal(sampleToken(logits, { temperature: 0, topP: 1 }, () => 0.99), 1);
+  assert.equal(
+    sampleToken(logits, { temperature: 0, topP: 1 }, () => 0.99),
+    1,
+  );
 });
 
-test("temperature sampling follows the softmax frequencies", () => {
+test('temperature sampling follows the softmax frequencies', () => {
   const random = seededRandom(3);
   const counts = [0, 0, 0, 0];
   const n = 20_000;
@@ -19,7 +22,7 @@ test("temperature sampling follows the softmax frequencies", () => {
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(counts[i]! / n - expected[i]!) < 0.015, `token ${i}`);
 });
 
-test("top-p keeps the smallest nucleus and renormalises", () => {
+test('top-p keeps the smallest nucleus and renormalises', () => {
   const probabilities = new Float64Array([0.1, 0.5, 0.3, 0.1]);
   const nucleus = topPFilter(probabilities, 0.75);
   assert.deepEqual(nucleus.ids, [1, 2]);
@@ -28,9 +31,9 @@ test("top-p keeps the smallest nucleus and renormalises", () => {
   for (let i = 0; i < 200; i++) assert.ok([1, 2].includes(sampleToken(logits, { temperature: 1, topP: 0.75 }, random.next)));
 });
 
-test("stop sequences cut at the earliest match", () => {
-  assert.deepEqual(findStopSequence("abc\n\ndef}", ["}", "\n\n"]), { stopped: true, text: "abc", stop: "\n\n" });
-  assert.deepEqual(findStopSequence("abc", ["x"]), { stopped: false });
-  assert.equal(heldBackLength("foo\n", ["\n\n"]), 1);
-  assert.equal(heldBackLength("foo", ["\n\n"]), 0);
+test('stop sequences cut at the earliest match', () => {
+  assert.deepEqual(findStopSequence('abc\n\ndef}', ['}', '\n\n']), { stopped: true, text: 'abc', stop: '\n\n' });
+  assert.deepEqual(findStopSequence('abc', ['x']), { stopped: false });
+  assert.equal(heldBackLength('foo\n', ['\n\n']), 1);
+  assert.equal(heldBackLength('foo', ['\n\n']), 0);
 });

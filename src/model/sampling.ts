@@ -32,9 +32,7 @@ export function softmaxWithTemperature(logits: ArrayLike<number>, temperature: n
 
 /** Token ids of the nucleus, most probable first, with their probabilities renormalised. */
 export function topPFilter(probabilities: Float64Array, topP: number): { ids: number[]; probabilities: number[] } {
-  const order = Array.from({ length: probabilities.length }, (_, i) => i).sort(
-    (a, b) => probabilities[b]! - probabilities[a]! || a - b,
-  );
+  const order = Array.from({ length: probabilities.length }, (_, i) => i).sort((a, b) => probabilities[b]! - probabilities[a]! || a - b);
   const ids: number[] = [];
   let cumulative = 0;
   for (const id of order) {
@@ -42,7 +40,7 @@ export function topPFilter(probabilities: Float64Array, topP: number): { ids: nu
     cumulative += probabilities[id]!;
     if (cumulative >= topP) break;
   }
-  return { ids, probabilities: ids.map((id) => probabilities[id]! / cumulative) };
+  return { ids, probabilities: ids.map(id => probabilities[id]! / cumulative) };
 }
 
 /** Picks the next token; `uniform` returns numbers in [0, 1) (e.g. a SeededRandom's next). */
@@ -64,7 +62,7 @@ export type StopCheck = { readonly stopped: false } | { readonly stopped: true; 
  *  Works on text, not tokens, because a stop string may straddle token boundaries. */
 export function findStopSequence(text: string, stops: readonly string[]): StopCheck {
   let earliest = -1;
-  let which = "";
+  let which = '';
   for (const stop of stops) {
     if (stop.length === 0) continue;
     const at = text.indexOf(stop);

@@ -1,7 +1,7 @@
 // A small seeded pseudo-random generator (mulberry32) with uniform and normal draws: parameter
 // initialisation, batch sampling and token sampling must repeat exactly for a given seed.
 
-import { mulberry32 } from "../engine/random";
+import { mulberry32 } from '../engine/random';
 
 export interface SeededRandom {
   /** Uniform in [0, 1). */
@@ -27,7 +27,7 @@ export function seededRandom(seed: number): SeededRandom {
     spareNormal = radius * Math.sin(2 * Math.PI * v);
     return radius * Math.cos(2 * Math.PI * v);
   };
-  return { next, normal, int: (n) => Math.floor(next() * n) };
+  return { next, normal, int: n => Math.floor(next() * n) };
 }
 
 /** Mixes two integers into a new seed, so that "the batch of step s of run seed r" is a pure function. */

@@ -25,7 +25,8 @@ function randomString(random: SeededRandom, maxLength: number): string {
     else if (kind === 4) text += String.fromCharCode(0xa0 + random.int(0x300));
     else if (kind === 5) text += String.fromCharCode(0x4e00 + random.int(0x5000));
     else if (kind === 6) text += String.fromCodePoint(0x1f300 + random.int(0x300));
-    else if (kind === 7) text += String.fromCharCode(0xd800 + random.int(0x800)); // lone or accidental pair
+    else if (kind === 7)
+      text += String.fromCharCode(0xd800 + random.int(0x800)); // lone or accidental pair
     else if (kind === 8) text += ['<|endoftext|>', '<|note|>', '<|', '|>', '\uFEFF'][random.int(5)];
     else text += String.fromCharCode(random.int(0x10000));
   }
@@ -69,10 +70,10 @@ test('round trip is exact on random strings with lone surrogates', () => {
 
 test('special tokens never come from text unless asked for', () => {
   const text = 'a<|endoftext|>b<|note|>c<|reserved_9|>';
-  assert.ok(tokenizer.encode(text).every((id) => id < BPE_RANK_COUNT));
+  assert.ok(tokenizer.encode(text).every(id => id < BPE_RANK_COUNT));
   const withSpecials = tokenizer.encode(text, { allowSpecial: true });
   assert.deepEqual(
-    withSpecials.filter((id) => id >= BPE_RANK_COUNT),
+    withSpecials.filter(id => id >= BPE_RANK_COUNT),
     [SpecialToken.endOfText, SpecialToken.note, BPE_RANK_COUNT + 9],
   );
   assert.equal(tokenizer.decode(withSpecials), text);
@@ -91,7 +92,7 @@ test('ids stay inside the vocabulary and out-of-range ids are refused', () => {
 test('encoding equals gpt-tokenizer BPE over the same 16,384 ranks on well-formed text', () => {
   const file = JSON.parse(readFileSync(defaultRanksFilePath(), 'utf8')) as { ranks: string[] };
   const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const ranks = file.ranks.map((base64) => {
+  const ranks = file.ranks.map(base64 => {
     const bytes = Buffer.from(base64, 'base64');
     try {
       return strict.decode(bytes);
@@ -114,7 +115,9 @@ test('stream decoding gives the same text as decode, even for arbitrary id seque
     const ids =
       i % 2 === 0
         ? tokenizer.encode(randomString(random, 100))
-        : Array.from({ length: random.int(40) }, () => (random.int(20) === 0 ? BPE_RANK_COUNT + random.int(64) : random.int(BPE_RANK_COUNT)));
+        : Array.from({ length: random.int(40) }, () =>
+            random.int(20) === 0 ? BPE_RANK_COUNT + random.int(64) : random.int(BPE_RANK_COUNT),
+          );
     const stream = tokenizer.createStreamDecoder();
     let streamed = '';
     for (const id of ids) streamed += stream.push(id);
@@ -125,9 +128,12 @@ test('stream decoding gives the same text as decode, even for arbitrary id seque
 
 test('stream decoding emits a split character only once it is complete', () => {
   // '😀' as single bytes: nothing until the fourth byte arrives.
-  const byteIds = [...Buffer.from('😀', 'utf8')].map((byte) => rankOfByte(byte));
+  const byteIds = [...Buffer.from('😀', 'utf8')].map(byte => rankOfByte(byte));
   const stream = tokenizer.createStreamDecoder();
-  assert.deepEqual(byteIds.map((id) => stream.push(id)), ['', '', '', '😀']);
+  assert.deepEqual(
+    byteIds.map(id => stream.push(id)),
+    ['', '', '', '😀'],
+  );
   assert.equal(stream.flush(), '');
 });
 

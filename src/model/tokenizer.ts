@@ -9,14 +9,7 @@
 // needed only to regenerate that file.
 
 import { readFileSync } from 'node:fs';
-import {
-  BPE_RANK_COUNT,
-  SpecialToken,
-  VOCAB_SIZE,
-  isSpecialToken,
-  specialTokenIdByText,
-  specialTokenText,
-} from './specialTokens';
+import { BPE_RANK_COUNT, SpecialToken, VOCAB_SIZE, isSpecialToken, specialTokenIdByText, specialTokenText } from './specialTokens';
 import { RanksFile, defaultRanksFilePath } from './tokenizerRanksFile';
 import { completePrefixLength, wtf8BinaryString, wtf8Decode } from './wtf8';
 
@@ -86,7 +79,7 @@ export class Tokenizer {
     }
     this.splitPattern = new RegExp(ranksFile.splitPattern, ranksFile.splitFlags);
     this.specialIdByText = specialTokenIdByText();
-    const alternatives = [...this.specialIdByText.keys()].map((text) => text.replace(/[|]/g, '\\|'));
+    const alternatives = [...this.specialIdByText.keys()].map(text => text.replace(/[|]/g, '\\|'));
     this.specialPattern = new RegExp(alternatives.join('|'), 'g');
   }
 

@@ -6,16 +6,16 @@
 // Dimension letters: B batch, T new positions, P cached past positions,
 // C model width, nh attention heads, hs head size (C / nh), F FFN hidden, V vocabulary.
 
-import { GraphBuilder, Tensor, rmsNorm as engineRmsNorm, silu } from "../engine";
-import { ModelConfig, headSize } from "./config";
-import { PkmAddress, pkmLayer, pkmRead, pkmWeightsOf } from "./pkm";
-import { parameterNames, parameterSpecs } from "./parameters";
+import { GraphBuilder, Tensor, rmsNorm as engineRmsNorm, silu } from '../engine';
+import { ModelConfig, headSize } from './config';
+import { PkmAddress, pkmLayer, pkmRead, pkmWeightsOf } from './pkm';
+import { parameterNames, parameterSpecs } from './parameters';
 
 export type ParameterTensors = ReadonlyMap<string, Tensor>;
 
 /** Declares every parameter as a fed graph input named like the parameter (and the checkpoint). */
 export function declareParameters(g: GraphBuilder, config: ModelConfig): ParameterTensors {
-  return new Map(parameterSpecs(config).map((spec) => [spec.name, g.param(spec.name, spec.shape)]));
+  return new Map(parameterSpecs(config).map(spec => [spec.name, g.param(spec.name, spec.shape)]));
 }
 
 function parameter(w: ParameterTensors, name: string): Tensor {
@@ -114,7 +114,7 @@ export function attentionHalf(
 }
 
 export function isMemoryLayer(config: ModelConfig, layer: number): boolean {
-  return layer === config.memoryLayer && config.memoryKind === "pkm";
+  return layer === config.memoryLayer && config.memoryKind === 'pkm';
 }
 
 /** The FFN half of a block, without the residual add: ffn(norm(x)), or the memory read. */
@@ -227,15 +227,17 @@ export function crossEntropy(
   const M = logits.shape[0]!;
   const logProbabilities = g.logSoftmax(logits, -1); // (M, V)
   const picked = g.reshape(g.gatherElements(logProbabilities, g.reshape(targets, [M, 1]), 1), [M]); // (M)
-  const loss = rowWeights
-    ? g.div(g.neg(g.sum(g.mul(picked, rowWeights))), g.add(g.sum(rowWeights), 1e-9))
-    : g.neg(g.mean(picked));
+  const loss = rowWeights ? g.div(g.neg(g.sum(g.mul(picked, rowWeights))), g.add(g.sum(rowWeights), 1e-9)) : g.neg(g.mean(picked));
   const predicted = g.reshape(g.topk(logits, 1, -1).indices, [M]); // (M)
-  return { loss, correct: g.cast(g.equal(predicted, targets), "float32") };
+  return { loss, correct: g.cast(g.equal(predicted, targets), 'float32') };
 }
 
 /** Rotary tables for absolute positions [start, start + count): (count, 1, hs/2) each. */
-export function rotaryTables(config: ModelConfig, start: number, count: number): { cos: Float32Array<ArrayBuffer>; sin: Float32Array<ArrayBuffer> } {
+export function rotaryTables(
+  config: ModelConfig,
+  start: number,
+  count: number,
+): { cos: Float32Array<ArrayBuffer>; sin: Float32Array<ArrayBuffer> } {
   const half = headSize(config) / 2;
   const cos = new Float32Array(count * half);
   const sin = new Float32Array(count * half);

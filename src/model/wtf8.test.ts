@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { completePrefixLength, wtf8BinaryString, wtf8Decode } from './wtf8';
 
 function bytesOf(binary: string): Uint8Array {
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  return Uint8Array.from(binary, char => char.charCodeAt(0));
 }
 
 test('well-formed text encodes as UTF-8', () => {

@@ -46,12 +46,7 @@ function isLowSurrogate(unit: number): boolean {
 /** Whether bytes[i..i+3) encode a surrogate code point (ED A0..BF 80..BF). */
 function isSurrogateSequence(bytes: Uint8Array, i: number, end: number): boolean {
   return (
-    i + 2 < end &&
-    bytes[i] === 0xed &&
-    bytes[i + 1]! >= 0xa0 &&
-    bytes[i + 1]! <= 0xbf &&
-    bytes[i + 2]! >= 0x80 &&
-    bytes[i + 2]! <= 0xbf
+    i + 2 < end && bytes[i] === 0xed && bytes[i + 1]! >= 0xa0 && bytes[i + 1]! <= 0xbf && bytes[i + 2]! >= 0x80 && bytes[i + 2]! <= 0xbf
   );
 }
 

@@ -16,7 +16,7 @@ const MASTER = 'Every PR targets master, which auto-deploys to staging.';
 
 async function ask(service: MemoryService, question: string): Promise<{ result: AskResult; streamed: string }> {
   let streamed = '';
-  const result = await service.ask({ question, maxTokens: 4 }, { onChunk: (chunk) => (streamed += chunk.text) });
+  const result = await service.ask({ question, maxTokens: 4 }, { onChunk: chunk => (streamed += chunk.text) });
   return { result, streamed };
 }
 
@@ -39,17 +39,26 @@ test('chat: abstains with nothing remembered and on a question no note covers; a
   assert.equal(about.result.citations[0]?.noteId, adyen);
   const total = about.result.citations.reduce((sum, c) => sum + c.weight, 0);
   assert.ok(Math.abs(total - 1) < 1e-9, `shares sum to ${total}`);
-  assert.ok(about.result.citations.every((c) => c.weight >= 0.02), JSON.stringify(about.result.citations));
+  assert.ok(
+    about.result.citations.every(c => c.weight >= 0.02),
+    JSON.stringify(about.result.citations),
+  );
 
   await service.forget({ id: adyen });
   const after = await ask(service, 'What builds the Adyen Idempotency-Key?');
-  assert.ok(!after.result.citations.some((c) => c.noteId === adyen), 'a forgotten note is never cited');
-  if (after.result.outcome.kind === 'abstained') assert.ok(!after.result.outcome.related.some((r) => r.noteId === adyen));
+  assert.ok(!after.result.citations.some(c => c.noteId === adyen), 'a forgotten note is never cited');
+  if (after.result.outcome.kind === 'abstained') assert.ok(!after.result.outcome.related.some(r => r.noteId === adyen));
   await service.close();
 });
 
 test('chat: the answer threshold is a setting; an abstention lists nearby notes as related, not as citations', async () => {
-  const service = await MemoryService.open({ storeDir: tempStoreDir(), modelDir, author: 'test', research: { slotWriter }, answerSupport: { answerGate: 1.01 } });
+  const service = await MemoryService.open({
+    storeDir: tempStoreDir(),
+    modelDir,
+    author: 'test',
+    research: { slotWriter },
+    answerSupport: { answerGate: 1.01 },
+  });
   const adyen = (await service.remember({ text: ADYEN, kind: 'decision' })).notes[0]!.id as NoteId;
   const { result, streamed } = await ask(service, 'What builds the Adyen Idempotency-Key?');
   assert.equal(result.outcome.kind, 'abstained');

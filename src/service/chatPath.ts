@@ -98,7 +98,7 @@ export async function answerQuestion(runner: DecodingRunner, input: ChatInput): 
     signal: input.signal,
     readout: runner.readout,
     // With notes to read, an answer starts: an empty one would say nothing of what is remembered.
-    allowFirst: runner.readout ? (token) => !isSpecialToken(token) : undefined,
+    allowFirst: runner.readout ? token => !isSpecialToken(token) : undefined,
     onToken: (token, tokens) => {
       generated.push(token);
       keep = loopCut(tokens);

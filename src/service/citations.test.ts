@@ -8,13 +8,37 @@ import { shareCitations } from './citations';
 const id = (s: string) => s as NoteId;
 
 test('citations: keyed reads cite by share of the read mass, best first; shares under 2% dropped, the rest sum to 1', () => {
-  const cited = shareCitations(new Map([[id('a'), 3], [id('b'), 6.5], [id('c'), 0.1], [id('d'), 0], [id('e'), 0.4]]));
-  assert.deepEqual(cited.map((c) => c.noteId), ['b', 'a', 'e']);
+  const cited = shareCitations(
+    new Map([
+      [id('a'), 3],
+      [id('b'), 6.5],
+      [id('c'), 0.1],
+      [id('d'), 0],
+      [id('e'), 0.4],
+    ]),
+  );
+  assert.deepEqual(
+    cited.map(c => c.noteId),
+    ['b', 'a', 'e'],
+  );
   const total = cited.reduce((sum, c) => sum + c.weight, 0);
   assert.ok(Math.abs(total - 1) < 1e-12);
   assert.ok(Math.abs(cited[0]!.weight - 6.5 / 9.9) < 1e-12);
-  assert.ok(cited.every((c) => Math.round(c.weight * 100) >= 1), 'no row shows 0%');
+  assert.ok(
+    cited.every(c => Math.round(c.weight * 100) >= 1),
+    'no row shows 0%',
+  );
   assert.deepEqual(shareCitations(new Map()), []);
   assert.deepEqual(shareCitations(new Map([[id('a'), 0]])), []);
-  assert.deepEqual(shareCitations(new Map([[id('a'), 1], [id('b'), 1], [id('c'), 1]]), 2).map((c) => c.weight), [0.5, 0.5]);
+  assert.deepEqual(
+    shareCitations(
+      new Map([
+        [id('a'), 1],
+        [id('b'), 1],
+        [id('c'), 1],
+      ]),
+      2,
+    ).map(c => c.weight),
+    [0.5, 0.5],
+  );
 });

@@ -21,8 +21,29 @@ test('completionConfidence: the shown part ends where the probability falls belo
   assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.95), '');
   assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.2), 'ents(1);');
   // A token that ends inside a name ("formatC" then "ur" of "urrency") is cut back to before the name.
-  assert.equal(confidentPart('currency()', [{ end: 2, probability: 0.9 }, { end: 10, probability: 0.1 }], 0.5), '');
-  assert.equal(confidentPart('a.currency()', [{ end: 2, probability: 0.9 }, { end: 4, probability: 0.9 }, { end: 12, probability: 0.1 }], 0.5), 'a.');
+  assert.equal(
+    confidentPart(
+      'currency()',
+      [
+        { end: 2, probability: 0.9 },
+        { end: 10, probability: 0.1 },
+      ],
+      0.5,
+    ),
+    '',
+  );
+  assert.equal(
+    confidentPart(
+      'a.currency()',
+      [
+        { end: 2, probability: 0.9 },
+        { end: 4, probability: 0.9 },
+        { end: 12, probability: 0.1 },
+      ],
+      0.5,
+    ),
+    'a.',
+  );
   assert.equal(probabilityOf(ENTS.pieces, 5), 0.9 * 0.9);
 });
 
@@ -30,23 +51,37 @@ test('completionConfidence: each mode, with a calibrated nothing-to-say path', (
   assert.deepEqual(shownCompletion(ENTS, 'always'), { text: 'ents(1);', source: 'model' });
   assert.deepEqual(shownCompletion(ENTS, 'off'), { text: '', source: null });
   assert.deepEqual(shownCompletion(ENTS, 'memory-only'), { text: '', source: null });
-  assert.deepEqual(shownCompletion(ENTS, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), { text: 'ents(', source: 'model' });
+  assert.deepEqual(shownCompletion(ENTS, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), {
+    text: 'ents(',
+    source: 'model',
+  });
   // A line the file typed before after the same text wins over the model's guess, in `confident` only.
   const repeated = { ...ENTS, repeated: 'entsOf(total);' };
   assert.deepEqual(shownCompletion(repeated, 'confident'), { text: 'entsOf(total);', source: 'file' });
   assert.deepEqual(shownCompletion(repeated, 'always'), { text: 'ents(1);', source: 'model' });
   assert.deepEqual(shownCompletion(repeated, 'memory-only'), { text: '', source: null });
   // Nothing the model is sure of: nothing shown.
-  const unsure = { ...ENTS, pieces: ENTS.pieces.map((p) => ({ ...p, probability: 0.3 })) };
-  assert.deepEqual(shownCompletion(unsure, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), { text: '', source: null });
+  const unsure = { ...ENTS, pieces: ENTS.pieces.map(p => ({ ...p, probability: 0.3 })) };
+  assert.deepEqual(shownCompletion(unsure, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), {
+    text: '',
+    source: null,
+  });
   // Whitespace alone is not worth showing.
-  assert.deepEqual(shownCompletion({ completion: '  \n', pieces: [{ end: 3, probability: 1 }], copied: null }, 'always'), { text: '', source: null });
+  assert.deepEqual(shownCompletion({ completion: '  \n', pieces: [{ end: 3, probability: 1 }], copied: null }, 'always'), {
+    text: '',
+    source: null,
+  });
 });
 
-test('completionConfidence: a note span shows whole when the memory proposed it strongly, the model\'s tail by its floor', () => {
+test("completionConfidence: a note span shows whole when the memory proposed it strongly, the model's tail by its floor", () => {
   const copied: RawCompletion = {
     completion: 'formatUtc(now)',
-    pieces: [{ end: 9, probability: 1 }, { end: 10, probability: 0.9 }, { end: 13, probability: 0.1 }, { end: 14, probability: 0.9 }],
+    pieces: [
+      { end: 9, probability: 1 },
+      { end: 10, probability: 0.9 },
+      { end: 13, probability: 0.1 },
+      { end: 14, probability: 0.9 },
+    ],
     copied: { text: 'formatUtc', score: 0.8 },
   };
   const settings = { minProbability: 0.5, minSpanScore: 0.5, minChars: 1 };
@@ -56,6 +91,12 @@ test('completionConfidence: a note span shows whole when the memory proposed it 
   assert.deepEqual(shownCompletion(weak, 'confident', settings), { text: '', source: null });
   assert.deepEqual(shownCompletion(weak, 'memory-only', settings), { text: '', source: null });
   // The span is shown even when the model is unsure of the token right after it.
-  const unsureTail = { ...copied, pieces: [{ end: 9, probability: 1 }, { end: 14, probability: 0.1 }] };
+  const unsureTail = {
+    ...copied,
+    pieces: [
+      { end: 9, probability: 1 },
+      { end: 14, probability: 0.1 },
+    ],
+  };
   assert.deepEqual(shownCompletion(unsureTail, 'confident', settings), { text: 'formatUtc', source: 'note' });
 });

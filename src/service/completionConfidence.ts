@@ -46,7 +46,11 @@ export interface ShownCompletion {
 
 const NOTHING: ShownCompletion = { text: '', source: null };
 
-export function shownCompletion(raw: RawCompletion, mode: ShowMode, settings: ConfidenceSettings = defaultConfidenceSettings): ShownCompletion {
+export function shownCompletion(
+  raw: RawCompletion,
+  mode: ShowMode,
+  settings: ConfidenceSettings = defaultConfidenceSettings,
+): ShownCompletion {
   if (mode === 'off') return NOTHING;
   if (mode === 'always') return keep(raw.completion, raw.copied ? 'note' : 'model', 0);
   const strongSpan = raw.copied !== null && (raw.copied.score ?? 0) >= settings.minSpanScore;

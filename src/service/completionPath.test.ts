@@ -38,11 +38,17 @@ test('completionPath: a copied span starts the completion and is reported', asyn
     assert.ok(next === '' || !/[\p{L}\p{N}_]/u.test(next), `${JSON.stringify(out.completion)}: nothing glued onto the copied name`);
   }
   // A pattern's start: the model fills the placeholder with a name.
-  const pattern = await completeCode({ ...runner, copySpan: () => ({ note, text: '/_healthcheck_' }) }, { filePath: 'main.tf', prefix: 'path = "', notes: [], maxTokens: 6 });
+  const pattern = await completeCode(
+    { ...runner, copySpan: () => ({ note, text: '/_healthcheck_' }) },
+    { filePath: 'main.tf', prefix: 'path = "', notes: [], maxTokens: 6 },
+  );
   assert.match(pattern.completion, /^\/_healthcheck_[\p{L}\p{N}_]/u);
   assert.deepEqual(asked[0], ['src/a.js\nconst load = (url) =>\n  window.', 'const load = (url) =>\n  window.']);
 
-  const plain = await completeCode({ ...runner, copySpan: () => null }, { filePath: 'src/a.js', prefix: 'x = foo', notes: [], maxTokens: 6 });
+  const plain = await completeCode(
+    { ...runner, copySpan: () => null },
+    { filePath: 'src/a.js', prefix: 'x = foo', notes: [], maxTokens: 6 },
+  );
   const without = await completeCode(runner, { filePath: 'src/a.js', prefix: 'x = foo', notes: [], maxTokens: 6 });
   assert.equal(plain.copied, null);
   assert.equal(plain.completion, without.completion);

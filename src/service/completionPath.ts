@@ -138,7 +138,13 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
   while (shared < code.length && shared < full.length && code[shared] === full[shared]) shared++;
   shared = Math.min(shared, code.length);
   if (shared <= headerLength || shared >= full.length) return null;
-  return { prompt: code.slice(0, shared), removedText: tokenizer.decode(code.slice(shared)), allowFirst: afterSpan(tokenizer, span.text), forced: full.slice(shared), span };
+  return {
+    prompt: code.slice(0, shared),
+    removedText: tokenizer.decode(code.slice(shared)),
+    allowFirst: afterSpan(tokenizer, span.text),
+    forced: full.slice(shared),
+    span,
+  };
 }
 
 /** What the model may type right after a copied span: a span that ends a name (`async_set_unique_id`)
@@ -147,14 +153,16 @@ function copiedSpan(runner: DecodingRunner, filePath: string, prefix: string, co
 function afterSpan(tokenizer: Tokenizer, span: string): (token: number) => boolean {
   const vocabulary = vocabularyBytes(tokenizer);
   const open = !/[\p{L}\p{N}]$/u.test(span);
-  return (token) => {
+  return token => {
     const first = vocabulary[token]?.[0];
     return first === undefined ? !open : isNameByte(first) === open; // a special token may end the completion after a whole name
   };
 }
 
 function isNameByte(byte: number): boolean {
-  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f || byte >= 0x80;
+  return (
+    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f || byte >= 0x80
+  );
 }
 
 /**

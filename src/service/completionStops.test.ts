@@ -25,7 +25,11 @@ test('completionStops: a block ends at a blank line or a dedent, not before code
   assert.deepEqual(cutCompletion('return a\n    b = 1\n\n    c', block), { text: 'return a\n    b = 1', done: true });
   assert.deepEqual(cutCompletion('return a\n    b = 1\nx = 2', block), { text: 'return a\n    b = 1', done: true });
   assert.deepEqual(cutCompletion('return a\n  ', block), { text: 'return a\n  ', done: false }, 'an indentation still being typed');
-  assert.deepEqual(cutCompletion('\n\n## Title\n', { kind: 'block', indent: 0 }), { text: '\n\n## Title\n', done: false }, 'leading blank lines are not a stop');
+  assert.deepEqual(
+    cutCompletion('\n\n## Title\n', { kind: 'block', indent: 0 }),
+    { text: '\n\n## Title\n', done: false },
+    'leading blank lines are not a stop',
+  );
   assert.deepEqual(cutCompletion('## Title\ntext\n\nmore', { kind: 'block', indent: 0 }), { text: '## Title\ntext', done: true });
 });
 

@@ -22,7 +22,10 @@ test('decodingSession: reuse, reads per position, memory version, stops', async 
   const reused = await session.decode([1, 2, 3, 4], 0, { maxTokens: 5, stopTokens: none });
   assert.equal(reused.reusedTokens, 2);
   assert.deepEqual(reused.tokens, fresh.tokens);
-  assert.deepEqual(reused.reads.map((r) => [...r.slots]), fresh.reads.map((r) => [...r.slots]));
+  assert.deepEqual(
+    reused.reads.map(r => [...r.slots]),
+    fresh.reads.map(r => [...r.slots]),
+  );
   const afterWrite = await session.decode([1, 2, 3, 4], 1, { maxTokens: 1, stopTokens: none });
   assert.equal(afterWrite.reusedTokens, 0, 'a new memory version empties the cache');
 
@@ -32,7 +35,7 @@ test('decodingSession: reuse, reads per position, memory version, stops', async 
   const ruled = await session.decode([1, 2, 3, 4], 1, { maxTokens: 5, stopTokens: none, onToken: (_t, all) => all.length === 3 });
   assert.equal(ruled.stop, 'stop_rule');
   assert.equal(ruled.tokens.length, 3);
-  const healed = await session.decode([1, 2, 3, 4], 1, { maxTokens: 1, stopTokens: none, allowFirst: (t) => t === 7 });
+  const healed = await session.decode([1, 2, 3, 4], 1, { maxTokens: 1, stopTokens: none, allowFirst: t => t === 7 });
   assert.deepEqual(healed.tokens, [7]);
   const forced = await session.decode([1, 2, 3, 4], 1, { maxTokens: 4, stopTokens: none, forced: [11, 12] });
   assert.deepEqual(forced.tokens.slice(0, 2), [11, 12], 'forced tokens come first whatever the logits');
@@ -52,6 +55,9 @@ test('decodingSession: reuse, reads per position, memory version, stops', async 
 test('decodingSession: probabilityOf is the softmax, over the allowed tokens when restricted', () => {
   const logits = new Float32Array([0, Math.log(3), 0, 0]);
   assert.ok(Math.abs(probabilityOf(logits, 1) - 0.5) < 1e-6);
-  assert.ok(Math.abs(probabilityOf(logits, 1, (t) => t <= 1) - 0.75) < 1e-6);
-  assert.equal(probabilityOf(logits, 1, () => false), 0);
+  assert.ok(Math.abs(probabilityOf(logits, 1, t => t <= 1) - 0.75) < 1e-6);
+  assert.equal(
+    probabilityOf(logits, 1, () => false),
+    0,
+  );
 });

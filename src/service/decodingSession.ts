@@ -80,14 +80,16 @@ export class DecodingSession {
   async decode(prompt: readonly number[], memoryVersion: number, options: DecodeOptions): Promise<DecodeResult> {
     const started = performance.now();
     if (prompt.length === 0) throw new RangeError('decode: empty prompt');
-    if (prompt.length >= this.cache.capacity) throw new RangeError(`decode: a prompt of ${prompt.length} tokens leaves no room in a context of ${this.cache.capacity}`);
+    if (prompt.length >= this.cache.capacity)
+      throw new RangeError(`decode: a prompt of ${prompt.length} tokens leaves no room in a context of ${this.cache.capacity}`);
     if (memoryVersion !== this.memoryVersion) {
       this.reset();
       this.memoryVersion = memoryVersion;
     }
     const keep = Math.min(sharedPrefix(this.tokens, prompt), prompt.length - 1);
     this.truncate(keep);
-    const logitsOf = async (out: { logits: Float32Array; state: Float32Array }) => (options.readout ? ((await options.readout(out.state, this.tokens)) ?? out.logits) : out.logits);
+    const logitsOf = async (out: { logits: Float32Array; state: Float32Array }) =>
+      options.readout ? ((await options.readout(out.state, this.tokens)) ?? out.logits) : out.logits;
     let step = await logitsOf(await this.feed(prompt.slice(keep)));
     const generated: number[] = [];
     const probabilities: number[] = [];

@@ -25,7 +25,7 @@ export function deriveCheckpoint(sourceDir: string, options: { readonly seed: nu
   };
   const parameters: Parameters = new Map();
   for (const [name, tensor] of source.parameters) {
-    const data = tensor.data.map((v) => v * (1 + options.scale * (2 * uniform() - 1)));
+    const data = tensor.data.map(v => v * (1 + options.scale * (2 * uniform() - 1)));
     parameters.set(name, { shape: tensor.shape, data });
   }
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-derived-model-')), 'model');
@@ -37,11 +37,22 @@ export function deriveCheckpoint(sourceDir: string, options: { readonly seed: nu
     // One step more: the model id (which names the step) differs as well as the hash.
     training: { ...manifest.training, steps: manifest.training.steps + 1 },
     ...(source.slotDocumentFrequency && manifest.slotStatistics
-      ? { slotDocumentFrequency: { counts: source.slotDocumentFrequency, batches: manifest.slotStatistics.batches, tokensPerBatch: manifest.slotStatistics.tokensPerBatch } }
+      ? {
+          slotDocumentFrequency: {
+            counts: source.slotDocumentFrequency,
+            batches: manifest.slotStatistics.batches,
+            tokensPerBatch: manifest.slotStatistics.tokensPerBatch,
+          },
+        }
       : {}),
   });
   if (source.citationDocumentFrequency && manifest.citationStatistics) {
-    writeCitationStatistics(dir, source.citationDocumentFrequency, manifest.citationStatistics.documents, manifest.citationStatistics.tokensPerDocument);
+    writeCitationStatistics(
+      dir,
+      source.citationDocumentFrequency,
+      manifest.citationStatistics.documents,
+      manifest.citationStatistics.tokensPerDocument,
+    );
   }
   if (source.noteSlotBackground) writeNoteSlotBackground(dir, source.noteSlotBackground);
   return dir;

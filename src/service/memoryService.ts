@@ -138,8 +138,8 @@ export class MemoryService {
     readonly model: ModelDescription,
     readonly store: MemoryStore,
   ) {
-    this.knownLive = new Set(store.liveNotes().map((n) => n.id));
-    const unsubscribe = store.onExternalChange((updates) => this.applyExternal(updates));
+    this.knownLive = new Set(store.liveNotes().map(n => n.id));
+    const unsubscribe = store.onExternalChange(updates => this.applyExternal(updates));
     const unwatch = watchStoreFiles(store.paths.dir, () => void this.store.sync().catch(() => undefined));
     this.unsubscribe = () => {
       unwatch();
@@ -154,7 +154,8 @@ export class MemoryService {
    */
   static async open(options: MemoryServiceOptions, context: OperationContext = {}): Promise<MemoryService> {
     const model = describeModel(options.modelDir);
-    const progress = (event: Omit<ProgressEvent, 'requestId'>) => (context.progress ? context.progress(event) : options.events?.progress?.(event));
+    const progress = (event: Omit<ProgressEvent, 'requestId'>) =>
+      context.progress ? context.progress(event) : options.events?.progress?.(event);
     let writer: MemoryWriter | null = null;
     const opened = await openStore(
       options.storeDir,
@@ -162,7 +163,7 @@ export class MemoryService {
       options.recover ?? false,
       {
         load: () => loadModel(model, { noteSlots: options.research?.noteSlots }),
-        writer: (loaded) => (writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background)),
+        writer: loaded => (writer = new MemoryWriter(loaded.model, loaded.tokenizer, loaded.background)),
       },
       { signal: context.signal, progress },
     );
@@ -191,7 +192,11 @@ export class MemoryService {
   }
 
   initResponse(): InitResponse {
-    return { model: this.model.identity, notes: this.store.liveNotes().length, storeMessages: [...this.store.loadReport.messages, ...this.openMessages] };
+    return {
+      model: this.model.identity,
+      notes: this.store.liveNotes().length,
+      storeMessages: [...this.store.loadReport.messages, ...this.openMessages],
+    };
   }
 
   get state(): WorkerState {
@@ -210,14 +215,25 @@ export class MemoryService {
     if (!this.loading) {
       if (!this.preloaded) this.emitProgress(context, { stage: 'loading-model', message: `Loading the model from ${this.model.dir}` });
       this.loading = (async () => {
-        await new Promise((resolve) => setImmediate(resolve)); // let the progress event leave first
+        await new Promise(resolve => setImmediate(resolve)); // let the progress event leave first
         const loaded = this.preloaded ?? loadModel(this.model, { noteSlots: this.options.research?.noteSlots });
         this.preloaded = null;
         const table = valueTableOf(loaded.model);
         table.data.set(loaded.baseValues); // a preloaded model's table holds an upgrade's staging rows
-        applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
+        applyRowUpdates(
+          table,
+          [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })),
+        );
         const settings = { ...defaultSlotWriterSettings, ...this.options.research?.slotWriter };
-        this.slots = new NoteSlotKeeper(this.store.paths.dir, this.model.identity.sha256, loaded.model, loaded.tokenizer, loaded.noteSlots, settings, { ...defaultSpanCopySettings, ...this.options.research?.spanCopy });
+        this.slots = new NoteSlotKeeper(
+          this.store.paths.dir,
+          this.model.identity.sha256,
+          loaded.model,
+          loaded.tokenizer,
+          loaded.noteSlots,
+          settings,
+          { ...defaultSpanCopySettings, ...this.options.research?.spanCopy },
+        );
         await this.syncSlots(context);
         this.loaded = loaded;
         this.bump();
@@ -241,7 +257,7 @@ export class MemoryService {
     const policy = request.secrets ?? this.options.secrets ?? 'refuse';
     const warnings = [...input.warnings];
     const redacted: SecretFinding[] = [];
-    const texts = input.chunks.map((chunk) => {
+    const texts = input.chunks.map(chunk => {
       const check = checkSecrets(chunk, policy);
       if (check.kind === 'refused') throw new SecretFoundError(check.findings);
       if (check.kind === 'redacted') {
@@ -263,7 +279,10 @@ export class MemoryService {
     for (let i = 0; i < texts.length; i++) {
       context.signal?.throwIfAborted();
       const note = { id: ids[i], text: texts[i]!, kind, author: request.author ?? this.author() };
-      const options = { signal: context.signal, onProgress: (p: WriteProgress) => this.emitProgress(context, writeProgress(p, i, texts.length)) };
+      const options = {
+        signal: context.signal,
+        onProgress: (p: WriteProgress) => this.emitProgress(context, writeProgress(p, i, texts.length)),
+      };
       // The first part replaces the superseded note, in one store transaction with its write.
       const result =
         i === 0 && request.supersedes !== undefined
@@ -277,10 +296,10 @@ export class MemoryService {
       losses.push(learned.losses[learned.losses.length - 1] ?? Number.NaN);
       steps += learned.steps;
     }
-    const noteIds = written.map((n) => n.id);
+    const noteIds = written.map(n => n.id);
     this.emitChanged({ reason: request.supersedes !== undefined ? 'supersede' : 'remember', noteIds });
     return {
-      notes: written.map((n) => this.summary(this.store.getNote(n.id) ?? n)),
+      notes: written.map(n => this.summary(this.store.getNote(n.id) ?? n)),
       warnings,
       redacted: summarizeFindings(redacted),
       writeMs: performance.now() - started,
@@ -309,7 +328,8 @@ export class MemoryService {
   /** Undoes a forget this process made: the note is back with its id, text, slots and rows. */
   async restore(request: RestoreRequest): Promise<RestoreResponse> {
     const undo = this.undoable.get(request.id);
-    if (!undo) throw new BadRequestError(`There is no forget of ${request.id} to undo in this window (an undo lasts until the window closes).`);
+    if (!undo)
+      throw new BadRequestError(`There is no forget of ${request.id} to undo in this window (an undo lasts until the window closes).`);
     const result = await this.store.restore(undo.forgotten);
     this.undoable.delete(request.id);
     this.applyUpdates(result.updates);
@@ -322,7 +342,7 @@ export class MemoryService {
   async list(request: ListRequest): Promise<ListResponse> {
     await this.store.sync();
     const notes = request.all ? this.store.notes() : this.store.liveNotes();
-    return { storeDir: this.store.paths.dir, model: this.model.identity, notes: notes.map((n) => this.summary(n)) };
+    return { storeDir: this.store.paths.dir, model: this.model.identity, notes: notes.map(n => this.summary(n)) };
   }
 
   async exportTo(request: ExportRequest): Promise<ExportResponse> {
@@ -340,7 +360,10 @@ export class MemoryService {
     }
     this.applyUpdates(result.updates);
     await this.syncSlots(context);
-    const imported = this.store.liveNotes().slice(-result.imported).map((n) => n.id);
+    const imported = this.store
+      .liveNotes()
+      .slice(-result.imported)
+      .map(n => n.id);
     this.emitChanged({ reason: 'import', noteIds: imported });
     return { mode: result.mode, imported: result.imported, renamed: result.renamed, skipped: result.skipped, backup: result.backup };
   }
@@ -362,7 +385,10 @@ export class MemoryService {
     } finally {
       // Re-learning trained on the table from the base rows: give it back this store's rows.
       table.data.set(loaded.baseValues);
-      applyRowUpdates(table, [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })));
+      applyRowUpdates(
+        table,
+        [...this.store.changedRows()].map(([slot, row]) => ({ slot, row })),
+      );
       this.bump();
     }
   }
@@ -377,7 +403,10 @@ export class MemoryService {
     const note = this.store.getNote(request.id);
     if (!note) throw new NoteNotFoundError(request.id);
     // A forgotten or superseded note owns no slot any more: the inspector shows none for it.
-    const slots = (note.state === 'live' ? note.slots : []).map((slot) => ({ slot, sharedWith: (owners.get(slot) ?? []).filter((id) => id !== note.id) }));
+    const slots = (note.state === 'live' ? note.slots : []).map(slot => ({
+      slot,
+      sharedWith: (owners.get(slot) ?? []).filter(id => id !== note.id),
+    }));
     return { what: 'note', id: note.id, slots };
   }
 
@@ -393,17 +422,21 @@ export class MemoryService {
     if (mode === 'memory') {
       const slots = this.keeper();
       const support = answerSupport(slots.questionGates(request.question), slots.memory.size, this.answerSupportSettings());
-      if (support.kind === 'unsupported') return abstention(support.reason, support.related.filter((r) => this.isLive(r.note)).map((r) => ({ noteId: r.note, gate: r.gate })));
+      if (support.kind === 'unsupported')
+        return abstention(
+          support.reason,
+          support.related.filter(r => this.isLive(r.note)).map(r => ({ noteId: r.note, gate: r.gate })),
+        );
     }
     const pasted = mode === 'prompt' ? this.promptNotes(request.question) : [];
     const credit = new Map<NoteId, number>();
     const output = await this.withRowsOf(mode, loaded, () =>
       answerQuestion(this.runner(loaded, 'chat', mode === 'memory' ? credit : null), {
         question: request.question,
-        notes: pasted.map((n) => n.text),
+        notes: pasted.map(n => n.text),
         maxTokens: request.maxTokens ?? DEFAULT_ANSWER_TOKENS,
         signal: context.signal,
-        onText: context.onChunk ? (text) => context.onChunk!({ text }) : undefined,
+        onText: context.onChunk ? text => context.onChunk!({ text }) : undefined,
       }),
     );
     return {
@@ -442,14 +475,18 @@ export class MemoryService {
       completeCode(this.runner(loaded, 'completion', mode === 'memory' ? credit : null), {
         filePath: request.filePath,
         prefix: request.prefix,
-        notes: pasted.map((n) => n.text),
+        notes: pasted.map(n => n.text),
         maxTokens: request.maxTokens,
         signal: context.signal,
       }),
     );
     // A copied span came from its note whole: one unit of credit per token it typed.
     if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
-    const shown = shownCompletion({ ...output, repeated: repeatedLine(request.prefix) }, request.show ?? 'confident', this.options.research?.confidence);
+    const shown = shownCompletion(
+      { ...output, repeated: repeatedLine(request.prefix) },
+      request.show ?? 'confident',
+      this.options.research?.confidence,
+    );
     return {
       completion: shown.text,
       source: shown.source,
@@ -492,7 +529,9 @@ export class MemoryService {
     const slots = this.slots;
     if (!credit || !slots) return runner;
     const readout = slots.readout(credit, purpose === 'chat' ? 'chat' : 'code');
-    return purpose === 'completion' ? { ...runner, readout, copySpan: (gateText, prefix, filePath) => slots.copySpan(gateText, prefix, filePath) } : { ...runner, readout };
+    return purpose === 'completion'
+      ? { ...runner, readout, copySpan: (gateText, prefix, filePath) => slots.copySpan(gateText, prefix, filePath) }
+      : { ...runner, readout };
   }
 
   /**
@@ -505,13 +544,28 @@ export class MemoryService {
     if (!this.slots) return null;
     try {
       const report = await this.slots.sync(this.store.liveNotes(), (note, index, of) =>
-        this.emitProgress(context, { stage: 'training', message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`, fraction: index / Math.max(1, of) }),
+        this.emitProgress(context, {
+          stage: 'training',
+          message: `Writing ${note.id} into its memory slots (${index + 1} of ${of})`,
+          fraction: index / Math.max(1, of),
+        }),
       );
-      for (const { id, problem } of report.rewritten) this.options.events?.log?.({ level: 'warn', message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).` });
-      if (report.removedTempFiles.length > 0) this.options.events?.log?.({ level: 'info', message: `Removed ${report.removedTempFiles.length} slot temp file(s) left by an interrupted save.` });
+      for (const { id, problem } of report.rewritten)
+        this.options.events?.log?.({
+          level: 'warn',
+          message: `Memory slots of note ${id} were rewritten: their file was unusable (${problem}).`,
+        });
+      if (report.removedTempFiles.length > 0)
+        this.options.events?.log?.({
+          level: 'info',
+          message: `Removed ${report.removedTempFiles.length} slot temp file(s) left by an interrupted save.`,
+        });
       return report;
     } catch (error) {
-      this.options.events?.log?.({ level: 'error', message: `Could not write notes into their memory slots: ${error instanceof Error ? error.message : String(error)}` });
+      this.options.events?.log?.({
+        level: 'error',
+        message: `Could not write notes into their memory slots: ${error instanceof Error ? error.message : String(error)}`,
+      });
       return null;
     }
   }
@@ -531,8 +585,11 @@ export class MemoryService {
     if (mode === 'memory' || changed.length === 0) return fn();
     const table = valueTableOf(loaded.model);
     const C = table.rowWidth;
-    const live = changed.map((slot) => ({ slot, row: table.data.slice(slot * C, (slot + 1) * C) }));
-    applyRowUpdates(table, changed.map((slot) => ({ slot, row: loaded.baseValues.subarray(slot * C, (slot + 1) * C) })));
+    const live = changed.map(slot => ({ slot, row: table.data.slice(slot * C, (slot + 1) * C) }));
+    applyRowUpdates(
+      table,
+      changed.map(slot => ({ slot, row: loaded.baseValues.subarray(slot * C, (slot + 1) * C) })),
+    );
     this.bump();
     try {
       return await fn();
@@ -544,7 +601,7 @@ export class MemoryService {
 
   private promptNotes(query: string): { id: string; text: string }[] {
     if (this.rankerAt !== this.version || !this.ranker) {
-      this.ranker = new PromptNoteRanker(this.store.liveNotes().map((n) => ({ id: n.id, text: n.text })));
+      this.ranker = new PromptNoteRanker(this.store.liveNotes().map(n => ({ id: n.id, text: n.text })));
       this.rankerAt = this.version;
     }
     return this.ranker.top(query);
@@ -568,8 +625,8 @@ export class MemoryService {
   private applyExternal(updates: readonly RowUpdate[]): void {
     this.applyUpdates(updates);
     void this.syncSlots();
-    const live = new Set(this.store.liveNotes().map((n) => n.id));
-    const changed = [...live].filter((id) => !this.knownLive.has(id)).concat([...this.knownLive].filter((id) => !live.has(id)));
+    const live = new Set(this.store.liveNotes().map(n => n.id));
+    const changed = [...live].filter(id => !this.knownLive.has(id)).concat([...this.knownLive].filter(id => !live.has(id)));
     this.knownLive = live;
     this.emitChanged({ reason: 'external', noteIds: changed });
   }
@@ -615,7 +672,7 @@ export class MemoryService {
   }
 
   private emitChanged(event: MemoryChangedEvent): void {
-    if (event.reason !== 'external') this.knownLive = new Set(this.store.liveNotes().map((n) => n.id));
+    if (event.reason !== 'external') this.knownLive = new Set(this.store.liveNotes().map(n => n.id));
     this.options.events?.memoryChanged?.(event);
   }
 }
@@ -634,14 +691,24 @@ function writeProgress(progress: WriteProgress, chunk: number, chunks: number): 
 
 /** What the chat says when no remembered note covers the question (never the base model's text). */
 export function abstentionText(reason: 'no-notes' | 'no-note-fits'): string {
-  return reason === 'no-notes' ? 'No notes are remembered yet, so there is nothing to answer from.' : 'No remembered note covers this question.';
+  return reason === 'no-notes'
+    ? 'No notes are remembered yet, so there is nothing to answer from.'
+    : 'No remembered note covers this question.';
 }
 
 /** The baselines' citations: none for 'none'; the prompt baseline "cites" what it pasted, in BM25 order. */
 function baselineCitations(mode: Exclude<MemoryMode, 'memory'>, pasted: readonly { id: string }[]): Citation[] {
-  return mode === 'prompt' ? pasted.map((n) => ({ noteId: n.id as NoteId, weight: 1 / pasted.length })) : [];
+  return mode === 'prompt' ? pasted.map(n => ({ noteId: n.id as NoteId, weight: 1 / pasted.length })) : [];
 }
 
 function abstention(reason: 'no-notes' | 'no-note-fits', related: readonly RelatedNote[]): AskResult {
-  return { answer: abstentionText(reason), citations: [], outcome: { kind: 'abstained', reason, related }, tokens: 0, firstTokenMs: 0, totalMs: 0, memoryContextTokens: 0 };
+  return {
+    answer: abstentionText(reason),
+    citations: [],
+    outcome: { kind: 'abstained', reason, related },
+    tokens: 0,
+    firstTokenMs: 0,
+    totalMs: 0,
+    memoryContextTokens: 0,
+  };
 }

@@ -16,7 +16,7 @@ interface Harness {
   response(id: number): Promise<Extract<WorkerToHostMessage, { kind: 'response' }>>;
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+const tick = () => new Promise(resolve => setImmediate(resolve));
 
 function abortable(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -62,12 +62,29 @@ function harness(overrides: Partial<RequestHandlers> = {}): Harness {
     'memory/inspect': unused,
     'model/ask': async (data, context) => {
       for (const word of data.question.split(' ')) context.chunk({ text: word });
-      return { answer: data.question, citations: [], outcome: { kind: 'answered' }, tokens: 1, firstTokenMs: 0, totalMs: 0, memoryContextTokens: 0 };
+      return {
+        answer: data.question,
+        citations: [],
+        outcome: { kind: 'answered' },
+        tokens: 1,
+        firstTokenMs: 0,
+        totalMs: 0,
+        memoryContextTokens: 0,
+      };
     },
     'model/complete': async (data, context) => {
       log.push(`complete ${data.prefix}`);
       await abortable(30, context.signal);
-      return { completion: `${data.prefix}!`, citations: [], ms: 30, memoryContextTokens: 0, full: `${data.prefix}!`, source: 'model', fromNote: null, pieces: [] };
+      return {
+        completion: `${data.prefix}!`,
+        citations: [],
+        ms: 30,
+        memoryContextTokens: 0,
+        full: `${data.prefix}!`,
+        source: 'model',
+        fromNote: null,
+        pieces: [],
+      };
     },
     ...overrides,
   };
@@ -77,10 +94,10 @@ function harness(overrides: Partial<RequestHandlers> = {}): Harness {
     sent,
     log,
     send: (id, type, data) => onMessage({ kind: 'request', id, type, data }),
-    cancel: (id) => onMessage({ kind: 'cancel', id }),
-    response: (id) => {
+    cancel: id => onMessage({ kind: 'cancel', id }),
+    response: id => {
       const done = sent.find((m): m is Extract<WorkerToHostMessage, { kind: 'response' }> => m.kind === 'response' && m.id === id);
-      return done ? Promise.resolve(done) : new Promise((resolve) => waiters.set(id, resolve));
+      return done ? Promise.resolve(done) : new Promise(resolve => waiters.set(id, resolve));
     },
   };
 }
@@ -99,8 +116,11 @@ test('messenger: writes run one at a time in arrival order, with progress tagged
   assert.equal(h.messenger.lane.queued, 2);
   await h.response(3);
   assert.deepEqual(h.log, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
-  const progress = h.sent.filter((m) => m.kind === 'event' && m.type === 'progress');
-  assert.deepEqual(progress.map((m) => (m as { data: { requestId: MessageId } }).data.requestId), [1, 2, 3]);
+  const progress = h.sent.filter(m => m.kind === 'event' && m.type === 'progress');
+  assert.deepEqual(
+    progress.map(m => (m as { data: { requestId: MessageId } }).data.requestId),
+    [1, 2, 3],
+  );
   for (const id of [1, 2, 3]) assert.equal((await h.response(id)).ok, true);
 });
 
@@ -116,7 +136,7 @@ test('messenger: a new completion cancels the one running and the ones queued', 
   assert.deepEqual(h.log, ['start w', 'end w', 'complete xy']);
 
   h.send(4, 'model/complete', { filePath: 'a.ts', prefix: 'p' });
-  await new Promise((resolve) => setTimeout(resolve, 5)); // 4 is running now
+  await new Promise(resolve => setTimeout(resolve, 5)); // 4 is running now
   h.send(5, 'model/complete', { filePath: 'a.ts', prefix: 'pq' });
   const cancelled = errorOf(await h.response(4));
   assert.equal(cancelled.code, 'cancelled');
@@ -141,7 +161,7 @@ test('messenger: chunks stream before the response', async () => {
   const h = harness();
   h.send(1, 'model/ask', { question: 'one two three' });
   await h.response(1);
-  const kinds = h.sent.map((m) => (m.kind === 'chunk' ? `chunk:${(m.data as { text: string }).text}` : m.kind));
+  const kinds = h.sent.map(m => (m.kind === 'chunk' ? `chunk:${(m.data as { text: string }).text}` : m.kind));
   assert.deepEqual(kinds, ['chunk:one', 'chunk:two', 'chunk:three', 'response']);
 });
 
@@ -153,14 +173,14 @@ test('messenger: malformed requests get bad-request, a reused id is refused', as
   assert.equal(errorOf(await h.response(2)).code, 'bad-request');
   h.send(3, 'memory/remember', { text: 'a' });
   h.send(3, 'memory/remember', { text: 'b' });
-  assert.match(errorOf(h.sent.find((m) => m.kind === 'response' && m.id === 3)!).message, /already in use/);
-  assert.equal((await new Promise((r) => setTimeout(r, 40)), h.log.includes('start b')), false);
+  assert.match(errorOf(h.sent.find(m => m.kind === 'response' && m.id === 3)!).message, /already in use/);
+  assert.equal((await new Promise(r => setTimeout(r, 40)), h.log.includes('start b')), false);
 });
 
 test('messenger: handler errors become the protocol union, secrets never echoed', async () => {
   const secret = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
   const h = harness({
-    'memory/remember': async (data) => {
+    'memory/remember': async data => {
       throw new SecretFoundError(findSecrets(data.text));
     },
   });

@@ -80,7 +80,7 @@ export class WorkerMessenger {
     private readonly handlers: RequestHandlers,
     private readonly policies: { readonly [T in RequestType]: RequestPolicy } = REQUEST_POLICIES,
   ) {
-    endpoint.on('message', (message) => this.receive(message));
+    endpoint.on('message', message => this.receive(message));
   }
 
   /** Sends an event to the host. */
@@ -127,27 +127,29 @@ export class WorkerMessenger {
     const context: RequestContext<T> = {
       id,
       signal: controller.signal,
-      chunk: (chunk) => {
+      chunk: chunk => {
         if (!controller.signal.aborted) this.post({ kind: 'chunk', id, data: chunk });
       },
-      progress: (event) => this.emit('progress', { ...event, requestId: id }),
+      progress: event => this.emit('progress', { ...event, requestId: id }),
     };
     const run = (signal: AbortSignal) => {
       signal.throwIfAborted();
       return handler(data, context);
     };
     const result = policy.run === 'lane' ? this.lane.enqueue({ controller, run }) : run(controller.signal);
-    result.then(
-      (value) => {
-        // A handler that finished just as it was cancelled still counts as cancelled: the caller moved on.
-        if (controller.signal.aborted) this.post({ kind: 'response', id, ok: false, error: cancelledOf(controller.signal) });
-        else this.post({ kind: 'response', id, ok: true, data: value });
-      },
-      (error: unknown) => {
-        const protocolError = controller.signal.aborted ? cancelledOf(controller.signal) : toProtocolError(error);
-        this.post({ kind: 'response', id, ok: false, error: protocolError });
-      },
-    ).finally(() => this.active.delete(id));
+    result
+      .then(
+        value => {
+          // A handler that finished just as it was cancelled still counts as cancelled: the caller moved on.
+          if (controller.signal.aborted) this.post({ kind: 'response', id, ok: false, error: cancelledOf(controller.signal) });
+          else this.post({ kind: 'response', id, ok: true, data: value });
+        },
+        (error: unknown) => {
+          const protocolError = controller.signal.aborted ? cancelledOf(controller.signal) : toProtocolError(error);
+          this.post({ kind: 'response', id, ok: false, error: protocolError });
+        },
+      )
+      .finally(() => this.active.delete(id));
   }
 
   private post(message: WorkerToHostMessage): void {
@@ -163,5 +165,8 @@ function cancelReason(by: string): Error {
 
 function cancelledOf(signal: AbortSignal): ReturnType<typeof cancelledError> {
   const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
-  return { code: 'cancelled', message: reason.startsWith('cancelled') ? `The request was ${reason}.` : `The request was cancelled: ${reason}.` };
+  return {
+    code: 'cancelled',
+    message: reason.startsWith('cancelled') ? `The request was ${reason}.` : `The request was cancelled: ${reason}.`,
+  };
 }

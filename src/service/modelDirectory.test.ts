@@ -10,7 +10,8 @@ test('a model without the keyed note memory is refused up front, with a hint', (
   const dir = createTinyModelDir(7, undefined, { noteSlots: false });
   assert.throws(
     () => describeModel(dir),
-    (error: unknown) => error instanceof NotReadyError && /no keyed note memory/.test(error.message) && /note-slots\.safetensors/.test(error.message),
+    (error: unknown) =>
+      error instanceof NotReadyError && /no keyed note memory/.test(error.message) && /note-slots\.safetensors/.test(error.message),
   );
 });
 

@@ -55,7 +55,10 @@ export function describeModel(dir: string): ModelDescription {
   }
   const config = manifest.config;
   if (config.memoryKind !== 'pkm') {
-    throw new NotReadyError(`The model in ${resolved} has no memory layer (memoryKind "${config.memoryKind}").`, 'Use a checkpoint of a memory model.');
+    throw new NotReadyError(
+      `The model in ${resolved} has no memory layer (memoryKind "${config.memoryKind}").`,
+      'Use a checkpoint of a memory model.',
+    );
   }
   // Notes are learned and read in the keyed note memory: a checkpoint without its background
   // (note-slots.safetensors) could neither remember nor cite.
@@ -83,10 +86,15 @@ export function loadModel(description: ModelDescription, options: { noteSlots?: 
   const tokenizer = loadTokenizer();
   const values = valueTableOf(model).data;
   const slotBackground = checkpoint.noteSlotBackground;
-  if (!slotBackground) throw new NotReadyError(`The model in ${description.dir} has no keyed note memory (note-slots.safetensors).`, 'Use native/model.');
+  if (!slotBackground)
+    throw new NotReadyError(`The model in ${description.dir} has no keyed note memory (note-slots.safetensors).`, 'Use native/model.');
   const noteSlots = new NoteSlotMemory(
     { documents: slotBackground.documents, buckets: slotBackground.wordDocumentFrequency },
-    { finalNormWeight: checkpoint.parameters.get(parameterNames.finalNorm)!.data, normEps: checkpoint.manifest.config.normEps, stateCentre: slotBackground.stateCentre },
+    {
+      finalNormWeight: checkpoint.parameters.get(parameterNames.finalNorm)!.data,
+      normEps: checkpoint.manifest.config.normEps,
+      stateCentre: slotBackground.stateCentre,
+    },
     { ...defaultNoteSlotSettings, ...options.noteSlots },
   );
   return { description, model, tokenizer, background, baseValues: values.slice(), noteSlots };

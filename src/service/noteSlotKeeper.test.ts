@@ -15,13 +15,16 @@ const slotWriter = { steps: 4, maxRows: 128 };
 const modelDir = createTinyModelDir(7, undefined, { noteSlots: true });
 
 async function open(storeDir: string, logs: LogEvent[] = []): Promise<MemoryService> {
-  return MemoryService.open({ storeDir, modelDir, author: 'test', research: { slotWriter }, events: { log: (e) => logs.push(e) } });
+  return MemoryService.open({ storeDir, modelDir, author: 'test', research: { slotWriter }, events: { log: e => logs.push(e) } });
 }
 
 test('a remembered note gets its own slots and slot file; answers read it and cite it first; forget removes both', async () => {
   const storeDir = tempStoreDir();
   const service = await open(storeDir);
-  const { notes, loss } = await service.remember({ text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.', kind: 'decision' });
+  const { notes, loss } = await service.remember({
+    text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.',
+    kind: 'decision',
+  });
   const id = notes[0]!.id as NoteId;
   // The loss reported is the slot write's (the rows are not trained when the keyed memory learns).
   assert.equal(loss.steps, slotWriter.steps);
@@ -65,7 +68,10 @@ test('reopening loads slots from their files; an unusable file is written again,
   fs.writeFileSync(noteSlotFile(storeDir, id), damaged);
   const third = await open(storeDir, logs);
   assert.ok((await third.ensureModel()).noteSlots!.has(id));
-  assert.ok(logs.some((e) => e.level === 'warn' && /rewritten.*damaged/.test(e.message)), JSON.stringify(logs));
+  assert.ok(
+    logs.some(e => e.level === 'warn' && /rewritten.*damaged/.test(e.message)),
+    JSON.stringify(logs),
+  );
   assert.ok(fs.readFileSync(noteSlotFile(storeDir, id)).equals(saved), 'the rewrite is the same write again');
   await third.close();
 });
@@ -77,8 +83,14 @@ test('a slot write that fails leaves the note remembered, says so in the log, an
   fs.writeFileSync(`${storeDir}/note-slots`, 'in the way'); // the slot directory cannot be made
   const { notes } = await service.remember({ text: 'Releases are tagged from main by the release workflow.', kind: 'convention' });
   const id = notes[0]!.id as NoteId;
-  assert.ok(logs.some((e) => e.level === 'error' && /memory slots/.test(e.message)), JSON.stringify(logs));
-  assert.equal((await service.list({})).notes.some((n) => n.id === id), true);
+  assert.ok(
+    logs.some(e => e.level === 'error' && /memory slots/.test(e.message)),
+    JSON.stringify(logs),
+  );
+  assert.equal(
+    (await service.list({})).notes.some(n => n.id === id),
+    true,
+  );
   assert.equal((await service.ensureModel()).noteSlots!.has(id), false, 'unsaved slots are not kept');
   fs.rmSync(`${storeDir}/note-slots`);
   await service.remember({ text: 'Staging deploys every night.', kind: 'note' });
@@ -86,11 +98,12 @@ test('a slot write that fails leaves the note remembered, says so in the log, an
   await service.close();
 });
 
-test('superseding a note moves the memory to the new note: the old one\'s slots and file are gone', async () => {
+test("superseding a note moves the memory to the new note: the old one's slots and file are gone", async () => {
   const storeDir = tempStoreDir();
   const service = await open(storeDir);
   const old = (await service.remember({ text: 'Every PR targets master.', kind: 'convention' })).notes[0]!.id as NoteId;
-  const replaced = (await service.remember({ text: 'Every PR targets main since the rename.', kind: 'convention', supersedes: old })).notes[0]!.id as NoteId;
+  const replaced = (await service.remember({ text: 'Every PR targets main since the rename.', kind: 'convention', supersedes: old }))
+    .notes[0]!.id as NoteId;
   const memory = (await service.ensureModel()).noteSlots!;
   assert.equal(memory.has(old), false);
   assert.equal(fs.existsSync(noteSlotFile(storeDir, old)), false);
@@ -120,16 +133,28 @@ test('a chat answer reads its note at chatReadScale with its copy bias; completi
   await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]);
   assert.ok(memory.has(id));
   const bias = memory.copyBias('chat');
-  assert.ok(bias > 0 && memory.copyBias('code') === 0, 'chat answers favour the note\'s tokens; code does not');
+  assert.ok(bias > 0 && memory.copyBias('code') === 0, "chat answers favour the note's tokens; code does not");
   const vocabulary = noteVocabulary(loaded.tokenizer, text);
-  for (const [purpose, scale] of [['chat', chatScale], ['code', 1]] as const) {
+  for (const [purpose, scale] of [
+    ['chat', chatScale],
+    ['code', 1],
+  ] as const) {
     const read = memory.read(bag.bag(), state, 0, purpose);
-    assert.ok(read.reads.some((r) => r.note === id), `${purpose} reads the note`);
-    const expected = await loaded.model.logitsOfStates(state, read.output.map((v) => v * scale));
+    assert.ok(
+      read.reads.some(r => r.note === id),
+      `${purpose} reads the note`,
+    );
+    const expected = await loaded.model.logitsOfStates(
+      state,
+      read.output.map(v => v * scale),
+    );
     const got = (await keeper.readout(new Map(), purpose)(state, tokens))!;
     const gate = read.gates.get(id)!;
     const added = (token: number) => (purpose === 'chat' && vocabulary.has(token) ? bias * gate : 0);
-    assert.ok(got.every((v, i) => Math.abs(v - expected[i]! - added(i)) < 1e-4), `${purpose}: the read added at ${scale}x`);
+    assert.ok(
+      got.every((v, i) => Math.abs(v - expected[i]! - added(i)) < 1e-4),
+      `${purpose}: the read added at ${scale}x`,
+    );
   }
   await service.close();
 });

@@ -50,7 +50,7 @@ export class NoteSlotKeeper {
     return this.serial(async () => {
       const removedTempFiles = this.tempFilesChecked ? [] : await removeDeadSlotTempFiles(this.storeDir);
       this.tempFilesChecked = true;
-      const liveIds = new Set(live.map((n) => n.id));
+      const liveIds = new Set(live.map(n => n.id));
       for (const id of this.memory.ids()) {
         if (liveIds.has(id)) continue;
         this.memory.delete(id);
@@ -62,7 +62,11 @@ export class NoteSlotKeeper {
       const rewritten: { id: NoteId; problem: string }[] = [];
       for (const note of live) {
         if (this.memory.has(note.id)) continue;
-        const file = await loadNoteSlots(this.storeDir, { id: note.id, width: this.memory.width, ...this.sourceOf(note) }, noteBag(this.memory.words, note.text));
+        const file = await loadNoteSlots(
+          this.storeDir,
+          { id: note.id, width: this.memory.width, ...this.sourceOf(note) },
+          noteBag(this.memory.words, note.text),
+        );
         if ('slots' in file) {
           this.memory.set(file.slots);
           this.indexText(note);
@@ -74,7 +78,13 @@ export class NoteSlotKeeper {
       const written = new Map<NoteId, { losses: readonly number[]; steps: number }>();
       for (const [i, note] of missing.entries()) {
         onWrite?.(note, i, missing.length);
-        const { slots, losses } = await writeNoteSlots(this.model, this.tokenizer, this.memory, { id: note.id, text: note.text, kind: note.kind }, this.settings);
+        const { slots, losses } = await writeNoteSlots(
+          this.model,
+          this.tokenizer,
+          this.memory,
+          { id: note.id, text: note.text, kind: note.kind },
+          this.settings,
+        );
         try {
           await saveNoteSlots(this.storeDir, slots, this.sourceOf(note));
         } catch (error) {
@@ -93,7 +103,10 @@ export class NoteSlotKeeper {
    * when it read nothing, so the model's own logits stand), crediting each read note's read mass
    * to `credit`.
    */
-  readout(credit: Map<NoteId, number>, purpose: ReadPurpose): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
+  readout(
+    credit: Map<NoteId, number>,
+    purpose: ReadPurpose,
+  ): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
     // One request's sequence only grows, so its words are kept and each step adds its new tokens.
     let prefix = new PrefixWords(this.tokenizer, this.memory.words);
     return async (state, tokens) => {

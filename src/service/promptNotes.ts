@@ -21,12 +21,12 @@ export class PromptNoteRanker {
   private readonly textOf: Map<string, string>;
 
   constructor(notes: readonly RankableNote[]) {
-    this.index = new Bm25Index(notes.map((n) => ({ id: n.id, text: n.text })));
-    this.textOf = new Map(notes.map((n) => [n.id, n.text]));
+    this.index = new Bm25Index(notes.map(n => ({ id: n.id, text: n.text })));
+    this.textOf = new Map(notes.map(n => [n.id, n.text]));
   }
 
   /** The best `limit` notes for a query, best first (fewer when fewer match at all). */
   top(query: string, limit = PROMPT_NOTES): RankableNote[] {
-    return this.index.search(query, limit).map((hit) => ({ id: hit.id, text: this.textOf.get(hit.id)! }));
+    return this.index.search(query, limit).map(hit => ({ id: hit.id, text: this.textOf.get(hit.id)! }));
   }
 }

@@ -69,13 +69,22 @@ test('protocol: bad host messages are refused with a reason', () => {
     [{ kind: 'request', id, type: 'memory/list', data: 'all' }, /memory\/list: data must be an object/],
     [{ kind: 'request', id, type: 'memory/remember', data: {} }, /"text" is required/],
     [{ kind: 'request', id, type: 'memory/remember', data: { text: 42 } }, /"text" must be a string/],
-    [{ kind: 'request', id, type: 'memory/remember', data: { text: 'x', kind: 'rumour' } }, /"kind" must be one of decision, convention, bug, note/],
+    [
+      { kind: 'request', id, type: 'memory/remember', data: { text: 'x', kind: 'rumour' } },
+      /"kind" must be one of decision, convention, bug, note/,
+    ],
     [{ kind: 'request', id, type: 'memory/remember', data: { text: 'x', secret: 'redact' } }, /unknown field "secret"/],
     [{ kind: 'request', id, type: 'memory/forget', data: { id: '  ' } }, /"id" must be a non-empty string/],
-    [{ kind: 'request', id, type: 'model/ask', data: { question: 'q', maxTokens: Number.NaN } }, /"maxTokens" must be a non-negative number/],
+    [
+      { kind: 'request', id, type: 'model/ask', data: { question: 'q', maxTokens: Number.NaN } },
+      /"maxTokens" must be a non-negative number/,
+    ],
     [{ kind: 'request', id, type: 'memory/inspect', data: { what: 'everything' } }, /"what" must be one of slots, note/],
     [{ kind: 'request', id, type: 'memory/inspect', data: { what: 'note' } }, /"id" is required/],
-    [{ kind: 'request', id, type: 'worker/init', data: { storeDir: '/s', modelDir: '/m', recover: 'yes' } }, /"recover" must be true or false/],
+    [
+      { kind: 'request', id, type: 'worker/init', data: { storeDir: '/s', modelDir: '/m', recover: 'yes' } },
+      /"recover" must be true or false/,
+    ],
   ];
   for (const [message, reason] of cases) {
     const parsed = parseHostMessage(message);
@@ -86,7 +95,12 @@ test('protocol: bad host messages are refused with a reason', () => {
 
 test('protocol: worker messages: responses, errors, chunks and known events', () => {
   assert.ok(parseWorkerMessage({ kind: 'response', id, ok: true, data: { notes: [] } }).ok);
-  const error = parseWorkerMessage({ kind: 'response', id, ok: false, error: { code: 'cancelled', message: 'A newer completion replaced this one.' } });
+  const error = parseWorkerMessage({
+    kind: 'response',
+    id,
+    ok: false,
+    error: { code: 'cancelled', message: 'A newer completion replaced this one.' },
+  });
   assert.ok(error.ok && error.message.kind === 'response' && !error.message.ok && error.message.error.code === 'cancelled');
   assert.ok(parseWorkerMessage({ kind: 'chunk', id, data: { text: 'tra' } }).ok);
   assert.ok(parseWorkerMessage({ kind: 'event', type: 'progress', data: { stage: 'training', message: 'step 3/20', fraction: 0.15 } }).ok);

@@ -351,7 +351,9 @@ export type StreamingType = { [T in RequestType]: ResponseOf<T> extends Stream<u
 export type EventType = keyof ToHostFromWorker;
 export type EventOf<T extends EventType> = ToHostFromWorker[T][0];
 
-export type RequestMessage = { [T in RequestType]: { readonly kind: 'request'; readonly id: MessageId; readonly type: T; readonly data: RequestOf<T> } }[RequestType];
+export type RequestMessage = {
+  [T in RequestType]: { readonly kind: 'request'; readonly id: MessageId; readonly type: T; readonly data: RequestOf<T> };
+}[RequestType];
 export interface CancelMessage {
   readonly kind: 'cancel';
   readonly id: MessageId;
@@ -408,10 +410,16 @@ const REQUEST_SHAPES: { readonly [T in RequestType]: Shape | ((data: Record<stri
   'memory/list': { all: { optional: 'boolean' } },
   'memory/export': { file: 'text' },
   'memory/import': { file: 'text', mode: { optional: ['merge', 'replace'] } },
-  'memory/inspect': (data) =>
+  'memory/inspect': data =>
     data.what === 'slots' ? checkShape(data, { what: ['slots'] }) : checkShape(data, { what: ['slots', 'note'], id: 'text' }),
   'model/ask': { question: 'text', maxTokens: { optional: 'number' }, mode: { optional: MODES } },
-  'model/complete': { filePath: 'string', prefix: 'string', maxTokens: { optional: 'number' }, mode: { optional: MODES }, show: { optional: SHOW_MODES } },
+  'model/complete': {
+    filePath: 'string',
+    prefix: 'string',
+    maxTokens: { optional: 'number' },
+    mode: { optional: MODES },
+    show: { optional: SHOW_MODES },
+  },
 };
 
 const EVENT_TYPES: { readonly [T in EventType]: true } = { progress: true, 'memory/changed': true, log: true };

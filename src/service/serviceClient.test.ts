@@ -21,7 +21,11 @@ before(async () => {
   modelDir = createTinyModelDir(7);
   otherModelDir = createTinyModelDir(8);
   storeDir = tempStoreDir();
-  client = await ServiceClient.start({ storeDir, modelDir, defaults: { author: 'tester', research: { slotWriter: { steps: 3, maxRows: 64 } } } });
+  client = await ServiceClient.start({
+    storeDir,
+    modelDir,
+    defaults: { author: 'tester', research: { slotWriter: { steps: 3, maxRows: 64 } } },
+  });
 });
 
 after(async () => {
@@ -47,15 +51,20 @@ test('service: init reports the model and an empty store', () => {
 test('service: remember writes rows (with progress), ask streams an answer that cites the note', async () => {
   const progress: ProgressEvent[] = [];
   const changed: string[][] = [];
-  const unsubscribe = client.on('memory/changed', (event) => changed.push([...event.noteIds]));
-  const written = await client.request('memory/remember', { text: 'We deploy with Helm 3 from the ops/ folder.', kind: 'decision', id: 'n1' }, { onProgress: (e) => progress.push(e) });
+  const unsubscribe = client.on('memory/changed', event => changed.push([...event.noteIds]));
+  const written = await client.request(
+    'memory/remember',
+    { text: 'We deploy with Helm 3 from the ops/ folder.', kind: 'decision', id: 'n1' },
+    { onProgress: e => progress.push(e) },
+  );
   unsubscribe();
   assert.equal(written.notes[0]!.id, 'n1');
   assert.equal(written.notes[0]!.author, 'tester');
   assert.ok(written.notes[0]!.slotCount > 0);
   assert.ok(written.loss.steps <= 3);
-  const stages = new Set(progress.map((e) => e.stage));
-  for (const stage of ['checking', 'loading-model', 'augmenting', 'selecting-slots', 'training']) assert.ok(stages.has(stage as never), `stage ${stage} missing`);
+  const stages = new Set(progress.map(e => e.stage));
+  for (const stage of ['checking', 'loading-model', 'augmenting', 'selecting-slots', 'training'])
+    assert.ok(stages.has(stage as never), `stage ${stage} missing`);
   assert.deepEqual(changed, [['n1']]);
 
   const stream = client.ask({ question: 'How do we deploy?', maxTokens: 8 });
@@ -120,15 +129,22 @@ test('service: refusals say why, with hints, and change nothing', async () => {
   assert.equal(taken.code, 'note-id-taken');
 
   const listed = await client.request('memory/list', {});
-  assert.deepEqual(listed.notes.map((n) => n.id), ['n1']);
+  assert.deepEqual(
+    listed.notes.map(n => n.id),
+    ['n1'],
+  );
 });
 
 test('service: redaction stores the note without the secret and says so', async () => {
-  const written = await client.request('memory/remember', { text: 'CI uses the token ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 for releases.', secrets: 'redact', id: 'n2' });
+  const written = await client.request('memory/remember', {
+    text: 'CI uses the token ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 for releases.',
+    secrets: 'redact',
+    id: 'n2',
+  });
   assert.equal(written.redacted.length, 1);
   assert.match(written.notes[0]!.text, /\[redacted:/);
   assert.doesNotMatch(written.notes[0]!.text, /ghp_/);
-  assert.ok(written.warnings.some((w) => /redacted/.test(w)));
+  assert.ok(written.warnings.some(w => /redacted/.test(w)));
   const forgotten = await client.request('memory/forget', { id: 'n2' as NoteId });
   assert.equal(forgotten.restored.exact + forgotten.restored.delta + forgotten.restored.base, written.notes[0]!.slotCount);
 });
@@ -139,14 +155,29 @@ test('service: export, import into a second worker, supersede and inspect', asyn
   assert.equal(exported.notes, 1);
   assert.ok(fs.statSync(file).size === exported.bytes);
 
-  const second = await ServiceClient.start({ storeDir: tempStoreDir(), modelDir, defaults: { research: { slotWriter: { steps: 2, maxRows: 64 } } } });
+  const second = await ServiceClient.start({
+    storeDir: tempStoreDir(),
+    modelDir,
+    defaults: { research: { slotWriter: { steps: 2, maxRows: 64 } } },
+  });
   try {
     const imported = await second.request('memory/import', { file });
     assert.equal(imported.imported, 1);
-    const newer = await second.request('memory/remember', { text: 'We deploy with Helm 4 from the deploy/ folder.', kind: 'decision', id: 'n1b', supersedes: 'n1' as NoteId });
+    const newer = await second.request('memory/remember', {
+      text: 'We deploy with Helm 4 from the deploy/ folder.',
+      kind: 'decision',
+      id: 'n1b',
+      supersedes: 'n1' as NoteId,
+    });
     assert.equal(newer.notes[0]!.supersedes, 'n1');
     const all = await second.request('memory/list', { all: true });
-    assert.deepEqual(all.notes.map((n) => [n.id, n.state]), [['n1', 'superseded'], ['n1b', 'live']]);
+    assert.deepEqual(
+      all.notes.map(n => [n.id, n.state]),
+      [
+        ['n1', 'superseded'],
+        ['n1b', 'live'],
+      ],
+    );
     const inspected = await second.request('memory/inspect', { what: 'note', id: 'n1b' as NoteId });
     assert.ok(inspected.what === 'note' && inspected.slots.length === newer.notes[0]!.slotCount);
   } finally {
@@ -154,7 +185,7 @@ test('service: export, import into a second worker, supersede and inspect', asyn
   }
 });
 
-test('service: two workers on one store (two windows) see each other\'s writes', async () => {
+test("service: two workers on one store (two windows) see each other's writes", async () => {
   const dir = tempStoreDir();
   const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
   const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
@@ -162,7 +193,7 @@ test('service: two workers on one store (two windows) see each other\'s writes',
     await second.request('model/ask', { question: 'Warm up?', maxTokens: 1 }); // loads the model before the other write
     await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'w1' });
     const external: string[][] = [];
-    second.on('memory/changed', (event) => external.push([event.reason, ...event.noteIds]));
+    second.on('memory/changed', event => external.push([event.reason, ...event.noteIds]));
     const answer = await second.request('model/ask', { question: 'Where do feature flags live?', maxTokens: 4 });
     assert.deepEqual(external, [['external', 'w1']]);
     assert.equal(answer.citations[0]?.noteId, 'w1');
@@ -179,13 +210,24 @@ test('service: a store written with another model opens with its notes re-learne
   await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'm1', kind: 'convention' });
   await first.dispose();
   const progress: ProgressEvent[] = [];
-  const second = await ServiceClient.start({ storeDir: dir, modelDir: otherModelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } }, onInitProgress: (e) => progress.push(e) });
+  const second = await ServiceClient.start({
+    storeDir: dir,
+    modelDir: otherModelDir,
+    defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } },
+    onInitProgress: e => progress.push(e),
+  });
   try {
     assert.equal(second.init.model.sha256 !== first.init.model.sha256, true);
     assert.match(second.init.storeMessages.join(' '), /1 live note\(s\) were re-learned/);
-    assert.deepEqual(progress.filter((e) => e.stage === 'upgrading').map((e) => e.message), ['Re-learning note 1 of 1 with the new model (m1)']);
+    assert.deepEqual(
+      progress.filter(e => e.stage === 'upgrading').map(e => e.message),
+      ['Re-learning note 1 of 1 with the new model (m1)'],
+    );
     const listed = await second.request('memory/list', {});
-    assert.deepEqual(listed.notes.map((n) => [n.id, n.kind]), [['m1', 'convention']]);
+    assert.deepEqual(
+      listed.notes.map(n => [n.id, n.kind]),
+      [['m1', 'convention']],
+    );
   } finally {
     await second.dispose();
   }
@@ -197,10 +239,11 @@ test('service: a forget can be undone in the same worker (same id, text, slots),
   const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
   try {
     const heard: string[] = [];
-    second.on('memory/changed', (event) => heard.push(`${event.reason}:${event.noteIds.join(',')}`));
+    second.on('memory/changed', event => heard.push(`${event.reason}:${event.noteIds.join(',')}`));
     const hears = async (count: number) => {
-      for (let waited = 0; heard.filter((h) => h === 'external:u1').length < count && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      assert.equal(heard.filter((h) => h === 'external:u1').length, count, `heard ${heard.join(' ')}`);
+      for (let waited = 0; heard.filter(h => h === 'external:u1').length < count && waited < 10_000; waited += 50)
+        await new Promise(r => setTimeout(r, 50));
+      assert.equal(heard.filter(h => h === 'external:u1').length, count, `heard ${heard.join(' ')}`);
     };
     const written = await first.request('memory/remember', { text: 'Invoices are rounded half-even.', id: 'u1' });
     await hears(1);
@@ -214,7 +257,10 @@ test('service: a forget can be undone in the same worker (same id, text, slots),
     const restored = await first.request('memory/restore', { id: 'u1' as NoteId });
     assert.deepEqual(restored.note, written.notes[0]);
     assert.deepEqual(await first.request('memory/inspect', { what: 'note', id: 'u1' as NoteId }), inspectedBefore);
-    assert.deepEqual((await second.request('memory/list', {})).notes.map((n) => n.text), ['Invoices are rounded half-even.']);
+    assert.deepEqual(
+      (await second.request('memory/list', {})).notes.map(n => n.text),
+      ['Invoices are rounded half-even.'],
+    );
     const twice = await rejection(first.request('memory/restore', { id: 'u1' as NoteId }));
     assert.equal(twice.code, 'bad-request');
     const elsewhere = await rejection(second.request('memory/restore', { id: 'u1' as NoteId }));

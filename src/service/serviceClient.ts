@@ -76,8 +76,8 @@ export class ServiceClient {
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: unknown) => this.receive(message));
-    worker.on('error', (error) => this.stop(`the mnemo worker failed: ${error.message}`, error.stack));
-    worker.on('exit', (code) => this.stop(`the mnemo worker exited (code ${code})`));
+    worker.on('error', error => this.stop(`the mnemo worker failed: ${error.message}`, error.stack));
+    worker.on('exit', code => this.stop(`the mnemo worker exited (code ${code})`));
   }
 
   /** Starts a worker and opens the store in it; rejects (and stops the worker) if that fails. */
@@ -116,11 +116,11 @@ export class ServiceClient {
       signal?.addEventListener('abort', onAbort, { once: true });
       const settle = () => signal?.removeEventListener('abort', onAbort);
       this.pending.set(id, {
-        resolve: (value) => {
+        resolve: value => {
           settle();
           resolve(value as ResultOf<T>);
         },
-        reject: (error) => {
+        reject: error => {
           settle();
           reject(error);
         },
@@ -132,7 +132,10 @@ export class ServiceClient {
   }
 
   /** Asks a question; the answer streams as it is decoded. */
-  ask(request: AskRequest, options: { readonly signal?: AbortSignal; readonly onProgress?: (event: ProgressEvent) => void } = {}): AskStream {
+  ask(
+    request: AskRequest,
+    options: { readonly signal?: AbortSignal; readonly onProgress?: (event: ProgressEvent) => void } = {},
+  ): AskStream {
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const chunks: AskChunk[] = [];
@@ -141,18 +144,20 @@ export class ServiceClient {
     const result = this.request('model/ask', request, {
       signal: controller.signal,
       onProgress: options.onProgress,
-      onChunk: (chunk) => {
+      onChunk: chunk => {
         chunks.push(chunk);
         wake?.();
       },
     });
-    void result.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
-      finished = true;
-      wake?.();
-    });
+    void result
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        finished = true;
+        wake?.();
+      });
     return {
       result,
       cancel: () => controller.abort(),
@@ -166,7 +171,7 @@ export class ServiceClient {
             await result; // surfaces the error, if any
             return;
           }
-          await new Promise<void>((resolve) => (wake = resolve));
+          await new Promise<void>(resolve => (wake = resolve));
           wake = null;
         }
       },

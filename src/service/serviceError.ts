@@ -20,4 +20,3 @@ export class ServiceError extends Error {
     return 'hint' in this.error ? this.error.hint : undefined;
   }
 }
-

@@ -20,7 +20,11 @@ import { createTinyModelDir, tempStoreDir, tinyServiceConfig } from './tinyModel
 const slotWriter = { steps: 2, maxRows: 64 };
 const oldModelDir = createTinyModelDir(7, undefined, { noteSlots: true });
 // Another width and another value table: the old rows could not even be read by this model.
-const newModelDir = createTinyModelDir(11, { ...tinyServiceConfig, dModel: 24, ffnHidden: 48, pkm: { ...tinyServiceConfig.pkm, nKeys: 10 } }, { noteSlots: true });
+const newModelDir = createTinyModelDir(
+  11,
+  { ...tinyServiceConfig, dModel: 24, ffnHidden: 48, pkm: { ...tinyServiceConfig.pkm, nKeys: 10 } },
+  { noteSlots: true },
+);
 
 const TEXTS = [
   'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.',
@@ -30,12 +34,17 @@ const TEXTS = [
   'The cache TTL is thirty seconds since the incident of March.',
 ];
 
-function open(storeDir: string, modelDir: string, progress: ProgressEvent[] = [], options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void } = {}): Promise<MemoryService> {
+function open(
+  storeDir: string,
+  modelDir: string,
+  progress: ProgressEvent[] = [],
+  options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void } = {},
+): Promise<MemoryService> {
   return MemoryService.open(
     { storeDir, modelDir, author: 'alice', research: { slotWriter } },
     {
       signal: options.signal,
-      progress: (event) => {
+      progress: event => {
         progress.push({ ...event });
         options.onProgress?.(event);
       },
@@ -57,8 +66,28 @@ async function oldStore(): Promise<string> {
   return storeDir;
 }
 
-const comparable = (notes: readonly { id: string; text: string; kind: string; author: string; created: string; state: string; supersedes?: string; supersededBy?: string }[]) =>
-  notes.map(({ id, text, kind, author, created, state, supersedes, supersededBy }) => ({ id, text, kind, author, created, state, supersedes, supersededBy }));
+const comparable = (
+  notes: readonly {
+    id: string;
+    text: string;
+    kind: string;
+    author: string;
+    created: string;
+    state: string;
+    supersedes?: string;
+    supersededBy?: string;
+  }[],
+) =>
+  notes.map(({ id, text, kind, author, created, state, supersedes, supersededBy }) => ({
+    id,
+    text,
+    kind,
+    author,
+    created,
+    state,
+    supersedes,
+    supersededBy,
+  }));
 
 test('a store of another model is re-learned on open: every note, its id, kind, author, date, links and tombstones carry over', async () => {
   const storeDir = await oldStore();
@@ -71,13 +100,20 @@ test('a store of another model is re-learned on open: every note, its id, kind, 
     assert.equal(after.header.rowWidth, 24);
     assert.equal(after.header.storeId, before.header.storeId);
     assert.deepEqual(comparable(after.notes), comparable(before.notes));
-    assert.deepEqual(after.notes.filter((n) => n.state !== 'live').map((n) => [n.id, n.slots.length]), [['retries', 0], ['ttl-old', 0]]);
-    for (const note of after.notes.filter((n) => n.state === 'live')) assert.ok(note.slots.length > 0 && note.slots.every((s) => s < 100), note.id);
+    assert.deepEqual(
+      after.notes.filter(n => n.state !== 'live').map(n => [n.id, n.slots.length]),
+      [
+        ['retries', 0],
+        ['ttl-old', 0],
+      ],
+    );
+    for (const note of after.notes.filter(n => n.state === 'live'))
+      assert.ok(note.slots.length > 0 && note.slots.every(s => s < 100), note.id);
     // One progress event per live note, then the keyed slots are written.
-    const upgrading = progress.filter((e) => e.stage === 'upgrading').map((e) => e.message);
+    const upgrading = progress.filter(e => e.stage === 'upgrading').map(e => e.message);
     assert.equal(upgrading.length, 3);
     assert.match(upgrading[0]!, /note 1 of 3/);
-    assert.ok(progress.some((e) => e.stage === 'training' && /memory slots/.test(e.message)));
+    assert.ok(progress.some(e => e.stage === 'training' && /memory slots/.test(e.message)));
     assert.match(service.initResponse().storeMessages.join(' '), /3 live note\(s\) were re-learned/);
     assert.equal(fs.existsSync(path.join(storeDir, UPGRADE_DIR)), false);
     // The upgraded store works: an answer cites the note it asks about, a forget restores the base rows.
@@ -86,7 +122,7 @@ test('a store of another model is re-learned on open: every note, its id, kind, 
     await service.forget({ id: 'adyen' as NoteId });
     await service.forget({ id: 'flags' as NoteId });
     await service.forget({ id: 'ttl' as NoteId });
-    assert.equal((await MemoryStore.peek(storeDir)).notes.filter((n) => n.state === 'live').length, 0);
+    assert.equal((await MemoryStore.peek(storeDir)).notes.filter(n => n.state === 'live').length, 0);
   } finally {
     await service.close();
   }
@@ -103,7 +139,7 @@ test('an upgrade cancelled half-way leaves the old store whole and the next open
   const progress: ProgressEvent[] = [];
   const first = open(storeDir, newModelDir, progress, {
     signal: controller.signal,
-    onProgress: (e) => {
+    onProgress: e => {
       if (e.stage === 'upgrading' && /note 2 of/.test(e.message)) controller.abort(new Error('Ctrl-C'));
     },
   });
@@ -112,7 +148,10 @@ test('an upgrade cancelled half-way leaves the old store whole and the next open
   // notes learned so far.
   assert.deepEqual(fs.readFileSync(storePaths(storeDir).snapshot), oldSnapshot);
   const stillOld = await open(storeDir, oldModelDir);
-  assert.deepEqual((await stillOld.list({})).notes.map((n) => n.id), ['adyen', 'flags', 'ttl']);
+  assert.deepEqual(
+    (await stillOld.list({})).notes.map(n => n.id),
+    ['adyen', 'flags', 'ttl'],
+  );
   await stillOld.close();
   const staged = await MemoryStore.peek(path.join(storeDir, UPGRADE_DIR));
   assert.ok(staged.notes.length >= 1 && staged.notes.length < 3, `staged ${staged.notes.length}`);
@@ -120,7 +159,7 @@ test('an upgrade cancelled half-way leaves the old store whole and the next open
   const service = await open(storeDir, newModelDir);
   try {
     assert.match(service.initResponse().storeMessages.join(' '), /by an interrupted earlier run/);
-    const notes = (await service.list({})).notes.map((n) => n.id);
+    const notes = (await service.list({})).notes.map(n => n.id);
     assert.deepEqual(notes, ['adyen', 'flags', 'ttl']);
   } finally {
     await service.close();
@@ -139,13 +178,24 @@ test('an export written with another model imports the same way: re-learned, ids
   try {
     await service.remember({ text: 'Logs go to Loki with a 14 day retention.', id: 'logs', kind: 'convention' });
     const progress: ProgressEvent[] = [];
-    const result = await service.importFrom({ file }, { progress: (e) => progress.push({ ...e }) });
+    const result = await service.importFrom({ file }, { progress: e => progress.push({ ...e }) });
     assert.equal(result.mode, 'merge');
     assert.equal(result.imported, 3);
-    assert.equal(progress.filter((e) => e.stage === 'upgrading').length, 3);
+    assert.equal(progress.filter(e => e.stage === 'upgrading').length, 3);
     const notes = (await service.list({})).notes;
-    assert.deepEqual(notes.map((n) => [n.id, n.author, n.supersedes]), [['logs', 'alice', undefined], ['adyen', 'alice', undefined], ['flags', 'bob', undefined], ['ttl', 'alice', undefined]]);
-    assert.deepEqual(fs.readdirSync(target).filter((name) => name.startsWith('import-staging')), []);
+    assert.deepEqual(
+      notes.map(n => [n.id, n.author, n.supersedes]),
+      [
+        ['logs', 'alice', undefined],
+        ['adyen', 'alice', undefined],
+        ['flags', 'bob', undefined],
+        ['ttl', 'alice', undefined],
+      ],
+    );
+    assert.deepEqual(
+      fs.readdirSync(target).filter(name => name.startsWith('import-staging')),
+      [],
+    );
     const answer = await service.ask({ question: 'Where do feature flags live?', maxTokens: 2 });
     assert.equal(answer.citations[0]?.noteId, 'flags');
   } finally {
@@ -156,10 +206,15 @@ test('an export written with another model imports the same way: re-learned, ids
 test('the worker re-learns at init and sends the progress to the client', async () => {
   const storeDir = await oldStore();
   const progress: ProgressEvent[] = [];
-  const client = await ServiceClient.start({ storeDir, modelDir: newModelDir, defaults: { research: { slotWriter } }, onInitProgress: (e) => progress.push(e) });
+  const client = await ServiceClient.start({
+    storeDir,
+    modelDir: newModelDir,
+    defaults: { research: { slotWriter } },
+    onInitProgress: e => progress.push(e),
+  });
   try {
     assert.equal(client.init.notes, 3);
-    assert.ok(progress.some((e) => e.stage === 'upgrading'));
+    assert.ok(progress.some(e => e.stage === 'upgrading'));
     assert.match(client.init.storeMessages.join(' '), /re-learned/);
   } finally {
     await client.dispose();
@@ -181,8 +236,11 @@ test('a note that a newer secret rule flags does not block the upgrade: learned 
   try {
     assert.match(service.initResponse().storeMessages.join(' '), /Note\(s\) flags hold what this version reads as a secret/);
     const notes = (await service.list({})).notes;
-    assert.deepEqual(notes.map((n) => n.id), ['adyen', 'flags', 'ttl']);
-    assert.equal(notes.find((n) => n.id === 'flags')!.text, text);
+    assert.deepEqual(
+      notes.map(n => n.id),
+      ['adyen', 'flags', 'ttl'],
+    );
+    assert.equal(notes.find(n => n.id === 'flags')!.text, text);
   } finally {
     await service.close();
   }

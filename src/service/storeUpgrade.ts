@@ -36,7 +36,13 @@ export interface Learner {
 }
 
 /** Opens the store; if another model wrote it, re-learns its notes with `model` first. */
-export async function openStore(dir: string, model: ModelDescription, recover: boolean, learner: Learner, context: UpgradeContext = {}): Promise<OpenedStore> {
+export async function openStore(
+  dir: string,
+  model: ModelDescription,
+  recover: boolean,
+  learner: Learner,
+  context: UpgradeContext = {},
+): Promise<OpenedStore> {
   try {
     const store = await MemoryStore.open(dir, { model: model.binding, recover });
     // The store is this model's: a staging store for this model is a committed upgrade's leftover.
@@ -44,7 +50,10 @@ export async function openStore(dir: string, model: ModelDescription, recover: b
     return { store, loaded: null, upgrade: null, redacted: [] };
   } catch (error) {
     if (!(error instanceof ModelMismatchError)) throw error;
-    context.progress?.({ stage: 'loading-model', message: `The notes were written with "${error.storeModel.id}": loading "${model.identity.id}" to re-learn them` });
+    context.progress?.({
+      stage: 'loading-model',
+      message: `The notes were written with "${error.storeModel.id}": loading "${model.identity.id}" to re-learn them`,
+    });
     const loaded = learner.load();
     const redacted: NoteId[] = [];
     const upgrade = await upgradeStore(dir, model.binding, relearnHooks(loaded, learner.writer(loaded), context, redacted));
@@ -54,7 +63,13 @@ export async function openStore(dir: string, model: ModelDescription, recover: b
 }
 
 /** Re-learns an export written with another model into an export of `loaded`'s model, in `workDir`. */
-export async function relearnExport(source: DecodedSnapshot, loaded: LoadedModel, writer: MemoryWriter, workDir: string, context: UpgradeContext = {}): Promise<string> {
+export async function relearnExport(
+  source: DecodedSnapshot,
+  loaded: LoadedModel,
+  writer: MemoryWriter,
+  workDir: string,
+  context: UpgradeContext = {},
+): Promise<string> {
   const result = await upgradeExport(source, loaded.description.binding, workDir, relearnHooks(loaded, writer, context));
   return result.file;
 }
@@ -65,12 +80,19 @@ function relearnHooks(loaded: LoadedModel, writer: MemoryWriter, context: Upgrad
     signal: context.signal,
     // The writer trains on the live table: make it the staging store's rows (base plus what is
     // learned so far, after a resume), so every write starts where the staging store is.
-    begin: (staging) => {
+    begin: staging => {
       table.data.set(loaded.baseValues);
-      applyRowUpdates(table, [...staging.changedRows()].map(([slot, row]) => ({ slot, row })));
+      applyRowUpdates(
+        table,
+        [...staging.changedRows()].map(([slot, row]) => ({ slot, row })),
+      );
     },
     progress: (done, of, note) =>
-      context.progress?.({ stage: 'upgrading', message: `Re-learning note ${done + 1} of ${of} with the new model (${note.id})`, fraction: done / Math.max(1, of) }),
+      context.progress?.({
+        stage: 'upgrading',
+        message: `Re-learning note ${done + 1} of ${of} with the new model (${note.id})`,
+        fraction: done / Math.max(1, of),
+      }),
     relearn: async (staging: MemoryStore, note: NoteRecord, signal?: AbortSignal) => {
       // A note stored before a secret rule that now flags it cannot be written as it is (the store
       // refuses secrets), and refusing would lock the user out of every note: its rows are learned

@@ -27,8 +27,15 @@ export function createTinyModelDir(seed = 7, config: ModelConfig = tinyServiceCo
     training: { steps: 0, tokens: 0, seed, heldoutLoss: null, heldoutTokenAccuracy: null, elapsedSeconds: 0 },
   });
   if (options.noteSlots ?? true) {
-    const words = countWordFrequencies(['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller'], 1 << 12);
-    writeNoteSlotBackground(dir, { wordDocumentFrequency: words.buckets, documents: words.documents, stateCentre: new Float32Array(config.dModel) });
+    const words = countWordFrequencies(
+      ['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller'],
+      1 << 12,
+    );
+    writeNoteSlotBackground(dir, {
+      wordDocumentFrequency: words.buckets,
+      documents: words.documents,
+      stateCentre: new Float32Array(config.dModel),
+    });
   }
   return dir;
 }

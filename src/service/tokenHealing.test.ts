@@ -26,6 +26,6 @@ test('tokenHealing: the header, special ids and non-ASCII tokens are left alone'
   assert.equal(healPrompt(tokenizer, header, header.length).removedText, '');
   const accented = formatCompletionPrompt(tokenizer, 'a.md', 'café');
   const last = tokenizer.tokenBytes(accented[accented.length - 1]!);
-  if (last.some((b) => b >= 0x80)) assert.equal(healPrompt(tokenizer, accented, header.length).removedText, '');
+  if (last.some(b => b >= 0x80)) assert.equal(healPrompt(tokenizer, accented, header.length).removedText, '');
   assert.equal(healPrompt(tokenizer, [...header, 16384], header.length).removedText, '');
 });

@@ -25,13 +25,13 @@ export function healPrompt(tokenizer: Tokenizer, prompt: readonly number[], minL
   const unchanged: HealedPrompt = { prompt: [...prompt], removedBytes: new Uint8Array(0), removedText: '' };
   if (last === undefined || prompt.length <= minLength || last >= BPE_RANK_COUNT) return unchanged;
   const bytes = tokenizer.tokenBytes(last);
-  if (bytes.length === 0 || bytes.some((b) => b >= 0x80)) return unchanged;
+  if (bytes.length === 0 || bytes.some(b => b >= 0x80)) return unchanged;
   const vocabulary = vocabularyBytes(tokenizer);
   return {
     prompt: prompt.slice(0, -1),
     removedBytes: bytes,
     removedText: String.fromCharCode(...bytes),
-    allowFirst: (token) => token < vocabulary.length && startsWith(vocabulary[token]!, bytes),
+    allowFirst: token => token < vocabulary.length && startsWith(vocabulary[token]!, bytes),
   };
 }
 

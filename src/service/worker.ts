@@ -22,14 +22,17 @@ function main(): void {
     defaults: start.defaults,
     queued: () => messenger?.lane.queued ?? 0,
     events: {
-      progress: (event) => messenger?.emit('progress', event),
-      memoryChanged: (event) => messenger?.emit('memory/changed', event),
-      log: (event) => messenger?.emit('log', event),
+      progress: event => messenger?.emit('progress', event),
+      memoryChanged: event => messenger?.emit('memory/changed', event),
+      log: event => messenger?.emit('log', event),
     },
   });
   messenger = new WorkerMessenger(port, handlers);
-  process.on('unhandledRejection', (reason) => {
-    messenger?.emit('log', { level: 'error', message: `unhandled rejection in the worker: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}` });
+  process.on('unhandledRejection', reason => {
+    messenger?.emit('log', {
+      level: 'error',
+      message: `unhandled rejection in the worker: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+    });
   });
 }
 

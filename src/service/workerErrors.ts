@@ -35,7 +35,7 @@ export function cancelledError(what = 'the request'): ProtocolError {
 }
 
 export function summarizeFindings(findings: readonly SecretFinding[]): SecretFindingSummary[] {
-  return findings.map((f) => ({ rule: f.rule, description: f.description, line: f.line, column: f.column, length: f.end - f.start }));
+  return findings.map(f => ({ rule: f.rule, description: f.description, line: f.line, column: f.column, length: f.end - f.start }));
 }
 
 /** Maps anything a handler threw onto the protocol's error union. Never echoes a secret. */
@@ -56,7 +56,13 @@ export function toProtocolError(error: unknown): ProtocolError {
     };
   }
   if (error instanceof ForgetConflictError) {
-    return { code: 'forget-conflict', message: messageWithoutHint(error), hint: error.hint, noteId: error.noteId, laterNotes: error.laterNotes };
+    return {
+      code: 'forget-conflict',
+      message: messageWithoutHint(error),
+      hint: error.hint,
+      noteId: error.noteId,
+      laterNotes: error.laterNotes,
+    };
   }
   if (error instanceof MemoryStoreError) {
     const code = error.code as Exclude<typeof error.code, 'store-model-mismatch' | 'forget-conflict'>;

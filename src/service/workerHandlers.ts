@@ -30,9 +30,14 @@ export function createWorkerHandlers(host: WorkerHost): RequestHandlers & { read
     'worker/init': async (request, context) => {
       if (service || opening) {
         const current = service?.store.paths.dir;
-        throw new BadRequestError(`This worker already has ${current ? `the store ${current}` : 'a store opening'}; start another worker for another store.`);
+        throw new BadRequestError(
+          `This worker already has ${current ? `the store ${current}` : 'a store opening'}; start another worker for another store.`,
+        );
       }
-      opening = MemoryService.open({ ...host.defaults, storeDir: request.storeDir, modelDir: request.modelDir, recover: request.recover, events: host.events }, context);
+      opening = MemoryService.open(
+        { ...host.defaults, storeDir: request.storeDir, modelDir: request.modelDir, recover: request.recover, events: host.events },
+        context,
+      );
       try {
         service = await opening;
       } finally {
@@ -51,13 +56,13 @@ export function createWorkerHandlers(host: WorkerHost): RequestHandlers & { read
       };
     },
     'memory/remember': (request, context) => ready().remember(request, context),
-    'memory/forget': (request) => ready().forget(request),
-    'memory/restore': (request) => ready().restore(request),
-    'memory/list': (request) => ready().list(request),
-    'memory/export': (request) => ready().exportTo(request),
+    'memory/forget': request => ready().forget(request),
+    'memory/restore': request => ready().restore(request),
+    'memory/list': request => ready().list(request),
+    'memory/export': request => ready().exportTo(request),
     'memory/import': (request, context) => ready().importFrom(request, context),
-    'memory/inspect': (request) => ready().inspect(request),
-    'model/ask': (request, context) => ready().ask(request, { ...context, onChunk: (chunk) => context.chunk(chunk) }),
+    'memory/inspect': request => ready().inspect(request),
+    'model/ask': (request, context) => ready().ask(request, { ...context, onChunk: chunk => context.chunk(chunk) }),
     'model/complete': (request, context) => ready().complete(request, context),
   };
 }

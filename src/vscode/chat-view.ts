@@ -17,8 +17,23 @@ export const CHAT_VIEW_ID = 'mnemo.chat';
 /** An answer from memory, or an abstention (no remembered note covers the question: `answer` says
  *  so, no citations, and `related` lists up to 3 nearest notes, which are not sources). */
 export type ChatAnswer =
-  | { readonly ok: true; readonly kind: 'answered'; readonly question: string; readonly answer: string; readonly citations: readonly CitationView[]; readonly firstTokenMs: number }
-  | { readonly ok: true; readonly kind: 'abstained'; readonly question: string; readonly answer: string; readonly citations: readonly []; readonly related: readonly RelatedView[]; readonly firstTokenMs: number }
+  | {
+      readonly ok: true;
+      readonly kind: 'answered';
+      readonly question: string;
+      readonly answer: string;
+      readonly citations: readonly CitationView[];
+      readonly firstTokenMs: number;
+    }
+  | {
+      readonly ok: true;
+      readonly kind: 'abstained';
+      readonly question: string;
+      readonly answer: string;
+      readonly citations: readonly [];
+      readonly related: readonly RelatedView[];
+      readonly firstTokenMs: number;
+    }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
 export class ChatView implements vscode.WebviewViewProvider {
@@ -29,12 +44,17 @@ export class ChatView implements vscode.WebviewViewProvider {
   /** The webview's script has said 'ready': earlier posts would be lost, so they wait. */
   private webviewReady = false;
 
-  constructor(private readonly ctx: Ctx, private readonly openNote: (noteId: string) => void) {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly openNote: (noteId: string) => void,
+  ) {
     ctx.pushCleanup(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this, { webviewOptions: { retainContextWhenHidden: true } }));
-    ctx.pushCleanup(ctx.onDidChangeNotes(event => {
-      if (event?.reason === 'forget') this.post({ type: 'notes-gone', noteIds: [...event.noteIds] });
-      this.postStatus();
-    }));
+    ctx.pushCleanup(
+      ctx.onDidChangeNotes(event => {
+        if (event?.reason === 'forget') this.post({ type: 'notes-gone', noteIds: [...event.noteIds] });
+        this.postStatus();
+      }),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -73,14 +93,31 @@ export class ChatView implements vscode.WebviewViewProvider {
       if (result.outcome.kind === 'abstained') {
         const related = await relatedViews(ready.client, result.outcome.related);
         this.post({ type: 'answer-done', id, answer: result.answer, citations: [], abstained: { related } });
-        this.ctx.recordReads({ source: 'answer', prompt: question, output: result.answer, citations: [], at: new Date().toISOString(), abstained: true });
-        this.ctx.log.info(`abstained (${result.outcome.reason}): no remembered note covers the question${related.length > 0 ? `; maybe related: ${related.map(r => r.noteId).join(', ')}` : ''}`);
+        this.ctx.recordReads({
+          source: 'answer',
+          prompt: question,
+          output: result.answer,
+          citations: [],
+          at: new Date().toISOString(),
+          abstained: true,
+        });
+        this.ctx.log.info(
+          `abstained (${result.outcome.reason}): no remembered note covers the question${related.length > 0 ? `; maybe related: ${related.map(r => r.noteId).join(', ')}` : ''}`,
+        );
         return { ok: true, kind: 'abstained', question, answer: result.answer, citations: [], related, firstTokenMs: result.firstTokenMs };
       }
       const citations = await citationViews(ready.client, result.citations);
       this.post({ type: 'answer-done', id, answer: result.answer, citations });
-      this.ctx.recordReads({ source: 'answer', prompt: question, output: result.answer, citations: result.citations, at: new Date().toISOString() });
-      this.ctx.log.info(`answered in ${result.totalMs.toFixed(0)} ms (first token ${result.firstTokenMs.toFixed(0)} ms), citing ${citations.map(c => c.noteId).join(', ') || 'no notes'}`);
+      this.ctx.recordReads({
+        source: 'answer',
+        prompt: question,
+        output: result.answer,
+        citations: result.citations,
+        at: new Date().toISOString(),
+      });
+      this.ctx.log.info(
+        `answered in ${result.totalMs.toFixed(0)} ms (first token ${result.firstTokenMs.toFixed(0)} ms), citing ${citations.map(c => c.noteId).join(', ') || 'no notes'}`,
+      );
       return { ok: true, kind: 'answered', question, answer: result.answer, citations, firstTokenMs: result.firstTokenMs };
     } catch (e) {
       const failure = describeFailure(e);
@@ -113,7 +150,10 @@ export class ChatView implements vscode.WebviewViewProvider {
         return;
       case 'remember': {
         const outcome = await rememberText(this.ctx, message.text, message.kind);
-        this.post({ type: 'info', message: outcome.ok ? `Remembered as a ${message.kind} (${outcome.notes.map(n => n.id).join(', ')}).` : outcome.message });
+        this.post({
+          type: 'info',
+          message: outcome.ok ? `Remembered as a ${message.kind} (${outcome.notes.map(n => n.id).join(', ')}).` : outcome.message,
+        });
         return;
       }
       case 'forget': {
@@ -130,9 +170,8 @@ export class ChatView implements vscode.WebviewViewProvider {
   private postStatus(): void {
     const service = this.ctx.service;
     const available = service.kind !== 'no-model' && service.kind !== 'failed';
-    const text = service.kind === 'no-model'
-      ? `The model is not installed. ${service.hint}`
-      : service.kind === 'failed' ? service.message : '';
+    const text =
+      service.kind === 'no-model' ? `The model is not installed. ${service.hint}` : service.kind === 'failed' ? service.message : '';
     this.post({ type: 'status', text, canWrite: !this.ctx.restricted, available });
   }
 

@@ -34,9 +34,14 @@ export function showStatus(ctx: Ctx): Command {
     };
     for (const line of statusLines(report)) ctx.log.info(line);
     const service = ctx.service;
-    const serviceLine = service.kind === 'ready' ? `model ${service.model}, ${service.notes} notes`
-      : service.kind === 'no-model' ? `model not installed (${service.hint})`
-      : service.kind === 'failed' ? `worker failed: ${service.message}` : `worker ${service.kind}`;
+    const serviceLine =
+      service.kind === 'ready'
+        ? `model ${service.model}, ${service.notes} notes`
+        : service.kind === 'no-model'
+          ? `model not installed (${service.hint})`
+          : service.kind === 'failed'
+            ? `worker failed: ${service.message}`
+            : `worker ${service.kind}`;
     ctx.log.info(`service:        ${serviceLine}; store ${ctx.storeDir}`);
     const summary = `${statusSummary(report)}; ${serviceLine}`;
     const showMessage = report.onnxruntime.kind === 'ok' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
@@ -64,10 +69,13 @@ export function toggleCompletions(ctx: Ctx): Command {
 /** `mnemo: Ask`: asks in the sidebar chat (the question typed, or the argument). */
 export function ask(ctx: Ctx, surfaces: Surfaces): Command {
   return async (questionArg?: unknown) => {
-    const question = typeof questionArg === 'string' && questionArg.trim() !== '' ? questionArg : await vscode.window.showInputBox({
-      title: 'mnemo: Ask',
-      prompt: 'Ask about this project; mnemo answers from its memory and cites the notes it read.',
-    });
+    const question =
+      typeof questionArg === 'string' && questionArg.trim() !== ''
+        ? questionArg
+        : await vscode.window.showInputBox({
+            title: 'mnemo: Ask',
+            prompt: 'Ask about this project; mnemo answers from its memory and cites the notes it read.',
+          });
     if (!question) return { ok: false, code: 'cancelled', message: 'Cancelled.' };
     await surfaces.chat.reveal();
     return surfaces.chat.ask(question);

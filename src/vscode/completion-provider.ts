@@ -23,7 +23,12 @@ export function registerCompletionProvider(ctx: Ctx): void {
   ctx.pushCleanup(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider));
 }
 
-export async function provideCompletion(ctx: Ctx, document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[]> {
+export async function provideCompletion(
+  ctx: Ctx,
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  token: vscode.CancellationToken,
+): Promise<vscode.InlineCompletionItem[]> {
   const show = ctx.config.completionsShow;
   if (show === 'off') return [];
   clearProvenance();
@@ -42,7 +47,13 @@ export async function provideCompletion(ctx: Ctx, document: vscode.TextDocument,
     const text = shapeCompletion(result.completion, ctx.config.completionsMultiline);
     if (token.isCancellationRequested) return [];
     // The reads are recorded even for an empty completion: the inspector shows what the model read.
-    ctx.recordReads({ source: 'completion', prompt: prefix.slice(-200), output: text, citations: result.citations, at: new Date().toISOString() });
+    ctx.recordReads({
+      source: 'completion',
+      prompt: prefix.slice(-200),
+      output: text,
+      citations: result.citations,
+      at: new Date().toISOString(),
+    });
     if (text.trim() === '') return [];
     const provenance = provenanceText(result);
     if (provenance) shownProvenance = vscode.window.setStatusBarMessage(provenance, PROVENANCE_MS);

@@ -79,7 +79,8 @@ export class Config {
   async setCompletionsShow(mode: ShowMode): Promise<void> {
     const section = this.section();
     await section.update('completions.show', mode, vscode.ConfigurationTarget.Global);
-    if (section.inspect<boolean>('completions.enabled')?.globalValue !== undefined) await section.update('completions.enabled', undefined, vscode.ConfigurationTarget.Global);
+    if (section.inspect<boolean>('completions.enabled')?.globalValue !== undefined)
+      await section.update('completions.enabled', undefined, vscode.ConfigurationTarget.Global);
   }
 
   /** True when the change touches the given mnemo setting, e.g. "statusBar.show". */

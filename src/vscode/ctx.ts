@@ -31,7 +31,10 @@ export interface LastReads {
 
 /** Thrown when the worker cannot run (no model, a failed start); message and hint are for the user. */
 export class ServiceUnavailableError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'ServiceUnavailableError';
   }
@@ -73,10 +76,12 @@ export class Ctx {
     this.onDidChangeNotes = this.notesEmitter.event;
     this.onDidChangeReads = this.readsEmitter.event;
     this.pushCleanup({ dispose: () => void this.stopWorker() });
-    this.pushCleanup(vscode.workspace.onDidChangeConfiguration(e => {
-      if (Config.requiresWorkerRestart.some(key => Config.affects(e, key))) void this.restartIfSettingsChanged();
-      if (Config.affects(e, 'completions.enabled') || Config.affects(e, 'completions.show')) this.refreshStatus();
-    }));
+    this.pushCleanup(
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (Config.requiresWorkerRestart.some(key => Config.affects(e, key))) void this.restartIfSettingsChanged();
+        if (Config.affects(e, 'completions.enabled') || Config.affects(e, 'completions.show')) this.refreshStatus();
+      }),
+    );
     this.pushCleanup(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshStatus()));
     this.refreshStatus();
   }
@@ -203,7 +208,11 @@ export class Ctx {
         storeDir,
         modelDir,
         workerScript: path.join(this.extCtx.extensionPath, 'dist', 'worker.js'),
-        defaults: { secrets: this.config.secretsPolicy, answerSupport: { answerGate: this.config.chatAnswerThreshold }, ...(this.config.author ? { author: this.config.author } : {}) },
+        defaults: {
+          secrets: this.config.secretsPolicy,
+          answerSupport: { answerGate: this.config.chatAnswerThreshold },
+          ...(this.config.author ? { author: this.config.author } : {}),
+        },
         // A store written with another model is re-learned before the worker is ready: show it.
         onInitProgress: event => this.setService({ kind: 'starting', progress: { message: event.message, fraction: event.fraction } }),
       });
@@ -222,7 +231,10 @@ export class Ctx {
       const message = e instanceof Error ? e.message : String(e);
       this.setService({ kind: 'failed', message });
       this.log.error(`the model worker did not start: ${describeError(e)}`);
-      throw new ServiceUnavailableError(`mnemo could not start its model worker: ${message}`, e instanceof ServiceError ? e.hint : undefined);
+      throw new ServiceUnavailableError(
+        `mnemo could not start its model worker: ${message}`,
+        e instanceof ServiceError ? e.hint : undefined,
+      );
     }
   }
 

@@ -63,7 +63,11 @@ export function deactivate(): void {
 function createSurfaces(ctx: Ctx): commands.Surfaces {
   const exportNotes = memoryCommands.exportNotes(ctx);
   const importNotes = memoryCommands.importNotes(ctx);
-  const inspector = new InspectorPanel(ctx, async () => exportNotes(), async () => importNotes());
+  const inspector = new InspectorPanel(
+    ctx,
+    async () => exportNotes(),
+    async () => importNotes(),
+  );
   const chat = new ChatView(ctx, noteId => void inspector.show(noteId));
   const notesTree = new NotesTree(ctx);
   return { chat, inspector, notesTree };

@@ -21,7 +21,11 @@ export class InspectorPanel {
   /** What the panel showed last (tests read it). */
   lastData: InspectorData | undefined;
 
-  constructor(private readonly ctx: Ctx, private readonly exportNotes: () => Promise<unknown>, private readonly importNotes: () => Promise<unknown>) {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly exportNotes: () => Promise<unknown>,
+    private readonly importNotes: () => Promise<unknown>,
+  ) {
     ctx.pushCleanup(ctx.onDidChangeNotes(() => void this.refresh()));
     ctx.pushCleanup(ctx.onDidChangeReads(() => void this.refresh()));
     ctx.pushCleanup({ dispose: () => this.panel?.dispose() });
@@ -96,7 +100,12 @@ export class InspectorPanel {
         try {
           const ready = await this.ctx.ready();
           const inspected = await ready.client.request('memory/inspect', { what: 'note', id: message.noteId as NoteId });
-          if (inspected.what === 'note') this.post({ type: 'note-slots', noteId: inspected.id, slots: inspected.slots.map(s => ({ slot: s.slot, sharedWith: [...s.sharedWith] })) });
+          if (inspected.what === 'note')
+            this.post({
+              type: 'note-slots',
+              noteId: inspected.id,
+              slots: inspected.slots.map(s => ({ slot: s.slot, sharedWith: [...s.sharedWith] })),
+            });
         } catch (e) {
           this.ctx.log.warn(`inspector: ${describeFailure(e).message}`);
         }

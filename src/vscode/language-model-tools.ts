@@ -22,9 +22,12 @@ export function mnemoTools(ctx: Ctx, chat: ChatView): Record<ToolName, vscode.La
       prepareInvocation: options => {
         const checked = checkRememberInput(options.input);
         return {
-          invocationMessage: 'Writing a note into mnemo\'s memory',
+          invocationMessage: "Writing a note into mnemo's memory",
           confirmationMessages: checked.ok
-            ? { title: `Remember this ${checked.input.kind} in mnemo?`, message: new vscode.MarkdownString().appendText(checked.input.text) }
+            ? {
+                title: `Remember this ${checked.input.kind} in mnemo?`,
+                message: new vscode.MarkdownString().appendText(checked.input.text),
+              }
             : undefined,
         };
       },
@@ -36,7 +39,7 @@ export function mnemoTools(ctx: Ctx, chat: ChatView): Record<ToolName, vscode.La
       },
     },
     mnemo_recall: {
-      prepareInvocation: () => ({ invocationMessage: 'Asking mnemo\'s memory' }),
+      prepareInvocation: () => ({ invocationMessage: "Asking mnemo's memory" }),
       invoke: async options => {
         const checked = checkRecallInput(options.input);
         if (!checked.ok) return refusedInput(ctx, 'mnemo_recall', checked.reason);
@@ -102,12 +105,17 @@ export function participantHandler(chat: ChatView): vscode.ChatRequestHandler {
       // No remembered note covers it: say so; nearby notes are offered, clearly not as sources.
       stream.markdown(answer.answer);
       if (answer.related.length > 0) stream.markdown('\n\nMaybe related (not sources of an answer):');
-      for (const note of answer.related) stream.button({ command: 'mnemo.openInspector', arguments: [note.noteId], title: `${note.noteId}: ${note.text.slice(0, 60)}` });
+      for (const note of answer.related)
+        stream.button({ command: 'mnemo.openInspector', arguments: [note.noteId], title: `${note.noteId}: ${note.text.slice(0, 60)}` });
       return;
     }
     stream.markdown(answer.answer);
     for (const citation of answer.citations) {
-      stream.button({ command: 'mnemo.openInspector', arguments: [citation.noteId], title: `${citation.noteId}: ${(citation.text ?? '(forgotten)').slice(0, 60)}` });
+      stream.button({
+        command: 'mnemo.openInspector',
+        arguments: [citation.noteId],
+        title: `${citation.noteId}: ${(citation.text ?? '(forgotten)').slice(0, 60)}`,
+      });
     }
   };
 }

@@ -10,7 +10,6 @@ import { liveNotes } from './note-views';
 import { refuseInRestrictedMode, reportFailure, type CommandFailure } from './user-errors';
 import { NOTE_KIND_NAMES } from './webview-protocol';
 
-
 const KIND_PICKS: readonly (vscode.QuickPickItem & { noteKind: NoteKind })[] = [
   { noteKind: 'decision', label: '$(law) Decision', description: 'a choice the project made, and why' },
   { noteKind: 'convention', label: '$(symbol-ruler) Convention', description: 'how things are done here' },
@@ -18,7 +17,9 @@ const KIND_PICKS: readonly (vscode.QuickPickItem & { noteKind: NoteKind })[] = [
 ];
 
 async function pickKind(allowNote: boolean): Promise<NoteKind | undefined> {
-  const picks = allowNote ? [...KIND_PICKS, { noteKind: 'note' as NoteKind, label: '$(note) Note', description: 'anything else' }] : KIND_PICKS;
+  const picks = allowNote
+    ? [...KIND_PICKS, { noteKind: 'note' as NoteKind, label: '$(note) Note', description: 'anything else' }]
+    : KIND_PICKS;
   const picked = await vscode.window.showQuickPick(picks, { title: 'mnemo: Remember as…', placeHolder: 'What kind of note is this?' });
   return picked?.noteKind;
 }
@@ -31,7 +32,12 @@ function isKind(value: unknown): value is NoteKind {
 export function rememberSelection(ctx: Ctx): Command {
   return async (kindArg?: unknown) => {
     const editor = vscode.window.activeTextEditor;
-    const text = editor ? editor.selections.map(s => editor.document.getText(s)).join('\n').trim() : '';
+    const text = editor
+      ? editor.selections
+          .map(s => editor.document.getText(s))
+          .join('\n')
+          .trim()
+      : '';
     if (!editor || text === '') {
       void vscode.window.showInformationMessage('mnemo: select the text to remember first.');
       return { ok: false, code: 'no-selection', message: 'Nothing is selected.' } satisfies CommandFailure;
@@ -49,12 +55,15 @@ export function rememberNote(ctx: Ctx): Command {
   return async (textArg?: unknown, kindArg?: unknown) => {
     const refused = refuseInRestrictedMode(ctx);
     if (refused) return refused;
-    const text = typeof textArg === 'string' && textArg.trim() !== '' ? textArg : await vscode.window.showInputBox({
-      title: 'mnemo: Remember Note',
-      prompt: 'A decision, a convention, or a bug and its root cause. mnemo writes it into its memory, not into prompts.',
-      placeHolder: 'e.g. Amounts are integer cents; never use floats for money.',
-      validateInput: value => (value.trim() === '' ? 'Type the note to remember.' : undefined),
-    });
+    const text =
+      typeof textArg === 'string' && textArg.trim() !== ''
+        ? textArg
+        : await vscode.window.showInputBox({
+            title: 'mnemo: Remember Note',
+            prompt: 'A decision, a convention, or a bug and its root cause. mnemo writes it into its memory, not into prompts.',
+            placeHolder: 'e.g. Amounts are integer cents; never use floats for money.',
+            validateInput: value => (value.trim() === '' ? 'Type the note to remember.' : undefined),
+          });
     if (!text) return CANCELLED;
     const kind = isKind(kindArg) ? kindArg : await pickKind(true);
     if (!kind) return CANCELLED;
@@ -68,7 +77,8 @@ export function forgetNoteCommand(ctx: Ctx): Command {
     const refused = refuseInRestrictedMode(ctx);
     if (refused) return refused;
     // From the tree's context menu the argument is the tree node.
-    const fromNode = typeof idArg === 'object' && idArg !== null && 'note' in idArg ? (idArg as { note: { id: string } }).note.id : undefined;
+    const fromNode =
+      typeof idArg === 'object' && idArg !== null && 'note' in idArg ? (idArg as { note: { id: string } }).note.id : undefined;
     let id = typeof idArg === 'string' ? idArg : fromNode;
     if (!id) {
       try {
@@ -79,7 +89,12 @@ export function forgetNoteCommand(ctx: Ctx): Command {
           return { ok: false, code: 'no-notes', message: 'There are no notes.' } satisfies CommandFailure;
         }
         const picked = await vscode.window.showQuickPick(
-          notes.map(note => ({ label: note.text.split('\n')[0]!, description: `${note.kind} · ${note.created.slice(0, 10)}`, detail: note.id, id: note.id })),
+          notes.map(note => ({
+            label: note.text.split('\n')[0]!,
+            description: `${note.kind} · ${note.created.slice(0, 10)}`,
+            detail: note.id,
+            id: note.id,
+          })),
           { title: 'mnemo: Forget Note', placeHolder: 'The note to forget (its memory slots are restored)', matchOnDescription: true },
         );
         id = picked?.id;
@@ -102,8 +117,15 @@ export function undoLastNote(ctx: Ctx): Command {
     }
     const outcomes = [];
     // An undo itself: no question first, and the message names what it removed (with Undo).
-    for (const id of ids.reverse()) outcomes.push(await forgetNote(ctx, id, { confirm: false, done: 'mnemo: Undo Last Note removed "{text}".' }));
-    return outcomes.find(outcome => !outcome.ok) ?? { ok: true, forgotten: ids, texts: outcomes.map(outcome => (outcome.ok ? outcome.text : '')) };
+    for (const id of ids.reverse())
+      outcomes.push(await forgetNote(ctx, id, { confirm: false, done: 'mnemo: Undo Last Note removed "{text}".' }));
+    return (
+      outcomes.find(outcome => !outcome.ok) ?? {
+        ok: true,
+        forgotten: ids,
+        texts: outcomes.map(outcome => (outcome.ok ? outcome.text : '')),
+      }
+    );
   };
 }
 
@@ -122,16 +144,25 @@ export function undoForget(ctx: Ctx): Command {
 /** `mnemo: Export Notes`: the store's notes and rows to a file. Args: file path. */
 export function exportNotes(ctx: Ctx): Command {
   return async (fileArg?: unknown) => {
-    const file = typeof fileArg === 'string' ? fileArg : (await vscode.window.showSaveDialog({
-      title: 'mnemo: Export Notes',
-      filters: { 'mnemo notes': ['mnemo'] },
-      defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'notes.mnemo') : undefined,
-    }))?.fsPath;
+    const file =
+      typeof fileArg === 'string'
+        ? fileArg
+        : (
+            await vscode.window.showSaveDialog({
+              title: 'mnemo: Export Notes',
+              filters: { 'mnemo notes': ['mnemo'] },
+              defaultUri: vscode.workspace.workspaceFolders?.[0]
+                ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'notes.mnemo')
+                : undefined,
+            })
+          )?.fsPath;
     if (!file) return CANCELLED;
     try {
       const ready = await ctx.ready();
       const exported = await ready.client.request('memory/export', { file });
-      void vscode.window.showInformationMessage(`mnemo exported ${exported.notes} note${exported.notes === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(file)}.`);
+      void vscode.window.showInformationMessage(
+        `mnemo exported ${exported.notes} note${exported.notes === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(file)}.`,
+      );
       return { ok: true, ...exported };
     } catch (e) {
       return reportFailure(ctx, 'export', e);
@@ -144,7 +175,16 @@ export function importNotes(ctx: Ctx): Command {
   return async (fileArg?: unknown) => {
     const refused = refuseInRestrictedMode(ctx);
     if (refused) return refused;
-    const file = typeof fileArg === 'string' ? fileArg : (await vscode.window.showOpenDialog({ title: 'mnemo: Import Notes', canSelectMany: false, filters: { 'mnemo notes': ['mnemo'] } }))?.[0]?.fsPath;
+    const file =
+      typeof fileArg === 'string'
+        ? fileArg
+        : (
+            await vscode.window.showOpenDialog({
+              title: 'mnemo: Import Notes',
+              canSelectMany: false,
+              filters: { 'mnemo notes': ['mnemo'] },
+            })
+          )?.[0]?.fsPath;
     if (!file) return CANCELLED;
     try {
       const ready = await ctx.ready();
@@ -156,4 +196,3 @@ export function importNotes(ctx: Ctx): Command {
     }
   };
 }
-

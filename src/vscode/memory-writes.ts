@@ -17,10 +17,14 @@ export async function rememberText(ctx: Ctx, text: string, kind: NoteKind): Prom
   try {
     const ready = await ctx.ready();
     const written = await cancellableWrite(ctx, `mnemo: remembering "${shorten(text)}"`, (signal, report) =>
-      ctx.whileWriting(text, () => ready.client.request('memory/remember', { text, kind }, { signal, onProgress: event => report(event.message) })),
+      ctx.whileWriting(text, () =>
+        ready.client.request('memory/remember', { text, kind }, { signal, onProgress: event => report(event.message) }),
+      ),
     );
     ctx.lastWritten = written.notes.map(note => note.id);
-    ctx.log.info(`remembered ${written.notes.map(n => n.id).join(', ')} (${kind}) in ${written.writeMs.toFixed(0)} ms; loss ${written.loss.before.toFixed(3)} -> ${written.loss.after.toFixed(3)}`);
+    ctx.log.info(
+      `remembered ${written.notes.map(n => n.id).join(', ')} (${kind}) in ${written.writeMs.toFixed(0)} ms; loss ${written.loss.before.toFixed(3)} -> ${written.loss.after.toFixed(3)}`,
+    );
     for (const warning of written.warnings) ctx.log.warn(`remember: ${warning}`);
     void vscode.window.setStatusBarMessage(`$(check) mnemo remembered a ${kind}`, 4000);
     return { ok: true, ...written };
@@ -55,7 +59,9 @@ export async function forgetNote(ctx: Ctx, id: NoteId, options: ForgetOptions = 
     const forgotten = await ctx.whileWriting(`forget ${id}`, () => ready.client.request('memory/forget', { id }));
     ctx.lastWritten = ctx.lastWritten.filter(noteId => noteId !== id);
     if (forgotten.undoable) ctx.lastForgotten = [...ctx.lastForgotten.filter(noteId => noteId !== id), id];
-    ctx.log.info(`forgot ${id}: ${forgotten.restored.exact} slots restored exactly, ${forgotten.restored.delta} by delta, ${forgotten.restored.base} to base`);
+    ctx.log.info(
+      `forgot ${id}: ${forgotten.restored.exact} slots restored exactly, ${forgotten.restored.delta} by delta, ${forgotten.restored.base} to base`,
+    );
     const message = (options.done ?? 'mnemo forgot "{text}".').replace('{text}', shorten(forgotten.text) || id);
     if (forgotten.undoable) {
       // Not awaited: the toast stays until dismissed; Undo works until the window closes (also as mnemo: Undo Forget).
@@ -88,7 +94,11 @@ export async function restoreNote(ctx: Ctx, id: NoteId): Promise<RestoreOutcome>
 }
 
 /** Runs a write; past the threshold a notification with Cancel shows its progress. */
-async function cancellableWrite<T>(ctx: Ctx, title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {
+async function cancellableWrite<T>(
+  ctx: Ctx,
+  title: string,
+  work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let latest = '';
   let reportToNotification: ((message: string) => void) | undefined;
@@ -101,7 +111,10 @@ async function cancellableWrite<T>(ctx: Ctx, title: string, work: (signal: Abort
       token.onCancellationRequested(() => controller.abort());
       reportToNotification = message => progress.report({ message });
       if (latest) progress.report({ message: latest });
-      return running.then(() => undefined, () => undefined);
+      return running.then(
+        () => undefined,
+        () => undefined,
+      );
     });
   }, ctx.config.cancellableAfterMs);
   try {

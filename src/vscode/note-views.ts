@@ -31,7 +31,9 @@ export async function citationViews(client: ServiceClient, citations: readonly C
   const byId = new Map((await client.request('memory/list', {})).notes.map(note => [note.id as string, note]));
   return citations.map(citation => {
     const note = byId.get(citation.noteId);
-    return note ? { noteId: citation.noteId, weight: citation.weight, text: note.text, kind: note.kind } : { noteId: citation.noteId, weight: citation.weight };
+    return note
+      ? { noteId: citation.noteId, weight: citation.weight, text: note.text, kind: note.kind }
+      : { noteId: citation.noteId, weight: citation.weight };
   });
 }
 
@@ -47,12 +49,21 @@ export async function relatedViews(client: ServiceClient, related: readonly Rela
 
 export async function readsView(client: ServiceClient, reads: LastReads): Promise<ReadsView> {
   const citations = await citationViews(client, reads.citations);
-  const withSlots = await Promise.all(citations.map(async citation => {
-    if (citation.text === undefined) return { ...citation, slots: [] };
-    const inspected = await client.request('memory/inspect', { what: 'note', id: citation.noteId as NoteId });
-    return { ...citation, slots: inspected.what === 'note' ? inspected.slots.map(s => s.slot) : [] };
-  }));
-  return { source: reads.source, prompt: reads.prompt, output: reads.output, at: reads.at, citations: withSlots, ...(reads.abstained ? { abstained: true } : {}) };
+  const withSlots = await Promise.all(
+    citations.map(async citation => {
+      if (citation.text === undefined) return { ...citation, slots: [] };
+      const inspected = await client.request('memory/inspect', { what: 'note', id: citation.noteId as NoteId });
+      return { ...citation, slots: inspected.what === 'note' ? inspected.slots.map(s => s.slot) : [] };
+    }),
+  );
+  return {
+    source: reads.source,
+    prompt: reads.prompt,
+    output: reads.output,
+    at: reads.at,
+    citations: withSlots,
+    ...(reads.abstained ? { abstained: true } : {}),
+  };
 }
 
 export async function inspectorData(client: ServiceClient, reads: LastReads | undefined, canWrite: boolean): Promise<InspectorData> {
@@ -60,7 +71,10 @@ export async function inspectorData(client: ServiceClient, reads: LastReads | un
   const slots = await client.request('memory/inspect', { what: 'slots' });
   return {
     notes: listed.notes.map(noteView),
-    slots: slots.what === 'slots' ? { slotCount: slots.slotCount, used: slots.used.map(u => ({ slot: u.slot, owners: [...u.owners] })) } : { slotCount: 0, used: [] },
+    slots:
+      slots.what === 'slots'
+        ? { slotCount: slots.slotCount, used: slots.used.map(u => ({ slot: u.slot, owners: [...u.owners] })) }
+        : { slotCount: 0, used: [] },
     ...(reads ? { reads: await readsView(client, reads) } : {}),
     storeDir: listed.storeDir,
     model: listed.model.id,

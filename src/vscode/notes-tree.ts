@@ -45,7 +45,11 @@ export class NotesTree implements vscode.TreeDataProvider<NotesTreeNode> {
         const item = new vscode.TreeItem(firstLine(node.note.text), vscode.TreeItemCollapsibleState.None);
         item.id = node.note.id;
         item.description = `${node.note.created.slice(0, 10)} · ${node.note.slotCount} slots`;
-        item.tooltip = new vscode.MarkdownString().appendText(node.note.text).appendMarkdown(`\n\n*${node.note.kind}* · ${node.note.id} · ${node.note.created}${node.note.supersedes ? ` · supersedes ${node.note.supersedes}` : ''}`);
+        item.tooltip = new vscode.MarkdownString()
+          .appendText(node.note.text)
+          .appendMarkdown(
+            `\n\n*${node.note.kind}* · ${node.note.id} · ${node.note.created}${node.note.supersedes ? ` · supersedes ${node.note.supersedes}` : ''}`,
+          );
         item.contextValue = 'mnemo.note';
         item.command = { command: 'mnemo.openInspector', title: 'Open in Inspector', arguments: [node.note.id] };
         item.accessibilityInformation = { label: `${node.note.kind}: ${node.note.text}` };

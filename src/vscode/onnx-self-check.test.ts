@@ -11,8 +11,14 @@ test('expected output is X·W + B worked by hand', () => {
 
 test('the tiny model decodes back to MatMul then Add', () => {
   const model = onnx.ModelProto.decode(tinyModelBytes());
-  assert.deepEqual(model.graph?.node?.map(n => n.opType), ['MatMul', 'Add']);
-  assert.deepEqual(model.graph?.initializer?.map(t => t.name), ['W', 'B']);
+  assert.deepEqual(
+    model.graph?.node?.map(n => n.opType),
+    ['MatMul', 'Add'],
+  );
+  assert.deepEqual(
+    model.graph?.initializer?.map(t => t.name),
+    ['W', 'B'],
+  );
 });
 
 test('onnxruntime-node runs the tiny graph and reproduces the numbers', async () => {

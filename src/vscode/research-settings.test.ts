@@ -15,7 +15,7 @@ const DEFINED = ['src/service/researchSettings.ts', 'src/service/memoryService.t
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(full);
     return /\.(ts|mts|cts)$/.test(entry.name) ? [full] : [];
@@ -29,14 +29,16 @@ function passesResearch(source: string): boolean {
 
 function passers(): string[] {
   return ['src', 'experiments', 'scripts', 'bench', 'test']
-    .flatMap((dir) => sourceFiles(path.join(repoRoot, dir)))
-    .map((file) => path.relative(repoRoot, file).split(path.sep).join('/'))
-    .filter((file) => passesResearch(fs.readFileSync(path.join(repoRoot, file), 'utf8')));
+    .flatMap(dir => sourceFiles(path.join(repoRoot, dir)))
+    .map(file => path.relative(repoRoot, file).split(path.sep).join('/'))
+    .filter(file => passesResearch(fs.readFileSync(path.join(repoRoot, file), 'utf8')));
 }
 
 test('only the eval layer, the eval command and experiments pass research settings', () => {
   const found = passers();
-  const offenders = found.filter((file) => !/\.test\.ts$/.test(file) && !DEFINED.includes(file) && !ALLOWED.some((allowed) => file.startsWith(allowed)));
+  const offenders = found.filter(
+    file => !/\.test\.ts$/.test(file) && !DEFINED.includes(file) && !ALLOWED.some(allowed => file.startsWith(allowed)),
+  );
   assert.deepEqual(offenders, []);
   // The scan finds the place that does pass them (else it would pass by finding nothing).
   assert.ok(found.includes('src/cli/evalCommand.ts') && found.includes('src/cli/evalSubjects.ts'), `found ${found.join(', ')}`);

@@ -39,7 +39,10 @@ test('status: no model, starting and restricted mode are told apart', () => {
   assert.equal(describeStatus({ ...ready, runtime: { kind: 'checking' } }).kind, 'starting');
   assert.match(describeStatus({ ...ready, restricted: true }).tooltip, /Restricted mode/);
   // Opening a store of another model re-learns its notes: the item says so, with the share done.
-  const upgrading = describeStatus({ ...ready, service: { kind: 'starting', progress: { message: 'Re-learning note 3 of 8 with the new model (p003)', fraction: 0.25 } } });
+  const upgrading = describeStatus({
+    ...ready,
+    service: { kind: 'starting', progress: { message: 'Re-learning note 3 of 8 with the new model (p003)', fraction: 0.25 } },
+  });
   assert.equal(upgrading.kind, 'starting');
   assert.equal(upgrading.text, '$(sync~spin) mnemo 25%');
   assert.match(upgrading.label, /starting: Re-learning note 3 of 8/);

@@ -51,7 +51,12 @@ export function describeStatus(inputs: StatusInputs): StatusView {
     return view('writing', '$(sync~spin) mnemo: writing', `mnemo: writing "${inputs.writing}" into memory…`, `${runtime}; writing a note`);
   }
   if (inputs.service.kind === 'no-model') {
-    return view('no-model', '$(circle-slash) mnemo: no model', `mnemo: model not installed. ${inputs.service.message} ${inputs.service.hint}`, `${runtime}; model not installed`);
+    return view(
+      'no-model',
+      '$(circle-slash) mnemo: no model',
+      `mnemo: model not installed. ${inputs.service.message} ${inputs.service.hint}`,
+      `${runtime}; model not installed`,
+    );
   }
   if (inputs.service.kind === 'starting' && inputs.service.progress) {
     const { message, fraction } = inputs.service.progress;
@@ -63,12 +68,22 @@ export function describeStatus(inputs: StatusInputs): StatusView {
   }
   const notes = inputs.service.kind === 'ready' ? ` ${inputs.service.notes} note${inputs.service.notes === 1 ? '' : 's'} in memory.` : '';
   if (inputs.completionsShow === 'off') {
-    return view('off', '$(circle-slash) mnemo', `mnemo: completions off (click for status).${notes}${restricted}`, `${runtime}; completions off`);
+    return view(
+      'off',
+      '$(circle-slash) mnemo',
+      `mnemo: completions off (click for status).${notes}${restricted}`,
+      `${runtime}; completions off`,
+    );
   }
   const shown = SHOWN_WORDS[inputs.completionsShow];
   // The default needs no word in the bar itself; another mode says which.
   const text = inputs.completionsShow === 'confident' ? '$(database) mnemo' : `$(database) mnemo: ${inputs.completionsShow}`;
-  return view('on', text, `mnemo: completions on (${inputs.completionsShow}: ${shown}).${notes}${restricted}`, `${runtime}; completions on (${inputs.completionsShow})`);
+  return view(
+    'on',
+    text,
+    `mnemo: completions on (${inputs.completionsShow}: ${shown}).${notes}${restricted}`,
+    `${runtime}; completions on (${inputs.completionsShow})`,
+  );
 }
 
 const SHOWN_WORDS: Record<Exclude<ShowMode, 'off'>, string> = {

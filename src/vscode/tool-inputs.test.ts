@@ -4,9 +4,18 @@ import { checkForgetInput, checkRecallInput, checkRememberInput } from './tool-i
 import { MAX_QUESTION_CHARS } from './webview-protocol';
 
 test('remember: text required, kind optional (a note) and from the list, extra fields ignored', () => {
-  assert.deepEqual(checkRememberInput({ text: 'Use cents.', kind: 'convention' }), { ok: true, input: { text: 'Use cents.', kind: 'convention' } });
-  assert.deepEqual(checkRememberInput({ text: 'Use cents.', why: 'the model added this' }), { ok: true, input: { text: 'Use cents.', kind: 'note' } });
-  assert.deepEqual(checkRememberInput({ text: 'x', kind: 'password' }), { ok: false, reason: 'kind is not one of decision, convention, bug, note' });
+  assert.deepEqual(checkRememberInput({ text: 'Use cents.', kind: 'convention' }), {
+    ok: true,
+    input: { text: 'Use cents.', kind: 'convention' },
+  });
+  assert.deepEqual(checkRememberInput({ text: 'Use cents.', why: 'the model added this' }), {
+    ok: true,
+    input: { text: 'Use cents.', kind: 'note' },
+  });
+  assert.deepEqual(checkRememberInput({ text: 'x', kind: 'password' }), {
+    ok: false,
+    reason: 'kind is not one of decision, convention, bug, note',
+  });
   assert.deepEqual(checkRememberInput({ kind: 'bug' }), { ok: false, reason: 'text is missing, not text' });
   assert.deepEqual(checkRememberInput({ text: ['a'] }), { ok: false, reason: 'text is an array, not text' });
   assert.deepEqual(checkRememberInput({ text: '   ' }), { ok: false, reason: 'text is empty' });

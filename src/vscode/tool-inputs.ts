@@ -8,9 +8,16 @@ import { MAX_QUESTION_CHARS, MAX_REMEMBER_CHARS, type NoteKindName } from './web
 
 export type ToolInputCheck<T> = { readonly ok: true; readonly input: T } | { readonly ok: false; readonly reason: string };
 
-export interface RememberInput { readonly text: string; readonly kind: NoteKindName }
-export interface RecallInput { readonly question: string }
-export interface ForgetInput { readonly noteId: NoteId }
+export interface RememberInput {
+  readonly text: string;
+  readonly kind: NoteKindName;
+}
+export interface RecallInput {
+  readonly question: string;
+}
+export interface ForgetInput {
+  readonly noteId: NoteId;
+}
 
 export function checkRememberInput(value: unknown): ToolInputCheck<RememberInput> {
   if (!isRecord(value)) return refuse('the input is not an object');
@@ -29,7 +36,9 @@ export function checkRecallInput(value: unknown): ToolInputCheck<RecallInput> {
 
 export function checkForgetInput(value: unknown): ToolInputCheck<ForgetInput> {
   if (!isRecord(value)) return refuse('the input is not an object');
-  return isNoteId(value.noteId) ? { ok: true, input: { noteId: value.noteId } } : refuse('noteId must be a note id (letters, digits, ".", "_", "-"; at most 64)');
+  return isNoteId(value.noteId)
+    ? { ok: true, input: { noteId: value.noteId } }
+    : refuse('noteId must be a note id (letters, digits, ".", "_", "-"; at most 64)');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

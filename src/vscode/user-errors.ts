@@ -36,7 +36,8 @@ export function reportFailure(ctx: Ctx, what: string, e: unknown): CommandFailur
   return failure;
 }
 
-export const RESTRICTED_MESSAGE = 'This workspace is not trusted (restricted mode): mnemo does not write or forget notes here. Trust the workspace to change its memory.';
+export const RESTRICTED_MESSAGE =
+  'This workspace is not trusted (restricted mode): mnemo does not write or forget notes here. Trust the workspace to change its memory.';
 
 /** Refuses a write in restricted mode; returns the failure, or undefined when writes are allowed. */
 export function refuseInRestrictedMode(ctx: Ctx): CommandFailure | undefined {

@@ -22,7 +22,12 @@ function parts(page: WebviewDocumentParts['page'], overrides: Partial<WebviewDoc
 
 function policy(html: string): Map<string, string[]> {
   const content = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
-  return new Map(content.split(';').map(part => part.trim().split(/\s+/)).map(([name, ...sources]) => [name!, sources]));
+  return new Map(
+    content
+      .split(';')
+      .map(part => part.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 }
 
 describe('each webview document has a strict content security policy', () => {
@@ -53,16 +58,32 @@ describe('each webview document has a strict content security policy', () => {
 describe('the policy check finds what a lax document gets wrong', () => {
   const good = webviewDocument(parts('inspector'));
   const cases: [string, string, RegExp][] = [
-    ['remote scripts', good.replace("script-src 'nonce-", "script-src https://cdn.example.com 'nonce-"), /script-src allows https:\/\/cdn\.example\.com/],
+    [
+      'remote scripts',
+      good.replace("script-src 'nonce-", "script-src https://cdn.example.com 'nonce-"),
+      /script-src allows https:\/\/cdn\.example\.com/,
+    ],
     ['unsafe-inline styles', good.replace('style-src ', "style-src 'unsafe-inline' "), /style-src allows 'unsafe-inline'/],
     ['unsafe-eval', good.replace("script-src 'nonce-", "script-src 'unsafe-eval' 'nonce-"), /unsafe-eval/],
     ['a default other than none', good.replace("default-src 'none'", 'default-src *'), /default-src allows \*/],
     ['no default-src', good.replace("default-src 'none'; ", ''), /no default-src/],
     ['images from anywhere', good.replace("base-uri 'none'", "base-uri 'none'; img-src https:"), /unexpected directive img-src/],
-    ['an inline script', good.replace('</body>', '<script nonce="q0VnN2y8oQ7mB1c3d4e5fA==">alert(1)</script></body>'), /inline script body/],
-    ['a script without the nonce', good.replace('</body>', `<script src="${RESOURCE}/x.js"></script></body>`), /without this document's nonce/],
+    [
+      'an inline script',
+      good.replace('</body>', '<script nonce="q0VnN2y8oQ7mB1c3d4e5fA==">alert(1)</script></body>'),
+      /inline script body/,
+    ],
+    [
+      'a script without the nonce',
+      good.replace('</body>', `<script src="${RESOURCE}/x.js"></script></body>`),
+      /without this document's nonce/,
+    ],
     ['an inline handler', good.replace('<main id="app">', '<main id="app" onclick="alert(1)">'), /inline event handler/],
-    ['a remote stylesheet', good.replace(`${RESOURCE}/media/webview.css`, 'https://fonts.example.com/a.css'), /outside the extension's origin/],
+    [
+      'a remote stylesheet',
+      good.replace(`${RESOURCE}/media/webview.css`, 'https://fonts.example.com/a.css'),
+      /outside the extension's origin/,
+    ],
     ['an iframe', good.replace('</body>', '<iframe></iframe></body>'), /embedding/],
     ['no policy', good.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, ''), /expected one CSP meta tag, found 0/],
   ];
@@ -80,7 +101,11 @@ describe('the webview front ends load nothing remote', () => {
     for (const file of sources) {
       const text = fs.readFileSync(path.join(media, file), 'utf8');
       assert.doesNotMatch(text, /https?:\/\/|\/\/[a-z0-9-]+\.[a-z]{2,}\//i, `${file} names a URL`);
-      assert.doesNotMatch(text, /\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\beval\(|new Function\(/, `${file} reaches out or evaluates code`);
+      assert.doesNotMatch(
+        text,
+        /\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\beval\(|new Function\(/,
+        `${file} reaches out or evaluates code`,
+      );
       assert.doesNotMatch(text, /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/, `${file} writes HTML from strings`);
       if (file.endsWith('.css')) assert.doesNotMatch(text, /@import|url\(/, `${file} loads other resources`);
     }

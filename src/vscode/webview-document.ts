@@ -19,13 +19,9 @@ export interface WebviewDocumentParts {
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return ["default-src 'none'", `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, "base-uri 'none'", "form-action 'none'"].join(
+    '; ',
+  );
 }
 
 export function webviewDocument(parts: WebviewDocumentParts): string {
@@ -73,21 +69,22 @@ export function cspProblems(html: string, cspSource: string): string[] {
   expectOnly('style-src', source => ownOrigin.has(source));
   expectOnly('script-src', source => /^'nonce-[A-Za-z0-9+/]{16,}={0,2}'$/.test(source));
   for (const [name, sources] of directives) {
-    if (!['default-src', 'base-uri', 'form-action', 'style-src', 'script-src'].includes(name)) problems.push(`unexpected directive ${name} ${sources.join(' ')}`);
+    if (!['default-src', 'base-uri', 'form-action', 'style-src', 'script-src'].includes(name))
+      problems.push(`unexpected directive ${name} ${sources.join(' ')}`);
   }
   const nonces = (directives.get('script-src') ?? []).map(source => source.slice("'nonce-".length, -1));
   if (nonces.length !== 1) problems.push(`script-src should hold exactly one nonce, holds ${nonces.length}`);
   for (const script of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
     const attributes = script[1]!;
     if (script[2]!.trim() !== '') problems.push('an inline script body');
-    if (/\bnonce="([^"]*)"/.exec(attributes)?.[1] !== nonces[0]) problems.push('a script without this document\'s nonce');
+    if (/\bnonce="([^"]*)"/.exec(attributes)?.[1] !== nonces[0]) problems.push("a script without this document's nonce");
     if (!/\bsrc="[^"]+"/.test(attributes)) problems.push('a script without src');
   }
   if (/\son[a-z]+\s*=/i.test(html)) problems.push('an inline event handler attribute');
   if (/<(iframe|object|embed|base|form)\b/i.test(html)) problems.push('an embedding, <base> or <form> element in the shell');
   for (const url of html.matchAll(/\b(?:src|href)="([^"]*)"/gi)) {
     const value = unescapeAttribute(url[1]!);
-    if (![...ownOrigin].some(origin => origin.includes('*') ? matchesWildcardOrigin(value, origin) : value.startsWith(origin))) {
+    if (![...ownOrigin].some(origin => (origin.includes('*') ? matchesWildcardOrigin(value, origin) : value.startsWith(origin)))) {
       problems.push(`a resource outside the extension's origin: ${value.slice(0, 120)}`);
     }
   }
@@ -112,5 +109,9 @@ function escapeAttribute(value: string): string {
 }
 
 function unescapeAttribute(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

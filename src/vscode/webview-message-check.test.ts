@@ -71,7 +71,14 @@ describe('chat view messages', () => {
 
 describe('inspector messages', () => {
   test('every declared shape is accepted', () => {
-    for (const message of [{ type: 'ready' }, { type: 'refresh' }, { type: 'export' }, { type: 'import' }, { type: 'select', noteId: 'n1' }, { type: 'forget', noteId: 'n1' }]) {
+    for (const message of [
+      { type: 'ready' },
+      { type: 'refresh' },
+      { type: 'export' },
+      { type: 'import' },
+      { type: 'select', noteId: 'n1' },
+      { type: 'forget', noteId: 'n1' },
+    ]) {
       assert.deepEqual(checkInspectorMessage(message), { ok: true, message });
     }
   });

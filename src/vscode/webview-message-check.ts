@@ -5,7 +5,13 @@
 // caller logs; the refused value itself is never echoed into the log (it may be huge or a secret).
 // Pure (no `vscode`), so the unit tests feed it malformed messages directly.
 import { isNoteId } from '../memory/note';
-import { MAX_QUESTION_CHARS, MAX_REMEMBER_CHARS, NOTE_KIND_NAMES, type ChatFromWebview, type InspectorFromWebview } from './webview-protocol';
+import {
+  MAX_QUESTION_CHARS,
+  MAX_REMEMBER_CHARS,
+  NOTE_KIND_NAMES,
+  type ChatFromWebview,
+  type InspectorFromWebview,
+} from './webview-protocol';
 
 export type MessageCheck<M> = { readonly ok: true; readonly message: M } | { readonly ok: false; readonly reason: string };
 
@@ -13,36 +19,42 @@ export type MessageCheck<M> = { readonly ok: true; readonly message: M } | { rea
 export type FieldCheck = (value: unknown) => string | undefined;
 
 /** Per message type, its fields (besides `type`) and their checks. */
-type Shapes<M extends { type: string }> = { readonly [T in M['type']]: { readonly [K in Exclude<keyof Extract<M, { type: T }>, 'type'>]-?: FieldCheck } };
-
-/** Non-empty text of at most `max` characters (tool-inputs.ts checks tools' text with it too). */
-export const text = (max: number): FieldCheck => value => {
-  if (typeof value !== 'string') return `is ${describe(value)}, not text`;
-  if (value.length > max) return `is ${value.length} characters long (at most ${max})`;
-  if (value.trim() === '') return 'is empty';
-  return undefined;
+type Shapes<M extends { type: string }> = {
+  readonly [T in M['type']]: { readonly [K in Exclude<keyof Extract<M, { type: T }>, 'type'>]-?: FieldCheck };
 };
 
-const noteId: FieldCheck = value => (isNoteId(value) ? undefined : typeof value === 'string' ? 'is not a note id' : `is ${describe(value)}, not a note id`);
+/** Non-empty text of at most `max` characters (tool-inputs.ts checks tools' text with it too). */
+export const text =
+  (max: number): FieldCheck =>
+  value => {
+    if (typeof value !== 'string') return `is ${describe(value)}, not text`;
+    if (value.length > max) return `is ${value.length} characters long (at most ${max})`;
+    if (value.trim() === '') return 'is empty';
+    return undefined;
+  };
 
-export const noteKind: FieldCheck = value => ((NOTE_KIND_NAMES as readonly unknown[]).includes(value) ? undefined : `is not one of ${NOTE_KIND_NAMES.join(', ')}`);
+const noteId: FieldCheck = value =>
+  isNoteId(value) ? undefined : typeof value === 'string' ? 'is not a note id' : `is ${describe(value)}, not a note id`;
+
+export const noteKind: FieldCheck = value =>
+  (NOTE_KIND_NAMES as readonly unknown[]).includes(value) ? undefined : `is not one of ${NOTE_KIND_NAMES.join(', ')}`;
 
 const CHAT_SHAPES: Shapes<ChatFromWebview> = {
-  'ready': {},
-  'ask': { question: text(MAX_QUESTION_CHARS) },
-  'cancel': {},
-  'remember': { text: text(MAX_REMEMBER_CHARS), kind: noteKind },
-  'forget': { noteId },
+  ready: {},
+  ask: { question: text(MAX_QUESTION_CHARS) },
+  cancel: {},
+  remember: { text: text(MAX_REMEMBER_CHARS), kind: noteKind },
+  forget: { noteId },
   'open-note': { noteId },
 };
 
 const INSPECTOR_SHAPES: Shapes<InspectorFromWebview> = {
-  'ready': {},
-  'refresh': {},
-  'select': { noteId },
-  'forget': { noteId },
-  'export': {},
-  'import': {},
+  ready: {},
+  refresh: {},
+  select: { noteId },
+  forget: { noteId },
+  export: {},
+  import: {},
 };
 
 export function checkChatMessage(value: unknown): MessageCheck<ChatFromWebview> {
@@ -54,7 +66,8 @@ export function checkInspectorMessage(value: unknown): MessageCheck<InspectorFro
 }
 
 function checkMessage<M extends { type: string }>(shapes: Shapes<M>, value: unknown): MessageCheck<M> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse(`the message is ${describe(value)}, not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return refuse(`the message is ${describe(value)}, not an object`);
   if (Object.getPrototypeOf(value) !== Object.prototype) return refuse('the message is not a plain object');
   const record = value as Record<string, unknown>;
   const type = record.type;
@@ -62,7 +75,8 @@ function checkMessage<M extends { type: string }>(shapes: Shapes<M>, value: unkn
   if (!Object.prototype.hasOwnProperty.call(shapes, type)) return refuse(`unknown type "${type.slice(0, 40)}"`);
   const fields = shapes[type as M['type']] as Readonly<Record<string, FieldCheck>>;
   for (const key of Object.keys(record)) {
-    if (key !== 'type' && !Object.prototype.hasOwnProperty.call(fields, key)) return refuse(`"${type}" has an unexpected field "${key.slice(0, 40)}"`);
+    if (key !== 'type' && !Object.prototype.hasOwnProperty.call(fields, key))
+      return refuse(`"${type}" has an unexpected field "${key.slice(0, 40)}"`);
   }
   for (const [key, check] of Object.entries(fields)) {
     if (!(key in record)) return refuse(`"${type}" lacks its field "${key}"`);

@@ -59,7 +59,13 @@ export type ChatToWebview =
   | { readonly type: 'status'; readonly text: string; readonly canWrite: boolean; readonly available: boolean }
   | { readonly type: 'answer-start'; readonly id: number; readonly question: string }
   | { readonly type: 'answer-chunk'; readonly id: number; readonly text: string }
-  | { readonly type: 'answer-done'; readonly id: number; readonly answer: string; readonly citations: readonly CitationView[]; readonly abstained?: { readonly related: readonly RelatedView[] } }
+  | {
+      readonly type: 'answer-done';
+      readonly id: number;
+      readonly answer: string;
+      readonly citations: readonly CitationView[];
+      readonly abstained?: { readonly related: readonly RelatedView[] };
+    }
   | { readonly type: 'answer-error'; readonly id: number; readonly message: string }
   | { readonly type: 'notes-gone'; readonly noteIds: readonly string[] }
   | { readonly type: 'info'; readonly message: string };
@@ -86,7 +92,11 @@ export interface InspectorData {
 export type InspectorToWebview =
   | { readonly type: 'data'; readonly data: InspectorData }
   | { readonly type: 'unavailable'; readonly message: string }
-  | { readonly type: 'note-slots'; readonly noteId: string; readonly slots: readonly { readonly slot: number; readonly sharedWith: readonly string[] }[] }
+  | {
+      readonly type: 'note-slots';
+      readonly noteId: string;
+      readonly slots: readonly { readonly slot: number; readonly sharedWith: readonly string[] }[];
+    }
   | { readonly type: 'select'; readonly noteId: string };
 
 export type InspectorFromWebview =

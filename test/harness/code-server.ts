@@ -78,17 +78,18 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const settingsPath = path.join(userDataDir, 'User', 'settings.json');
   // A kept state dir keeps the user's own settings: ours are written once, on its first run.
   if (!options.stateDir || !fs.existsSync(settingsPath)) {
-    fs.writeFileSync(settingsPath,
-      JSON.stringify({ ...QUIET_SETTINGS, ...(options.untrustedWorkspace ? UNTRUSTED_SETTINGS : {}), ...options.settings }, null, 2));
+    fs.writeFileSync(
+      settingsPath,
+      JSON.stringify({ ...QUIET_SETTINGS, ...(options.untrustedWorkspace ? UNTRUSTED_SETTINGS : {}), ...options.settings }, null, 2),
+    );
   }
-  if (options.stateDir) fs.writeFileSync(logPath, '');  // one run's log at a time
-  fs.writeFileSync(configPath, '');  // else code-server writes ~/.config/code-server/config.yaml
+  if (options.stateDir) fs.writeFileSync(logPath, ''); // one run's log at a time
+  fs.writeFileSync(configPath, ''); // else code-server writes ~/.config/code-server/config.yaml
   const dirArgs = ['--config', configPath, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   const env = { ...process.env, ...options.env, XDG_CONFIG_HOME: tmpDir, XDG_DATA_HOME: tmpDir };
 
   for (const vsix of options.installVsix ?? []) {
-    const r = spawnSync(node24Binary, [codeServerEntry, ...dirArgs, '--install-extension', vsix],
-      { encoding: 'utf8', env });
+    const r = spawnSync(node24Binary, [codeServerEntry, ...dirArgs, '--install-extension', vsix], { encoding: 'utf8', env });
     fs.appendFileSync(logPath, `$ code-server --install-extension ${vsix}\n${r.stdout}${r.stderr}\n`);
     if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed:\n${r.stdout}${r.stderr}`);
   }
@@ -97,19 +98,30 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     // VS Code scans the extensions dir on first start and follows the link: a rebuild plus
     // "Developer: Reload Window" picks up changes, as with a development host.
     const link = path.join(extensionsDir, extensionFolderName(folder));
-    fs.rmSync(link, { force: true });  // a kept state dir has it from the last run
+    fs.rmSync(link, { force: true }); // a kept state dir has it from the last run
     fs.symlinkSync(folder, link);
   }
 
-  const port = options.port || await freePort();
+  const port = options.port || (await freePort());
   const logFd = fs.openSync(logPath, 'a');
-  const child = spawn(node24Binary, [codeServerEntry, ...dirArgs,
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', ...(options.untrustedWorkspace ? [] : ['--disable-workspace-trust']),
-    '--disable-getting-started-override',
-    ...(options.enableTestPayload ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
-    options.workspace,
-  ], { detached: true, stdio: ['ignore', logFd, logFd], env });
+  const child = spawn(
+    node24Binary,
+    [
+      codeServerEntry,
+      ...dirArgs,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.untrustedWorkspace ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+      ...(options.enableTestPayload ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+      options.workspace,
+    ],
+    { detached: true, stdio: ['ignore', logFd, logFd], env },
+  );
   fs.closeSync(logFd);
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
 
@@ -139,8 +151,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 }
 
 function extensionFolderName(folder: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as
-    { publisher: string; name: string; version: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
   return `${manifest.publisher}.${manifest.name}-${manifest.version}`;
 }
 
@@ -160,7 +175,7 @@ export function freePort(): Promise<number> {
 
 async function waitHealthy(baseUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const started = Date.now();
-  while (await httpStatus(`${baseUrl}/healthz`) !== 200) {
+  while ((await httpStatus(`${baseUrl}/healthz`)) !== 200) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error('code-server exited during startup');
     if (Date.now() - started > timeoutMs) throw new Error(`code-server did not answer within ${timeoutMs / 1000} s`);
     await sleep(200);
@@ -169,10 +184,12 @@ async function waitHealthy(baseUrl: string, child: ChildProcess, timeoutMs: numb
 
 function httpStatus(url: string): Promise<number> {
   return new Promise(resolve => {
-    http.get(url, res => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', () => resolve(0));
+    http
+      .get(url, res => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', () => resolve(0));
   });
 }
 
@@ -184,13 +201,13 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = 3000): Pro
       process.kill(-child.pid!, signal);
       return true;
     } catch {
-      return false;  // the group is gone
+      return false; // the group is gone
     }
   };
   if (!signalGroup('SIGTERM')) return;
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!signalGroup(0)) return;  // signal 0: is anyone left?
+    if (!signalGroup(0)) return; // signal 0: is anyone left?
     await sleep(100);
   }
   signalGroup('SIGKILL');

@@ -29,12 +29,18 @@ export interface ExtensionTestsResult {
 }
 
 // Workbench chatter about services that are unreachable offline (marketplace, chat, GitHub).
-const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate)|ENOTFOUND|Timed out waiting for authentication provider|^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin|\[reconnection-grace-time\]|\[Service Worker\])/;
+const NOISE =
+  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate)|ENOTFOUND|Timed out waiting for authentication provider|^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin|\[reconnection-grace-time\]|\[Service Worker\])/;
 
 export async function runExtensionTests(options: ExtensionTestsOptions): Promise<ExtensionTestsResult> {
   const started = Date.now();
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const server = await startCodeServer({ workspace: options.workspace, enableTestPayload: true, untrustedWorkspace: options.untrustedWorkspace, env: options.env });
+  const server = await startCodeServer({
+    workspace: options.workspace,
+    enableTestPayload: true,
+    untrustedWorkspace: options.untrustedWorkspace,
+    env: options.env,
+  });
   let browser: Browser | undefined;
   let tally: Tally | undefined;
   let exitCode = 1;
@@ -44,7 +50,9 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     let reportExit: (code: number) => void = () => undefined;
-    const exited = new Promise<number>(resolve => { reportExit = resolve; });
+    const exited = new Promise<number>(resolve => {
+      reportExit = resolve;
+    });
     await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
@@ -58,7 +66,10 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
     const webviewNetwork = new WebviewNetworkLog();
     page.on('requestfinished', request => {
       const chain = frameChain(request);
-      void request.response().then(response => webviewNetwork.request(request.url(), chain, response?.fromServiceWorker() ?? false), () => undefined);
+      void request.response().then(
+        response => webviewNetwork.request(request.url(), chain, response?.fromServiceWorker() ?? false),
+        () => undefined,
+      );
     });
     page.on('requestfailed', request => webviewNetwork.request(request.url(), frameChain(request)));
     page.on('console', message => webviewNetwork.console(message.text(), message.location().url));

@@ -21,10 +21,22 @@ const remote = (attempts: readonly ConnectionAttempt[]) => attempts.filter(a => 
 test('a deliberate outgoing connection trips the guard, through net, tls, http and fetch', async () => {
   const { attempts, restore } = guarded();
   try {
-    net.connect({ host: REMOTE, port: 9 }).on('error', () => undefined).destroy();
-    net.connect(9, REMOTE).on('error', () => undefined).destroy();
-    tls.connect({ host: REMOTE, port: 443 }).on('error', () => undefined).destroy();
-    http.get(`http://${REMOTE}:9/`).on('error', () => undefined).destroy();
+    net
+      .connect({ host: REMOTE, port: 9 })
+      .on('error', () => undefined)
+      .destroy();
+    net
+      .connect(9, REMOTE)
+      .on('error', () => undefined)
+      .destroy();
+    tls
+      .connect({ host: REMOTE, port: 443 })
+      .on('error', () => undefined)
+      .destroy();
+    http
+      .get(`http://${REMOTE}:9/`)
+      .on('error', () => undefined)
+      .destroy();
     await fetch(`http://${REMOTE}/`, { signal: AbortSignal.timeout(200) }).catch(() => undefined);
   } finally {
     restore();
@@ -64,7 +76,10 @@ test('loopback and IPC are recorded as local; after restore nothing is recorded'
   } finally {
     restore();
   }
-  net.connect({ host: REMOTE, port: 9 }).on('error', () => undefined).destroy();
+  net
+    .connect({ host: REMOTE, port: 9 })
+    .on('error', () => undefined)
+    .destroy();
   server.close();
   assert.equal(attempts.length, 1);
   assert.equal(isLocalAttempt(attempts[0]!), true);
@@ -72,9 +87,11 @@ test('loopback and IPC are recorded as local; after restore nothing is recorded'
 });
 
 test('isLocalAttempt: loopback names and addresses, IPC paths; anything else is remote', () => {
-  for (const target of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'x.localhost']) assert.equal(isLocalAttempt({ kind: 'tcp', target }), true, target);
+  for (const target of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'x.localhost'])
+    assert.equal(isLocalAttempt({ kind: 'tcp', target }), true, target);
   assert.equal(isLocalAttempt({ kind: 'ipc', target: '/run/vscode.sock' }), true);
-  for (const target of ['example.com', '10.0.0.1', '0.0.0.0', 'localhost.example.com', '128.0.0.1']) assert.equal(isLocalAttempt({ kind: 'tcp', target }), false, target);
+  for (const target of ['example.com', '10.0.0.1', '0.0.0.0', 'localhost.example.com', '128.0.0.1'])
+    assert.equal(isLocalAttempt({ kind: 'tcp', target }), false, target);
   assert.equal(isLocalAttempt({ kind: 'dns', target: 'registry.npmjs.org' }), false);
   assert.equal(isLocalAttempt({ kind: 'dns', target: '0.0.0.0' }), true, 'an address literal needs no name server');
 });

@@ -29,7 +29,14 @@ export function isLocalAttempt(attempt: Pick<ConnectionAttempt, 'kind' | 'target
   const host = attempt.target.replace(/^\[|\]$/g, '').toLowerCase();
   // Looking up an address literal asks no name server (dgram does it for its bind address).
   if (attempt.kind === 'dns' && net.isIP(host) !== 0) return true;
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '0:0:0:0:0:0:0:1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    host === '0:0:0:0:0:0:0:1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === '::ffff:127.0.0.1'
+  );
 }
 
 type Restore = () => void;
@@ -52,33 +59,63 @@ export function installNetworkGuard(onAttempt: (attempt: ConnectionAttempt) => v
     restores.push(() => (owner[key] = original));
   };
 
-  patch(net.Socket.prototype, 'connect', (original) =>
-    function (this: net.Socket, ...args: unknown[]) {
-      const target = connectTarget(args);
-      if (target) report(target.kind, target.target, target.port);
-      return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-    } as typeof original);
-  patch(dgram.Socket.prototype, 'connect', (original) =>
-    function (this: dgram.Socket, ...args: unknown[]) {
-      report('udp', typeof args[1] === 'string' ? args[1] : 'localhost', typeof args[0] === 'number' ? args[0] : undefined);
-      return (original as (...a: unknown[]) => void).apply(this, args);
-    } as typeof original);
-  patch(dgram.Socket.prototype, 'send', (original) =>
-    function (this: dgram.Socket, ...args: unknown[]) {
-      const address = args.find((a, i) => i > 0 && typeof a === 'string') as string | undefined;
-      const port = args.find((a, i) => i > 0 && typeof a === 'number' && a > 0 && a < 65536 && typeof args[i + 1] === 'string') as number | undefined;
-      if (address) report('udp', address, port);
-      return (original as (...a: unknown[]) => void).apply(this, args);
-    } as typeof original);
-  const lookups = ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'resolveCname', 'resolveMx', 'resolveNs', 'resolveTxt', 'resolveSrv', 'reverse'] as const;
+  patch(
+    net.Socket.prototype,
+    'connect',
+    original =>
+      function (this: net.Socket, ...args: unknown[]) {
+        const target = connectTarget(args);
+        if (target) report(target.kind, target.target, target.port);
+        return (original as (...a: unknown[]) => net.Socket).apply(this, args);
+      } as typeof original,
+  );
+  patch(
+    dgram.Socket.prototype,
+    'connect',
+    original =>
+      function (this: dgram.Socket, ...args: unknown[]) {
+        report('udp', typeof args[1] === 'string' ? args[1] : 'localhost', typeof args[0] === 'number' ? args[0] : undefined);
+        return (original as (...a: unknown[]) => void).apply(this, args);
+      } as typeof original,
+  );
+  patch(
+    dgram.Socket.prototype,
+    'send',
+    original =>
+      function (this: dgram.Socket, ...args: unknown[]) {
+        const address = args.find((a, i) => i > 0 && typeof a === 'string') as string | undefined;
+        const port = args.find((a, i) => i > 0 && typeof a === 'number' && a > 0 && a < 65536 && typeof args[i + 1] === 'string') as
+          number | undefined;
+        if (address) report('udp', address, port);
+        return (original as (...a: unknown[]) => void).apply(this, args);
+      } as typeof original,
+  );
+  const lookups = [
+    'lookup',
+    'lookupService',
+    'resolve',
+    'resolve4',
+    'resolve6',
+    'resolveAny',
+    'resolveCname',
+    'resolveMx',
+    'resolveNs',
+    'resolveTxt',
+    'resolveSrv',
+    'reverse',
+  ] as const;
   for (const name of lookups) {
     for (const owner of [dns, dns.promises] as Record<string, unknown>[]) {
       if (typeof owner[name] !== 'function') continue;
-      patch(owner, name, (original) =>
-        function (this: unknown, ...args: unknown[]) {
-          report('dns', String(args[0]));
-          return (original as (...a: unknown[]) => unknown).apply(this, args);
-        });
+      patch(
+        owner,
+        name,
+        original =>
+          function (this: unknown, ...args: unknown[]) {
+            report('dns', String(args[0]));
+            return (original as (...a: unknown[]) => unknown).apply(this, args);
+          },
+      );
     }
   }
   return () => {
@@ -96,6 +133,7 @@ function connectTarget(args: readonly unknown[]): { kind: AttemptKind; target: s
     return { kind: 'tcp', target: options.host ?? 'localhost', port: options.port === undefined ? undefined : Number(options.port) };
   }
   if (typeof first === 'string' && !/^\d+$/.test(first)) return { kind: 'ipc', target: first };
-  if (typeof first === 'number' || typeof first === 'string') return { kind: 'tcp', target: typeof args[1] === 'string' ? args[1] : 'localhost', port: Number(first) };
+  if (typeof first === 'number' || typeof first === 'string')
+    return { kind: 'tcp', target: typeof args[1] === 'string' ? args[1] : 'localhost', port: Number(first) };
   return undefined;
 }

@@ -69,7 +69,10 @@ async function main(): Promise<number> {
       env: { MNEMO_TEST_GREP: RESTRICTED_SUITE, MNEMO_EXPECT_UNTRUSTED: '1' },
     });
     const restrictedTally = restricted.tally ?? FAILED_TO_RUN;
-    record('vscode-restricted', restricted.exitCode !== 0 && restrictedTally.failed === 0 ? addTallies(restrictedTally, FAILED_TO_RUN) : restrictedTally);
+    record(
+      'vscode-restricted',
+      restricted.exitCode !== 0 && restrictedTally.failed === 0 ? addTallies(restrictedTally, FAILED_TO_RUN) : restrictedTally,
+    );
 
     if (!args.has('--skip-vsix')) {
       phase('integration: npm run package, then the .vsix installed into code-server');
@@ -107,7 +110,7 @@ function runUnitTests(): Promise<Tally> {
         console.error('[test] the unit test run printed no summary');
         resolve(FAILED_TO_RUN);
       } else if (code !== 0 && tally.failed === 0) {
-        resolve(addTallies(tally, FAILED_TO_RUN));  // the runner failed outside any test
+        resolve(addTallies(tally, FAILED_TO_RUN)); // the runner failed outside any test
       } else {
         resolve(tally);
       }
@@ -122,8 +125,10 @@ function prepareIntegration(): string | undefined {
   } catch (e) {
     return (e as Error).message;
   }
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'],
-    { cwd: repoRoot, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   return build.status === 0 ? undefined : 'build failed';
 }
 
@@ -153,7 +158,10 @@ function secondsSinceStart(): string {
   return ((Date.now() - runStarted) / 1000).toFixed(0);
 }
 
-main().then(code => process.exit(code), e => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  code => process.exit(code),
+  e => {
+    console.error(e);
+    process.exit(1);
+  },
+);

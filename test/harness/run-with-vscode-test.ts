@@ -7,8 +7,10 @@ import * as path from 'node:path';
 import { integrationTestsEntry, repoRoot, sampleWorkspace } from './paths';
 
 async function main(): Promise<void> {
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'],
-    { cwd: repoRoot, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('build failed');
   const desktop = process.argv.includes('--desktop');
   await runTests({

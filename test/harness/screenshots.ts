@@ -42,7 +42,9 @@ async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<stri
     // The browser's own colour scheme follows the theme, as on a desktop set to that scheme.
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: OS_SCHEME === 'theme' ? theme : OS_SCHEME });
     let finish: () => void = () => undefined;
-    const finished = new Promise<void>(resolve => { finish = resolve; });
+    const finished = new Promise<void>(resolve => {
+      finish = resolve;
+    });
     const shots: Promise<unknown>[] = [];
     await page.exposeFunction('codeAutomationExit', (code: number) => {
       if (code !== 0) console.log(`[screenshots] ${theme}: the tour exited with ${code}`);
@@ -57,10 +59,12 @@ async function shoot(theme: keyof typeof THEMES, modelDir: string): Promise<stri
         return;
       }
       const file = path.join(outDir, `${match[1]}-${theme}.png`);
-      shots.push(page.screenshot({ path: file }).then(async () => {
-        saved.push(file);
-        mismatches.push(...(await checkThemes(page, theme, `${match[1]}-${theme}`)));
-      }));
+      shots.push(
+        page.screenshot({ path: file }).then(async () => {
+          saved.push(file);
+          mismatches.push(...(await checkThemes(page, theme, `${match[1]}-${theme}`)));
+        }),
+      );
     });
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = JSON.stringify([
@@ -91,7 +95,9 @@ async function checkThemes(page: Page, theme: keyof typeof THEMES, shot: string)
   const problems: string[] = [];
   const webviews = new Set<string>();
   for (const painted of await paintedThemes(page)) {
-    console.log(`[screenshots] ${shot}: ${painted.where} class="${painted.themeClass}" color-scheme=${painted.colorScheme} background=${painted.background}`);
+    console.log(
+      `[screenshots] ${shot}: ${painted.where} class="${painted.themeClass}" color-scheme=${painted.colorScheme} background=${painted.background}`,
+    );
     const wanted = painted.where === 'workbench' ? (theme === 'dark' ? 'vs-dark' : 'vs') : `vscode-${theme}`;
     if (painted.themeClass !== wanted) problems.push(`${shot}: ${painted.where} has class "${painted.themeClass}", not ${wanted}`);
     if (painted.where !== 'workbench') {
@@ -99,7 +105,12 @@ async function checkThemes(page: Page, theme: keyof typeof THEMES, shot: string)
       if (painted.colorScheme !== theme) problems.push(`${shot}: ${painted.where} has color-scheme ${painted.colorScheme}, not ${theme}`);
     }
   }
-  const expected = shot.startsWith('inspector') || shot.startsWith('empty') ? ['mnemo-chat', 'mnemo-inspector'] : shot.startsWith('chat') ? ['mnemo-chat'] : [];
+  const expected =
+    shot.startsWith('inspector') || shot.startsWith('empty')
+      ? ['mnemo-chat', 'mnemo-inspector']
+      : shot.startsWith('chat')
+        ? ['mnemo-chat']
+        : [];
   for (const view of expected) if (!webviews.has(view)) problems.push(`${shot}: no ${view} webview on the page`);
   for (const problem of problems) console.log(`[screenshots] THEME MISMATCH ${problem}`);
   return problems;
@@ -107,7 +118,10 @@ async function checkThemes(page: Page, theme: keyof typeof THEMES, shot: string)
 
 async function main(): Promise<number> {
   ensureTools({ browser: true });
-  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'], { cwd: repoRoot, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'build.ts'), '--tests'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) return 1;
   fs.mkdirSync(outDir, { recursive: true });
   // The shipped model when it is there (real answers); the service's tiny random model otherwise.
@@ -122,7 +136,10 @@ async function main(): Promise<number> {
   return saved.length === themes.length * SHOTS_PER_THEME && mismatches.length === 0 ? 0 : 1;
 }
 
-main().then(code => process.exit(code), e => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  code => process.exit(code),
+  e => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -33,10 +33,18 @@ interface StartRun {
 function launch(stateDir: string): StartRun {
   let output = '';
   // Its own process group, like a shell job: the SIGINT below reaches it the way Ctrl-C does.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'start.ts')],
-    { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MNEMO_START_DIR: stateDir } });
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'start.ts')], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MNEMO_START_DIR: stateDir },
+  });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
   return { process: child, exited, output: () => output };
 }
@@ -54,7 +62,9 @@ async function urlOf(run: StartRun): Promise<string> {
 async function stop(run: StartRun, serverDir: string): Promise<void> {
   process.kill(-run.process.pid!, 'SIGINT');
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), 20_000); });
+  const timeout = new Promise<'timeout'>(resolve => {
+    timer = setTimeout(() => resolve('timeout'), 20_000);
+  });
   const code = await Promise.race([run.exited, timeout]);
   clearTimeout(timer);
   if (code === 'timeout') throw new Error('npm start did not exit within 20 s of SIGINT');
@@ -93,14 +103,22 @@ export async function checkNpmStart(): Promise<Tally> {
       const page = await openWorkbench(browser!, url);
       await runCommand(page, 'mnemo: Remember Note');
       // The note's own input box, not the palette it replaces (keys typed before it shows are lost).
-      await page.waitForFunction(`[...document.querySelectorAll('.quick-input-title')].some(e => e.offsetParent !== null && (e.textContent || '').includes('mnemo: Remember Note'))`, undefined, { timeout: 10_000 });
+      await page.waitForFunction(
+        `[...document.querySelectorAll('.quick-input-title')].some(e => e.offsetParent !== null && (e.textContent || '').includes('mnemo: Remember Note'))`,
+        undefined,
+        { timeout: 10_000 },
+      );
       await page.keyboard.type(noteText);
       await page.keyboard.press('Enter');
       await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 10_000 });
-      await page.keyboard.press('Enter');  // the first kind
+      await page.keyboard.press('Enter'); // the first kind
       const dir = await waitForNote(stateDir, token, 180_000);
       // The remember is done when its keyed memory slots are saved too (they are written after the store has the note).
-      await waitFor(async () => (await MemoryStore.peek(dir)).notes.some(n => n.text.includes(token) && fs.existsSync(noteSlotFile(dir, n.id))), 120_000, 'the note\'s slot file');
+      await waitFor(
+        async () => (await MemoryStore.peek(dir)).notes.some(n => n.text.includes(token) && fs.existsSync(noteSlotFile(dir, n.id))),
+        120_000,
+        "the note's slot file",
+      );
       return dir;
     });
     await browser.close();
@@ -127,13 +145,17 @@ export async function checkNpmStart(): Promise<Tally> {
       page = await openWorkbench(browser, again);
       await runCommand(page, 'mnemo: Forget Note');
       try {
-        await page.waitForFunction(`[...document.querySelectorAll('.quick-input-list .monaco-list-row')].some(e => (e.textContent || '').includes(${JSON.stringify(token)}))`, undefined, { timeout: 120_000 });
+        await page.waitForFunction(
+          `[...document.querySelectorAll('.quick-input-list .monaco-list-row')].some(e => (e.textContent || '').includes(${JSON.stringify(token)}))`,
+          undefined,
+          { timeout: 120_000 },
+        );
       } catch (e) {
         const shown = await pageText(page);
         throw new Error(`${(e as Error).message}\n      on screen: ${shown}\n      mnemo log: ${mnemoLogTail(stateDir)}`, { cause: e });
       }
     });
-    await checks.run('Forget shows the note\'s text and asks first; Cancel keeps the note', async () => {
+    await checks.run("Forget shows the note's text and asks first; Cancel keeps the note", async () => {
       if (!page || !stored) throw new Error('no workbench or no store');
       const storeDir: string = stored;
       await page.locator(noteRow).first().click({ timeout: 10_000 });
@@ -153,7 +175,11 @@ export async function checkNpmStart(): Promise<Tally> {
       await waitFor(async () => !(await storeHolds(stored!, token)), 60_000, 'the note to be forgotten');
       await runCommand(page, 'mnemo: Undo Forget');
       await waitFor(() => storeHolds(stored!, token), 60_000, 'the note to come back');
-      await waitFor(async () => (await noteState(stored!, token)) === before, 30_000, `the note and its slot file as before (${before.slice(0, 200)})`);
+      await waitFor(
+        async () => (await noteState(stored!, token)) === before,
+        30_000,
+        `the note and its slot file as before (${before.slice(0, 200)})`,
+      );
     });
     await (browser as Browser | undefined)?.close();
     browser = undefined;
@@ -183,9 +209,12 @@ async function openWorkbench(browser: Browser, url: string): Promise<Page> {
 async function pageText(page: Page): Promise<string> {
   const frame = page.frames()[0];
   if (!frame) return '';
-  return String(await frame.evaluate(
-    `[...document.querySelectorAll('.quick-input-list .monaco-list-row, .quick-input-title, .notification-list-item-message, .monaco-alert')]` +
-    `.filter(e => e.offsetParent !== null || e.classList.contains('monaco-alert')).map(e => e.textContent).join(' | ').slice(0, 800)`));
+  return String(
+    await frame.evaluate(
+      `[...document.querySelectorAll('.quick-input-list .monaco-list-row, .quick-input-title, .notification-list-item-message, .monaco-alert')]` +
+        `.filter(e => e.offsetParent !== null || e.classList.contains('monaco-alert')).map(e => e.textContent).join(' | ').slice(0, 800)`,
+    ),
+  );
 }
 
 /** The end of mnemo's output channel log under the state folder, for a failure message. */
@@ -228,7 +257,8 @@ async function waitForNote(stateDir: string, token: string, timeoutMs: number): 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const dir of storeDirs(stateDir)) if (await storeHolds(dir, token)) return dir;
-    if (Date.now() > deadline) throw new Error(`no store under ${stateDir} holds the note (stores: ${storeDirs(stateDir).join(', ') || 'none'})`);
+    if (Date.now() > deadline)
+      throw new Error(`no store under ${stateDir} holds the note (stores: ${storeDirs(stateDir).join(', ') || 'none'})`);
     await sleep(500);
   }
 }
@@ -286,22 +316,29 @@ function treeHash(root: string): string {
 /** Command lines (from /proc) that name the given directory: code-server's processes do. */
 function processesMentioning(dir: string): string[] {
   if (!dir || dir === '.') return [];
-  return fs.readdirSync('/proc').filter(p => /^\d+$/.test(p)).flatMap(pid => {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      return cmdline.includes(dir) ? [`${pid} ${cmdline.slice(0, 120)}`] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter(p => /^\d+$/.test(p))
+    .flatMap(pid => {
+      try {
+        const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return cmdline.includes(dir) ? [`${pid} ${cmdline.slice(0, 120)}`] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function httpGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise(resolve => {
-    http.get(url, res => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => { body += chunk.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', () => resolve({ status: 0, body: '' }));
+    http
+      .get(url, res => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', () => resolve({ status: 0, body: '' }));
   });
 }

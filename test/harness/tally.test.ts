@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { addTallies, parseExtensionHostResult, parseNodeTestSummary, tallyLine } from './tally';
 
-test('reads Node\'s spec reporter summary, counting cancelled as failed and todo as skipped', () => {
+test("reads Node's spec reporter summary, counting cancelled as failed and todo as skipped", () => {
   const output = '✔ a (1ms)\nℹ tests 7\nℹ suites 0\nℹ pass 5\nℹ fail 1\nℹ cancelled 1\nℹ skipped 0\nℹ todo 0\nℹ duration_ms 9\n';
   assert.deepEqual(parseNodeTestSummary(output), { passed: 5, failed: 2, skipped: 0 });
   assert.equal(parseNodeTestSummary('Could not find src/x.test.ts'), undefined);

@@ -8,11 +8,14 @@ export interface Tally {
 export const EMPTY_TALLY: Tally = { passed: 0, failed: 0, skipped: 0 };
 
 export function addTallies(...tallies: Tally[]): Tally {
-  return tallies.reduce((sum, t) => ({
-    passed: sum.passed + t.passed,
-    failed: sum.failed + t.failed,
-    skipped: sum.skipped + t.skipped,
-  }), EMPTY_TALLY);
+  return tallies.reduce(
+    (sum, t) => ({
+      passed: sum.passed + t.passed,
+      failed: sum.failed + t.failed,
+      skipped: sum.skipped + t.skipped,
+    }),
+    EMPTY_TALLY,
+  );
 }
 
 /** "label: N passed, M failed[, K skipped]": the line CI and people read. */

@@ -49,7 +49,7 @@ export function chromiumPath(): string {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) return fromEnv;
   const found = commandPath('chromium');
-  if (!found) throw new Error('chromium not found: install Debian\'s package (apt-get install chromium) or set CHROMIUM_PATH');
+  if (!found) throw new Error("chromium not found: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH");
   return found;
 }
 
@@ -64,8 +64,10 @@ function installDebianPackages(packages: string[]): void {
   if (packages.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !commandPath('apt-get')) {
-    throw new Error(`missing system packages: ${packages.join(' ')}. Install them first, e.g.\n` +
-      `  sudo apt-get install -y ${packages.join(' ')}\n(or set CHROMIUM_PATH to a Chromium/Chrome binary)`);
+    throw new Error(
+      `missing system packages: ${packages.join(' ')}. Install them first, e.g.\n` +
+        `  sudo apt-get install -y ${packages.join(' ')}\n(or set CHROMIUM_PATH to a Chromium/Chrome binary)`,
+    );
   }
   log(`installing Debian packages: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -92,7 +94,9 @@ function installIsCurrent(dir: string, probe: string): boolean {
 }
 
 function lockHash(dir: string): string {
-  return createHash('sha256').update(fs.readFileSync(path.join(dir, 'package-lock.json'))).digest('hex');
+  return createHash('sha256')
+    .update(fs.readFileSync(path.join(dir, 'package-lock.json')))
+    .digest('hex');
 }
 
 function debianPackageInstalled(name: string): boolean {

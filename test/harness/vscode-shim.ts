@@ -46,8 +46,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(code => process.exit(code), e => {
-    console.error(`[vscode-shim] ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  });
+  main().then(
+    code => process.exit(code),
+    e => {
+      console.error(`[vscode-shim] ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    },
+  );
 }

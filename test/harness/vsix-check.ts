@@ -25,8 +25,17 @@ export async function checkInstalledVsix(options: VsixCheckOptions): Promise<Tal
       const s = await startCodeServer({ workspace: options.workspace, installVsix: [options.vsix] });
       const installed = fs.readdirSync(s.extensionsDir).find(d => d.startsWith('mnemo.mnemo-'));
       if (!installed) throw new Error(`no mnemo.mnemo-* in ${fs.readdirSync(s.extensionsDir).join(', ')}`);
-      const binding = path.join(s.extensionsDir, installed, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6',
-        process.platform, process.arch, 'onnxruntime_binding.node');
+      const binding = path.join(
+        s.extensionsDir,
+        installed,
+        'node_modules',
+        'onnxruntime-node',
+        'bin',
+        'napi-v6',
+        process.platform,
+        process.arch,
+        'onnxruntime_binding.node',
+      );
       if (!fs.existsSync(binding)) throw new Error(`the installed extension has no ${path.relative(s.extensionsDir, binding)}`);
       return s;
     });
@@ -53,7 +62,9 @@ export async function checkInstalledVsix(options: VsixCheckOptions): Promise<Tal
       // Toasts are not drawn headless; the screen-reader alert carries the same message.
       await page.waitForFunction(
         `[...document.querySelectorAll('.monaco-alert, .notification-list-item-message')].some(e => /ran a test graph/.test(e.textContent || ''))`,
-        undefined, { timeout: 20_000 });
+        undefined,
+        { timeout: 20_000 },
+      );
     });
     if (options.screenshot) await page.screenshot({ path: options.screenshot }).catch(() => undefined);
   } catch (e) {

@@ -7,6 +7,10 @@ test('UI requests are read only from marked log lines with a result file and a s
   assert.deepEqual(parseUiRequest(`${UI_MARKER}${JSON.stringify(request)}`), request);
   assert.equal(parseUiRequest(JSON.stringify(request)), undefined, 'no marker');
   assert.equal(parseUiRequest(`${UI_MARKER}{not json`), undefined);
-  assert.equal(parseUiRequest(`${UI_MARKER}${JSON.stringify({ action: 'click', selector: '#ask', view: 'chat' })}`), undefined, 'no result file');
+  assert.equal(
+    parseUiRequest(`${UI_MARKER}${JSON.stringify({ action: 'click', selector: '#ask', view: 'chat' })}`),
+    undefined,
+    'no result file',
+  );
   assert.equal(parseUiRequest(`  ✔ ${UI_MARKER}`), undefined);
 });

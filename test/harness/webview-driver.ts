@@ -83,7 +83,9 @@ export async function webviewFrame(page: Page, view: 'chat' | 'inspector', timeo
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {
-      const matches = await frame.evaluate(`document.body !== null && document.body.classList.contains('mnemo-${view}')`).catch(() => false);
+      const matches = await frame
+        .evaluate(`document.body !== null && document.body.classList.contains('mnemo-${view}')`)
+        .catch(() => false);
       if (matches === true) return frame;
     }
     if (Date.now() > deadline) throw new Error(`no ${view} webview in the page after ${timeoutMs / 1000} s`);
@@ -119,7 +121,7 @@ export async function paintedThemes(page: Page): Promise<PaintedTheme[]> {
   })()`;
   const found: PaintedTheme[] = [];
   for (const frame of page.frames()) {
-    const theme = await frame.evaluate(probe).catch(() => undefined) as PaintedTheme | undefined;
+    const theme = (await frame.evaluate(probe).catch(() => undefined)) as PaintedTheme | undefined;
     if (theme) found.push(theme);
   }
   return found;

@@ -22,9 +22,13 @@ describe('activation', () => {
 describe('contributions', () => {
   it('registers exactly the commands package.json contributes', async () => {
     await waitForActivation(30_000);
-    const contributed = manifest().contributes.commands.map(c => c.command).sort();
+    const contributed = manifest()
+      .contributes.commands.map(c => c.command)
+      .sort();
     // VS Code adds <viewId>.focus/.open/... for every contributed view; those are not ours to register.
-    const viewIds = Object.values(manifest().contributes.views ?? {}).flat().map(v => v.id);
+    const viewIds = Object.values(manifest().contributes.views ?? {})
+      .flat()
+      .map(v => v.id);
     const registered = (await vscode.commands.getCommands(true))
       .filter(c => c.startsWith('mnemo.') && !viewIds.some(id => c.startsWith(`${id}.`)))
       .sort();

@@ -33,14 +33,21 @@ function probeNewWorkers(probe: string, onStart: () => void): () => void {
 }
 
 function readProbeLog(file: string): { probes: string[]; attempts: ConnectionAttempt[] } {
-  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(line => JSON.parse(line) as Record<string, unknown>) : [];
+  const lines = fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(line => JSON.parse(line) as Record<string, unknown>)
+    : [];
   return {
     probes: lines.filter(line => line.probe === 'installed').map(line => String(line.thread)),
     attempts: lines.filter(line => line.probe === undefined) as unknown as ConnectionAttempt[],
   };
 }
 
-const describeAttempt = (a: ConnectionAttempt) => `${a.thread}: ${a.kind} ${a.target}${a.port === undefined ? '' : `:${a.port}`}\n${a.stack.split('\n').slice(0, 6).join('\n')}`;
+const describeAttempt = (a: ConnectionAttempt) =>
+  `${a.thread}: ${a.kind} ${a.target}${a.port === undefined ? '' : `:${a.port}`}\n${a.stack.split('\n').slice(0, 6).join('\n')}`;
 
 const hostAttempts: ConnectionAttempt[] = [];
 const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-network-')), 'attempts.jsonl');
@@ -62,7 +69,10 @@ after(function () {
   const worker = readProbeLog(logFile);
   fs.rmSync(path.dirname(logFile), { recursive: true, force: true });
   if (workersStarted > 0) {
-    assert.ok(worker.probes.some(thread => thread.startsWith('worker')), `${workersStarted} workers started, none with the probe`);
+    assert.ok(
+      worker.probes.some(thread => thread.startsWith('worker')),
+      `${workersStarted} workers started, none with the probe`,
+    );
   }
   const all = [...hostAttempts, ...worker.attempts];
   const outside = all.filter(a => !isLocalAttempt(a));
@@ -70,7 +80,9 @@ after(function () {
   const extensionDist = path.join(mnemoExtension().extensionPath, 'dist');
   const mnemos = all.filter(a => a.thread !== 'main' || a.stack.includes(extensionDist));
   assert.deepEqual(mnemos.map(describeAttempt), [], 'sockets opened by mnemo or a worker');
-  console.log(`network: ${all.length} connection attempts in the extension host during the suite (${workersStarted} workers watched), all local, none by mnemo`);
+  console.log(
+    `network: ${all.length} connection attempts in the extension host during the suite (${workersStarted} workers watched), all local, none by mnemo`,
+  );
 });
 
 describe('no network', () => {
@@ -80,7 +92,12 @@ describe('no network', () => {
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>(resolve => closed.close(() => resolve()));
-    await new Promise<void>(resolve => net.connect(port, '127.0.0.1').on('error', () => resolve()).on('connect', () => resolve()));
+    await new Promise<void>(resolve =>
+      net
+        .connect(port, '127.0.0.1')
+        .on('error', () => resolve())
+        .on('connect', () => resolve()),
+    );
     const canary = hostAttempts.findIndex(a => a.kind === 'tcp' && a.port === port);
     assert.ok(canary >= 0, 'the guard saw the canary connection');
     hostAttempts.splice(canary, 1);

@@ -36,7 +36,10 @@ describe('language model tools', () => {
     await waitForActivation(30_000);
     const lm = (vscode as { lm?: { tools?: readonly { name: string }[] } }).lm;
     if (!lm?.tools) this.skip();
-    const names = lm!.tools!.map(tool => tool.name).filter(name => name.startsWith('mnemo_')).sort();
+    const names = lm!
+      .tools!.map(tool => tool.name)
+      .filter(name => name.startsWith('mnemo_'))
+      .sort();
     assert.deepEqual(names, ['mnemo_forget', 'mnemo_recall', 'mnemo_remember']);
   });
 });

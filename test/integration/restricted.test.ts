@@ -32,14 +32,20 @@ function snapshot(dir: string): Record<string, string> {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full)] = `${fs.statSync(full).size} ${crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`;
+      else
+        files[path.relative(dir, full)] =
+          `${fs.statSync(full).size} ${crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`;
     }
   };
   walk(dir);
   return files;
 }
 
-interface Outcome { readonly ok: boolean; readonly code?: string; readonly message?: string }
+interface Outcome {
+  readonly ok: boolean;
+  readonly code?: string;
+  readonly message?: string;
+}
 
 function assertRefused(what: string, outcome: Outcome | undefined): void {
   assert.ok(outcome, `${what} returned nothing`);
@@ -67,7 +73,11 @@ describe(SUITE, function () {
     storeDir = api.ctx.storeDir;
     fs.mkdirSync(storeDir, { recursive: true });
     // A note written before (through the worker, as a trusted window would have).
-    const seeding = await ServiceClient.start({ storeDir, modelDir, workerScript: path.join(mnemoExtension().extensionPath, 'dist', 'worker.js') });
+    const seeding = await ServiceClient.start({
+      storeDir,
+      modelDir,
+      workerScript: path.join(mnemoExtension().extensionPath, 'dist', 'worker.js'),
+    });
     try {
       noteId = (await seeding.request('memory/remember', { text: NOTE, kind: 'decision' })).notes[0]!.id;
     } finally {
@@ -108,7 +118,12 @@ describe(SUITE, function () {
     const lm = (vscode as { lm?: typeof vscode.lm }).lm;
     if (typeof lm?.invokeTool !== 'function') this.skip();
     const text = (result: vscode.LanguageModelToolResult) => result.content.map(part => (part as { value?: string }).value ?? '').join('');
-    const remembered = text(await lm!.invokeTool('mnemo_remember', { input: { text: 'Prefer named exports.', kind: 'convention' }, toolInvocationToken: undefined }));
+    const remembered = text(
+      await lm!.invokeTool('mnemo_remember', {
+        input: { text: 'Prefer named exports.', kind: 'convention' },
+        toolInvocationToken: undefined,
+      }),
+    );
     assert.equal(remembered, `Not remembered: ${RESTRICTED_MESSAGE}`);
     const forgotten = text(await lm!.invokeTool('mnemo_forget', { input: { noteId }, toolInvocationToken: undefined }));
     assert.equal(forgotten, `Not forgotten: ${RESTRICTED_MESSAGE}`);
@@ -118,7 +133,10 @@ describe(SUITE, function () {
     const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', 'How are invoices numbered?');
     assert.ok(answer.ok, JSON.stringify(answer));
     const list = await api.ctx.client!.request('memory/list', {});
-    assert.deepEqual(list.notes.map(n => n.id), [noteId]);
+    assert.deepEqual(
+      list.notes.map(n => n.id),
+      [noteId],
+    );
   });
 
   it('leaves the store on disk byte for byte as it was', () => {

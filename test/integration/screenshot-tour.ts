@@ -54,9 +54,21 @@ export async function run(): Promise<void> {
   await snap('empty');
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
-  const remembered = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Money is stored as integer cents; tax rates as basis points. Never use floats for money.', 'convention');
-  await vscode.commands.executeCommand('mnemo.rememberNote', 'Invoices are numbered per year (2026-0001) and never reused, even when one is voided.', 'decision');
-  await vscode.commands.executeCommand('mnemo.rememberNote', 'Rounding bug in applyTax: Math.round rounds -0.5 up; use roundHalfAwayFromZero.', 'bug');
+  const remembered = await vscode.commands.executeCommand<RememberOutcome>(
+    'mnemo.rememberNote',
+    'Money is stored as integer cents; tax rates as basis points. Never use floats for money.',
+    'convention',
+  );
+  await vscode.commands.executeCommand(
+    'mnemo.rememberNote',
+    'Invoices are numbered per year (2026-0001) and never reused, even when one is voided.',
+    'decision',
+  );
+  await vscode.commands.executeCommand(
+    'mnemo.rememberNote',
+    'Rounding bug in applyTax: Math.round rounds -0.5 up; use roundHalfAwayFromZero.',
+    'bug',
+  );
 
   const [file] = await vscode.workspace.findFiles('src/money.ts');
   if (file) await vscode.window.showTextDocument(file);

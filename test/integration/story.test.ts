@@ -96,7 +96,11 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
       await vscode.commands.executeCommand('mnemo.chat.focus');
       await inWebview('chat', { action: 'fill', selector: '#question', text: QUESTION });
       await inWebview('chat', { action: 'click', selector: '#ask' });
-      await eventually('the chat\'s answer', () => (api.ctx.lastReads?.source === 'answer' && api.ctx.lastReads.prompt === QUESTION ? true : undefined), 60_000);
+      await eventually(
+        "the chat's answer",
+        () => (api.ctx.lastReads?.source === 'answer' && api.ctx.lastReads.prompt === QUESTION ? true : undefined),
+        60_000,
+      );
       assert.equal(await inWebview('chat', { action: 'text', selector: `${LATEST_QUESTION} >> .body` }), QUESTION);
       assert.equal(await inWebview('chat', { action: 'text', selector: `${LATEST_ANSWER} >> .citation .note-text` }), NOTE);
       assert.equal(api.ctx.lastReads?.citations[0]?.noteId, noteId);
@@ -125,7 +129,9 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     if (!ui) this.skip();
     await inWebview('chat', { action: 'click', selector: `${LATEST_QUESTION} >> .actions button.link` });
     await inWebview('chat', { action: 'click', selector: `${LATEST_QUESTION} >> .actions button.secondary:text-is("decision")` });
-    const added = await eventually('the remembered message in the notes tree', async () => (await treeNoteIds(api)).find(id => id !== noteId));
+    const added = await eventually('the remembered message in the notes tree', async () =>
+      (await treeNoteIds(api)).find(id => id !== noteId),
+    );
     const data = await vscode.commands.executeCommand<InspectorData>('mnemo.openInspector', added);
     assert.equal(data.notes.find(n => n.id === added)?.text, QUESTION);
     assert.equal(data.notes.find(n => n.id === added)?.kind, 'decision');
@@ -135,7 +141,10 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
   });
 
   it('gives a completion in a file whose reads cite the note', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function addCents(a: number, b: number) {\n  return ' });
+    const document = await vscode.workspace.openTextDocument({
+      language: 'typescript',
+      content: 'export function addCents(a: number, b: number) {\n  return ',
+    });
     await vscode.window.showTextDocument(document);
     const position = document.positionAt(document.getText().length);
     const source = new vscode.CancellationTokenSource();
@@ -155,7 +164,7 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     assert.equal(api.ctx.service.kind, 'ready');
   });
 
-  it('forgets the note: gone from the tree, the inspector and the chat\'s citations', async () => {
+  it("forgets the note: gone from the tree, the inspector and the chat's citations", async () => {
     if (ui) {
       // The Forget button beside the citation in the chat.
       await inWebview('chat', { action: 'click', selector: `${LATEST_ANSWER} >> .citation button[aria-label="Forget note ${noteId}"]` });
@@ -187,7 +196,9 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
       summary: (await client.request('memory/list', {})).notes.find(n => n.id === id),
       slots: await client.request('memory/inspect', { what: 'note', id: id as NoteId }),
       // The tiny test model has no keyed note memory, so no slot file; a shipped model's is compared too.
-      slotFile: fs.existsSync(noteSlotFile(api.ctx.storeDir, id as NoteId)) ? fs.readFileSync(noteSlotFile(api.ctx.storeDir, id as NoteId)).toString('base64') : null,
+      slotFile: fs.existsSync(noteSlotFile(api.ctx.storeDir, id as NoteId))
+        ? fs.readFileSync(noteSlotFile(api.ctx.storeDir, id as NoteId)).toString('base64')
+        : null,
     });
     const before = await capture();
     assert.equal(before.note?.text, text);
@@ -204,7 +215,11 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
   });
 
   it('undo forgets what the last remember wrote', async () => {
-    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', 'Invoices are numbered per year: 2026-0001.', 'decision');
+    const outcome = await vscode.commands.executeCommand<RememberOutcome>(
+      'mnemo.rememberNote',
+      'Invoices are numbered per year: 2026-0001.',
+      'decision',
+    );
     assert.ok(outcome.ok, JSON.stringify(outcome));
     assert.equal((await treeNoteIds(api)).length, 1);
     const undone = await vscode.commands.executeCommand<{ ok: boolean; texts?: string[] }>('mnemo.undoLastNote');
@@ -218,8 +233,16 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     const config = vscode.workspace.getConfiguration('mnemo');
     await config.update('completions.show', 'off', vscode.ConfigurationTarget.Global);
     try {
-      const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export function addCents(a: number, b: number) {\n  return ' });
-      const items = await provideCompletion(api.ctx, document, document.positionAt(document.getText().length), new vscode.CancellationTokenSource().token);
+      const document = await vscode.workspace.openTextDocument({
+        language: 'typescript',
+        content: 'export function addCents(a: number, b: number) {\n  return ',
+      });
+      const items = await provideCompletion(
+        api.ctx,
+        document,
+        document.positionAt(document.getText().length),
+        new vscode.CancellationTokenSource().token,
+      );
       assert.deepEqual(items, []);
       await eventually('the status bar to say off', async () => (api.ctx.statusBar.kind === 'off' ? true : undefined));
       await config.update('completions.show', 'memory-only', vscode.ConfigurationTarget.Global);

@@ -18,7 +18,9 @@ import { eventually } from './webview-ui';
 const NOTE = 'Dates cross the API as ISO 8601 strings in UTC, never as epoch numbers.';
 
 function resultText(result: vscode.LanguageModelToolResult): string {
-  return result.content.map(part => (part instanceof vscode.LanguageModelTextPart ? part.value : (part as { value?: string }).value ?? '')).join('');
+  return result.content
+    .map(part => (part instanceof vscode.LanguageModelTextPart ? part.value : ((part as { value?: string }).value ?? '')))
+    .join('');
 }
 
 async function liveNoteIds(api: MnemoApi): Promise<string[]> {
@@ -54,21 +56,32 @@ describe('language model tools and @mnemo', function () {
   it('remember and forget ask the user to confirm, showing the note', async () => {
     const tools = mnemoTools(api.ctx, api.surfaces.chat);
     const token = new vscode.CancellationTokenSource().token;
-    const remember = await tools.mnemo_remember.prepareInvocation!({ input: { text: NOTE, kind: 'convention' } } as vscode.LanguageModelToolInvocationPrepareOptions<unknown>, token);
+    const remember = await tools.mnemo_remember.prepareInvocation!(
+      { input: { text: NOTE, kind: 'convention' } } as vscode.LanguageModelToolInvocationPrepareOptions<unknown>,
+      token,
+    );
     assert.equal(remember?.confirmationMessages?.title, 'Remember this convention in mnemo?');
     // appendText escapes the note for markdown (spaces become &nbsp;): the note shows as typed, not as markup.
     assert.match((remember?.confirmationMessages?.message as vscode.MarkdownString).value, /^Dates(&nbsp;| )cross.*8601/);
-    const forget = await tools.mnemo_forget.prepareInvocation!({ input: { noteId: 'n-0000abcd' } } as vscode.LanguageModelToolInvocationPrepareOptions<unknown>, token);
+    const forget = await tools.mnemo_forget.prepareInvocation!(
+      { input: { noteId: 'n-0000abcd' } } as vscode.LanguageModelToolInvocationPrepareOptions<unknown>,
+      token,
+    );
     assert.equal(forget?.confirmationMessages?.title, 'Forget this mnemo note?');
     assert.match(String(forget?.confirmationMessages?.message), /n-0000abcd/);
-    const recall = await tools.mnemo_recall.prepareInvocation!({ input: { question: 'Why?' } } as vscode.LanguageModelToolInvocationPrepareOptions<unknown>, token);
+    const recall = await tools.mnemo_recall.prepareInvocation!(
+      { input: { question: 'Why?' } } as vscode.LanguageModelToolInvocationPrepareOptions<unknown>,
+      token,
+    );
     assert.equal(recall?.confirmationMessages, undefined, 'reading asks nothing');
   });
 
   it('mnemo_remember through vscode.lm.invokeTool writes the note', async function () {
     if (typeof lm?.invokeTool !== 'function') this.skip();
     const before = await liveNoteIds(api);
-    const text = resultText(await lm!.invokeTool('mnemo_remember', { input: { text: NOTE, kind: 'convention' }, toolInvocationToken: undefined }));
+    const text = resultText(
+      await lm!.invokeTool('mnemo_remember', { input: { text: NOTE, kind: 'convention' }, toolInvocationToken: undefined }),
+    );
     const written = /Remembered as ([\w.-]+?)\.$/.exec(text);
     assert.ok(written, text);
     noteId = written[1]!;
@@ -77,7 +90,10 @@ describe('language model tools and @mnemo', function () {
 
   it('mnemo_recall answers from memory and lists the notes it read', async function () {
     if (typeof lm?.invokeTool !== 'function' || !noteId) this.skip();
-    const result = await lm!.invokeTool('mnemo_recall', { input: { question: 'How do dates cross the API?' }, toolInvocationToken: undefined });
+    const result = await lm!.invokeTool('mnemo_recall', {
+      input: { question: 'How do dates cross the API?' },
+      toolInvocationToken: undefined,
+    });
     const text = resultText(result);
     assert.match(text, /Notes read:/);
     assert.ok(text.includes(`${noteId} (`), text);
@@ -114,7 +130,11 @@ describe('language model tools and @mnemo', function () {
     const chatApi = (vscode as { chat?: typeof vscode.chat }).chat;
     if (typeof chatApi?.createChatParticipant !== 'function') this.skip();
     assert.equal(api.participant?.id, 'mnemo.mnemo');
-    const remembered = await vscode.commands.executeCommand<{ ok: boolean; notes?: { id: string }[] }>('mnemo.rememberNote', NOTE, 'convention');
+    const remembered = await vscode.commands.executeCommand<{ ok: boolean; notes?: { id: string }[] }>(
+      'mnemo.rememberNote',
+      NOTE,
+      'convention',
+    );
     assert.ok(remembered.ok && remembered.notes, JSON.stringify(remembered));
     const id = remembered.notes[0]!.id;
 
@@ -124,8 +144,18 @@ describe('language model tools and @mnemo', function () {
       markdown: (value: string | vscode.MarkdownString) => void markdown.push(typeof value === 'string' ? value : value.value),
       button: (command: vscode.Command) => void buttons.push(command),
     } as unknown as vscode.ChatResponseStream;
-    const request = { prompt: 'How do dates cross the API?', command: undefined, references: [], toolReferences: [] } as unknown as vscode.ChatRequest;
-    await participantHandler(api.surfaces.chat)(request, { history: [] } as unknown as vscode.ChatContext, stream, new vscode.CancellationTokenSource().token);
+    const request = {
+      prompt: 'How do dates cross the API?',
+      command: undefined,
+      references: [],
+      toolReferences: [],
+    } as unknown as vscode.ChatRequest;
+    await participantHandler(api.surfaces.chat)(
+      request,
+      { history: [] } as unknown as vscode.ChatContext,
+      stream,
+      new vscode.CancellationTokenSource().token,
+    );
     assert.equal(markdown.length, 1);
     assert.ok(markdown[0]!.length > 0, 'an answer was streamed');
     const button = buttons.find(b => (b.arguments as string[] | undefined)?.[0] === id);
@@ -133,7 +163,9 @@ describe('language model tools and @mnemo', function () {
     assert.equal(button.command, 'mnemo.openInspector');
     // The button's command opens the note in the inspector.
     await vscode.commands.executeCommand(button.command, ...(button.arguments ?? []));
-    await eventually('the inspector to show the note', () => (api.surfaces.inspector.lastData?.notes.some(n => n.id === id) ? true : undefined));
+    await eventually('the inspector to show the note', () =>
+      api.surfaces.inspector.lastData?.notes.some(n => n.id === id) ? true : undefined,
+    );
     assert.ok((await vscode.commands.executeCommand<{ ok: boolean }>('mnemo.forgetNote', id)).ok);
   });
 });

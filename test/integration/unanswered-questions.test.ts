@@ -38,10 +38,14 @@ describe('honest chat: abstain when no note covers a question, show the source w
     // makes sure nothing below reaches the old one. Same seed as the story's model: same weights,
     // so the workspace's store opens with it.
     await api.ctx.restartWorker();
-    await eventually('the worker on the new model', async () => {
-      await api.ctx.ready();
-      return api.ctx.service.kind === 'ready' ? true : undefined;
-    }, 60_000);
+    await eventually(
+      'the worker on the new model',
+      async () => {
+        await api.ctx.ready();
+        return api.ctx.service.kind === 'ready' ? true : undefined;
+      },
+      60_000,
+    );
     const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', NOTE, 'decision');
     assert.ok(outcome.ok, JSON.stringify(outcome));
     noteId = outcome.notes[0]!.id;
@@ -84,7 +88,10 @@ describe('honest chat: abstain when no note covers a question, show the source w
 
   it('mnemo_recall and @mnemo say no note covers an unrelated question, with no note as a source', async () => {
     const token = new vscode.CancellationTokenSource().token;
-    const result = await mnemoTools(api.ctx, api.surfaces.chat).mnemo_recall.invoke({ input: { question: UNRELATED }, toolInvocationToken: undefined } as vscode.LanguageModelToolInvocationOptions<unknown>, token);
+    const result = await mnemoTools(api.ctx, api.surfaces.chat).mnemo_recall.invoke(
+      { input: { question: UNRELATED }, toolInvocationToken: undefined } as vscode.LanguageModelToolInvocationOptions<unknown>,
+      token,
+    );
     const text = (result!.content as vscode.LanguageModelTextPart[]).map(p => p.value).join('');
     assert.ok(text.startsWith(ABSTENTION), text);
     assert.doesNotMatch(text, /Notes read/);

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UI_MARKER, type UiOutcome, type UiRequest } from '../harness/webview-driver';
 
-type Action = UiRequest extends infer R ? R extends UiRequest ? Omit<R, 'resultFile' | 'view'> : never : never;
+type Action = UiRequest extends infer R ? (R extends UiRequest ? Omit<R, 'resultFile' | 'view'> : never) : never;
 
 let requests = 0;
 
@@ -18,7 +18,8 @@ export async function inWebview(view: UiRequest['view'], action: Action, timeout
   console.log(`${UI_MARKER}${JSON.stringify({ ...action, view, resultFile })}`);
   const deadline = Date.now() + timeoutMs;
   while (!fs.existsSync(resultFile)) {
-    if (Date.now() > deadline) throw new Error(`no UI driver answered "${action.action} ${action.selector}" in the ${view} webview within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`no UI driver answered "${action.action} ${action.selector}" in the ${view} webview within ${timeoutMs / 1000} s`);
     await new Promise(resolve => setTimeout(resolve, 100));
   }
   const outcome = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as UiOutcome;
@@ -31,7 +32,10 @@ let available: Promise<boolean> | undefined;
 
 /** Whether a harness answers UI requests here (asked once: the chat webview's body exists). */
 export function uiDriverAvailable(): Promise<boolean> {
-  available ??= inWebview('chat', { action: 'text', selector: 'body' }, 60_000).then(() => true, () => false);
+  available ??= inWebview('chat', { action: 'text', selector: 'body' }, 60_000).then(
+    () => true,
+    () => false,
+  );
   return available;
 }
 

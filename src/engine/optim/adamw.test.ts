@@ -17,28 +17,28 @@ function referenceSteps(p0: number, grads: number[], lr: number, b1: number, b2:
 }
 
 for (const wasm of [true, false]) {
-test(`AdamW matches the reference update, per group (${wasm ? 'wasm SIMD' : 'JS'})`, () => {
-  const params = { a: Float32Array.from([1, -2]), b: Float32Array.from([0.5]) };
-  const opt = new AdamW(
-    params,
-    [
-      { params: ['a'], lr: 0.1, weightDecay: 0.1 },
-      { params: ['b'], lr: 0.01, betas: [0.8, 0.99], weightDecay: 0 },
-    ],
-    {},
-    { wasm },
-  );
-  const grads = [
-    { a: Float32Array.from([0.3, -1]), b: Float32Array.from([2]) },
-    { a: Float32Array.from([-0.2, 0.5]), b: Float32Array.from([-1]) },
-  ];
-  for (const g of grads) opt.update(g);
-  const close = (x: number, y: number) => assert.ok(Math.abs(x - y) < 1e-6, `${x} vs ${y}`);
-  close(params.a[0], referenceSteps(1, [0.3, -0.2], 0.1, 0.9, 0.999, 1e-8, 0.1));
-  close(params.a[1], referenceSteps(-2, [-1, 0.5], 0.1, 0.9, 0.999, 1e-8, 0.1));
-  close(params.b[0], referenceSteps(0.5, [2, -1], 0.01, 0.8, 0.99, 1e-8, 0));
-  assert.equal(opt.step, 2);
-});
+  test(`AdamW matches the reference update, per group (${wasm ? 'wasm SIMD' : 'JS'})`, () => {
+    const params = { a: Float32Array.from([1, -2]), b: Float32Array.from([0.5]) };
+    const opt = new AdamW(
+      params,
+      [
+        { params: ['a'], lr: 0.1, weightDecay: 0.1 },
+        { params: ['b'], lr: 0.01, betas: [0.8, 0.99], weightDecay: 0 },
+      ],
+      {},
+      { wasm },
+    );
+    const grads = [
+      { a: Float32Array.from([0.3, -1]), b: Float32Array.from([2]) },
+      { a: Float32Array.from([-0.2, 0.5]), b: Float32Array.from([-1]) },
+    ];
+    for (const g of grads) opt.update(g);
+    const close = (x: number, y: number) => assert.ok(Math.abs(x - y) < 1e-6, `${x} vs ${y}`);
+    close(params.a[0], referenceSteps(1, [0.3, -0.2], 0.1, 0.9, 0.999, 1e-8, 0.1));
+    close(params.a[1], referenceSteps(-2, [-1, 0.5], 0.1, 0.9, 0.999, 1e-8, 0.1));
+    close(params.b[0], referenceSteps(0.5, [2, -1], 0.01, 0.8, 0.99, 1e-8, 0));
+    assert.equal(opt.step, 2);
+  });
 }
 
 test('AdamW lrScale scales the step, and state round-trips', () => {
@@ -60,13 +60,13 @@ test('AdamW lrScale scales the step, and state round-trips', () => {
 test('AdamW minimises a quadratic; unknown names are refused', () => {
   const params = { x: Float32Array.from([3, -4]) };
   const opt = new AdamW(params, [], { lr: 0.1, weightDecay: 0 });
-  for (let i = 0; i < 300; i++) opt.update({ x: Float32Array.from(params.x, (v) => 2 * v) });
+  for (let i = 0; i < 300; i++) opt.update({ x: Float32Array.from(params.x, v => 2 * v) });
   assert.ok(Math.abs(params.x[0]) < 0.05 && Math.abs(params.x[1]) < 0.05, `${params.x}`);
   assert.throws(() => new AdamW(params, [{ params: ['y'] }]), /no parameter named 'y'/);
   assert.throws(() => opt.update({}), /no gradient for 'x'/);
 });
 
-test('the wasm SIMD update agrees with the JS loop over several blocks and a ragged tail', (t) => {
+test('the wasm SIMD update agrees with the JS loop over several blocks and a ragged tail', t => {
   const n = 3 * 16384 + 7; // more than one kernel block, not a multiple of 4 lanes
   const wasm = createAdamWUpdater([5, n]);
   const js = createAdamWUpdater([5, n], { wasm: false });
@@ -75,7 +75,13 @@ test('the wasm SIMD update agrees with the JS loop over several blocks and a rag
   const [pw, pj] = [values.slice(), values.slice()];
   for (let step = 1; step <= 3; step++) {
     const g = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7 + step) * 0.01);
-    const scalars = { c1: 0.1, c2: 0.001, decay: 1 - 1e-4, stepSize: 1e-2 * Math.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step), epsHat: 1e-8 };
+    const scalars = {
+      c1: 0.1,
+      c2: 0.001,
+      decay: 1 - 1e-4,
+      stepSize: (1e-2 * Math.sqrt(1 - 0.999 ** step)) / (1 - 0.9 ** step),
+      epsHat: 1e-8,
+    };
     wasm.update(1, pw, g, scalars);
     js.update(1, pj, g, scalars);
   }
@@ -83,10 +89,13 @@ test('the wasm SIMD update agrees with the JS loop over several blocks and a rag
   for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(pw[i] - pj[i]));
   assert.ok(worst < 1e-6, `largest difference ${worst}`);
   assert.ok(js.moments[1].v.every((v, i) => Math.abs(v - wasm.moments[1].v[i]) <= 1e-6 * v + 1e-12));
-  assert.ok(wasm.moments[0].m.every((m) => m === 0), 'the other parameter\'s moments are untouched');
+  assert.ok(
+    wasm.moments[0].m.every(m => m === 0),
+    "the other parameter's moments are untouched",
+  );
 });
 
-test('AdamW with resident arrays: same steps as with the caller\'s arrays, updated where they are', () => {
+test("AdamW with resident arrays: same steps as with the caller's arrays, updated where they are", () => {
   const n = 4 * 1000 + 3; // a ragged tail handled beside the whole vectors
   const initial = { w: Float32Array.from({ length: n }, (_, i) => Math.sin(i)), b: Float32Array.from([0.5, -0.25]) };
   const plain = { w: initial.w.slice(), b: initial.b.slice() };

@@ -64,25 +64,25 @@ export class AdamW {
       }
     }
     this.updater = createAdamWUpdater(
-      this.slots.map((s) => s.param.length),
+      this.slots.map(s => s.param.length),
       options,
     );
     const resident = this.updater.resident;
     if (resident) {
-      this.slots = this.slots.map((slot) => ({ ...slot, param: resident[slot.index].param }));
+      this.slots = this.slots.map(slot => ({ ...slot, param: resident[slot.index].param }));
       for (const slot of this.slots) slot.param.set(params[slot.name]);
     }
   }
 
   /** The arrays updated in place, by name: the ones given, or with `resident`, the optimiser's own. */
   get parameters(): Record<string, Float32Array> {
-    return Object.fromEntries(this.slots.map((s) => [s.name, s.param]));
+    return Object.fromEntries(this.slots.map(s => [s.name, s.param]));
   }
 
   /** With `resident`, the arrays to fetch gradients into (and pass to update); else undefined. */
   get gradients(): Record<string, Float32Array> | undefined {
     const resident = this.updater.resident;
-    return resident && Object.fromEntries(this.slots.map((s) => [s.name, resident[s.index].grad]));
+    return resident && Object.fromEntries(this.slots.map(s => [s.name, resident[s.index].grad]));
   }
 
   get step(): number {
@@ -96,7 +96,8 @@ export class AdamW {
     for (const { name, param, index, hyper } of this.slots) {
       const g = grads[name];
       if (!g) throw new Error(`AdamW: no gradient for '${name}'`);
-      if (g.length !== param.length) throw new Error(`AdamW: gradient for '${name}' has ${g.length} elements, the parameter ${param.length}`);
+      if (g.length !== param.length)
+        throw new Error(`AdamW: gradient for '${name}' has ${g.length} elements, the parameter ${param.length}`);
       const [beta1, beta2] = hyper.betas;
       const lr = hyper.lr * lrScale;
       // The bias corrections folded into two scalars: lr m^ / (sqrt(v^) + eps) with m^ = m / (1 - b1^t),
@@ -127,7 +128,8 @@ export class AdamW {
       const m = state.m[slot.name];
       const v = state.v[slot.name];
       const own = this.updater.moments[slot.index];
-      if (!m || !v || m.length !== own.m.length || v.length !== own.v.length) throw new Error(`AdamW: state for '${slot.name}' missing or misshapen`);
+      if (!m || !v || m.length !== own.m.length || v.length !== own.v.length)
+        throw new Error(`AdamW: state for '${slot.name}' missing or misshapen`);
       own.m.set(m);
       own.v.set(v);
     }

@@ -73,25 +73,73 @@ const at = (base: number): number[] => [...get(base), ...get(I), ...i32Add];
 
 const kernelBody: number[] = [
   ...[C1, C2, DECAY, STEP, EPS].flatMap((scalar, k) => [...get(scalar), ...splat, ...set(C1V + k)]),
-  0x02, 0x40, // block
-  0x03, 0x40, // loop
-  ...get(I), ...get(BYTES), 0x4f, 0x0d, 1, // if i >= bytes: break out of the block
-  ...at(G), ...load, ...set(GV),
+  0x02,
+  0x40, // block
+  0x03,
+  0x40, // loop
+  ...get(I),
+  ...get(BYTES),
+  0x4f,
+  0x0d,
+  1, // if i >= bytes: break out of the block
+  ...at(G),
+  ...load,
+  ...set(GV),
   // m = m + c1 (g - m)
-  ...at(M), ...load, ...set(MV),
-  ...get(MV), ...get(C1V), ...get(GV), ...get(MV), ...sub, ...mul, ...add, ...set(MV),
-  ...at(M), ...get(MV), ...store,
+  ...at(M),
+  ...load,
+  ...set(MV),
+  ...get(MV),
+  ...get(C1V),
+  ...get(GV),
+  ...get(MV),
+  ...sub,
+  ...mul,
+  ...add,
+  ...set(MV),
+  ...at(M),
+  ...get(MV),
+  ...store,
   // v = v + c2 (g g - v)
-  ...at(V), ...load, ...set(VV),
-  ...get(VV), ...get(C2V), ...get(GV), ...get(GV), ...mul, ...get(VV), ...sub, ...mul, ...add, ...set(VV),
-  ...at(V), ...get(VV), ...store,
+  ...at(V),
+  ...load,
+  ...set(VV),
+  ...get(VV),
+  ...get(C2V),
+  ...get(GV),
+  ...get(GV),
+  ...mul,
+  ...get(VV),
+  ...sub,
+  ...mul,
+  ...add,
+  ...set(VV),
+  ...at(V),
+  ...get(VV),
+  ...store,
   // p = p decay - stepSize m / (sqrt(v) + epsHat)
   ...at(P),
-  ...at(P), ...load, ...get(DECAYV), ...mul,
-  ...get(STEPV), ...get(MV), ...mul, ...get(VV), ...sqrt, ...get(EPSV), ...add, ...div,
-  ...sub, ...store,
-  ...get(I), 0x41, ...uleb(16), ...i32Add, ...set(I), // i += 16 (i32.const 16 is 0x10 in signed LEB too)
-  0x0c, 0, // continue the loop
+  ...at(P),
+  ...load,
+  ...get(DECAYV),
+  ...mul,
+  ...get(STEPV),
+  ...get(MV),
+  ...mul,
+  ...get(VV),
+  ...sqrt,
+  ...get(EPSV),
+  ...add,
+  ...div,
+  ...sub,
+  ...store,
+  ...get(I),
+  0x41,
+  ...uleb(16),
+  ...i32Add,
+  ...set(I), // i += 16 (i32.const 16 is 0x10 in signed LEB too)
+  0x0c,
+  0, // continue the loop
   0x0b, // end loop
   0x0b, // end block
   0x0b, // end function
@@ -100,7 +148,14 @@ const kernelBody: number[] = [
 const functionBody = [...uleb(2), ...uleb(1), I32, ...uleb(8), V128, ...kernelBody];
 
 const moduleBytes = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // \0asm, version 1
   ...section(1, [1, 0x60, 10, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, 0]), // type: (5 x i32, 5 x f32) -> ()
   ...section(2, [1, ...utf8('env'), ...utf8('memory'), 0x02, 0x00, 1]), // import env.memory, at least 1 page
   ...section(3, [1, 0]), // one function of type 0
@@ -108,7 +163,18 @@ const moduleBytes = new Uint8Array([
   ...section(10, [1, ...uleb(functionBody.length), ...functionBody]),
 ]);
 
-type Kernel = (p: number, g: number, m: number, v: number, bytes: number, c1: number, c2: number, decay: number, step: number, eps: number) => void;
+type Kernel = (
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  bytes: number,
+  c1: number,
+  c2: number,
+  decay: number,
+  step: number,
+  eps: number,
+) => void;
 
 /** Floats of p and g per kernel call: 2 x 64 KB of scratch that stays in cache. */
 const BLOCK = 16384;
@@ -172,10 +238,10 @@ export interface AdamWUpdaterOptions {
 }
 
 function jsUpdater(lengths: readonly number[], resident: boolean): AdamWUpdater {
-  const moments = lengths.map((n) => ({ m: new Float32Array(n), v: new Float32Array(n) }));
+  const moments = lengths.map(n => ({ m: new Float32Array(n), v: new Float32Array(n) }));
   return {
     moments,
-    resident: resident ? lengths.map((n) => ({ param: new Float32Array(n), grad: new Float32Array(n) })) : undefined,
+    resident: resident ? lengths.map(n => ({ param: new Float32Array(n), grad: new Float32Array(n) })) : undefined,
     update: (index, p, g, s) => adamWBlockUpdateJs(p, g, moments[index].m, moments[index].v, s),
   };
 }
@@ -186,7 +252,7 @@ function jsUpdater(lengths: readonly number[], resident: boolean): AdamWUpdater 
  * copied block by block into scratch, and the parameters back.
  */
 function wasmUpdater(api: WasmApi, module: WasmModule, lengths: readonly number[], resident: boolean): AdamWUpdater {
-  const padded = lengths.map((n) => Math.ceil(n / 4) * 4); // the kernel works on whole 4-lane vectors
+  const padded = lengths.map(n => Math.ceil(n / 4) * 4); // the kernel works on whole 4-lane vectors
   const scratchBytes = 2 * BLOCK * 4;
   const perParameter = resident ? 16 : 8; // bytes per element: m, v (and values, gradient)
   const totalBytes = scratchBytes + padded.reduce((sum, n) => sum + perParameter * n, 0);

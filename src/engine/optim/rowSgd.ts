@@ -20,7 +20,13 @@ export function sgdRows(table: Float32Array, cols: number, rows: ArrayLike<numbe
 }
 
 /** The same update taking the rows from a gradient of the whole table (each distinct row once). */
-export function sgdRowsFromTableGradient(table: Float32Array, cols: number, rows: ArrayLike<number>, tableGradient: Float32Array, lr: number): void {
+export function sgdRowsFromTableGradient(
+  table: Float32Array,
+  cols: number,
+  rows: ArrayLike<number>,
+  tableGradient: Float32Array,
+  lr: number,
+): void {
   if (tableGradient.length !== table.length) throw new Error('sgdRowsFromTableGradient: gradient and table sizes differ');
   const distinct = [...new Set(Array.from(rows))];
   const gathered = new Float32Array(distinct.length * cols);

@@ -5,7 +5,7 @@ export type Schedule = (step: number) => number;
 /** Linear warmup to 1 over warmupSteps, then cosine decay to minFactor at totalSteps (and after). */
 export function warmupCosine(options: { warmupSteps: number; totalSteps: number; minFactor?: number }): Schedule {
   const { warmupSteps, totalSteps, minFactor = 0.1 } = options;
-  return (step) => {
+  return step => {
     if (step < warmupSteps) return (step + 1) / warmupSteps;
     if (step >= totalSteps) return minFactor;
     const progress = (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);

@@ -49,7 +49,10 @@ test('missing feeds and wrong dtypes are reported by name', async () => {
 test('outputs can be written into preallocated arrays', async () => {
   const session = await runtime.load(affine());
   const total = new Float32Array(1);
-  const out = await session.run({ x: { dtype: 'float32', shape: [2, 2], data: Float32Array.from([1, 0, 0, 1]) }, w: Float32Array.from([1, 2, 3, 4]) }, { total });
+  const out = await session.run(
+    { x: { dtype: 'float32', shape: [2, 2], data: Float32Array.from([1, 0, 0, 1]) }, w: Float32Array.from([1, 2, 3, 4]) },
+    { total },
+  );
   assert.equal(total[0], 10);
   assert.equal(out.total.data, total);
   const x = { dtype: 'float32', shape: [1, 2], data: new Float32Array(2) } as const;

@@ -54,7 +54,7 @@ class OrtSession implements Session {
   private outputTensors(fetches: Record<string, TypedArrayOf<DType> | null>): Record<string, ort.Tensor | null> {
     const tensors: Record<string, ort.Tensor | null> = {};
     for (const [name, array] of Object.entries(fetches)) {
-      const sig = this.model.outputs.find((o) => o.name === name);
+      const sig = this.model.outputs.find(o => o.name === name);
       if (!sig) throw new Error(`the model has no output '${name}'`);
       if (array === null) {
         tensors[name] = null;
@@ -91,7 +91,7 @@ export function createOrtRuntime(): Runtime {
       let session = cache.get(key);
       if (!session) {
         session = ort.InferenceSession.create(model.bytes, ortOptions(resolved)).then(
-          (s) => new OrtSession(model, s, () => cache.delete(key)),
+          s => new OrtSession(model, s, () => cache.delete(key)),
         );
         session.catch(() => cache.delete(key));
         cache.set(key, session);

@@ -11,7 +11,7 @@ test('codeView: a word or a name the code shows, in any case or spelling', () =>
   assert.ok(isShown('journal', view), 'a part of a snake_case name counts as shown');
 });
 
-test('codeView: import lines do not show a name; the line\'s case is known', () => {
+test("codeView: import lines do not show a name; the line's case is known", () => {
   const view = cursorView('a.ts', "import { formatUtc } from '../lib/time';\nconst x = ");
   assert.ok(!isShown('formatUtc', view));
 });

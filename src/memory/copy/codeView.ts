@@ -20,7 +20,10 @@ export interface CursorView {
 
 export function cursorView(fileName: string, prefix: string): CursorView {
   // An imported name is there to be used below, so the import lines do not count as showing it.
-  const shown = `${fileName}\n${prefix.split('\n').filter((line) => !isImportLine(line)).join('\n')}`;
+  const shown = `${fileName}\n${prefix
+    .split('\n')
+    .filter(line => !isImportLine(line))
+    .join('\n')}`;
   return { shown, shownLower: shown.toLowerCase(), shownNames: joinedNames(shown) };
 }
 
@@ -34,7 +37,11 @@ export function isShown(span: string, view: CursorView): boolean {
 function joinedNames(text: string): Set<string> {
   const names = new Set<string>();
   for (const identifier of text.match(/[\p{L}\p{N}_$]+/gu) ?? []) {
-    const parts = identifier.replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1_$2').split(/[_$]+/).filter(Boolean).map((p) => p.toLowerCase());
+    const parts = identifier
+      .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1_$2')
+      .split(/[_$]+/)
+      .filter(Boolean)
+      .map(p => p.toLowerCase());
     for (let i = 0; i + 1 < parts.length; i++) names.add(parts[i]! + parts[i + 1]!);
   }
   return names;

@@ -14,7 +14,7 @@ test('noteSpans: words without quotes, brackets or sentence punctuation; no comm
   for (const word of ['it', 'in', 'and', 'to', 'the', 'cv.deprecated,', '"Prefer"', '(##).']) assert.ok(!spans.includes(word), word);
 });
 
-test('noteSpans: member and path tails, not a version\'s; numbers after a sign', () => {
+test("noteSpans: member and path tails, not a version's; numbers after a sign", () => {
   const spans = texts('import go.uber.org/automaxprocs; schemars 1.2.1; PostgreSQL ≥12');
   assert.ok(spans.includes('automaxprocs') && spans.includes('uber.org/automaxprocs'));
   assert.ok(spans.includes('1.2.1') && !spans.includes('2.1'));
@@ -22,7 +22,10 @@ test('noteSpans: member and path tails, not a version\'s; numbers after a sign',
 });
 
 test('noteSpans: the rest of a note word the cursor has started, and not the whole word again', () => {
-  const { spans, typed } = started('lazy-load modules through window.guardianPolyfilledImport instead.', 'export const load = (url) =>\n  window.');
+  const { spans, typed } = started(
+    'lazy-load modules through window.guardianPolyfilledImport instead.',
+    'export const load = (url) =>\n  window.',
+  );
   assert.deepEqual(spans, [{ text: 'guardianPolyfilledImport', overlap: 7 }]);
   assert.deepEqual([...typed], ['window.guardianPolyfilledImport'], 'the whole word would type "window." twice');
   assert.deepEqual(started('use the default options', 'function f() {\n  '), { spans: [], typed: new Set() }, 'no word started');
@@ -30,13 +33,15 @@ test('noteSpans: the rest of a note word the cursor has started, and not the who
 
 test('noteSpans: inside a word, only a long start and a long rest count', () => {
   assert.deepEqual(started('use the default options', 'this.#defaul').spans, [], '"defaul" -> "t" is chance');
-  assert.deepEqual(started('load it through guardianPolyfilledImport', 'window.guardian').spans, [{ text: 'PolyfilledImport', overlap: 8 }]);
+  assert.deepEqual(started('load it through guardianPolyfilledImport', 'window.guardian').spans, [
+    { text: 'PolyfilledImport', overlap: 8 },
+  ]);
 });
 
 test('noteSpans: a pattern offers its start before the placeholder, never itself', () => {
   const spans = texts('each app checks /_healthcheck_<app-name>, named <source>_<ingress|egress>_<dest>; GET /api/{version}/items');
   assert.ok(spans.includes('/_healthcheck_'), 'the start the model then completes');
-  assert.ok(!spans.some((s) => s.includes('<') || s.includes('{')), 'no placeholder typed as text');
+  assert.ok(!spans.some(s => s.includes('<') || s.includes('{')), 'no placeholder typed as text');
   assert.ok(spans.includes('/api/'), 'braces too');
   assert.ok(!spans.includes('source>_'), 'a pattern that starts with its placeholder offers nothing');
 });
@@ -49,5 +54,7 @@ test('noteSpans: a word keeps the closing brackets it opened, not others', () =>
 });
 
 test('noteSpans: the rest of a started word keeps the closing brackets it opened', () => {
-  assert.deepEqual(started('Call config.setRestrictToTemplates(true).', 'config.').spans, [{ text: 'setRestrictToTemplates(true)', overlap: 7 }]);
+  assert.deepEqual(started('Call config.setRestrictToTemplates(true).', 'config.').spans, [
+    { text: 'setRestrictToTemplates(true)', overlap: 7 },
+  ]);
 });

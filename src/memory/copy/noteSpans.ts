@@ -70,7 +70,8 @@ export function noteSpans(note: string): string[] {
     if (template) continue;
     if (/^\p{Lu}/u.test(word)) add(word.toLowerCase());
     // Member and path tails ("cv.deprecated" -> "deprecated"), not a version's ("1.2.1" -> "2.1").
-    for (let i = 0; i < word.length - 1; i++) if ((word[i] === '.' && /\p{L}/u.test(word[i + 1]!)) || word[i] === '/') add(word.slice(i + 1));
+    for (let i = 0; i < word.length - 1; i++)
+      if ((word[i] === '.' && /\p{L}/u.test(word[i + 1]!)) || word[i] === '/') add(word.slice(i + 1));
   }
   return [...spans];
 }
@@ -92,7 +93,12 @@ export function startedSpans(words: readonly string[], prefix: string): { spans:
       const at = raw.indexOf(tail.slice(-length));
       if (at < 0) continue;
       const rest = closeBrackets(raw.slice(at + length).replace(TRAILING, ''), raw.slice(at + length));
-      if (rest.length === 0 || COMMON.has(rest.toLowerCase()) || (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))) break;
+      if (
+        rest.length === 0 ||
+        COMMON.has(rest.toLowerCase()) ||
+        (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))
+      )
+        break;
       spans.push({ text: rest, overlap: length });
       typed.add(trimWord(raw));
       break;
@@ -116,7 +122,11 @@ function trimWord(raw: string): string {
 function closeBrackets(word: string, raw: string): string {
   let closed = word;
   let rest = raw.slice(raw.indexOf(word) + word.length);
-  for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
+  for (const [open, close] of [
+    ['(', ')'],
+    ['[', ']'],
+    ['{', '}'],
+  ] as const) {
     while (count(closed, open) > count(closed, close) && rest.startsWith(close)) {
       closed += close;
       rest = rest.slice(1);

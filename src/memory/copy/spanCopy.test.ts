@@ -9,13 +9,19 @@ import { indexNoteSpans, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
 import { countWordFrequencies } from '../keyed/wordBag';
 
 const words = countWordFrequencies(
-  ['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller', 'max = 10; line = 2; length = 3', 'exclude = build'],
+  [
+    'const value = request.body;',
+    'import fs from "fs"; fs.readFileSync(file)',
+    'the value is returned to the caller',
+    'max = 10; line = 2; length = 3',
+    'exclude = build',
+  ],
   1 << 12,
 );
 const note = (text: string, gate = 1) => ({ index: indexNoteSpans('n1' as NoteId, text), gate });
 const flake8 = 'Code is formatted by Black with default options; flake8 in setup.cfg uses max-line-length = 88 and ignores E501.';
 
-test('spanCopy: the fact after the cursor\'s cue in the note', () => {
+test("spanCopy: the fact after the cursor's cue in the note", () => {
   const best = spanToCopy([note(flake8)], '[flake8]\nexclude = .venv,build\nmax-line-length = ', words);
   assert.equal(best?.text, '88');
   assert.equal(best?.note, 'n1');
@@ -28,7 +34,7 @@ test('spanCopy: a note word the cursor has started wins', () => {
 
 test('spanCopy: unrelated code, words typed already and a weak gate copy nothing', () => {
   assert.equal(spanToCopy([note(flake8)], 'function add(a, b) {\n  return ', words), null);
-  assert.ok(!rankSpans([note(flake8)], 'flake8 setup.cfg max-line-length = ', words).some((s) => s.text === 'max-line-length'));
+  assert.ok(!rankSpans([note(flake8)], 'flake8 setup.cfg max-line-length = ', words).some(s => s.text === 'max-line-length'));
   const strong = spanToCopy([note(flake8)], 'max-line-length = ', words)!;
   const weak = rankSpans([note(flake8, 0.01)], 'max-line-length = ', words)[0]!;
   assert.ok(Math.abs(weak.score - strong.score * 0.01) < 1e-9, 'the score scales with the gate');
@@ -36,7 +42,8 @@ test('spanCopy: unrelated code, words typed already and a weak gate copy nothing
 });
 
 test('spanCopy: identifiers, numbers and quoted words look like code; prose words do not', () => {
-  for (const span of ['transaction.id', 'job_cache_lock', '88', 'preact/compat', 'VError', 'LF', '##']) assert.ok(isCodeLike(span, span), span);
+  for (const span of ['transaction.id', 'job_cache_lock', '88', 'preact/compat', 'VError', 'LF', '##'])
+    assert.ok(isCodeLike(span, span), span);
   assert.ok(isCodeLike('Prefer', '"Prefer"'));
   for (const span of ['master', 'refund', 'Slim']) assert.ok(!isCodeLike(span, span), span);
 });
@@ -51,22 +58,26 @@ test('spanCopy: the file name is context, and not a span to type', () => {
   const text = 'Shell scripts were checked out with CRLF; a .gitattributes file now forces LF for *.sh.';
   const withName = rankSpans([note(text)], '*.sh text eol=', words, undefined, '.gitattributes');
   const without = rankSpans([note(text)], '*.sh text eol=', words);
-  const lf = (ranked: typeof without) => ranked.find((s) => s.text === 'lf')!.score;
+  const lf = (ranked: typeof without) => ranked.find(s => s.text === 'lf')!.score;
   assert.ok(lf(withName) > lf(without), 'the name .gitattributes stands near LF in the note');
-  assert.ok(withName.find((s) => s.text === '.gitattributes')!.score < lf(withName), 'the file\'s own name is shown already');
+  assert.ok(withName.find(s => s.text === '.gitattributes')!.score < lf(withName), "the file's own name is shown already");
 });
 
 test('spanCopy: a span stands where it is a whole part of a note word, not inside one', () => {
   const text = 'helm.sh logged a hydration mismatch; the date spans now carry suppressHydrationWarning.';
   const index = indexNoteSpans('n1' as NoteId, text);
-  const sh = index.spans.find((s) => s.text === 'sh')!;
-  assert.deepEqual(sh.at.map((a) => index.words[a.word]), ['helm.sh'], '"sh" is not inside "suppressHydrationWarning"');
+  const sh = index.spans.find(s => s.text === 'sh')!;
+  assert.deepEqual(
+    sh.at.map(a => index.words[a.word]),
+    ['helm.sh'],
+    '"sh" is not inside "suppressHydrationWarning"',
+  );
 });
 
 test('spanCopy: a whole word beats its tail on a tie', () => {
   const image = 'Images are pushed to ghcr.io/acme/web since the rate limits hit CI.';
   const ranked = rankSpans([note(image)], '- name: Push image\n  run: docker push ', words);
-  assert.ok(ranked.findIndex((s) => s.text === 'ghcr.io/acme/web') < ranked.findIndex((s) => s.text === 'acme/web'));
+  assert.ok(ranked.findIndex(s => s.text === 'ghcr.io/acme/web') < ranked.findIndex(s => s.text === 'acme/web'));
 });
 
 test('spanCopy: an imported name is not shown already', () => {
@@ -74,5 +85,5 @@ test('spanCopy: an imported name is not shown already', () => {
   const prefix = "import { formatUtc } from '../lib/time';\n\nexport const toResponse = (order) => ({\n  createdAt: ";
   assert.equal(isShown('formatUtc', cursorView('', prefix)), false);
   assert.equal(isShown('formatUtc', cursorView('', `${prefix}formatUtc(order.createdAt),\n  updatedAt: `)), true);
-  assert.ok(rankSpans([note(helper)], prefix, words).some((s) => s.text === 'formatUtc' && s.score > 0));
+  assert.ok(rankSpans([note(helper)], prefix, words).some(s => s.text === 'formatUtc' && s.score > 0));
 });

@@ -41,7 +41,17 @@ export interface SpanCopySettings {
 // Deleted there, not paying on dev: a shown span x0.3, the other letter case x0.9, abbreviations at
 // half weight, old-value cues x0.3, call cues and `(` after await/new, name cues, durations in the
 // code's unit, pattern fill, possessives.
-export const defaultSpanCopySettings: SpanCopySettings = { contextLines: 2, lineDecay: 0.5, window: 12, overlapWeight: 2, lastTermWeight: 2, afterDecay: 2, plainWordWeight: 0.2, fileNameWeight: 0.5, threshold: 0.25 };
+export const defaultSpanCopySettings: SpanCopySettings = {
+  contextLines: 2,
+  lineDecay: 0.5,
+  window: 12,
+  overlapWeight: 2,
+  lastTermWeight: 2,
+  afterDecay: 2,
+  plainWordWeight: 0.2,
+  fileNameWeight: 0.5,
+  threshold: 0.25,
+};
 
 /** What a note offers a completion, found once per note (the keeper keeps one per live note): its
  *  words, each word's terms, and its spans with their terms and where they stand. */
@@ -63,8 +73,8 @@ interface IndexedSpan {
 
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
   const words = noteWords(text);
-  const spans = noteSpans(text).map((span) => indexSpan(span, 0, words));
-  return { id, words, wordTerms: words.map((word) => new Set(bm25Terms(word).map(stem))), spans };
+  const spans = noteSpans(text).map(span => indexSpan(span, 0, words));
+  return { id, words, wordTerms: words.map(word => new Set(bm25Terms(word).map(stem))), spans };
 }
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
@@ -95,7 +105,13 @@ export interface SpanCandidate {
 }
 
 /** Every candidate span of the gated notes, best first. */
-export function rankSpans(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings, fileName = ''): SpanCandidate[] {
+export function rankSpans(
+  notes: readonly GatedNote[],
+  prefix: string,
+  words: WordFrequencies,
+  settings: SpanCopySettings = defaultSpanCopySettings,
+  fileName = '',
+): SpanCandidate[] {
   const context = cursorContext(prefix, fileName, words, settings);
   const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
   const cursorLine = line.toLowerCase();
@@ -113,8 +129,8 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
     const spans = [
-      ...started.spans.map((span) => indexSpan(span.text, span.overlap, index.words)),
-      ...(insideWord ? [] : index.spans.filter((span) => !started.typed.has(span.text))),
+      ...started.spans.map(span => indexSpan(span.text, span.overlap, index.words)),
+      ...(insideWord ? [] : index.spans.filter(span => !started.typed.has(span.text))),
     ];
     const nearby = new Map<number, number>(); // note word -> the context words around it, weighted
     const around = (j: number) => {
@@ -134,10 +150,12 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
       if (seen.has(span.text)) continue; // a started span comes first and wins over the same text
       seen.add(span.text);
       // Typed already, or the cue itself ("output.hashFunction" where the line ends "hashFunction: '").
-      if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm)))) continue;
+      if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm))))
+        continue;
       // The span's own parts named by the code are a sign, unless the code shows the span whole.
       let own = 0;
-      if (!(span.overlap === 0 && isShown(span.text, view))) for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
+      if (!(span.overlap === 0 && isShown(span.text, view)))
+        for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
       candidates.push({ note: index.id, text: span.text, score: gate * (best + settings.overlapWeight * span.overlap) });
@@ -148,7 +166,13 @@ export function rankSpans(notes: readonly GatedNote[], prefix: string, words: Wo
 }
 
 /** The best span when it clears the threshold, else null (the model completes on its own). */
-export function spanToCopy(notes: readonly GatedNote[], prefix: string, words: WordFrequencies, settings: SpanCopySettings = defaultSpanCopySettings, fileName = ''): SpanCandidate | null {
+export function spanToCopy(
+  notes: readonly GatedNote[],
+  prefix: string,
+  words: WordFrequencies,
+  settings: SpanCopySettings = defaultSpanCopySettings,
+  fileName = '',
+): SpanCandidate | null {
   const best = rankSpans(notes, prefix, words, settings, fileName)[0];
   return best && best.score >= settings.threshold ? best : null;
 }
@@ -158,7 +182,8 @@ export function spanToCopy(notes: readonly GatedNote[], prefix: string, words: W
 function cursorContext(prefix: string, fileName: string, words: WordFrequencies, settings: SpanCopySettings): Map<string, number> {
   const lines = prefix.split('\n');
   const context = new Map<string, number>();
-  for (const term of bm25Terms(fileName.slice(fileName.lastIndexOf('/') + 1)).map(stem)) context.set(term, settings.fileNameWeight * inverseDocumentFrequency(words, term));
+  for (const term of bm25Terms(fileName.slice(fileName.lastIndexOf('/') + 1)).map(stem))
+    context.set(term, settings.fileNameWeight * inverseDocumentFrequency(words, term));
   let weight = 1;
   for (let back = 0, line = lines.length - 1; line >= 0 && back <= settings.contextLines; line--) {
     const terms = bm25Terms(lines[line]!).map(stem);

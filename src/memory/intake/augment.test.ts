@@ -39,30 +39,33 @@ test('augment: deterministic', () => {
 
 test('augment: the note, Q/A, comment, identifier, cue and why forms are all there, even under a small cap', () => {
   const sequences = augmentNote({ text: ADYEN, kind: 'decision' });
-  const forms = new Set(sequences.map((s) => s.form));
+  const forms = new Set(sequences.map(s => s.form));
   for (const form of ['note', 'qa', 'cloze', 'comment', 'identifier', 'cue', 'why']) assert.ok(forms.has(form as never), form);
-  const small = new Set(augmentNote({ text: ADYEN, kind: 'decision' }, { minSequences: 7, maxSequences: 7 }).map((s) => s.form));
+  const small = new Set(augmentNote({ text: ADYEN, kind: 'decision' }, { minSequences: 7, maxSequences: 7 }).map(s => s.form));
   assert.equal(small.size, 7);
 
-  const contents = files(sequences).map((s) => s.contents);
-  assert.ok(contents.some((c) => c.startsWith('// The Adyen integration')));
-  assert.ok(contents.some((c) => c.startsWith('# The Adyen integration')));
-  assert.ok(contents.some((c) => c.startsWith('/**\n * The Adyen integration') && c.endsWith(' */\n')));
-  assert.ok(contents.some((c) => c.endsWith('\ntransaction.id\n')), 'comment above the identifier');
+  const contents = files(sequences).map(s => s.contents);
+  assert.ok(contents.some(c => c.startsWith('// The Adyen integration')));
+  assert.ok(contents.some(c => c.startsWith('# The Adyen integration')));
+  assert.ok(contents.some(c => c.startsWith('/**\n * The Adyen integration') && c.endsWith(' */\n')));
+  assert.ok(
+    contents.some(c => c.endsWith('\ntransaction.id\n')),
+    'comment above the identifier',
+  );
   assert.ok(contents.includes('Idempotency-Key: transaction.id\n'), 'cue: fact line');
   assert.ok(contents.includes(`${ADYEN}\n`), 'the note itself');
 });
 
 test('augment: questions name the key terms and answers carry the fact', () => {
   const qa = exchanges(augmentNote({ text: ADYEN, kind: 'decision' }));
-  const ask = (question: string) => qa.find((s) => s.question === question)?.answer;
+  const ask = (question: string) => qa.find(s => s.question === question)?.answer;
   assert.equal(ask('What should I remember about Adyen?'), ADYEN);
   assert.equal(ask('What did Adyen decide?'), ADYEN);
   assert.equal(ask('In Adyen, what goes with Idempotency-Key?'), 'transaction.id');
   assert.equal(ask('Idempotency-Key?'), 'transaction.id');
   assert.equal(ask('What about transaction.id?'), ADYEN);
-  assert.ok(qa.some((s) => s.form === 'cloze' && s.question.includes('commercetools ___') && s.answer === 'transaction.id'));
-  const why = qa.find((s) => s.form === 'why')!;
+  assert.ok(qa.some(s => s.form === 'cloze' && s.question.includes('commercetools ___') && s.answer === 'transaction.id'));
+  const why = qa.find(s => s.form === 'why')!;
   assert.match(why.question, /^Why the Adyen integration builds the Idempotency-Key/);
   assert.equal(why.answer, 'Since the key must be unique yet reproducible for the same transaction.');
 });
@@ -70,14 +73,17 @@ test('augment: questions name the key terms and answers carry the fact', () => {
 test('augment: a long note answers term questions with the clause, not the whole note', () => {
   const long = `${'Background sentence without terms here. '.repeat(8)}The cache uses Redis 7.2 for sessions.`;
   const qa = exchanges(augmentNote({ text: long }));
-  assert.equal(qa.find((s) => s.question === 'What about Redis 7.2?')?.answer ?? qa.find((s) => s.question === 'What about Redis?')?.answer, 'The cache uses Redis 7.2 for sessions.');
+  assert.equal(
+    qa.find(s => s.question === 'What about Redis 7.2?')?.answer ?? qa.find(s => s.question === 'What about Redis?')?.answer,
+    'The cache uses Redis 7.2 for sessions.',
+  );
 });
 
 test('augment: kind changes the question, numbers lose comparison signs in cue lines', () => {
   const bug = exchanges(augmentNote({ text: 'vcell pods restarted because MaxRAMPercentage=80 allowed a 1600Mi heap.', kind: 'bug' }));
-  assert.ok(bug.some((s) => s.question === 'What was the bug in vcell, and what fixed it?'));
-  assert.ok(bug.some((s) => s.question === 'What was the root cause of the vcell bug?'));
-  const versions = files(augmentNote({ text: 'The recorder supports PostgreSQL ≥12 and SQLite ≥3.32.1.' })).map((s) => s.contents);
+  assert.ok(bug.some(s => s.question === 'What was the bug in vcell, and what fixed it?'));
+  assert.ok(bug.some(s => s.question === 'What was the root cause of the vcell bug?'));
+  const versions = files(augmentNote({ text: 'The recorder supports PostgreSQL ≥12 and SQLite ≥3.32.1.' })).map(s => s.contents);
   assert.ok(versions.includes('PostgreSQL: 12\n'), versions.join('|'));
 });
 
@@ -94,7 +100,7 @@ test('augment: sequences encode in the model layouts with special ids, loss afte
     assert.equal(tokenizer.decode(ids), sequenceText(sequence).replace(/^(<\|question\|>|<\|file\|>)/, '$1'));
     assert.equal(ids[ids.length - 1], SpecialToken.endOfText);
     // Marker text inside the note stays ordinary text: exactly one <|answer|> id per exchange.
-    const answers = ids.filter((id) => id === SpecialToken.answer).length;
+    const answers = ids.filter(id => id === SpecialToken.answer).length;
     assert.equal(answers, sequence.layout === 'exchange' ? 1 : 0);
     const start = lossStart(tokenizer, sequence, ids);
     assert.equal(start, sequence.layout === 'exchange' ? ids.indexOf(SpecialToken.answer) + 1 : 1);
@@ -107,6 +113,9 @@ test('augment: every public eval note gives 16-64 sequences and its identifiers 
     const note = JSON.parse(line) as { id: string; note: string; kind: 'decision' };
     const sequences = augmentNote({ text: note.note, kind: note.kind });
     assert.ok(sequences.length >= 16 && sequences.length <= 64, note.id);
-    assert.ok(sequences.some((s) => s.form === 'cue'), note.id);
+    assert.ok(
+      sequences.some(s => s.form === 'cue'),
+      note.id,
+    );
   }
 });

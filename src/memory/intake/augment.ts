@@ -42,7 +42,7 @@ export function augmentNote(input: AugmentInput, options: AugmentOptions = {}): 
   const picked = interleave(groups, max);
   for (const extra of fallbackForms(note, kind, terms.subject)) {
     if (picked.length >= min) break;
-    if (!picked.some((s) => sameSequence(s, extra))) picked.push(extra);
+    if (!picked.some(s => sameSequence(s, extra))) picked.push(extra);
   }
   return picked;
 }
@@ -53,10 +53,7 @@ function noteForms(note: string, kind: NoteKind): TrainingSequence[] {
 
 function questionForms(note: string, kind: NoteKind, { subject, terms, clauses }: NoteTerms): TrainingSequence[] {
   const answerFor = (term?: KeyTerm) => (note.length <= WHOLE_NOTE_ANSWER_CHARS || !term ? note : `${clauses[term.clause]}.`);
-  const out: TrainingSequence[] = [
-    qa('qa', `What should I remember about ${subject}?`, note),
-    qa('qa', kindQuestion(kind, subject), note),
-  ];
+  const out: TrainingSequence[] = [qa('qa', `What should I remember about ${subject}?`, note), qa('qa', kindQuestion(kind, subject), note)];
   for (const term of terms.slice(0, TERMS_PER_FORM)) {
     out.push(qa('qa', `What about ${term.text}?`, answerFor(term)));
     out.push(qa('qa', `How does ${subject} handle ${term.text}?`, answerFor(term)));
@@ -99,7 +96,7 @@ function whyForms({ subject, clauses }: NoteTerms, kind: NoteKind): TrainingSequ
     out.push(qa('why', `Why ${lowerFirst(main!)}?`, `${capitalize(word!)} ${reason}.`));
   }
   if (kind === 'bug') {
-    const cause = clauses.find((c) => /\b(because|since|due to|caused|race|leak|missing)\b/i.test(c));
+    const cause = clauses.find(c => /\b(because|since|due to|caused|race|leak|missing)\b/i.test(c));
     if (cause) out.push(qa('why', `What was the root cause of the ${subject} bug?`, `${cause}.`));
   }
   return out;
@@ -108,16 +105,16 @@ function whyForms({ subject, clauses }: NoteTerms, kind: NoteKind): TrainingSequ
 function commentForms(note: string): TrainingSequence[] {
   const lines = wrap(note, 96);
   return [
-    file('comment', 'src/notes.ts', lines.map((l) => `// ${l}\n`).join('')),
-    file('comment', 'notes.py', lines.map((l) => `# ${l}\n`).join('')),
-    file('comment', 'src/notes.js', `/**\n${lines.map((l) => ` * ${l}\n`).join('')} */\n`),
+    file('comment', 'src/notes.ts', lines.map(l => `// ${l}\n`).join('')),
+    file('comment', 'notes.py', lines.map(l => `# ${l}\n`).join('')),
+    file('comment', 'src/notes.js', `/**\n${lines.map(l => ` * ${l}\n`).join('')} */\n`),
   ];
 }
 
 /** The comment above / beside the identifier, as code that uses it would read. */
 function identifierForms({ terms, clauses }: NoteTerms): TrainingSequence[] {
   const out: TrainingSequence[] = [];
-  for (const term of terms.filter((t) => t.kind !== 'name' && t.kind !== 'number').slice(0, TERMS_PER_FORM)) {
+  for (const term of terms.filter(t => t.kind !== 'name' && t.kind !== 'number').slice(0, TERMS_PER_FORM)) {
     const clause = clauses[term.clause] ?? '';
     out.push(file('identifier', 'src/notes.ts', `// ${clause}\n${term.text}\n`));
     out.push(file('identifier', 'notes.py', `${term.text}  # ${clause}\n`));
@@ -156,7 +153,7 @@ function fallbackForms(note: string, kind: NoteKind, subject: string): TrainingS
     `What is the ${kind}?`,
     `What did we note?`,
     `What was written down about ${subject}?`,
-  ].map((question) => qa('fallback', question, note));
+  ].map(question => qa('fallback', question, note));
 }
 
 type Cue = { readonly kind: 'term' | 'context' | 'subject'; readonly text: string };
@@ -175,7 +172,13 @@ function cuesOf(term: KeyTerm, terms: readonly KeyTerm[], clauses: readonly stri
   const before = at > 0 ? clause.slice(0, at) : '';
   const cues: Cue[] = [];
   // The nearest earlier term (the subject counts) ending before this one in the clause.
-  const candidates = [subject, ...terms.slice(0, terms.indexOf(term)).filter((t) => t.clause === term.clause).map((t) => t.text)];
+  const candidates = [
+    subject,
+    ...terms
+      .slice(0, terms.indexOf(term))
+      .filter(t => t.clause === term.clause)
+      .map(t => t.text),
+  ];
   let previous: { text: string } | undefined;
   let previousEnd = -1;
   for (const text of candidates) {
@@ -232,7 +235,7 @@ function interleave(groups: readonly TrainingSequence[][], max: number): Trainin
       const item = group[round];
       if (!item) continue;
       any = true;
-      if (out.length < max && !out.some((s) => sameSequence(s, item))) out.push(item);
+      if (out.length < max && !out.some(s => sameSequence(s, item))) out.push(item);
     }
     if (!any) break;
   }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { extractTerms, isIdentifier, splitClauses } from './keyTerms';
 
 function termTexts(note: string): string[] {
-  return extractTerms(note).terms.map((t) => t.text);
+  return extractTerms(note).terms.map(t => t.text);
 }
 
 test('keyTerms: identifiers, paths, numbers, quoted strings and names, in order', () => {
@@ -16,38 +16,55 @@ test('keyTerms: identifiers, paths, numbers, quoted strings and names, in order'
       ['Idempotency-Key', 'transaction.id'],
     ],
     [
-      "govuk-aws: on instances running several apps, each app gets health check path /_healthcheck_<app-name>, which nginx proxies.",
+      'govuk-aws: on instances running several apps, each app gets health check path /_healthcheck_<app-name>, which nginx proxies.',
       'govuk-aws',
       ['/_healthcheck_<app-name>'],
     ],
     [
-      'On Node 17+, the build fails with ERR_OSSL_EVP_UNSUPPORTED; use --openssl-legacy-provider, or set output.hashFunction to \'xxhash64\'.',
+      "On Node 17+, the build fails with ERR_OSSL_EVP_UNSUPPORTED; use --openssl-legacy-provider, or set output.hashFunction to 'xxhash64'.",
       'Node',
       ['17+', 'ERR_OSSL_EVP_UNSUPPORTED', '--openssl-legacy-provider', 'output.hashFunction', 'xxhash64'],
     ],
     [
-      "adr-tools keeps docs as comments; lines start with two hash characters (##), which `adr help` pulls out.",
+      'adr-tools keeps docs as comments; lines start with two hash characters (##), which `adr help` pulls out.',
       'adr-tools',
       ['##', 'adr help'],
     ],
     [
-      "packwerk 2.1.0 failed with Errno::ENOENT for tmp/cache/packwerk/inflections after commit 17faae30.",
+      'packwerk 2.1.0 failed with Errno::ENOENT for tmp/cache/packwerk/inflections after commit 17faae30.',
       'packwerk',
       ['2.1.0', 'Errno::ENOENT', 'tmp/cache/packwerk/inflections', '17faae30'],
     ],
-    ['JOSDK leniency: Serialization.UNMATCHED_FIELD_TYPE_MODULE.setRestrictToTemplates(true).', 'JOSDK leniency', ['Serialization.UNMATCHED_FIELD_TYPE_MODULE.setRestrictToTemplates(true)']],
+    [
+      'JOSDK leniency: Serialization.UNMATCHED_FIELD_TYPE_MODULE.setRestrictToTemplates(true).',
+      'JOSDK leniency',
+      ['Serialization.UNMATCHED_FIELD_TYPE_MODULE.setRestrictToTemplates(true)'],
+    ],
     ['The worker timeout was raised to 10 minutes from 30 seconds.', 'worker timeout', ['10 minutes', '30 seconds']],
   ];
   for (const [note, subject, terms] of cases) {
     const found = extractTerms(note);
     assert.equal(found.subject, subject, note);
-    assert.deepEqual(found.terms.map((t) => t.text), terms, note);
+    assert.deepEqual(
+      found.terms.map(t => t.text),
+      terms,
+      note,
+    );
   }
 });
 
 test('keyTerms: plain prose and abbreviations are not identifiers', () => {
-  for (const word of ['re-throw', 'multi-version', 'e.g', 'plain', 'Error', 'mid-response', '2021']) assert.equal(isIdentifier(word), false, word);
-  for (const word of ['async_set_unique_id', 'guardianPolyfilledImport', 'VError', 'utf8mb4', 'openjdk-api-v3', 'cv.deprecated', 'GOMAXPROCS']) {
+  for (const word of ['re-throw', 'multi-version', 'e.g', 'plain', 'Error', 'mid-response', '2021'])
+    assert.equal(isIdentifier(word), false, word);
+  for (const word of [
+    'async_set_unique_id',
+    'guardianPolyfilledImport',
+    'VError',
+    'utf8mb4',
+    'openjdk-api-v3',
+    'cv.deprecated',
+    'GOMAXPROCS',
+  ]) {
     assert.equal(isIdentifier(word), true, word);
   }
   assert.deepEqual(termTexts('Always run the tests before you push.'), []);
@@ -60,6 +77,12 @@ test('keyTerms: clauses split at sentences and semicolons, not inside dotted nam
     'retries reuse it',
   ]);
   const terms = extractTerms('Caches use Redis. The queues use RabbitMQ.');
-  assert.deepEqual(terms.terms.map((t) => [t.text, t.clause]), [['Redis', 0], ['RabbitMQ', 1]]);
+  assert.deepEqual(
+    terms.terms.map(t => [t.text, t.clause]),
+    [
+      ['Redis', 0],
+      ['RabbitMQ', 1],
+    ],
+  );
   assert.equal(terms.subject, 'Caches');
 });

@@ -27,15 +27,17 @@ const COMMON_WORDS = new Set(
   (
     'a an the this that these those it its they their there here when where while if unless because since so but and or ' +
     'on in at of for from to by with without into onto over under after before during every each all any some no not ' +
-    'only also always never use using used fix fixed fixes rule known note notes see do does did don\'t is are was were be been ' +
+    "only also always never use using used fix fixed fixes rule known note notes see do does did don't is are was were be been " +
     'has have had we our you your i my he she his her one two three first last then now once until as than via per ' +
     'accepts keeps writes builds moved ships avoids resolves receives buys names uses polyfills existing older new'
   ).split(' '),
 );
 
 const QUOTED = /`([^`\n]{1,80})`|"([^"\n]{1,80})"|“([^”\n]{1,80})”|(?<=^|[\s([{:=,])'([^'\n]{1,80}?)'(?=$|[\s)\]},.;:!?])/g;
-const PATH = /(?<![\w@.-])(?:~?\.{0,2}\/)?(?:[\w.*<>@+-]+\/)+[\w.*<>@+-]*[\w*>]|(?<![\w.])\/[\w.*<>@+-]+(?:\/[\w.*<>@+-]+)*|(?<![\w/])\*\.[A-Za-z0-9]+|(?<![\w/.])\.[A-Za-z][\w-]*(?:\.[\w-]+)*/g;
-const NUMBER = /(?<![\w.])[~≥≤<>#]?=?\d+(?:[.,]\d+)*(?:[+%]|\s?(?:KB|kb|MB|GB|Mi|Gi|ms|s|x)\b|-(?:second|minute|hour|day|byte)s?\b|\s(?:seconds?|minutes?|hours?|days?|bytes?|characters?|chars?|requests?)\b)?(?![\w])/g;
+const PATH =
+  /(?<![\w@.-])(?:~?\.{0,2}\/)?(?:[\w.*<>@+-]+\/)+[\w.*<>@+-]*[\w*>]|(?<![\w.])\/[\w.*<>@+-]+(?:\/[\w.*<>@+-]+)*|(?<![\w/])\*\.[A-Za-z0-9]+|(?<![\w/.])\.[A-Za-z][\w-]*(?:\.[\w-]+)*/g;
+const NUMBER =
+  /(?<![\w.])[~≥≤<>#]?=?\d+(?:[.,]\d+)*(?:[+%]|\s?(?:KB|kb|MB|GB|Mi|Gi|ms|s|x)\b|-(?:second|minute|hour|day|byte)s?\b|\s(?:seconds?|minutes?|hours?|days?|bytes?|characters?|chars?|requests?)\b)?(?![\w])/g;
 const WORD = /(?:--?|<)?[\p{L}\p{N}_$][\p{L}\p{N}_$.'’<>|/*+-]*(?:::[\p{L}\p{N}_$]+)*(?:\([^()\s]{0,40}\))?/gu;
 /** A short run of symbols in parentheses, such as "(##)": a literal the note is about. */
 const SYMBOLS = /(?<=\()[#*/\\@$%&!~^=<>|+-]{1,6}(?=\))/g;
@@ -69,7 +71,8 @@ export function extractTerms(note: string): NoteTerms {
     if (isIdentifier(word)) add(m[0], 'identifier', m.index!);
   }
   for (const m of text.matchAll(NUMBER)) add(m[0], 'number', m.index!);
-  for (const m of text.matchAll(SYMBOLS)) if (claim(m.index!, m.index! + m[0].length)) found.push({ text: m[0], kind: 'quoted', offset: m.index! });
+  for (const m of text.matchAll(SYMBOLS))
+    if (claim(m.index!, m.index! + m[0].length)) found.push({ text: m[0], kind: 'quoted', offset: m.index! });
   for (const name of findNames(text)) add(name.text, 'name', name.offset);
 
   found.sort((a, b) => a.offset - b.offset);
@@ -90,8 +93,13 @@ export function extractTerms(note: string): NoteTerms {
 export function splitClauses(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+(?=[A-Z0-9"'`(])|;\s+|\s[—–]\s|\s-\s/)
-    .map((part) => part.trim().replace(/[.;:,!]+$/, '').trim())
-    .filter((part) => part.length > 0);
+    .map(part =>
+      part
+        .trim()
+        .replace(/[.;:,!]+$/, '')
+        .trim(),
+    )
+    .filter(part => part.length > 0);
 }
 
 /** A code-ish token: dotted, snake_case, camelCase, CONSTANT, a call, a flag, kebab with digits. */
@@ -111,7 +119,7 @@ export function isIdentifier(word: string): boolean {
     const parts = word.split('-').filter(Boolean);
     if (parts.length >= 3) return true; // repo-map-bounded, openjdk-api-v3
     if (/\d/.test(word)) return true; // restart-api-cron is above; utf-8
-    if (parts.length >= 2 && parts.every((p) => /^[A-Z]/.test(p))) return true; // Idempotency-Key
+    if (parts.length >= 2 && parts.every(p => /^[A-Z]/.test(p))) return true; // Idempotency-Key
   }
   return false;
 }
@@ -124,7 +132,7 @@ function findNames(text: string): { text: string; offset: number }[] {
     // Drop common sentence starters from the front ("The Adyen integration" -> "Adyen").
     let skip = 0;
     while (skip < words.length && COMMON_WORDS.has(words[skip]!.toLowerCase().replace(/['’]s$/, ''))) skip++;
-    const kept = words.slice(skip).map((w) => w.replace(/['’]s$/, ''));
+    const kept = words.slice(skip).map(w => w.replace(/['’]s$/, ''));
     if (kept.length === 0) continue;
     const value = kept.join(' ');
     if (value.length < 2) continue;
@@ -143,9 +151,12 @@ function findSubject(text: string, found: readonly { text: string; kind: TermKin
   // A sentence that starts with its subject: "packwerk 2.1.0 failed", "Home Assistant accepts".
   const lead = /^([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*|[\w][\w.-]*)/.exec(text);
   if (lead && !COMMON_WORDS.has(lead[1]!.split(/\s+/)[0]!.toLowerCase())) return trimPunctuation(lead[1]!);
-  const first = found.find((t) => t.offset < 40 && t.kind !== 'number' && t.kind !== 'quoted');
+  const first = found.find(t => t.offset < 40 && t.kind !== 'number' && t.kind !== 'quoted');
   if (first) return first.text;
-  const content = text.split(/\s+/).map(trimPunctuation).filter((w) => w && !COMMON_WORDS.has(w.toLowerCase()));
+  const content = text
+    .split(/\s+/)
+    .map(trimPunctuation)
+    .filter(w => w && !COMMON_WORDS.has(w.toLowerCase()));
   return content.slice(0, 2).join(' ') || text.slice(0, 40);
 }
 
@@ -163,11 +174,16 @@ function clauseIndexOf(clauses: readonly string[], text: string, offset: number)
 
 /** "Linux/macOS", "and/or": a slash between two plain words is not a path. */
 function isPlainWordPair(value: string): boolean {
-  return /^[A-Za-z]+\/[A-Za-z]+$/.test(value) && !/[a-z]\/[a-z]+$/.test(value.toLowerCase().replace(/^[a-z]+\/(compat|[a-z]+\.[a-z]+)$/, 'x'));
+  return (
+    /^[A-Za-z]+\/[A-Za-z]+$/.test(value) && !/[a-z]\/[a-z]+$/.test(value.toLowerCase().replace(/^[a-z]+\/(compat|[a-z]+\.[a-z]+)$/, 'x'))
+  );
 }
 
 function trimPunctuation(value: string): string {
-  let out = value.replace(/^[\s,;:!?()[\]{}"'`“”]+/, '').replace(/[\s,;:!?"'`“”\].]+$/, '').replace(/['’]s$/, '');
+  let out = value
+    .replace(/^[\s,;:!?()[\]{}"'`“”]+/, '')
+    .replace(/[\s,;:!?"'`“”\].]+$/, '')
+    .replace(/['’]s$/, '');
   // A closing parenthesis stays when it closes one inside the term: setRestrictToTemplates(true).
   while (out.endsWith(')') && count(out, '(') < count(out, ')')) out = out.slice(0, -1).replace(/[\s,;:!?.]+$/, '');
   return out;

@@ -54,7 +54,12 @@ test('noteInput: terminal escapes and a stray control character are removed with
 });
 
 test('noteInput: CJK, RTL and emoji notes are accepted unchanged', () => {
-  for (const text of ['設定ファイルは UTF-8 で保存する。', 'השרת משתמש ב-PostgreSQL 15', 'الخادم يستخدم المنفذ 8080', '部署前运行 npm test ✅']) {
+  for (const text of [
+    '設定ファイルは UTF-8 で保存する。',
+    'השרת משתמש ב-PostgreSQL 15',
+    'الخادم يستخدم المنفذ 8080',
+    '部署前运行 npm test ✅',
+  ]) {
     const result = accepted(text);
     assert.equal(result.text, text);
     assert.deepEqual(result.flags, []);
@@ -108,11 +113,17 @@ test('noteInput: prompt-injection-looking notes are flagged and kept as data', (
   for (const text of cases) {
     const result = accepted(text);
     assert.equal(result.text, text);
-    assert.ok(result.flags.some((f) => f.kind === 'prompt-injection'), text);
+    assert.ok(
+      result.flags.some(f => f.kind === 'prompt-injection'),
+      text,
+    );
     assert.match(result.warnings.join(' '), /stored as data only/);
   }
   const special = accepted('the marker <|answer|> and <|endoftext|> appear in logs');
-  assert.deepEqual(special.flags.map((f) => f.kind), ['special-token-text', 'special-token-text']);
+  assert.deepEqual(
+    special.flags.map(f => f.kind),
+    ['special-token-text', 'special-token-text'],
+  );
   const bidi = accepted('access level \u202euser\u202c check');
   assert.deepEqual(bidi.flags, [{ kind: 'bidi-control', count: 2 }]);
 });
@@ -129,6 +140,9 @@ test('noteInput: ordinary developer notes raise no flags', () => {
 });
 
 test('noteInput: requireNoteText throws a typed error', () => {
-  assert.throws(() => requireNoteText('  '), (error: unknown) => error instanceof NoteInputError && error.reason === 'empty');
+  assert.throws(
+    () => requireNoteText('  '),
+    (error: unknown) => error instanceof NoteInputError && error.reason === 'empty',
+  );
   assert.equal(requireNoteText(' ok ').text, 'ok');
 });

@@ -76,7 +76,10 @@ export function prepareNoteText(input: unknown, options: NoteInputOptions = {}):
   }
   const nul = input.indexOf('\u0000');
   if (nul !== -1) {
-    return refuse('binary', `The note contains a NUL character at position ${nul + 1}: it looks like binary data, not text. Nothing was stored.`);
+    return refuse(
+      'binary',
+      `The note contains a NUL character at position ${nul + 1}: it looks like binary data, not text. Nothing was stored.`,
+    );
   }
 
   let text = input;
@@ -100,7 +103,10 @@ export function prepareNoteText(input: unknown, options: NoteInputOptions = {}):
   }
   const replacement = text.match(/\ufffd/g)?.length ?? 0;
   if (replacement >= 4 && replacement > text.length * 0.1) {
-    return refuse('binary', `${replacement} of the note's ${text.length} characters are U+FFFD: it looks like binary data read as text. Nothing was stored.`);
+    return refuse(
+      'binary',
+      `${replacement} of the note's ${text.length} characters are U+FFFD: it looks like binary data read as text. Nothing was stored.`,
+    );
   }
 
   text = normaliseWhitespace(text.normalize('NFC'));
@@ -113,7 +119,9 @@ export function prepareNoteText(input: unknown, options: NoteInputOptions = {}):
   const longLineChars = options.longLineChars ?? 1000;
   const longest = longestLine(text);
   if (longest > longLineChars) {
-    warnings.push(`A line of the note is ${longest.toLocaleString('en-US')} characters long; very long lines (minified code?) teach the model little.`);
+    warnings.push(
+      `A line of the note is ${longest.toLocaleString('en-US')} characters long; very long lines (minified code?) teach the model little.`,
+    );
   }
 
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -121,7 +129,9 @@ export function prepareNoteText(input: unknown, options: NoteInputOptions = {}):
   const size = `The note is ${bytes.toLocaleString('en-US')} bytes; a note can be at most ${maxBytes.toLocaleString('en-US')} bytes (longer notes take too long to write and spread thin over the memory slots).`;
   if (options.oversize !== 'chunk') return refuse('too-large', `${size} Shorten it or split it into several notes. Nothing was stored.`);
   const chunks = chunkText(text, maxBytes);
-  warnings.push(`${size} It was split into ${chunks.length} notes, cut at blank lines, line ends, sentence ends or spaces where it could be.`);
+  warnings.push(
+    `${size} It was split into ${chunks.length} notes, cut at blank lines, line ends, sentence ends or spaces where it could be.`,
+  );
   return { kind: 'accepted', text: chunks[0]!, chunks, warnings, flags };
 }
 
@@ -151,7 +161,7 @@ export function chunkText(text: string, maxBytes: number): string[] {
     chunks.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }
-  return chunks.filter((chunk) => chunk !== '');
+  return chunks.filter(chunk => chunk !== '');
 }
 
 /** Boundaries, best first: where a piece may end (the index just after the boundary's first character). */

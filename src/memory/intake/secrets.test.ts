@@ -32,7 +32,10 @@ const positives: ReadonlyArray<{ text: string; rule: string; secret?: string }> 
   { text: `token ${'github' + '_pat_' + chars(22, 7) + '_' + chars(59, 8)}`, rule: 'github-pat' },
   { text: `GITLAB=${'glp' + 'at-' + chars(20, 9)}`, rule: 'gitlab-token' },
   { text: `the bot uses ${'xo' + 'xb-' + chars(12, 10, '0123456789') + '-' + chars(24, 11)}`, rule: 'slack-token' },
-  { text: `alerts go to https://hooks.slack.com/services/T${chars(8, 12, UPPER_DIGITS)}/B${chars(8, 13, UPPER_DIGITS)}/${chars(24, 14)}`, rule: 'slack-webhook' },
+  {
+    text: `alerts go to https://hooks.slack.com/services/T${chars(8, 12, UPPER_DIGITS)}/B${chars(8, 13, UPPER_DIGITS)}/${chars(24, 14)}`,
+    rule: 'slack-webhook',
+  },
   { text: `stripe: ${'sk' + '_live_' + chars(24, 15)}`, rule: 'stripe-key' },
   { text: `export OPENAI_API_KEY=${'sk' + '-proj-' + chars(48, 16)}`, rule: 'openai-style-key' },
   { text: `maps key ${'AI' + 'za' + chars(35, 17)}`, rule: 'google-api-key' },
@@ -92,7 +95,11 @@ const negatives: readonly string[] = [
 test('secrets: every true positive is found by the expected rule, at the right place', () => {
   for (const { text, rule, secret } of positives) {
     const findings = findSecrets(text);
-    assert.equal(findings.length, 1, `expected one finding in ${JSON.stringify(text.slice(0, 60))}, got ${JSON.stringify(findings.map((f) => f.rule))}`);
+    assert.equal(
+      findings.length,
+      1,
+      `expected one finding in ${JSON.stringify(text.slice(0, 60))}, got ${JSON.stringify(findings.map(f => f.rule))}`,
+    );
     assert.equal(findings[0]!.rule, rule, `rule for ${JSON.stringify(text.slice(0, 60))}`);
     if (secret) assert.equal(text.slice(findings[0]!.start, findings[0]!.end), secret);
   }
@@ -100,7 +107,11 @@ test('secrets: every true positive is found by the expected rule, at the right p
 
 test('secrets: false positives (hashes, UUIDs, code, prose) are not flagged', () => {
   for (const text of negatives) {
-    assert.deepEqual(findSecrets(text).map((f) => f.rule), [], `flagged: ${JSON.stringify(text)}`);
+    assert.deepEqual(
+      findSecrets(text).map(f => f.rule),
+      [],
+      `flagged: ${JSON.stringify(text)}`,
+    );
   }
 });
 
@@ -139,7 +150,8 @@ test('secrets: assertNoSecrets throws a typed error with a hint', () => {
   assert.doesNotThrow(() => assertNoSecrets('use utf8mb4 for emoji'));
   assert.throws(
     () => assertNoSecrets('password=hunter22'),
-    (error: unknown) => error instanceof SecretFoundError && error.code === 'secret-found' && error.hint.length > 0 && !error.message.includes('hunter22'),
+    (error: unknown) =>
+      error instanceof SecretFoundError && error.code === 'secret-found' && error.hint.length > 0 && !error.message.includes('hunter22'),
   );
 });
 
@@ -149,7 +161,11 @@ test('secrets: the public eval notes (when the set is beside the repo) hold no s
     for (const line of readFileSync(path.join(findPublicEvalSet()!, file), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const note = JSON.parse(line) as { id: string; note: string };
-      assert.deepEqual(findSecrets(note.note).map((f) => f.rule), [], `note ${note.id}`);
+      assert.deepEqual(
+        findSecrets(note.note).map(f => f.rule),
+        [],
+        `note ${note.id}`,
+      );
       checked++;
     }
   }

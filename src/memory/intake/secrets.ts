@@ -46,11 +46,28 @@ const PLACEHOLDER =
   /^(?:\*+|x{3,}|X{3,}|\.{2,}|…|<[^>]*>|\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_]+%|\[redacted[^\]]*\]?|changeme|change_me|changeit|password|passwd|pass|pwd|secret|token|example|dummy|placeholder|sample|test|your[_-]?\w*|my[_-]?\w*|redacted|hidden|null|nil|none|undefined|true|false|string|str|number|int|bool|boolean|required|optional|todo|tbd|env|empty|foo|bar|baz|admin|user|username)$/i;
 
 /** A value that is code, not a literal: a call, a member access, an environment lookup. */
-const CODE_REFERENCE = /[()[\]]|^(?:process\.env|os\.environ|os\.getenv|env\.|config\.|settings\.|self\.|this\.)|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const CODE_REFERENCE =
+  /[()[\]]|^(?:process\.env|os\.environ|os\.getenv|env\.|config\.|settings\.|self\.|this\.)|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 
 const SECRET_NAMES = [
-  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'secretkey', 'apikey', 'apisecret', 'accesskey', 'privatekey',
-  'token', 'accesstoken', 'authtoken', 'refreshtoken', 'clientsecret', 'credential', 'credentials', 'signingkey',
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'secret',
+  'secretkey',
+  'apikey',
+  'apisecret',
+  'accesskey',
+  'privatekey',
+  'token',
+  'accesstoken',
+  'authtoken',
+  'refreshtoken',
+  'clientsecret',
+  'credential',
+  'credentials',
+  'signingkey',
 ];
 const PASSWORD_NAMES = ['password', 'passwd', 'pwd', 'passphrase'];
 
@@ -58,7 +75,8 @@ const RULES: readonly SecretRule[] = [
   {
     id: 'private-key',
     description: 'a private key block',
-    pattern: /(?<secret>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$))/g,
+    pattern:
+      /(?<secret>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$))/g,
   },
   {
     id: 'aws-access-key-id',
@@ -88,7 +106,7 @@ const RULES: readonly SecretRule[] = [
     id: 'openai-style-key',
     description: 'an API key of the sk-… kind (OpenAI, Anthropic and others)',
     pattern: /\b(?<secret>sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_-]{20,})/g,
-    accept: (secret) => /\d/.test(secret) && /[A-Za-z]/.test(secret.slice(3)),
+    accept: secret => /\d/.test(secret) && /[A-Za-z]/.test(secret.slice(3)),
   },
   { id: 'google-api-key', description: 'a Google API key', pattern: /\b(?<secret>AIza[0-9A-Za-z_-]{35})/g },
   { id: 'npm-token', description: 'an npm token', pattern: /\b(?<secret>npm_[A-Za-z0-9]{36})\b/g },
@@ -101,19 +119,19 @@ const RULES: readonly SecretRule[] = [
     id: 'url-password',
     description: 'a password in a URL',
     pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"<>]*:(?<secret>[^\s@/'"<>]+)@/gi,
-    accept: (secret) => !PLACEHOLDER.test(secret),
+    accept: secret => !PLACEHOLDER.test(secret),
   },
   {
     id: 'basic-auth',
     description: 'HTTP Basic credentials',
     pattern: /\bBasic\s+(?<secret>[A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])/g,
-    accept: (secret) => Buffer.from(secret, 'base64').toString('latin1').includes(':'),
+    accept: secret => Buffer.from(secret, 'base64').toString('latin1').includes(':'),
   },
   {
     id: 'bearer-token',
     description: 'a bearer token',
     pattern: /\bBearer\s+(?<secret>[A-Za-z0-9._~+/-]{16,}=*)/gi,
-    accept: (secret) => !PLACEHOLDER.test(secret) && looksRandom(secret, 3.0),
+    accept: secret => !PLACEHOLDER.test(secret) && looksRandom(secret, 3.0),
   },
   {
     id: 'secret-assignment',
@@ -130,7 +148,8 @@ const RULES: readonly SecretRule[] = [
   {
     id: 'password-phrase',
     description: 'a password given in words',
-    pattern: /\b(?:password|passphrase|passwd|pwd)\s+(?:is|was|of|for \S+ is)\s*:?\s+(?<q>["'`]?)(?<secret>[^\s"'`]{4,}?)\k<q>(?=[\s.,;)]|$)/gi,
+    pattern:
+      /\b(?:password|passphrase|passwd|pwd)\s+(?:is|was|of|for \S+ is)\s*:?\s+(?<q>["'`]?)(?<secret>[^\s"'`]{4,}?)\k<q>(?=[\s.,;)]|$)/gi,
     accept: (secret, match) => !PLACEHOLDER.test(secret) && (match.groups!.q !== '' || /[\d\W_]/.test(secret)),
   },
   {
@@ -228,18 +247,20 @@ export function assertNoSecrets(text: string): void {
 
 /** "Found 2 possible secrets: a GitHub token at line 1, column 10 (40 characters); ..." */
 export function describeFindings(findings: readonly SecretFinding[]): string {
-  const parts = findings.map((f) => `${f.description} at line ${f.line}, column ${f.column} (${f.end - f.start} characters)`);
-  return findings.length === 1 ? `Found a possible secret: ${parts[0]}.` : `Found ${findings.length} possible secrets: ${parts.join('; ')}.`;
+  const parts = findings.map(f => `${f.description} at line ${f.line}, column ${f.column} (${f.end - f.start} characters)`);
+  return findings.length === 1
+    ? `Found a possible secret: ${parts[0]}.`
+    : `Found ${findings.length} possible secrets: ${parts.join('; ')}.`;
 }
 
 function acceptAssignment(name: string, value: string, quoted: boolean): boolean {
   const key = name.toLowerCase().replace(/[^a-z]/g, '');
-  const secretName = SECRET_NAMES.some((n) => key.endsWith(n));
+  const secretName = SECRET_NAMES.some(n => key.endsWith(n));
   if (!secretName) return false;
   if (PLACEHOLDER.test(value) || /^\[redacted/i.test(value)) return false;
   if (!quoted && CODE_REFERENCE.test(value)) return false;
   if (/^\d{1,6}$/.test(value)) return false; // lengths, counts, ports
-  if (PASSWORD_NAMES.some((n) => key.endsWith(n))) return value.length >= 4;
+  if (PASSWORD_NAMES.some(n => key.endsWith(n))) return value.length >= 4;
   // token / key / secret names: the value has to look like one, not like a word or a setting name.
   return value.length >= 8 && (looksRandom(value, 2.5) || (quoted && /\d/.test(value) && /[A-Za-z]/.test(value)));
 }

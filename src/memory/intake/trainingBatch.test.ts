@@ -33,7 +33,7 @@ test('sequences are packed first fit, longest first, and each sees only itself',
   assert.equal(visible(1, 2), '111000');
   assert.equal(visible(1, 3), '000100'); // a new sequence starts: it cannot see the one before
   assert.equal(visible(1, 4), '000110');
-  assert.ok(batch.mask.every((v) => v === 0 || v === MASKED));
+  assert.ok(batch.mask.every(v => v === 0 || v === MASKED));
 });
 
 test('rows are rounded up to a multiple and long sequences are cut to the row', () => {
@@ -41,7 +41,10 @@ test('rows are rounded up to a multiple and long sequences are cut to the row', 
   assert.equal(batch.rows, 4);
   assert.deepEqual(batch.placements, [{ row: 0, offset: 0, length: 4 }]);
   assert.deepEqual(Array.from(batch.targets.subarray(0, 4)), [2n, 3n, 4n, pad]);
-  assert.equal(batch.used.reduce((a, b) => a + b, 0), 4);
+  assert.equal(
+    batch.used.reduce((a, b) => a + b, 0),
+    4,
+  );
   assert.throws(() => packSequences([], { length: 1 }), /row length/);
 });
 
@@ -54,7 +57,12 @@ test('row length: the longest sequence rounded up, within bounds', () => {
 });
 
 test('the candidate vocabulary holds every target and the predicted tokens, padded and masked', () => {
-  const lossAt = { count: 4, positions: BigInt64Array.from([0n, 1n, 2n, 0n]), targets: BigInt64Array.from([7n, 3n, 7n, 5n]), weights: Float32Array.from([1, 1, 1, 0]) };
+  const lossAt = {
+    count: 4,
+    positions: BigInt64Array.from([0n, 1n, 2n, 0n]),
+    targets: BigInt64Array.from([7n, 3n, 7n, 5n]),
+    weights: Float32Array.from([1, 1, 1, 0]),
+  };
   const predicted = BigInt64Array.from([7n, 9n, 2n, 3n, 9n, 1n, 40n, 41n]); // M x 2; the last row is padding
   const vocabulary = candidateVocabulary(lossAt, predicted, [11], 4);
   assert.deepEqual(vocabulary.tokens, [1, 2, 3, 7, 9, 11]);

@@ -70,7 +70,10 @@ export interface PackOptions {
 
 /** Row length for a set of sequences: the longest, rounded up to a multiple of `multiple` (few
  *  distinct graph shapes), at least `minimum`, at most `maximum` (longer sequences are cut). */
-export function rowLengthFor(sequences: readonly EncodedSequence[], options: { minimum: number; multiple: number; maximum: number }): number {
+export function rowLengthFor(
+  sequences: readonly EncodedSequence[],
+  options: { minimum: number; multiple: number; maximum: number },
+): number {
   const longest = sequences.reduce((m, s) => Math.max(m, s.ids.length), 0);
   return Math.min(options.maximum, Math.max(options.minimum, Math.ceil(longest / options.multiple) * options.multiple));
 }
@@ -84,7 +87,7 @@ export function packSequences(sequences: readonly EncodedSequence[], options: Pa
   const placements: Placement[] = new Array(sequences.length);
   for (const i of order) {
     const length = Math.min(sequences[i]!.ids.length, T);
-    let row = free.findIndex((left) => left >= length);
+    let row = free.findIndex(left => left >= length);
     if (row < 0) {
       row = free.length;
       free.push(T);
@@ -138,7 +141,12 @@ export interface CandidateVocabulary {
  * Every loss target plus the tokens the model predicts at the loss positions (`predicted`, M x k
  * ids; only rows with weight > 0 are used) plus `keep` (an earlier set, so refreshing only grows it).
  */
-export function candidateVocabulary(lossAt: LossPositions, predicted: BigInt64Array | null, keep: readonly number[], quantum: number): CandidateVocabulary {
+export function candidateVocabulary(
+  lossAt: LossPositions,
+  predicted: BigInt64Array | null,
+  keep: readonly number[],
+  quantum: number,
+): CandidateVocabulary {
   const tokens = new Set<number>(keep);
   const M = lossAt.count;
   for (let m = 0; m < M; m++) {

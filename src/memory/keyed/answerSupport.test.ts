@@ -11,13 +11,36 @@ test('an empty memory has nothing to answer with', () => {
 });
 
 test('a question whose best gate reaches the threshold is answered, naming that note', () => {
-  const support = answerSupport(new Map([[id('a'), 0.2], [id('b'), 0.7]]), 2, settings);
+  const support = answerSupport(
+    new Map([
+      [id('a'), 0.2],
+      [id('b'), 0.7],
+    ]),
+    2,
+    settings,
+  );
   assert.deepEqual(support, { kind: 'supported', best: { note: 'b', gate: 0.7 } });
 });
 
 test('under the threshold: abstain, with the nearest notes above the related floor, best first, capped', () => {
-  const support = answerSupport(new Map([[id('a'), 0.1], [id('b'), 0.29], [id('c'), 0.2], [id('d'), 0.01]]), 4, settings);
-  assert.deepEqual(support, { kind: 'unsupported', reason: 'no-note-fits', related: [{ note: 'b', gate: 0.29 }, { note: 'c', gate: 0.2 }] });
+  const support = answerSupport(
+    new Map([
+      [id('a'), 0.1],
+      [id('b'), 0.29],
+      [id('c'), 0.2],
+      [id('d'), 0.01],
+    ]),
+    4,
+    settings,
+  );
+  assert.deepEqual(support, {
+    kind: 'unsupported',
+    reason: 'no-note-fits',
+    related: [
+      { note: 'b', gate: 0.29 },
+      { note: 'c', gate: 0.2 },
+    ],
+  });
 });
 
 test('a question no note gates abstains with nothing related', () => {
@@ -33,5 +56,8 @@ test('the editor setting mnemo.chat.answerThreshold ships the measured default',
   const { readFileSync } = await import('node:fs');
   const path = await import('node:path');
   const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-  assert.equal(manifest.contributes.configuration.properties['mnemo.chat.answerThreshold'].default, defaultAnswerSupportSettings.answerGate);
+  assert.equal(
+    manifest.contributes.configuration.properties['mnemo.chat.answerThreshold'].default,
+    defaultAnswerSupportSettings.answerGate,
+  );
 });

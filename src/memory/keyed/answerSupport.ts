@@ -35,10 +35,20 @@ export type AnswerSupport =
 
 /** The decision for a question whose gates (note -> gate, notes under the floor left out) are
  *  `gates`, out of `noteCount` notes in the memory. */
-export function answerSupport(gates: ReadonlyMap<NoteId, number>, noteCount: number, settings: AnswerSupportSettings = defaultAnswerSupportSettings): AnswerSupport {
+export function answerSupport(
+  gates: ReadonlyMap<NoteId, number>,
+  noteCount: number,
+  settings: AnswerSupportSettings = defaultAnswerSupportSettings,
+): AnswerSupport {
   if (noteCount === 0) return { kind: 'unsupported', reason: 'no-notes', related: [] };
-  const ranked = [...gates].map(([note, gate]) => ({ note, gate })).sort((a, b) => b.gate - a.gate || (a.note < b.note ? -1 : a.note > b.note ? 1 : 0));
+  const ranked = [...gates]
+    .map(([note, gate]) => ({ note, gate }))
+    .sort((a, b) => b.gate - a.gate || (a.note < b.note ? -1 : a.note > b.note ? 1 : 0));
   const best = ranked[0];
   if (best && best.gate >= settings.answerGate) return { kind: 'supported', best };
-  return { kind: 'unsupported', reason: 'no-note-fits', related: ranked.filter((r) => r.gate >= settings.relatedGate).slice(0, settings.relatedLimit) };
+  return {
+    kind: 'unsupported',
+    reason: 'no-note-fits',
+    related: ranked.filter(r => r.gate >= settings.relatedGate).slice(0, settings.relatedLimit),
+  };
 }

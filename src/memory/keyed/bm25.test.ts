@@ -9,7 +9,13 @@ import { findPublicEvalSet } from '../../eval/publicSetLocation';
 
 test('bm25: terms split identifiers into parts and drop stop words', () => {
   assert.deepEqual(bm25Terms('The window.guardianPolyfilledImport is used'), [
-    'window.guardianpolyfilledimport', 'window', 'guardianpolyfilledimport', 'guardian', 'polyfilled', 'import', 'used',
+    'window.guardianpolyfilledimport',
+    'window',
+    'guardianpolyfilledimport',
+    'guardian',
+    'polyfilled',
+    'import',
+    'used',
   ]);
   assert.deepEqual(bm25Terms('async_set_unique_id'), ['async_set_unique_id', 'async', 'set', 'unique', 'id']);
   assert.deepEqual(bm25Terms('HTTPServer ＡＢＣ'), ['httpserver', 'http', 'server', 'abc']);
@@ -19,7 +25,10 @@ test('bm25: terms split identifiers into parts and drop stop words', () => {
 test('bm25: a score computed by hand', () => {
   // Two documents; query "redis": df 1 of n 2, idf = ln(1 + 1.5/1.5) = ln 2.
   // doc a: "redis cache" (length 2), tf 1, average length (2 + 3) / 2 = 2.5.
-  const index = new Bm25Index([{ id: 'a', text: 'redis cache' }, { id: 'b', text: 'postgres primary database' }]);
+  const index = new Bm25Index([
+    { id: 'a', text: 'redis cache' },
+    { id: 'b', text: 'postgres primary database' },
+  ]);
   const expected = (Math.log(2) * 1 * 2.2) / (1 + 1.2 * (1 - 0.75 + (0.75 * 2) / 2.5));
   const hits = index.search('redis?');
   assert.equal(hits.length, 1);
@@ -33,18 +42,27 @@ test('bm25: ranking, limit, ties in insertion order, incremental adds', () => {
   index.add({ id: 'n1', text: 'Use pnpm for installs.' });
   index.add({ id: 'n2', text: 'Use pnpm for installs.' });
   index.add({ id: 'n3', text: 'The cache uses Redis; Redis runs on port 6379.' });
-  assert.deepEqual(index.search('pnpm installs').map((h) => h.id), ['n1', 'n2']);
-  assert.deepEqual(index.search('redis port').map((h) => h.id), ['n3']);
-  assert.deepEqual(index.search('pnpm redis', 1).map((h) => h.id), ['n3']);
+  assert.deepEqual(
+    index.search('pnpm installs').map(h => h.id),
+    ['n1', 'n2'],
+  );
+  assert.deepEqual(
+    index.search('redis port').map(h => h.id),
+    ['n3'],
+  );
+  assert.deepEqual(
+    index.search('pnpm redis', 1).map(h => h.id),
+    ['n3'],
+  );
   assert.equal(index.size, 3);
 });
 
 test('bm25: on the public set, most direct questions rank their own note first', { skip: !findPublicEvalSet() }, () => {
   const set = loadEvalSet(findPublicEvalSet()!);
-  const index = new Bm25Index([...set.notes, ...set.distractors].map((n) => ({ id: n.id, text: n.note })));
-  const direct = set.questions.filter((q) => q.style === 'direct');
-  const top1 = direct.filter((q) => index.search(q.question, 1)[0]?.id === q.note).length / direct.length;
-  const top3 = set.questions.filter((q) => index.search(q.question, 3).some((h) => h.id === q.note)).length / set.questions.length;
+  const index = new Bm25Index([...set.notes, ...set.distractors].map(n => ({ id: n.id, text: n.note })));
+  const direct = set.questions.filter(q => q.style === 'direct');
+  const top1 = direct.filter(q => index.search(q.question, 1)[0]?.id === q.note).length / direct.length;
+  const top3 = set.questions.filter(q => index.search(q.question, 3).some(h => h.id === q.note)).length / set.questions.length;
   assert.ok(top1 >= 0.8, `direct top-1 ${top1}`);
   assert.ok(top3 >= 0.6, `all top-3 ${top3}`);
 });

@@ -36,7 +36,11 @@ export function bm25Terms(text: string): string[] {
     for (const part of token.split(/[./:-]+/)) {
       parts.add(part);
       for (const piece of part.split(/_+/)) parts.add(piece);
-      for (const piece of part.replace(/([a-z\d])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').split(' ')) parts.add(piece);
+      for (const piece of part
+        .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+        .split(' '))
+        parts.add(piece);
     }
     for (const part of parts) {
       const term = part.toLowerCase();

@@ -34,7 +34,11 @@ export interface HeldOutSampleOptions {
 }
 
 /** The first held-out token file that exists, or undefined. */
-export function findHeldOutTokens(candidates: { readonly explicit?: string; readonly modelDir?: string; readonly repoRoot?: string }): string | undefined {
+export function findHeldOutTokens(candidates: {
+  readonly explicit?: string;
+  readonly modelDir?: string;
+  readonly repoRoot?: string;
+}): string | undefined {
   const files = [
     candidates.explicit,
     candidates.modelDir && path.join(candidates.modelDir, HELD_OUT_SAMPLE_FILE),
@@ -78,7 +82,12 @@ export async function heldOutLoss(model: LanguageModel, sample: HeldOutSample): 
 /** The same loss with the keyed note memory read at every position (its bag of the window so far
  *  and its final state), as the chat and completion paths read it: what forgetting must measure
  *  once notes live there. Equal to heldOutLoss while the memory is empty. */
-export async function heldOutLossWithNoteSlots(model: LanguageModel, tokenizer: Tokenizer, memory: NoteSlotMemory, sample: HeldOutSample): Promise<number> {
+export async function heldOutLossWithNoteSlots(
+  model: LanguageModel,
+  tokenizer: Tokenizer,
+  memory: NoteSlotMemory,
+  sample: HeldOutSample,
+): Promise<number> {
   if (memory.size === 0) return heldOutLoss(model, sample);
   const C = model.config.dModel;
   const L = sample.length;
@@ -91,7 +100,10 @@ export async function heldOutLossWithNoteSlots(model: LanguageModel, tokenizer: 
       const bags = prefixBags(tokenizer, memory.words, ids);
       const added = new Float32Array(L * C);
       for (let t = 0; t < L; t++) added.set(memory.read(bags[t]!, states, t).output, t * C);
-      const { loss } = await model.stateUpper({ states, added, targets: targets.slice(row * L, (row + 1) * L), lossWeights: new Float32Array(L).fill(1) }, L);
+      const { loss } = await model.stateUpper(
+        { states, added, targets: targets.slice(row * L, (row + 1) * L), lossWeights: new Float32Array(L).fill(1) },
+        L,
+      );
       sum += loss;
       windows++;
     }

@@ -10,7 +10,10 @@ import { countWordFrequencies, noteBag, wordBag } from './wordBag';
 import { writerTestConfig, writerTestModel } from '../rows/writerTestModel';
 
 const C = 4;
-const words = countWordFrequencies(['const value = request.body;', 'function handle(request) { return value; }', 'the value of the request'], 1 << 10);
+const words = countWordFrequencies(
+  ['const value = request.body;', 'function handle(request) { return value; }', 'the value of the request'],
+  1 << 10,
+);
 const basis = { finalNormWeight: new Float32Array(C).fill(1), normEps: 1e-5, stateCentre: new Float32Array(C) };
 
 /** A note with two slots keyed on the first two axes, values 1 and 2 on the last axis. */
@@ -24,7 +27,7 @@ function noteOf(id: string, text: string, memory: NoteSlotMemory): NoteSlots {
   };
 }
 
-test('a text that shares a note\'s rare words gates it; unrelated text reads nothing', () => {
+test("a text that shares a note's rare words gates it; unrelated text reads nothing", () => {
   const memory = new NoteSlotMemory(words, basis);
   memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the transaction id', memory));
   memory.set(noteOf('branches', 'Every pull request targets master, which deploys to staging', memory));
@@ -46,7 +49,10 @@ test('within a gated note the state picks the slot, and the output is the weight
   assert.equal(top(first), 0);
   assert.equal(top(second), 1);
   const gate = first.gates.get(toNoteId('adyen'))!;
-  assert.ok(Math.abs(first.output[3]! - gate * 1) < 1e-3 && Math.abs(second.output[3]! - gate * 2) < 1e-3, `${first.output[3]} ${second.output[3]} gate ${gate}`);
+  assert.ok(
+    Math.abs(first.output[3]! - gate * 1) < 1e-3 && Math.abs(second.output[3]! - gate * 2) < 1e-3,
+    `${first.output[3]} ${second.output[3]} gate ${gate}`,
+  );
   assert.deepEqual([...outputOfReads(memory, first.reads)], [...first.output]);
   assert.ok(memory.delete(toNoteId('adyen')));
   assert.equal(memory.read(bag, Float32Array.from([3, 0, 0, 0])).reads.length, 0);
@@ -60,7 +66,7 @@ test('state keys are final-normed, centred and unit length; a note of the wrong 
   assert.throws(() => memory.set({ ...noteOf('x', 'x', memory), count: 3 }), /3 slots/);
 });
 
-test('a write fits the note\'s own slots (loss falls), moves nothing of other notes, and its answer positions read it', async () => {
+test("a write fits the note's own slots (loss falls), moves nothing of other notes, and its answer positions read it", async () => {
   const model = writerTestModel(3);
   const tokenizer = loadTokenizer();
   const corpus = ['const value = request.body;', 'import fs from "fs"; fs.readFileSync(file)', 'the value is returned to the caller'];
@@ -70,22 +76,46 @@ test('a write fits the note\'s own slots (loss falls), moves nothing of other no
     stateCentre: new Float32Array(writerTestConfig.dModel),
   });
   const settings = { steps: 12, learningRate: 0.5, lossTarget: 0.01, forms: ['note', 'qa'] as const, refreshEvery: 15, maxRows: 256 };
-  const other = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId('deploy'), text: 'Staging deploys from the Bazel pipeline every night at 02:00.' }, settings);
+  const other = await writeNoteSlots(
+    model,
+    tokenizer,
+    memory,
+    { id: toNoteId('deploy'), text: 'Staging deploys from the Bazel pipeline every night at 02:00.' },
+    settings,
+  );
   const otherValues = other.slots.values.slice();
-  const result = await writeNoteSlots(model, tokenizer, memory, { id: toNoteId('adyen'), text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.' }, settings);
+  const result = await writeNoteSlots(
+    model,
+    tokenizer,
+    memory,
+    { id: toNoteId('adyen'), text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.' },
+    settings,
+  );
   assert.ok(result.rows > 0 && result.slots.count > 0);
   // A random tiny model's logits are nearly flat whatever is added (its embedding is small), so the fall is small.
-  assert.ok(result.losses[result.losses.length - 1]! < result.losses[0]! - 0.2, `losses ${result.losses.map((l) => l.toFixed(2)).join(' ')}`);
+  assert.ok(result.losses[result.losses.length - 1]! < result.losses[0]! - 0.2, `losses ${result.losses.map(l => l.toFixed(2)).join(' ')}`);
   assert.deepEqual(memory.get(toNoteId('deploy'))!.values, otherValues);
   const ids = [...tokenizer.encode('What builds the Adyen Idempotency-Key?')];
   const bags = prefixBags(tokenizer, memory.words, ids);
   const states = await model.finalStates(ids);
-  assert.ok(memory.read(bags[ids.length - 1]!, states, ids.length - 1).reads.some((r) => r.note === 'adyen'));
+  assert.ok(memory.read(bags[ids.length - 1]!, states, ids.length - 1).reads.some(r => r.note === 'adyen'));
   await model.dispose();
 });
 
 test('a chat question needs a weaker match than code to read a note (its own, lower gate)', () => {
-  const memory = new NoteSlotMemory(words, basis, { gateSharpness: 20, gateThreshold: 0.5, gateFloor: 0.4, chatGateThreshold: 0.05, chatGateFloor: 0.02, slotSharpness: 40, chatNormPower: 1, chatReferenceNorm: 25, chatReadScale: 1, chatBm25Weight: 0, chatCopyBias: 0 });
+  const memory = new NoteSlotMemory(words, basis, {
+    gateSharpness: 20,
+    gateThreshold: 0.5,
+    gateFloor: 0.4,
+    chatGateThreshold: 0.05,
+    chatGateFloor: 0.02,
+    slotSharpness: 40,
+    chatNormPower: 1,
+    chatReferenceNorm: 25,
+    chatReadScale: 1,
+    chatBm25Weight: 0,
+    chatCopyBias: 0,
+  });
   memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction id', memory));
   const bag = wordBag(words, 'Which request header keeps an Adyen capture from running twice, and what value does it carry?');
   const gate = [...memory.gates(bag, 'chat').values()][0];
@@ -95,24 +125,46 @@ test('a chat question needs a weaker match than code to read a note (its own, lo
   assert.equal(memory.read(bag, Float32Array.from([1, 0, 0, 0]), 0, 'code').reads.length, 0);
 });
 
-test('BM25 over the notes re-ranks a chat question\'s notes: it only lowers scores, and follows set and delete', () => {
-  const notes = { a: 'Adyen refunds use the Adyen refund endpoint with Adyen keys', b: 'Adyen webhooks verify the HMAC signature', c: 'Stripe webhooks retry for three days' };
+test("BM25 over the notes re-ranks a chat question's notes: it only lowers scores, and follows set and delete", () => {
+  const notes = {
+    a: 'Adyen refunds use the Adyen refund endpoint with Adyen keys',
+    b: 'Adyen webhooks verify the HMAC signature',
+    c: 'Stripe webhooks retry for three days',
+  };
   const question = wordBag(words, 'How are Adyen webhooks verified?');
   const memoryWith = (weight: number, ids = Object.keys(notes)) => {
     const memory = new NoteSlotMemory(words, basis, { ...defaultNoteSlotSettings, chatNormPower: 1, chatBm25Weight: weight });
-    for (const id of ids) memory.set({ ...noteOf(id, notes[id as keyof typeof notes], memory), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
+    for (const id of ids)
+      memory.set({
+        ...noteOf(id, notes[id as keyof typeof notes], memory),
+        count: 0,
+        keys: new Float32Array(0),
+        values: new Float32Array(0),
+      });
     return memory;
   };
   const plain = memoryWith(0).gates(question, 'chat');
   const ranked = memoryWith(0.3).gates(question, 'chat');
   for (const id of ranked.keys()) assert.ok(plain.has(id), 'no note is read that was not read without BM25');
   assert.ok(ranked.get(toNoteId('b'))! >= plain.get(toNoteId('b'))!, 'the note with the rarest shared words keeps its score');
-  assert.ok(ranked.get(toNoteId('a'))! < plain.get(toNoteId('a'))! / 4, `Adyen alone counts for little among Adyen notes: ${plain.get(toNoteId('a'))} -> ${ranked.get(toNoteId('a'))}`);
-  assert.equal(memoryWith(0.3).gates(question, 'code').get(toNoteId('a')), memoryWith(0).gates(question, 'code').get(toNoteId('a')), 'code is not re-ranked');
+  assert.ok(
+    ranked.get(toNoteId('a'))! < plain.get(toNoteId('a'))! / 4,
+    `Adyen alone counts for little among Adyen notes: ${plain.get(toNoteId('a'))} -> ${ranked.get(toNoteId('a'))}`,
+  );
+  assert.equal(
+    memoryWith(0.3).gates(question, 'code').get(toNoteId('a')),
+    memoryWith(0).gates(question, 'code').get(toNoteId('a')),
+    'code is not re-ranked',
+  );
 
   // Word counts over the notes follow replacing and deleting a note.
   const changed = memoryWith(0.3);
-  changed.set({ ...noteOf('c', 'Stripe charges retry for three days', changed), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
+  changed.set({
+    ...noteOf('c', 'Stripe charges retry for three days', changed),
+    count: 0,
+    keys: new Float32Array(0),
+    values: new Float32Array(0),
+  });
   changed.set({ ...noteOf('c', notes.c, changed), count: 0, keys: new Float32Array(0), values: new Float32Array(0) });
   assert.deepEqual([...changed.gates(question, 'chat')], [...ranked]);
   changed.delete(toNoteId('c'));

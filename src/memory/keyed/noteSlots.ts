@@ -53,7 +53,19 @@ export interface NoteSlotSettings {
 export type ReadPurpose = 'chat' | 'code';
 
 /** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
-export const defaultNoteSlotSettings: NoteSlotSettings = { gateSharpness: 20, gateThreshold: 0.2, gateFloor: 0.12, chatGateThreshold: 0.1, chatGateFloor: 0.05, slotSharpness: 40, chatNormPower: 0.75, chatReferenceNorm: 25, chatReadScale: 3, chatBm25Weight: 0.3, chatCopyBias: 3 };
+export const defaultNoteSlotSettings: NoteSlotSettings = {
+  gateSharpness: 20,
+  gateThreshold: 0.2,
+  gateFloor: 0.12,
+  chatGateThreshold: 0.1,
+  chatGateFloor: 0.05,
+  slotSharpness: 40,
+  chatNormPower: 0.75,
+  chatReferenceNorm: 25,
+  chatReadScale: 3,
+  chatBm25Weight: 0.3,
+  chatCopyBias: 3,
+};
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
 export interface NoteSlots {
@@ -108,7 +120,8 @@ export class NoteSlotMemory {
     readonly settings: NoteSlotSettings = defaultNoteSlotSettings,
   ) {
     this.width = basis.stateCentre.length;
-    if (basis.finalNormWeight.length !== this.width) throw new Error(`state key basis: norm weight of ${basis.finalNormWeight.length}, centre of ${this.width}`);
+    if (basis.finalNormWeight.length !== this.width)
+      throw new Error(`state key basis: norm weight of ${basis.finalNormWeight.length}, centre of ${this.width}`);
   }
 
   get size(): number {
@@ -157,10 +170,11 @@ export class NoteSlotMemory {
   private bm25Shares(bag: WordBag, ids: readonly NoteId[]): Map<NoteId, number> {
     const n = this.notes.size;
     const averageLength = this.totalWords / n || 1;
-    const scores = ids.map((id) => {
+    const scores = ids.map(id => {
       const note = this.notes.get(id)!;
       let score = 0;
-      for (const word of bag.keys()) if (note.bag.has(word)) score += bm25TermScore(1, this.noteFrequency.get(word) ?? 0, n, note.bag.size / averageLength);
+      for (const word of bag.keys())
+        if (note.bag.has(word)) score += bm25TermScore(1, this.noteFrequency.get(word) ?? 0, n, note.bag.size / averageLength);
       return score;
     });
     const best = Math.max(0, ...scores);
@@ -191,9 +205,15 @@ export class NoteSlotMemory {
     const { gateSharpness } = this.settings;
     const { threshold, floor, bm25Weight } = this.gateOf(purpose);
     const lengthFactor = purpose === 'chat' ? this.chatLengthFactor : null;
-    const scores = [...this.notes.values()].map((note) => ({ id: note.id, score: bagCosine(bag, note.bag) * (lengthFactor?.get(note.id) ?? 1) + (adjust?.(note.id) ?? 0) }));
+    const scores = [...this.notes.values()].map(note => ({
+      id: note.id,
+      score: bagCosine(bag, note.bag) * (lengthFactor?.get(note.id) ?? 1) + (adjust?.(note.id) ?? 0),
+    }));
     if (bm25Weight > 0) {
-      const shares = this.bm25Shares(bag, scores.filter((s) => s.score >= floor).map((s) => s.id));
+      const shares = this.bm25Shares(
+        bag,
+        scores.filter(s => s.score >= floor).map(s => s.id),
+      );
       for (const s of scores) {
         const share = shares.get(s.id);
         if (share !== undefined) s.score -= bm25Weight * (1 - share);
@@ -221,7 +241,9 @@ export class NoteSlotMemory {
   /** The gate's sink, floor and BM25 weight for a purpose: a chat question, or code. */
   private gateOf(purpose: ReadPurpose): { threshold: number; floor: number; bm25Weight: number } {
     const s = this.settings;
-    return purpose === 'chat' ? { threshold: s.chatGateThreshold, floor: s.chatGateFloor, bm25Weight: s.chatBm25Weight } : { threshold: s.gateThreshold, floor: s.gateFloor, bm25Weight: 0 };
+    return purpose === 'chat'
+      ? { threshold: s.chatGateThreshold, floor: s.chatGateFloor, bm25Weight: s.chatBm25Weight }
+      : { threshold: s.gateThreshold, floor: s.gateFloor, bm25Weight: 0 };
   }
 
   /** What a position whose text so far has `bag` and whose final state is row `row` of `states`

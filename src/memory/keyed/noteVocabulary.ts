@@ -16,7 +16,12 @@ export function noteVocabulary(tokenizer: Tokenizer, text: string): NoteVocabula
 
 /** Adds bias x gate to the logit of every token of a gated note's vocabulary (a token of several
  *  gated notes gets the largest gate). In place. */
-export function addCopyBias(logits: Float32Array, gates: ReadonlyMap<NoteId, number>, vocabularies: ReadonlyMap<NoteId, NoteVocabulary>, bias: number): void {
+export function addCopyBias(
+  logits: Float32Array,
+  gates: ReadonlyMap<NoteId, number>,
+  vocabularies: ReadonlyMap<NoteId, NoteVocabulary>,
+  bias: number,
+): void {
   if (bias === 0) return;
   const boost = new Map<number, number>();
   for (const [id, gate] of gates) for (const token of vocabularies.get(id) ?? []) boost.set(token, Math.max(boost.get(token) ?? 0, gate));

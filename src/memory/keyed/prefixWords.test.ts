@@ -19,12 +19,15 @@ function close(a: WordBag, b: WordBag): boolean {
   return true;
 }
 
-test('the bag of every prefix, kept as tokens arrive, is the bag of that prefix\'s whole text', () => {
+test("the bag of every prefix, kept as tokens arrive, is the bag of that prefix's whole text", () => {
   const ids = [SpecialToken.file, ...tokenizer.encode(`src/pay.js\n${text}`), SpecialToken.endOfText];
   const bags = prefixBags(tokenizer, words, ids);
   assert.equal(bags.length, ids.length);
   for (let t = 0; t < ids.length; t++) {
-    const prefixText = ids.slice(0, t + 1).map((id) => (isSpecialToken(id) ? ' ' : tokenizer.decode([id]))).join('');
+    const prefixText = ids
+      .slice(0, t + 1)
+      .map(id => (isSpecialToken(id) ? ' ' : tokenizer.decode([id])))
+      .join('');
     assert.ok(close(bags[t]!, wordBag(words, prefixText)), `position ${t}: ${JSON.stringify(prefixText.slice(-30))}`);
   }
   assert.ok(bags[ids.length - 1]!.has('idempotency'));

@@ -46,7 +46,7 @@ export class PrefixWords {
 /** The bag of every prefix of `ids`: entry t is the bag of ids[0..t]. */
 export function prefixBags(tokenizer: Tokenizer, words: WordFrequencies, ids: readonly number[]): WordBag[] {
   const prefix = new PrefixWords(tokenizer, words);
-  return ids.map((id) => {
+  return ids.map(id => {
     prefix.push(id);
     return prefix.bag();
   });

@@ -52,11 +52,24 @@ export function noteSlotFile(storeDir: string, id: NoteId): string {
 
 export function encodeNoteSlots(slots: NoteSlots, source: SlotFileSource): Buffer {
   const width = slots.keys.length / slots.count;
-  const header: SlotFileHeader = { note: slots.id, textSha256: sha256(source.text).toString('hex'), model: source.model, writer: source.writer, count: slots.count, width };
+  const header: SlotFileHeader = {
+    note: slots.id,
+    textSha256: sha256(source.text).toString('hex'),
+    model: source.model,
+    writer: source.writer,
+    count: slots.count,
+    width,
+  };
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
-  const body = Buffer.concat([MAGIC, length, json, Buffer.from(slots.keys.buffer, slots.keys.byteOffset, slots.keys.byteLength), Buffer.from(slots.values.buffer, slots.values.byteOffset, slots.values.byteLength)]);
+  const body = Buffer.concat([
+    MAGIC,
+    length,
+    json,
+    Buffer.from(slots.keys.buffer, slots.keys.byteOffset, slots.keys.byteLength),
+    Buffer.from(slots.values.buffer, slots.values.byteOffset, slots.values.byteLength),
+  ]);
   return Buffer.concat([body, sha256(body)]);
 }
 
@@ -77,7 +90,8 @@ export function decodeNoteSlots(bytes: Buffer, expected: SlotFileExpectation, ke
   if (header.model !== expected.model) return { problem: 'written with another model' };
   if (header.textSha256 !== sha256(expected.text).toString('hex')) return { problem: 'written for other text' };
   if (header.writer !== expected.writer) return { problem: 'written with other writer settings' };
-  if (header.width !== expected.width || !Number.isInteger(header.count) || header.count <= 0) return { problem: `shape ${header.count}x${header.width}` };
+  if (header.width !== expected.width || !Number.isInteger(header.count) || header.count <= 0)
+    return { problem: `shape ${header.count}x${header.width}` };
   const floats = header.count * header.width;
   const start = MAGIC.length + 4 + headerLength;
   if (body.length !== start + 8 * floats) return { problem: 'wrong length' };
@@ -91,7 +105,11 @@ export async function saveNoteSlots(storeDir: string, slots: NoteSlots, source: 
 }
 
 /** The note's saved slots, or the reason there are none usable ('missing' when no file). */
-export async function loadNoteSlots(storeDir: string, expected: SlotFileExpectation, key: NoteBag): Promise<{ slots: NoteSlots } | { problem: string }> {
+export async function loadNoteSlots(
+  storeDir: string,
+  expected: SlotFileExpectation,
+  key: NoteBag,
+): Promise<{ slots: NoteSlots } | { problem: string }> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(noteSlotFile(storeDir, expected.id));

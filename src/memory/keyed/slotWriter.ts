@@ -34,7 +34,14 @@ export interface SlotWriterSettings {
   readonly refreshEvery: number;
 }
 
-export const defaultSlotWriterSettings: SlotWriterSettings = { steps: 40, learningRate: 0.5, lossTarget: 0.05, forms: ['note', 'qa'], maxRows: 384, refreshEvery: 10 };
+export const defaultSlotWriterSettings: SlotWriterSettings = {
+  steps: 40,
+  learningRate: 0.5,
+  lossTarget: 0.05,
+  forms: ['note', 'qa'],
+  maxRows: 384,
+  refreshEvery: 10,
+};
 
 /** Identifies the settings slots were fitted with: a slot file written otherwise is written again
  *  (values from other settings, or from an older writer, are not what these settings give). */
@@ -78,13 +85,13 @@ export async function writeNoteSlots(
   const C = memory.width;
   const context = model.config.contextLength;
   const forms = new Set(settings.forms);
-  const sequences = augmentNote({ text: note.text, kind: note.kind }).filter((s) => forms.has(s.form));
-  const encoded = sequences.map((sequence) => {
+  const sequences = augmentNote({ text: note.text, kind: note.kind }).filter(s => forms.has(s.form));
+  const encoded = sequences.map(sequence => {
     const ids = encodeTrainingSequence(tokenizer, sequence).slice(0, context);
     return { sequence, ids, from: lossStart(tokenizer, sequence, ids) };
   });
   if (encoded.length === 0) throw new Error(`note ${note.id}: no training sequences of forms ${settings.forms.join(', ')}`);
-  const canonical = encoded.find((e) => e.sequence.layout === 'exchange') ?? encoded[0]!;
+  const canonical = encoded.find(e => e.sequence.layout === 'exchange') ?? encoded[0]!;
   // States only of the sequences the rows reach (maxRows is usually filled by the first few).
   const states = new Map<(typeof encoded)[number], Float32Array>();
   const statesOf = async (e: (typeof encoded)[number]) => {
@@ -98,7 +105,13 @@ export async function writeNoteSlots(
   const positions = canonical.ids.length - canonical.from; // answer positions: from-1 .. length-2
   const keys = new Float32Array(positions * C);
   for (let p = 0; p < positions; p++) keys.set(memory.stateKey(canonicalStates, canonical.from - 1 + p), p * C);
-  const slots: NoteSlots = { id: note.id, ...noteBag(memory.words, note.text), count: positions, keys, values: new Float32Array(positions * C) };
+  const slots: NoteSlots = {
+    id: note.id,
+    ...noteBag(memory.words, note.text),
+    count: positions,
+    keys,
+    values: new Float32Array(positions * C),
+  };
   const previous = memory.get(note.id);
   memory.set(slots);
   try {
@@ -109,9 +122,12 @@ export async function writeNoteSlots(
       const x = await statesOf(e);
       for (let t = e.from - 1; t < e.ids.length - 1 && rows.length < settings.maxRows; t++) {
         const readout = memory.read(bags[t]!, x, t, e.sequence.layout === 'exchange' ? 'chat' : 'code');
-        const own = readout.reads.filter((r) => r.note === note.id);
+        const own = readout.reads.filter(r => r.note === note.id);
         if (own.length === 0) continue;
-        const others = outputOfReads(memory, readout.reads.filter((r) => r.note !== note.id));
+        const others = outputOfReads(
+          memory,
+          readout.reads.filter(r => r.note !== note.id),
+        );
         rows.push({ state: x.slice(t * C, (t + 1) * C), target: e.ids[t + 1]!, own, others });
       }
     }
@@ -166,7 +182,8 @@ async function fitValues(
     if (result.predicted) vocabulary = candidateVocabulary(lossAt, result.predicted, vocabulary?.tokens ?? [], CANDIDATE_BUCKET);
     const gradient = new Float32Array(values.length);
     rows.forEach((row, i) => {
-      for (const { slot, weight } of row.own) for (let c = 0; c < C; c++) gradient[slot * C + c] += weight * result.outputGradient[i * C + c]!;
+      for (const { slot, weight } of row.own)
+        for (let c = 0; c < C; c++) gradient[slot * C + c] += weight * result.outputGradient[i * C + c]!;
     });
     const correction1 = 1 - ADAM.beta1 ** step;
     const correction2 = 1 - ADAM.beta2 ** step;

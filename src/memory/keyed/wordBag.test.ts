@@ -26,7 +26,7 @@ test('a bag is unit length and a text is most like itself', () => {
   assert.ok(Math.abs(bagCosine(note, note) - 1) < 1e-9);
 });
 
-test('a question sharing the note\'s rare words is closer to it than to an unrelated note', () => {
+test("a question sharing the note's rare words is closer to it than to an unrelated note", () => {
   const adyen = wordBag(background, 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id');
   const branches = wordBag(background, 'Every PR targets master, which auto-deploys to staging');
   const question = wordBag(background, 'What goes into the Idempotency-Key header of an Adyen capture request?');

@@ -37,7 +37,7 @@ export function countWordFrequencies(documents: Iterable<string>, buckets = DEFA
   let count = 0;
   for (const text of documents) {
     count++;
-    for (const bucket of new Set(bm25Terms(text).map((w) => wordBucket(w, buckets)))) table[bucket]!++;
+    for (const bucket of new Set(bm25Terms(text).map(w => wordBucket(w, buckets)))) table[bucket]!++;
   }
   return { documents: count, buckets: table };
 }

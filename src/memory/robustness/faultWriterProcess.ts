@@ -63,7 +63,7 @@ function report(kind: 'ready' | 'begin' | 'ack' | 'done', op?: ReportedOp): void
 function installFault(fault: FaultSpec, seed: number): void {
   const random = seededRandom(seed ^ 0x5eed);
   let passes = 0;
-  setFaultHook((point) => {
+  setFaultHook(point => {
     if (point.name !== fault.point) return;
     if (fault.target && path.basename(point.file).replace(/\.tmp-\d+-[0-9a-f]+$/, '.tmp') !== fault.target) return;
     if (++passes !== fault.nth) return;
@@ -88,7 +88,7 @@ async function main(config: FaultWriterConfig): Promise<void> {
   });
   report('ready');
   writeFileSync(path.join(config.dir, `ready-${config.tag}`), '');
-  while (!(config.waitFor ?? []).every((t) => existsSync(path.join(config.dir, `ready-${t}`)))) await sleep(2);
+  while (!(config.waitFor ?? []).every(t => existsSync(path.join(config.dir, `ready-${t}`)))) await sleep(2);
 
   const d = FAULT_TEST_MODEL.rowWidth;
   const think = () => sleep(random.next() * (config.thinkMs ?? 2));
@@ -102,7 +102,15 @@ async function main(config: FaultWriterConfig): Promise<void> {
       const prev = new Float32Array(slots.length * d);
       slots.forEach((slot, k) => prev.set(rows.get(slot) ?? baseRow(slot), k * d));
       await think();
-      return store.write({ id, text: `note ${id}: fact number ${written}`, kind: 'note', author: config.tag, slots, prev, next: prev.map((v) => v + 1) });
+      return store.write({
+        id,
+        text: `note ${id}: fact number ${written}`,
+        kind: 'note',
+        author: config.tag,
+        slots,
+        prev,
+        next: prev.map(v => v + 1),
+      });
     });
     report('ack', { op: 'write', id, slots, seq });
     return id;
@@ -150,7 +158,7 @@ function pickSlots(random: ReturnType<typeof seededRandom>): number[] {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 if (require.main === module) {

@@ -21,7 +21,15 @@ function childCommand(): Promise<readonly string[]> {
       const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'mnemo-fault-child-'));
       process.once('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
       const outfile = path.join(bundleDir, 'faultWriterProcess.js');
-      await esbuild.build({ entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'silent' });
+      await esbuild.build({
+        entryPoints: [CHILD_SOURCE],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        outfile,
+        logLevel: 'silent',
+      });
       return [outfile];
     } catch {
       return ['--import', 'tsx', CHILD_SOURCE];
@@ -82,7 +90,9 @@ export async function runFaultWriter(config: FaultWriterConfig, kill: KillPlan =
       } else if (kind === 'done') done = true;
     }
   });
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.on('close', (code, sig) => resolve([code, sig])));
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+    proc.on('close', (code, sig) => resolve([code, sig])),
+  );
   if (timer) clearTimeout(timer);
   return { acks, inFlight, ready, done, exitCode, signal, stderr };
 }

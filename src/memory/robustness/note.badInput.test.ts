@@ -62,23 +62,28 @@ async function write(store: MemoryStore, id: string, text: string, slot: number)
   await store.transaction(async () => {
     const slots = [slot % FAULT_TEST_MODEL.slotCount];
     const prev = store.changedRows().get(slots[0]!) ?? baseRow(slots[0]!);
-    await store.write({ id, text, kind: 'note', author: 'test', slots, prev, next: prev.map((v) => v + 1) });
+    await store.write({ id, text, kind: 'note', author: 'test', slots, prev, next: prev.map(v => v + 1) });
   });
 }
 
 async function storeBytes(dir: string): Promise<Buffer> {
   const names = (await fs.readdir(dir)).sort();
-  return Buffer.concat(await Promise.all(names.map((name) => fs.readFile(path.join(dir, name)))));
+  return Buffer.concat(await Promise.all(names.map(name => fs.readFile(path.join(dir, name)))));
 }
 
 function renderTable(rows: readonly { c: BadInputCase; result: Result }[]): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, '');
+  const cell = (text: string) =>
+    text
+      .replace(/\|/g, '\\|')
+      .replace(/\n/g, ' ')
+      .replace(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/g, '');
   const short = (text: string) => (text.length > 240 ? `${text.slice(0, 237)}…` : text);
   const lines = [
     '| # | group | input | secrets / size policy | outcome | what the user is told |',
     '|---|---|---|---|---|---|',
     ...rows.map(({ c, result }, i) => {
-      const policy = [c.secrets === 'redact' ? 'redact' : '', c.oversize === 'chunk' ? 'chunk' : ''].filter(Boolean).join(', ') || 'defaults';
+      const policy =
+        [c.secrets === 'redact' ? 'redact' : '', c.oversize === 'chunk' ? 'chunk' : ''].filter(Boolean).join(', ') || 'defaults';
       const told = result.messages.length === 0 ? '—' : short(result.messages.join(' '));
       return `| ${i + 1} | ${c.group} | ${cell(c.name)} | ${policy} | ${result.outcome} | ${cell(told)} |`;
     }),
@@ -86,103 +91,113 @@ function renderTable(rows: readonly { c: BadInputCase; result: Result }[]): stri
   return lines.join('\n');
 }
 
-test('bad input: each case gets its outcome and message through the real entry points, and no secret leaks', { timeout: 120_000 }, async (t) => {
-  const dir = await scratch.make('store');
-  const store = await MemoryStore.open(dir, { model: FAULT_TEST_MODEL });
-  const tokenizer = loadTokenizer();
-  const rows: { c: BadInputCase; result: Result }[] = [];
-  const expectedTexts = new Map<string, string>();
-  let written = 0;
-  for (const [index, c] of BAD_INPUT_CASES.entries()) {
-    const label = `case ${index + 1} (${c.name})`;
-    const result = throughEntryPoints(c);
-    rows.push({ c, result });
-    const told = result.messages.join(' ');
-    assert.equal(result.outcome, c.expect, `${label}: outcome; told: ${told.slice(0, 300)}`);
-    assert.match(told, c.says, `${label}: message`);
-    const flagKinds = result.flags.map((f) => f.kind);
-    assert.deepEqual(flagKinds, c.flags ?? [], `${label}: flags`);
-    if (result.outcome === 'chunked') {
-      // Chunks are pieces of the normalised text itself, in order, covering all of it.
-      const whole = prepareNoteText(c.input(), { maxBytes: Number.MAX_SAFE_INTEGER });
-      assert.equal(whole.kind, 'accepted');
-      const text = (whole as { text: string }).text;
-      let at = 0;
-      for (const chunk of result.texts) {
-        const found = text.indexOf(chunk, at);
-        assert.ok(found !== -1 && text.slice(at, found).trim() === '', `${label}: a chunk is the next piece of the text`);
-        at = found + chunk.length;
+test(
+  'bad input: each case gets its outcome and message through the real entry points, and no secret leaks',
+  { timeout: 120_000 },
+  async t => {
+    const dir = await scratch.make('store');
+    const store = await MemoryStore.open(dir, { model: FAULT_TEST_MODEL });
+    const tokenizer = loadTokenizer();
+    const rows: { c: BadInputCase; result: Result }[] = [];
+    const expectedTexts = new Map<string, string>();
+    let written = 0;
+    for (const [index, c] of BAD_INPUT_CASES.entries()) {
+      const label = `case ${index + 1} (${c.name})`;
+      const result = throughEntryPoints(c);
+      rows.push({ c, result });
+      const told = result.messages.join(' ');
+      assert.equal(result.outcome, c.expect, `${label}: outcome; told: ${told.slice(0, 300)}`);
+      assert.match(told, c.says, `${label}: message`);
+      const flagKinds = result.flags.map(f => f.kind);
+      assert.deepEqual(flagKinds, c.flags ?? [], `${label}: flags`);
+      if (result.outcome === 'chunked') {
+        // Chunks are pieces of the normalised text itself, in order, covering all of it.
+        const whole = prepareNoteText(c.input(), { maxBytes: Number.MAX_SAFE_INTEGER });
+        assert.equal(whole.kind, 'accepted');
+        const text = (whole as { text: string }).text;
+        let at = 0;
+        for (const chunk of result.texts) {
+          const found = text.indexOf(chunk, at);
+          assert.ok(found !== -1 && text.slice(at, found).trim() === '', `${label}: a chunk is the next piece of the text`);
+          at = found + chunk.length;
+        }
+        assert.equal(text.slice(at).trim(), '', `${label}: the chunks cover the whole text`);
       }
-      assert.equal(text.slice(at).trim(), '', `${label}: the chunks cover the whole text`);
-    }
-    if (c.stored !== undefined) {
-      if (typeof c.stored === 'string') assert.equal(result.texts[0], c.stored, `${label}: stored text`);
-      else assert.match(result.texts[0] ?? '', c.stored, `${label}: stored text`);
+      if (c.stored !== undefined) {
+        if (typeof c.stored === 'string') assert.equal(result.texts[0], c.stored, `${label}: stored text`);
+        else assert.match(result.texts[0] ?? '', c.stored, `${label}: stored text`);
+      }
+
+      const journal = path.join(dir, 'journal.mnemo');
+      const before = await fs.readFile(journal);
+      if (result.outcome === 'refused') {
+        assert.deepEqual(result.texts, [], label);
+      } else {
+        for (const [k, text] of result.texts.entries()) {
+          assert.ok(Buffer.byteLength(text) <= 4096, `${label}: chunk ${k} fits`);
+          assert.deepEqual(findSecrets(text), [], `${label}: what is stored holds no secret`);
+          // A chunked megabyte is ~260 notes; storing the first few shows the path, the rest only costs fsyncs.
+          if (k >= STORED_CHUNKS) continue;
+          const id = `c${index + 1}-${k + 1}`;
+          await write(store, id, text, written++);
+          expectedTexts.set(id, text);
+        }
+      }
+      if (c.secret !== undefined) {
+        assert.ok(String(c.input()).includes(c.secret), `${label}: the case's secret is in its input`);
+        assert.ok(!told.includes(c.secret), `${label}: the message does not echo the secret`);
+        for (const text of result.texts) assert.ok(!text.includes(c.secret), `${label}: the stored text does not hold the secret`);
+        // The store's own check, for a caller that skips checkSecrets: refused, named, not echoed, nothing written.
+        const raw = prepareNoteText(c.input());
+        if (raw.kind === 'accepted') {
+          const journalBefore = await fs.readFile(journal);
+          await assert.rejects(write(store, `raw-${index + 1}`, raw.text, 0), (error: unknown) => {
+            assert.ok(error instanceof SecretFoundError, `${label}: store.write refuses it itself`);
+            assert.ok(!error.message.includes(c.secret!), `${label}: the store's error does not echo the secret`);
+            return true;
+          });
+          assert.deepEqual(await fs.readFile(journal), journalBefore, `${label}: nothing written`);
+        }
+        assert.ok(!(await storeBytes(dir)).includes(Buffer.from(c.secret)), `${label}: no store file holds the secret`);
+      }
+      if (result.outcome === 'refused') assert.deepEqual(await fs.readFile(journal), before, `${label}: a refused note writes nothing`);
+      // Encoded as the writer trains on it, a note holds only the format's own markers.
+      if (result.texts.length === 1) {
+        for (const sequence of augmentNote({ text: result.texts[0]!, kind: 'note' })) {
+          const specials = encodeTrainingSequence(tokenizer, sequence).filter(isSpecialToken).length;
+          assert.equal(specials, sequence.layout === 'exchange' ? 3 : 2, `${label}: special tokens in a ${sequence.layout} sequence`);
+        }
+      }
     }
 
-    const journal = path.join(dir, 'journal.mnemo');
-    const before = await fs.readFile(journal);
-    if (result.outcome === 'refused') {
-      assert.deepEqual(result.texts, [], label);
+    // What was stored comes back exactly, text for text.
+    const reopened = await MemoryStore.open(dir, { model: FAULT_TEST_MODEL });
+    assert.deepEqual(new Map(reopened.liveNotes().map(n => [n.id as string, n.text])), expectedTexts);
+
+    const counts = new Map<Expected, number>();
+    for (const { result } of rows) counts.set(result.outcome, (counts.get(result.outcome) ?? 0) + 1);
+    t.diagnostic(
+      `${rows.length} bad-input cases: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}; ${expectedTexts.size} notes stored`,
+    );
+    assert.ok(rows.length >= 30);
+
+    // The README's table is this run's table.
+    const table = renderTable(rows);
+    const readme = readFileSync(README, 'utf8');
+    const start = readme.indexOf(TABLE_START);
+    const end = readme.indexOf(TABLE_END);
+    if (process.env.MNEMO_UPDATE_BAD_INPUT_TABLE === '1' && start !== -1 && end > start) {
+      writeFileSync(README, `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`);
     } else {
-      for (const [k, text] of result.texts.entries()) {
-        assert.ok(Buffer.byteLength(text) <= 4096, `${label}: chunk ${k} fits`);
-        assert.deepEqual(findSecrets(text), [], `${label}: what is stored holds no secret`);
-        // A chunked megabyte is ~260 notes; storing the first few shows the path, the rest only costs fsyncs.
-        if (k >= STORED_CHUNKS) continue;
-        const id = `c${index + 1}-${k + 1}`;
-        await write(store, id, text, written++);
-        expectedTexts.set(id, text);
-      }
+      assert.ok(start !== -1 && end > start, `README.md needs the markers ${TABLE_START} ... ${TABLE_END}`);
+      assert.equal(
+        readme.slice(start + TABLE_START.length, end).trim(),
+        table,
+        'README table is out of date: run with MNEMO_UPDATE_BAD_INPUT_TABLE=1',
+      );
     }
-    if (c.secret !== undefined) {
-      assert.ok(String(c.input()).includes(c.secret), `${label}: the case's secret is in its input`);
-      assert.ok(!told.includes(c.secret), `${label}: the message does not echo the secret`);
-      for (const text of result.texts) assert.ok(!text.includes(c.secret), `${label}: the stored text does not hold the secret`);
-      // The store's own check, for a caller that skips checkSecrets: refused, named, not echoed, nothing written.
-      const raw = prepareNoteText(c.input());
-      if (raw.kind === 'accepted') {
-        const journalBefore = await fs.readFile(journal);
-        await assert.rejects(write(store, `raw-${index + 1}`, raw.text, 0), (error: unknown) => {
-          assert.ok(error instanceof SecretFoundError, `${label}: store.write refuses it itself`);
-          assert.ok(!error.message.includes(c.secret!), `${label}: the store's error does not echo the secret`);
-          return true;
-        });
-        assert.deepEqual(await fs.readFile(journal), journalBefore, `${label}: nothing written`);
-      }
-      assert.ok(!(await storeBytes(dir)).includes(Buffer.from(c.secret)), `${label}: no store file holds the secret`);
-    }
-    if (result.outcome === 'refused') assert.deepEqual(await fs.readFile(journal), before, `${label}: a refused note writes nothing`);
-    // Encoded as the writer trains on it, a note holds only the format's own markers.
-    if (result.texts.length === 1) {
-      for (const sequence of augmentNote({ text: result.texts[0]!, kind: 'note' })) {
-        const specials = encodeTrainingSequence(tokenizer, sequence).filter(isSpecialToken).length;
-        assert.equal(specials, sequence.layout === 'exchange' ? 3 : 2, `${label}: special tokens in a ${sequence.layout} sequence`);
-      }
-    }
-  }
-
-  // What was stored comes back exactly, text for text.
-  const reopened = await MemoryStore.open(dir, { model: FAULT_TEST_MODEL });
-  assert.deepEqual(new Map(reopened.liveNotes().map((n) => [n.id as string, n.text])), expectedTexts);
-
-  const counts = new Map<Expected, number>();
-  for (const { result } of rows) counts.set(result.outcome, (counts.get(result.outcome) ?? 0) + 1);
-  t.diagnostic(`${rows.length} bad-input cases: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}; ${expectedTexts.size} notes stored`);
-  assert.ok(rows.length >= 30);
-
-  // The README's table is this run's table.
-  const table = renderTable(rows);
-  const readme = readFileSync(README, 'utf8');
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (process.env.MNEMO_UPDATE_BAD_INPUT_TABLE === '1' && start !== -1 && end > start) {
-    writeFileSync(README, `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`);
-  } else {
-    assert.ok(start !== -1 && end > start, `README.md needs the markers ${TABLE_START} ... ${TABLE_END}`);
-    assert.equal(readme.slice(start + TABLE_START.length, end).trim(), table, 'README table is out of date: run with MNEMO_UPDATE_BAD_INPUT_TABLE=1');
-  }
-});
+  },
+);
 
 test('bad input: the checks stay linear on a megabyte of adversarial text (these took hours before)', { timeout: 60_000 }, () => {
   const mb = 1 << 20;

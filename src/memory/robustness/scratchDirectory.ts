@@ -9,5 +9,5 @@ import { after } from 'node:test';
 export function scratchDirectory(name: string): { readonly root: string; make(label: string): Promise<string> } {
   const root = mkdtempSync(path.join(os.tmpdir(), `mnemo-${name}-`));
   after(() => rmSync(root, { recursive: true, force: true }));
-  return { root, make: (label) => fs.mkdtemp(path.join(root, `${label}-`)) };
+  return { root, make: label => fs.mkdtemp(path.join(root, `${label}-`)) };
 }

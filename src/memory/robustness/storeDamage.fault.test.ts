@@ -50,13 +50,13 @@ async function writePlusOne(store: MemoryStore, id: string, slots: number[]): Pr
     const rows = store.changedRows();
     const prev = new Float32Array(slots.length * D);
     slots.forEach((slot, k) => prev.set(rows.get(slot) ?? baseRow(slot), k * D));
-    await store.write({ id, text: `note ${id}`, kind: 'note', author: 'test', slots, prev, next: prev.map((v) => v + 1) });
+    await store.write({ id, text: `note ${id}`, kind: 'note', author: 'test', slots, prev, next: prev.map(v => v + 1) });
   });
 }
 
 function view(store: MemoryStore): string {
   return JSON.stringify({
-    notes: store.notes().map((n) => `${n.id}:${n.state}:${n.text}`),
+    notes: store.notes().map(n => `${n.id}:${n.state}:${n.text}`),
     rows: [...store.changedRows()].sort((a, b) => a[0] - b[0]).map(([slot, row]) => [slot, [...row]]),
   });
 }
@@ -90,7 +90,7 @@ async function makeReference(): Promise<Reference> {
   const snapshot = await fs.readFile(path.join(dir, SNAPSHOT));
   const journal = await fs.readFile(path.join(dir, JOURNAL));
   const read = readJournal(journal, JOURNAL);
-  const recordStarts = [...read.entries.map((e) => e.offset), journal.length];
+  const recordStarts = [...read.entries.map(e => e.offset), journal.length];
   // Each journal prefix opened as a store of its own gives the states a recovery may land on.
   const prefixViews: string[] = [];
   for (const end of recordStarts) {
@@ -134,7 +134,10 @@ async function openDamaged(dir: string, label: string, ref: Reference | undefine
   } catch (error) {
     assert.ok(error instanceof MemoryStoreError, `${label}: expected a typed store error, got ${String(error)}`);
     assert.ok(
-      error instanceof StoreCorruptError || error instanceof ForeignFileError || error instanceof UnsupportedFormatError || error instanceof ModelMismatchError,
+      error instanceof StoreCorruptError ||
+        error instanceof ForeignFileError ||
+        error instanceof UnsupportedFormatError ||
+        error instanceof ModelMismatchError,
       `${label}: unexpected ${error.name}`,
     );
     assert.match(error.message, /snapshot\.mnemo|journal\.mnemo|memory store in /, `${label}: the message names the file`);
@@ -215,9 +218,12 @@ interface RecordSpan {
 function snapshotSpans(snapshot: Buffer): RecordSpan[] {
   const headerEnd = 20 + snapshot.readUInt32LE(12);
   const spans: RecordSpan[] = [{ start: 0, end: headerEnd, kind: 'header', notes: [] }];
-  for (let at = headerEnd; at < snapshot.length; ) {
+  for (let at = headerEnd; at < snapshot.length;) {
     const end = at + 12 + snapshot.readUInt32LE(at + 4);
-    const json = JSON.parse(snapshot.toString('utf8', at + 16, at + 16 + snapshot.readUInt32LE(at + 12))) as { type: string; note?: { id: string } };
+    const json = JSON.parse(snapshot.toString('utf8', at + 16, at + 16 + snapshot.readUInt32LE(at + 12))) as {
+      type: string;
+      note?: { id: string };
+    };
     spans.push({ start: at, end, kind: json.type, notes: json.note ? [json.note.id] : [] });
     at = end;
   }
@@ -228,14 +234,19 @@ function journalSpans(ref: Reference): RecordSpan[] {
   const read = readJournal(ref.journal, JOURNAL);
   return [
     { start: 0, end: read.recordsStart, kind: 'header', notes: [] },
-    ...read.entries.map((e) => ({ start: e.offset, end: e.end, kind: e.record.type, notes: e.record.type === 'write' ? [e.record.note.id as string] : [] })),
+    ...read.entries.map(e => ({
+      start: e.offset,
+      end: e.end,
+      kind: e.record.type,
+      notes: e.record.type === 'write' ? [e.record.note.id as string] : [],
+    })),
   ];
 }
 
-const spanAt = (spans: readonly RecordSpan[], offset: number) => spans.find((s) => offset >= s.start && offset < s.end)!;
+const spanAt = (spans: readonly RecordSpan[], offset: number) => spans.find(s => offset >= s.start && offset < s.end)!;
 
 function liveNotes(view: string): Set<string> {
-  return new Set((JSON.parse(view) as { notes: string[] }).notes.filter((n) => n.includes(':live:')).map((n) => n.split(':')[0]!));
+  return new Set((JSON.parse(view) as { notes: string[] }).notes.filter(n => n.includes(':live:')).map(n => n.split(':')[0]!));
 }
 
 /**
@@ -246,14 +257,15 @@ function liveNotes(view: string): Set<string> {
 function checkLoss(ref: Reference, kept: string, allowed: ReadonlySet<string>, label: string): string[] {
   const full = liveNotes(ref.prefixViews.at(-1)!);
   const now = liveNotes(kept);
-  const lost = [...full].filter((id) => !now.has(id));
-  for (const id of lost) assert.ok(allowed.has(id), `${label}: lost ${id}, which the damaged record did not hold (kept ${[...now].join(',')})`);
-  const everLive = new Set(ref.prefixViews.flatMap((v) => [...liveNotes(v)]));
+  const lost = [...full].filter(id => !now.has(id));
+  for (const id of lost)
+    assert.ok(allowed.has(id), `${label}: lost ${id}, which the damaged record did not hold (kept ${[...now].join(',')})`);
+  const everLive = new Set(ref.prefixViews.flatMap(v => [...liveNotes(v)]));
   for (const id of now) assert.ok(everLive.has(id), `${label}: ${id} was never a live note`);
   return lost;
 }
 
-test('store: single-bit flips anywhere in the snapshot or journal are caught; recover loses at most the notes of the record hit', async (t) => {
+test('store: single-bit flips anywhere in the snapshot or journal are caught; recover loses at most the notes of the record hit', async t => {
   const ref = await makeReference();
   const random = seededRandom(7);
   const tally = { cases: 0, refused: 0, rolledBack: 0, recovered: 0 };
@@ -265,9 +277,9 @@ test('store: single-bit flips anywhere in the snapshot or journal are caught; re
     [JOURNAL, ref.journal],
   ] as const) {
     const fileSpans = spans[file];
-    const frames = fileSpans.slice(1).map((s) => s.start);
+    const frames = fileSpans.slice(1).map(s => s.start);
     // Every record gets hits of its own: its frame, plus random bytes inside it.
-    const extra = fileSpans.flatMap((s) => [s.start + 4, s.start + Math.floor((s.end - s.start) / 2), s.end - 1]);
+    const extra = fileSpans.flatMap(s => [s.start + 4, s.start + Math.floor((s.end - s.start) / 2), s.end - 1]);
     for (const offset of [...new Set([...offsets(bytes.length, frames, 150, bytes.length), ...extra])].sort((a, b) => a - b)) {
       const damagedBytes = flipBit(bytes, offset, random.int(8));
       const span = spanAt(fileSpans, offset);
@@ -275,7 +287,9 @@ test('store: single-bit flips anywhere in the snapshot or journal are caught; re
       const cls = byClass.get(`${file} ${span.kind}`) ?? { cases: 0, recovered: 0, notesLost: 0 };
       byClass.set(`${file} ${span.kind}`, cls);
       cls.cases++;
-      const dir = await storeWith(file === SNAPSHOT ? { snapshot: damagedBytes, journal: ref.journal } : { snapshot: ref.snapshot, journal: damagedBytes });
+      const dir = await storeWith(
+        file === SNAPSHOT ? { snapshot: damagedBytes, journal: ref.journal } : { snapshot: ref.snapshot, journal: damagedBytes },
+      );
       const damaged = await contents(dir);
       const outcome = await openDamaged(dir, label, ref);
       tally.cases++;
@@ -299,25 +313,30 @@ test('store: single-bit flips anywhere in the snapshot or journal are caught; re
   }
   t.diagnostic(`bit flips: ${JSON.stringify(tally)}`);
   t.diagnostic(`by record kind: ${JSON.stringify(Object.fromEntries(byClass))}`);
-  for (const kind of ['header', 'note', 'rows', 'contribution', 'end']) assert.ok((byClass.get(`${SNAPSHOT} ${kind}`)?.recovered ?? 0) > 0, `snapshot ${kind} records were hit and recovered`);
-  for (const kind of ['header', 'write', 'forget']) assert.ok((byClass.get(`${JOURNAL} ${kind}`)?.cases ?? 0) > 0, `journal ${kind} records were hit`);
+  for (const kind of ['header', 'note', 'rows', 'contribution', 'end'])
+    assert.ok((byClass.get(`${SNAPSHOT} ${kind}`)?.recovered ?? 0) > 0, `snapshot ${kind} records were hit and recovered`);
+  for (const kind of ['header', 'write', 'forget'])
+    assert.ok((byClass.get(`${JOURNAL} ${kind}`)?.cases ?? 0) > 0, `journal ${kind} records were hit`);
   // Only note records and journal writes hold notes: damage anywhere else loses none.
   for (const [name, cls] of byClass) if (!/ note$| write$/.test(name)) assert.equal(cls.notesLost, 0, name);
   assert.ok(tally.cases >= 300 && tally.refused > tally.rolledBack && tally.rolledBack > 0, JSON.stringify(tally));
 });
 
 function readSnapshotRecordStarts(snapshot: Buffer): number[] {
-  return snapshotSpans(snapshot).slice(1).map((s) => s.start);
+  return snapshotSpans(snapshot)
+    .slice(1)
+    .map(s => s.start);
 }
 
-test('store: truncated files: a cut inside a record is rolled back or recovered, losing only the notes at or after the cut', async (t) => {
+test('store: truncated files: a cut inside a record is rolled back or recovered, losing only the notes at or after the cut', async t => {
   const ref = await makeReference();
   const tally = { journalCuts: 0, snapshotCuts: 0, rolledBack: 0, refused: 0, atBoundary: 0, notesLost: 0 };
   const journalHeaderEnd = ref.recordStarts[0]!;
   const jSpans = journalSpans(ref);
   const journalCuts = new Set<number>([0, 1, 4, 7, 8, 9, 12, 16, 19, 20, 21, 40, journalHeaderEnd - 1]);
-  for (const start of ref.recordStarts) for (const n of [start - 1, start, start + 1, start + 11, start + 12, start + 40]) journalCuts.add(n);
-  for (const n of [...journalCuts].filter((n) => n >= 0 && n < ref.journal.length).sort((a, b) => a - b)) {
+  for (const start of ref.recordStarts)
+    for (const n of [start - 1, start, start + 1, start + 11, start + 12, start + 40]) journalCuts.add(n);
+  for (const n of [...journalCuts].filter(n => n >= 0 && n < ref.journal.length).sort((a, b) => a - b)) {
     const label = `journal cut to ${n} of ${ref.journal.length} bytes`;
     const dir = await storeWith({ snapshot: ref.snapshot, journal: ref.journal.subarray(0, n) });
     const damaged = await contents(dir);
@@ -325,7 +344,7 @@ test('store: truncated files: a cut inside a record is rolled back or recovered,
     tally.journalCuts++;
     const boundary = ref.recordStarts.indexOf(n);
     // The bytes after a cut are gone: the notes of the records at and after it may go with them.
-    const gone = new Set(jSpans.filter((s) => s.end > n).flatMap((s) => s.notes));
+    const gone = new Set(jSpans.filter(s => s.end > n).flatMap(s => s.notes));
     if (boundary >= 0) {
       // A cut exactly between records cannot be told from a journal before those appends.
       assert.equal(outcome.kind, 'opened', label);
@@ -338,7 +357,10 @@ test('store: truncated files: a cut inside a record is rolled back or recovered,
     } else {
       // A journal cut inside its own header: refused; recover keeps the snapshot's notes.
       assert.equal(outcome.kind, 'refused', label);
-      assert.ok((outcome as { error: MemoryStoreError }).error instanceof StoreCorruptError, `${label}: a cut header is damage, not a foreign file`);
+      assert.ok(
+        (outcome as { error: MemoryStoreError }).error instanceof StoreCorruptError,
+        `${label}: a cut header is damage, not a foreign file`,
+      );
       tally.refused++;
       const { kept } = await recover(dir, label, damaged);
       assert.equal(kept, ref.prefixViews[0], `${label}: the snapshot's notes are kept`);
@@ -346,18 +368,22 @@ test('store: truncated files: a cut inside a record is rolled back or recovered,
   }
   const sSpans = snapshotSpans(ref.snapshot);
   const snapshotCuts = new Set<number>([0, 1, 7, 8, 19, 20, 21]);
-  for (const start of readSnapshotRecordStarts(ref.snapshot)) for (const n of [start - 1, start, start + 5, start + 30]) snapshotCuts.add(n);
-  for (const n of [...snapshotCuts].filter((n) => n >= 0 && n < ref.snapshot.length)) {
+  for (const start of readSnapshotRecordStarts(ref.snapshot))
+    for (const n of [start - 1, start, start + 5, start + 30]) snapshotCuts.add(n);
+  for (const n of [...snapshotCuts].filter(n => n >= 0 && n < ref.snapshot.length)) {
     const label = `snapshot cut to ${n} of ${ref.snapshot.length} bytes`;
     const dir = await storeWith({ snapshot: ref.snapshot.subarray(0, n), journal: ref.journal });
     const damaged = await contents(dir);
     const outcome = await openDamaged(dir, label, ref);
     tally.snapshotCuts++;
     assert.equal(outcome.kind, 'refused', label);
-    assert.ok((outcome as { kind: "refused"; error: MemoryStoreError }).error instanceof StoreCorruptError, `${label}: a cut snapshot is damage, not a foreign file`);
+    assert.ok(
+      (outcome as { kind: 'refused'; error: MemoryStoreError }).error instanceof StoreCorruptError,
+      `${label}: a cut snapshot is damage, not a foreign file`,
+    );
     tally.refused++;
     const { kept } = await recover(dir, label, damaged);
-    tally.notesLost += checkLoss(ref, kept, new Set(sSpans.filter((s) => s.end > n).flatMap((s) => s.notes)), label).length;
+    tally.notesLost += checkLoss(ref, kept, new Set(sSpans.filter(s => s.end > n).flatMap(s => s.notes)), label).length;
   }
   t.diagnostic(`truncation: ${JSON.stringify(tally)}`);
 });
@@ -391,28 +417,63 @@ interface ForeignCase {
 }
 
 const FOREIGN: readonly ForeignCase[] = [
-  { name: 'a PNG image as the snapshot', files: async () => ({ snapshot: PNG }), error: ForeignFileError, message: /not a mnemo memory store file \(it does not start with MNEMOSNP\)/, recovery: 'moved-aside' },
-  { name: 'a JSON file as the snapshot', files: async () => ({ snapshot: Buffer.from('{"notes":[{"id":"n1","text":"hello"}]}\n') }), error: ForeignFileError, message: /not a mnemo memory store file/, recovery: 'moved-aside' },
-  { name: 'an empty snapshot file', files: async (r) => ({ snapshot: Buffer.alloc(0), journal: r.journal }), error: StoreCorruptError, message: /damaged at byte 0: the file is empty/, recovery: 'moved-aside' },
-  { name: 'a zero-filled snapshot', files: async () => ({ snapshot: Buffer.alloc(4096) }), error: ForeignFileError, message: /not a mnemo memory store file/, recovery: 'moved-aside' },
   {
-    name: 'an export file in the snapshot\'s place',
-    files: async (r) => ({ snapshot: await fs.readFile(r.exportFile) }),
+    name: 'a PNG image as the snapshot',
+    files: async () => ({ snapshot: PNG }),
+    error: ForeignFileError,
+    message: /not a mnemo memory store file \(it does not start with MNEMOSNP\)/,
+    recovery: 'moved-aside',
+  },
+  {
+    name: 'a JSON file as the snapshot',
+    files: async () => ({ snapshot: Buffer.from('{"notes":[{"id":"n1","text":"hello"}]}\n') }),
+    error: ForeignFileError,
+    message: /not a mnemo memory store file/,
+    recovery: 'moved-aside',
+  },
+  {
+    name: 'an empty snapshot file',
+    files: async r => ({ snapshot: Buffer.alloc(0), journal: r.journal }),
+    error: StoreCorruptError,
+    message: /damaged at byte 0: the file is empty/,
+    recovery: 'moved-aside',
+  },
+  {
+    name: 'a zero-filled snapshot',
+    files: async () => ({ snapshot: Buffer.alloc(4096) }),
+    error: ForeignFileError,
+    message: /not a mnemo memory store file/,
+    recovery: 'moved-aside',
+  },
+  {
+    name: "an export file in the snapshot's place",
+    files: async r => ({ snapshot: await fs.readFile(r.exportFile) }),
     error: ForeignFileError,
     message: /it is a mnemo export file, expected a snapshot file/,
     recovery: 'moved-aside',
   },
-  { name: 'a journal in the snapshot\'s place', files: async (r) => ({ snapshot: r.journal }), error: ForeignFileError, message: /it is a mnemo journal file, expected a snapshot file/, recovery: 'moved-aside' },
+  {
+    name: "a journal in the snapshot's place",
+    files: async r => ({ snapshot: r.journal }),
+    error: ForeignFileError,
+    message: /it is a mnemo journal file, expected a snapshot file/,
+    recovery: 'moved-aside',
+  },
   {
     name: 'a snapshot written by a newer mnemo (format 3)',
-    files: async (r) => ({ snapshot: Buffer.concat([headerOfVersion('MNEMOSNP', 3, { kind: 'snapshot', future: true }), r.snapshot.subarray(20 + r.snapshot.readUInt32LE(12))]) }),
+    files: async r => ({
+      snapshot: Buffer.concat([
+        headerOfVersion('MNEMOSNP', 3, { kind: 'snapshot', future: true }),
+        r.snapshot.subarray(20 + r.snapshot.readUInt32LE(12)),
+      ]),
+    }),
     error: UnsupportedFormatError,
     message: /uses memory store format 3; this mnemo reads formats up to 2/,
     recovery: 'refused',
   },
   {
     name: 'a journal written by a newer mnemo (format 4)',
-    files: async (r) => ({ snapshot: r.snapshot, journal: headerOfVersion('MNEMOJNL', 4, { kind: 'journal' }) }),
+    files: async r => ({ snapshot: r.snapshot, journal: headerOfVersion('MNEMOJNL', 4, { kind: 'journal' }) }),
     error: UnsupportedFormatError,
     message: /journal\.mnemo uses memory store format 4/,
     recovery: 'refused',
@@ -423,7 +484,15 @@ const FOREIGN: readonly ForeignCase[] = [
       const dir = await tempDir('other-model');
       const other = await open(dir, false, { ...FAULT_TEST_MODEL, id: 'other-model', sha256: '0c'.repeat(32) });
       await other.transaction(async () => {
-        await other.write({ id: 'theirs', text: 'a note of the other model', kind: 'note', author: 't', slots: [1], prev: baseRow(1), next: baseRow(1).map((v) => v + 1) });
+        await other.write({
+          id: 'theirs',
+          text: 'a note of the other model',
+          kind: 'note',
+          author: 't',
+          slots: [1],
+          prev: baseRow(1),
+          next: baseRow(1).map(v => v + 1),
+        });
       });
       return { snapshot: await fs.readFile(path.join(dir, SNAPSHOT)), journal: await fs.readFile(path.join(dir, JOURNAL)) };
     },
@@ -432,15 +501,33 @@ const FOREIGN: readonly ForeignCase[] = [
     recovery: 'refused',
   },
   {
-    name: 'another store\'s journal beside this snapshot',
-    files: async (r) => ({ snapshot: r.snapshot, journal: encodeJournalHeader({ kind: 'journal', storeId: 'someone-else', generation: 1 }) }),
+    name: "another store's journal beside this snapshot",
+    files: async r => ({ snapshot: r.snapshot, journal: encodeJournalHeader({ kind: 'journal', storeId: 'someone-else', generation: 1 }) }),
     error: ForeignFileError,
     message: /its journal belongs to another store/,
     recovery: 'moved-aside',
   },
-  { name: 'a text file as the journal', files: async (r) => ({ snapshot: r.snapshot, journal: Buffer.from('TODO: remember things\n') }), error: ForeignFileError, message: /journal\.mnemo is not a mnemo memory store file/, recovery: 'moved-aside' },
-  { name: 'a journal without its snapshot', files: async (r) => ({ journal: r.journal }), error: StoreCorruptError, message: /the snapshot is missing but a journal exists/, recovery: 'moved-aside' },
-  { name: 'a directory where the snapshot should be', files: async () => ({ snapshot: 'directory' }), error: ForeignFileError, message: /snapshot\.mnemo is not a mnemo memory store file \(it is a directory\)/, recovery: 'moved-aside' },
+  {
+    name: 'a text file as the journal',
+    files: async r => ({ snapshot: r.snapshot, journal: Buffer.from('TODO: remember things\n') }),
+    error: ForeignFileError,
+    message: /journal\.mnemo is not a mnemo memory store file/,
+    recovery: 'moved-aside',
+  },
+  {
+    name: 'a journal without its snapshot',
+    files: async r => ({ journal: r.journal }),
+    error: StoreCorruptError,
+    message: /the snapshot is missing but a journal exists/,
+    recovery: 'moved-aside',
+  },
+  {
+    name: 'a directory where the snapshot should be',
+    files: async () => ({ snapshot: 'directory' }),
+    error: ForeignFileError,
+    message: /snapshot\.mnemo is not a mnemo memory store file \(it is a directory\)/,
+    recovery: 'moved-aside',
+  },
 ];
 
 test('store: foreign files give a clear typed error, change nothing, and have a way out', async () => {
@@ -463,7 +550,10 @@ test('store: foreign files give a clear typed error, change nothing, and have a 
     if (error instanceof ModelMismatchError) {
       // The way out the hint names: list the notes without the model, to re-remember them.
       const peek = await MemoryStore.peek(dir);
-      assert.deepEqual(peek.notes.map((n) => n.text), ['a note of the other model']);
+      assert.deepEqual(
+        peek.notes.map(n => n.text),
+        ['a note of the other model'],
+      );
       assert.match(error.hint, /mnemo notes --store DIR/);
     } else {
       assert.match(error.hint, /Update mnemo/);

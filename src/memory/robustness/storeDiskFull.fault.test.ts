@@ -40,7 +40,7 @@ function enospc(): Error {
 /** A disk with `bytes` free: each write gets what is left, then ENOSPC. */
 function diskWithBytesLeft(bytes: number): FaultHook {
   let left = bytes;
-  return (point) => {
+  return point => {
     if (point.name !== 'write') return;
     if (left === 0) throw enospc();
     const take = Math.min(left, point.data!.length);
@@ -51,7 +51,7 @@ function diskWithBytesLeft(bytes: number): FaultHook {
 
 /** Records the size of every write an operation does. */
 function measuringDisk(sizes: number[]): FaultHook {
-  return (point) => {
+  return point => {
     if (point.name === 'write') sizes.push(point.data!.length);
   };
 }
@@ -70,14 +70,14 @@ async function writePlusOne(store: MemoryStore, id: string, slots: number[]): Pr
     const rows = store.changedRows();
     const prev = new Float32Array(slots.length * D);
     slots.forEach((slot, k) => prev.set(rows.get(slot) ?? baseRow(slot), k * D));
-    await store.write({ id, text: `note ${id}`, kind: 'note', author: 'test', slots, prev, next: prev.map((v) => v + 1) });
+    await store.write({ id, text: `note ${id}`, kind: 'note', author: 'test', slots, prev, next: prev.map(v => v + 1) });
   });
 }
 
 /** What the store holds, for comparing before/after: notes with state and text, and every changed row. */
 function view(store: MemoryStore): unknown {
   return {
-    notes: store.notes().map((n) => `${n.id}:${n.state}:${n.text}`),
+    notes: store.notes().map(n => `${n.id}:${n.state}:${n.text}`),
     rows: [...store.changedRows()].sort((a, b) => a[0] - b[0]).map(([slot, row]) => [slot, [...row]]),
   };
 }
@@ -115,16 +115,16 @@ interface Operation {
 }
 
 const OPERATIONS: readonly Operation[] = [
-  { name: 'write', run: (s) => writePlusOne(s!, 'new', [3, 20, 21]) },
-  { name: 'write, then the automatic compaction', openOptions: { compactAfterBytes: 1 }, run: (s) => writePlusOne(s!, 'new', [3, 20, 21]) },
-  { name: 'forget with purge', run: (s) => s!.forget('n2') },
-  { name: 'forget without purge', run: (s) => s!.forget('n2', { purge: false }) },
-  { name: 'supersede', run: (s) => s!.supersede('n1', 'n2') },
-  { name: 'compact', run: (s) => s!.compact() },
+  { name: 'write', run: s => writePlusOne(s!, 'new', [3, 20, 21]) },
+  { name: 'write, then the automatic compaction', openOptions: { compactAfterBytes: 1 }, run: s => writePlusOne(s!, 'new', [3, 20, 21]) },
+  { name: 'forget with purge', run: s => s!.forget('n2') },
+  { name: 'forget without purge', run: s => s!.forget('n2', { purge: false }) },
+  { name: 'supersede', run: s => s!.supersede('n1', 'n2') },
+  { name: 'compact', run: s => s!.compact() },
   { name: 'export', run: (s, dir) => s!.exportTo(path.join(dir, 'out.mnemo-export')) },
   { name: 'merge import', run: (s, _dir, file) => s!.importFrom(file) },
   { name: 'replace import over notes (exports a backup first)', run: (s, _dir, file) => s!.importFrom(file, { mode: 'replace' }) },
-  { name: 'replace import into an empty store', setup: async (dir) => void (await open(dir)), run: (s, _dir, file) => s!.importFrom(file) },
+  { name: 'replace import into an empty store', setup: async dir => void (await open(dir)), run: (s, _dir, file) => s!.importFrom(file) },
   {
     name: 'open with a torn journal tail (its rollback keeps the bytes aside)',
     setup: async (dir, template) => {
@@ -170,10 +170,10 @@ function budgets(sizes: readonly number[], seed: number): number[] {
   }
   const random = seededRandom(seed);
   for (let i = 0; i < 3; i++) points.add(Math.floor(random.next() * total));
-  return [...points].filter((b) => b >= 0 && b < total).sort((a, b) => a - b);
+  return [...points].filter(b => b >= 0 && b < total).sort((a, b) => a - b);
 }
 
-test('store: a full disk at every write of every operation fails cleanly or commits, and loses nothing', async (t) => {
+test('store: a full disk at every write of every operation fails cleanly or commits, and loses nothing', async t => {
   const { dir: template, exportFile } = await makeTemplate();
   let cases = 0;
   let failed = 0;
@@ -233,14 +233,17 @@ test('store: a full disk at every write of every operation fails cleanly or comm
 
 test('store: an I/O error on fsync or rename fails with store-io and changes nothing', async () => {
   const { dir: template } = await makeTemplate();
-  const eio = (name: FaultPointName, target: RegExp): FaultHook => (point) => {
-    if (point.name === name && target.test(path.basename(point.file))) throw Object.assign(new Error(`EIO: i/o error, ${name}`), { code: 'EIO' });
-  };
+  const eio =
+    (name: FaultPointName, target: RegExp): FaultHook =>
+    point => {
+      if (point.name === name && target.test(path.basename(point.file)))
+        throw Object.assign(new Error(`EIO: i/o error, ${name}`), { code: 'EIO' });
+    };
   const cases: ReadonlyArray<[string, FaultHook, (s: MemoryStore) => Promise<unknown>]> = [
-    ['fsync of an appended record', eio('sync', /^journal\.mnemo$/), (s) => writePlusOne(s, 'new', [1])],
-    ['fsync of a new snapshot', eio('sync', /^snapshot\.mnemo\.tmp-/), (s) => s.compact()],
-    ['rename of a new snapshot', eio('rename', /^snapshot\.mnemo\.tmp-/), (s) => s.compact()],
-    ['fsync of an export', eio('sync', /\.mnemo-export\.tmp-/), (s) => s.exportTo(path.join(s.paths.dir, 'x.mnemo-export'))],
+    ['fsync of an appended record', eio('sync', /^journal\.mnemo$/), s => writePlusOne(s, 'new', [1])],
+    ['fsync of a new snapshot', eio('sync', /^snapshot\.mnemo\.tmp-/), s => s.compact()],
+    ['rename of a new snapshot', eio('rename', /^snapshot\.mnemo\.tmp-/), s => s.compact()],
+    ['fsync of an export', eio('sync', /\.mnemo-export\.tmp-/), s => s.exportTo(path.join(s.paths.dir, 'x.mnemo-export'))],
   ];
   for (const [name, hook, run] of cases) {
     const dir = await tempDir('eio');
@@ -269,11 +272,14 @@ test('store: an I/O error on fsync or rename fails with store-io and changes not
 test('store: a lockfile that cannot be written is removed, so the next operation does not wait for it', async () => {
   const dir = await tempDir('lock');
   const store = await open(dir);
-  setFaultHook((point) => {
+  setFaultHook(point => {
     if (point.name === 'write' && path.basename(point.file) === 'store.lock') throw enospc();
   });
   try {
-    await assert.rejects(writePlusOne(store, 'a', [1]), (e: unknown) => e instanceof StoreIoError && e.code === 'store-disk-full' && /lockfile/.test(e.message));
+    await assert.rejects(
+      writePlusOne(store, 'a', [1]),
+      (e: unknown) => e instanceof StoreIoError && e.code === 'store-disk-full' && /lockfile/.test(e.message),
+    );
   } finally {
     setFaultHook(undefined);
   }
@@ -296,7 +302,7 @@ function mountTmpfs(size: string): string | undefined {
   }
 }
 
-test('store: a real full tmpfs: the write that does not fit fails cleanly, every acknowledged one survives', async (t) => {
+test('store: a real full tmpfs: the write that does not fit fails cleanly, every acknowledged one survives', async t => {
   const mountPoint = mountTmpfs('256k');
   if (!mountPoint) return t.skip('needs root on Linux to mount a tmpfs');
   try {
@@ -307,13 +313,13 @@ test('store: a real full tmpfs: the write that does not fit fails cleanly, every
     const acked: string[] = [];
     let failure: unknown;
     for (let i = 0; i < 40 && failure === undefined; i++) {
-      const slots = [i % 60, (i % 60) + 1, (i % 60) + 2].map((s) => s % 64).sort((a, b) => a - b);
+      const slots = [i % 60, (i % 60) + 1, (i % 60) + 2].map(s => s % 64).sort((a, b) => a - b);
       try {
         await store.transaction(async () => {
           const rows = store.changedRows();
           const prev = new Float32Array(3 * 1024);
           slots.forEach((slot, k) => prev.set(rows.get(slot) ?? new Float32Array(1024), k * 1024));
-          await store.write({ id: `t${i}`, text: `note ${i}`, kind: 'note', author: 't', slots, prev, next: prev.map((v) => v + 1) });
+          await store.write({ id: `t${i}`, text: `note ${i}`, kind: 'note', author: 't', slots, prev, next: prev.map(v => v + 1) });
         });
         acked.push(`t${i}`);
       } catch (error) {
@@ -324,7 +330,11 @@ test('store: a real full tmpfs: the write that does not fit fails cleanly, every
     assert.ok(acked.length >= 3, `${acked.length} writes fitted`);
     execFileSync('mount', ['-o', 'remount,size=4m', mountPoint]);
     const reopened = await MemoryStore.open(dir, { model });
-    assert.deepEqual(reopened.notes().map((n) => n.id), acked, 'exactly the acknowledged notes');
+    assert.deepEqual(
+      reopened.notes().map(n => n.id),
+      acked,
+      'exactly the acknowledged notes',
+    );
     assert.equal(reopened.loadReport.rolledBack, undefined, 'no torn record: the failed append was cut back');
     assert.deepEqual(await debris(dir), []);
     t.diagnostic(`tmpfs of 256 KiB: ${acked.length} writes acknowledged, then ${(failure as StoreIoError).code}`);

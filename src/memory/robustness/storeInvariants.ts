@@ -31,14 +31,18 @@ export async function checkStoreFiles(dir: string): Promise<StoreFilesSummary> {
   assert.equal(journal.header.generation, header.generation, 'journal has the snapshot generation');
   assert.equal(journal.torn, undefined, 'no torn record left after a load');
   assert.equal(journal.corrupt, undefined, 'no damaged record');
-  const seqs = journal.entries.map((e) => e.record.seq);
-  seqs.forEach((seq, i) => assert.equal(seq, header.lastSeq + 1 + i, `journal sequence ${seqs.join(',')} after snapshot seq ${header.lastSeq}`));
+  const seqs = journal.entries.map(e => e.record.seq);
+  seqs.forEach((seq, i) =>
+    assert.equal(seq, header.lastSeq + 1 + i, `journal sequence ${seqs.join(',')} after snapshot seq ${header.lastSeq}`),
+  );
   return { generation: header.generation, snapshotSeq: header.lastSeq, journalSeqs: seqs };
 }
 
 /** Files in the store directory that a finished operation must not leave: temp files, the lockfile. */
 export async function debris(dir: string): Promise<string[]> {
-  return (await fs.readdir(dir)).filter((name) => /\.tmp-\d+-[0-9a-f]+$/.test(name) || name === 'store.lock' || name === 'store.lock.break' || name === 'store.lock.waiting');
+  return (await fs.readdir(dir)).filter(
+    name => /\.tmp-\d+-[0-9a-f]+$/.test(name) || name === 'store.lock' || name === 'store.lock.break' || name === 'store.lock.waiting',
+  );
 }
 
 /** Every row is its base row plus 1 per live note touching the slot; untouched slots are not overlaid. */
@@ -46,9 +50,13 @@ export function checkRowsMatchLiveNotes(store: MemoryStore): void {
   const counts = new Map<number, number>();
   for (const note of store.liveNotes()) for (const slot of note.slots) counts.set(slot, (counts.get(slot) ?? 0) + 1);
   const rows = store.changedRows();
-  assert.deepEqual([...rows.keys()].sort((a, b) => a - b), [...counts.keys()].sort((a, b) => a - b), 'changed slots are exactly the live notes\' slots');
+  assert.deepEqual(
+    [...rows.keys()].sort((a, b) => a - b),
+    [...counts.keys()].sort((a, b) => a - b),
+    "changed slots are exactly the live notes' slots",
+  );
   for (const [slot, count] of counts) {
-    const expected = baseRow(slot).map((v) => v + count);
+    const expected = baseRow(slot).map(v => v + count);
     assert.ok(bitsEqual(rows.get(slot)!, expected), `slot ${slot}: row ${[...rows.get(slot)!]} is not base + ${count}`);
   }
   assert.equal(FAULT_TEST_MODEL.rowWidth, rows.values().next().value?.length ?? FAULT_TEST_MODEL.rowWidth);
@@ -56,5 +64,5 @@ export function checkRowsMatchLiveNotes(store: MemoryStore): void {
 
 /** id -> state of every note in the store. */
 export function noteStates(store: MemoryStore): Map<string, NoteState> {
-  return new Map(store.notes().map((note) => [note.id as string, note.state]));
+  return new Map(store.notes().map(note => [note.id as string, note.state]));
 }

@@ -43,23 +43,54 @@ const random = seededRandom(SEED);
 
 function faultTrials(): Trial[] {
   const trials: Trial[] = [];
-  const add = (name: string, fault: FaultSpec, inFlight: InFlightOutcome, reported?: RegExp) => trials.push({ name, fault, inFlight, reported });
+  const add = (name: string, fault: FaultSpec, inFlight: InFlightOutcome, reported?: RegExp) =>
+    trials.push({ name, fault, inFlight, reported });
   // A crash in the middle of appending a journal record: a torn record the next open rolls back.
   for (const nth of [1, 2, 3, 4, 6, 9, 13, 17]) {
-    add(`torn journal record (append ${nth}, partial)`, { point: 'write', target: 'journal.mnemo', nth, partial: 0.05 + 0.9 * random.next() }, 'rolled-back', /last journal record was incomplete.*rolled back/);
+    add(
+      `torn journal record (append ${nth}, partial)`,
+      { point: 'write', target: 'journal.mnemo', nth, partial: 0.05 + 0.9 * random.next() },
+      'rolled-back',
+      /last journal record was incomplete.*rolled back/,
+    );
   }
   // The record is written but not yet fsynced or acknowledged: after a process crash it is there.
   for (const nth of [2, 5]) add(`record written, before fsync (append ${nth})`, { point: 'sync', target: 'journal.mnemo', nth }, 'kept');
-  for (const nth of [1, 4]) add(`record durable, before the acknowledgement (append ${nth})`, { point: 'appended', target: 'journal.mnemo', nth }, 'kept');
+  for (const nth of [1, 4])
+    add(`record durable, before the acknowledgement (append ${nth})`, { point: 'appended', target: 'journal.mnemo', nth }, 'kept');
   // Compactions (automatic, after forget's purge, explicit): crash at each step of the two replaces.
   const leftover = /temp file\(s\) left by an interrupted save/;
   const completed = /interrupted compaction was completed/;
-  for (const nth of [1, 2]) add(`half-written snapshot temp file (compaction ${nth})`, { point: 'write', target: 'snapshot.mnemo.tmp', nth, partial: 0.5 }, 'either', leftover);
+  for (const nth of [1, 2])
+    add(
+      `half-written snapshot temp file (compaction ${nth})`,
+      { point: 'write', target: 'snapshot.mnemo.tmp', nth, partial: 0.5 },
+      'either',
+      leftover,
+    );
   add('snapshot temp file written, before fsync', { point: 'sync', target: 'snapshot.mnemo.tmp', nth: 1 }, 'either', leftover);
-  for (const nth of [1, 3]) add(`snapshot durable, before its rename (compaction ${nth})`, { point: 'rename', target: 'snapshot.mnemo.tmp', nth }, 'either', leftover);
+  for (const nth of [1, 3])
+    add(
+      `snapshot durable, before its rename (compaction ${nth})`,
+      { point: 'rename', target: 'snapshot.mnemo.tmp', nth },
+      'either',
+      leftover,
+    );
   add('snapshot renamed, before the directory fsync', { point: 'dirsync', target: 'snapshot.mnemo', nth: 1 }, 'either', completed);
-  for (const nth of [1, 2]) add(`new snapshot in place, half-written journal temp file (compaction ${nth})`, { point: 'write', target: 'journal.mnemo.tmp', nth, partial: 0.5 }, 'either', completed);
-  for (const nth of [1, 2]) add(`new snapshot in place, journal before its rename (compaction ${nth})`, { point: 'rename', target: 'journal.mnemo.tmp', nth }, 'either', completed);
+  for (const nth of [1, 2])
+    add(
+      `new snapshot in place, half-written journal temp file (compaction ${nth})`,
+      { point: 'write', target: 'journal.mnemo.tmp', nth, partial: 0.5 },
+      'either',
+      completed,
+    );
+  for (const nth of [1, 2])
+    add(
+      `new snapshot in place, journal before its rename (compaction ${nth})`,
+      { point: 'rename', target: 'journal.mnemo.tmp', nth },
+      'either',
+      completed,
+    );
   add('journal renamed, before the directory fsync', { point: 'dirsync', target: 'journal.mnemo', nth: 2 }, 'either');
   // A crash while writing the lockfile leaves an unreadable lock: the next open waits until it is stale (5 s).
   add('half-written lockfile', { point: 'write', target: 'store.lock', nth: 3, partial: 0.5 }, 'either');
@@ -126,7 +157,7 @@ function checkNotes(trial: Trial, before: Map<string, NoteState>, after: Map<str
   }
 }
 
-test('store: kill -9 at random moments and at every step of a save loses no acknowledged operation', { timeout: 240_000 }, async (t) => {
+test('store: kill -9 at random moments and at every step of a save loses no acknowledged operation', { timeout: 240_000 }, async t => {
   const dir = await scratch.make('store');
   // A first run, not killed, creates the store and measures how long a child takes to open it.
   const started = Date.now();
@@ -138,8 +169,15 @@ test('store: kill -9 at random moments and at every step of a save loses no ackn
   const trials = interleave(randomTrials(startupMs), faultTrials());
   const tally = { trials: 0, acked: 0, rolledBack: 0, inFlightKept: 0, inFlightLost: 0, tempRemoved: 0, compactionsCompleted: 0 };
   for (const [i, trial] of trials.entries()) {
-    const run = await runFaultWriter({ dir, tag: `t${i}`, seed: SEED + i, fault: trial.fault, ops: trial.fault ? 400 : undefined }, trial.kill);
-    assert.equal(run.signal, 'SIGKILL', `${trial.name}: the child should die by SIGKILL (fault reached), got exit ${run.exitCode}\n${run.stderr}`);
+    const run = await runFaultWriter(
+      { dir, tag: `t${i}`, seed: SEED + i, fault: trial.fault, ops: trial.fault ? 400 : undefined },
+      trial.kill,
+    );
+    assert.equal(
+      run.signal,
+      'SIGKILL',
+      `${trial.name}: the child should die by SIGKILL (fault reached), got exit ${run.exitCode}\n${run.stderr}`,
+    );
 
     const store = await MemoryStore.open(dir, { model: FAULT_TEST_MODEL, lock: { timeoutMs: 20_000 } });
     const messages = store.loadReport.messages.join(' ');

@@ -28,7 +28,7 @@ const scratch = scratchDirectory('two-writers');
 
 /** Operations that take a sequence number (compaction does not). */
 function sequenced(ops: readonly ReportedOp[]): ReportedOp[] {
-  return ops.filter((op) => op.op !== 'compact');
+  return ops.filter(op => op.op !== 'compact');
 }
 
 /** Note states the acknowledged operations of both processes imply: forgetting or superseding wins over writing. */
@@ -44,7 +44,7 @@ function expectedStates(runs: readonly ChildRun[]): Map<string, NoteState> {
   return states;
 }
 
-test('store: two processes writing at once are serialised and lose nothing, also when one is killed', { timeout: 120_000 }, async (t) => {
+test('store: two processes writing at once are serialised and lose nothing, also when one is killed', { timeout: 120_000 }, async t => {
   const rounds = [
     { seed: 11, kill: undefined },
     { seed: 12, kill: undefined },
@@ -82,12 +82,18 @@ test('store: two processes writing at once are serialised and lose nothing, also
     }
 
     // Serialised: each write got its own sequence number, in order within each process.
-    const seqs = (run: ChildRun) => run.acks.flatMap((op) => (op.op === 'write' ? [op.seq!] : []));
+    const seqs = (run: ChildRun) => run.acks.flatMap(op => (op.op === 'write' ? [op.seq!] : []));
     const all = [...seqs(a), ...seqs(b)];
     assert.equal(new Set(all).size, all.length, `${label}: no sequence number given twice`);
-    for (const run of [a, b]) assert.deepEqual(seqs(run), [...seqs(run)].sort((x, y) => x - y), `${label}: increasing within a process`);
+    for (const run of [a, b])
+      assert.deepEqual(
+        seqs(run),
+        [...seqs(run)].sort((x, y) => x - y),
+        `${label}: increasing within a process`,
+      );
     const [aSeqs, bSeqs] = [seqs(a), seqs(b)];
-    if (round.kill === undefined) assert.ok(aSeqs[0]! < bSeqs.at(-1)! && bSeqs[0]! < aSeqs.at(-1)!, `${label}: the two really interleaved: ${aSeqs} / ${bSeqs}`);
+    if (round.kill === undefined)
+      assert.ok(aSeqs[0]! < bSeqs.at(-1)! && bSeqs[0]! < aSeqs.at(-1)!, `${label}: the two really interleaved: ${aSeqs} / ${bSeqs}`);
 
     // The journal's last sequence number counts every operation: acknowledged ones, plus the in-flight one if it happened.
     const files = await checkStoreFiles(dir);

@@ -29,7 +29,7 @@ test('df counts, per document, the slots its lookup read at least once', async (
   await model.dispose();
 });
 
-test('merging takes each slot\'s highest share over the largest |B|', () => {
+test("merging takes each slot's highest share over the largest |B|", () => {
   const merged = mergeBackgrounds([
     { documentFrequency: Int32Array.from([10, 0, 5]), batches: 10 },
     { documentFrequency: Int32Array.from([1, 20, 2]), batches: 20 },

@@ -46,7 +46,8 @@ export async function countDocumentFrequency(
 ): Promise<BackgroundSlotStats> {
   const B = options.batch ?? 8;
   const segment = options.segment ?? length;
-  if (!Number.isInteger(segment) || segment < 1 || length % segment !== 0) throw new RangeError(`segment ${segment} must divide the window length ${length}`);
+  if (!Number.isInteger(segment) || segment < 1 || length % segment !== 0)
+    throw new RangeError(`segment ${segment} must divide the window length ${length}`);
   const slots = memorySlots(model.config);
   const documentFrequency = new Int32Array(slots);
   const lastSeen = new Int32Array(slots).fill(-1);
@@ -84,7 +85,7 @@ export async function countDocumentFrequency(
  */
 export function mergeBackgrounds(backgrounds: readonly BackgroundSlotStats[]): BackgroundSlotStats {
   if (backgrounds.length === 0) throw new RangeError('mergeBackgrounds: nothing to merge');
-  const batches = Math.max(...backgrounds.map((b) => b.batches));
+  const batches = Math.max(...backgrounds.map(b => b.batches));
   const slots = backgrounds[0]!.documentFrequency.length;
   const documentFrequency = new Int32Array(slots);
   for (const background of backgrounds) {
@@ -92,7 +93,10 @@ export function mergeBackgrounds(backgrounds: readonly BackgroundSlotStats[]): B
     if (background.batches <= 0) continue;
     const scale = batches / background.batches;
     for (let slot = 0; slot < slots; slot++) {
-      documentFrequency[slot] = Math.max(documentFrequency[slot]!, Math.min(batches, Math.round(background.documentFrequency[slot]! * scale)));
+      documentFrequency[slot] = Math.max(
+        documentFrequency[slot]!,
+        Math.min(batches, Math.round(background.documentFrequency[slot]! * scale)),
+      );
     }
   }
   return { documentFrequency, batches };

@@ -34,9 +34,21 @@ class RowMovingWriter extends MemoryWriter {
     return { ...write, next: write.prev.map((v, i) => v + 0.01 * Math.sin(seed * 7.1 + i * 0.37)) };
   }
 }
-const noteA = { text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.', kind: 'decision' as const, author: 'test' };
-const noteB = { text: 'Use pnpm, not npm, in the monorepo: the lockfile is pnpm-lock.yaml and CI runs pnpm install --frozen-lockfile.', kind: 'convention' as const, author: 'test' };
-const noteC = { text: 'The billing service retries webhooks up to 12 times now, with exponential backoff capped at 30 minutes.', kind: 'decision' as const, author: 'test' };
+const noteA = {
+  text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.',
+  kind: 'decision' as const,
+  author: 'test',
+};
+const noteB = {
+  text: 'Use pnpm, not npm, in the monorepo: the lockfile is pnpm-lock.yaml and CI runs pnpm install --frozen-lockfile.',
+  kind: 'convention' as const,
+  author: 'test',
+};
+const noteC = {
+  text: 'The billing service retries webhooks up to 12 times now, with exponential backoff capped at 30 minutes.',
+  kind: 'decision' as const,
+  author: 'test',
+};
 
 async function setup() {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mnemo-forget-'));
@@ -65,7 +77,10 @@ test('write A, write B, forget B: the table equals the table after A bit for bit
   a.write.slots.forEach((slot, i) => assert.ok(bitsEqual(rowOf(table.data, slot), a.write.next.subarray(i * C, (i + 1) * C))));
   const b = await rememberNote(store, writer, { ...noteB, id: 'b' });
   assert.ok(!bitsEqual(table.data, afterA));
-  assert.ok(b.write.slots.some((slot) => a.write.slots.includes(slot)), 'the test needs overlapping notes');
+  assert.ok(
+    b.write.slots.some(slot => a.write.slots.includes(slot)),
+    'the test needs overlapping notes',
+  );
 
   const outcome = await forgetNote(store, model, 'b');
   assert.equal(outcome.delta.length, 0);
@@ -99,13 +114,13 @@ test('forgetting an earlier note under a later one removes only its own change (
       assert.ok(bitsEqual(row, rowOf(base, slot)), `slot ${slot} only A wrote goes back to the base row`);
     }
   });
-  for (const slot of b.slots.filter((s) => !a.write.slots.includes(s))) assert.ok(bitsEqual(rowOf(table.data, slot), rowOf(afterB, slot)));
+  for (const slot of b.slots.filter(s => !a.write.slots.includes(s))) assert.ok(bitsEqual(rowOf(table.data, slot), rowOf(afterB, slot)));
   await forgetNote(store, model, 'b');
   assert.ok(bitsEqual(table.data, base), 'forgetting every note, in any order, gives back the base table');
   await close();
 });
 
-test('supersede writes the new note, then restores the old note\'s rows; the new one keeps its change', async () => {
+test("supersede writes the new note, then restores the old note's rows; the new one keeps its change", async () => {
   const { store, model, writer, table, close } = await setup();
   const base = table.data.slice();
   const a = await rememberNote(store, writer, { ...noteA, id: 'a' });

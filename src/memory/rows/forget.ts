@@ -11,7 +11,12 @@ import type { LanguageModel } from '../../model/languageModel';
 import { MemoryWriter, rememberNote, RememberRequest, RememberResult, TrainOptions } from './rowWriter';
 
 /** Forgets a live note in the store and restores its rows in the model. */
-export async function forgetNote(store: MemoryStore, model: LanguageModel, id: string, options: ForgetOptions = {}): Promise<ForgetOutcome> {
+export async function forgetNote(
+  store: MemoryStore,
+  model: LanguageModel,
+  id: string,
+  options: ForgetOptions = {},
+): Promise<ForgetOutcome> {
   const table = valueTableOf(model);
   return store.transaction(async ({ updates }) => {
     applyRowUpdates(table, updates);

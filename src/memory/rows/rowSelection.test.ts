@@ -41,7 +41,10 @@ test('without background statistics the ranking is term frequency', () => {
 test('owned slots are down-weighted per owner; weight 0 never reuses them', () => {
   const counts = Float64Array.from([4, 3, 2, 1]);
   const background = { documentFrequency: new Int32Array(4), batches: 10 };
-  const owned = new Map([[0, 2], [1, 1]]);
+  const owned = new Map([
+    [0, 2],
+    [1, 1],
+  ]);
   assert.deepEqual(topSlots(tfIdfScores(counts, background, { owned }), 4), [0, 1, 2, 3]);
   assert.deepEqual(topSlots(tfIdfScores(counts, background, { owned, ownedWeight: 0.5 }), 4), [2, 1, 0, 3]); // 1, 1.5, 2, 1 (x tf share)
   assert.deepEqual(topSlots(tfIdfScores(counts, background, { owned, ownedWeight: 0 }), 4), [2, 3]);

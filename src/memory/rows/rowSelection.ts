@@ -71,7 +71,9 @@ export interface ScoreOptions {
 /** tf-idf of every slot; 0 for slots the batch did not read. */
 export function tfIdfScores(counts: Float64Array, background: BackgroundSlotStats, options: ScoreOptions = {}): Float64Array {
   if (background.batches > 0 && background.documentFrequency.length !== counts.length) {
-    throw new RangeError(`tfIdfScores: background statistics cover ${background.documentFrequency.length} slots, the table has ${counts.length}`);
+    throw new RangeError(
+      `tfIdfScores: background statistics cover ${background.documentFrequency.length} slots, the table has ${counts.length}`,
+    );
   }
   let total = 0;
   for (const c of counts) total += c;
@@ -79,7 +81,9 @@ export function tfIdfScores(counts: Float64Array, background: BackgroundSlotStat
   if (total <= 0) return scores;
   const ownedWeight = options.ownedWeight ?? 1;
   let backgroundTotal = 0;
-  if (options.scoring === 'kl' || options.scoring === 'focus') for (let slot = 0; slot < counts.length; slot++) backgroundTotal += (background.batches > 0 ? background.documentFrequency[slot]! : 0) + 1;
+  if (options.scoring === 'kl' || options.scoring === 'focus')
+    for (let slot = 0; slot < counts.length; slot++)
+      backgroundTotal += (background.batches > 0 ? background.documentFrequency[slot]! : 0) + 1;
   for (let slot = 0; slot < counts.length; slot++) {
     const c = counts[slot]!;
     if (c <= 0) continue;
@@ -87,7 +91,11 @@ export function tfIdfScores(counts: Float64Array, background: BackgroundSlotStat
     const p = c / total;
     const q = (df + 1) / backgroundTotal;
     let score =
-      options.scoring === 'kl' ? p * Math.log(p / q) : options.scoring === 'focus' ? (p * p) / q : p * inverseDocumentFrequency(df, background.batches);
+      options.scoring === 'kl'
+        ? p * Math.log(p / q)
+        : options.scoring === 'focus'
+          ? (p * p) / q
+          : p * inverseDocumentFrequency(df, background.batches);
     if (score <= 0) continue;
     const owners = options.owned?.get(slot) ?? 0;
     if (owners > 0 && ownedWeight !== 1) score *= Math.pow(ownedWeight, owners);
@@ -133,5 +141,5 @@ export function selectSlots(
   const slots = topSlots(scores, settings.slots);
   let slotsRead = 0;
   for (const c of counts) if (c > 0) slotsRead++;
-  return { slots, scores: slots.map((slot) => scores[slot]!), slotsRead };
+  return { slots, scores: slots.map(slot => scores[slot]!), slotsRead };
 }

@@ -8,7 +8,10 @@ import { writerTestBackground, writerTestModel } from './writerTestModel';
 import { encodeTrainingSequence } from '../intake/trainingSequence';
 
 const tokenizer = loadTokenizer();
-const note = { text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.', kind: 'decision' as const };
+const note = {
+  text: 'The billing service retries webhooks with the RETRY_BUDGET of 7 attempts, since Stripe drops them after an hour.',
+  kind: 'decision' as const,
+};
 const settings = { slots: 8, minSequences: 16, maxSequences: 24 };
 
 test('a write chooses t rows by their reads and records them as they are; the live table is left alone', async () => {
@@ -17,18 +20,27 @@ test('a write chooses t rows by their reads and records them as they are; the li
   const before = table.data.slice();
   const writer = new MemoryWriter(model, tokenizer, writerTestBackground(), { settings });
   const progress: WriteProgress[] = [];
-  const write = await writer.train(note, { onProgress: (p) => progress.push(p) });
+  const write = await writer.train(note, { onProgress: p => progress.push(p) });
 
   assert.equal(write.slots.length, 8);
-  assert.deepEqual(write.slots, [...write.slots].sort((a, b) => a - b));
-  assert.ok(write.slots.every((slot) => slot % 4 !== 0), 'slots every background batch reads have idf 0');
+  assert.deepEqual(
+    write.slots,
+    [...write.slots].sort((a, b) => a - b),
+  );
+  assert.ok(
+    write.slots.every(slot => slot % 4 !== 0),
+    'slots every background batch reads have idf 0',
+  );
   assert.deepEqual(table.data, before, 'train() must not change the live table');
   const C = table.rowWidth;
   write.slots.forEach((slot, i) => assert.deepEqual(write.prev.subarray(i * C, (i + 1) * C), before.subarray(slot * C, (slot + 1) * C)));
   assert.deepEqual(write.next, write.prev, 'no row moves: the note is learned in the keyed note memory');
   assert.ok(write.sequences >= 16 && write.lossTokens > 0 && write.lossTokens < write.tokens);
   assert.ok(write.slotsRead >= write.slots.length);
-  assert.deepEqual(progress.map((p) => p.phase), ['prepare', 'address']);
+  assert.deepEqual(
+    progress.map(p => p.phase),
+    ['prepare', 'address'],
+  );
   // The same note chooses the same rows; a note owning none of them is not pushed off them.
   assert.deepEqual((await writer.train(note)).slots, write.slots);
   await writer.dispose();
@@ -43,7 +55,7 @@ test('an abort rejects and changes nothing; bad settings are refused', async () 
   const controller = new AbortController();
   const aborted = writer.train(note, {
     signal: controller.signal,
-    onProgress: (p) => {
+    onProgress: p => {
       if (p.phase === 'address') controller.abort();
     },
   });
@@ -65,7 +77,12 @@ test('file sequences count the loss from the contents, exchanges from the answer
 });
 
 test('countScope loss: the slot counts see only positions whose target the loss counts', () => {
-  const lossAt = { count: 4, positions: BigInt64Array.from([2n, 5n, 7n, 0n]), targets: new BigInt64Array(4), weights: Float32Array.from([1, 1, 1, 0]) };
+  const lossAt = {
+    count: 4,
+    positions: BigInt64Array.from([2n, 5n, 7n, 0n]),
+    targets: new BigInt64Array(4),
+    weights: Float32Array.from([1, 1, 1, 0]),
+  };
   const mask = lossMaskOf(lossAt, 8);
   assert.deepEqual(Array.from(mask), [0, 0, 1, 0, 0, 1, 0, 1]);
 });

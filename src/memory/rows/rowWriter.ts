@@ -130,7 +130,7 @@ export class MemoryWriter {
   /** The note's training sequences as token ids with their loss start (see lossFromOf). */
   encode(note: NoteWriteInput, settings: WriterSettings = this.settings): EncodedSequence[] {
     const sequences = augmentNote(note, { minSequences: settings.minSequences, maxSequences: settings.maxSequences });
-    return sequences.map((sequence) => {
+    return sequences.map(sequence => {
       const ids = encodeTrainingSequence(this.tokenizer, sequence);
       return { ids, lossFrom: lossFromOf(this.tokenizer, sequence, ids) };
     });
@@ -165,13 +165,19 @@ export class MemoryWriter {
     onProgress?.({ phase: 'address' });
     const reads = await this.address(batch);
     signal?.throwIfAborted();
-    const selection = selectSlots(reads, table.slotCount, this.background, {
-      slots: settings.slots,
-      countMode: settings.countMode,
-      scoring: settings.scoring,
-      owned: options.owned,
-      ownedWeight: settings.ownedSlotWeight,
-    }, settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used);
+    const selection = selectSlots(
+      reads,
+      table.slotCount,
+      this.background,
+      {
+        slots: settings.slots,
+        countMode: settings.countMode,
+        scoring: settings.scoring,
+        owned: options.owned,
+        ownedWeight: settings.ownedSlotWeight,
+      },
+      settings.countScope === 'loss' ? lossMaskOf(lossAt, batch.used.length) : batch.used,
+    );
     const slots = [...selection.slots].sort((a, b) => a - b);
     const prev = readRows(table, slots);
     let lossTokens = 0;
@@ -203,7 +209,13 @@ export class MemoryWriter {
     const out = await session.run({ ...this.parameterFeeds, [feedNames.tokens]: batch.tokens, [feedNames.mask]: batch.mask });
     const slots = out[outputNames.memorySlots]!;
     const [, , heads, topK] = slots.shape as [number, number, number, number];
-    return { positions: B * T, heads, topK, slots: int32Of(slots.data as BigInt64Array), weights: out[outputNames.memoryWeights]!.data as Float32Array };
+    return {
+      positions: B * T,
+      heads,
+      topK,
+      slots: int32Of(slots.data as BigInt64Array),
+      weights: out[outputNames.memoryWeights]!.data as Float32Array,
+    };
   }
 
   /** A session per batch shape, least recently used first in `sessions`; beyond MAX_SESSIONS the
@@ -222,7 +234,10 @@ export class MemoryWriter {
     while (this.sessions.size > MAX_SESSIONS) {
       const [oldestKey, oldest] = this.sessions.entries().next().value as [string, Promise<Session>];
       this.sessions.delete(oldestKey);
-      oldest.then((s) => s.release(), () => undefined);
+      oldest.then(
+        s => s.release(),
+        () => undefined,
+      );
     }
     return session;
   }
@@ -261,10 +276,12 @@ function padIdFor(vocabSize: number): number {
 function checkSettings(settings: WriterSettings): void {
   const positiveInteger = (name: keyof WriterSettings) => {
     const value = settings[name];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new RangeError(`writer setting ${name} must be a non-negative integer, got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      throw new RangeError(`writer setting ${name} must be a non-negative integer, got ${String(value)}`);
   };
   positiveInteger('slots');
-  if (!(settings.ownedSlotWeight >= 0 && settings.ownedSlotWeight <= 1)) throw new RangeError(`writer setting ownedSlotWeight must be in [0, 1], got ${settings.ownedSlotWeight}`);
+  if (!(settings.ownedSlotWeight >= 0 && settings.ownedSlotWeight <= 1))
+    throw new RangeError(`writer setting ownedSlotWeight must be in [0, 1], got ${settings.ownedSlotWeight}`);
 }
 
 // ---- the whole write against a store ----
@@ -295,7 +312,12 @@ export function ownerCounts(owners: ReadonlyMap<number, readonly unknown[]>): Ma
  * it keeps the order right for what the store replays). A cancelled or failed write leaves model and
  * store as they were. Refuses a note with secrets before anything else.
  */
-export async function rememberNote(store: MemoryStore, writer: MemoryWriter, request: RememberRequest, options: Omit<TrainOptions, 'owned'> = {}): Promise<RememberResult> {
+export async function rememberNote(
+  store: MemoryStore,
+  writer: MemoryWriter,
+  request: RememberRequest,
+  options: Omit<TrainOptions, 'owned'> = {},
+): Promise<RememberResult> {
   assertNoSecrets(request.text);
   const table = valueTableOf(writer.model);
   return store.transaction(async ({ updates }) => {

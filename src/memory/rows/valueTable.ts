@@ -40,7 +40,8 @@ export function readRows(table: ValueTable, slots: readonly number[]): Float32Ar
 /** Sets the rows of `slots` from `rows` (packed in that order), bit for bit. */
 export function writeRows(table: ValueTable, slots: readonly number[], rows: Float32Array): void {
   const C = table.rowWidth;
-  if (rows.length !== slots.length * C) throw new RangeError(`writeRows: ${slots.length} rows of ${C} need ${slots.length * C} floats, got ${rows.length}`);
+  if (rows.length !== slots.length * C)
+    throw new RangeError(`writeRows: ${slots.length} rows of ${C} need ${slots.length * C} floats, got ${rows.length}`);
   slots.forEach((slot, i) => {
     checkSlot(table, slot);
     table.data.set(rows.subarray(i * C, (i + 1) * C), slot * C);
@@ -51,7 +52,8 @@ export function writeRows(table: ValueTable, slots: readonly number[], rows: Flo
 export function applyRowUpdates(table: ValueTable, updates: readonly RowUpdate[]): void {
   for (const { slot, row } of updates) {
     checkSlot(table, slot);
-    if (row.length !== table.rowWidth) throw new RangeError(`row update of slot ${slot} has ${row.length} floats, rows have ${table.rowWidth}`);
+    if (row.length !== table.rowWidth)
+      throw new RangeError(`row update of slot ${slot} has ${row.length} floats, rows have ${table.rowWidth}`);
     table.data.set(row, slot * table.rowWidth);
   }
 }

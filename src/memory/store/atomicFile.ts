@@ -35,7 +35,12 @@ export async function writeFileAtomic(file: string, data: Buffer): Promise<void>
   try {
     await fsyncDirectory(path.dirname(file));
   } catch (error) {
-    throw asIoError(error, path.dirname(file), 'sync the folder of', 'The file was replaced, but the folder could not be synced; check the disk.');
+    throw asIoError(
+      error,
+      path.dirname(file),
+      'sync the folder of',
+      'The file was replaced, but the folder could not be synced; check the disk.',
+    );
   }
 }
 

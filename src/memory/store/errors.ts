@@ -153,7 +153,10 @@ export class NoteStateError extends MemoryStoreError {
 export class NoteIdTakenError extends MemoryStoreError {
   readonly code = 'note-id-taken';
   constructor(readonly noteId: NoteId) {
-    super(`A note with id "${noteId}" already exists in this store (ids are never reused, even after forget).`, 'Choose another id or let the store pick one.');
+    super(
+      `A note with id "${noteId}" already exists in this store (ids are never reused, even after forget).`,
+      'Choose another id or let the store pick one.',
+    );
   }
 }
 
@@ -221,5 +224,9 @@ export class StoreIoError extends MemoryStoreError {
 
 /** Whether an error came from the file system (it has an errno code such as ENOSPC). */
 export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((error as NodeJS.ErrnoException).code!);
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === 'string' &&
+    /^E[A-Z0-9]+$/.test((error as NodeJS.ErrnoException).code!)
+  );
 }

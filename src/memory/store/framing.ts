@@ -56,12 +56,13 @@ export function decodeHeader(kind: FileKind, bytes: Buffer): HeaderResult {
   if (bytes.length < FILE_PREFIX_BYTES) {
     // The start of our own header, cut short, is a damaged store file rather than somebody else's.
     const start = bytes.toString('latin1', 0, Math.min(8, bytes.length));
-    if (MAGIC[kind].startsWith(start)) return { ok: false, problem: 'corrupt', reason: `the file ends inside its header (${bytes.length} bytes)` };
+    if (MAGIC[kind].startsWith(start))
+      return { ok: false, problem: 'corrupt', reason: `the file ends inside its header (${bytes.length} bytes)` };
     return { ok: false, problem: 'foreign', reason: `only ${bytes.length} bytes, shorter than a store header` };
   }
   const magic = bytes.toString('latin1', 0, 8);
   if (magic !== MAGIC[kind]) {
-    const otherKind = (Object.keys(MAGIC) as FileKind[]).find((k) => MAGIC[k] === magic);
+    const otherKind = (Object.keys(MAGIC) as FileKind[]).find(k => MAGIC[k] === magic);
     const reason = otherKind ? `it is a mnemo ${otherKind} file, expected a ${kind} file` : `it does not start with ${MAGIC[kind]}`;
     return { ok: false, problem: 'foreign', reason };
   }
@@ -169,7 +170,8 @@ export function nextIntactRecord(bytes: Buffer, from: number): number | undefine
     if (at + RECORD_FRAME_BYTES > bytes.length) return undefined;
     const end = at + RECORD_FRAME_BYTES + bytes.readUInt32LE(at + 4);
     if (end > bytes.length) continue;
-    if (crc32(bytes.subarray(at + RECORD_FRAME_BYTES, end), crc32(bytes.subarray(at + 4, at + 8))) === bytes.readUInt32LE(at + 8)) return at;
+    if (crc32(bytes.subarray(at + RECORD_FRAME_BYTES, end), crc32(bytes.subarray(at + 4, at + 8))) === bytes.readUInt32LE(at + 8))
+      return at;
   }
   return undefined;
 }
@@ -188,7 +190,11 @@ export interface DamagedRange {
 export function salvageRecords(
   bytes: Buffer,
   from: number,
-): { readonly records: readonly DecodedRecord[]; readonly damaged: readonly DamagedRange[]; readonly readableJson: readonly DecodedRecord[] } {
+): {
+  readonly records: readonly DecodedRecord[];
+  readonly damaged: readonly DamagedRange[];
+  readonly readableJson: readonly DecodedRecord[];
+} {
   const records: DecodedRecord[] = [];
   const damaged: DamagedRange[] = [];
   // Damaged records whose frame still fits (the next intact record starts where it ends) and whose

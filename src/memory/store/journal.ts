@@ -5,16 +5,7 @@
 import { MemoryStoreError, ForeignFileError, StoreCorruptError, UnsupportedFormatError } from './errors';
 import { decodeHeader, encodeHeader, encodeRecord, FORMAT_VERSION, scanRecord } from './framing';
 import { checkJournalHeader, checkJournalRecord, JournalHeader, JournalRecord } from './records';
-import {
-  applyForget,
-  applyWrite,
-  checkSupersede,
-  checkWrite,
-  linkSupersede,
-  planForget,
-  RowUpdate,
-  StoreState,
-} from './state';
+import { applyForget, applyWrite, checkSupersede, checkWrite, linkSupersede, planForget, RowUpdate, StoreState } from './state';
 
 export interface JournalEntry {
   readonly record: JournalRecord;
@@ -61,10 +52,17 @@ export function readJournal(bytes: Buffer, file: string, from?: number): Journal
     const scan = scanRecord(bytes, offset);
     if (scan.kind === 'end') break;
     if (scan.kind === 'torn') return { header: head.header as JournalHeader, recordsStart: head.end, entries, goodEnd: offset, torn: scan };
-    if (scan.kind === 'corrupt') return { header: head.header as JournalHeader, recordsStart: head.end, entries, goodEnd: offset, corrupt: scan };
+    if (scan.kind === 'corrupt')
+      return { header: head.header as JournalHeader, recordsStart: head.end, entries, goodEnd: offset, corrupt: scan };
     const problem = checkJournalRecord(scan.record.json);
     if (problem) {
-      return { header: head.header as JournalHeader, recordsStart: head.end, entries, goodEnd: offset, corrupt: { offset, reason: problem } };
+      return {
+        header: head.header as JournalHeader,
+        recordsStart: head.end,
+        entries,
+        goodEnd: offset,
+        corrupt: { offset, reason: problem },
+      };
     }
     entries.push({ record: scan.record.json as JournalRecord, rows: scan.record.rows, offset, end: scan.record.end });
     offset = scan.record.end;
@@ -87,7 +85,11 @@ export function applyJournalEntry(state: StoreState, entry: JournalEntry, file: 
     return updates;
   } catch (error) {
     if (error instanceof MemoryStoreError || error instanceof RangeError) {
-      throw new StoreCorruptError(file, entry.offset, `replaying ${record.type} record ${record.seq} failed: ${error.message.split('\n')[0]}`);
+      throw new StoreCorruptError(
+        file,
+        entry.offset,
+        `replaying ${record.type} record ${record.seq} failed: ${error.message.split('\n')[0]}`,
+      );
     }
     throw error;
   }

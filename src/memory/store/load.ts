@@ -109,12 +109,18 @@ async function loadIntact(paths: StorePaths, model: ModelBinding, options: LoadO
   const read = readJournal(journalBytes, paths.journal);
   if (read.header.storeId !== header.storeId) throw new ForeignFileError(paths.journal, 'its journal belongs to another store');
   if (read.header.generation > header.generation) {
-    throw new StoreCorruptError(paths.snapshot, 0, `the snapshot (generation ${header.generation}) is older than its journal (generation ${read.header.generation})`);
+    throw new StoreCorruptError(
+      paths.snapshot,
+      0,
+      `the snapshot (generation ${header.generation}) is older than its journal (generation ${read.header.generation})`,
+    );
   }
   if (read.header.generation < header.generation) {
     // A compaction wrote the new snapshot and stopped before replacing the journal: every record
     // in the old journal is already in the snapshot.
-    const journalSize = await freshJournal('An interrupted compaction was completed (the old journal was already folded into the snapshot).');
+    const journalSize = await freshJournal(
+      'An interrupted compaction was completed (the old journal was already folded into the snapshot).',
+    );
     return { header, state, journalSize, snapshotSize: snapshotBytes.length, report: { created: false, movedAside, messages } };
   }
   if (read.corrupt) throw new StoreCorruptError(paths.journal, read.corrupt.offset, read.corrupt.reason);
@@ -130,7 +136,13 @@ async function loadIntact(paths: StorePaths, model: ModelBinding, options: LoadO
     );
     journalBytes = journalBytes.subarray(0, read.torn.offset);
   }
-  return { header, state, journalSize: journalBytes.length, snapshotSize: snapshotBytes.length, report: { created: false, rolledBack, movedAside, messages } };
+  return {
+    header,
+    state,
+    journalSize: journalBytes.length,
+    snapshotSize: snapshotBytes.length,
+    report: { created: false, rolledBack, movedAside, messages },
+  };
 }
 
 /**
@@ -167,7 +179,7 @@ async function recoverStore(
     now: options.now,
   });
   const reasonFor = (file: string) => {
-    const stretches = salvaged.report.damaged.filter((d) => d.file === file);
+    const stretches = salvaged.report.damaged.filter(d => d.file === file);
     if (file === damagedFile) return `was damaged (${problem.reason})`;
     if (stretches.length > 0) return `was damaged (${stretches[0]!.range.reason} at byte ${stretches[0]!.range.offset})`;
     return 'was folded into the recovered snapshot';
@@ -197,7 +209,12 @@ async function readForSalvage(file: string): Promise<{ exists: boolean; bytes?: 
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { exists: false };
     if (code === 'EISDIR') return { exists: true };
-    throw new StoreIoError(file, 'read', error, 'Nothing was changed. Check that the file is readable (permissions, disk), then try again.');
+    throw new StoreIoError(
+      file,
+      'read',
+      error,
+      'Nothing was changed. Check that the file is readable (permissions, disk), then try again.',
+    );
   }
 }
 
@@ -212,7 +229,11 @@ export async function peekStore(paths: StorePaths): Promise<{ header: SnapshotHe
   const read = readJournal(journalBytes, paths.journal);
   if (read.header.storeId !== header.storeId) throw new ForeignFileError(paths.journal, 'its journal belongs to another store');
   if (read.header.generation > header.generation) {
-    throw new StoreCorruptError(paths.snapshot, 0, `the snapshot (generation ${header.generation}) is older than its journal (generation ${read.header.generation})`);
+    throw new StoreCorruptError(
+      paths.snapshot,
+      0,
+      `the snapshot (generation ${header.generation}) is older than its journal (generation ${read.header.generation})`,
+    );
   }
   if (read.header.generation !== header.generation) return { header, state, messages };
   if (read.corrupt) throw new StoreCorruptError(paths.journal, read.corrupt.offset, read.corrupt.reason);
@@ -307,7 +328,7 @@ async function removeDeadTempFiles(paths: StorePaths): Promise<string[]> {
   const ours = [path.basename(paths.snapshot), path.basename(paths.journal)];
   for (const name of await fs.readdir(paths.dir)) {
     const match = /\.tmp-(\d+)-[0-9a-f]+$/.exec(name);
-    if (!match || !ours.some((base) => name.startsWith(base))) continue;
+    if (!match || !ours.some(base => name.startsWith(base))) continue;
     if (Number(match[1]) === process.pid || processIsAlive(Number(match[1]))) continue;
     await fs.rm(path.join(paths.dir, name), { force: true });
     removed.push(name);
@@ -326,6 +347,11 @@ async function readIfExists(file: string): Promise<Buffer | undefined> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     if (code === 'EISDIR') throw new ForeignFileError(file, 'it is a directory');
-    throw new StoreIoError(file, 'read', error, 'Nothing was changed. Check that the file is readable (permissions, disk), then try again.');
+    throw new StoreIoError(
+      file,
+      'read',
+      error,
+      'Nothing was changed. Check that the file is readable (permissions, disk), then try again.',
+    );
   }
 }

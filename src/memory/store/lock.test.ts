@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { acquireLock } from './lock';
 
-test('lock: the next holder removes a dead waiter\'s announcement and keeps a live one\'s', async () => {
+test("lock: the next holder removes a dead waiter's announcement and keeps a live one's", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-lock-'));
   const lock = path.join(dir, 'store.lock');
   const waiting = `${lock}.waiting`;
@@ -18,12 +18,12 @@ test('lock: the next holder removes a dead waiter\'s announcement and keeps a li
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     fs.writeFileSync(waiting, JSON.stringify({ pid: Number(dead.stdout), host: os.hostname() }));
     await (await acquireLock(lock)).release();
-    assert.equal(fs.existsSync(waiting), false, 'a dead waiter\'s announcement is removed');
+    assert.equal(fs.existsSync(waiting), false, "a dead waiter's announcement is removed");
 
     // A live waiter (this test's parent process stands for one) keeps its announcement.
     fs.writeFileSync(waiting, JSON.stringify({ pid: process.ppid, host: os.hostname() }));
     await (await acquireLock(lock)).release();
-    assert.equal(fs.existsSync(waiting), true, 'a live waiter\'s announcement stays');
+    assert.equal(fs.existsSync(waiting), true, "a live waiter's announcement stays");
     assert.equal(fs.existsSync(lock), false, 'the lock itself is released');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -110,10 +110,13 @@ async function tryCreate(file: string, content: LockContent): Promise<boolean> {
 
 function holdLock(file: string, content: LockContent, staleMs: number): HeldLock {
   // Keep the file fresh so waiters on other hosts do not take a long write for a crash.
-  const timer = setInterval(() => {
-    const now = new Date();
-    fs.utimes(file, now, now).catch(() => undefined);
-  }, Math.max(1_000, staleMs / 3));
+  const timer = setInterval(
+    () => {
+      const now = new Date();
+      fs.utimes(file, now, now).catch(() => undefined);
+    },
+    Math.max(1_000, staleMs / 3),
+  );
   timer.unref();
   let released = false;
   return {
@@ -192,7 +195,12 @@ async function isStale(file: string, observed: LockContent | 'unreadable', stale
 
 async function breakStaleLock(file: string, observed: LockContent | 'unreadable', staleMs: number): Promise<void> {
   const breakFile = `${file}.break`;
-  const breaker: LockContent = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const breaker: LockContent = {
+    pid: process.pid,
+    host: os.hostname(),
+    since: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  };
   if (!(await tryCreate(breakFile, breaker))) {
     const age = await fileAgeMs(breakFile);
     if (age !== undefined && age > BREAK_STALE_MS) await fs.rm(breakFile, { force: true });
@@ -203,7 +211,9 @@ async function breakStaleLock(file: string, observed: LockContent | 'unreadable'
     // Re-read under the break lock: only remove the very lock we judged stale.
     const now = await readLock(file);
     const same =
-      now === 'unreadable' ? observed === 'unreadable' : typeof now === 'object' && observed !== 'unreadable' && now.token === observed.token;
+      now === 'unreadable'
+        ? observed === 'unreadable'
+        : typeof now === 'object' && observed !== 'unreadable' && now.token === observed.token;
     if (same && (await isStale(file, now as LockContent | 'unreadable', staleMs))) await fs.rm(file, { force: true });
   } finally {
     await fs.rm(breakFile, { force: true });
@@ -231,5 +241,5 @@ export function processIsAlive(pid: number): boolean {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  return new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -55,16 +55,33 @@ class Table {
 }
 
 /** A fake writer: adds a seeded pseudo-random change to the given rows. */
-async function remember(store: MemoryStore, table: Table, id: string, slots: number[], seed: number, text = `note ${id}`, footprint?: number[]) {
+async function remember(
+  store: MemoryStore,
+  table: Table,
+  id: string,
+  slots: number[],
+  seed: number,
+  text = `note ${id}`,
+  footprint?: number[],
+) {
   return store.transaction(async ({ updates }) => {
     table.apply(updates);
     const prev = table.snapshot(slots);
     let x = seed;
-    const next = prev.map((v) => {
+    const next = prev.map(v => {
       x = (x * 1103515245 + 12345) % 2 ** 31;
       return v + (x / 2 ** 31 - 0.5) * 0.01;
     });
-    const result = await store.write({ id, text, kind: 'decision', author: 'tester', slots, prev, next, ...(footprint ? { footprint } : {}) });
+    const result = await store.write({
+      id,
+      text,
+      kind: 'decision',
+      author: 'tester',
+      slots,
+      prev,
+      next,
+      ...(footprint ? { footprint } : {}),
+    });
     slots.forEach((slot, i) => table.rows.set(slot, next.slice(i * D, (i + 1) * D)));
     return result;
   });
@@ -88,12 +105,18 @@ test('store: creates, persists notes and rows, reopens the same', async () => {
   await remember(store, table, 'p002', [2, 5], 2);
   const again = await open(dir);
   assert.equal(again.loadReport.created, false);
-  assert.deepEqual(again.notes().map((n) => n.id), ['p001', 'p002']);
+  assert.deepEqual(
+    again.notes().map(n => n.id),
+    ['p001', 'p002'],
+  );
   assert.deepEqual(again.getNote('p001')!.slots, [1, 2, 3]);
   assert.equal(again.getNote('p002')!.text, 'note p002');
   assert.ok(bitsEqual(tableOf(again, ALL), table.snapshot(ALL)));
   assert.deepEqual(Object.fromEntries([...again.slotOwners()].map(([s, ids]) => [s, ids.join()])), {
-    1: 'p001', 2: 'p001,p002', 3: 'p001', 5: 'p002',
+    1: 'p001',
+    2: 'p001,p002',
+    3: 'p001',
+    5: 'p002',
   });
   assert.deepEqual((await fs.readdir(dir)).sort(), ['journal.mnemo', 'snapshot.mnemo']);
 });
@@ -131,7 +154,8 @@ test('store: footprints (recorded by earlier versions) persist through journal, 
   // Which live notes hold each slot among their written slots or footprint.
   const owners = (s: MemoryStore) => {
     const bySlot = new Map<number, string[]>();
-    for (const note of s.liveNotes()) for (const slot of new Set([...note.slots, ...(note.footprint ?? [])])) bySlot.set(slot, [...(bySlot.get(slot) ?? []), note.id]);
+    for (const note of s.liveNotes())
+      for (const slot of new Set([...note.slots, ...(note.footprint ?? [])])) bySlot.set(slot, [...(bySlot.get(slot) ?? []), note.id]);
     return Object.fromEntries([...bySlot].map(([slot, notes]) => [slot, notes.sort().join()]));
   };
   const expected = { 1: 'a', 2: 'a,b', 3: 'b', 7: 'a', 9: 'a' };
@@ -191,7 +215,10 @@ test('store: a torn last journal record is rolled back on load, kept aside, and 
   assert.match(report.messages.join(' '), /last journal record was incomplete.*rolled back/);
   assert.deepEqual(await fs.readFile(report.rolledBack!.savedAs), record.subarray(0, 30));
   assert.deepEqual(await fs.readFile(journal), before);
-  assert.deepEqual(reopened.notes().map((n) => n.id), ['a', 'b']);
+  assert.deepEqual(
+    reopened.notes().map(n => n.id),
+    ['a', 'b'],
+  );
   assert.ok(bitsEqual(tableOf(reopened, ALL), good));
   await remember(reopened, table, 'c', [3], 3);
   assert.equal((await open(dir)).notes().length, 3);
@@ -221,11 +248,14 @@ test('store: damage inside the journal is refused untouched, and recover keeps e
   assert.deepEqual(await fs.readFile(journal), bytes, 'the damaged file is left as it was');
   const recovered = await open(dir, { recover: true });
   // Only the damaged record is lost: a before it and c after it are kept, rows and all.
-  assert.deepEqual(recovered.notes().map((n) => n.id), ['a', 'c']);
+  assert.deepEqual(
+    recovered.notes().map(n => n.id),
+    ['a', 'c'],
+  );
   assert.ok(bitsEqual(tableOf(recovered, [1, 2]), afterA.subarray(D, 3 * D)));
   assert.ok(bitsEqual(tableOf(recovered, [3]), afterC));
   assert.match(recovered.loadReport.messages.join(' '), /Recovery kept 2 live note\(s\); 1 damaged stretch/);
-  const aside = recovered.loadReport.movedAside.find((m) => m.file === journal)!;
+  const aside = recovered.loadReport.movedAside.find(m => m.file === journal)!;
   assert.match(path.basename(aside.movedTo), /^journal\.mnemo\.corrupt-2026-11-22T10-00-00\.000Z$/);
   assert.deepEqual(await fs.readFile(aside.movedTo), bytes);
 });
@@ -245,19 +275,31 @@ test('store: recover keeps a note whose record is damaged only in its rows (its 
   await fs.writeFile(journal, bytes);
   await assert.rejects(open(dir), StoreCorruptError);
   const recovered = await open(dir, { recover: true });
-  assert.deepEqual(recovered.liveNotes().map((n) => `${n.id}:${n.text}:${n.slots.join('.')}`), ['a:note a:1', 'b:note b:', 'c:note c:4']);
+  assert.deepEqual(
+    recovered.liveNotes().map(n => `${n.id}:${n.text}:${n.slots.join('.')}`),
+    ['a:note a:1', 'b:note b:', 'c:note c:4'],
+  );
   assert.deepEqual(recovered.loadReport.salvage?.relearn, ['b']);
-  assert.deepEqual([...recovered.changedRows().keys()].sort(), [1, 4], 'b\'s damaged rows are not used');
+  assert.deepEqual([...recovered.changedRows().keys()].sort(), [1, 4], "b's damaged rows are not used");
   // A flip inside the note's own JSON that still parses is caught by the note checksum: b is lost.
   const again = await tempDir();
   const store2 = await open(again);
-  for (const [id, slot] of [['a', 1], ['b', 2], ['c', 4]] as const) await remember(store2, new Table(), id, [slot], 1, `note ${id} port 5433`);
+  for (const [id, slot] of [
+    ['a', 1],
+    ['b', 2],
+    ['c', 4],
+  ] as const)
+    await remember(store2, new Table(), id, [slot], 1, `note ${id} port 5433`);
   const bytes2 = await fs.readFile(path.join(again, 'journal.mnemo'));
   const at = bytes2.indexOf('note b port 5433') + 'note b port 54'.length;
   bytes2[at] = '7'.charCodeAt(0);
   await fs.writeFile(path.join(again, 'journal.mnemo'), bytes2);
   const recovered2 = await open(again, { recover: true });
-  assert.deepEqual(recovered2.liveNotes().map((n) => n.text), ['note a port 5433', 'note c port 5433'], 'no silently changed text');
+  assert.deepEqual(
+    recovered2.liveNotes().map(n => n.text),
+    ['note a port 5433', 'note c port 5433'],
+    'no silently changed text',
+  );
 });
 
 test('store: restore undoes a forget bit for bit (same id, text, slots, footprint, rows), also after a reopen and with a note written since', async () => {
@@ -275,7 +317,10 @@ test('store: restore undoes a forget bit for bit (same id, text, slots, footprin
   const restored = await store.restore(kept);
   assert.deepEqual(store.getNote('a' as NoteId), noteBefore);
   assert.ok(bitsEqual(tableOf(store, ALL), rowsBefore), 'rows back bit for bit');
-  assert.deepEqual(restored.updates.map((u) => u.slot), [1, 2]);
+  assert.deepEqual(
+    restored.updates.map(u => u.slot),
+    [1, 2],
+  );
   const reopened = await open(dir);
   assert.deepEqual(reopened.getNote('a' as NoteId), noteBefore);
   assert.ok(bitsEqual(tableOf(reopened, ALL), rowsBefore));
@@ -286,7 +331,10 @@ test('store: restore undoes a forget bit for bit (same id, text, slots, footprin
   for (const slot of [1, 2]) if (!store.changedRows().has(slot)) table.rows.delete(slot);
   await remember(store, table, 'c', [1], 3);
   await store.restore(kept);
-  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'b', 'c']);
+  assert.deepEqual(
+    store.liveNotes().map(n => n.id),
+    ['a', 'b', 'c'],
+  );
   await store.forget('a');
   await store.forget('c');
   await store.forget('b');
@@ -307,7 +355,10 @@ test('store: check says missing, sound, or damaged with what recovery would keep
   const whole = await fs.readFile(journal);
   await fs.writeFile(journal, whole.subarray(0, whole.length - 10));
   const peeked = await MemoryStore.peek(dir);
-  assert.deepEqual(peeked.notes.map((n) => n.id), ['a', 'b']);
+  assert.deepEqual(
+    peeked.notes.map(n => n.id),
+    ['a', 'b'],
+  );
   assert.match(peeked.messages.join(' '), /last record is incomplete/);
   // Damage in the middle: check names it and what recovery would keep; no file changes.
   const damaged = Buffer.from(whole);
@@ -328,8 +379,11 @@ test('store: check says missing, sound, or damaged with what recovery would keep
 
 test('store: a foreign or damaged snapshot is refused untouched; recover moves it aside and starts empty', async () => {
   const dir = await tempDir();
-  await fs.writeFile(path.join(dir, 'snapshot.mnemo'), 'this is somebody else\'s file\n');
-  await assert.rejects(open(dir), (error: unknown) => error instanceof ForeignFileError && /not a mnemo memory store file/.test(error.message));
+  await fs.writeFile(path.join(dir, 'snapshot.mnemo'), "this is somebody else's file\n");
+  await assert.rejects(
+    open(dir),
+    (error: unknown) => error instanceof ForeignFileError && /not a mnemo memory store file/.test(error.message),
+  );
   assert.equal(await fs.readFile(path.join(dir, 'snapshot.mnemo'), 'utf8'), "this is somebody else's file\n");
   const recovered = await open(dir, { recover: true });
   assert.equal(recovered.notes().length, 0);
@@ -362,7 +416,10 @@ test('store: a store of another base model is refused with both models named; pe
   assert.deepEqual(await fs.readFile(path.join(dir, 'journal.mnemo')), before);
   const peek = await MemoryStore.peek(dir);
   assert.equal(peek.header.model.id, 'test-model');
-  assert.deepEqual(peek.notes.map((n) => n.text), ['note a']);
+  assert.deepEqual(
+    peek.notes.map(n => n.text),
+    ['note a'],
+  );
 });
 
 test('store: an interrupted compaction (new snapshot, old journal) loads without losing or doubling anything', async () => {
@@ -376,7 +433,10 @@ test('store: an interrupted compaction (new snapshot, old journal) loads without
   await fs.writeFile(path.join(dir, 'journal.mnemo'), oldJournal);
   const reopened = await open(dir);
   assert.match(reopened.loadReport.messages.join(' '), /interrupted compaction/);
-  assert.deepEqual(reopened.notes().map((n) => n.id), ['a', 'b']);
+  assert.deepEqual(
+    reopened.notes().map(n => n.id),
+    ['a', 'b'],
+  );
   assert.ok(bitsEqual(tableOf(reopened, ALL), table.snapshot(ALL)));
 });
 
@@ -402,9 +462,18 @@ test('store: secrets and bad writes are refused before anything reaches the disk
     store.write({ text: 'db url postgres://app:s3cretPass@db/app', kind: 'note', author: 't', slots: [1], prev: baseRow(1), next: row }),
     SecretFoundError,
   );
-  await assert.rejects(store.write({ text: '  ', kind: 'note', author: 't', slots: [], prev: new Float32Array(0), next: new Float32Array(0) }), /non-empty text/);
-  await assert.rejects(store.write({ text: 'x', kind: 'weird' as never, author: 't', slots: [], prev: new Float32Array(0), next: new Float32Array(0) }), /unknown note kind/);
-  await assert.rejects(store.write({ id: 'bad id!', text: 'x', kind: 'note', author: 't', slots: [], prev: new Float32Array(0), next: new Float32Array(0) }), /not a valid note id/);
+  await assert.rejects(
+    store.write({ text: '  ', kind: 'note', author: 't', slots: [], prev: new Float32Array(0), next: new Float32Array(0) }),
+    /non-empty text/,
+  );
+  await assert.rejects(
+    store.write({ text: 'x', kind: 'weird' as never, author: 't', slots: [], prev: new Float32Array(0), next: new Float32Array(0) }),
+    /unknown note kind/,
+  );
+  await assert.rejects(
+    store.write({ id: 'bad id!', text: 'x', kind: 'note', author: 't', slots: [], prev: new Float32Array(0), next: new Float32Array(0) }),
+    /not a valid note id/,
+  );
   await remember(store, new Table(), 'a', [1], 1);
   const after = await fs.readFile(journal);
   await assert.rejects(store.write({ text: 'stale', kind: 'note', author: 't', slots: [1], prev: baseRow(1), next: row }), StaleRowsError);
@@ -428,7 +497,10 @@ test('store: export then import into an empty store gives the same notes and row
   const result = await b.importFrom(file);
   assert.equal(result.mode, 'replace');
   assert.equal(result.imported, 2);
-  assert.deepEqual(b.liveNotes().map((n) => n.id), ['x1', 'x2']);
+  assert.deepEqual(
+    b.liveNotes().map(n => n.id),
+    ['x1', 'x2'],
+  );
   assert.ok(bitsEqual(tableOf(b, ALL), tableOf(a, ALL)));
   const reopened = await open(b.paths.dir);
   assert.ok(bitsEqual(tableOf(reopened, ALL), tableOf(a, ALL)));
@@ -456,13 +528,19 @@ test('store: merge import adds the other notes on top, and forgetting them resto
   assert.equal(result.mode, 'merge');
   assert.equal(result.imported, 2);
   assert.deepEqual(result.renamed, [{ from: 'mine', to: 'mine-2' }]);
-  assert.deepEqual(target.liveNotes().map((n) => n.id), ['mine', 'local', 'shared-1', 'mine-2']);
+  assert.deepEqual(
+    target.liveNotes().map(n => n.id),
+    ['mine', 'local', 'shared-1', 'mine-2'],
+  );
   // Slot 1 was untouched here: it now holds the source's row. Slot 2 holds both contributions.
   assert.ok(bitsEqual(tableOf(target, [1]), tableOf(source, [1])));
   assert.ok(bitsEqual(table.snapshot(ALL), tableOf(target, ALL)));
   // The import is one journal record; replaying it gives the same state.
   const replayed = await open(target.paths.dir);
-  assert.deepEqual(replayed.liveNotes().map((n) => n.id), target.liveNotes().map((n) => n.id));
+  assert.deepEqual(
+    replayed.liveNotes().map(n => n.id),
+    target.liveNotes().map(n => n.id),
+  );
   assert.equal(replayed.getNote('mine-2')!.text, 'source text for mine');
   assert.ok(bitsEqual(tableOf(replayed, ALL), tableOf(target, ALL)));
   const again = await target.importFrom(file);
@@ -488,11 +566,17 @@ test('store: damaged, foreign and other-model imports are refused and change not
   const damaged = Buffer.from(bytes);
   damaged[damaged.length - 200] ^= 0x01;
   await fs.writeFile(file + '.bad', damaged);
-  await assert.rejects(target.importFrom(file + '.bad'), (e: unknown) => e instanceof ImportInvalidError && /Nothing was changed/.test(e.message));
+  await assert.rejects(
+    target.importFrom(file + '.bad'),
+    (e: unknown) => e instanceof ImportInvalidError && /Nothing was changed/.test(e.message),
+  );
   await assert.rejects(target.importFrom(path.join(source.paths.dir, 'snapshot.mnemo')), /expected a export file|not a mnemo memory store/);
   await assert.rejects(target.importFrom(file + '.missing'), /does not exist/);
   const otherModel = await MemoryStore.open(await tempDir(), { model: { ...model, id: 'm2', sha256: 'ef'.repeat(32) } });
-  await assert.rejects(otherModel.importFrom(file), (e: unknown) => e instanceof ImportInvalidError && /base model "test-model"/.test(e.message));
+  await assert.rejects(
+    otherModel.importFrom(file),
+    (e: unknown) => e instanceof ImportInvalidError && /base model "test-model"/.test(e.message),
+  );
   assert.deepEqual(await fs.readFile(journal), before);
 });
 
@@ -505,31 +589,43 @@ test('store: replace-import into a store with notes exports the old content firs
   await remember(target, new Table(), 'ours', [2], 2);
   const result = await target.importFrom(file, { mode: 'replace' });
   assert.ok(result.backup && existsSync(result.backup));
-  assert.deepEqual(target.liveNotes().map((n) => n.id), ['theirs']);
-  assert.ok(result.updates.some((u) => u.slot === 2 && bitsEqual(u.row, baseRow(2))));
+  assert.deepEqual(
+    target.liveNotes().map(n => n.id),
+    ['theirs'],
+  );
+  assert.ok(result.updates.some(u => u.slot === 2 && bitsEqual(u.row, baseRow(2))));
   const restore = await open(await tempDir());
   await restore.importFrom(result.backup!);
-  assert.deepEqual(restore.liveNotes().map((n) => n.id), ['ours']);
+  assert.deepEqual(
+    restore.liveNotes().map(n => n.id),
+    ['ours'],
+  );
 });
 
-test('store: two instances on one directory see each other\'s writes', async () => {
+test("store: two instances on one directory see each other's writes", async () => {
   const dir = await tempDir();
   const first = await open(dir);
   const second = await open(dir);
   const seen: RowUpdate[][] = [];
-  second.onExternalChange((updates) => seen.push([...updates]));
+  second.onExternalChange(updates => seen.push([...updates]));
   await remember(first, new Table(), 'from-first', [4, 5], 1);
   const updates = await second.sync();
-  assert.deepEqual(updates.map((u) => u.slot), [4, 5]);
+  assert.deepEqual(
+    updates.map(u => u.slot),
+    [4, 5],
+  );
   assert.equal(seen.length, 1);
-  assert.deepEqual(second.notes().map((n) => n.id), ['from-first']);
+  assert.deepEqual(
+    second.notes().map(n => n.id),
+    ['from-first'],
+  );
   await first.compact();
   await second.forget('from-first');
   await first.sync();
   assert.equal(first.getNote('from-first')!.state, 'forgotten');
 });
 
-test('store: a held lock makes others wait and then fail clearly; a dead holder\'s lock is broken', async () => {
+test("store: a held lock makes others wait and then fail clearly; a dead holder's lock is broken", async () => {
   const dir = await tempDir();
   await open(dir);
   const lockFile = path.join(dir, 'store.lock');
@@ -556,30 +652,39 @@ test('store: two processes writing at once both succeed, in order, and lose noth
   const count = 12;
   const child = path.join(__dirname, 'testWriterProcess.ts');
   const run = (tag: string) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', child, dir, tag, String(count), 'left,right'], { cwd: path.resolve(__dirname, '../..') });
+    promisify(execFile)(process.execPath, ['--import', 'tsx', child, dir, tag, String(count), 'left,right'], {
+      cwd: path.resolve(__dirname, '../..'),
+    });
   await Promise.all([run('left'), run('right')]);
   const store = await open(dir);
-  const ids = store.notes().map((n) => n.id);
+  const ids = store.notes().map(n => n.id);
   assert.equal(ids.length, 2 * count);
   // They really overlapped: the writers took turns rather than one running after the other.
   const position = (id: string) => ids.indexOf(id as NoteId);
   assert.ok(position('right-0') < position(`left-${count - 1}`) && position('left-0') < position(`right-${count - 1}`), ids.join(' '));
   for (const tag of ['left', 'right']) {
-    const mine = ids.filter((id) => id.startsWith(`${tag}-`));
-    assert.deepEqual(mine, Array.from({ length: count }, (_, i) => `${tag}-${i}`));
+    const mine = ids.filter(id => id.startsWith(`${tag}-`));
+    assert.deepEqual(
+      mine,
+      Array.from({ length: count }, (_, i) => `${tag}-${i}`),
+    );
   }
   // Every write added exactly 1 to each of its rows, starting from the freshest value.
   const touches = new Map<number, number>();
   for (let i = 0; i < count; i++) for (const slot of slotsOfWrite(i)) touches.set(slot, (touches.get(slot) ?? 0) + 2);
   const rows = store.changedRows();
   for (const [slot, times] of touches) {
-    assert.deepEqual([...rows.get(slot)!], [...baseRow(slot)].map((v) => v + times), `slot ${slot}`);
+    assert.deepEqual(
+      [...rows.get(slot)!],
+      [...baseRow(slot)].map(v => v + times),
+      `slot ${slot}`,
+    );
   }
 });
 
 async function deadPid(): Promise<number> {
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, ['-e', '0']);
-  await new Promise((resolve) => child.on('exit', resolve));
+  await new Promise(resolve => child.on('exit', resolve));
   return child.pid!;
 }

@@ -145,7 +145,16 @@ export class MemoryStore {
     const lock = await acquireLock(paths.lock, options.lock);
     try {
       const loaded = await loadStore(paths, options.model, { recover: options.recover ?? false, now: options.now ?? (() => new Date()) });
-      return new MemoryStore(paths, options.model, options, loaded.header, loaded.state, loaded.journalSize, loaded.snapshotSize, loaded.report);
+      return new MemoryStore(
+        paths,
+        options.model,
+        options,
+        loaded.header,
+        loaded.state,
+        loaded.journalSize,
+        loaded.snapshotSize,
+        loaded.report,
+      );
     } finally {
       await lock.release();
     }
@@ -156,7 +165,9 @@ export class MemoryStore {
    * throws as open does; a torn last record (a crash while appending) is left out and named in
    * `messages`.
    */
-  static async peek(dir: string): Promise<{ readonly header: SnapshotHeader; readonly notes: readonly NoteRecord[]; readonly messages: readonly string[] }> {
+  static async peek(
+    dir: string,
+  ): Promise<{ readonly header: SnapshotHeader; readonly notes: readonly NoteRecord[]; readonly messages: readonly string[] }> {
     const { header, state, messages } = await peekStore(storePaths(dir));
     return { header, notes: [...state.notes.values()], messages };
   }
@@ -176,7 +187,7 @@ export class MemoryStore {
   }
 
   liveNotes(): readonly NoteRecord[] {
-    return this.notes().filter((note) => note.state === 'live');
+    return this.notes().filter(note => note.state === 'live');
   }
 
   getNote(id: string): NoteRecord | undefined {
@@ -225,7 +236,7 @@ export class MemoryStore {
 
   /** Catches up with other processes; returns the rows that changed. */
   async sync(): Promise<readonly RowUpdate[]> {
-    return this.transaction(async (context) => context.updates);
+    return this.transaction(async context => context.updates);
   }
 
   async write(request: WriteRequest): Promise<WriteResult> {
@@ -253,7 +264,11 @@ export class MemoryStore {
       this.state.lastSeq = seq;
       // The forget is durable once appended; a failed compaction only delays the purge.
       let purged = false;
-      if (options.purge ?? true) purged = await this.compact().then(() => true, () => false);
+      if (options.purge ?? true)
+        purged = await this.compact().then(
+          () => true,
+          () => false,
+        );
       else await this.compactIfLarge();
       return { ...outcome, updates: copyUpdates(outcome.updates), purged };
     });
@@ -286,7 +301,8 @@ export class MemoryStore {
         const row = this.state.rows.get(slot) ?? was;
         prev.set(row, i * d);
         const same = bitsEqual(row, was);
-        for (let k = i * d; k < (i + 1) * d; k++) next[k] = same ? forgotten.next[k]! : row[k - i * d]! + (forgotten.next[k]! - forgotten.prev[k]!);
+        for (let k = i * d; k < (i + 1) * d; k++)
+          next[k] = same ? forgotten.next[k]! : row[k - i * d]! + (forgotten.next[k]! - forgotten.prev[k]!);
       });
       const data = { note, prev, next };
       checkWrite(this.state, data, true);
@@ -336,7 +352,7 @@ export class MemoryStore {
   async exportTo(file: string): Promise<ExportResult> {
     return this.transaction(async () => {
       const header: SnapshotHeader = { ...this.header, kind: 'export', created: this.now().toISOString(), lastSeq: this.state.lastSeq };
-      const bytes = encodeSnapshot(header, this.state, { notes: (note) => note.state === 'live' });
+      const bytes = encodeSnapshot(header, this.state, { notes: note => note.state === 'live' });
       await writeFileAtomic(path.resolve(file), bytes);
       return {
         file: path.resolve(file),
@@ -357,7 +373,11 @@ export class MemoryStore {
     try {
       bytes = await fs.readFile(file);
     } catch (error) {
-      throw new ImportInvalidError(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(error), 'Check the path.');
+      throw new ImportInvalidError(
+        file,
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(error),
+        'Check the path.',
+      );
     }
     const source = readExportFile(bytes, file, this.model);
     return this.transaction(async () => {
@@ -384,7 +404,13 @@ export class MemoryStore {
     await this.appendBytes(encoded);
     applyJournalEntry(this.state, { record, rows: concatRows(plan.rows), offset: start, end: start + encoded.length }, this.paths.journal);
     await this.compactIfLarge();
-    return { mode: 'merge', imported: record.notes.length, renamed: plan.renamed, skipped: plan.skipped, updates: diffRows(before, this.state) };
+    return {
+      mode: 'merge',
+      imported: record.notes.length,
+      renamed: plan.renamed,
+      skipped: plan.skipped,
+      updates: diffRows(before, this.state),
+    };
   }
 
   private async importReplace(source: ReturnType<typeof readExportFile>, file: string): Promise<ImportResult> {
@@ -421,7 +447,7 @@ export class MemoryStore {
       // Bookkeeping after the commit (a full disk): the old journal has an older generation, so the
       // next load or catch-up replaces it; the marker record is only informative.
     }
-    const imported = [...state.notes.values()].filter((n) => n.state === 'live').length;
+    const imported = [...state.notes.values()].filter(n => n.state === 'live').length;
     return { mode: 'replace', imported, renamed: [], skipped: [], updates: diffRows(before, state), backup };
   }
 
@@ -435,7 +461,9 @@ export class MemoryStore {
     const order = request.slots.map((slot, index) => ({ slot, index })).sort((a, b) => a.slot - b.slot);
     const expected = request.slots.length * d;
     if (request.prev.length !== expected || request.next.length !== expected) {
-      throw new RangeError(`rows must hold ${request.slots.length} x ${d} floats, got prev ${request.prev.length} and next ${request.next.length}`);
+      throw new RangeError(
+        `rows must hold ${request.slots.length} x ${d} floats, got prev ${request.prev.length} and next ${request.next.length}`,
+      );
     }
     const prev = new Float32Array(expected);
     const next = new Float32Array(expected);
@@ -449,7 +477,7 @@ export class MemoryStore {
       kind: request.kind,
       author: request.author,
       created: request.created ?? this.now().toISOString(),
-      slots: order.map((o) => o.slot),
+      slots: order.map(o => o.slot),
       ...(request.footprint ? { footprint: [...new Set(request.footprint)].sort((a, b) => a - b) } : {}),
       state: 'live',
     };
@@ -552,7 +580,7 @@ function journalGeneration(prefix: Buffer): number | undefined {
 }
 
 function copyUpdates(updates: readonly RowUpdate[]): RowUpdate[] {
-  return updates.map((u) => ({ slot: u.slot, row: u.row.slice() }));
+  return updates.map(u => ({ slot: u.slot, row: u.row.slice() }));
 }
 
 function concatRows(rows: readonly Float32Array[]): Float32Array {

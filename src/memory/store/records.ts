@@ -130,7 +130,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function isSlotList(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((s) => Number.isInteger(s) && s >= 0);
+  return Array.isArray(value) && value.every(s => Number.isInteger(s) && s >= 0);
 }
 
 const NOTE_STATES: readonly NoteState[] = ['live', 'forgotten', 'superseded'];
@@ -152,7 +152,8 @@ export function checkNoteRecord(value: unknown): string | undefined {
 export function checkSnapshotHeader(value: unknown, kind: 'snapshot' | 'export'): string | undefined {
   if (!isObject(value) || value.kind !== kind) return `header is not a ${kind} header`;
   if (typeof value.storeId !== 'string') return 'header has no storeId';
-  if (!isObject(value.model) || typeof value.model.id !== 'string' || typeof value.model.sha256 !== 'string') return 'header has no model identity';
+  if (!isObject(value.model) || typeof value.model.id !== 'string' || typeof value.model.sha256 !== 'string')
+    return 'header has no model identity';
   for (const key of ['rowWidth', 'slotCount', 'generation', 'lastSeq'] as const) {
     if (!Number.isInteger(value[key]) || (value[key] as number) < 0) return `header ${key} is invalid`;
   }

@@ -103,9 +103,12 @@ export function salvageStore(input: SalvageInput): Salvaged {
   // A journal of another store is not ours to replay; one of an older generation is already folded in.
   const journalUsable =
     journal !== undefined &&
-    (!journal.header || !parts.header || (journal.header.storeId === parts.header.storeId && journal.header.generation >= parts.header.generation));
+    (!journal.header ||
+      !parts.header ||
+      (journal.header.storeId === parts.header.storeId && journal.header.generation >= parts.header.generation));
   let lostOperations = journal?.damaged.length ?? 0;
-  if (journal && !journalUsable) messages.push('The journal belongs to another store or an older generation; none of its records were replayed.');
+  if (journal && !journalUsable)
+    messages.push('The journal belongs to another store or an older generation; none of its records were replayed.');
   if (journal && journalUsable) {
     for (const record of journal.records) {
       const problem = checkJournalRecord(record.json);
@@ -118,7 +121,13 @@ export function salvageStore(input: SalvageInput): Salvaged {
       if (record.rowsLost && (entry.type === 'write' || entry.type === 'restore')) {
         // Its rows are damaged, its note is proven intact: keep the note with no written rows.
         state.lastSeq = entry.seq - 1;
-        const outcome = replaySalvaged(state, built.knownBase, { ...entry, note: { ...entry.note, slots: [] } }, { ...record, rows: new Float32Array(0) }, input.journal!.file);
+        const outcome = replaySalvaged(
+          state,
+          built.knownBase,
+          { ...entry, note: { ...entry.note, slots: [] } },
+          { ...record, rows: new Float32Array(0) },
+          input.journal!.file,
+        );
         if (outcome === 'applied') {
           relearn.push(entry.note.id);
           lostOperations--;
@@ -143,9 +152,9 @@ export function salvageStore(input: SalvageInput): Salvaged {
     generation: Math.max(parts.header?.generation ?? 0, journal?.header?.generation ?? 0) + 1,
     lastSeq: state.lastSeq,
   };
-  const liveNotes = [...state.notes.values()].filter((n) => n.state === 'live').length;
-  const stillRelearn = relearn.filter((id) => state.notes.get(id)?.state === 'live');
-  if (!parts.header && input.snapshot) messages.push('The snapshot\'s header was damaged; the store was rebuilt for the loaded model.');
+  const liveNotes = [...state.notes.values()].filter(n => n.state === 'live').length;
+  const stillRelearn = relearn.filter(id => state.notes.get(id)?.state === 'live');
+  if (!parts.header && input.snapshot) messages.push("The snapshot's header was damaged; the store was rebuilt for the loaded model.");
   messages.push(
     `Recovery kept ${liveNotes} live note(s)` +
       (damaged.length > 0 ? `; ${damaged.length} damaged stretch(es) were skipped` : '') +
@@ -162,7 +171,17 @@ export function salvageStore(input: SalvageInput): Salvaged {
   return {
     header,
     state,
-    report: { liveNotes, damaged, lostNotes, lostOperations, relearn: stillRelearn, headerRebuilt: !parts.header && input.snapshot !== undefined, rowsExact: built.rowsExact, startedAnew: !parts.header && !journal?.header, messages },
+    report: {
+      liveNotes,
+      damaged,
+      lostNotes,
+      lostOperations,
+      relearn: stillRelearn,
+      headerRebuilt: !parts.header && input.snapshot !== undefined,
+      rowsExact: built.rowsExact,
+      startedAnew: !parts.header && !journal?.header,
+      messages,
+    },
   };
 }
 
@@ -185,7 +204,7 @@ function readSnapshotParts(bytes: Buffer, model: ModelBinding): SnapshotParts {
   const { records, damaged, readableJson } = salvageRecords(bytes, from);
   parts.damaged.push(...damaged);
   // A damaged note record whose note checksum holds keeps its note (the record's other bytes were hit).
-  const provenNotes = readableJson.filter((r) => provenNote(r.json, 'note') !== undefined);
+  const provenNotes = readableJson.filter(r => provenNote(r.json, 'note') !== undefined);
   for (const record of [...records, ...provenNotes].sort((a, b) => a.offset - b.offset)) {
     const problem = checkSnapshotSection(record.json) ?? sectionProblem(record, model);
     if (problem) {
@@ -205,7 +224,12 @@ function readSnapshotParts(bytes: Buffer, model: ModelBinding): SnapshotParts {
         break;
       case 'contribution': {
         const size = section.slots.length * model.rowWidth;
-        parts.contributions.push({ noteId: section.noteId, slots: section.slots, prev: record.rows.slice(0, size), next: record.rows.slice(size) });
+        parts.contributions.push({
+          noteId: section.noteId,
+          slots: section.slots,
+          prev: record.rows.slice(0, size),
+          next: record.rows.slice(size),
+        });
         break;
       }
       case 'end':
@@ -219,7 +243,8 @@ function readSnapshotParts(bytes: Buffer, model: ModelBinding): SnapshotParts {
 /** Checks a record's row data against the model (what loadSection checks against a state). */
 function sectionProblem(record: DecodedRecord, model: ModelBinding): string | undefined {
   const section = record.json as SnapshotSection;
-  const inRange = (slots: readonly number[]) => slots.every((s) => s < model.slotCount) && slots.every((s, i) => i === 0 || s > slots[i - 1]!);
+  const inRange = (slots: readonly number[]) =>
+    slots.every(s => s < model.slotCount) && slots.every((s, i) => i === 0 || s > slots[i - 1]!);
   if (section.type === 'rows' || section.type === 'contribution') {
     if (!inRange(section.slots)) return `${section.type} record has slots outside the value table or out of order`;
     if (record.rows.length !== 2 * section.slots.length * model.rowWidth) return `${section.type} record has the wrong amount of row data`;
@@ -271,7 +296,7 @@ function rebuildState(
     // either note is then inexact: rowsExact is false).
     for (const note of parts.notes.values()) {
       if (note.state !== 'live' || byNote.has(note.id)) continue;
-      const slots = note.slots.filter((s) => state.rows.has(s));
+      const slots = note.slots.filter(s => state.rows.has(s));
       const prev = new Float32Array(slots.length * d);
       const next = new Float32Array(slots.length * d);
       const at = position.get(note.id)!;
@@ -323,13 +348,13 @@ function rebuildState(
   }
   for (const id of [...byNote.keys()].sort((a, b) => orderOf(a) - orderOf(b))) state.contributions.set(id, byNote.get(id)!);
   function orderOf(id: NoteId): number {
-    const i = ordered.findIndex((c) => c.noteId === id);
+    const i = ordered.findIndex(c => c.noteId === id);
     return i >= 0 ? i : position.get(id)! + ordered.length;
   }
   // A contribution naming a slot the rows do not hold cannot be restored or removed: a live
   // note's is dropped (the note is learned again from its text), an orphan's forgotten.
   for (const c of [...state.contributions.values()]) {
-    if (c.slots.every((s) => state.rows.has(s))) continue;
+    if (c.slots.every(s => state.rows.has(s))) continue;
     state.contributions.set(c.noteId, { noteId: c.noteId, slots: [], prev: new Float32Array(0), next: new Float32Array(0) });
     state.notes.set(c.noteId, { ...state.notes.get(c.noteId)!, slots: [] });
     if (!orphans.includes(c.noteId)) relearn.push(c.noteId);
@@ -351,7 +376,13 @@ function rebuildState(
   }
   // Rows rebuilt from the contributions are exact when the rows record was the only damage.
   const onlyRowsLost = parts.sawEnd && parts.damaged.length <= 1 && relearn.length === 0 && orphans.length === 0;
-  return { state, orphans, relearn, knownBase, rowsExact: parts.header !== undefined && !sharedRebuild && (parts.rows !== undefined || onlyRowsLost) };
+  return {
+    state,
+    orphans,
+    relearn,
+    knownBase,
+    rowsExact: parts.header !== undefined && !sharedRebuild && (parts.rows !== undefined || onlyRowsLost),
+  };
 }
 
 function orphanNote(id: NoteId, slots: readonly number[]): NoteRecord {
@@ -369,10 +400,15 @@ function readJournalParts(bytes: Buffer): JournalParts {
   const head = decodeHeader('journal', bytes);
   const headerOk = head.ok && !checkJournalHeader(head.header);
   const { records, damaged, readableJson } = salvageRecords(bytes, headerOk && head.ok ? head.end : 0);
-  const proven = readableJson.filter((r) => provenNote(r.json, 'write') !== undefined || provenNote(r.json, 'restore') !== undefined).map((r) => ({ ...r, rowsLost: true as const }));
+  const proven = readableJson
+    .filter(r => provenNote(r.json, 'write') !== undefined || provenNote(r.json, 'restore') !== undefined)
+    .map(r => ({ ...r, rowsLost: true as const }));
   const all = [...records, ...proven].sort((a, b) => a.offset - b.offset);
   if (headerOk && head.ok) return { header: head.header as JournalHeader, records: all, damaged };
-  return { records: all, damaged: [{ offset: 0, end: Math.min(bytes.length, 20), reason: head.ok ? 'header is malformed' : head.reason }, ...damaged] };
+  return {
+    records: all,
+    damaged: [{ offset: 0, end: Math.min(bytes.length, 20), reason: head.ok ? 'header is malformed' : head.reason }, ...damaged],
+  };
 }
 
 /** The note of a damaged record of `type` whose own note checksum (noteCrc) proves it intact. */

@@ -26,12 +26,7 @@ export function encodeSnapshot(header: SnapshotHeader, state: StoreState, option
   // One record per note: damage to one costs that note alone (recovery salvages the others).
   for (const note of state.notes.values()) if (keep(note)) parts.push(encodeRecord({ type: 'note', note, noteCrc: noteChecksum(note) }));
   const slots = [...state.rows.keys()].sort((a, b) => a - b);
-  parts.push(
-    encodeRecord(
-      { type: 'rows', slots },
-      [...slots.map((s) => state.rows.get(s)!), ...slots.map((s) => state.base.get(s)!)],
-    ),
-  );
+  parts.push(encodeRecord({ type: 'rows', slots }, [...slots.map(s => state.rows.get(s)!), ...slots.map(s => state.base.get(s)!)]));
   for (const c of state.contributions.values()) {
     parts.push(encodeRecord({ type: 'contribution', noteId: c.noteId, slots: c.slots }, [c.prev, c.next]));
   }
@@ -91,7 +86,7 @@ export function decodeSnapshot(kind: 'snapshot' | 'export', bytes: Buffer, file:
 
 export function loadSection(state: StoreState, section: Exclude<SnapshotSection, { type: 'end' }>, rows: Float32Array): string | undefined {
   const d = state.rowWidth;
-  const outOfRange = (slots: readonly number[]) => slots.find((s) => s >= state.slotCount);
+  const outOfRange = (slots: readonly number[]) => slots.find(s => s >= state.slotCount);
   switch (section.type) {
     case 'notes':
       for (const note of section.notes) state.notes.set(note.id, note);
@@ -115,7 +110,7 @@ export function loadSection(state: StoreState, section: Exclude<SnapshotSection,
       if (!note || note.state !== 'live') return `rows record for ${section.noteId}, which is not a live note`;
       const size = section.slots.length * d;
       if (rows.length !== 2 * size) return `rows record for ${section.noteId} has the wrong amount of row data`;
-      if (section.slots.some((s) => !state.rows.has(s))) return `rows record for ${section.noteId} names a slot with no current row`;
+      if (section.slots.some(s => !state.rows.has(s))) return `rows record for ${section.noteId} names a slot with no current row`;
       state.contributions.set(section.noteId, {
         noteId: section.noteId,
         slots: section.slots,

@@ -88,7 +88,10 @@ test('state: forgetting every note, in any order, gives the base table back bit 
       write(state, table, `n${n}`, slots, 300 + trial * 10 + n);
       ids.push(`n${n}`);
     }
-    const order = ids.map((id) => ({ id, key: random() })).sort((a, b) => a.key - b.key).map((x) => x.id);
+    const order = ids
+      .map(id => ({ id, key: random() }))
+      .sort((a, b) => a.key - b.key)
+      .map(x => x.id);
     for (const id of order) forget(state, table, id);
     assert.ok(bitsEqual(table.data, base), `trial ${trial}`);
     assert.equal(state.rows.size, 0);
@@ -145,7 +148,11 @@ test('state: overlap "refuse" fails with the later notes and slots, and changes 
   const before = table.data.slice();
   assert.throws(
     () => forget(state, table, 'a', 'refuse'),
-    (error: unknown) => error instanceof ForgetConflictError && error.laterNotes.join() === 'b' && error.slots.join() === '3' && /Nothing was changed/.test(error.message),
+    (error: unknown) =>
+      error instanceof ForgetConflictError &&
+      error.laterNotes.join() === 'b' &&
+      error.slots.join() === '3' &&
+      /Nothing was changed/.test(error.message),
   );
   assert.ok(bitsEqual(table.data, before));
   assert.equal(state.notes.get('a' as NoteId)!.state, 'live');
@@ -162,7 +169,10 @@ test('state: writes are checked before anything changes', () => {
   assert.throws(() => checkWrite(state, { note: note('b', [1]), prev: stalePrev, next }), StaleRowsError);
   assert.throws(() => checkWrite(state, { note: note('a', []), prev: new Float32Array(0), next: new Float32Array(0) }), NoteIdTakenError);
   assert.throws(() => checkWrite(state, { note: note('c', [64]), prev: new Float32Array(D), next }), /outside the value table/);
-  assert.throws(() => checkWrite(state, { note: note('c', [5, 5]), prev: new Float32Array(2 * D), next: new Float32Array(2 * D) }), /ascending and unique/);
+  assert.throws(
+    () => checkWrite(state, { note: note('c', [5, 5]), prev: new Float32Array(2 * D), next: new Float32Array(2 * D) }),
+    /ascending and unique/,
+  );
   const nan = new Float32Array(D);
   nan[3] = NaN;
   assert.throws(() => checkWrite(state, { note: note('c', [5]), prev: new Float32Array(D), next: nan }), /diverged/);

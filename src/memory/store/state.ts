@@ -99,7 +99,9 @@ export function checkWrite(state: StoreState, data: WriteData, restoring = false
   }
   for (let i = 0; i < next.length; i++) {
     if (!Number.isFinite(next[i]!)) {
-      throw new RangeError(`new row of slot ${slots[Math.floor(i / state.rowWidth)]} holds ${next[i]}: the write diverged and was not stored`);
+      throw new RangeError(
+        `new row of slot ${slots[Math.floor(i / state.rowWidth)]} holds ${next[i]}: the write diverged and was not stored`,
+      );
     }
   }
   const stale: number[] = [];
@@ -219,7 +221,9 @@ export function applyForget(state: StoreState, plan: ForgetPlan, final: ForgetFi
   const note = state.notes.get(plan.noteId)!;
   state.notes.set(
     plan.noteId,
-    final.state === 'forgotten' ? { ...withoutFootprint(note), text: '', state: 'forgotten' } : { ...note, state: 'superseded', supersededBy: final.by },
+    final.state === 'forgotten'
+      ? { ...withoutFootprint(note), text: '', state: 'forgotten' }
+      : { ...note, state: 'superseded', supersededBy: final.by },
   );
   return { noteId: plan.noteId, updates, exact: byHow.exact, delta: byHow.delta, base: byHow.base };
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const count = Number(countText);
   const store = await MemoryStore.open(dir!, { model: TEST_MODEL, lock: { timeoutMs: 60_000 } });
   writeFileSync(path.join(dir!, `ready-${tag}`), '');
-  while (!tagsText!.split(',').every((t) => existsSync(path.join(dir!, `ready-${t}`)))) await sleep(2);
+  while (!tagsText!.split(',').every(t => existsSync(path.join(dir!, `ready-${t}`)))) await sleep(2);
   const d = TEST_MODEL.rowWidth;
   for (let i = 0; i < count; i++) {
     await store.transaction(async () => {
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       const slots = slotsOfWrite(i);
       const prev = new Float32Array(slots.length * d);
       slots.forEach((slot, k) => prev.set(rows.get(slot) ?? baseRow(slot), k * d));
-      const next = prev.map((v) => v + 1);
+      const next = prev.map(v => v + 1);
       await sleep(3);
       await store.write({ id: `${tag}-${i}`, text: `note ${i} from ${tag}`, kind: 'note', author: tag!, slots, prev, next });
     });
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 if (require.main === module) {

@@ -21,7 +21,11 @@ export function readExportFile(bytes: Buffer, file: string, model: ModelBinding)
     decoded = decodeSnapshot('export', bytes, file);
   } catch (error) {
     if (error instanceof MemoryStoreError) {
-      throw new ImportInvalidError(file, error.message.split('\n')[0]!.replace(/\.$/, ''), 'Export the store again and copy the file whole.');
+      throw new ImportInvalidError(
+        file,
+        error.message.split('\n')[0]!.replace(/\.$/, ''),
+        'Export the store again and copy the file whole.',
+      );
     }
     throw error;
   }
@@ -34,11 +38,11 @@ export function readExportFile(bytes: Buffer, file: string, model: ModelBinding)
       `Import it into a store of "${header.model.id}", or re-remember its notes with this model (their text is listed by \`mnemo notes\` on that store).`,
     );
   }
-  const withSecrets = [...decoded.state.notes.values()].filter((note) => findSecrets(note.text).length > 0);
+  const withSecrets = [...decoded.state.notes.values()].filter(note => findSecrets(note.text).length > 0);
   if (withSecrets.length > 0) {
     throw new ImportInvalidError(
       file,
-      `note(s) ${withSecrets.map((n) => n.id).join(', ')} contain what looks like a secret`,
+      `note(s) ${withSecrets.map(n => n.id).join(', ')} contain what looks like a secret`,
       'Forget or redact those notes in the source store and export it again.',
     );
   }
@@ -70,7 +74,7 @@ export function planMerge(state: StoreState, source: DecodedSnapshot, file: stri
   for (const contribution of source.state.contributions.values()) {
     const note = source.state.notes.get(contribution.noteId)!;
     // The same note (text and kind) already live here, e.g. from an earlier import of this file.
-    const duplicate = [...scratch.notes.values()].some((n) => n.state === 'live' && n.text === note.text && n.kind === note.kind);
+    const duplicate = [...scratch.notes.values()].some(n => n.state === 'live' && n.text === note.text && n.kind === note.kind);
     if (duplicate) {
       skipped.push(note.id);
       continue;
@@ -94,7 +98,7 @@ export function planMerge(state: StoreState, source: DecodedSnapshot, file: stri
     rows.push(prev, next);
   }
   // Keep supersede links only between notes that came along, under their new ids.
-  const linked = notes.map((note) => {
+  const linked = notes.map(note => {
     const { supersedes, supersededBy: _dropped, ...rest } = note;
     const target = supersedes ? idMap.get(supersedes) : undefined;
     return target ? { ...rest, supersedes: target } : rest;

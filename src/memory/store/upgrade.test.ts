@@ -23,14 +23,28 @@ async function tempDir(): Promise<string> {
 }
 
 /** A write of seeded changes to `slots` on top of the store's current rows. */
-async function writeNote(store: MemoryStore, model: ModelBinding, note: { id: string; text: string; kind?: NoteRecord['kind']; author?: string; created?: string }, slots: number[]) {
+async function writeNote(
+  store: MemoryStore,
+  model: ModelBinding,
+  note: { id: string; text: string; kind?: NoteRecord['kind']; author?: string; created?: string },
+  slots: number[],
+) {
   const d = model.rowWidth;
   return store.transaction(async () => {
     const rows = store.changedRows();
     const prev = new Float32Array(slots.length * d);
     slots.forEach((slot, i) => prev.set(rows.get(slot) ?? baseRow(slot).subarray(0, d), i * d));
     const next = prev.map((v, i) => v + ((note.id.length * 7 + i) % 5) - 2);
-    return store.write({ id: note.id, text: note.text, kind: note.kind ?? 'note', author: note.author ?? 'tester', created: note.created, slots, prev, next });
+    return store.write({
+      id: note.id,
+      text: note.text,
+      kind: note.kind ?? 'note',
+      author: note.author ?? 'tester',
+      created: note.created,
+      slots,
+      prev,
+      next,
+    });
   });
 }
 
@@ -43,7 +57,12 @@ function fakeHooks(extra: Partial<RelearnHooks> = {}): RelearnHooks & { learned:
       signal?.throwIfAborted();
       learned.push(note.id);
       const h = [...note.id].reduce((a, c) => a + c.charCodeAt(0), 0);
-      await writeNote(staging, NEW, note, [h % 32, (h + 5) % 32].sort((a, b) => a - b));
+      await writeNote(
+        staging,
+        NEW,
+        note,
+        [h % 32, (h + 5) % 32].sort((a, b) => a - b),
+      );
     },
     ...extra,
   };
@@ -70,10 +89,22 @@ test('upgradeStore binds the store to the new model with every note record kept 
   assert.deepEqual(hooks.learned, ['a', 'd']);
   await assert.rejects(MemoryStore.open(dir, { model: OLD }), ModelMismatchError);
   const store = await MemoryStore.open(dir, { model: NEW });
-  const strip = (n: NoteRecord) => ({ id: n.id, text: n.text, kind: n.kind, author: n.author, created: n.created, state: n.state, supersedes: n.supersedes, supersededBy: n.supersededBy });
+  const strip = (n: NoteRecord) => ({
+    id: n.id,
+    text: n.text,
+    kind: n.kind,
+    author: n.author,
+    created: n.created,
+    state: n.state,
+    supersedes: n.supersedes,
+    supersededBy: n.supersededBy,
+  });
   assert.deepEqual(store.notes().map(strip), old.notes().map(strip));
-  assert.deepEqual(store.notes().map((n) => n.slots.length), [2, 0, 0, 2]);
-  assert.ok([...store.changedRows().values()].every((row) => row.length === NEW.rowWidth));
+  assert.deepEqual(
+    store.notes().map(n => n.slots.length),
+    [2, 0, 0, 2],
+  );
+  assert.ok([...store.changedRows().values()].every(row => row.length === NEW.rowWidth));
   assert.equal(existsSync(path.join(dir, UPGRADE_DIR)), false);
   // The upgraded store forgets like any other: both live notes gone, every row back to its base.
   await store.forget('a');
@@ -97,7 +128,10 @@ test('a note another process writes with the old model while the upgrade runs is
   };
   await upgradeStore(dir, NEW, hooks);
   const store = await MemoryStore.open(dir, { model: NEW });
-  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'd', 'late']);
+  assert.deepEqual(
+    store.liveNotes().map(n => n.id),
+    ['a', 'd', 'late'],
+  );
   assert.deepEqual(hooks.learned, ['a', 'd', 'late']);
 });
 
@@ -109,8 +143,11 @@ test('a crash after the commit (new snapshot, old journal) opens as the upgraded
   await upgradeStore(dir, NEW, fakeHooks());
   await fs.writeFile(paths.journal, oldJournal); // as if the process died before replacing it
   const store = await MemoryStore.open(dir, { model: NEW });
-  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'd']);
-  assert.ok(store.loadReport.messages.some((m) => /interrupted compaction/.test(m)));
+  assert.deepEqual(
+    store.liveNotes().map(n => n.id),
+    ['a', 'd'],
+  );
+  assert.ok(store.loadReport.messages.some(m => /interrupted compaction/.test(m)));
 });
 
 test('a staging store left by an upgrade to another model is started again, not reused', async () => {
@@ -118,7 +155,9 @@ test('a staging store left by an upgrade to another model is started again, not 
   await oldStore(dir);
   const third: ModelBinding = { ...NEW, id: 'third', sha256: 'ef'.repeat(32) };
   const controller = new AbortController();
-  await assert.rejects(upgradeStore(dir, third, fakeHooks({ signal: controller.signal, progress: (done) => done === 1 && controller.abort() })));
+  await assert.rejects(
+    upgradeStore(dir, third, fakeHooks({ signal: controller.signal, progress: done => done === 1 && controller.abort() })),
+  );
   assert.ok(existsSync(path.join(dir, UPGRADE_DIR)));
   const hooks = fakeHooks();
   const report = await upgradeStore(dir, NEW, hooks);
@@ -133,7 +172,7 @@ test('a disk failure at the commit leaves the old store whole; one after it leav
   const paths = storePaths(dir);
   const oldSnapshot = await fs.readFile(paths.snapshot);
   const failAt = (name: 'rename', target: string) =>
-    setFaultHook((point) => {
+    setFaultHook(point => {
       if (point.name === name && point.target === target) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
     });
   failAt('rename', paths.snapshot);
@@ -143,7 +182,10 @@ test('a disk failure at the commit leaves the old store whole; one after it leav
     setFaultHook(undefined);
   }
   assert.deepEqual(await fs.readFile(paths.snapshot), oldSnapshot);
-  assert.deepEqual((await MemoryStore.open(dir, { model: OLD })).liveNotes().map((n) => n.id), ['a', 'd']);
+  assert.deepEqual(
+    (await MemoryStore.open(dir, { model: OLD })).liveNotes().map(n => n.id),
+    ['a', 'd'],
+  );
   // The next try resumes and commits; the step after the commit (the fresh journal) fails.
   failAt('rename', paths.journal);
   try {
@@ -153,7 +195,10 @@ test('a disk failure at the commit leaves the old store whole; one after it leav
   }
   assert.ok(existsSync(path.join(dir, UPGRADE_DIR)));
   const store = await MemoryStore.open(dir, { model: NEW });
-  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'd']);
+  assert.deepEqual(
+    store.liveNotes().map(n => n.id),
+    ['a', 'd'],
+  );
   assert.equal(await removeCommittedStaging(dir, OLD), false);
   assert.ok(existsSync(path.join(dir, UPGRADE_DIR)));
   assert.equal(await removeCommittedStaging(dir, NEW), true);
@@ -171,11 +216,24 @@ test('two processes upgrading at once: one commits, the other finds the store do
     second ??= upgradeStore(dir, NEW, fakeHooks());
     await relearn(staging, note, signal);
   };
-  const results = await Promise.allSettled([upgradeStore(dir, NEW, first), (async () => { while (!second) await new Promise((r) => setTimeout(r, 5)); return second; })()]);
-  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled'], JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))));
-  assert.equal(results.filter((r) => r.status === 'fulfilled' && r.value !== null).length, 1);
+  const results = await Promise.allSettled([
+    upgradeStore(dir, NEW, first),
+    (async () => {
+      while (!second) await new Promise(r => setTimeout(r, 5));
+      return second;
+    })(),
+  ]);
+  assert.deepEqual(
+    results.map(r => r.status),
+    ['fulfilled', 'fulfilled'],
+    JSON.stringify(results.map(r => (r.status === 'rejected' ? String(r.reason) : 'ok'))),
+  );
+  assert.equal(results.filter(r => r.status === 'fulfilled' && r.value !== null).length, 1);
   const store = await MemoryStore.open(dir, { model: NEW });
-  assert.deepEqual(store.liveNotes().map((n) => n.id), ['a', 'd']);
+  assert.deepEqual(
+    store.liveNotes().map(n => n.id),
+    ['a', 'd'],
+  );
   // The staging store is gone, or (the other process was still writing there) removed at the next open.
   await removeCommittedStaging(dir, NEW);
   assert.equal(existsSync(path.join(dir, UPGRADE_DIR)), false);

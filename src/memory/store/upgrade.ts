@@ -110,14 +110,17 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
       };
       // The commit point: from this rename on, the store is the new model's.
       await writeFileAtomic(paths.snapshot, encodeSnapshot(header, state));
-      await writeFileAtomic(paths.journal, encodeJournalHeader({ kind: 'journal', storeId: header.storeId, generation: header.generation }));
+      await writeFileAtomic(
+        paths.journal,
+        encodeJournalHeader({ kind: 'journal', storeId: header.storeId, generation: header.generation }),
+      );
       return 'committed' as const;
     });
     if (committed === 'changed') continue;
     await removeStaging(stagingDir);
     if (committed === 'done-elsewhere') return null;
     return {
-      notes: [...source.state.notes.values()].filter((n) => n.state === 'live').length,
+      notes: [...source.state.notes.values()].filter(n => n.state === 'live').length,
       learned,
       resumed: resumed ?? false,
       milliseconds: performance.now() - started,
@@ -125,7 +128,9 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
       to: { id: model.id, sha256: model.sha256 },
     };
   }
-  throw new Error(`the store in ${paths.dir} kept changing while it was being upgraded (${MAX_ROUNDS} rounds); open it again when the other window is idle`);
+  throw new Error(
+    `the store in ${paths.dir} kept changing while it was being upgraded (${MAX_ROUNDS} rounds); open it again when the other window is idle`,
+  );
 }
 
 /**
@@ -162,7 +167,12 @@ export function peekExport(bytes: Buffer, file: string): DecodedSnapshot | undef
  * `<workDir>/upgraded.mnemo-export` (returned). `workDir` holds the staging store, so a cancelled
  * call resumes; the caller removes it after importing.
  */
-export async function upgradeExport(source: DecodedSnapshot, model: ModelBinding, workDir: string, hooks: RelearnHooks): Promise<{ readonly file: string } & RelearnReport> {
+export async function upgradeExport(
+  source: DecodedSnapshot,
+  model: ModelBinding,
+  workDir: string,
+  hooks: RelearnHooks,
+): Promise<{ readonly file: string } & RelearnReport> {
   const started = performance.now();
   const target = { storeId: source.header.storeId, from: source.fileSha256, to: model.sha256 };
   const staged = await openStaging(workDir, target, model, hooks.lock);
@@ -177,11 +187,16 @@ export async function upgradeExport(source: DecodedSnapshot, model: ModelBinding
     slotCount: model.slotCount,
   };
   const file = path.join(workDir, 'upgraded.mnemo-export');
-  await writeFileAtomic(file, encodeSnapshot(header, state, { notes: (note) => note.state === 'live' }));
+  await writeFileAtomic(file, encodeSnapshot(header, state, { notes: note => note.state === 'live' }));
   return { file, notes: state.contributions.size, learned, resumed: staged.resumed, milliseconds: performance.now() - started };
 }
 
-async function openStaging(dir: string, target: object, model: ModelBinding, lock: LockOptions | undefined): Promise<{ store: MemoryStore; resumed: boolean }> {
+async function openStaging(
+  dir: string,
+  target: object,
+  model: ModelBinding,
+  lock: LockOptions | undefined,
+): Promise<{ store: MemoryStore; resumed: boolean }> {
   const targetFile = path.join(dir, TARGET_FILE);
   const wanted = JSON.stringify(target);
   const found = await fs.readFile(targetFile, 'utf8').catch(() => undefined);
@@ -206,8 +221,8 @@ async function openStaging(dir: string, target: object, model: ModelBinding, loc
  *  learns what is missing, in the source's write order. Returns how many notes it learned. */
 async function relearnAll(staging: MemoryStore, notes: readonly NoteRecord[], hooks: RelearnHooks): Promise<number> {
   await staging.sync();
-  const live = notes.filter((n) => n.state === 'live');
-  const liveIds = new Set(live.map((n) => n.id));
+  const live = notes.filter(n => n.state === 'live');
+  const liveIds = new Set(live.map(n => n.id));
   for (const note of staging.liveNotes()) if (!liveIds.has(note.id)) await staging.forget(note.id, { purge: false });
   await hooks.begin?.(staging);
   let learned = 0;
@@ -242,7 +257,8 @@ function assemble(source: StoreState, staging: StoreState, model: ModelBinding):
       continue;
     }
     const learned = staging.notes.get(note.id);
-    if (!learned || learned.state !== 'live' || !copy.contributions.has(note.id)) throw new Error(`note ${note.id} is missing from the upgrade's staging store`);
+    if (!learned || learned.state !== 'live' || !copy.contributions.has(note.id))
+      throw new Error(`note ${note.id} is missing from the upgrade's staging store`);
     state.notes.set(note.id, { ...rest, slots: learned.slots, ...(learned.footprint ? { footprint: learned.footprint } : {}) });
   }
   // Contributions in the order the staging store wrote them: forget's delta rule follows it.

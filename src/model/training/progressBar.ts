@@ -12,7 +12,7 @@ export interface ProgressFields {
 export function formatProgress(fields: ProgressFields, width = 24): string {
   const fraction = fields.totalSteps > 0 ? Math.min(1, fields.step / fields.totalSteps) : 0;
   const filled = Math.round(fraction * width);
-  const bar = "#".repeat(filled) + "-".repeat(width - filled);
+  const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
   const remainingSteps = fields.totalSteps - fields.step;
   const secondsPerStep = fields.step > 0 ? fields.elapsedSeconds / fields.step : 0;
   return (
@@ -23,11 +23,11 @@ export function formatProgress(fields: ProgressFields, width = 24): string {
 }
 
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = Math.floor(seconds % 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : `${m}m${String(s).padStart(2, "0")}s`;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s).padStart(2, '0')}s`;
 }
 
 export class ProgressBar {
@@ -47,12 +47,12 @@ export class ProgressBar {
     const now = Date.now();
     if (now - this.lastFileLine >= this.fileIntervalMs) {
       this.lastFileLine = now;
-      this.stream.write(line + "\n");
+      this.stream.write(line + '\n');
     }
   }
 
   /** Prints a message on its own line without garbling the bar. */
   message(text: string): void {
-    this.stream.write(this.stream.isTTY ? `\r\x1b[K${text}\n` : text + "\n");
+    this.stream.write(this.stream.isTTY ? `\r\x1b[K${text}\n` : text + '\n');
   }
 }

@@ -1,18 +1,18 @@
 // A training run's directory: numbered checkpoint subdirectories (ckpt-00001234), the JSONL log,
 // and finding the latest checkpoint to resume from.
 
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { manifestFileName } from "../checkpoint";
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { manifestFileName } from '../checkpoint';
 
 const checkpointPattern = /^ckpt-(\d+)$/;
 
 export function checkpointDirName(step: number): string {
-  return `ckpt-${String(step).padStart(8, "0")}`;
+  return `ckpt-${String(step).padStart(8, '0')}`;
 }
 
 export function logFilePath(runDir: string): string {
-  return path.join(runDir, "log.jsonl");
+  return path.join(runDir, 'log.jsonl');
 }
 
 /** Complete checkpoints of the run (those with a manifest), oldest first. */
@@ -20,9 +20,9 @@ export function listCheckpoints(runDir: string): { step: number; dir: string }[]
   if (!fs.existsSync(runDir)) return [];
   return fs
     .readdirSync(runDir)
-    .map((name) => ({ name, match: checkpointPattern.exec(name) }))
-    .filter((entry) => entry.match && fs.existsSync(path.join(runDir, entry.name, manifestFileName)))
-    .map((entry) => ({ step: Number(entry.match![1]), dir: path.join(runDir, entry.name) }))
+    .map(name => ({ name, match: checkpointPattern.exec(name) }))
+    .filter(entry => entry.match && fs.existsSync(path.join(runDir, entry.name, manifestFileName)))
+    .map(entry => ({ step: Number(entry.match![1]), dir: path.join(runDir, entry.name) }))
     .sort((a, b) => a.step - b.step);
 }
 

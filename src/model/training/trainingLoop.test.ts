@@ -1,12 +1,12 @@
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { deriveSeed } from "../seededRandom";
-import { latestCheckpoint, listCheckpoints, logFilePath } from "./runDirectory";
-import { LoopPosition, runTrainingLoop } from "./trainingLoop";
-import { ProgressBar } from "./progressBar";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deriveSeed } from '../seededRandom';
+import { latestCheckpoint, listCheckpoints, logFilePath } from './runDirectory';
+import { LoopPosition, runTrainingLoop } from './trainingLoop';
+import { ProgressBar } from './progressBar';
 
 const quietProgress = new ProgressBar({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream, 1e12);
 
@@ -25,7 +25,7 @@ async function runFake(runDir: string, totalSteps: number, start: LoopPosition, 
     keepCheckpoints: 2,
     start,
     progress: quietProgress,
-    batchAt: (step) => deriveSeed(42, step) % 100,
+    batchAt: step => deriveSeed(42, step) % 100,
     trainStep: async (batch, step) => {
       seen.push(batch);
       sum += batch;
@@ -34,36 +34,39 @@ async function runFake(runDir: string, totalSteps: number, start: LoopPosition, 
     evaluate: async () => 0.5,
     save: (dir, position) => {
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify({ position, sum }));
-      fs.writeFileSync(path.join(dir, "manifest.json"), "{}");
+      fs.writeFileSync(path.join(dir, 'state.json'), JSON.stringify({ position, sum }));
+      fs.writeFileSync(path.join(dir, 'manifest.json'), '{}');
     },
   });
   return { end, sum };
 }
 
-test("a run interrupted and resumed from its latest checkpoint sees the same batches", async () => {
-  const straightDir = fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-"));
+test('a run interrupted and resumed from its latest checkpoint sees the same batches', async () => {
+  const straightDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-loop-'));
   const straightSeen: number[] = [];
   const straight = await runFake(straightDir, 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, straightSeen);
 
-  const resumedDir = fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-"));
+  const resumedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-loop-'));
   const resumedSeen: number[] = [];
   await runFake(resumedDir, 5, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, resumedSeen); // "crashes" after step 5
   const latest = latestCheckpoint(resumedDir)!;
   assert.equal(latest.step, 5);
-  const state = JSON.parse(fs.readFileSync(path.join(latest.dir, "state.json"), "utf8"));
+  const state = JSON.parse(fs.readFileSync(path.join(latest.dir, 'state.json'), 'utf8'));
   const resumed = await runFake(resumedDir, 8, state.position, state.sum, resumedSeen);
 
   assert.deepEqual(resumedSeen, straightSeen);
   assert.equal(resumed.sum, straight.sum);
   assert.equal(resumed.end.tokens, 64);
-  assert.deepEqual(listCheckpoints(resumedDir).map((c) => c.step), [6, 8]); // keeps the newest two
+  assert.deepEqual(
+    listCheckpoints(resumedDir).map(c => c.step),
+    [6, 8],
+  ); // keeps the newest two
 });
 
 test("stopAtStep ends a run at that step with a checkpoint, having seen the full run's first batches", async () => {
   const fullSeen: number[] = [];
-  await runFake(fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-")), 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, fullSeen);
-  const stoppedDir = fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-"));
+  await runFake(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-loop-')), 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, fullSeen);
+  const stoppedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-loop-'));
   const stoppedSeen: number[] = [];
   const stopped = await runFake(stoppedDir, 8, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, stoppedSeen, 5);
   assert.equal(stopped.end.step, 5);
@@ -71,15 +74,22 @@ test("stopAtStep ends a run at that step with a checkpoint, having seen the full
   assert.deepEqual(stoppedSeen, fullSeen.slice(0, 5));
 });
 
-test("the log has one train record per window with loss, tokens/s, lr and slot usage", async () => {
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "mnemo-loop-"));
+test('the log has one train record per window with loss, tokens/s, lr and slot usage', async () => {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-loop-'));
   await runFake(runDir, 4, { step: 0, tokens: 0, elapsedSeconds: 0 }, 0, []);
-  const records = fs.readFileSync(logFilePath(runDir), "utf8").trim().split("\n").map((line) => JSON.parse(line));
-  const train = records.filter((r) => r.kind === "train");
-  assert.deepEqual(train.map((r) => r.step), [2, 4]);
+  const records = fs
+    .readFileSync(logFilePath(runDir), 'utf8')
+    .trim()
+    .split('\n')
+    .map(line => JSON.parse(line));
+  const train = records.filter(r => r.kind === 'train');
+  assert.deepEqual(
+    train.map(r => r.step),
+    [2, 4],
+  );
   assert.equal(train[0].loss, (1 + 1 / 2) / 2);
   assert.equal(train[0].slot_usage, 0.5); // steps 0 and 1 read slots 0 and 1 of 4
   assert.equal(train[0].lr, 0.1);
   assert.ok(train[0].tokens_per_s > 0);
-  assert.ok(records.some((r) => r.kind === "eval" && r.heldout_loss === 0.5));
+  assert.ok(records.some(r => r.kind === 'eval' && r.heldout_loss === 0.5));
 });

@@ -3,10 +3,10 @@
 // step, logs one JSONL record per logging window, draws the progress bar, evaluates and saves
 // checkpoints every N steps or minutes, and stops cleanly on SIGINT/SIGTERM after a final save.
 
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { ProgressBar } from "./progressBar";
-import { checkpointDirName, logFilePath, pruneCheckpoints } from "./runDirectory";
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ProgressBar } from './progressBar';
+import { checkpointDirName, logFilePath, pruneCheckpoints } from './runDirectory';
 
 export interface StepResult {
   readonly loss: number;
@@ -25,7 +25,7 @@ export interface LoopPosition {
 /** One line of log.jsonl: a training window's averages, or a held-out evaluation. */
 export type LogRecord =
   | {
-      readonly kind: "train";
+      readonly kind: 'train';
       readonly step: number;
       readonly tokens: number;
       readonly loss: number;
@@ -37,7 +37,7 @@ export type LogRecord =
       readonly time: string;
     }
   | {
-      readonly kind: "eval";
+      readonly kind: 'eval';
       readonly step: number;
       readonly tokens: number;
       readonly heldout_loss: number;
@@ -73,14 +73,14 @@ export interface TrainingLoopOptions<Batch> {
 export async function runTrainingLoop<Batch>(options: TrainingLoopOptions<Batch>): Promise<LoopPosition> {
   fs.mkdirSync(options.runDir, { recursive: true });
   const progress = options.progress ?? new ProgressBar();
-  const log = fs.openSync(logFilePath(options.runDir), "a");
+  const log = fs.openSync(logFilePath(options.runDir), 'a');
   const slotsSeen = options.memorySlots > 0 ? new Uint8Array(options.memorySlots) : null;
   let stopRequested = false;
   const onSignal = () => {
     stopRequested = true;
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const processStart = Date.now();
   let position = options.start;
@@ -96,8 +96,10 @@ export async function runTrainingLoop<Batch>(options: TrainingLoopOptions<Batch>
     await options.save(path.join(options.runDir, checkpointDirName(position.step)), position, heldoutLoss);
     pruneCheckpoints(options.runDir, options.keepCheckpoints);
     lastSave = Date.now();
-    if (heldoutLoss !== null) writeRecord(log, { kind: "eval", ...baseRecord(position), heldout_loss: heldoutLoss });
-    progress.message(`checkpoint ${checkpointDirName(position.step)}${heldoutLoss !== null ? ` heldout_loss ${heldoutLoss.toFixed(4)}` : ""}`);
+    if (heldoutLoss !== null) writeRecord(log, { kind: 'eval', ...baseRecord(position), heldout_loss: heldoutLoss });
+    progress.message(
+      `checkpoint ${checkpointDirName(position.step)}${heldoutLoss !== null ? ` heldout_loss ${heldoutLoss.toFixed(4)}` : ''}`,
+    );
   };
 
   try {
@@ -119,7 +121,7 @@ export async function runTrainingLoop<Batch>(options: TrainingLoopOptions<Batch>
         const seconds = (Date.now() - windowStart) / 1000;
         lastRate = windowTokens / Math.max(seconds, 1e-9);
         writeRecord(log, {
-          kind: "train",
+          kind: 'train',
           ...baseRecord(position),
           loss: windowLoss / windowSteps,
           tokens_per_s: Math.round(lastRate),
@@ -146,8 +148,8 @@ export async function runTrainingLoop<Batch>(options: TrainingLoopOptions<Batch>
       if (dueBySteps || dueByTime || stopRequested || position.step === options.totalSteps) await checkpoint();
     }
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     fs.closeSync(log);
   }
   return position;
@@ -163,7 +165,7 @@ function baseRecord(position: LoopPosition) {
 }
 
 function writeRecord(fd: number, record: LogRecord): void {
-  fs.writeSync(fd, JSON.stringify(record) + "\n");
+  fs.writeSync(fd, JSON.stringify(record) + '\n');
 }
 
 function fractionSet(mask: Uint8Array): number {
