@@ -143,7 +143,9 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
   it('gives a completion in a file whose reads cite the note', async () => {
     const document = await vscode.workspace.openTextDocument({
       language: 'typescript',
-      content: 'export function addCents(a: number, b: number) {\n  return ',
+      // Code that names the note's subject: the keyed memory's code gate reads the note, so the
+      // completion's citations (the notes its positions read) name it.
+      content: '// Money amounts are integer cents.\nexport function addCents(a: number, b: number) {\n  return ',
     });
     await vscode.window.showTextDocument(document);
     const position = document.positionAt(document.getText().length);
@@ -235,7 +237,9 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     try {
       const document = await vscode.workspace.openTextDocument({
         language: 'typescript',
-        content: 'export function addCents(a: number, b: number) {\n  return ',
+        // Code that names the note's subject: the keyed memory's code gate reads the note, so the
+        // completion's citations (the notes its positions read) name it.
+        content: '// Money amounts are integer cents.\nexport function addCents(a: number, b: number) {\n  return ',
       });
       const items = await provideCompletion(
         api.ctx,

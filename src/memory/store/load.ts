@@ -107,14 +107,7 @@ async function loadIntact(paths: StorePaths, model: ModelBinding, options: LoadO
     return { header, state, journalSize, snapshotSize: snapshotBytes.length, report: { created: false, movedAside, messages } };
   }
   const read = readJournal(journalBytes, paths.journal);
-  if (read.header.storeId !== header.storeId) throw new ForeignFileError(paths.journal, 'its journal belongs to another store');
-  if (read.header.generation > header.generation) {
-    throw new StoreCorruptError(
-      paths.snapshot,
-      0,
-      `the snapshot (generation ${header.generation}) is older than its journal (generation ${read.header.generation})`,
-    );
-  }
+  checkJournalFitsSnapshot(read.header, header, paths);
   if (read.header.generation < header.generation) {
     // A compaction wrote the new snapshot and stopped before replacing the journal: every record
     // in the old journal is already in the snapshot.
@@ -227,14 +220,7 @@ export async function peekStore(paths: StorePaths): Promise<{ header: SnapshotHe
   const journalBytes = await readIfExists(paths.journal);
   if (!journalBytes) return { header, state, messages };
   const read = readJournal(journalBytes, paths.journal);
-  if (read.header.storeId !== header.storeId) throw new ForeignFileError(paths.journal, 'its journal belongs to another store');
-  if (read.header.generation > header.generation) {
-    throw new StoreCorruptError(
-      paths.snapshot,
-      0,
-      `the snapshot (generation ${header.generation}) is older than its journal (generation ${read.header.generation})`,
-    );
-  }
+  checkJournalFitsSnapshot(read.header, header, paths);
   if (read.header.generation !== header.generation) return { header, state, messages };
   if (read.corrupt) throw new StoreCorruptError(paths.journal, read.corrupt.offset, read.corrupt.reason);
   for (const entry of read.entries) applyJournalEntry(state, entry, paths.journal);
@@ -352,6 +338,18 @@ async function readIfExists(file: string): Promise<Buffer | undefined> {
       'read',
       error,
       'Nothing was changed. Check that the file is readable (permissions, disk), then try again.',
+    );
+  }
+}
+
+/** A journal belongs to its snapshot's store and is never of a later generation than it. */
+function checkJournalFitsSnapshot(journal: { storeId: string; generation: number }, snapshot: SnapshotHeader, paths: StorePaths): void {
+  if (journal.storeId !== snapshot.storeId) throw new ForeignFileError(paths.journal, 'its journal belongs to another store');
+  if (journal.generation > snapshot.generation) {
+    throw new StoreCorruptError(
+      paths.snapshot,
+      0,
+      `the snapshot (generation ${snapshot.generation}) is older than its journal (generation ${journal.generation})`,
     );
   }
 }
