@@ -48,8 +48,10 @@ test('npm start state: the workspace is a copy made once; edits there and the st
 });
 
 test('npm start state: the folder is .mnemo-start in the repository unless MNEMO_START_DIR says otherwise', () => {
-  assert.equal(startStateDir('/repo', {}), path.resolve('/repo/.mnemo-start'));
-  assert.equal(startStateDir('/repo', { MNEMO_START_DIR: '/tmp/x' }), '/tmp/x');
+  const repo = path.join(os.tmpdir(), 'mnemo-repo');
+  const elsewhere = path.join(os.tmpdir(), 'mnemo-start-elsewhere');
+  assert.equal(startStateDir(repo, {}), path.join(repo, '.mnemo-start'));
+  assert.equal(startStateDir(repo, { MNEMO_START_DIR: elsewhere }), elsewhere);
 });
 
 test('npm start state: the port is chosen once and kept (VS Code names the workspace storage, so the store, by host and port)', async () => {
