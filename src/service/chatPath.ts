@@ -7,7 +7,7 @@ import type { NoteId } from '../memory/note';
 import { formatAnswerPrompt } from '../model/chatFormat';
 import { isSpecialToken, VOCAB_SIZE } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
-import { DecodeOptions, DecodeStop, DecodingSession, PositionReads } from './decodingSession';
+import { DecodeOptions, DecodeStop, DecodingSession } from './decodingSession';
 import { loopCut } from './repetition';
 
 /** A span of a note that a completion types first. */
@@ -45,10 +45,6 @@ export interface ChatOutput {
   readonly answer: string;
   readonly tokens: number;
   readonly stop: DecodeStop;
-  /** Reads of the question and answer positions (pasted notes left out). */
-  readonly reads: readonly PositionReads[];
-  /** Index in `reads` of the first answer position (before it: the question's). */
-  readonly generatedFrom: number;
   readonly firstTokenMs: number;
   readonly totalMs: number;
   /** Prompt tokens spent on pasted notes. */
@@ -116,8 +112,6 @@ export async function answerQuestion(runner: DecodingRunner, input: ChatInput): 
     answer: tokenizer.decode(answerTokens).trim(),
     tokens: answerTokens.length,
     stop: result.stop,
-    reads: result.reads.slice(memoryContextTokens),
-    generatedFrom: prompt.length - memoryContextTokens,
     firstTokenMs: result.firstTokenMs,
     totalMs: performance.now() - started,
     memoryContextTokens,

@@ -10,7 +10,6 @@ import { SpecialToken } from '../model/specialTokens';
 import type { Tokenizer } from '../model/tokenizer';
 import { CopiedSpan, DecodingRunner, SPECIAL_STOP_TOKENS } from './chatPath';
 import { CompletionShape, completionShape, cutCompletion, trimUnfinished } from './completionStops';
-import type { PositionReads } from './decodingSession';
 import { loopCut } from './repetition';
 import { healPrompt, vocabularyBytes } from './tokenHealing';
 
@@ -31,8 +30,6 @@ export interface CompletionOutput {
   readonly completion: string;
   readonly shape: CompletionShape['kind'];
   readonly tokens: number;
-  /** Reads of the code and completion positions (pasted notes and the file header left out). */
-  readonly reads: readonly PositionReads[];
   readonly ms: number;
   readonly memoryContextTokens: number;
   /** Prompt tokens reused from the previous request's cache. */
@@ -107,7 +104,6 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     completion,
     shape: shape.kind,
     tokens: result.tokens.length,
-    reads: result.reads.slice(notes.length + header.length),
     ms: performance.now() - started,
     memoryContextTokens: notes.length,
     reusedTokens: result.reusedTokens,

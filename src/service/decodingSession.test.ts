@@ -1,5 +1,5 @@
-// Tests of the decoding session: cache reuse gives the same tokens as a fresh run and keeps the
-// reads of reused positions; a new memory version empties the cache; stop tokens and rules.
+// Tests of the decoding session: cache reuse gives the same tokens (and probabilities, to float
+// precision) as a fresh run; a new memory version empties the cache; stop tokens and rules.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,24 +8,20 @@ import { LanguageModel } from '../model/languageModel';
 import { initParameters } from '../model/parameters';
 import { DecodingSession, probabilityOf } from './decodingSession';
 
-test('decodingSession: reuse, reads per position, memory version, stops', async () => {
+test('decodingSession: reuse, memory version, stops', async () => {
   const model = new LanguageModel(tinyConfig, initParameters(tinyConfig, 3));
   const none = new Set<number>();
   const fresh = await new DecodingSession(model).decode([1, 2, 3, 4], 0, { maxTokens: 5, stopTokens: none });
   assert.equal(fresh.tokens.length, 5);
   assert.equal(fresh.stop, 'max_tokens');
-  assert.equal(fresh.reads.length, 4 + 4, 'prompt positions and the generated tokens fed back');
-  assert.equal(fresh.reads[0]!.slots.length, tinyConfig.pkm.heads * tinyConfig.pkm.topK);
 
   const session = new DecodingSession(model);
   await session.decode([1, 2, 9, 9], 0, { maxTokens: 2, stopTokens: none });
   const reused = await session.decode([1, 2, 3, 4], 0, { maxTokens: 5, stopTokens: none });
   assert.equal(reused.reusedTokens, 2);
   assert.deepEqual(reused.tokens, fresh.tokens);
-  assert.deepEqual(
-    reused.reads.map(r => [...r.slots]),
-    fresh.reads.map(r => [...r.slots]),
-  );
+  // Cached positions are computed in other batches, so the probabilities agree to float precision.
+  reused.probabilities.forEach((p, i) => assert.ok(Math.abs(p - fresh.probabilities[i]!) < 1e-6, `token ${i}`));
   const afterWrite = await session.decode([1, 2, 3, 4], 1, { maxTokens: 1, stopTokens: none });
   assert.equal(afterWrite.reusedTokens, 0, 'a new memory version empties the cache');
 

@@ -1,7 +1,6 @@
 // One sequence being decoded greedily with a KV cache, kept between requests: a new prompt that
 // shares a prefix with what the cache holds (the next keystroke's completion, the next question)
-// only runs its new tokens. The cache also keeps what each position read from memory, so a reused
-// prefix still counts for provenance.
+// only runs its new tokens.
 //
 // Cached keys/values above the memory layer depend on the memory rows, so the cache is only reused
 // while the rows are unchanged: callers pass the memory's version, and any change empties the cache.
@@ -9,14 +8,8 @@
 // `readout` turns each step's final state into the logits with what it read added.
 
 import type { KvCache } from '../model/kvCache';
-import type { LanguageModel, MemoryReads } from '../model/languageModel';
+import type { LanguageModel } from '../model/languageModel';
 import { argmax } from '../model/sampling';
-
-/** What one position read from memory: heads * topK slots and their weights. */
-export interface PositionReads {
-  readonly slots: Int32Array;
-  readonly weights: Float32Array;
-}
 
 export type DecodeStop = 'stop_token' | 'stop_rule' | 'max_tokens' | 'context' | 'aborted';
 
@@ -43,8 +36,6 @@ export interface DecodeOptions {
 export interface DecodeResult {
   readonly tokens: number[];
   readonly stop: DecodeStop;
-  /** Reads of every prompt position, then of every generated token fed back (in order). */
-  readonly reads: PositionReads[];
   readonly promptLength: number;
   /** Milliseconds from the call to the first token (or to the end when none came). */
   readonly firstTokenMs: number;
@@ -58,7 +49,6 @@ export interface DecodeResult {
 export class DecodingSession {
   private readonly cache: KvCache;
   private tokens: number[] = [];
-  private reads: PositionReads[] = [];
   private memoryVersion = -1;
 
   constructor(private readonly model: LanguageModel) {
@@ -73,7 +63,6 @@ export class DecodingSession {
   reset(): void {
     this.cache.truncate(0);
     this.tokens = [];
-    this.reads = [];
   }
 
   /** Greedy decoding after `prompt`; `memoryVersion` says which memory rows the caller runs with. */
@@ -98,7 +87,6 @@ export class DecodingSession {
     const finish = (stop: DecodeStop): DecodeResult => ({
       tokens: generated,
       stop,
-      reads: this.reads.slice(),
       promptLength: prompt.length,
       firstTokenMs: firstTokenMs ?? performance.now() - started,
       reusedTokens: keep,
@@ -126,27 +114,14 @@ export class DecodingSession {
   private truncate(length: number): void {
     this.cache.truncate(length);
     this.tokens.length = length;
-    this.reads.length = length;
   }
 
   /** Runs tokens after the cache; returns the logits and final state after the last one. */
   private async feed(tokens: readonly number[]): Promise<{ logits: Float32Array; state: Float32Array }> {
-    const { logits, reads, state } = await this.model.extend(this.cache, tokens);
+    const { logits, state } = await this.model.extend(this.cache, tokens);
     this.tokens.push(...tokens);
-    for (let t = 0; t < tokens.length; t++) this.reads.push(positionReads(reads, t));
     return { logits, state };
   }
-}
-
-const NO_READS: PositionReads = { slots: new Int32Array(0), weights: new Float32Array(0) };
-
-function positionReads(reads: MemoryReads | null, position: number): PositionReads {
-  if (!reads) return NO_READS;
-  const width = reads.heads * reads.topK;
-  return {
-    slots: reads.slots.slice(position * width, (position + 1) * width),
-    weights: reads.weights.slice(position * width, (position + 1) * width),
-  };
 }
 
 function sharedPrefix(a: readonly number[], b: readonly number[]): number {
