@@ -99,11 +99,8 @@ export async function upgradeStore(dir: string, model: ModelBinding, hooks: Rele
       const staging = await underLock(storePaths(stagingDir).lock, hooks.lock, () => peekStore(storePaths(stagingDir)));
       const state = assemble(source.state, staging.state, model);
       const header: SnapshotHeader = {
-        ...source.header,
+        ...boundTo(source.header, model),
         kind: 'snapshot',
-        model: { id: model.id, sha256: model.sha256 },
-        rowWidth: model.rowWidth,
-        slotCount: model.slotCount,
         // Past any compaction another process made meanwhile (it changes no note, so no catch-up).
         generation: Math.max(source.header.generation, now.header.generation) + 1,
         lastSeq: state.lastSeq,
@@ -179,13 +176,7 @@ export async function upgradeExport(
   const learned = await relearnAll(staged.store, [...source.state.notes.values()], hooks);
   const staging = await underLock(storePaths(workDir).lock, hooks.lock, () => peekStore(storePaths(workDir)));
   const state = assemble(source.state, staging.state, model);
-  const header: SnapshotHeader = {
-    ...source.header,
-    kind: 'export',
-    model: { id: model.id, sha256: model.sha256 },
-    rowWidth: model.rowWidth,
-    slotCount: model.slotCount,
-  };
+  const header: SnapshotHeader = { ...boundTo(source.header, model), kind: 'export' };
   const file = path.join(workDir, 'upgraded.mnemo-export');
   await writeFileAtomic(file, encodeSnapshot(header, state, { notes: note => note.state === 'live' }));
   return { file, notes: state.contributions.size, learned, resumed: staged.resumed, milliseconds: performance.now() - started };
@@ -237,6 +228,11 @@ async function relearnAll(staging: MemoryStore, notes: readonly NoteRecord[], ho
     if (!done) learned++;
   }
   return learned;
+}
+
+/** The source's header, naming the new model and its row shape. */
+function boundTo(header: SnapshotHeader, model: ModelBinding): SnapshotHeader {
+  return { ...header, model: { id: model.id, sha256: model.sha256 }, rowWidth: model.rowWidth, slotCount: model.slotCount };
 }
 
 /**
