@@ -4,15 +4,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { confidentPart, probabilityOf, RawCompletion, shownCompletion } from './completionConfidence';
 
-/** Tokens as [end, probability] pairs: where each ends in the completion, and the model's probability of it. */
-function piecesOf(...pairs: [number, number][]): RawCompletion['pieces'] {
-  return pairs.map(([end, probability]) => ({ end, probability }));
-}
-
 /** `formatC` -> "ents(1);" typed as "ents", "(", "1", ");" with these probabilities. */
 const ENTS: RawCompletion = {
   completion: 'ents(1);',
-  pieces: piecesOf([4, 0.9], [5, 0.9], [6, 0.4], [8, 0.9]),
+  pieces: [
+    { end: 4, probability: 0.9 },
+    { end: 5, probability: 0.9 },
+    { end: 6, probability: 0.4 },
+    { end: 8, probability: 0.9 },
+  ],
   copied: null,
 };
 
@@ -21,8 +21,29 @@ test('completionConfidence: the shown part ends where the probability falls belo
   assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.95), '');
   assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.2), 'ents(1);');
   // A token that ends inside a name ("formatC" then "ur" of "urrency") is cut back to before the name.
-  assert.equal(confidentPart('currency()', piecesOf([2, 0.9], [10, 0.1]), 0.5), '');
-  assert.equal(confidentPart('a.currency()', piecesOf([2, 0.9], [4, 0.9], [12, 0.1]), 0.5), 'a.');
+  assert.equal(
+    confidentPart(
+      'currency()',
+      [
+        { end: 2, probability: 0.9 },
+        { end: 10, probability: 0.1 },
+      ],
+      0.5,
+    ),
+    '',
+  );
+  assert.equal(
+    confidentPart(
+      'a.currency()',
+      [
+        { end: 2, probability: 0.9 },
+        { end: 4, probability: 0.9 },
+        { end: 12, probability: 0.1 },
+      ],
+      0.5,
+    ),
+    'a.',
+  );
   assert.equal(probabilityOf(ENTS.pieces, 5), 0.9 * 0.9);
 });
 
@@ -46,7 +67,7 @@ test('completionConfidence: each mode, with a calibrated nothing-to-say path', (
     source: null,
   });
   // Whitespace alone is not worth showing.
-  assert.deepEqual(shownCompletion({ completion: '  \n', pieces: piecesOf([3, 1]), copied: null }, 'always'), {
+  assert.deepEqual(shownCompletion({ completion: '  \n', pieces: [{ end: 3, probability: 1 }], copied: null }, 'always'), {
     text: '',
     source: null,
   });
@@ -55,7 +76,12 @@ test('completionConfidence: each mode, with a calibrated nothing-to-say path', (
 test("completionConfidence: a note span shows whole when the memory proposed it strongly, the model's tail by its floor", () => {
   const copied: RawCompletion = {
     completion: 'formatUtc(now)',
-    pieces: piecesOf([9, 1], [10, 0.9], [13, 0.1], [14, 0.9]),
+    pieces: [
+      { end: 9, probability: 1 },
+      { end: 10, probability: 0.9 },
+      { end: 13, probability: 0.1 },
+      { end: 14, probability: 0.9 },
+    ],
     copied: { text: 'formatUtc', score: 0.8 },
   };
   const settings = { minProbability: 0.5, minSpanScore: 0.5, minChars: 1 };
@@ -67,7 +93,10 @@ test("completionConfidence: a note span shows whole when the memory proposed it 
   // The span is shown even when the model is unsure of the token right after it.
   const unsureTail = {
     ...copied,
-    pieces: piecesOf([9, 1], [14, 0.1]),
+    pieces: [
+      { end: 9, probability: 1 },
+      { end: 14, probability: 0.1 },
+    ],
   };
   assert.deepEqual(shownCompletion(unsureTail, 'confident', settings), { text: 'formatUtc', source: 'note' });
 });
