@@ -200,9 +200,11 @@ test("service: two workers on one store (two windows) see each other's writes", 
   const [first, second] = await twoWindows();
   try {
     await second.request('model/ask', { question: 'Warm up?', maxTokens: 1 }); // loads the model before the other write
-    await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'w1' });
+    // Listening before the write: the second worker may hear of it from its file watch while the
+    // first is still learning the note, or at its next request; either way, once.
     const external: string[][] = [];
     second.on('memory/changed', event => external.push([event.reason, ...event.noteIds]));
+    await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'w1' });
     const answer = await second.request('model/ask', { question: 'Where do feature flags live?', maxTokens: 4 });
     assert.deepEqual(external, [['external', 'w1']]);
     assert.equal(answer.citations[0]?.noteId, 'w1');
