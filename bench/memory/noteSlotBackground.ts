@@ -1,6 +1,6 @@
 // The keyed note memory's background for a checkpoint (CheckpointManifest.noteSlotBackground):
 // word document frequencies over the first --tokens tokens of the corpus's training split (one
-// document per <|endoftext|>, words as bm25Terms, hashed into 65,536 buckets), and the mean
+// document per <|endoftext|>, words as indexTerms, hashed into 65,536 buckets), and the mean
 // final-normed state over the held-out sample's positions (what state keys are centred on).
 // Written into the checkpoint (note-slots.safetensors + manifest).
 //

@@ -9,9 +9,7 @@
 // - A word's trailing dots are sentence punctuation and are dropped ("transaction.id." ->
 //   "transaction.id"), on both the answer and the reference. Words are compared as sets.
 
-export const STOP_WORDS: ReadonlySet<string> = new Set(
-  'a an the of to in on for and or is are be it its with by as at from that this'.split(' '),
-);
+import { ANSWER_STOP_WORDS } from '../memory/text/stopWords';
 
 export const QUESTION_STYLES = ['direct', 'paraphrase', 'indirect'] as const;
 
@@ -39,7 +37,7 @@ export function normalizedWords(text: string): string[] {
  */
 export function answerRecall(generated: string, reference: string): number | null {
   const referenceWords = new Set(normalizedWords(reference));
-  const content = [...referenceWords].filter(word => !STOP_WORDS.has(word));
+  const content = [...referenceWords].filter(word => !ANSWER_STOP_WORDS.has(word));
   const wanted = content.length > 0 ? content : [...referenceWords];
   if (wanted.length === 0) return null;
   const have = new Set(normalizedWords(generated));

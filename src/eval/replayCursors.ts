@@ -7,6 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isNameChar } from '../memory/text/words';
 import { deriveSeed, seededRandom } from '../model/seededRandom';
 
 export type ReplayCursorKind = 'in-line' | 'line-start';
@@ -80,8 +81,7 @@ export function pausePlaces(text: string): { readonly offset: number; readonly k
  *  spaces, and not between two marks of one operator such as `=>` or `===`). */
 function endsToken(before: string, at: string): boolean {
   if (/\s/u.test(before)) return false;
-  const name = /[\p{L}\p{N}_$]/u;
-  if (name.test(before)) return !name.test(at);
+  if (isNameChar(before)) return !isNameChar(at);
   return !/[=<>!&|+\-*/%?.:]/u.test(at) || !/[=<>!&|+\-*/%?.:]/u.test(before);
 }
 

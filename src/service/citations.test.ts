@@ -6,17 +6,11 @@ import type { NoteId } from '../memory/note';
 import { shareCitations } from './citations';
 
 const id = (s: string) => s as NoteId;
+/** A note -> number map, in the order written. */
+const byNote = (values: Record<string, number>) => new Map(Object.entries(values).map(([note, value]) => [id(note), value]));
 
 test('citations: keyed reads cite by share of the read mass, best first; shares under 2% dropped, the rest sum to 1', () => {
-  const cited = shareCitations(
-    new Map([
-      [id('a'), 3],
-      [id('b'), 6.5],
-      [id('c'), 0.1],
-      [id('d'), 0],
-      [id('e'), 0.4],
-    ]),
-  );
+  const cited = shareCitations(byNote({ a: 3, b: 6.5, c: 0.1, d: 0, e: 0.4 }));
   assert.deepEqual(
     cited.map(c => c.noteId),
     ['b', 'a', 'e'],
@@ -29,16 +23,9 @@ test('citations: keyed reads cite by share of the read mass, best first; shares 
     'no row shows 0%',
   );
   assert.deepEqual(shareCitations(new Map()), []);
-  assert.deepEqual(shareCitations(new Map([[id('a'), 0]])), []);
+  assert.deepEqual(shareCitations(byNote({ a: 0 })), []);
   assert.deepEqual(
-    shareCitations(
-      new Map([
-        [id('a'), 1],
-        [id('b'), 1],
-        [id('c'), 1],
-      ]),
-      2,
-    ).map(c => c.weight),
+    shareCitations(byNote({ a: 1, b: 1, c: 1 }), 2).map(c => c.weight),
     [0.5, 0.5],
   );
 });

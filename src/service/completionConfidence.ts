@@ -6,6 +6,7 @@
 // model's own probability of it (the product of its tokens' probabilities) stays above a
 // calibrated floor, cut back so it does not end inside a name. Nothing left: nothing shown. Pure; the floors are calibrated by `mnemo eval --replay` (docs/decisions/2026-12-07-ghost-text-confidence.md).
 
+import { isNameChar } from '../memory/text/words';
 import type { CompletionPiece } from './completionPath';
 
 /** What the user asked to see: `confident` (the default), every completion, only a note's span
@@ -86,10 +87,6 @@ export function confidentPart(completion: string, pieces: readonly CompletionPie
   end = Math.min(end, completion.length);
   while (end > 0 && end < completion.length && isNameChar(completion[end - 1]!) && isNameChar(completion[end]!)) end--;
   return completion.slice(0, end);
-}
-
-function isNameChar(ch: string): boolean {
-  return /[\p{L}\p{N}_$]/u.test(ch);
 }
 
 /** The product of the probabilities of the tokens typing the completion's first `chars` characters

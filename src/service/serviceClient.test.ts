@@ -32,6 +32,17 @@ after(async () => {
   await client.dispose();
 });
 
+/** A worker on the store at `dir` whose slot writes take one step (these tests check plumbing). */
+function quickWorker(dir: string): Promise<ServiceClient> {
+  return ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
+}
+
+/** Two quick workers on one new store, as two windows of one workspace. */
+async function twoWindows(): Promise<[ServiceClient, ServiceClient]> {
+  const dir = tempStoreDir();
+  return [await quickWorker(dir), await quickWorker(dir)];
+}
+
 async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
   try {
     await promise;
@@ -186,14 +197,14 @@ test('service: export, import into a second worker, supersede and inspect', asyn
 });
 
 test("service: two workers on one store (two windows) see each other's writes", async () => {
-  const dir = tempStoreDir();
-  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
-  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
+  const [first, second] = await twoWindows();
   try {
     await second.request('model/ask', { question: 'Warm up?', maxTokens: 1 }); // loads the model before the other write
-    await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'w1' });
+    // Listening before the write: the second worker may hear of it from its file watch while the
+    // first is still learning the note, or at its next request; either way, once.
     const external: string[][] = [];
     second.on('memory/changed', event => external.push([event.reason, ...event.noteIds]));
+    await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'w1' });
     const answer = await second.request('model/ask', { question: 'Where do feature flags live?', maxTokens: 4 });
     assert.deepEqual(external, [['external', 'w1']]);
     assert.equal(answer.citations[0]?.noteId, 'w1');
@@ -206,7 +217,7 @@ test("service: two workers on one store (two windows) see each other's writes", 
 
 test('service: a store written with another model opens with its notes re-learned (not refused)', async () => {
   const dir = tempStoreDir();
-  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
+  const first = await quickWorker(dir);
   await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'm1', kind: 'convention' });
   await first.dispose();
   const progress: ProgressEvent[] = [];
@@ -234,9 +245,7 @@ test('service: a store written with another model opens with its notes re-learne
 });
 
 test('service: a forget can be undone in the same worker (same id, text, slots), and another worker hears of both without asking', async () => {
-  const dir = tempStoreDir();
-  const first = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
-  const second = await ServiceClient.start({ storeDir: dir, modelDir, defaults: { research: { slotWriter: { steps: 1, maxRows: 64 } } } });
+  const [first, second] = await twoWindows();
   try {
     const heard: string[] = [];
     second.on('memory/changed', event => heard.push(`${event.reason}:${event.noteIds.join(',')}`));

@@ -47,26 +47,14 @@ export function toProtocolError(error: unknown): ProtocolError {
   }
   if (error instanceof NoteInputError) return { code: 'note-invalid', message: error.message, reason: error.reason };
   if (error instanceof ModelMismatchError) {
-    return {
-      code: 'store-model-mismatch',
-      message: messageWithoutHint(error),
-      hint: error.hint,
-      storeModel: error.storeModel,
-      loadedModel: error.loadedModel,
-    };
+    return { code: 'store-model-mismatch', ...messageAndHint(error), storeModel: error.storeModel, loadedModel: error.loadedModel };
   }
   if (error instanceof ForgetConflictError) {
-    return {
-      code: 'forget-conflict',
-      message: messageWithoutHint(error),
-      hint: error.hint,
-      noteId: error.noteId,
-      laterNotes: error.laterNotes,
-    };
+    return { code: 'forget-conflict', ...messageAndHint(error), noteId: error.noteId, laterNotes: error.laterNotes };
   }
   if (error instanceof MemoryStoreError) {
     const code = error.code as Exclude<typeof error.code, 'store-model-mismatch' | 'forget-conflict'>;
-    return { code, message: messageWithoutHint(error), hint: error.hint };
+    return { code, ...messageAndHint(error) };
   }
   if (error instanceof NotReadyError) return { code: 'not-ready', message: error.message, hint: error.hint };
   if (error instanceof BadRequestError) return { code: 'bad-request', message: error.message };
@@ -80,7 +68,7 @@ function isAbort(error: unknown): boolean {
 }
 
 /** MemoryStoreError's message is "message\nhint"; the protocol keeps the two apart. */
-function messageWithoutHint(error: MemoryStoreError): string {
+function messageAndHint(error: MemoryStoreError): { message: string; hint: string } {
   const suffix = `\n${error.hint}`;
-  return error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message;
+  return { message: error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message, hint: error.hint };
 }

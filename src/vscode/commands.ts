@@ -66,16 +66,19 @@ export function toggleCompletions(ctx: Ctx): Command {
   };
 }
 
+/** A command's text argument when it is not blank, else what the user types in an input box
+ *  (undefined when they cancel). */
+export async function textArgOrInput(arg: unknown, box: vscode.InputBoxOptions): Promise<string | undefined> {
+  return typeof arg === 'string' && arg.trim() !== '' ? arg : vscode.window.showInputBox(box);
+}
+
 /** `mnemo: Ask`: asks in the sidebar chat (the question typed, or the argument). */
 export function ask(ctx: Ctx, surfaces: Surfaces): Command {
   return async (questionArg?: unknown) => {
-    const question =
-      typeof questionArg === 'string' && questionArg.trim() !== ''
-        ? questionArg
-        : await vscode.window.showInputBox({
-            title: 'mnemo: Ask',
-            prompt: 'Ask about this project; mnemo answers from its memory and cites the notes it read.',
-          });
+    const question = await textArgOrInput(questionArg, {
+      title: 'mnemo: Ask',
+      prompt: 'Ask about this project; mnemo answers from its memory and cites the notes it read.',
+    });
     if (!question) return { ok: false, code: 'cancelled', message: 'Cancelled.' };
     await surfaces.chat.reveal();
     return surfaces.chat.ask(question);

@@ -3,7 +3,7 @@
 // without the prompts, and returns a structured outcome.
 import * as vscode from 'vscode';
 import type { NoteId, NoteKind } from '../memory/note';
-import type { Command } from './commands';
+import { textArgOrInput, type Command } from './commands';
 import type { Ctx } from './ctx';
 import { CANCELLED, forgetNote, rememberText, restoreNote } from './memory-writes';
 import { liveNotes } from './note-views';
@@ -55,15 +55,12 @@ export function rememberNote(ctx: Ctx): Command {
   return async (textArg?: unknown, kindArg?: unknown) => {
     const refused = refuseInRestrictedMode(ctx);
     if (refused) return refused;
-    const text =
-      typeof textArg === 'string' && textArg.trim() !== ''
-        ? textArg
-        : await vscode.window.showInputBox({
-            title: 'mnemo: Remember Note',
-            prompt: 'A decision, a convention, or a bug and its root cause. mnemo writes it into its memory, not into prompts.',
-            placeHolder: 'e.g. Amounts are integer cents; never use floats for money.',
-            validateInput: value => (value.trim() === '' ? 'Type the note to remember.' : undefined),
-          });
+    const text = await textArgOrInput(textArg, {
+      title: 'mnemo: Remember Note',
+      prompt: 'A decision, a convention, or a bug and its root cause. mnemo writes it into its memory, not into prompts.',
+      placeHolder: 'e.g. Amounts are integer cents; never use floats for money.',
+      validateInput: value => (value.trim() === '' ? 'Type the note to remember.' : undefined),
+    });
     if (!text) return CANCELLED;
     const kind = isKind(kindArg) ? kindArg : await pickKind(true);
     if (!kind) return CANCELLED;

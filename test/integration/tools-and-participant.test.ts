@@ -11,8 +11,9 @@ import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { createTinyModelDir } from '../../src/service/tinyModelFixture';
 import type { MnemoApi } from '../../src/vscode/extension';
-import { mnemoTools, participantHandler, TOOL_NAMES } from '../../src/vscode/language-model-tools';
+import { mnemoTools, TOOL_NAMES } from '../../src/vscode/language-model-tools';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import { askParticipant } from './participant-call';
 import { eventually } from './webview-ui';
 
 const NOTE = 'Dates cross the API as ISO 8601 strings in UTC, never as epoch numbers.';
@@ -138,24 +139,7 @@ describe('language model tools and @mnemo', function () {
     assert.ok(remembered.ok && remembered.notes, JSON.stringify(remembered));
     const id = remembered.notes[0]!.id;
 
-    const markdown: string[] = [];
-    const buttons: vscode.Command[] = [];
-    const stream = {
-      markdown: (value: string | vscode.MarkdownString) => void markdown.push(typeof value === 'string' ? value : value.value),
-      button: (command: vscode.Command) => void buttons.push(command),
-    } as unknown as vscode.ChatResponseStream;
-    const request = {
-      prompt: 'How do dates cross the API?',
-      command: undefined,
-      references: [],
-      toolReferences: [],
-    } as unknown as vscode.ChatRequest;
-    await participantHandler(api.surfaces.chat)(
-      request,
-      { history: [] } as unknown as vscode.ChatContext,
-      stream,
-      new vscode.CancellationTokenSource().token,
-    );
+    const { markdown, buttons } = await askParticipant(api.surfaces.chat, 'How do dates cross the API?');
     assert.equal(markdown.length, 1);
     assert.ok(markdown[0]!.length > 0, 'an answer was streamed');
     const button = buttons.find(b => (b.arguments as string[] | undefined)?.[0] === id);

@@ -9,10 +9,11 @@ import * as vscode from 'vscode';
 import { createTinyModelDir } from '../../src/service/tinyModelFixture';
 import type { ChatAnswer } from '../../src/vscode/chat-view';
 import type { MnemoApi } from '../../src/vscode/extension';
-import { mnemoTools, participantHandler } from '../../src/vscode/language-model-tools';
+import { mnemoTools } from '../../src/vscode/language-model-tools';
 import type { RememberOutcome } from '../../src/vscode/memory-writes';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import { askParticipant } from './participant-call';
 import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
 
 const NOTE = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
@@ -95,14 +96,7 @@ describe('honest chat: abstain when no note covers a question, show the source w
     const text = (result!.content as vscode.LanguageModelTextPart[]).map(p => p.value).join('');
     assert.ok(text.startsWith(ABSTENTION), text);
     assert.doesNotMatch(text, /Notes read/);
-    const markdown: string[] = [];
-    const buttons: vscode.Command[] = [];
-    const stream = {
-      markdown: (value: string | vscode.MarkdownString) => void markdown.push(typeof value === 'string' ? value : value.value),
-      button: (command: vscode.Command) => void buttons.push(command),
-    } as unknown as vscode.ChatResponseStream;
-    const request = { prompt: UNRELATED, command: undefined, references: [], toolReferences: [] } as unknown as vscode.ChatRequest;
-    await participantHandler(api.surfaces.chat)(request, { history: [] } as unknown as vscode.ChatContext, stream, token);
+    const { markdown, buttons } = await askParticipant(api.surfaces.chat, UNRELATED);
     assert.equal(markdown[0], ABSTENTION);
     assert.deepEqual(buttons, [], 'no note offered for an unrelated question');
   });

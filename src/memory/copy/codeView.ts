@@ -3,6 +3,8 @@
 // count in their own spelling too (`MIN_VERSION_MARIA_DB` shows "MariaDB"); import lines do not
 // count, since an imported name is there to be used.
 
+import { nameParts } from '../text/words';
+
 const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|(?:const|let|var)\s.*=\s*require\s*\(|use\s|#include\b)/u;
 
 /** Whether a line of code imports names (`import`, `from x import`, `require(`, `use`, `#include`). */
@@ -37,11 +39,7 @@ export function isShown(span: string, view: CursorView): boolean {
 function joinedNames(text: string): Set<string> {
   const names = new Set<string>();
   for (const identifier of text.match(/[\p{L}\p{N}_$]+/gu) ?? []) {
-    const parts = identifier
-      .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1_$2')
-      .split(/[_$]+/)
-      .filter(Boolean)
-      .map(p => p.toLowerCase());
+    const parts = nameParts(identifier);
     for (let i = 0; i + 1 < parts.length; i++) names.add(parts[i]! + parts[i + 1]!);
   }
   return names;

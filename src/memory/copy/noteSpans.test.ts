@@ -3,10 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noteSpans, noteWords, startedSpans } from './noteSpans';
+import { noteSpans, startedSpans } from './noteSpans';
+import { splitWords } from '../text/words';
 
 const texts = (note: string) => noteSpans(note);
-const started = (note: string, prefix: string) => startedSpans(noteWords(note), prefix);
+const started = (note: string, prefix: string) => startedSpans(splitWords(note), prefix);
 
 test('noteSpans: words without quotes, brackets or sentence punctuation; no common words', () => {
   const spans = texts('Wrap it in cv.deprecated, and add "Prefer" to the list (##).');

@@ -8,19 +8,8 @@
 // English words: these depend on the note alone, so they are found once per note. When the code before the cursor ends inside a note word ("window."
 // before "window.guardianPolyfilledImport"), the rest of that word is a span too, found per cursor.
 
-const LEADING = /^[\s"'`([{<≥≤~=*_]+/u;
-const TRAILING = /[\s"'`)\]}>.,;:!?*]+$/u;
-
-/** Words too common to be a remembered fact (the note's prose). */
-const COMMON = new Set(
-  `a an the of to in on for and or is are be was were been it its with by as at from that this these those than then
-  so such not no nor but if when while because since so yet into onto out over under up down off about after before
-  which who whom whose what where why how all any each every some many more most other only own same very can could
-  should would will may might must do does did done has have had having use uses used using via per e.g i.e also
-  instead still now once just both either neither too their there they them we our you your he she his her one two`
-    .split(/\s+/)
-    .filter(Boolean),
-);
+import { PROSE_WORDS } from '../text/stopWords';
+import { closeBrackets, splitWords, stripClosing, stripOpening, trimNoteWord } from '../text/words';
 
 const MIN_WORD_OVERLAP = 4;
 
@@ -42,9 +31,9 @@ function patternOf(raw: string): NotePattern | null {
   const after = raw.slice(match.index + match[0].length);
   const next = PLACEHOLDER.exec(after);
   return {
-    head: raw.slice(0, match.index).replace(LEADING, ''),
+    head: stripOpening(raw.slice(0, match.index)),
     placeholder: match[0].replace(/^\$?[{<]|[}>]$/gu, ''),
-    rest: (next ? after.slice(0, next.index) : after).replace(TRAILING, ''),
+    rest: stripClosing(next ? after.slice(0, next.index) : after),
   };
 }
 
@@ -58,13 +47,13 @@ export interface NoteSpan {
 export function noteSpans(note: string): string[] {
   const spans = new Set<string>();
   const add = (text: string) => {
-    if (text.length > 0 && !COMMON.has(text.toLowerCase())) spans.add(text);
+    if (text.length > 0 && !PROSE_WORDS.has(text.toLowerCase())) spans.add(text);
   };
-  for (const raw of noteWords(note)) {
+  for (const raw of splitWords(note)) {
     const template = patternOf(raw);
     // A pattern ("/_healthcheck_<app-name>") offers what comes before its first placeholder, which
     // the code fills (a pattern fill, since removed) or the model does. Typed whole it would be wrong.
-    const word = template ? template.head : trimWord(raw);
+    const word = template ? template.head : trimNoteWord(raw);
     if (!/[\p{L}\p{N}#%]/u.test(word)) continue;
     add(word);
     if (template) continue;
@@ -92,49 +81,17 @@ export function startedSpans(words: readonly string[], prefix: string): { spans:
     for (let length = Math.min(tail.length, raw.length - 1); length >= 2; length--) {
       const at = raw.indexOf(tail.slice(-length));
       if (at < 0) continue;
-      const rest = closeBrackets(raw.slice(at + length).replace(TRAILING, ''), raw.slice(at + length));
+      const rest = closeBrackets(stripClosing(raw.slice(at + length)), raw.slice(at + length));
       if (
         rest.length === 0 ||
-        COMMON.has(rest.toLowerCase()) ||
+        PROSE_WORDS.has(rest.toLowerCase()) ||
         (insideWord && (length < MIN_WORD_OVERLAP || rest.length < MIN_WORD_OVERLAP))
       )
         break;
       spans.push({ text: rest, overlap: length });
-      typed.add(trimWord(raw));
+      typed.add(trimNoteWord(raw));
       break;
     }
   }
   return { spans, typed };
-}
-
-/** The note's whitespace-separated words, as written. */
-export function noteWords(note: string): string[] {
-  return note.split(/\s+/u).filter(Boolean);
-}
-
-function trimWord(raw: string): string {
-  const word = raw.replace(LEADING, '').replace(TRAILING, '');
-  return closeBrackets(word, raw);
-}
-
-/** The trimmed word with the closing brackets it opened given back, where the raw word has them
- *  ("setRestrictToTemplates(true)." keeps its `)`: a call typed without it is unfinished). */
-function closeBrackets(word: string, raw: string): string {
-  let closed = word;
-  let rest = raw.slice(raw.indexOf(word) + word.length);
-  for (const [open, close] of [
-    ['(', ')'],
-    ['[', ']'],
-    ['{', '}'],
-  ] as const) {
-    while (count(closed, open) > count(closed, close) && rest.startsWith(close)) {
-      closed += close;
-      rest = rest.slice(1);
-    }
-  }
-  return closed;
-}
-
-function count(text: string, ch: string): number {
-  return text.split(ch).length - 1;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { NoteId } from '../note';
 import { cursorView, isShown } from './codeView';
-import { indexNoteSpans, isCodeLike, rankSpans, spanToCopy } from './spanCopy';
+import { indexNoteSpans, rankSpans, spanToCopy } from './spanCopy';
 import { countWordFrequencies } from '../keyed/wordBag';
 
 const words = countWordFrequencies(
@@ -39,13 +39,6 @@ test('spanCopy: unrelated code, words typed already and a weak gate copy nothing
   const weak = rankSpans([note(flake8, 0.01)], 'max-line-length = ', words)[0]!;
   assert.ok(Math.abs(weak.score - strong.score * 0.01) < 1e-9, 'the score scales with the gate');
   assert.equal(spanToCopy([note(flake8, 0.01)], 'max-line-length = ', words), null);
-});
-
-test('spanCopy: identifiers, numbers and quoted words look like code; prose words do not', () => {
-  for (const span of ['transaction.id', 'job_cache_lock', '88', 'preact/compat', 'VError', 'LF', '##'])
-    assert.ok(isCodeLike(span, span), span);
-  assert.ok(isCodeLike('Prefer', '"Prefer"'));
-  for (const span of ['master', 'refund', 'Slim']) assert.ok(!isCodeLike(span, span), span);
 });
 
 test('spanCopy: inside a word only the rest of a note word the cursor started is typed', () => {

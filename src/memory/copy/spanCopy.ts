@@ -11,11 +11,12 @@
 // (".gitattributes" near "LF"). A span the code shows whole gets no credit for its own parts. Times
 // the note's share of the gate.
 
-import { bm25Terms } from '../keyed/bm25';
 import { cursorView, isShown } from './codeView';
 import type { NoteId } from '../note';
-import { noteSpans, noteWords, startedSpans } from './noteSpans';
+import { noteSpans, startedSpans } from './noteSpans';
 import { inverseDocumentFrequency, WordFrequencies } from '../keyed/wordBag';
+import { isCodeLike } from '../text/codeLike';
+import { endsInName, indexTerms, splitWords } from '../text/words';
 
 export interface SpanCopySettings {
   /** Lines before the cursor's line that count, and the weight of each further line back. */
@@ -72,9 +73,9 @@ interface IndexedSpan {
 }
 
 export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
-  const words = noteWords(text);
+  const words = splitWords(text);
   const spans = noteSpans(text).map(span => indexSpan(span, 0, words));
-  return { id, words, wordTerms: words.map(word => new Set(bm25Terms(word).map(stem))), spans };
+  return { id, words, wordTerms: words.map(word => new Set(indexTerms(word).map(stem))), spans };
 }
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
@@ -88,7 +89,7 @@ function indexSpan(text: string, overlap: number, words: readonly string[]): Ind
     const low = wordPartAt(word.toLowerCase(), text);
     if (low >= 0) at.push({ word: i, codeLike: isCodeLike(word.slice(low, low + text.length), word) });
   });
-  return { text, overlap, terms: [...new Set(bm25Terms(text).map(stem))], at };
+  return { text, overlap, terms: [...new Set(indexTerms(text).map(stem))], at };
 }
 
 export interface GatedNote {
@@ -117,10 +118,10 @@ export function rankSpans(
   const cursorLine = line.toLowerCase();
   // Inside a word ("this.#defaul") only the rest of a note word the cursor started can be typed:
   // anything else would be glued onto the partial word.
-  const insideWord = /[\p{L}\p{N}_$]$/u.test(prefix);
+  const insideWord = endsInName(prefix);
   // A span naming what the cursor's line names is that line's cue, not what comes next: its own
   // words count only from the lines before.
-  const cursorTermList = bm25Terms(cursorLine).map(stem);
+  const cursorTermList = indexTerms(cursorLine).map(stem);
   const cursorTerms = new Set(cursorTermList);
   const lastTerm = cursorTermList.at(-1) ?? null;
   const weightOf = (term: string): number => context.get(term) ?? 0;
@@ -182,11 +183,11 @@ export function spanToCopy(
 function cursorContext(prefix: string, fileName: string, words: WordFrequencies, settings: SpanCopySettings): Map<string, number> {
   const lines = prefix.split('\n');
   const context = new Map<string, number>();
-  for (const term of bm25Terms(fileName.slice(fileName.lastIndexOf('/') + 1)).map(stem))
+  for (const term of indexTerms(fileName.slice(fileName.lastIndexOf('/') + 1)).map(stem))
     context.set(term, settings.fileNameWeight * inverseDocumentFrequency(words, term));
   let weight = 1;
   for (let back = 0, line = lines.length - 1; line >= 0 && back <= settings.contextLines; line--) {
-    const terms = bm25Terms(lines[line]!).map(stem);
+    const terms = indexTerms(lines[line]!).map(stem);
     if (back === 0 && terms.length > 0) {
       const last = terms[terms.length - 1]!;
       context.set(last, settings.lastTermWeight * inverseDocumentFrequency(words, last));
@@ -213,9 +214,4 @@ function wordPartAt(word: string, span: string): number {
 function stem(term: string): string {
   if (term.length > 4 && /(?:ch|sh|x|ss)es$/.test(term)) return term.slice(0, -2);
   return term.length > 3 && term.endsWith('s') && !term.endsWith('ss') ? term.slice(0, -1) : term;
-}
-
-/** Whether a span looks like a value typed in code rather than a word of the prose around it. */
-export function isCodeLike(span: string, noteWord: string): boolean {
-  return /[\d_./(#%=<>]|\p{Ll}\p{Lu}|^\p{Lu}{2,}/u.test(span) || /^["'`]/u.test(noteWord);
 }

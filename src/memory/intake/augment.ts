@@ -7,6 +7,7 @@
 import type { NoteKind } from '../note';
 import { extractTerms, KeyTerm, NoteTerms } from './keyTerms';
 import type { TrainingSequence } from './trainingSequence';
+import { splitWords } from '../text/words';
 
 export interface AugmentInput {
   readonly text: string;
@@ -188,12 +189,12 @@ function cuesOf(term: KeyTerm, terms: readonly KeyTerm[], clauses: readonly stri
       previousEnd = at + text.length;
     }
   }
-  if (previous && before.slice(previousEnd).trim().split(/\s+/).filter(Boolean).length <= MAX_CUE_GAP_WORDS) {
+  if (previous && splitWords(before.slice(previousEnd)).length <= MAX_CUE_GAP_WORDS) {
     cues.push({ kind: previous.text === subject ? 'subject' : 'term', text: previous.text });
   }
   // The last few words before the term, within its phrase (after the last comma or colon).
   const phrase = before.slice(Math.max(before.lastIndexOf(','), before.lastIndexOf(':'), before.lastIndexOf('(')) + 1);
-  const context = phrase.trim().split(/\s+/).filter(Boolean).slice(-4).join(' ');
+  const context = splitWords(phrase).slice(-4).join(' ');
   if (context && !/^(the|a|an)$/i.test(context) && context !== previous?.text) cues.push({ kind: 'context', text: context });
   if (cues.length === 0) cues.push({ kind: 'subject', text: subject });
   return cues;

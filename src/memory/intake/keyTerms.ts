@@ -2,6 +2,10 @@
 // paths, numbers, quoted strings and proper names, each with the clause it sits in. augment.ts
 // builds questions, comments and cue -> fact pairs from them. Deterministic, pure.
 
+import { isIdentifier } from '../text/codeLike';
+import { SENTENCE_STARTERS } from '../text/stopWords';
+import { splitWords, trimTerm } from '../text/words';
+
 export type TermKind = 'identifier' | 'path' | 'number' | 'quoted' | 'name';
 
 export interface KeyTerm {
@@ -22,17 +26,6 @@ export interface NoteTerms {
   readonly terms: readonly KeyTerm[];
 }
 
-/** Words that start sentences without naming anything. */
-const COMMON_WORDS = new Set(
-  (
-    'a an the this that these those it its they their there here when where while if unless because since so but and or ' +
-    'on in at of for from to by with without into onto over under after before during every each all any some no not ' +
-    "only also always never use using used fix fixed fixes rule known note notes see do does did don't is are was were be been " +
-    'has have had we our you your i my he she his her one two three first last then now once until as than via per ' +
-    'accepts keeps writes builds moved ships avoids resolves receives buys names uses polyfills existing older new'
-  ).split(' '),
-);
-
 const QUOTED = /`([^`\n]{1,80})`|"([^"\n]{1,80})"|“([^”\n]{1,80})”|(?<=^|[\s([{:=,])'([^'\n]{1,80}?)'(?=$|[\s)\]},.;:!?])/g;
 const PATH =
   /(?<![\w@.-])(?:~?\.{0,2}\/)?(?:[\w.*<>@+-]+\/)+[\w.*<>@+-]*[\w*>]|(?<![\w.])\/[\w.*<>@+-]+(?:\/[\w.*<>@+-]+)*|(?<![\w/])\*\.[A-Za-z0-9]+|(?<![\w/.])\.[A-Za-z][\w-]*(?:\.[\w-]+)*/g;
@@ -41,7 +34,6 @@ const NUMBER =
 const WORD = /(?:--?|<)?[\p{L}\p{N}_$][\p{L}\p{N}_$.'’<>|/*+-]*(?:::[\p{L}\p{N}_$]+)*(?:\([^()\s]{0,40}\))?/gu;
 /** A short run of symbols in parentheses, such as "(##)": a literal the note is about. */
 const SYMBOLS = /(?<=\()[#*/\\@$%&!~^=<>|+-]{1,6}(?=\))/g;
-const ABBREVIATIONS = new Set(['e.g', 'i.e', 'etc', 'vs', 'cf']);
 
 export function extractTerms(note: string): NoteTerms {
   const text = note.replace(/\s+/g, ' ').trim();
@@ -54,7 +46,7 @@ export function extractTerms(note: string): NoteTerms {
     return true;
   };
   const add = (value: string, kind: TermKind, offset: number) => {
-    const trimmed = trimPunctuation(value);
+    const trimmed = trimTerm(value);
     if (trimmed.length === 0 || trimmed.length > 80) return;
     const start = offset + value.indexOf(trimmed);
     if (claim(start, start + trimmed.length)) found.push({ text: trimmed, kind, offset: start });
@@ -67,7 +59,7 @@ export function extractTerms(note: string): NoteTerms {
   }
   for (const m of text.matchAll(PATH)) if (!isPlainWordPair(m[0])) add(m[0], 'path', m.index!);
   for (const m of text.matchAll(WORD)) {
-    const word = trimPunctuation(m[0]);
+    const word = trimTerm(m[0]);
     if (isIdentifier(word)) add(m[0], 'identifier', m.index!);
   }
   for (const m of text.matchAll(NUMBER)) add(m[0], 'number', m.index!);
@@ -78,7 +70,7 @@ export function extractTerms(note: string): NoteTerms {
   found.sort((a, b) => a.offset - b.offset);
   const subject = findSubject(text, found);
   const seen = new Set<string>([subject.toLowerCase()]);
-  const subjectWords = new Set(subject.toLowerCase().split(/\s+/));
+  const subjectWords = new Set(splitWords(subject.toLowerCase()));
   const terms: KeyTerm[] = [];
   for (const term of found) {
     const key = term.text.toLowerCase();
@@ -102,36 +94,14 @@ export function splitClauses(text: string): string[] {
     .filter(part => part.length > 0);
 }
 
-/** A code-ish token: dotted, snake_case, camelCase, CONSTANT, a call, a flag, kebab with digits. */
-export function isIdentifier(word: string): boolean {
-  if (word.length < 2 || /^[\d.,]+$/.test(word) || ABBREVIATIONS.has(word.toLowerCase())) return false;
-  if (/^--?[a-z][\w-]*$/.test(word)) return true; // --openssl-legacy-provider
-  if (/\(.*\)$/.test(word)) return true; // setRestrictToTemplates(true)
-  if (word.includes('::')) return true; // Errno::ENOENT
-  if (/^\d+[a-z]+[a-z\d]*$/i.test(word) && word.length >= 6) return true; // 17faae30 (a commit)
-  if (/[A-Za-z]\.[A-Za-z_]/.test(word)) return true; // transaction.id, cv.deprecated
-  if (/[A-Za-z0-9>]_|_[A-Za-z0-9<]/.test(word)) return true; // async_set_unique_id, <source>_<dest>
-  if (/[a-z][A-Z]/.test(word)) return true; // guardianPolyfilledImport, OpenSSL
-  if (/^[A-Z]{6,}$/.test(word)) return true; // GOMAXPROCS (short acronyms such as CSRF are names)
-  if (/^[A-Z]+\d+$|^[A-Za-z]+\d+[A-Za-z\d]*$/.test(word) && /\d/.test(word) && word.length >= 3) return true; // utf8mb4, E501
-  if (/^[A-Z][a-z]*[A-Z][a-z]/.test(word)) return true; // VError, HomeCommunity
-  if (word.includes('-')) {
-    const parts = word.split('-').filter(Boolean);
-    if (parts.length >= 3) return true; // repo-map-bounded, openjdk-api-v3
-    if (/\d/.test(word)) return true; // restart-api-cron is above; utf-8
-    if (parts.length >= 2 && parts.every(p => /^[A-Z]/.test(p))) return true; // Idempotency-Key
-  }
-  return false;
-}
-
 function findNames(text: string): { text: string; offset: number }[] {
   const names: { text: string; offset: number }[] = [];
   const pattern = /(?<![\w.'’-])[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*/g;
   for (const m of text.matchAll(pattern)) {
-    const words = m[0].split(/\s+/);
+    const words = splitWords(m[0]);
     // Drop common sentence starters from the front ("The Adyen integration" -> "Adyen").
     let skip = 0;
-    while (skip < words.length && COMMON_WORDS.has(words[skip]!.toLowerCase().replace(/['’]s$/, ''))) skip++;
+    while (skip < words.length && SENTENCE_STARTERS.has(words[skip]!.toLowerCase().replace(/['’]s$/, ''))) skip++;
     const kept = words.slice(skip).map(w => w.replace(/['’]s$/, ''));
     if (kept.length === 0) continue;
     const value = kept.join(' ');
@@ -144,19 +114,18 @@ function findNames(text: string): { text: string; offset: number }[] {
 function findSubject(text: string, found: readonly { text: string; kind: TermKind; offset: number }[]): string {
   // "govuk-aws: ...", "Home Assistant rule: ..."
   const prefix = /^([^\s:][^:]{0,40}?)(?: rule)?:\s/.exec(text);
-  if (prefix && prefix[1]!.split(/\s+/).length <= 2) return trimPunctuation(prefix[1]!);
+  if (prefix && prefix[1]!.split(/\s+/).length <= 2) return trimTerm(prefix[1]!);
   // "dotcom-rendering's CSS-in-JS library", "Via's Docker image"
   const possessive = /(?<![\w-])((?:[A-Z][\w-]*\s)?[\w.-]+)['’]s\b/.exec(text);
   if (possessive && possessive.index < 60) return possessive[1]!;
   // A sentence that starts with its subject: "packwerk 2.1.0 failed", "Home Assistant accepts".
   const lead = /^([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*|[\w][\w.-]*)/.exec(text);
-  if (lead && !COMMON_WORDS.has(lead[1]!.split(/\s+/)[0]!.toLowerCase())) return trimPunctuation(lead[1]!);
+  if (lead && !SENTENCE_STARTERS.has(lead[1]!.split(/\s+/)[0]!.toLowerCase())) return trimTerm(lead[1]!);
   const first = found.find(t => t.offset < 40 && t.kind !== 'number' && t.kind !== 'quoted');
   if (first) return first.text;
-  const content = text
-    .split(/\s+/)
-    .map(trimPunctuation)
-    .filter(w => w && !COMMON_WORDS.has(w.toLowerCase()));
+  const content = splitWords(text)
+    .map(trimTerm)
+    .filter(w => w && !SENTENCE_STARTERS.has(w.toLowerCase()));
   return content.slice(0, 2).join(' ') || text.slice(0, 40);
 }
 
@@ -177,18 +146,4 @@ function isPlainWordPair(value: string): boolean {
   return (
     /^[A-Za-z]+\/[A-Za-z]+$/.test(value) && !/[a-z]\/[a-z]+$/.test(value.toLowerCase().replace(/^[a-z]+\/(compat|[a-z]+\.[a-z]+)$/, 'x'))
   );
-}
-
-function trimPunctuation(value: string): string {
-  let out = value
-    .replace(/^[\s,;:!?()[\]{}"'`“”]+/, '')
-    .replace(/[\s,;:!?"'`“”\].]+$/, '')
-    .replace(/['’]s$/, '');
-  // A closing parenthesis stays when it closes one inside the term: setRestrictToTemplates(true).
-  while (out.endsWith(')') && count(out, '(') < count(out, ')')) out = out.slice(0, -1).replace(/[\s,;:!?.]+$/, '');
-  return out;
-}
-
-function count(text: string, ch: string): number {
-  return text.split(ch).length - 1;
 }

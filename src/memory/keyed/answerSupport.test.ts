@@ -4,6 +4,8 @@ import { answerSupport, defaultAnswerSupportSettings } from './answerSupport';
 import type { NoteId } from '../note';
 
 const id = (s: string) => s as NoteId;
+/** A note -> number map, in the order written. */
+const byNote = (values: Record<string, number>) => new Map(Object.entries(values).map(([note, value]) => [id(note), value]));
 const settings = { ...defaultAnswerSupportSettings, answerGate: 0.3, relatedGate: 0.05, relatedLimit: 2 };
 
 test('an empty memory has nothing to answer with', () => {
@@ -11,28 +13,12 @@ test('an empty memory has nothing to answer with', () => {
 });
 
 test('a question whose best gate reaches the threshold is answered, naming that note', () => {
-  const support = answerSupport(
-    new Map([
-      [id('a'), 0.2],
-      [id('b'), 0.7],
-    ]),
-    2,
-    settings,
-  );
+  const support = answerSupport(byNote({ a: 0.2, b: 0.7 }), 2, settings);
   assert.deepEqual(support, { kind: 'supported', best: { note: 'b', gate: 0.7 } });
 });
 
 test('under the threshold: abstain, with the nearest notes above the related floor, best first, capped', () => {
-  const support = answerSupport(
-    new Map([
-      [id('a'), 0.1],
-      [id('b'), 0.29],
-      [id('c'), 0.2],
-      [id('d'), 0.01],
-    ]),
-    4,
-    settings,
-  );
+  const support = answerSupport(byNote({ a: 0.1, b: 0.29, c: 0.2, d: 0.01 }), 4, settings);
   assert.deepEqual(support, {
     kind: 'unsupported',
     reason: 'no-note-fits',
@@ -48,7 +34,7 @@ test('a question no note gates abstains with nothing related', () => {
 });
 
 test('answerGate 0 always answers when a note is gated', () => {
-  const support = answerSupport(new Map([[id('a'), 0.001]]), 1, { ...settings, answerGate: 0 });
+  const support = answerSupport(byNote({ a: 0.001 }), 1, { ...settings, answerGate: 0 });
   assert.equal(support.kind, 'supported');
 });
 

@@ -1,26 +1,11 @@
-// Tests of BM25: term splitting, a hand-computed score, ranking order, and on the public set
+// Tests of BM25: a hand-computed score, ranking order, and on the public set
 // the share of direct questions whose note BM25 ranks first (a sanity floor for the baseline).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bm25Terms, Bm25Index } from './bm25';
+import { Bm25Index } from './bm25';
 import { loadEvalSet } from '../../eval/evalSet';
 import { findPublicEvalSet } from '../../eval/publicSetLocation';
-
-test('bm25: terms split identifiers into parts and drop stop words', () => {
-  assert.deepEqual(bm25Terms('The window.guardianPolyfilledImport is used'), [
-    'window.guardianpolyfilledimport',
-    'window',
-    'guardianpolyfilledimport',
-    'guardian',
-    'polyfilled',
-    'import',
-    'used',
-  ]);
-  assert.deepEqual(bm25Terms('async_set_unique_id'), ['async_set_unique_id', 'async', 'set', 'unique', 'id']);
-  assert.deepEqual(bm25Terms('HTTPServer ＡＢＣ'), ['httpserver', 'http', 'server', 'abc']);
-  assert.deepEqual(bm25Terms(''), []);
-});
 
 test('bm25: a score computed by hand', () => {
   // Two documents; query "redis": df 1 of n 2, idf = ln(1 + 1.5/1.5) = ln 2.

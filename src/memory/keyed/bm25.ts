@@ -1,8 +1,9 @@
 // BM25 ranking of notes against a query (a question or a code prefix): the `prompt` baseline
 // pastes the top 3 into the context, and tests use it as a reference ranker. Terms are
-// lowercased NFKC words, with code identifiers also split into their parts
-// ("window.guardianPolyfilledImport" -> window.guardianpolyfilledimport, window,
-// guardianpolyfilledimport, guardian, polyfilled, import), minus English stop words.
+// `indexTerms` (text/words.ts): lowercased words, identifiers also split into their parts, minus
+// English stop words.
+
+import { indexTerms } from '../text/words';
 
 export interface Bm25Document {
   readonly id: string;
@@ -19,35 +20,6 @@ export interface Bm25Options {
   readonly k1?: number;
   /** Length normalisation. Default 0.75. */
   readonly b?: number;
-}
-
-const STOP_WORDS = new Set(
-  (
-    'a an and are as at be but by can do does for from had has have how i if in into is it its no not of on or our ' +
-    's so such t than that the their then there these they this to was we were what when where which who why will with would you your'
-  ).split(' '),
-);
-
-/** Index terms of a text, in order, with repeats. */
-export function bm25Terms(text: string): string[] {
-  const terms: string[] = [];
-  for (const token of text.normalize('NFKC').match(/[\p{L}\p{N}_$]+(?:[./:-][\p{L}\p{N}_$]+)*/gu) ?? []) {
-    const parts = new Set<string>([token]);
-    for (const part of token.split(/[./:-]+/)) {
-      parts.add(part);
-      for (const piece of part.split(/_+/)) parts.add(piece);
-      for (const piece of part
-        .replace(/([a-z\d])([A-Z])/g, '$1 $2')
-        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-        .split(' '))
-        parts.add(piece);
-    }
-    for (const part of parts) {
-      const term = part.toLowerCase();
-      if (term.length > 0 && !STOP_WORDS.has(term)) terms.push(term);
-    }
-  }
-  return terms;
 }
 
 /** One term's BM25 score in a document: `tf` times in it, in `df` of `documents` documents, the
@@ -76,7 +48,7 @@ export class Bm25Index {
   }
 
   add(document: Bm25Document): void {
-    const terms = bm25Terms(document.text);
+    const terms = indexTerms(document.text);
     const counts = new Map<string, number>();
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
     for (const term of counts.keys()) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
@@ -89,7 +61,7 @@ export class Bm25Index {
     const n = this.docs.length;
     if (n === 0) return [];
     const averageLength = this.totalLength / n || 1;
-    const queryTerms = [...new Set(bm25Terms(query))];
+    const queryTerms = [...new Set(indexTerms(query))];
     const hits: (Bm25Hit & { order: number })[] = [];
     this.docs.forEach((doc, order) => {
       let score = 0;

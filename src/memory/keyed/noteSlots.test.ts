@@ -76,21 +76,10 @@ test("a write fits the note's own slots (loss falls), moves nothing of other not
     stateCentre: new Float32Array(writerTestConfig.dModel),
   });
   const settings = { steps: 12, learningRate: 0.5, lossTarget: 0.01, forms: ['note', 'qa'] as const, refreshEvery: 15, maxRows: 256 };
-  const other = await writeNoteSlots(
-    model,
-    tokenizer,
-    memory,
-    { id: toNoteId('deploy'), text: 'Staging deploys from the Bazel pipeline every night at 02:00.' },
-    settings,
-  );
+  const write = (id: string, text: string) => writeNoteSlots(model, tokenizer, memory, { id: toNoteId(id), text }, settings);
+  const other = await write('deploy', 'Staging deploys from the Bazel pipeline every night at 02:00.');
   const otherValues = other.slots.values.slice();
-  const result = await writeNoteSlots(
-    model,
-    tokenizer,
-    memory,
-    { id: toNoteId('adyen'), text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.' },
-    settings,
-  );
+  const result = await write('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.');
   assert.ok(result.rows > 0 && result.slots.count > 0);
   // A random tiny model's logits are nearly flat whatever is added (its embedding is small), so the fall is small.
   assert.ok(result.losses[result.losses.length - 1]! < result.losses[0]! - 0.2, `losses ${result.losses.map(l => l.toFixed(2)).join(' ')}`);

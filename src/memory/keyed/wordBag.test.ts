@@ -35,7 +35,7 @@ test("a question sharing the note's rare words is closer to it than to an unrela
   assert.equal(bagCosine(question, adyen), bagCosine(adyen, question));
 });
 
-test('identifier parts match their words (bm25Terms splits them)', () => {
+test('identifier parts match their words (indexTerms splits them)', () => {
   const note = wordBag(background, 'Retries use the idempotencyKey of the payment');
   const prefix = wordBag(background, "headers['idempotency-key'] = payment.");
   assert.ok(bagCosine(note, prefix) > 0.2, `cosine ${bagCosine(note, prefix)}`);

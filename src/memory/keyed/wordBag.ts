@@ -1,13 +1,13 @@
 // A text's words as a unit-length tf-idf vector, and the cosine of two: the lexical half of the keyed
 // note memory's address (src/memory/README.md, "A keyed note memory"). A note's bag is its key; the
-// bag of a question or code prefix so far is the query. Words are bm25Terms (identifiers split
+// bag of a question or code prefix so far is the query. Words are indexTerms (identifiers split
 // into their parts); idf comes from document frequencies over background text (corpus documents),
 // so a word every file has weighs little and a project's own names weigh much.
 //
 // Document frequencies are kept hashed into a fixed number of buckets: a table small enough to ship
 // beside the weights, whatever the corpus's vocabulary. Collisions only merge two words' counts.
 
-import { bm25Terms } from './bm25';
+import { indexTerms } from '../text/words';
 
 /** Word document frequencies over `documents` background documents, hashed into buckets. */
 export interface WordFrequencies {
@@ -37,7 +37,7 @@ export function countWordFrequencies(documents: Iterable<string>, buckets = DEFA
   let count = 0;
   for (const text of documents) {
     count++;
-    for (const bucket of new Set(bm25Terms(text).map(w => wordBucket(w, buckets)))) table[bucket]!++;
+    for (const bucket of new Set(indexTerms(text).map(w => wordBucket(w, buckets)))) table[bucket]!++;
   }
   return { documents: count, buckets: table };
 }
@@ -66,9 +66,9 @@ export function wordBag(frequencies: WordFrequencies, text: string): WordBag {
   return bagOfCounts(frequencies, countWords(text));
 }
 
-/** How often each of the text's words occurs (bm25Terms), added into `into`. */
+/** How often each of the text's words occurs (indexTerms), added into `into`. */
 export function countWords(text: string, into = new Map<string, number>()): Map<string, number> {
-  for (const word of bm25Terms(text)) into.set(word, (into.get(word) ?? 0) + 1);
+  for (const word of indexTerms(text)) into.set(word, (into.get(word) ?? 0) + 1);
   return into;
 }
 
