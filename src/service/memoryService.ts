@@ -499,8 +499,10 @@ export class MemoryService {
     };
   }
 
+  /** Stops watching the store, lets its running transaction finish (the lock released), frees the model. */
   async close(): Promise<void> {
     this.unsubscribe();
+    await this.store.close();
     await this.writer?.dispose();
     await this.loaded?.model.dispose();
   }

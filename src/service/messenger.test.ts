@@ -47,6 +47,7 @@ function harness(overrides: Partial<RequestHandlers> = {}): Harness {
   const handlers: RequestHandlers = {
     'worker/init': unused,
     'worker/status': unused,
+    'worker/close': unused,
     'memory/remember': async (data, context) => {
       log.push(`start ${data.text}`);
       context.progress({ stage: 'training', message: data.text });

@@ -49,6 +49,7 @@ export interface RequestPolicy {
 export const REQUEST_POLICIES: { readonly [T in RequestType]: RequestPolicy } = {
   'worker/init': { run: 'immediate' },
   'worker/status': { run: 'immediate' },
+  'worker/close': { run: 'immediate' },
   'memory/remember': { run: 'lane' },
   'memory/forget': { run: 'lane' },
   'memory/restore': { run: 'lane' },

@@ -33,6 +33,7 @@ void typeChecks;
 const samples: { [T in RequestType]: RequestOf<T> } = {
   'worker/init': { storeDir: '/store', modelDir: '/model' },
   'worker/status': {},
+  'worker/close': {},
   'memory/remember': { text: 'Use pnpm.', kind: 'convention', secrets: 'redact' },
   'memory/forget': { id: 'p001' as NoteId, overlap: 'refuse' },
   'memory/restore': { id: 'p001' as NoteId },

@@ -260,6 +260,8 @@ export interface CompleteResponse {
 export interface ToWorkerFromHost {
   'worker/init': [InitRequest, InitResponse];
   'worker/status': [Record<string, never>, StatusResponse];
+  /** Before the host ends the worker: stop watching the store and let its last transaction release the lock. */
+  'worker/close': [Record<string, never>, Record<string, never>];
   'memory/remember': [RememberRequest, RememberResponse];
   'memory/forget': [ForgetRequest, ForgetResponse];
   'memory/restore': [RestoreRequest, RestoreResponse];
@@ -396,6 +398,7 @@ const SHOW_MODES: readonly ShowMode[] = ['confident', 'always', 'memory-only', '
 const REQUEST_SHAPES: { readonly [T in RequestType]: Shape | ((data: Record<string, unknown>) => string | undefined) } = {
   'worker/init': { storeDir: 'text', modelDir: 'text', recover: { optional: 'boolean' } },
   'worker/status': {},
+  'worker/close': {},
   'memory/remember': {
     text: 'string',
     kind: { optional: NOTE_KINDS },

@@ -220,6 +220,8 @@ test('service: a store written with another model opens with its notes re-learne
   const first = await quickWorker(dir);
   await first.request('memory/remember', { text: 'Feature flags live in LaunchDarkly.', id: 'm1', kind: 'convention' });
   await first.dispose();
+  // Its file watch may have been catching up when it was ended: closing waits, so no lock is left.
+  assert.equal(fs.existsSync(path.join(dir, 'store.lock')), false);
   const progress: ProgressEvent[] = [];
   const second = await ServiceClient.start({
     storeDir: dir,

@@ -190,9 +190,21 @@ export class ServiceClient {
     return this.pending.size;
   }
 
-  /** Stops the worker; pending requests reject with `cancelled`. */
-  async dispose(): Promise<void> {
-    if (!this.stopped) this.stop('the service was shut down', undefined, 'cancelled');
+  /**
+   * Stops the worker; pending requests reject with `cancelled`. The worker first cancels them and
+   * closes its store (the lock released), unless that takes longer than `closeTimeoutMs`.
+   */
+  async dispose(closeTimeoutMs = 10_000): Promise<void> {
+    if (!this.stopped) {
+      for (const id of this.pending.keys()) this.worker.postMessage({ kind: 'cancel', id });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.request('worker/close', {}).catch(() => undefined),
+        new Promise<void>(resolve => (timer = setTimeout(resolve, closeTimeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (!this.stopped) this.stop('the service was shut down', undefined, 'cancelled');
+    }
     await this.worker.terminate();
   }
 

@@ -55,6 +55,11 @@ export function createWorkerHandlers(host: WorkerHost): RequestHandlers & { read
         queued: host.queued(),
       };
     },
+    'worker/close': async () => {
+      const open = service ?? (await opening?.catch(() => null)) ?? null;
+      await open?.close();
+      return {};
+    },
     'memory/remember': (request, context) => ready().remember(request, context),
     'memory/forget': request => ready().forget(request),
     'memory/restore': request => ready().restore(request),

@@ -688,3 +688,26 @@ async function deadPid(): Promise<number> {
   await new Promise(resolve => child.on('exit', resolve));
   return child.pid!;
 }
+
+test('store: close waits for the running transaction, and the lock is free when it resolves', async () => {
+  const dir = await tempDir();
+  const store = await open(dir);
+  let finish: () => void = () => undefined;
+  let entered: () => void = () => undefined;
+  const inside = new Promise<void>(resolve => (entered = resolve));
+  const running = store.transaction(() => {
+    entered();
+    return new Promise<void>(resolve => (finish = resolve));
+  });
+  await inside;
+  assert.ok(existsSync(store.paths.lock), 'the transaction holds the lock');
+  let closed = false;
+  const closing = store.close().then(() => (closed = true));
+  await new Promise(resolve => setTimeout(resolve, 20));
+  assert.equal(closed, false, 'close waits for the transaction');
+  finish();
+  await Promise.all([running, closing]);
+  assert.equal(existsSync(store.paths.lock), false);
+  const other = await open(dir, { lock: { timeoutMs: 150 } });
+  assert.equal(other.liveNotes().length, 0);
+});

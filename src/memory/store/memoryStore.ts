@@ -234,6 +234,15 @@ export class MemoryStore {
     return result;
   }
 
+  /**
+   * Resolves once the running and queued transactions are done and the lock is released. A thread
+   * ended while holding the lock would leave a lockfile naming a live process (its host), which
+   * other workers of that process could not break for a minute.
+   */
+  async close(): Promise<void> {
+    await this.queue;
+  }
+
   /** Catches up with other processes; returns the rows that changed. */
   async sync(): Promise<readonly RowUpdate[]> {
     return this.transaction(async context => context.updates);
