@@ -58,24 +58,30 @@ class Memory:
         return {s[0]: math.exp(SHARP * (s[1] - mx)) / total for s in scores if s[1] >= FLOOR}
 
 MARGIN = float(os.environ.get('MARGIN', 0))  # also abstain when the best gate leads the second by less
-def decide(g):
+SHARED_SUM = float(os.environ.get('SHARED_SUM', 0))  # also abstain when the shared words' idfs sum to less
+SHARED_IDF = float(os.environ.get('SHARED_IDF', 0))  # also abstain when no shared word has this idf
+def decide(g, qterms=()):
     if not g: return None
     ranked = sorted(g.items(), key=lambda x: -x[1])
     nid, v = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if SHARED_SUM > 0 and sum(idf.get(t, 0) for t in set(qterms) if t in NOTE_TERMS[nid]) < SHARED_SUM: return None
+    if SHARED_IDF > 0 and max([idf.get(t, 0) for t in set(qterms) if t in NOTE_TERMS[nid]] + [0]) < SHARED_IDF: return None
     return nid if v >= ANSWER and v - second >= MARGIN else None
 
+NOTE_TERMS = {}
 for data in json.load(open(os.path.join(pairs_dir, 'eval-terms.json'))):
+    NOTE_TERMS.update({n['id']: set(n['terms']) for n in data['notes']})
     full = Memory(data['notes'])
     held = {n['id']: Memory([m for m in data['notes'] if m['id'] != n['id']]) for n in data['notes'] if n['asked']}
     for lam, mu in settings:
         reach, fa, ab = {}, {}, {}
         for q in data['questions']:
-            d = decide(full.gates(q['terms'], lam, mu))
+            d = decide(full.gates(q['terms'], lam, mu), q['terms'])
             reach.setdefault(q['style'], []).append(d == q['note'])
             fa.setdefault(q['style'], []).append(d is None)
-            ab.setdefault('out', []).append(decide(held[q['note']].gates(q['terms'], lam, mu)) is None)
+            ab.setdefault('out', []).append(decide(held[q['note']].gates(q['terms'], lam, mu), q['terms']) is None)
         for u in data['unanswerable']:
-            ab.setdefault(u['style'], []).append(decide(full.gates(u['terms'], lam, mu)) is None)
+            ab.setdefault(u['style'], []).append(decide(full.gates(u['terms'], lam, mu), u['terms']) is None)
         fmt = lambda r: ' '.join(f"{k[:4]} {np.mean(v):.2f}" for k, v in sorted(r.items()))
         print(f"{data['name']:6s} lam {lam:.2f} mu {mu:.2f} | reach {' '.join(f'{k[:4]} {sum(v)}/{len(v)}' for k, v in sorted(reach.items()))} | false abstain {fmt(fa)} | abstain {fmt(ab)}", flush=True)
