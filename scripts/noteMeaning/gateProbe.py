@@ -5,7 +5,11 @@ hook), and the answer/abstain decision (answerSupport.ts, answerGate 0.15). Prin
 answerable questions whose right note is the best gate >= answerGate ("reach"), false abstentions by
 style, and abstentions on near (dev unanswerable), general and leave-one-note-out questions.
 
-    python3 scripts/noteMeaning/gateProbe.py PAIRS_DIR VECTORS_NPZ [lam,mu ...]"""
+    python3 scripts/noteMeaning/gateProbe.py PAIRS_DIR VECTORS_NPZ [lam,mu ...]
+
+Env: ANSWER (the answer gate, 0.15), MARGIN (also abstain when the best gate leads the second by
+less), SHARED_SUM (also abstain when the shared words' idfs sum to less: the shipped rule at 6),
+SHARED_IDF (the same with the largest shared idf instead of the sum)."""
 import json, math, os, sys
 import numpy as np
 
