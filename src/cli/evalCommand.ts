@@ -96,6 +96,12 @@ export const evalCommand = defineCommand({
       help: "chat: answer only when the question's best note gate is at least X, else abstain (0: always answer)",
       integer: false,
     },
+    'chat-shared-idf': {
+      kind: 'number',
+      value: 'X',
+      help: 'chat: answer only when the words the question shares with its best note have idfs summing to at least X (0: off)',
+      integer: false,
+    },
     'leave-out': {
       kind: 'number',
       value: 'N',
@@ -169,8 +175,10 @@ export const evalCommand = defineCommand({
       ...(options['chat-bm25'] !== undefined ? { chatBm25Weight: options['chat-bm25'] } : {}),
       ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
     };
-    const answerSupport: Partial<AnswerSupportSettings> =
-      options['chat-answer-gate'] !== undefined ? { answerGate: options['chat-answer-gate'] } : {};
+    const answerSupport: Partial<AnswerSupportSettings> = {
+      ...(options['chat-answer-gate'] !== undefined ? { answerGate: options['chat-answer-gate'] } : {}),
+      ...(options['chat-shared-idf'] !== undefined ? { sharedIdfMass: options['chat-shared-idf'] } : {}),
+    };
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
     if (!heldOutFile) say('warning: no held-out tokens found (model/heldout-sample.bin or corpus/heldout.bin): forgetting is not measured');

@@ -1,7 +1,8 @@
 // The chat's abstention and its citations through the service, on the tiny model with a keyed note
 // memory: a question no note is gated for gets the sentence and no citations (nothing streamed); a
 // question about a note is answered citing the notes its positions read, shares summing to 1; a
-// forgotten note is never cited; the threshold is the service's setting.
+// forgotten note is never cited; the threshold is the service's setting; a question sharing only
+// common words with its note abstains.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NoteId } from '../memory/note';
@@ -69,4 +70,33 @@ test('chat: the answer threshold is a setting; an abstention lists nearby notes 
     assert.ok(result.outcome.related[0]!.gate < 1.01);
   }
   await service.close();
+});
+
+test('chat: a question that shares only common words with its best note abstains (shared idf mass), unless the setting is off', async () => {
+  // The tiny model's background has "value", "returned" and "caller" (fixture documents); "cents"
+  // and "invoice" are in none of them, so they are as rare as a word can be.
+  const note = 'The value returned to the caller is the invoice total in cents.';
+  for (const [sharedIdfMass, expected] of [
+    [undefined, 'abstained'],
+    [0, 'answered'],
+  ] as const) {
+    const service = await MemoryService.open({
+      storeDir: tempStoreDir(),
+      modelDir,
+      author: 'test',
+      research: { slotWriter },
+      ...(sharedIdfMass === undefined ? {} : { answerSupport: { sharedIdfMass } }),
+    });
+    const id = (await service.remember({ text: note, kind: 'convention' })).notes[0]!.id as NoteId;
+    const common = await ask(service, 'What is the value returned to the caller?');
+    assert.equal(common.result.outcome.kind, expected, `sharedIdfMass ${sharedIdfMass ?? 'default'}`);
+    if (common.result.outcome.kind === 'abstained') {
+      assert.equal(common.result.outcome.related[0]?.noteId, id, 'the note is near, so listed as related');
+      assert.deepEqual([common.result.citations, common.streamed], [[], '']);
+    }
+    const rare = await ask(service, 'Are invoice totals in cents?');
+    assert.equal(rare.result.outcome.kind, 'answered');
+    assert.equal(rare.result.citations[0]?.noteId, id);
+    await service.close();
+  }
 });

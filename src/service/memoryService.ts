@@ -421,7 +421,9 @@ export class MemoryService {
     // not, the base model's text is never shown as an answer (memory/answerSupport.ts).
     if (mode === 'memory') {
       const slots = this.keeper();
-      const support = answerSupport(slots.questionGates(request.question), slots.memory.size, this.answerSupportSettings());
+      const support = answerSupport(slots.questionGates(request.question), slots.memory.size, this.answerSupportSettings(), id =>
+        slots.questionSharedIdfMass(request.question, id),
+      );
       if (support.kind === 'unsupported')
         return abstention(
           support.reason,

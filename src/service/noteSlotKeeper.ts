@@ -131,6 +131,11 @@ export class NoteSlotKeeper {
     return this.memory.size === 0 ? new Map() : this.memory.gates(wordBag(this.memory.words, question), 'chat');
   }
 
+  /** The summed corpus idf of the words the question shares with note `id` (answerSupport.ts). */
+  questionSharedIdfMass(question: string, id: NoteId): number {
+    return this.memory.sharedIdfMass(wordBag(this.memory.words, question), id);
+  }
+
   /** The note span a completion should type first (memory/spanCopy.ts), or null. A copy also needs
    *  its span's context to match, so it gates notes as loosely as a question does. */
   copySpan(gateText: string, prefix: string, filePath = ''): CopiedSpan | null {

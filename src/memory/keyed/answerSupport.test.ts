@@ -47,3 +47,34 @@ test('the editor setting mnemo.chat.answerThreshold ships the measured default',
     defaultAnswerSupportSettings.answerGate,
   );
 });
+
+test('a best note that shares too little rare text with the question is not answered from', () => {
+  const gates = new Map([
+    [id('a'), 0.8],
+    [id('b'), 0.1],
+  ]);
+  const shared = new Map([
+    [id('a'), 2.5],
+    [id('b'), 7],
+  ]);
+  const strict = { ...settings, sharedIdfMass: 6 };
+  assert.deepEqual(
+    answerSupport(gates, 2, strict, n => shared.get(n) ?? 0),
+    {
+      kind: 'unsupported',
+      reason: 'no-note-fits',
+      related: [
+        { note: 'a', gate: 0.8 },
+        { note: 'b', gate: 0.1 },
+      ],
+    },
+  );
+  shared.set(id('a'), 6);
+  assert.deepEqual(
+    answerSupport(gates, 2, strict, n => shared.get(n) ?? 0),
+    { kind: 'supported', best: { note: 'a', gate: 0.8 } },
+  );
+  shared.set(id('a'), 0);
+  assert.equal(answerSupport(gates, 2, { ...strict, sharedIdfMass: 0 }, n => shared.get(n) ?? 0).kind, 'supported');
+  assert.equal(answerSupport(gates, 2, strict).kind, 'supported', 'without shared idfs the check is not made');
+});

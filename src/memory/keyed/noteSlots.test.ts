@@ -6,7 +6,7 @@ import { toNoteId } from '../note';
 import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlots, outputOfReads } from './noteSlots';
 import { prefixBags } from './prefixWords';
 import { writeNoteSlots } from './slotWriter';
-import { countWordFrequencies, noteBag, wordBag } from './wordBag';
+import { countWordFrequencies, inverseDocumentFrequency, noteBag, wordBag } from './wordBag';
 import { writerTestConfig, writerTestModel } from '../rows/writerTestModel';
 
 const C = 4;
@@ -37,6 +37,20 @@ test("a text that shares a note's rare words gates it; unrelated text reads noth
   const none = memory.read(wordBag(words, 'const value = request.body;'), Float32Array.from([1, 0, 0, 0]));
   assert.equal(none.reads.length, 0);
   assert.deepEqual([...none.output], [0, 0, 0, 0]);
+});
+
+test('sharedIdfMass sums the idfs of the words the text and the note both have; a word no background text has is Infinity', () => {
+  const memory = new NoteSlotMemory(words, basis);
+  memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key; handle the function value', memory));
+  const idf = (word: string) => inverseDocumentFrequency(words, word);
+  assert.ok(idf('handle') > 0 && idf('handle') < Math.log(words.documents + 1));
+  assert.equal(memory.sharedIdfMass(wordBag(words, 'Which value does Adyen take?'), toNoteId('adyen')), Infinity);
+  assert.equal(
+    memory.sharedIdfMass(wordBag(words, 'handle the function value'), toNoteId('adyen')),
+    idf('handle') + idf('function') + idf('value'),
+  );
+  assert.equal(memory.sharedIdfMass(wordBag(words, 'reverse a string'), toNoteId('adyen')), 0);
+  assert.equal(memory.sharedIdfMass(wordBag(words, 'Adyen'), toNoteId('missing')), 0);
 });
 
 test('within a gated note the state picks the slot, and the output is the weighted values', () => {

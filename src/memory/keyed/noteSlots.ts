@@ -14,7 +14,7 @@
 
 import type { NoteId } from '../note';
 import { bm25TermScore } from './bm25';
-import { bagCosine, WordBag, WordFrequencies } from './wordBag';
+import { bagCosine, inverseDocumentFrequency, WordBag, WordFrequencies } from './wordBag';
 
 export interface NoteSlotSettings {
   /** Sharpness of the note gate's softmax over bag cosines. */
@@ -226,6 +226,23 @@ export class NoteSlotMemory {
     const gates = new Map<NoteId, number>();
     for (const { id, score } of scores) if (score >= floor) gates.set(id, Math.exp(gateSharpness * (score - max)) / total);
     return gates;
+  }
+
+  /** The corpus idfs of the words both `bag` and note `id`'s bag have, summed (0 when none or no
+   *  such note): how much of what a question names is specific to the note (answerSupport.ts). A
+   *  word no background document has counts as Infinity, so a small background (a test model's)
+   *  still tells a note's own names from its common words. */
+  sharedIdfMass(bag: WordBag, id: NoteId): number {
+    const note = this.notes.get(id);
+    const unseen = Math.log(this.words.documents + 1);
+    let mass = 0;
+    if (note)
+      for (const word of bag.keys()) {
+        if (!note.bag.has(word)) continue;
+        const idf = inverseDocumentFrequency(this.words, word);
+        mass += idf >= unseen ? Infinity : idf;
+      }
+    return mass;
   }
 
   /** What a read's output is multiplied by when decoding text of this purpose (chatReadScale). */
