@@ -13,12 +13,20 @@ export interface RepeatedLineSettings {
   readonly maxMatch: number;
 }
 
-export const defaultRepeatedLineSettings: RepeatedLineSettings = { minMatch: 24, maxMatch: 200 };
+export const defaultRepeatedLineSettings: RepeatedLineSettings = { minMatch: 8, maxMatch: 200 };
 
 /** The continuation after the latest earlier occurrence of the prefix's longest repeated tail
  *  (at least minMatch characters), to the end of its line, trailing space dropped; null when
  *  there is none or it is blank. */
 export function repeatedLine(prefix: string, settings: RepeatedLineSettings = defaultRepeatedLineSettings): string | null {
+  return repeatedLineMatch(prefix, settings)?.line ?? null;
+}
+
+/** repeatedLine with the length of the tail it matched (the learned show decision reads it). */
+export function repeatedLineMatch(
+  prefix: string,
+  settings: RepeatedLineSettings = defaultRepeatedLineSettings,
+): { readonly line: string; readonly match: number } | null {
   let found = -1;
   let length = 0;
   for (let n = settings.minMatch; n <= Math.min(settings.maxMatch, prefix.length - 1); n++) {
@@ -32,5 +40,5 @@ export function repeatedLine(prefix: string, settings: RepeatedLineSettings = de
   const after = prefix.slice(found + length);
   const end = after.indexOf('\n');
   const line = (end < 0 ? after : after.slice(0, end)).replace(/\s+$/u, '');
-  return line.trim() === '' ? null : line;
+  return line.trim() === '' ? null : { line, match: length };
 }
