@@ -11,14 +11,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isRight, ReplayOutcome, scoreView } from '../src/eval/replayScore';
+import { isRight, ReplayOutcome, restOfLine, savedChars, scoreView } from '../src/eval/replayScore';
 import { PREFIX_CHARS } from '../src/eval/replayRun';
-import {
-  ConfidenceSettings,
-  defaultConfidenceSettings,
-  RawCompletion,
-  shownCompletion,
-} from '../src/service/completionConfidence';
+import { ConfidenceSettings, defaultConfidenceSettings, RawCompletion, shownCompletion } from '../src/service/completionConfidence';
 import { completionCuts, FILE_FEATURES, LearnedShowSettings, MODEL_FEATURES } from '../src/service/completionCuts';
 import type { CompletionPiece } from '../src/service/completionPath';
 import { repeatedLineMatch } from '../src/service/repeatedLine';
@@ -59,7 +54,11 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const cursors = new Map<string, Cursor[]>();
-for (const [group, files] of groups) cursors.set(group, files.flatMap(file => readCursors(group, file)));
+for (const [group, files] of groups)
+  cursors.set(
+    group,
+    files.flatMap(file => readCursors(group, file)),
+  );
 
 function readCursors(group: string, detailsFile: string): Cursor[] {
   const summary = JSON.parse(fs.readFileSync(detailsFile.replace(/\.jsonl$/u, '.json'), 'utf8')) as { replay: { dir: string } };
@@ -103,7 +102,9 @@ for (const c of fitCursors) {
 }
 const model = fitLogistic(modelRows, l2);
 const file = fitLogistic(fileRows, l2);
-console.log(`fit: ${fitCursors.length} cursors, ${modelRows.length} model cuts (${share(modelRows)} right), ${fileRows.length} file cuts (${share(fileRows)} right)`);
+console.log(
+  `fit: ${fitCursors.length} cursors, ${modelRows.length} model cuts (${share(modelRows)} right), ${fileRows.length} file cuts (${share(fileRows)} right)`,
+);
 console.log('model', MODEL_FEATURES.map((f, i) => `${f} ${model[i]!.toFixed(3)}`).join(', '));
 console.log('file ', FILE_FEATURES.map((f, i) => `${f} ${file[i]!.toFixed(3)}`).join(', '));
 
@@ -125,21 +126,40 @@ console.log(`chosen ${JSON.stringify(chosen)} (the most saved at precision >= ${
 console.log(JSON.stringify(learned));
 
 // ---- figures per group ----
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const old = oldModule
-  ? (require(path.resolve(oldModule)) as { shownCompletion: (raw: object, mode: string) => { text: string; source: string | null } })
+  ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(path.resolve(oldModule)) as { shownCompletion: (raw: object, mode: string) => { text: string; source: string | null } })
   : null;
 for (const [group, list] of cursors) {
   console.log(`\n== ${group}: ${list.length} cursors`);
-  row('always', scoreView(outcomes(list, c => ({ text: c.raw.completion, source: c.raw.copied ? 'note' : 'model' })), o => o.shipped));
+  row(
+    'always',
+    scoreView(
+      outcomes(list, c => ({ text: c.raw.completion, source: c.raw.copied ? 'note' : 'model' })),
+      o => o.shipped,
+    ),
+  );
   if (old) {
     row(
       'today',
       scoreView(
-        outcomes(list, c => old.shownCompletion({ ...c.raw, repeated: repeatedLineMatch(c.prefix, { minMatch: 24, maxMatch: 200 })?.line ?? null }, 'confident')),
+        outcomes(list, c =>
+          old.shownCompletion(
+            { ...c.raw, repeated: repeatedLineMatch(c.prefix, { minMatch: 24, maxMatch: 200 })?.line ?? null },
+            'confident',
+          ),
+        ),
         o => o.shipped,
       ),
     );
+  }
+  for (const source of ['model', 'file'] as const) {
+    const shown = list.map(c => ({ c, s: shownCompletion(c.raw, 'confident', { ...defaultConfidenceSettings, learned }) }));
+    const mine = shown.filter(x => x.s.source === source);
+    const right = mine.filter(x => isRight(x.s.text, x.c.rest)).length;
+    const saved = mine.reduce((sum, x) => sum + savedChars(x.s.text, x.c.rest), 0);
+    const lineChars = list.reduce((sum, c) => sum + restOfLine(c.rest).length, 0);
+    console.log(`  from ${source}: shown ${mine.length}, right ${right}, saved_share ${fmt(saved / lineChars)}`);
   }
   for (const minChance of chances) {
     for (const rightBonus of verbose ? bonuses : [chosen.rightBonus]) {
@@ -161,7 +181,12 @@ function outcomes(list: readonly Cursor[], show: (c: Cursor) => { text: string; 
   return list.map(c => {
     const shown = show(c);
     const span = shown.source === 'note' ? (c.raw.copied?.text ?? null) : null;
-    return { rest: c.rest, shipped: { text: shown.text, span }, always: { text: c.raw.completion, span: c.raw.copied?.text ?? null }, ms: 0 };
+    return {
+      rest: c.rest,
+      shipped: { text: shown.text, span },
+      always: { text: c.raw.completion, span: c.raw.copied?.text ?? null },
+      ms: 0,
+    };
   });
 }
 

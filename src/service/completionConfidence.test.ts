@@ -2,7 +2,14 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfidenceSettings, confidentPart, defaultConfidenceSettings, probabilityOf, RawCompletion, shownCompletion } from './completionConfidence';
+import {
+  ConfidenceSettings,
+  confidentPart,
+  defaultConfidenceSettings,
+  probabilityOf,
+  RawCompletion,
+  shownCompletion,
+} from './completionConfidence';
 import { FILE_FEATURES, MODEL_FEATURES } from './completionCuts';
 
 /** `formatC` -> "ents(1);" typed as "ents", "(", "1", ");" with these probabilities. */

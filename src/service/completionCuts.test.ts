@@ -57,11 +57,25 @@ test('completionCuts: one cut per token end on the first line, never inside a na
     inName.map(c => c.text),
     ['a.'],
   );
-  // The file's repeated line is one more cut, with its own features.
+  // The file's repeated line is cut after each of its tokens too, with features of its own.
   const withLine = completionCuts({ ...ENTS, repeated: { line: 'entsOf(total);', match: 30 } });
   const file = withLine.filter(c => c.source === 'file');
-  assert.equal(file.length, 1);
-  assert.equal(file[0]!.features.length, FILE_FEATURES.length);
+  assert.deepEqual(
+    file.map(c => c.text),
+    ['entsOf', 'entsOf(', 'entsOf(total', 'entsOf(total)', 'entsOf(total);'],
+  );
+  for (const cut of file) assert.equal(cut.features.length, FILE_FEATURES.length);
+  // The model agrees with none of it ("ents(" is not "entsOf"): its agreement features say so.
+  const agrees = FILE_FEATURES.indexOf('modelAgrees');
+  assert.deepEqual(
+    file.map(c => c.features[agrees]),
+    [0, 0, 0, 0, 0],
+  );
+  const same = completionCuts({ ...ENTS, repeated: { line: 'ents(2);', match: 30 } }).filter(c => c.source === 'file');
+  assert.deepEqual(
+    same.map(c => c.features[agrees]),
+    [1, 1, 0, 0, 0],
+  );
 });
 
 test('bestCut: the cut of most expected worth, and nothing when no cut is sure enough', () => {
