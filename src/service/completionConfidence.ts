@@ -9,6 +9,7 @@
 
 import type { CompletionPiece } from './completionPath';
 import { bestCut, completionCuts, defaultLearnedShowSettings, LearnedShowSettings } from './completionCuts';
+import type { RepeatedLine } from './repeatedLine';
 
 /** What the user asked to see: `confident` (the default), every completion, only a note's span
  *  (held to the same floors), nothing. */
@@ -42,7 +43,7 @@ export interface RawCompletion {
   readonly copied: { readonly text: string; readonly score?: number } | null;
   /** The rest of a line the file typed before after the same text (repeatedLine.ts), if any, and
    *  how many characters of text before the cursor it matched. */
-  readonly repeated?: { readonly line: string; readonly match: number } | null;
+  readonly repeated?: RepeatedLine | null;
   /** The document before the cursor (the learned cut's context features read it). */
   readonly prefix?: string;
 }

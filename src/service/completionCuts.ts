@@ -7,6 +7,7 @@
 // expected characters typed right, among those whose chance is at least the fitted floor. Pure.
 
 import type { CompletionPiece } from './completionPath';
+import type { RepeatedLine } from './repeatedLine';
 
 export type CutSource = 'model' | 'file';
 
@@ -53,6 +54,9 @@ export const FILE_FEATURES = [
   'endsClose',
   'lineStart',
   'afterName',
+  'logOccurrences',
+  'agreeingShare',
+  'matchCoversLine',
 ] as const;
 
 export interface LearnedShowSettings {
@@ -75,7 +79,7 @@ export interface LearnedShowSettings {
  *  (docs/decisions/2026-12-07-learned-show-decision.md). */
 export const defaultLearnedShowSettings: LearnedShowSettings = {
   model: [1.797, 1.36, 0.211, 0.117, -0.161, 0.197, -0.215, -0.663, -0.234, -0.174, 0.123, -0.114, 0.708, 0.066, -0.005, 0.001, -0.011],
-  file: [-2.661, 1.26, -0.616, -0.998, 0.226, 0.747, 0.124, 1.138, -0.074, 0.013, 0, -0.671, -0.584],
+  file: [-5.772, 1.2, -0.665, -0.963, 0.23, 0.846, 0.118, 0.916, -0.056, -0.002, -0.024, -0.49, -0.61, 0.534, 3.514, -0.14],
   rightBonus: 10,
   minChance: 0.7,
 };
@@ -87,7 +91,7 @@ export interface CutInput {
   readonly pieces: readonly CompletionPiece[];
   /** The document before the cursor (what the editor sent). */
   readonly prefix: string;
-  readonly repeated?: { readonly line: string; readonly match: number } | null;
+  readonly repeated?: RepeatedLine | null;
 }
 
 /** Probabilities are computed until their product falls below 0.05 (completionPath.ts): a cut
@@ -100,7 +104,8 @@ export function completionCuts(input: CutInput): CompletionCut[] {
   const { completion, pieces } = input;
   const newline = completion.indexOf('\n');
   const lineEnd = newline < 0 ? completion.length : newline;
-  const context = contextFeatures(input.prefix.slice(input.prefix.lastIndexOf('\n') + 1));
+  const lineBefore = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
+  const context = contextFeatures(lineBefore);
   const seen = new Set<string>();
   let logProduct = 0;
   let minLog = 0;
@@ -174,6 +179,9 @@ export function completionCuts(input: CutInput): CompletionCut[] {
           /[)\]};,]/u.test(last) ? 1 : 0,
           context.lineStart,
           context.afterName,
+          Math.log(repeated.occurrences ?? 1),
+          (repeated.agreeing ?? 1) / Math.max(1, repeated.occurrences ?? 1),
+          repeated.match > lineBefore.length ? 1 : 0,
         ],
       });
     }

@@ -14,7 +14,14 @@ test('repeatedLine: the rest of the earlier line after the longest repeated tail
   const calls = '  program.option("-d, --debug", "output extra debugging");\n  program.option("-d, --debug", ';
   assert.equal(repeatedLine(calls, LONG), '"output extra debugging");');
   // The default floor is short (8): the learned show decision weighs the matched length.
-  assert.deepEqual(repeatedLineMatch(prefix), { line: '_summary + 1;', match: 14 });
+  assert.deepEqual(repeatedLineMatch(prefix), { line: '_summary + 1;', match: 14, occurrences: 2, agreeing: 2 });
+  // `;\nlet x = ` occurred twice before, going on with `a2` and `b3`: the latest is proposed, one agrees.
+  assert.deepEqual(repeatedLineMatch('let x = a1;\nlet x = a2;\nlet x = b3;\nlet x = ', { minMatch: 4, maxMatch: 200 }), {
+    line: 'b3;',
+    match: 10,
+    occurrences: 2,
+    agreeing: 1,
+  });
 });
 
 test('repeatedLine: nothing when the tail is new, when the earlier line ends there, or for the tail itself', () => {
