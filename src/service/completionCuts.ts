@@ -1,10 +1,11 @@
 // Where a completion may be cut for ghost text, and the learned chance that each cut is right. The
 // candidates are the completion's first line cut after each generated token (cut back so it does
-// not end inside a name), and the rest of a line the file typed before (repeatedLine.ts). Each gets
-// a few features read off the probabilities the decoder already computed (no extra model work) and
-// a logistic score fitted by replaying real code (scripts/experiments/fitShowDecision.ts, decision
-// record docs/decisions/2026-12-07-learned-show-decision.md). The shown cut is the one with the most
-// expected characters typed right, among those whose chance is at least the fitted floor. Pure.
+// not end inside a name), and the rest of a line the file typed before (repeatedLine.ts) cut after
+// each of its tokens. Each gets a few features read off what is already computed (the decoder's
+// token probabilities, the text before the cursor; no extra model work) and a logistic score
+// fitted by replaying real code (scripts/fitShowDecision.ts, decision record
+// docs/decisions/2026-12-07-learned-show-decision.md). The shown cut is the one of most worth
+// (LearnedShowSettings.rightBonus), when that is more than showing nothing. Pure.
 
 import type { CompletionPiece } from './completionPath';
 import type { RepeatedLine } from './repeatedLine';
