@@ -13,7 +13,7 @@ import { ReplayResult, ReplaySubject, runReplay } from '../eval/replayRun';
 import { restOfLine } from '../eval/replayScore';
 import type { ConfidenceSettings, ShowMode } from '../service/completionConfidence';
 import { MemoryService } from '../service/memoryService';
-import { repeatedLine } from '../service/repeatedLine';
+import { repeatedLineMatch } from '../service/repeatedLine';
 
 export interface ReplayEvalOptions {
   readonly dir: string;
@@ -56,7 +56,7 @@ export async function replayEval(options: ReplayEvalOptions): Promise<ReplayResu
           shown: result.completion,
           source: result.source,
           fromNote: result.fromNote,
-          repeated: repeatedLine(prefix),
+          repeated: repeatedLineMatch(prefix),
           pieces: result.pieces,
         },
       };

@@ -2,7 +2,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { confidentPart, probabilityOf, RawCompletion, shownCompletion } from './completionConfidence';
+import {
+  ConfidenceSettings,
+  confidentPart,
+  defaultConfidenceSettings,
+  probabilityOf,
+  RawCompletion,
+  shownCompletion,
+} from './completionConfidence';
+import { FILE_FEATURES, MODEL_FEATURES } from './completionCuts';
 
 /** `formatC` -> "ents(1);" typed as "ents", "(", "1", ");" with these probabilities. */
 const ENTS: RawCompletion = {
@@ -14,6 +22,19 @@ const ENTS: RawCompletion = {
     { end: 8, probability: 0.9 },
   ],
   copied: null,
+};
+
+/** A learned decision that reads only the model's probability (sigmoid(4 + 4 log p)) and the file
+ *  line's matched length, so that the tests do not hang on the fitted coefficients. */
+const PLAIN: ConfidenceSettings = {
+  ...defaultConfidenceSettings,
+  minSpanScore: 0.3,
+  learned: {
+    model: MODEL_FEATURES.map(f => (f === 'logProduct' || f === 'bias' ? 4 : 0)),
+    file: FILE_FEATURES.map(f => (f === 'logMatch' ? 1 : f === 'bias' ? -3 : 0)),
+    rightBonus: 10,
+    minChance: 0.5,
+  },
 };
 
 test('completionConfidence: the shown part ends where the probability falls below the floor, never inside a name', () => {
@@ -51,18 +72,15 @@ test('completionConfidence: each mode, with a calibrated nothing-to-say path', (
   assert.deepEqual(shownCompletion(ENTS, 'always'), { text: 'ents(1);', source: 'model' });
   assert.deepEqual(shownCompletion(ENTS, 'off'), { text: '', source: null });
   assert.deepEqual(shownCompletion(ENTS, 'memory-only'), { text: '', source: null });
-  assert.deepEqual(shownCompletion(ENTS, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), {
-    text: 'ents(',
-    source: 'model',
-  });
-  // A line the file typed before after the same text wins over the model's guess, in `confident` only.
-  const repeated = { ...ENTS, repeated: 'entsOf(total);' };
-  assert.deepEqual(shownCompletion(repeated, 'confident'), { text: 'entsOf(total);', source: 'file' });
+  assert.deepEqual(shownCompletion(ENTS, 'confident', PLAIN), { text: 'ents(', source: 'model' });
+  // A line the file typed before after a long match wins over the model's short guess, in `confident` only.
+  const repeated = { ...ENTS, repeated: { line: 'entsOf(total);', match: 60 } };
+  assert.deepEqual(shownCompletion(repeated, 'confident', PLAIN), { text: 'entsOf(total);', source: 'file' });
   assert.deepEqual(shownCompletion(repeated, 'always'), { text: 'ents(1);', source: 'model' });
   assert.deepEqual(shownCompletion(repeated, 'memory-only'), { text: '', source: null });
   // Nothing the model is sure of: nothing shown.
   const unsure = { ...ENTS, pieces: ENTS.pieces.map(p => ({ ...p, probability: 0.3 })) };
-  assert.deepEqual(shownCompletion(unsure, 'confident', { minProbability: 0.5, minSpanScore: 0.3, minChars: 1 }), {
+  assert.deepEqual(shownCompletion(unsure, 'confident', PLAIN), {
     text: '',
     source: null,
   });
@@ -84,7 +102,7 @@ test("completionConfidence: a note span shows whole when the memory proposed it 
     ],
     copied: { text: 'formatUtc', score: 0.8 },
   };
-  const settings = { minProbability: 0.5, minSpanScore: 0.5, minChars: 1 };
+  const settings = { ...PLAIN, minSpanScore: 0.5 };
   assert.deepEqual(shownCompletion(copied, 'confident', settings), { text: 'formatUtc(', source: 'note' });
   assert.deepEqual(shownCompletion(copied, 'memory-only', settings), { text: 'formatUtc(', source: 'note' });
   const weak = { ...copied, copied: { text: 'formatUtc', score: 0.3 } };

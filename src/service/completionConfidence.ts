@@ -1,13 +1,16 @@
 // Which part of a completion to show as ghost text. Most keystrokes are not where the small model
 // knows what comes next, and ghost text that is wrong most of the time gets turned off. In order:
 // a span copied from a note, when the memory proposed it strongly enough (its score, spanCopy.ts),
-// with what the model typed after it held to the model's floor; else the rest of a line the file
-// typed before after the same text (repeatedLine.ts); else the completion's start while the
-// model's own probability of it (the product of its tokens' probabilities) stays above a
-// calibrated floor, cut back so it does not end inside a name. Nothing left: nothing shown. Pure; the floors are calibrated by `mnemo eval --replay` (docs/decisions/2026-12-07-ghost-text-confidence.md).
+// with what the model typed after it held to the model's floor; else the cut of the completion's
+// first line, or the rest of a line the file typed before (repeatedLine.ts), with the most expected
+// characters typed right among those a learned score gives a good enough chance
+// (completionCuts.ts). Nothing left: nothing shown. Pure; calibrated by `mnemo eval --replay`
+// (docs/decisions/2026-12-07-ghost-text-confidence.md, 2026-12-07-learned-show-decision.md).
 
 import { isNameChar } from '../memory/text/words';
 import type { CompletionPiece } from './completionPath';
+import { bestCut, completionCuts, defaultLearnedShowSettings, LearnedShowSettings } from './completionCuts';
+import type { RepeatedLine } from './repeatedLine';
 
 /** What the user asked to see: `confident` (the default), every completion, only a note's span
  *  (held to the same floors), nothing. */
@@ -15,16 +18,23 @@ export type ShowMode = 'confident' | 'always' | 'memory-only' | 'off';
 export const SHOW_MODES: readonly ShowMode[] = ['confident', 'always', 'memory-only', 'off'];
 
 export interface ConfidenceSettings {
-  /** Least probability of the shown part's tokens, multiplied (the model's chance it is right). */
+  /** Least probability, multiplied, of the model's tokens shown after a strong note span. */
   readonly minProbability: number;
   /** Least score of a copied note span (spanCopy.ts; its copy threshold is 0.25). Replay with the
    *  dev notes written, commander + kysely: false copies 0.040 of cursors at 0.25, 0.008 at 0.7. */
   readonly minSpanScore: number;
   /** Least characters other than whitespace a shown part has. */
   readonly minChars: number;
+  /** The learned cut of the model's completion or the file's repeated line. */
+  readonly learned: LearnedShowSettings;
 }
 
-export const defaultConfidenceSettings: ConfidenceSettings = { minProbability: 0.5, minSpanScore: 0.7, minChars: 1 };
+export const defaultConfidenceSettings: ConfidenceSettings = {
+  minProbability: 0.5,
+  minSpanScore: 0.7,
+  minChars: 1,
+  learned: defaultLearnedShowSettings,
+};
 
 /** The parts of a completion the decision reads (completionPath.ts's output). */
 export interface RawCompletion {
@@ -32,8 +42,11 @@ export interface RawCompletion {
   readonly pieces: readonly CompletionPiece[];
   /** The copied note span the completion starts with, and how strongly the memory proposed it. */
   readonly copied: { readonly text: string; readonly score?: number } | null;
-  /** The rest of a line the file typed before after the same text (repeatedLine.ts), if any. */
-  readonly repeated?: string | null;
+  /** The rest of a line the file typed before after the same text (repeatedLine.ts), if any, and
+   *  how many characters of text before the cursor it matched. */
+  readonly repeated?: RepeatedLine | null;
+  /** The document before the cursor (the learned cut's context features read it). */
+  readonly prefix?: string;
 }
 
 /** Where shown ghost text comes from: a note's span, a line the file typed before, the model. */
@@ -63,9 +76,15 @@ export function shownCompletion(
   }
   if (mode === 'memory-only') return NOTHING;
   // A weak span's completion is the note's guess, not the model's: only the file's own line is left.
-  if (raw.repeated) return keep(raw.repeated, 'file', settings.minChars);
-  if (raw.copied !== null) return NOTHING;
-  return keep(confidentPart(raw.completion, raw.pieces, settings.minProbability), 'model', settings.minChars);
+  const completion = raw.copied === null ? raw.completion : '';
+  const cuts = completionCuts({
+    completion,
+    pieces: raw.copied === null ? raw.pieces : [],
+    prefix: raw.prefix ?? '',
+    repeated: raw.repeated,
+  });
+  const best = bestCut(cuts, settings.learned);
+  return best === null ? NOTHING : keep(best.cut.text, best.cut.source, settings.minChars);
 }
 
 function keep(text: string, source: ShownSource, minChars: number): ShownCompletion {

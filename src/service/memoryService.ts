@@ -33,7 +33,7 @@ import { shareCitations } from './citations';
 import { shownCompletion } from './completionConfidence';
 import { completeCode } from './completionPath';
 import { defaultSpanCopySettings } from '../memory/copy/spanCopy';
-import { repeatedLine } from './repeatedLine';
+import { repeatedLineMatch } from './repeatedLine';
 import { DecodingSession } from './decodingSession';
 import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
 import { openStore, relearnExport } from './storeUpgrade';
@@ -485,7 +485,7 @@ export class MemoryService {
     // A copied span came from its note whole: one unit of credit per token it typed.
     if (output.copied) credit.set(output.copied.note, (credit.get(output.copied.note) ?? 0) + output.copied.tokens);
     const shown = shownCompletion(
-      { ...output, repeated: repeatedLine(request.prefix) },
+      { ...output, repeated: repeatedLineMatch(request.prefix), prefix: request.prefix },
       request.show ?? 'confident',
       this.options.research?.confidence,
     );

@@ -13,12 +13,28 @@ export interface RepeatedLineSettings {
   readonly maxMatch: number;
 }
 
-export const defaultRepeatedLineSettings: RepeatedLineSettings = { minMatch: 24, maxMatch: 200 };
+export const defaultRepeatedLineSettings: RepeatedLineSettings = { minMatch: 8, maxMatch: 200 };
 
 /** The continuation after the latest earlier occurrence of the prefix's longest repeated tail
  *  (at least minMatch characters), to the end of its line, trailing space dropped; null when
  *  there is none or it is blank. */
 export function repeatedLine(prefix: string, settings: RepeatedLineSettings = defaultRepeatedLineSettings): string | null {
+  return repeatedLineMatch(prefix, settings)?.line ?? null;
+}
+
+/** A repeated line and what the learned show decision (completionCuts.ts) reads about it. */
+export interface RepeatedLine {
+  readonly line: string;
+  /** Characters of the text before the cursor it matched. */
+  readonly match: number;
+  /** Earlier occurrences of that text, and how many of them go on with the line's first token
+   *  (absent: one, agreeing). */
+  readonly occurrences?: number;
+  readonly agreeing?: number;
+}
+
+/** repeatedLine with the length of the tail it matched and how many earlier occurrences agree. */
+export function repeatedLineMatch(prefix: string, settings: RepeatedLineSettings = defaultRepeatedLineSettings): RepeatedLine | null {
   let found = -1;
   let length = 0;
   for (let n = settings.minMatch; n <= Math.min(settings.maxMatch, prefix.length - 1); n++) {
@@ -32,5 +48,19 @@ export function repeatedLine(prefix: string, settings: RepeatedLineSettings = de
   const after = prefix.slice(found + length);
   const end = after.indexOf('\n');
   const line = (end < 0 ? after : after.slice(0, end)).replace(/\s+$/u, '');
-  return line.trim() === '' ? null : line;
+  if (line.trim() === '') return null;
+  // How many earlier occurrences the tail has, and how many go on with the same first token.
+  const tail = prefix.slice(-length);
+  const first = firstToken(line);
+  let occurrences = 0;
+  let agreeing = 0;
+  for (let at = prefix.indexOf(tail); at >= 0 && at < prefix.length - length; at = prefix.indexOf(tail, at + 1)) {
+    occurrences++;
+    if (firstToken(prefix.slice(at + length, at + length + 80)) === first) agreeing++;
+  }
+  return { line, match: length, occurrences, agreeing };
+}
+
+function firstToken(text: string): string {
+  return /^\s*(?:[\p{L}\p{N}_$]+|\S)/u.exec(text)?.[0].trim() ?? '';
 }
