@@ -7,6 +7,7 @@
 // docs/decisions/2026-12-07-learned-show-decision.md). The shown cut is the one of most worth
 // (LearnedShowSettings.rightBonus), when that is more than showing nothing. Pure.
 
+import { isNameChar } from '../memory/text/words';
 import type { CompletionPiece } from './completionPath';
 import type { RepeatedLine } from './repeatedLine';
 
@@ -276,8 +277,4 @@ function typedChars(text: string): number {
 
 function visibleChars(text: string): number {
   return text.replace(/\s/gu, '').length;
-}
-
-function isNameChar(ch: string): boolean {
-  return /[\p{L}\p{N}_$]/u.test(ch);
 }
