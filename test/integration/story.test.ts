@@ -18,6 +18,7 @@ import type { NotesTreeNode } from '../../src/vscode/notes-tree';
 import { cspProblems } from '../../src/vscode/webview-document';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import { modelPathRestorer, rememberNote, useModel } from './model-switch';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MemoryStore } from '../../src/memory/store/memoryStore';
@@ -272,31 +273,19 @@ describe("the story with the shipped model: a note's fact is completed where the
   const FACT = 'The standard VAT rate is STANDARD_VAT_BPS = 1900 (19%), set in basis points.';
   let api: MnemoApi;
   let noteId = '';
-  let modelPathBefore: string | undefined;
+  let restoreModelPath: (() => Thenable<void>) | undefined;
 
   before(async () => {
     await waitForActivation(30_000);
     api = mnemoExtension().exports as MnemoApi;
-    const config = vscode.workspace.getConfiguration('mnemo');
-    modelPathBefore = config.inspect<string>('modelPath')?.globalValue;
-    await config.update('modelPath', path.join(mnemoExtension().extensionPath, 'native', 'model'), vscode.ConfigurationTarget.Global);
-    await api.ctx.restartWorker();
-    await eventually(
-      'the worker on the shipped model',
-      async () => {
-        await api.ctx.ready();
-        return api.ctx.service.kind === 'ready' ? true : undefined;
-      },
-      120_000,
-    );
-    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', FACT, 'convention');
-    assert.ok(outcome.ok, JSON.stringify(outcome));
-    noteId = outcome.notes[0]!.id;
+    restoreModelPath = modelPathRestorer();
+    await useModel(api, path.join(mnemoExtension().extensionPath, 'native', 'model'), 'the worker on the shipped model', 120_000);
+    noteId = await rememberNote(FACT, 'convention');
   });
 
   after(async () => {
     if (noteId) await vscode.commands.executeCommand('mnemo.forgetNote', noteId);
-    await vscode.workspace.getConfiguration('mnemo').update('modelPath', modelPathBefore, vscode.ConfigurationTarget.Global);
+    await restoreModelPath?.();
   });
 
   it("types the note's value after the name the note gives it, and cites the note", async () => {

@@ -10,11 +10,11 @@ import { createTinyModelDir } from '../../src/service/tinyModelFixture';
 import type { ChatAnswer } from '../../src/vscode/chat-view';
 import type { MnemoApi } from '../../src/vscode/extension';
 import { mnemoTools } from '../../src/vscode/language-model-tools';
-import type { RememberOutcome } from '../../src/vscode/memory-writes';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import { modelPathRestorer, rememberNote, useModel } from './model-switch';
 import { askParticipant } from './participant-call';
-import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
+import { inWebview, uiDriverAvailable } from './webview-ui';
 
 const NOTE = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
 const ABOUT = 'What builds the Adyen Idempotency-Key?';
@@ -27,36 +27,22 @@ describe('honest chat: abstain when no note covers a question, show the source w
   let api: MnemoApi;
   let ui = false;
   let noteId = '';
-  let modelPathBefore: string | undefined;
+  let restoreModelPath: (() => Thenable<void>) | undefined;
 
   before(async () => {
     await waitForActivation(30_000);
     api = mnemoExtension().exports as MnemoApi;
-    const config = vscode.workspace.getConfiguration('mnemo');
-    modelPathBefore = config.inspect<string>('modelPath')?.globalValue;
-    await config.update('modelPath', createTinyModelDir(7, undefined, { noteSlots: true }), vscode.ConfigurationTarget.Global);
-    // The change restarts the worker (its model is fixed for its life); restarting here as well
-    // makes sure nothing below reaches the old one. Same seed as the story's model: same weights,
-    // so the workspace's store opens with it.
-    await api.ctx.restartWorker();
-    await eventually(
-      'the worker on the new model',
-      async () => {
-        await api.ctx.ready();
-        return api.ctx.service.kind === 'ready' ? true : undefined;
-      },
-      60_000,
-    );
-    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', NOTE, 'decision');
-    assert.ok(outcome.ok, JSON.stringify(outcome));
-    noteId = outcome.notes[0]!.id;
+    restoreModelPath = modelPathRestorer();
+    // Same seed as the story's model: same weights, so the workspace's store opens with it.
+    await useModel(api, createTinyModelDir(7, undefined, { noteSlots: true }), 'the worker on the new model', 60_000);
+    noteId = await rememberNote(NOTE, 'decision');
     await vscode.commands.executeCommand('mnemo.chat.focus');
     ui = await uiDriverAvailable();
   });
 
   after(async () => {
     if (noteId) await vscode.commands.executeCommand('mnemo.forgetNote', noteId);
-    await vscode.workspace.getConfiguration('mnemo').update('modelPath', modelPathBefore, vscode.ConfigurationTarget.Global);
+    await restoreModelPath?.();
   });
 
   it('an unrelated question shows the abstention and no citation', async () => {
