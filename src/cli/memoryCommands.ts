@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { MemoryStore } from '../memory/store/memoryStore';
 import type { NoteId, NoteRecord } from '../memory/note';
 import type { NoteSummary } from '../service/protocol';
+import { noteSummary } from '../service/noteSummary';
 import { connect, modelDirOf, progressPrinter, requireStore, storeDirOf } from './cliContext';
 import { defineCommand, RECOVER_OPTION } from './command';
 import { UsageError } from './commandLine';
@@ -104,7 +105,7 @@ export const notesCommand = defineCommand({
     for (const message of peeked.messages) output.err(`${message}\n`);
     const notes = peeked.notes.filter(n => options.all || n.state === 'live');
     if (options.json) {
-      return output.out(`${JSON.stringify({ storeDir: dir, model: peeked.header.model, notes: notes.map(jsonNote) })}\n`);
+      return output.out(`${JSON.stringify({ storeDir: dir, model: peeked.header.model, notes: notes.map(noteSummary) })}\n`);
     }
     if (notes.length === 0) return output.out(`No ${options.all ? '' : 'live '}notes in ${dir}.\n`);
     for (const note of notes) output.out(formatNote(note));
@@ -170,20 +171,6 @@ export const importCommand = defineCommand({
     }
   },
 });
-
-function jsonNote(note: NoteRecord): object {
-  return {
-    id: note.id,
-    kind: note.kind,
-    state: note.state,
-    author: note.author,
-    created: note.created,
-    slotCount: note.slots.length,
-    text: note.text,
-    supersedes: note.supersedes,
-    supersededBy: note.supersededBy,
-  };
-}
 
 function formatNote(note: NoteRecord): string {
   const state = note.state === 'live' ? '' : ` [${note.state}${note.supersededBy ? ` by ${note.supersededBy}` : ''}]`;
