@@ -6,6 +6,7 @@ A logistic model over per-(question, best note) features, fitted on the mined co
     python3 experiments/noteMeaning/answerabilityProbe.py PAIRS_DIR VECTORS_NPZ"""
 import json, math, os, sys
 import numpy as np
+from idfBag import unit_idf_bag
 
 pairs_dir, vec_path = sys.argv[1], sys.argv[2]
 z = np.load(vec_path, allow_pickle=True); words = list(z['words']); E = z['vectors'].astype(np.float32)
@@ -13,12 +14,7 @@ E = E / (np.linalg.norm(E, axis=1, keepdims=True) + 1e-9)
 index = {w: i for i, w in enumerate(words)}
 idf = json.load(open(os.path.join(pairs_dir, 'idf.json')))
 
-def lex(terms):
-    b = {}
-    for t in terms:
-        if idf.get(t, 0) > 0: b[t] = b.get(t, 0) + idf[t]
-    n = math.sqrt(sum(x * x for x in b.values())) or 1
-    return {t: x / n for t, x in b.items()}
+def lex(terms): return unit_idf_bag(terms, idf)
 def sem(terms):
     v = np.zeros(E.shape[1], np.float32)
     for t in terms:

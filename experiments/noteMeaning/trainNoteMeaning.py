@@ -5,9 +5,10 @@ document's other sections (hard negatives), then measures them on the eval sets 
     python3 experiments/noteMeaning/trainNoteMeaning.py PAIRS_DIR PPMI_NPZ [OUT_NPZ]
 
 Env: MODE (free: every word's vector; linear: one D x D map of the PPMI vectors), EPOCHS (4), LR (0.01), TAU (20), REG (1.0, pull towards the PPMI init), DOCS (8 per batch)."""
-import json, math, os, sys, time
+import json, os, sys, time
 import numpy as np
 import scipy.sparse as sp
+from idfBag import unit_idf_bag
 
 pairs_dir, ppmi_path = sys.argv[1], sys.argv[2]
 out_path = sys.argv[3] if len(sys.argv) > 3 else None
@@ -63,12 +64,7 @@ def same_doc_top1(E, ds):
 
 # ---- the eval sets as a note key: ranking and answerability
 sets = json.load(open(os.path.join(pairs_dir, 'eval-terms.json')))
-def lex(terms):
-    b = {}
-    for t in terms:
-        if idf.get(t, 0) > 0: b[t] = b.get(t, 0) + idf[t]
-    n = math.sqrt(sum(x * x for x in b.values())) or 1
-    return {t: x / n for t, x in b.items()}
+def lex(terms): return unit_idf_bag(terms, idf)
 def sem(E, terms):
     r = row(terms)
     v = np.zeros(D, np.float32)

@@ -122,3 +122,29 @@ export async function connect(
   for (const message of client.init.storeMessages) output.err(`${message}\n`);
   return client;
 }
+
+/** A progress line on stderr for a long request (see progressPrinter). */
+export type ProgressPrinter = ReturnType<typeof progressPrinter>;
+
+/** Runs `use` on a service client for the command's store and model, with a progress line for its
+ *  long requests, and always clears the line and closes the client. `existing`: the command only
+ *  works on a store that is there already (every command but remember and import). */
+export async function withService<T>(
+  output: CliOutput,
+  options: { readonly store?: string; readonly model?: string; readonly recover?: boolean },
+  how: { readonly existing: boolean; readonly signal?: AbortSignal },
+  use: (client: ServiceClient, progress: ProgressPrinter) => Promise<T>,
+): Promise<T> {
+  const storeDir = storeDirOf(options.store);
+  const client = await connect(output, how.existing ? requireStore(storeDir) : storeDir, modelDirOf(options.model), {
+    recover: options.recover,
+    signal: how.signal,
+  });
+  const progress = progressPrinter(output);
+  try {
+    return await use(client, progress);
+  } finally {
+    progress.done();
+    await client.dispose();
+  }
+}

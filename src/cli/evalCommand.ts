@@ -11,9 +11,6 @@ import { answerRecall, completionExact, MethodName, MethodRun } from '../eval/ev
 import { EvalSet, loadEvalSet } from '../eval/evalSet';
 import { defaultFullFinetuneSettings } from '../eval/fullFinetune';
 import { findHeldOutTokens, heldOutSample } from '../memory/keyed/heldOutLoss';
-import type { SlotWriterSettings } from '../memory/keyed/slotWriter';
-import type { NoteSlotSettings } from '../memory/keyed/noteSlots';
-import type { AnswerSupportSettings } from '../memory/keyed/answerSupport';
 import { describeModel } from '../service/modelDirectory';
 import { defaultReplayCursorSettings } from '../eval/replayCursors';
 import { SHOW_MODES, ShowMode } from '../service/completionConfidence';
@@ -21,6 +18,7 @@ import { modelDirOf, packageRoot } from './cliContext';
 import { replayEval } from './evalReplay';
 import { defineCommand } from './command';
 import { UsageError } from './commandLine';
+import { ANSWER_SUPPORT_FLAGS, givenFlags, NOTE_SLOT_FLAGS, SLOT_WRITER_FLAGS } from './evalFlags';
 import { fullFinetuneSubject, mnemoSubject, noneSubject, promptSubject, SubjectSettings } from './evalSubjects';
 
 export const evalCommand = defineCommand({
@@ -160,25 +158,9 @@ export const evalCommand = defineCommand({
     const modelDir = modelDirOf(options.model);
     const model = describeModel(modelDir);
     const say = (message: string) => output.err(`${message}\n`);
-    const slotWriter: Partial<SlotWriterSettings> = {
-      ...(options['slot-steps'] !== undefined ? { steps: options['slot-steps'] } : {}),
-      ...(options['slot-rows'] !== undefined ? { maxRows: options['slot-rows'] } : {}),
-      ...(options['slot-lr'] !== undefined ? { learningRate: options['slot-lr'] } : {}),
-      ...(options['slot-refresh'] !== undefined ? { refreshEvery: options['slot-refresh'] } : {}),
-    };
-    const noteSlots: Partial<NoteSlotSettings> = {
-      ...(options['chat-gate'] !== undefined ? { chatGateThreshold: options['chat-gate'] } : {}),
-      ...(options['chat-floor'] !== undefined ? { chatGateFloor: options['chat-floor'] } : {}),
-      ...(options['chat-norm-power'] !== undefined ? { chatNormPower: options['chat-norm-power'] } : {}),
-      ...(options['chat-read-scale'] !== undefined ? { chatReadScale: options['chat-read-scale'] } : {}),
-      ...(options['chat-copy-bias'] !== undefined ? { chatCopyBias: options['chat-copy-bias'] } : {}),
-      ...(options['chat-bm25'] !== undefined ? { chatBm25Weight: options['chat-bm25'] } : {}),
-      ...(options['slot-sharpness'] !== undefined ? { slotSharpness: options['slot-sharpness'] } : {}),
-    };
-    const answerSupport: Partial<AnswerSupportSettings> = {
-      ...(options['chat-answer-gate'] !== undefined ? { answerGate: options['chat-answer-gate'] } : {}),
-      ...(options['chat-shared-idf'] !== undefined ? { sharedIdfMass: options['chat-shared-idf'] } : {}),
-    };
+    const slotWriter = givenFlags(options, SLOT_WRITER_FLAGS);
+    const noteSlots = givenFlags(options, NOTE_SLOT_FLAGS);
+    const answerSupport = givenFlags(options, ANSWER_SUPPORT_FLAGS);
     const heldOutFile = findHeldOutTokens({ explicit: options.heldout, modelDir: model.dir, repoRoot: packageRoot() });
     if (options.heldout && heldOutFile !== options.heldout) throw new UsageError(`--heldout ${options.heldout} does not exist`, 'eval');
     if (!heldOutFile) say('warning: no held-out tokens found (model/heldout-sample.bin or corpus/heldout.bin): forgetting is not measured');

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import { MemoryStore } from '../memory/store/memoryStore';
 import type { NoteId, NoteRecord } from '../memory/note';
 import type { NoteSummary } from '../service/protocol';
-import { connect, modelDirOf, progressPrinter, requireStore, storeDirOf } from './cliContext';
+import { noteSummary } from '../service/noteSummary';
+import { connect, modelDirOf, requireStore, storeDirOf, withService } from './cliContext';
 import { defineCommand, RECOVER_OPTION } from './command';
 import { UsageError } from './commandLine';
 
@@ -25,9 +26,7 @@ export const rememberCommand = defineCommand({
   async run({ args, output, signal }) {
     const { options } = args;
     const text = args.positionals[0] === '-' ? fs.readFileSync(0, 'utf8') : args.positionals[0]!;
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover, signal });
-    const progress = progressPrinter(output);
-    try {
+    return withService(output, options, { existing: false, signal }, async (client, progress) => {
       const result = await client.request(
         'memory/remember',
         {
@@ -51,10 +50,7 @@ export const rememberCommand = defineCommand({
       output.out(
         `Loss ${result.loss.before.toFixed(3)} -> ${result.loss.after.toFixed(3)} after ${result.loss.steps} steps, ${Math.round(result.writeMs)} ms.\n`,
       );
-    } finally {
-      progress.done();
-      await client.dispose();
-    }
+    });
   },
 });
 
@@ -68,11 +64,7 @@ export const forgetCommand = defineCommand({
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
-      recover: options.recover,
-      signal,
-    });
-    try {
+    return withService(output, options, { existing: true, signal }, async client => {
       const result = await client.request(
         'memory/forget',
         { id: args.positionals[0]! as NoteId, overlap: options['refuse-overlap'] ? 'refuse' : 'delta' },
@@ -83,9 +75,7 @@ export const forgetCommand = defineCommand({
       output.out(
         `Forgot ${result.id}: ${exact + delta + base} memory slots restored (${exact} exactly, ${base} to the base model, ${delta} by removing only this note's change).\n`,
       );
-    } finally {
-      await client.dispose();
-    }
+    });
   },
 });
 
@@ -104,7 +94,7 @@ export const notesCommand = defineCommand({
     for (const message of peeked.messages) output.err(`${message}\n`);
     const notes = peeked.notes.filter(n => options.all || n.state === 'live');
     if (options.json) {
-      return output.out(`${JSON.stringify({ storeDir: dir, model: peeked.header.model, notes: notes.map(jsonNote) })}\n`);
+      return output.out(`${JSON.stringify({ storeDir: dir, model: peeked.header.model, notes: notes.map(noteSummary) })}\n`);
     }
     if (notes.length === 0) return output.out(`No ${options.all ? '' : 'live '}notes in ${dir}.\n`);
     for (const note of notes) output.out(formatNote(note));
@@ -119,19 +109,13 @@ export const exportCommand = defineCommand({
   options: { recover: RECOVER_OPTION },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
-      recover: options.recover,
-      signal,
-    });
-    try {
+    return withService(output, options, { existing: true, signal }, async client => {
       const result = await client.request('memory/export', { file: args.positionals[0]! }, { signal });
       if (options.json) return output.out(`${JSON.stringify(result)}\n`);
       output.out(
         `Exported ${result.notes} note(s) to ${result.file} (${result.bytes.toLocaleString('en-US')} bytes, sha256 ${result.sha256.slice(0, 12)}).\n`,
       );
-    } finally {
-      await client.dispose();
-    }
+    });
   },
 });
 
@@ -149,10 +133,8 @@ export const importCommand = defineCommand({
     const { options } = args;
     const file = args.positionals[0]!;
     if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`, 'import');
-    const client = await connect(output, storeDirOf(options.store), modelDirOf(options.model), { recover: options.recover, signal });
     // An export from another model is re-learned first: show its progress.
-    const progress = progressPrinter(output);
-    try {
+    return withService(output, options, { existing: false, signal }, async (client, progress) => {
       const result = await client
         .request(
           'memory/import',
@@ -165,25 +147,9 @@ export const importCommand = defineCommand({
       for (const { from, to } of result.renamed) output.out(`  ${from} was renamed ${to} (the id was taken)\n`);
       if (result.skipped.length > 0) output.out(`  skipped, already here: ${result.skipped.join(', ')}\n`);
       if (result.backup) output.out(`  the previous notes were saved to ${result.backup}\n`);
-    } finally {
-      await client.dispose();
-    }
+    });
   },
 });
-
-function jsonNote(note: NoteRecord): object {
-  return {
-    id: note.id,
-    kind: note.kind,
-    state: note.state,
-    author: note.author,
-    created: note.created,
-    slotCount: note.slots.length,
-    text: note.text,
-    supersedes: note.supersedes,
-    supersededBy: note.supersededBy,
-  };
-}
 
 function formatNote(note: NoteRecord): string {
   const state = note.state === 'live' ? '' : ` [${note.state}${note.supersededBy ? ` by ${note.supersededBy}` : ''}]`;

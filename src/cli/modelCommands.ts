@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { SHOW_MODES, type ShowMode } from '../service/completionConfidence';
 import type { Citation, MemoryMode, RelatedNote } from '../service/protocol';
 import type { ServiceClient } from '../service/serviceClient';
-import { CliOutput, connect, modelDirOf, progressPrinter, requireStore, storeDirOf } from './cliContext';
+import { CliOutput, withService } from './cliContext';
 import { defineCommand, RECOVER_OPTION } from './command';
 import { UsageError } from './commandLine';
 
@@ -26,12 +26,7 @@ export const askCommand = defineCommand({
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
-      recover: options.recover,
-      signal,
-    });
-    const progress = progressPrinter(output);
-    try {
+    return withService(output, options, { existing: true, signal }, async (client, progress) => {
       const stream = client.ask(
         {
           question: args.positionals[0]!,
@@ -59,10 +54,7 @@ export const askCommand = defineCommand({
       }
       output.out('\n');
       await printCitations(output, client, result.citations);
-    } finally {
-      progress.done();
-      await client.dispose();
-    }
+    });
   },
 });
 
@@ -86,22 +78,17 @@ export const completeCommand = defineCommand({
   },
   async run({ args, output, signal }) {
     const { options } = args;
-    if (!options.file) throw new UsageError('--file is required', 'complete');
-    if (!fs.existsSync(options.file)) throw new UsageError(`${options.file} does not exist`, 'complete');
-    const text = fs.readFileSync(options.file, 'utf8');
+    const { file } = options;
+    if (!file) throw new UsageError('--file is required', 'complete');
+    if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`, 'complete');
+    const text = fs.readFileSync(file, 'utf8');
     const offset = options.offset ?? text.length;
-    if (offset > text.length)
-      throw new UsageError(`--offset ${offset} is past the end of ${options.file} (${text.length} characters)`, 'complete');
-    const client = await connect(output, requireStore(storeDirOf(options.store)), modelDirOf(options.model), {
-      recover: options.recover,
-      signal,
-    });
-    const progress = progressPrinter(output);
-    try {
+    if (offset > text.length) throw new UsageError(`--offset ${offset} is past the end of ${file} (${text.length} characters)`, 'complete');
+    return withService(output, options, { existing: true, signal }, async (client, progress) => {
       const result = await client.request(
         'model/complete',
         {
-          filePath: options.file,
+          filePath: file,
           prefix: text.slice(0, offset),
           ...(options.mode ? { mode: options.mode as MemoryMode } : {}),
           ...(options['max-tokens'] ? { maxTokens: options['max-tokens'] } : {}),
@@ -114,10 +101,7 @@ export const completeCommand = defineCommand({
       output.out(`${result.completion}\n`);
       if (result.citations.length > 0)
         output.err(`cited: ${result.citations.map(c => `${c.noteId} (${c.weight.toFixed(2)})`).join(', ')}\n`);
-    } finally {
-      progress.done();
-      await client.dispose();
-    }
+    });
   },
 });
 

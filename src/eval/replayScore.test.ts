@@ -2,15 +2,18 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isFalseCopy, isRight, ReplayOutcome, restOfLine, savedChars, scoreReplay } from './replayScore';
+import { isFalseCopy, isRight, ReplayOutcome, ReplayScores, restOfLine, savedChars, scoreReplay } from './replayScore';
 
 test('replayScore: right means the continuation starts with the completion, leading spaces dropped, not line breaks', () => {
-  assert.equal(isRight(' b);', ' b);\nnext'), true);
-  assert.equal(isRight('b);', '  b);'), true);
-  assert.equal(isRight('b);\nnext', 'b);\nnext line'), true);
-  assert.equal(isRight('\nb', 'b'), false);
-  assert.equal(isRight('c);', 'b);'), false);
-  assert.equal(isRight('', 'b'), false);
+  const cases: readonly (readonly [completion: string, continuation: string, right: boolean])[] = [
+    [' b);', ' b);\nnext', true],
+    ['b);', '  b);', true],
+    ['b);\nnext', 'b);\nnext line', true],
+    ['\nb', 'b', false],
+    ['c);', 'b);', false],
+    ['', 'b', false],
+  ];
+  for (const [completion, continuation, right] of cases) assert.equal(isRight(completion, continuation), right, JSON.stringify(completion));
   assert.equal(restOfLine('  a + b;  \nc'), 'a + b;');
   assert.equal(savedChars('a +', ' a + b;\n'), 3);
   assert.equal(savedChars('a + b;\n  c', 'a + b;\n  c'), 6); // only the rest of the cursor's line counts
@@ -35,26 +38,20 @@ test('replayScore: shipped and always-show figures from the same cursors', () =>
   const report = scoreReplay(outcomes, 1);
   assert.equal(report.cursors, 4);
   const lineChars = 3 + 10 + 9 + 6;
-  assert.deepEqual(report.shipped, {
-    shown_rate: 0.5,
-    precision: 1,
-    saved_share: (3 + 5) / lineChars,
-    false_copies: 0,
-    false_copies_of_shown: 0,
-    shown: 2,
-    right: 2,
-    false_copy_count: 0,
-  });
-  assert.deepEqual(report.always, {
-    shown_rate: 1,
-    precision: 0.5,
-    saved_share: (3 + 9) / lineChars,
-    false_copies: 0.25,
-    false_copies_of_shown: 0.25,
-    shown: 4,
-    right: 2,
-    false_copy_count: 1,
-  });
+  // Each figure as [what ships, always show]: the same cursors under the two show decisions.
+  const figures: Record<keyof ReplayScores, readonly [number, number]> = {
+    shown_rate: [0.5, 1],
+    precision: [1, 0.5],
+    saved_share: [(3 + 5) / lineChars, (3 + 9) / lineChars],
+    false_copies: [0, 0.25],
+    false_copies_of_shown: [0, 0.25],
+    shown: [2, 4],
+    right: [2, 2],
+    false_copy_count: [0, 1],
+  };
+  const column = (i: 0 | 1) => Object.fromEntries(Object.entries(figures).map(([name, both]) => [name, both[i]]));
+  assert.deepEqual(report.shipped, column(0));
+  assert.deepEqual(report.always, column(1));
   assert.deepEqual(report.complete_ms.p50 !== null, true);
   assert.deepEqual(scoreReplay([], 0).shipped.precision, null);
 });

@@ -10,61 +10,23 @@ import {
   RawCompletion,
   shownCompletion,
 } from './completionConfidence';
-import { FILE_FEATURES, MODEL_FEATURES } from './completionCuts';
+import { allAt, onlyProbability, typed } from './completionFixture';
 
-/** `formatC` -> "ents(1);" typed as "ents", "(", "1", ");" with these probabilities. */
-const ENTS: RawCompletion = {
-  completion: 'ents(1);',
-  pieces: [
-    { end: 4, probability: 0.9 },
-    { end: 5, probability: 0.9 },
-    { end: 6, probability: 0.4 },
-    { end: 8, probability: 0.9 },
-  ],
-  copied: null,
-};
+/** `formatC` -> "ents(1);", token by token. */
+const ENTS: RawCompletion = { ...typed(['ents', 0.9], ['(', 0.9], ['1', 0.4], [');', 0.9]), copied: null };
 
-/** A learned decision that reads only the model's probability (sigmoid(4 + 4 log p)) and the file
- *  line's matched length, so that the tests do not hang on the fitted coefficients. */
-const PLAIN: ConfidenceSettings = {
-  ...defaultConfidenceSettings,
-  minSpanScore: 0.3,
-  learned: {
-    model: MODEL_FEATURES.map(f => (f === 'logProduct' || f === 'bias' ? 4 : 0)),
-    file: FILE_FEATURES.map(f => (f === 'logMatch' ? 1 : f === 'bias' ? -3 : 0)),
-    rightBonus: 10,
-    minChance: 0.5,
-  },
-};
+/** A learned decision that reads only the model's probability and the file line's matched length. */
+const PLAIN: ConfidenceSettings = { ...defaultConfidenceSettings, minSpanScore: 0.3, learned: onlyProbability(10, 0.5) };
 
 test('completionConfidence: the shown part ends where the probability falls below the floor, never inside a name', () => {
   assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.5), 'ents(');
   assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.95), '');
   assert.equal(confidentPart(ENTS.completion, ENTS.pieces, 0.2), 'ents(1);');
-  // A token that ends inside a name ("formatC" then "ur" of "urrency") is cut back to before the name.
-  assert.equal(
-    confidentPart(
-      'currency()',
-      [
-        { end: 2, probability: 0.9 },
-        { end: 10, probability: 0.1 },
-      ],
-      0.5,
-    ),
-    '',
-  );
-  assert.equal(
-    confidentPart(
-      'a.currency()',
-      [
-        { end: 2, probability: 0.9 },
-        { end: 4, probability: 0.9 },
-        { end: 12, probability: 0.1 },
-      ],
-      0.5,
-    ),
-    'a.',
-  );
+  // A token that ends inside a name ("cu" of "currency") is cut back to before the name.
+  const inName = typed(['cu', 0.9], ['rrency()', 0.1]);
+  assert.equal(confidentPart(inName.completion, inName.pieces, 0.5), '');
+  const afterDot = typed(['a.', 0.9], ['cu', 0.9], ['rrency()', 0.1]);
+  assert.equal(confidentPart(afterDot.completion, afterDot.pieces, 0.5), 'a.');
   assert.equal(probabilityOf(ENTS.pieces, 5), 0.9 * 0.9);
 });
 
@@ -79,13 +41,13 @@ test('completionConfidence: each mode, with a calibrated nothing-to-say path', (
   assert.deepEqual(shownCompletion(repeated, 'always'), { text: 'ents(1);', source: 'model' });
   assert.deepEqual(shownCompletion(repeated, 'memory-only'), { text: '', source: null });
   // Nothing the model is sure of: nothing shown.
-  const unsure = { ...ENTS, pieces: ENTS.pieces.map(p => ({ ...p, probability: 0.3 })) };
+  const unsure = allAt(ENTS, 0.3);
   assert.deepEqual(shownCompletion(unsure, 'confident', PLAIN), {
     text: '',
     source: null,
   });
   // Whitespace alone is not worth showing.
-  assert.deepEqual(shownCompletion({ completion: '  \n', pieces: [{ end: 3, probability: 1 }], copied: null }, 'always'), {
+  assert.deepEqual(shownCompletion({ ...typed(['  \n', 1]), copied: null }, 'always'), {
     text: '',
     source: null,
   });
@@ -93,13 +55,7 @@ test('completionConfidence: each mode, with a calibrated nothing-to-say path', (
 
 test("completionConfidence: a note span shows whole when the memory proposed it strongly, the model's tail by its floor", () => {
   const copied: RawCompletion = {
-    completion: 'formatUtc(now)',
-    pieces: [
-      { end: 9, probability: 1 },
-      { end: 10, probability: 0.9 },
-      { end: 13, probability: 0.1 },
-      { end: 14, probability: 0.9 },
-    ],
+    ...typed(['formatUtc', 1], ['(', 0.9], ['now', 0.1], [')', 0.9]),
     copied: { text: 'formatUtc', score: 0.8 },
   };
   const settings = { ...PLAIN, minSpanScore: 0.5 };
@@ -109,12 +65,6 @@ test("completionConfidence: a note span shows whole when the memory proposed it 
   assert.deepEqual(shownCompletion(weak, 'confident', settings), { text: '', source: null });
   assert.deepEqual(shownCompletion(weak, 'memory-only', settings), { text: '', source: null });
   // The span is shown even when the model is unsure of the token right after it.
-  const unsureTail = {
-    ...copied,
-    pieces: [
-      { end: 9, probability: 1 },
-      { end: 14, probability: 0.1 },
-    ],
-  };
+  const unsureTail = { ...copied, ...typed(['formatUtc', 1], ['(now)', 0.1]) };
   assert.deepEqual(shownCompletion(unsureTail, 'confident', settings), { text: 'formatUtc', source: 'note' });
 });

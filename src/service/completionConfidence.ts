@@ -14,8 +14,8 @@ import type { RepeatedLine } from './repeatedLine';
 
 /** What the user asked to see: `confident` (the default), every completion, only a note's span
  *  (held to the same floors), nothing. */
-export type ShowMode = 'confident' | 'always' | 'memory-only' | 'off';
-export const SHOW_MODES: readonly ShowMode[] = ['confident', 'always', 'memory-only', 'off'];
+export const SHOW_MODES = ['confident', 'always', 'memory-only', 'off'] as const;
+export type ShowMode = (typeof SHOW_MODES)[number];
 
 export interface ConfidenceSettings {
   /** Least probability, multiplied, of the model's tokens shown after a strong note span. */

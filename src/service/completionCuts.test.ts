@@ -2,37 +2,14 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  bestCut,
-  completionCuts,
-  cutChance,
-  CutInput,
-  defaultLearnedShowSettings,
-  FILE_FEATURES,
-  LearnedShowSettings,
-  MODEL_FEATURES,
-} from './completionCuts';
+import { bestCut, completionCuts, cutChance, CutInput, defaultLearnedShowSettings, FILE_FEATURES, MODEL_FEATURES } from './completionCuts';
+import { allAt, onlyProbability, typed } from './completionFixture';
 
-/** `formatC` -> "ents(1);\nnext" typed as "ents", "(", "1", ");", "\n", "next". */
+/** `formatC` -> "ents(1);\nnext", token by token. */
 const ENTS: CutInput = {
-  completion: 'ents(1);\nnext',
-  pieces: [
-    { end: 4, probability: 0.9 },
-    { end: 5, probability: 0.9 },
-    { end: 6, probability: 0.4 },
-    { end: 8, probability: 0.9 },
-    { end: 9, probability: 0.9 },
-    { end: 13, probability: 0.9 },
-  ],
+  ...typed(['ents', 0.9], ['(', 0.9], ['1', 0.4], [');', 0.9], ['\n', 0.9], ['next', 0.9]),
   prefix: 'const total = formatC',
 };
-
-/** A chance that reads only the cut's log probability (sigmoid(4 + 4 log p)) or the file line's match. */
-function onlyProbability(rightBonus: number, minChance: number): LearnedShowSettings {
-  const model = MODEL_FEATURES.map(f => (f === 'logProduct' || f === 'bias' ? 4 : 0));
-  const file = FILE_FEATURES.map(f => (f === 'logMatch' ? 1 : f === 'bias' ? -3 : 0));
-  return { model, file, rightBonus, minChance };
-}
 
 test('completionCuts: one cut per token end on the first line, never inside a name, with one feature per name', () => {
   const cuts = completionCuts(ENTS);
@@ -44,15 +21,7 @@ test('completionCuts: one cut per token end on the first line, never inside a na
   const logProduct = MODEL_FEATURES.indexOf('logProduct');
   assert.ok(Math.abs(cuts[2]!.features[logProduct]! - Math.log(0.9 * 0.9 * 0.4)) < 1e-9);
   // A token ending inside a name is cut back to before it; a cut below the product floor is not offered.
-  const inName = completionCuts({
-    completion: 'a.currency()',
-    pieces: [
-      { end: 2, probability: 0.9 },
-      { end: 4, probability: 0.9 },
-      { end: 12, probability: 0.01 },
-    ],
-    prefix: 'x = ',
-  });
+  const inName = completionCuts({ ...typed(['a.', 0.9], ['cu', 0.9], ['rrency()', 0.01]), prefix: 'x = ' });
   assert.deepEqual(
     inName.map(c => c.text),
     ['a.'],
@@ -80,13 +49,13 @@ test('completionCuts: one cut per token end on the first line, never inside a na
 
 test('bestCut: the cut of most expected worth, and nothing when no cut is sure enough', () => {
   // Sure of the whole first line: it is worth the most characters.
-  const sure = { ...ENTS, pieces: ENTS.pieces.map(p => ({ ...p, probability: 0.99 })) };
+  const sure = allAt(ENTS, 0.99);
   assert.equal(bestCut(completionCuts(sure), onlyProbability(10, 0.5))?.cut.text, 'ents(1);');
   // Unsure from the "1" on: the sure start only.
   assert.equal(bestCut(completionCuts(ENTS), onlyProbability(10, 0.5))?.cut.text, 'ents(');
   // Nothing is sure enough: nothing shown.
   assert.equal(bestCut(completionCuts(ENTS), onlyProbability(1000, 0.99)), null);
-  const unsure = { ...ENTS, pieces: ENTS.pieces.map(p => ({ ...p, probability: 0.3 })) };
+  const unsure = allAt(ENTS, 0.3);
   assert.equal(bestCut(completionCuts(unsure), onlyProbability(10, 0.5)), null);
   // A long line the file typed before, matched on many characters, beats a short sure model cut.
   const line = { ...ENTS, repeated: { line: 'entsOfTheWholeOrder(order.lines, taxRate);', match: 60 } };
@@ -95,8 +64,8 @@ test('bestCut: the cut of most expected worth, and nothing when no cut is sure e
 });
 
 test('defaultLearnedShowSettings: the fitted chance rises with the model probability and with the matched length', () => {
-  const sure = completionCuts({ ...ENTS, pieces: ENTS.pieces.map(p => ({ ...p, probability: 0.99 })) });
-  const unsure = completionCuts({ ...ENTS, pieces: ENTS.pieces.map(p => ({ ...p, probability: 0.5 })) });
+  const sure = completionCuts(allAt(ENTS, 0.99));
+  const unsure = completionCuts(allAt(ENTS, 0.5));
   assert.ok(cutChance(sure[0]!) > cutChance(unsure[0]!));
   const long = completionCuts({ ...ENTS, repeated: { line: 'entsOf(total);', match: 120 } }).find(c => c.source === 'file')!;
   const short = completionCuts({ ...ENTS, repeated: { line: 'entsOf(total);', match: 10 } }).find(c => c.source === 'file')!;

@@ -42,6 +42,7 @@ import { defaultSlotWriterSettings } from '../memory/keyed/slotWriter';
 import { HeldOutSample, heldOutLossWithNoteSlots } from '../memory/keyed/heldOutLoss';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
 import { codeQuery, PromptNoteRanker } from './promptNotes';
+import { noteSummary } from './noteSummary';
 import type {
   AskChunk,
   AskRequest,
@@ -63,7 +64,6 @@ import type {
   LogEvent,
   MemoryChangedEvent,
   MemoryMode,
-  NoteSummary,
   ProgressEvent,
   ProgressStage,
   RelatedNote,
@@ -299,7 +299,7 @@ export class MemoryService {
     const noteIds = written.map(n => n.id);
     this.emitChanged({ reason: request.supersedes !== undefined ? 'supersede' : 'remember', noteIds });
     return {
-      notes: written.map(n => this.summary(this.store.getNote(n.id) ?? n)),
+      notes: written.map(n => noteSummary(this.store.getNote(n.id) ?? n)),
       warnings,
       redacted: summarizeFindings(redacted),
       writeMs: performance.now() - started,
@@ -336,13 +336,13 @@ export class MemoryService {
     if (undo.slotFile) await writeFileAtomic(noteSlotFile(this.store.paths.dir, result.note.id), undo.slotFile).catch(() => undefined);
     await this.syncSlots();
     this.emitChanged({ reason: 'remember', noteIds: [result.note.id] });
-    return { note: this.summary(result.note) };
+    return { note: noteSummary(result.note) };
   }
 
   async list(request: ListRequest): Promise<ListResponse> {
     await this.store.sync();
     const notes = request.all ? this.store.notes() : this.store.liveNotes();
-    return { storeDir: this.store.paths.dir, model: this.model.identity, notes: notes.map(n => this.summary(n)) };
+    return { storeDir: this.store.paths.dir, model: this.model.identity, notes: notes.map(noteSummary) };
   }
 
   async exportTo(request: ExportRequest): Promise<ExportResponse> {
@@ -654,20 +654,6 @@ export class MemoryService {
     } catch {
       return 'unknown';
     }
-  }
-
-  private summary(note: NoteRecord): NoteSummary {
-    return {
-      id: note.id,
-      text: note.text,
-      kind: note.kind,
-      author: note.author,
-      created: note.created,
-      state: note.state,
-      slotCount: note.slots.length,
-      ...(note.supersedes ? { supersedes: note.supersedes } : {}),
-      ...(note.supersededBy ? { supersededBy: note.supersededBy } : {}),
-    };
   }
 
   private emitProgress(context: OperationContext, event: Omit<ProgressEvent, 'requestId'>): void {

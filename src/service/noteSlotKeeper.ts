@@ -145,7 +145,7 @@ export class NoteSlotKeeper {
       const index = this.spans.get(id);
       return index === undefined ? [] : [{ index, gate }];
     });
-    const span = spanToCopy(notes, prefix, this.memory.words, this.copySettings, filePath);
+    const span = spanToCopy(notes, prefix, this.memory.words, { settings: this.copySettings, fileName: filePath });
     return span && { note: span.note, text: span.text, score: span.score };
   }
 

@@ -18,6 +18,7 @@ import type { NotesTreeNode } from '../../src/vscode/notes-tree';
 import { cspProblems } from '../../src/vscode/webview-document';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
 import { mnemoExtension, waitForActivation } from './extension-host';
+import { suiteOnModel } from './model-switch';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MemoryStore } from '../../src/memory/store/memoryStore';
@@ -270,33 +271,12 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
 describe("the story with the shipped model: a note's fact is completed where the code calls for it", function () {
   this.timeout(300_000);
   const FACT = 'The standard VAT rate is STANDARD_VAT_BPS = 1900 (19%), set in basis points.';
-  let api: MnemoApi;
-  let noteId = '';
-  let modelPathBefore: string | undefined;
-
-  before(async () => {
-    await waitForActivation(30_000);
-    api = mnemoExtension().exports as MnemoApi;
-    const config = vscode.workspace.getConfiguration('mnemo');
-    modelPathBefore = config.inspect<string>('modelPath')?.globalValue;
-    await config.update('modelPath', path.join(mnemoExtension().extensionPath, 'native', 'model'), vscode.ConfigurationTarget.Global);
-    await api.ctx.restartWorker();
-    await eventually(
-      'the worker on the shipped model',
-      async () => {
-        await api.ctx.ready();
-        return api.ctx.service.kind === 'ready' ? true : undefined;
-      },
-      120_000,
-    );
-    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', FACT, 'convention');
-    assert.ok(outcome.ok, JSON.stringify(outcome));
-    noteId = outcome.notes[0]!.id;
-  });
-
-  after(async () => {
-    if (noteId) await vscode.commands.executeCommand('mnemo.forgetNote', noteId);
-    await vscode.workspace.getConfiguration('mnemo').update('modelPath', modelPathBefore, vscode.ConfigurationTarget.Global);
+  const suite = suiteOnModel({
+    modelDir: () => path.join(mnemoExtension().extensionPath, 'native', 'model'),
+    what: 'the worker on the shipped model',
+    timeoutMs: 120_000,
+    note: FACT,
+    kind: 'convention',
   });
 
   it("types the note's value after the name the note gives it, and cites the note", async () => {
@@ -309,13 +289,13 @@ describe("the story with the shipped model: a note's fact is completed where the
     });
     await vscode.window.showTextDocument(document);
     const items = await provideCompletion(
-      api.ctx,
+      suite.api.ctx,
       document,
       document.positionAt(document.getText().length),
       new vscode.CancellationTokenSource().token,
     );
     assert.equal(items.length, 1, 'one ghost text');
     assert.match(String(items[0]!.insertText), /^1900\b/u);
-    assert.equal(api.ctx.lastReads?.citations[0]?.noteId, noteId);
+    assert.equal(suite.api.ctx.lastReads?.citations[0]?.noteId, suite.noteId);
   });
 });

@@ -4,17 +4,15 @@
 // mnemo_recall and @mnemo; a question about a note is answered citing it, and the note's exact text
 // expands in place under the answer. Runs last (file order) and puts the model setting back.
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
+import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { createTinyModelDir } from '../../src/service/tinyModelFixture';
 import type { ChatAnswer } from '../../src/vscode/chat-view';
-import type { MnemoApi } from '../../src/vscode/extension';
 import { mnemoTools } from '../../src/vscode/language-model-tools';
-import type { RememberOutcome } from '../../src/vscode/memory-writes';
 import type { InspectorData } from '../../src/vscode/webview-protocol';
-import { mnemoExtension, waitForActivation } from './extension-host';
+import { suiteOnModel } from './model-switch';
 import { askParticipant } from './participant-call';
-import { eventually, inWebview, uiDriverAvailable } from './webview-ui';
+import { inWebview, uiDriverAvailable } from './webview-ui';
 
 const NOTE = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
 const ABOUT = 'What builds the Adyen Idempotency-Key?';
@@ -24,39 +22,19 @@ const LATEST_ANSWER = '.message.assistant >> nth=-1';
 
 describe('honest chat: abstain when no note covers a question, show the source when one does', function () {
   this.timeout(180_000);
-  let api: MnemoApi;
   let ui = false;
-  let noteId = '';
-  let modelPathBefore: string | undefined;
-
-  before(async () => {
-    await waitForActivation(30_000);
-    api = mnemoExtension().exports as MnemoApi;
-    const config = vscode.workspace.getConfiguration('mnemo');
-    modelPathBefore = config.inspect<string>('modelPath')?.globalValue;
-    await config.update('modelPath', createTinyModelDir(7, undefined, { noteSlots: true }), vscode.ConfigurationTarget.Global);
-    // The change restarts the worker (its model is fixed for its life); restarting here as well
-    // makes sure nothing below reaches the old one. Same seed as the story's model: same weights,
-    // so the workspace's store opens with it.
-    await api.ctx.restartWorker();
-    await eventually(
-      'the worker on the new model',
-      async () => {
-        await api.ctx.ready();
-        return api.ctx.service.kind === 'ready' ? true : undefined;
-      },
-      60_000,
-    );
-    const outcome = await vscode.commands.executeCommand<RememberOutcome>('mnemo.rememberNote', NOTE, 'decision');
-    assert.ok(outcome.ok, JSON.stringify(outcome));
-    noteId = outcome.notes[0]!.id;
-    await vscode.commands.executeCommand('mnemo.chat.focus');
-    ui = await uiDriverAvailable();
+  // Same seed as the story's model: same weights, so the workspace's store opens with it.
+  const suite = suiteOnModel({
+    modelDir: () => createTinyModelDir(7, undefined, { noteSlots: true }),
+    what: 'the worker on the new model',
+    timeoutMs: 60_000,
+    note: NOTE,
+    kind: 'decision',
   });
 
-  after(async () => {
-    if (noteId) await vscode.commands.executeCommand('mnemo.forgetNote', noteId);
-    await vscode.workspace.getConfiguration('mnemo').update('modelPath', modelPathBefore, vscode.ConfigurationTarget.Global);
+  before(async () => {
+    await vscode.commands.executeCommand('mnemo.chat.focus');
+    ui = await uiDriverAvailable();
   });
 
   it('an unrelated question shows the abstention and no citation', async () => {
@@ -64,7 +42,7 @@ describe('honest chat: abstain when no note covers a question, show the source w
     assert.ok(answer.ok && answer.kind === 'abstained', JSON.stringify(answer));
     assert.equal(answer.answer, ABSTENTION);
     assert.deepEqual(answer.citations, []);
-    assert.deepEqual(api.ctx.lastReads?.citations, []);
+    assert.deepEqual(suite.api.ctx.lastReads?.citations, []);
     // The inspector's "Why did it say that" says it did not answer, rather than "the base model".
     const data = await vscode.commands.executeCommand<InspectorData>('mnemo.openInspector');
     assert.equal(data.reads?.abstained, true);
@@ -79,7 +57,7 @@ describe('honest chat: abstain when no note covers a question, show the source w
   it('a question about the note is answered citing it; its exact text expands in place', async () => {
     const answer = await vscode.commands.executeCommand<ChatAnswer>('mnemo.ask', ABOUT);
     assert.ok(answer.ok && answer.kind === 'answered', JSON.stringify(answer));
-    assert.equal(answer.citations[0]?.noteId, noteId);
+    assert.equal(answer.citations[0]?.noteId, suite.noteId);
     assert.ok(Math.abs(answer.citations.reduce((sum, c) => sum + c.weight, 0) - 1) < 1e-9);
     if (ui) {
       await inWebview('chat', { action: 'click', selector: `${LATEST_ANSWER} >> .citation button[aria-expanded="false"]` });
@@ -89,14 +67,14 @@ describe('honest chat: abstain when no note covers a question, show the source w
 
   it('mnemo_recall and @mnemo say no note covers an unrelated question, with no note as a source', async () => {
     const token = new vscode.CancellationTokenSource().token;
-    const result = await mnemoTools(api.ctx, api.surfaces.chat).mnemo_recall.invoke(
+    const result = await mnemoTools(suite.api.ctx, suite.api.surfaces.chat).mnemo_recall.invoke(
       { input: { question: UNRELATED }, toolInvocationToken: undefined } as vscode.LanguageModelToolInvocationOptions<unknown>,
       token,
     );
     const text = (result!.content as vscode.LanguageModelTextPart[]).map(p => p.value).join('');
     assert.ok(text.startsWith(ABSTENTION), text);
     assert.doesNotMatch(text, /Notes read/);
-    const { markdown, buttons } = await askParticipant(api.surfaces.chat, UNRELATED);
+    const { markdown, buttons } = await askParticipant(suite.api.surfaces.chat, UNRELATED);
     assert.equal(markdown[0], ABSTENTION);
     assert.deepEqual(buttons, [], 'no note offered for an unrelated question');
   });

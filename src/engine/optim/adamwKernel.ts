@@ -71,75 +71,31 @@ const [P, G, M, V, BYTES, C1, C2, DECAY, STEP, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8
 const [I, C1V, C2V, DECAYV, STEPV, EPSV, GV, MV, VV] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
 const at = (base: number): number[] => [...get(base), ...get(I), ...i32Add];
 
+/** x = x + c (target - x) for the moment x at `base` (held in local `local`), stored back. The
+ *  instruction lists keep one line an expression (prettier would put one instruction a line). */
+// prettier-ignore
+const moment = (base: number, local: number, c: number, target: number[]): number[] => [
+  ...at(base), ...load, ...set(local),
+  ...get(local), ...get(c), ...target, ...get(local), ...sub, ...mul, ...add, ...set(local),
+  ...at(base), ...get(local), ...store,
+];
+
+// prettier-ignore
 const kernelBody: number[] = [
   ...[C1, C2, DECAY, STEP, EPS].flatMap((scalar, k) => [...get(scalar), ...splat, ...set(C1V + k)]),
-  0x02,
-  0x40, // block
-  0x03,
-  0x40, // loop
-  ...get(I),
-  ...get(BYTES),
-  0x4f,
-  0x0d,
-  1, // if i >= bytes: break out of the block
-  ...at(G),
-  ...load,
-  ...set(GV),
-  // m = m + c1 (g - m)
-  ...at(M),
-  ...load,
-  ...set(MV),
-  ...get(MV),
-  ...get(C1V),
-  ...get(GV),
-  ...get(MV),
-  ...sub,
-  ...mul,
-  ...add,
-  ...set(MV),
-  ...at(M),
-  ...get(MV),
-  ...store,
-  // v = v + c2 (g g - v)
-  ...at(V),
-  ...load,
-  ...set(VV),
-  ...get(VV),
-  ...get(C2V),
-  ...get(GV),
-  ...get(GV),
-  ...mul,
-  ...get(VV),
-  ...sub,
-  ...mul,
-  ...add,
-  ...set(VV),
-  ...at(V),
-  ...get(VV),
-  ...store,
+  0x02, 0x40, // block
+  0x03, 0x40, // loop
+  ...get(I), ...get(BYTES), 0x4f, 0x0d, 1, // if i >= bytes: break out of the block
+  ...at(G), ...load, ...set(GV),
+  ...moment(M, MV, C1V, get(GV)), // m = m + c1 (g - m)
+  ...moment(V, VV, C2V, [...get(GV), ...get(GV), ...mul]), // v = v + c2 (g g - v)
   // p = p decay - stepSize m / (sqrt(v) + epsHat)
   ...at(P),
-  ...at(P),
-  ...load,
-  ...get(DECAYV),
-  ...mul,
-  ...get(STEPV),
-  ...get(MV),
-  ...mul,
-  ...get(VV),
-  ...sqrt,
-  ...get(EPSV),
-  ...add,
-  ...div,
-  ...sub,
-  ...store,
-  ...get(I),
-  0x41,
-  ...uleb(16),
-  ...i32Add,
-  ...set(I), // i += 16 (i32.const 16 is 0x10 in signed LEB too)
-  0x0c,
-  0, // continue the loop
+  ...at(P), ...load, ...get(DECAYV), ...mul,
+  ...get(STEPV), ...get(MV), ...mul, ...get(VV), ...sqrt, ...get(EPSV), ...add, ...div,
+  ...sub, ...store,
+  ...get(I), 0x41, ...uleb(16), ...i32Add, ...set(I), // i += 16 (i32.const 16 is 0x10 in signed LEB too)
+  0x0c, 0, // continue the loop
   0x0b, // end loop
   0x0b, // end block
   0x0b, // end function

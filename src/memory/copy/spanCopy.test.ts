@@ -49,7 +49,7 @@ test('spanCopy: inside a word only the rest of a note word the cursor started is
 
 test('spanCopy: the file name is context, and not a span to type', () => {
   const text = 'Shell scripts were checked out with CRLF; a .gitattributes file now forces LF for *.sh.';
-  const withName = rankSpans([note(text)], '*.sh text eol=', words, undefined, '.gitattributes');
+  const withName = rankSpans([note(text)], '*.sh text eol=', words, { fileName: '.gitattributes' });
   const without = rankSpans([note(text)], '*.sh text eol=', words);
   const lf = (ranked: typeof without) => ranked.find(s => s.text === 'lf')!.score;
   assert.ok(lf(withName) > lf(without), 'the name .gitattributes stands near LF in the note');

@@ -105,14 +105,20 @@ export interface SpanCandidate {
   readonly score: number;
 }
 
+/** What else a copy may go on: the settings (else what ships) and the file's name (else none). */
+export interface SpanCopyOptions {
+  readonly settings?: SpanCopySettings;
+  readonly fileName?: string;
+}
+
 /** Every candidate span of the gated notes, best first. */
 export function rankSpans(
   notes: readonly GatedNote[],
   prefix: string,
   words: WordFrequencies,
-  settings: SpanCopySettings = defaultSpanCopySettings,
-  fileName = '',
+  options: SpanCopyOptions = {},
 ): SpanCandidate[] {
+  const { settings = defaultSpanCopySettings, fileName = '' } = options;
   const context = cursorContext(prefix, fileName, words, settings);
   const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
   const cursorLine = line.toLowerCase();
@@ -171,11 +177,10 @@ export function spanToCopy(
   notes: readonly GatedNote[],
   prefix: string,
   words: WordFrequencies,
-  settings: SpanCopySettings = defaultSpanCopySettings,
-  fileName = '',
+  options: SpanCopyOptions = {},
 ): SpanCandidate | null {
-  const best = rankSpans(notes, prefix, words, settings, fileName)[0];
-  return best && best.score >= settings.threshold ? best : null;
+  const best = rankSpans(notes, prefix, words, options)[0];
+  return best && best.score >= (options.settings ?? defaultSpanCopySettings).threshold ? best : null;
 }
 
 /** Terms of the cursor's line and the lines before it: idf times the line's weight (the largest);

@@ -16,6 +16,10 @@ import type { NoteId } from '../note';
 import { bm25TermScore } from './bm25';
 import { bagCosine, inverseDocumentFrequency, WordBag, WordFrequencies } from './wordBag';
 
+/** What the text being read is: a chat exchange or code (a completion, held-out code). */
+export type ReadPurpose = 'chat' | 'code';
+
+/** How notes are gated and read; the chat* fields apply to the `chat` purpose only. */
 export interface NoteSlotSettings {
   /** Sharpness of the note gate's softmax over bag cosines. */
   readonly gateSharpness: number;
@@ -48,9 +52,6 @@ export interface NoteSlotSettings {
    *  (noteVocabulary.ts); completions and code get none. 0 = off. */
   readonly chatCopyBias: number;
 }
-
-/** What the text being read is: a chat exchange or code (a completion, held-out code). */
-export type ReadPurpose = 'chat' | 'code';
 
 /** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
 export const defaultNoteSlotSettings: NoteSlotSettings = {

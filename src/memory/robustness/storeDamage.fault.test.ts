@@ -27,11 +27,10 @@ import {
   UnsupportedFormatError,
 } from '../store/errors';
 import { encodeJournalHeader, readJournal } from '../store/journal';
-import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
+import { baseRow, FAULT_TEST_MODEL, writePlusOne } from './faultTestModel';
 import { scratchDirectory } from './scratchDirectory';
 import { checkRowsMatchLiveNotes, checkStoreFiles } from './storeInvariants';
 
-const D = FAULT_TEST_MODEL.rowWidth;
 const scratch = scratchDirectory('damage');
 const now = () => new Date('2026-11-22T12:00:00.000Z');
 const SNAPSHOT = 'snapshot.mnemo';
@@ -43,15 +42,6 @@ async function tempDir(label: string): Promise<string> {
 
 async function open(dir: string, recover = false, model = FAULT_TEST_MODEL): Promise<MemoryStore> {
   return MemoryStore.open(dir, { model, now, recover, lock: { timeoutMs: 2_000 } });
-}
-
-async function writePlusOne(store: MemoryStore, id: string, slots: number[]): Promise<void> {
-  await store.transaction(async () => {
-    const rows = store.changedRows();
-    const prev = new Float32Array(slots.length * D);
-    slots.forEach((slot, k) => prev.set(rows.get(slot) ?? baseRow(slot), k * D));
-    await store.write({ id, text: `note ${id}`, kind: 'note', author: 'test', slots, prev, next: prev.map(v => v + 1) });
-  });
 }
 
 function view(store: MemoryStore): string {

@@ -25,11 +25,10 @@ import { MemoryStore, OpenOptions } from '../store/memoryStore';
 import { StoreIoError } from '../store/errors';
 import { encodeJournalRecord } from '../store/journal';
 import { FaultHook, FaultPointName, setFaultHook } from '../store/faultPoints';
-import { baseRow, FAULT_TEST_MODEL } from './faultTestModel';
+import { FAULT_TEST_MODEL, writePlusOne } from './faultTestModel';
 import { scratchDirectory } from './scratchDirectory';
 import { checkRowsMatchLiveNotes, checkStoreFiles, debris } from './storeInvariants';
 
-const D = FAULT_TEST_MODEL.rowWidth;
 const scratch = scratchDirectory('disk-full');
 const now = () => new Date('2026-11-22T12:00:00.000Z');
 
@@ -62,16 +61,6 @@ async function tempDir(label: string): Promise<string> {
 
 async function open(dir: string, extra: Partial<OpenOptions> = {}): Promise<MemoryStore> {
   return MemoryStore.open(dir, { model: FAULT_TEST_MODEL, now, lock: { timeoutMs: 2_000 }, ...extra });
-}
-
-/** A note adding +1 to its slots, computed from the store's freshest rows (as the writer does). */
-async function writePlusOne(store: MemoryStore, id: string, slots: number[]): Promise<void> {
-  await store.transaction(async () => {
-    const rows = store.changedRows();
-    const prev = new Float32Array(slots.length * D);
-    slots.forEach((slot, k) => prev.set(rows.get(slot) ?? baseRow(slot), k * D));
-    await store.write({ id, text: `note ${id}`, kind: 'note', author: 'test', slots, prev, next: prev.map(v => v + 1) });
-  });
 }
 
 /** What the store holds, for comparing before/after: notes with state and text, and every changed row. */
