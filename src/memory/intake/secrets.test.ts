@@ -7,21 +7,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { findPublicEvalSet } from '../../eval/publicSetLocation';
+import { chars, UPPER_DIGITS } from '../robustness/badInputCases';
 import { checkSecrets, findSecrets, redactSecrets, SecretFoundError, assertNoSecrets } from './secrets';
 
-/** Deterministic pseudo-random characters from an alphabet (fixed seed per call). */
-function chars(n: number, seed: number, alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'): string {
-  let x = seed >>> 0 || 1;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out += alphabet[(x >>> 0) % alphabet.length];
-  }
-  return out;
-}
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const HEX = '0123456789abcdef';
 
 const jwt = ['eyJ' + chars(20, 1), 'eyJ' + chars(30, 2), chars(43, 3)].join('.');

@@ -26,8 +26,8 @@ export interface BadInputCase {
   readonly stored?: string | RegExp;
 }
 
-/** Deterministic pseudo-random characters (xorshift, fixed seed per call). */
-function chars(n: number, seed: number, alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'): string {
+/** Deterministic pseudo-random characters (xorshift, fixed seed per call): secret-looking values built at run time. */
+export function chars(n: number, seed: number, alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'): string {
   let x = seed >>> 0 || 1;
   let out = '';
   for (let i = 0; i < n; i++) {
@@ -39,7 +39,7 @@ function chars(n: number, seed: number, alphabet = 'abcdefghijklmnopqrstuvwxyzAB
   return out;
 }
 
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+export const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 const AWS_KEY_ID = 'AK' + 'IA' + chars(16, 101, UPPER_DIGITS);
