@@ -47,6 +47,8 @@ test('replayScore: shipped and always-show figures from the same cursors', () =>
     false_copies_of_shown: [0, 0.25],
     shown: [2, 4],
     right: [2, 2],
+    saved_chars: [3 + 5, 3 + 9],
+    line_chars: [lineChars, lineChars],
     false_copy_count: [0, 1],
   };
   const column = (i: 0 | 1) => Object.fromEntries(Object.entries(figures).map(([name, both]) => [name, both[i]]));

@@ -29,8 +29,11 @@ export interface ReplayScores {
   /** False copies over all cursors, and over the shown completions. */
   readonly false_copies: number | null;
   readonly false_copies_of_shown: number | null;
+  /** The counts behind the shares, so that runs over several directories can be pooled. */
   readonly shown: number;
   readonly right: number;
+  readonly saved_chars: number;
+  readonly line_chars: number;
   readonly false_copy_count: number;
 }
 
@@ -93,6 +96,8 @@ export function scoreView(outcomes: readonly ReplayOutcome[], view: (o: ReplayOu
     false_copies_of_shown: shown === 0 ? null : falseCopies / shown,
     shown,
     right,
+    saved_chars: saved,
+    line_chars: lineChars,
     false_copy_count: falseCopies,
   };
 }

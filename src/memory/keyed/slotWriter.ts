@@ -46,7 +46,7 @@ export const defaultSlotWriterSettings: SlotWriterSettings = {
 /** Identifies the settings slots were fitted with: a slot file written otherwise is written again
  *  (values from other settings, or from an older writer, are not what these settings give). */
 export function slotWriterFingerprint(settings: SlotWriterSettings): string {
-  return `v2 steps ${settings.steps} lr ${settings.learningRate} target ${settings.lossTarget} forms ${settings.forms.join('+')} rows ${settings.maxRows} refresh ${settings.refreshEvery}`;
+  return `v3 steps ${settings.steps} lr ${settings.learningRate} target ${settings.lossTarget} forms ${settings.forms.join('+')} rows ${settings.maxRows} refresh ${settings.refreshEvery}`;
 }
 
 export interface SlotWriteInput {
@@ -166,6 +166,10 @@ async function fitValues(
   // row's top predictions; the steps between run over the targets and every prediction seen so far.
   const lossAt: LossPositions = { count: M, positions: new BigInt64Array(M), targets, weights: lossWeights };
   let vocabulary: CandidateVocabulary | null = null;
+  // A loss over the candidates alone leaves out every token they do not hold, so it can be under the
+  // target while the note's rows still predict some other token: the write stops only on a loss over
+  // the whole vocabulary, and a low candidate loss makes the next step a full one that checks it.
+  let check = false;
   for (let step = 1; step <= settings.steps; step++) {
     signal?.throwIfAborted();
     const added = new Float32Array(M * C);
@@ -173,12 +177,15 @@ async function fitValues(
       added.set(row.others, i * C);
       for (const { slot, weight } of row.own) for (let c = 0; c < C; c++) added[i * C + c] += weight * values[slot * C + c]!;
     });
-    const full = (step - 1) % settings.refreshEvery === 0;
+    const full = check || (step - 1) % settings.refreshEvery === 0;
     const result = full
       ? await model.stateUpper({ states, added, targets, lossWeights }, M, { predictions: PREDICTIONS })
       : await model.stateUpper({ states, added, targets: vocabulary!.targets, lossWeights }, M, { candidates: vocabulary! });
     losses.push(result.loss);
-    if (result.loss < settings.lossTarget) break;
+    if (result.loss < settings.lossTarget) {
+      if (full) break;
+      check = true;
+    } else check = false;
     if (result.predicted) vocabulary = candidateVocabulary(lossAt, result.predicted, vocabulary?.tokens ?? [], CANDIDATE_BUCKET);
     const gradient = new Float32Array(values.length);
     rows.forEach((row, i) => {
