@@ -109,11 +109,14 @@ export class NoteSlotKeeper {
   ): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
     // One request's sequence only grows, so its words are kept and each step adds its new tokens.
     let prefix = new PrefixWords(this.tokenizer, this.memory.words);
+    // A chat request's first readout is its answer's first position (noteSlots.ts read, answerStart).
+    let answerStart = purpose === 'chat';
     return async (state, tokens) => {
       if (this.memory.size === 0) return null;
       if (tokens.length < prefix.length) prefix = new PrefixWords(this.tokenizer, this.memory.words);
       for (let i = prefix.length; i < tokens.length; i++) prefix.push(tokens[i]!);
-      const read = this.memory.read(prefix.bag(), state, 0, purpose);
+      const read = this.memory.read(prefix.bag(), state, 0, purpose, answerStart);
+      answerStart = false;
       // Credit is read mass: each read slot's weight (gate x its share of the note's slots).
       for (const { note, weight } of read.reads) credit.set(note, (credit.get(note) ?? 0) + weight);
       if (read.reads.length === 0) return null;

@@ -72,6 +72,19 @@ test('within a gated note the state picks the slot, and the output is the weight
   assert.equal(memory.read(bag, Float32Array.from([3, 0, 0, 0])).reads.length, 0);
 });
 
+test("at an answer's first position a gated note reads its first slot, whatever the state matches", () => {
+  const memory = new NoteSlotMemory(words, basis);
+  memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key', memory));
+  const bag = wordBag(words, 'Adyen Idempotency-Key');
+  const secondState = Float32Array.from([0, 3, 0, 0]);
+  const start = memory.read(bag, secondState, 0, 'chat', true);
+  const gate = start.gates.get(toNoteId('adyen'))!;
+  assert.deepEqual(start.reads, [{ note: toNoteId('adyen'), slot: 0, weight: gate }]);
+  assert.ok(Math.abs(start.output[3]! - gate * 1) < 1e-6);
+  // Later positions pick by the state again.
+  assert.equal([...memory.read(bag, secondState, 0, 'chat').reads].sort((a, b) => b.weight - a.weight)[0]!.slot, 1);
+});
+
 test('state keys are final-normed, centred and unit length; a note of the wrong width is refused', () => {
   const memory = new NoteSlotMemory(words, { ...basis, stateCentre: Float32Array.from([0.5, 0, 0, 0]) });
   const key = memory.stateKey(Float32Array.from([2, 2, 2, 2]));

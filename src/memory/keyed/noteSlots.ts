@@ -265,8 +265,11 @@ export class NoteSlotMemory {
   }
 
   /** What a position whose text so far has `bag` and whose final state is row `row` of `states`
-   *  reads. */
-  read(bag: WordBag, states: Float32Array, row = 0, purpose: ReadPurpose = 'code'): SlotReadout {
+   *  reads. At an answer's first position (`answerStart`) each gated note reads its first slot:
+   *  every question/answer form the writer trains answers with the whole note, so an answer starts
+   *  where the note starts, however the question is worded (a state key there can match a slot in
+   *  the middle of the note, and the recital then starts mid-sentence). */
+  read(bag: WordBag, states: Float32Array, row = 0, purpose: ReadPurpose = 'code', answerStart = false): SlotReadout {
     const C = this.width;
     const output = new Float32Array(C);
     const reads: SlotRead[] = [];
@@ -275,8 +278,7 @@ export class NoteSlotMemory {
     for (const [id, gate] of gates) {
       if (gate < GATE_READ_FLOOR) continue;
       const note = this.notes.get(id)!;
-      key ??= this.stateKey(states, row);
-      const shares = slotShares(note, key, this.settings.slotSharpness);
+      const shares = answerStart ? firstSlot(note) : slotShares(note, (key ??= this.stateKey(states, row)), this.settings.slotSharpness);
       for (let slot = 0; slot < note.count; slot++) {
         if (shares[slot]! < SLOT_READ_FLOOR) continue;
         const weight = gate * shares[slot]!;
@@ -286,6 +288,13 @@ export class NoteSlotMemory {
     }
     return { output, reads, gates };
   }
+}
+
+/** All of a note's read on its first slot. */
+function firstSlot(note: NoteSlots): Float64Array {
+  const shares = new Float64Array(note.count);
+  shares[0] = 1;
+  return shares;
 }
 
 /** Softmax over a note's slots of sharpness * (key . slot key). */

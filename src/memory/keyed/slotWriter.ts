@@ -121,7 +121,8 @@ export async function writeNoteSlots(
       const bags = prefixBags(tokenizer, memory.words, e.ids);
       const x = await statesOf(e);
       for (let t = e.from - 1; t < e.ids.length - 1 && rows.length < settings.maxRows; t++) {
-        const readout = memory.read(bags[t]!, x, t, e.sequence.layout === 'exchange' ? 'chat' : 'code');
+        const exchange = e.sequence.layout === 'exchange';
+        const readout = memory.read(bags[t]!, x, t, exchange ? 'chat' : 'code', exchange && t === e.from - 1);
         const own = readout.reads.filter(r => r.note === note.id);
         if (own.length === 0) continue;
         const others = outputOfReads(
