@@ -60,7 +60,7 @@ export const defaultNoteSlotSettings: NoteSlotSettings = {
   gateFloor: 0.12,
   chatGateThreshold: 0.1,
   chatGateFloor: 0.05,
-  slotSharpness: 40,
+  slotSharpness: 15,
   chatNormPower: 0.75,
   chatReferenceNorm: 25,
   chatReadScale: 3,
