@@ -9,7 +9,7 @@
 // logs of the shipped model's lineage, oldest first) at the dense run's last point.
 //
 //   npm run bench:model -- [--model native/model] [--dense native/dense-baseline | --dense-run runs/dense-small]
-//                          [--usage-batches 1000] [--memory-logs a.jsonl,b.jsonl] [--dense-log c.jsonl]
+//                          [--usage-batches 1000] [--memory-logs a.jsonl,b.jsonl] [--dense-log c.jsonl,d.jsonl]
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: 'native/model' },
     dense: { type: 'string', default: 'native/dense-baseline' },
     'dense-run': { type: 'string' },
-    'memory-logs': { type: 'string', default: 'training-logs/pkm-small.jsonl,training-logs/pkm-sharp.jsonl' },
+    'memory-logs': { type: 'string', default: 'training-logs/pkm-small.jsonl,training-logs/pkm-sharp.jsonl,training-logs/pkm-4/log.jsonl' },
     'dense-log': { type: 'string' },
     corpus: { type: 'string', default: 'corpus' },
     'eval-batches': { type: 'string', default: '32' },
@@ -134,16 +134,25 @@ async function main(): Promise<void> {
       // Not one of the issue's keys: the comparison is fair only when this equals train_tokens.
       dense_baseline_train_tokens: denseTokens,
       equal_tokens: equalTokensComparison(
-        args['memory-logs']!.split(',')
-          .flatMap(file => heldOutCurve(file))
-          .sort((a, b) => a.tokens - b.tokens),
-        heldOutCurve(args['dense-log'] ?? (args['dense-run'] ? `${args['dense-run']}/log.jsonl` : 'training-logs/dense-small.jsonl')),
+        curveOf(args['memory-logs']!),
+        curveOf(
+          args['dense-log'] ??
+            (args['dense-run'] ? `${args['dense-run']}/log.jsonl` : 'training-logs/dense-small.jsonl,training-logs/dense-4.jsonl'),
+        ),
       ),
       slot_usage: slotUsage === null ? null : round(slotUsage),
       prefill_512_ms_p50: round(timing.prefill, 2),
       decode_token_ms_p50: round(timing.decode, 2),
     }),
   );
+}
+
+/** The held-out curve of a run continued over several logs (comma-separated, a missing one adds nothing). */
+function curveOf(files: string) {
+  return files
+    .split(',')
+    .flatMap(file => heldOutCurve(file))
+    .sort((a, b) => a.tokens - b.tokens);
 }
 
 function round(value: number, digits = 4): number {
