@@ -3,15 +3,13 @@
 // a slot counts as generic if either kind of text reads it often. Written into the checkpoint
 // (slot-df.safetensors + manifest), where backgroundStatsOf finds it.
 //
-// Documents are `--segment` tokens long (default: the whole window). `--for citations` writes the
-// citation statistics instead (CheckpointManifest.citationStatistics: idf for citations and note
-// footprints), over 64-token documents unless --segment says otherwise.
+// Documents are `--segment` tokens long (default: the whole window).
 //
-//   node --import tsx bench/memory/backgroundStats.ts --checkpoint DIR [--for writer|citations] [--windows 1000] [--length 256] [--segment N] [--threads 1]
+//   node --import tsx bench/memory/backgroundStats.ts --checkpoint DIR [--windows 1000] [--length 256] [--segment N] [--threads 1]
 
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeCitationStatistics, writeSlotStatistics } from '../../src/model/checkpoint';
+import { writeSlotStatistics } from '../../src/model/checkpoint';
 import { documentStarts, readTokenFile } from '../../src/model/corpusReader';
 import { LanguageModel } from '../../src/model/languageModel';
 import { seededRandom } from '../../src/model/seededRandom';
@@ -24,7 +22,6 @@ const { values: args } = parseArgs({
     windows: { type: 'string', default: '1000' },
     length: { type: 'string', default: '256' },
     segment: { type: 'string' },
-    for: { type: 'string', default: 'writer' },
     threads: { type: 'string', default: '1' },
     seed: { type: 'string', default: '7160' },
   },
@@ -43,9 +40,8 @@ function windowsFrom(tokens: Uint16Array, starts: ArrayLike<number> | null, coun
 
 async function main(): Promise<void> {
   if (!args.checkpoint) throw new Error('--checkpoint DIR is required');
-  if (args.for !== 'writer' && args.for !== 'citations') throw new Error(`--for must be writer or citations, not ${args.for}`);
   const [count, length, seed] = [Number(args.windows), Number(args.length), Number(args.seed)];
-  const segment = Number(args.segment ?? (args.for === 'citations' ? 64 : length));
+  const segment = Number(args.segment ?? length);
   const model = LanguageModel.load(args.checkpoint, { session: { intraOpNumThreads: Number(args.threads) } });
   const code = readTokenFile(path.join(args.corpus!, 'train.bin'));
   const qa = readTokenFile(path.join(args.corpus!, 'qa.bin'));
@@ -61,8 +57,7 @@ async function main(): Promise<void> {
     onProgress: progress('exchanges'),
   });
   const merged = mergeBackgrounds([codeStats, qaStats]);
-  if (args.for === 'citations') writeCitationStatistics(args.checkpoint, merged.documentFrequency, merged.batches, segment);
-  else writeSlotStatistics(args.checkpoint, merged.documentFrequency, merged.batches, segment);
+  writeSlotStatistics(args.checkpoint, merged.documentFrequency, merged.batches, segment);
   const quantiles = (df: Int32Array) => {
     const sorted = Int32Array.from(df).sort();
     return [0.25, 0.5, 0.75, 0.9].map(q => sorted[Math.floor(q * (sorted.length - 1))]).join('/');

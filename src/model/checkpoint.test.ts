@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadCheckpoint, saveCheckpoint, writeCitationStatistics, writeNoteSlotBackground, writeSlotStatistics } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint, writeNoteSlotBackground, writeSlotStatistics } from './checkpoint';
 import { tinyConfig } from './config';
 import { initParameters } from './parameters';
 
@@ -75,24 +75,6 @@ test('slot statistics are stored beside the weights and verified', () => {
   const loaded = loadCheckpoint(dir);
   assert.deepEqual(loaded.slotDocumentFrequency, counts);
   assert.equal(loaded.manifest.slotStatistics!.batches, 1000);
-});
-
-test("citation statistics sit beside the writer's, each verified by its own sha256", () => {
-  const dir = path.join(temporaryDir(), 'df');
-  saveCheckpoint(dir, { kind: 'shipped', config: tinyConfig, tokenizer: 'tok-1', parameters: initParameters(tinyConfig, 3), training });
-  const writer = new Int32Array(64).map((_, i) => i);
-  const citations = new Int32Array(64).map((_, i) => 2 * i + 1);
-  writeSlotStatistics(dir, writer, 1000, 4096);
-  writeCitationStatistics(dir, citations, 4000, 64);
-  const loaded = loadCheckpoint(dir);
-  assert.deepEqual(loaded.slotDocumentFrequency, writer);
-  assert.deepEqual(loaded.citationDocumentFrequency, citations);
-  assert.deepEqual([loaded.manifest.citationStatistics!.documents, loaded.manifest.citationStatistics!.tokensPerDocument], [4000, 64]);
-  const file = path.join(dir, loaded.manifest.citationStatistics!.file);
-  const bytes = fs.readFileSync(file);
-  bytes[bytes.length - 1]! ^= 1;
-  fs.writeFileSync(file, bytes);
-  assert.throws(() => loadCheckpoint(dir), /sha256/);
 });
 
 test("the keyed note memory's background is stored beside the weights, verified, and absent until written", () => {

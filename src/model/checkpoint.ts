@@ -45,10 +45,6 @@ export interface CheckpointManifest {
   readonly optimizer?: Readonly<Record<string, unknown>>;
   /** Background document frequency of each memory slot (issue 5's write path reads it). */
   readonly slotStatistics?: FileRecord & { readonly batches: number; readonly tokensPerBatch: number };
-  /** The same over short documents, for citations: how specific a read of each slot is. Over whole
-   *  batches most slots are read in nearly every batch (median df 968 of 1,000), so their idf is ~0
-   *  and says nothing; over 64-token documents it grades every slot. */
-  readonly citationStatistics?: FileRecord & { readonly documents: number; readonly tokensPerDocument: number };
   /** What the keyed note memory's address needs from the background: word document frequencies
    *  (hashed) over corpus documents and the mean final-normed state (src/memory/noteSlots.ts). */
   readonly noteSlotBackground?: FileRecord & { readonly documents: number };
@@ -71,8 +67,6 @@ export interface Checkpoint {
   readonly optimizerState: Map<string, Float32Array>;
   /** How many background batches read each slot, when the checkpoint has slot statistics. */
   readonly slotDocumentFrequency: Int32Array | null;
-  /** How many short background documents read each slot, when the checkpoint has citation statistics. */
-  readonly citationDocumentFrequency: Int32Array | null;
   readonly noteSlotBackground: NoteSlotBackground | null;
 }
 
@@ -89,7 +83,6 @@ export interface SaveCheckpointOptions {
 
 const weightsFileName = (kind: CheckpointKind) => (kind === 'shipped' ? 'weights.fp16.safetensors' : 'weights.fp32.safetensors');
 const slotStatisticsFileName = 'slot-df.safetensors';
-const citationStatisticsFileName = 'slot-df-citations.safetensors';
 const noteSlotBackgroundFileName = 'note-slots.safetensors';
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -178,9 +171,8 @@ export function loadCheckpoint(dir: string, expectTokenizer?: string): Checkpoin
   }
   checkParametersMatchConfig(parameters, manifest.config);
   const slotDocumentFrequency = manifest.slotStatistics ? readSlotStatistics(dir, manifest.slotStatistics) : null;
-  const citationDocumentFrequency = manifest.citationStatistics ? readSlotStatistics(dir, manifest.citationStatistics) : null;
   const noteSlotBackground = manifest.noteSlotBackground ? readNoteSlotBackground(dir, manifest.noteSlotBackground) : null;
-  return { manifest, parameters, optimizerState, slotDocumentFrequency, citationDocumentFrequency, noteSlotBackground };
+  return { manifest, parameters, optimizerState, slotDocumentFrequency, noteSlotBackground };
 }
 
 function readNoteSlotBackground(dir: string, record: FileRecord & { readonly documents: number }): NoteSlotBackground {
@@ -224,15 +216,6 @@ export function writeSlotStatistics(dir: string, counts: Int32Array, batches: nu
   writeFileSynced(path.join(dir, slotStatisticsFileName), bytes);
   return updateManifest(dir, {
     slotStatistics: { file: slotStatisticsFileName, sha256: sha256Hex(bytes), bytes: bytes.length, batches, tokensPerBatch },
-  });
-}
-
-/** Adds (or replaces) the citation statistics (df over short documents) of an existing checkpoint. */
-export function writeCitationStatistics(dir: string, counts: Int32Array, documents: number, tokensPerDocument: number): CheckpointManifest {
-  const bytes = encodeSlotStatistics(counts, documents);
-  writeFileSynced(path.join(dir, citationStatisticsFileName), bytes);
-  return updateManifest(dir, {
-    citationStatistics: { file: citationStatisticsFileName, sha256: sha256Hex(bytes), bytes: bytes.length, documents, tokensPerDocument },
   });
 }
 
