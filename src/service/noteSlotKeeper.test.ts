@@ -112,7 +112,7 @@ test("superseding a note moves the memory to the new note: the old one's slots a
   await service.close();
 });
 
-test('a chat answer reads its note at chatReadScale with its copy bias; completions and code read at 1x without', async () => {
+test("a chat answer reads its note at chatReadScale with its copy bias, starting at the note's first slot; completions and code read at 1x without", async () => {
   const storeDir = tempStoreDir();
   const service = await open(storeDir);
   const text = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
@@ -139,11 +139,13 @@ test('a chat answer reads its note at chatReadScale with its copy bias; completi
     ['chat', chatScale],
     ['code', 1],
   ] as const) {
-    const read = memory.read(bag.bag(), state, 0, purpose);
+    // A chat request's first readout is its answer's first position: each gated note's first slot.
+    const read = memory.read(bag.bag(), state, 0, purpose, purpose === 'chat');
     assert.ok(
       read.reads.some(r => r.note === id),
       `${purpose} reads the note`,
     );
+    if (purpose === 'chat') assert.ok(read.reads.every(r => r.slot === 0));
     const expected = await loaded.model.logitsOfStates(
       state,
       read.output.map(v => v * scale),
@@ -156,5 +158,60 @@ test('a chat answer reads its note at chatReadScale with its copy bias; completi
       `${purpose}: the read added at ${scale}x`,
     );
   }
+  await service.close();
+});
+
+test("a chat answer's first position reads the note's first slot even where its state would pick another", async () => {
+  const storeDir = tempStoreDir();
+  const service = await open(storeDir);
+  const text = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
+  const id = (await service.remember({ text })).notes[0]!.id as NoteId;
+  const loaded = await service.ensureModel();
+  const memory = loaded.noteSlots!;
+  const keeper = new NoteSlotKeeper(storeDir, loaded.description.identity.sha256, loaded.model, loaded.tokenizer, memory);
+  memory.delete(id);
+  await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]);
+  const tokens = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: 'What builds the Adyen Idempotency-Key?' });
+  const bag = new PrefixWords(loaded.tokenizer, memory.words);
+  for (const t of tokens) bag.push(t);
+  // The note's own text: a state inside it picks a slot past the first by its key.
+  const noteTokens = [...tokens, ...loaded.tokenizer.encode(text)];
+  const states = await loaded.model.finalStates(noteTokens);
+  const C = memory.width;
+  const topSlot = (state: Float32Array) => [...memory.read(bag.bag(), state, 0, 'chat').reads].sort((a, b) => b.weight - a.weight)[0]?.slot;
+  let inside: Float32Array | null = null;
+  for (let t = tokens.length + 2; t < noteTokens.length && !inside; t++) {
+    const state = states.slice(t * C, (t + 1) * C);
+    if ((topSlot(state) ?? 0) > 0) inside = state;
+  }
+  assert.ok(inside, 'some state inside the note picks a later slot');
+  const readout = keeper.readout(new Map(), 'chat');
+  const first = memory.read(bag.bag(), inside, 0, 'chat', true);
+  assert.deepEqual(
+    first.reads.map(r => [r.note, r.slot]),
+    [[id, 0]],
+  );
+  const scaled = first.output.map(v => v * memory.readScale('chat'));
+  const expected = await loaded.model.logitsOfStates(inside, scaled);
+  const vocabulary = noteVocabulary(loaded.tokenizer, text);
+  const bonus = memory.copyBias('chat') * first.gates.get(id)!;
+  const got = (await readout(inside, tokens))!;
+  assert.ok(got.every((v, i) => Math.abs(v - expected[i]! - (vocabulary.has(i) ? bonus : 0)) < 1e-4));
+  // The next position picks by the state again.
+  const nextTokens = [...tokens, noteTokens[tokens.length]!];
+  const nextBag = new PrefixWords(loaded.tokenizer, memory.words);
+  for (const t of nextTokens) nextBag.push(t);
+  const next = memory.read(nextBag.bag(), inside, 0, 'chat');
+  const expectedNext = await loaded.model.logitsOfStates(
+    inside,
+    next.output.map(v => v * memory.readScale('chat')),
+  );
+  const gotNext = (await readout(inside, nextTokens))!;
+  assert.ok(
+    gotNext.some((v, i) => Math.abs(v - got[i]!) > 1e-3),
+    'a later position reads other slots',
+  );
+  const nextBonus = memory.copyBias('chat') * next.gates.get(id)!;
+  assert.ok(gotNext.every((v, i) => Math.abs(v - expectedNext[i]! - (vocabulary.has(i) ? nextBonus : 0)) < 1e-4));
   await service.close();
 });
