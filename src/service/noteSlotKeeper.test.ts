@@ -112,25 +112,31 @@ test("superseding a note moves the memory to the new note: the old one's slots a
   await service.close();
 });
 
-test("a chat answer reads its note at chatReadScale with its copy bias, starting at the note's first slot; completions and code read at 1x without", async () => {
+/** A service with the Adyen note, and a second keeper over its memory that loaded the note from the
+ *  slot file the service's keeper wrote (as it would at startup); the question's prompt and its words. */
+async function adyenKeeper() {
   const storeDir = tempStoreDir();
   const service = await open(storeDir);
   const text = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
   const id = (await service.remember({ text })).notes[0]!.id as NoteId;
   const loaded = await service.ensureModel();
   const memory = loaded.noteSlots!;
+  const keeper = new NoteSlotKeeper(storeDir, loaded.description.identity.sha256, loaded.model, loaded.tokenizer, memory);
+  memory.delete(id);
+  await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]);
+  const tokens = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: 'What builds the Adyen Idempotency-Key?' });
+  const bag = new PrefixWords(loaded.tokenizer, memory.words);
+  for (const t of tokens) bag.push(t);
+  return { service, text, id, loaded, memory, keeper, tokens, bag };
+}
+
+test("a chat answer reads its note at chatReadScale with its copy bias, starting at the note's first slot; completions and code read at 1x without", async () => {
+  const { service, text, id, loaded, memory, keeper, tokens, bag } = await adyenKeeper();
   const chatScale = memory.readScale('chat');
   assert.ok(chatScale > 1, 'the shipped default amplifies chat reads');
-  const tokens = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: 'What builds the Adyen Idempotency-Key?' });
   const states = await loaded.model.finalStates(tokens);
   const C = memory.width;
   const state = states.slice((tokens.length - 1) * C);
-  const bag = new PrefixWords(loaded.tokenizer, memory.words);
-  for (const t of tokens) bag.push(t);
-  const keeper = new NoteSlotKeeper(storeDir, loaded.description.identity.sha256, loaded.model, loaded.tokenizer, memory);
-  // This keeper loads the note from the slot file the service's keeper wrote, as it would at startup.
-  memory.delete(id);
-  await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]);
   assert.ok(memory.has(id));
   const bias = memory.copyBias('chat');
   assert.ok(bias > 0 && memory.copyBias('code') === 0, "chat answers favour the note's tokens; code does not");
@@ -162,18 +168,7 @@ test("a chat answer reads its note at chatReadScale with its copy bias, starting
 });
 
 test("a chat answer's first position reads the note's first slot even where its state would pick another", async () => {
-  const storeDir = tempStoreDir();
-  const service = await open(storeDir);
-  const text = 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.';
-  const id = (await service.remember({ text })).notes[0]!.id as NoteId;
-  const loaded = await service.ensureModel();
-  const memory = loaded.noteSlots!;
-  const keeper = new NoteSlotKeeper(storeDir, loaded.description.identity.sha256, loaded.model, loaded.tokenizer, memory);
-  memory.delete(id);
-  await keeper.sync([{ id, text, kind: 'decision', author: 'test', created: new Date().toISOString(), slots: [], state: 'live' }]);
-  const tokens = formatAnswerPrompt(loaded.tokenizer, { notes: [], question: 'What builds the Adyen Idempotency-Key?' });
-  const bag = new PrefixWords(loaded.tokenizer, memory.words);
-  for (const t of tokens) bag.push(t);
+  const { service, text, id, loaded, memory, keeper, tokens, bag } = await adyenKeeper();
   // The note's own text: a state inside it picks a slot past the first by its key.
   const noteTokens = [...tokens, ...loaded.tokenizer.encode(text)];
   const states = await loaded.model.finalStates(noteTokens);
