@@ -137,7 +137,7 @@ async function main(): Promise<void> {
         curveOf(args['memory-logs']!),
         curveOf(
           args['dense-log'] ??
-            (args['dense-run'] ? `${args['dense-run']}/log.jsonl` : 'training-logs/dense-small.jsonl,training-logs/dense-4.jsonl'),
+            (args['dense-run'] ? `${args['dense-run']}/log.jsonl` : 'training-logs/dense-small.jsonl,training-logs/dense-4/log.jsonl'),
         ),
       ),
       slot_usage: slotUsage === null ? null : round(slotUsage),
