@@ -286,3 +286,14 @@ test('service: a missing model directory is not-ready with a hint', async () => 
   assert.equal(error.code, 'not-ready');
   assert.match(error.hint ?? '', /--model/);
 });
+
+test('service: a worker terminated while holding the store lock (its close timed out) does not lock the next worker out', async () => {
+  const dir = tempStoreDir();
+  const stuck = await ServiceClient.start({ storeDir: dir, modelDir, workerScript: path.join(__dirname, 'testLockHoldingWorker.ts') });
+  const lockFile = path.join(dir, 'store.lock');
+  assert.equal(fs.existsSync(lockFile), true, 'the stand-in worker holds the lock');
+  await stuck.dispose(50);
+  assert.equal(fs.existsSync(lockFile), false, 'the host released the lock its terminated worker held');
+  const next = await quickWorker(dir);
+  await next.dispose();
+});

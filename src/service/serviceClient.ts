@@ -9,6 +9,7 @@
 //   await client.dispose();
 
 import type { Worker } from 'node:worker_threads';
+import { releaseStoreLocksOfEndedThread } from '../memory/store/upgrade';
 import {
   AskChunk,
   AskRequest,
@@ -74,16 +75,36 @@ export class ServiceClient {
   private stopped: ServiceError | null = null;
   private initResponse: InitResponse | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  /** Settles once the worker has exited and any store lock it was killed holding is released. */
+  private readonly ended: Promise<void>;
+
+  private constructor(
+    private readonly worker: Worker,
+    storeDir: string,
+  ) {
     worker.on('message', (message: unknown) => this.receive(message));
     worker.on('error', error => this.stop(`the mnemo worker failed: ${error.message}`, error.stack));
-    worker.on('exit', code => this.stop(`the mnemo worker exited (code ${code})`));
+    // A worker terminated mid-transaction (a close that timed out, a crash) leaves its lock behind
+    // with this process's pid, which no other waiter would ever judge stale.
+    const workerThread = worker.threadId;
+    this.ended = new Promise(resolve =>
+      worker.once('exit', code => {
+        this.stop(`the mnemo worker exited (code ${code})`);
+        void releaseStoreLocksOfEndedThread(storeDir, workerThread)
+          .then(released => {
+            if (released.length > 0)
+              this.emit('log', { level: 'warn', message: `released the store lock the stopped worker held: ${released.join(', ')}` });
+          })
+          .catch(() => undefined)
+          .finally(resolve);
+      }),
+    );
   }
 
   /** Starts a worker and opens the store in it; rejects (and stops the worker) if that fails. */
   static async start(options: ServiceClientOptions): Promise<ServiceClient> {
     const worker = startWorker({ defaults: options.defaults } satisfies WorkerStartData, options.workerScript);
-    const client = new ServiceClient(worker);
+    const client = new ServiceClient(worker, options.storeDir);
     try {
       client.initResponse = await client.request(
         'worker/init',
@@ -206,6 +227,7 @@ export class ServiceClient {
       if (!this.stopped) this.stop('the service was shut down', undefined, 'cancelled');
     }
     await this.worker.terminate();
+    await this.ended;
   }
 
   private receive(raw: unknown): void {

@@ -1,5 +1,6 @@
 // The lock's waiting announcement: a waiter killed while waiting cannot withdraw it, so whoever
-// takes the lock next removes it when its process is gone, and leaves a live waiter's alone.
+// takes the lock next removes it when its process is gone, and leaves a live waiter's alone. And a
+// lock left by a terminated worker thread, whose pid is still alive.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { acquireLock } from './lock';
+import { Worker } from 'node:worker_threads';
+import { StoreLockedError } from './errors';
+import { acquireLock, releaseLockOfEndedThread } from './lock';
 
 test("lock: the next holder removes a dead waiter's announcement and keeps a live one's", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-lock-'));
@@ -25,6 +28,35 @@ test("lock: the next holder removes a dead waiter's announcement and keeps a liv
     await (await acquireLock(lock)).release();
     assert.equal(fs.existsSync(waiting), true, "a live waiter's announcement stays");
     assert.equal(fs.existsSync(lock), false, 'the lock itself is released');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lock: a lock left by an ended worker thread of this process is released by the thread that started it, and only that one', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemo-lock-'));
+  const lock = path.join(dir, 'store.lock');
+  try {
+    // A worker thread takes the lock and is terminated holding it: its pid (ours) still runs.
+    const tsx = require.resolve('tsx/cjs/api');
+    const code = [
+      `require(${JSON.stringify(tsx)}).register();`,
+      `const { acquireLock } = require(${JSON.stringify(path.join(__dirname, 'lock.ts'))});`,
+      `const { parentPort, workerData } = require('node:worker_threads');`,
+      `acquireLock(workerData).then(() => parentPort.postMessage('held'));`,
+    ].join('\n');
+    const worker = new Worker(code, { eval: true, workerData: lock });
+    const workerThread = worker.threadId;
+    await new Promise(resolve => worker.once('message', resolve));
+    await worker.terminate();
+    const left = JSON.parse(fs.readFileSync(lock, 'utf8')) as { pid: number; thread: number };
+    assert.deepEqual([left.pid, left.thread], [process.pid, workerThread], 'the lock names our pid and the worker thread');
+    await assert.rejects(acquireLock(lock, { timeoutMs: 200 }), StoreLockedError, 'a live pid: nobody judges it stale');
+
+    assert.equal(await releaseLockOfEndedThread(lock, workerThread + 1000), false, "another thread's lock is not touched");
+    assert.equal(fs.existsSync(lock), true);
+    assert.equal(await releaseLockOfEndedThread(lock, workerThread), true);
+    await (await acquireLock(lock, { timeoutMs: 200 })).release();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

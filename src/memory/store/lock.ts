@@ -8,10 +8,15 @@
 // and re-checks the token first, so two waiters cannot both break it and both win. The one gap
 // left: a breaker that crashes between taking `.break` and removing it delays others by
 // BREAK_STALE_MS.
+//
+// A lock also names the thread that holds it: a worker thread shares its process's pid, so a worker
+// terminated mid-transaction leaves a lock whose pid still runs. The thread that started the worker
+// releases it when the worker has exited (`releaseLockOfEndedThread`).
 
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { writeAll } from './atomicFile';
 import { isFileSystemError, LockHolder, StoreIoError, StoreLockedError } from './errors';
 
@@ -29,6 +34,8 @@ export interface HeldLock {
 
 interface LockContent extends LockHolder {
   readonly token: string;
+  /** The holder's worker_threads threadId (0 for a main thread); absent in locks of older versions. */
+  readonly thread?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -63,6 +70,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     host: os.hostname(),
     since: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
+    thread: threadId,
   };
   const started = Date.now();
   let lastHolder: LockHolder | undefined;
@@ -177,7 +185,8 @@ async function readLock(file: string): Promise<LockContent | 'missing' | 'unread
   try {
     const parsed = JSON.parse(text) as Partial<LockContent>;
     if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.token === 'string') {
-      return { pid: parsed.pid, host: parsed.host, since: String(parsed.since), token: parsed.token };
+      const thread = typeof parsed.thread === 'number' ? { thread: parsed.thread } : {};
+      return { pid: parsed.pid, host: parsed.host, since: String(parsed.since), token: parsed.token, ...thread };
     }
   } catch {
     // fall through: a lockfile caught between creation and its first write, or junk
@@ -218,6 +227,19 @@ async function breakStaleLock(file: string, observed: LockContent | 'unreadable'
   } finally {
     await fs.rm(breakFile, { force: true });
   }
+}
+
+/**
+ * Removes the lock if a worker thread of this process, which has exited, still holds it: its
+ * holder's pid is alive (it is ours), so nobody else could ever judge it stale. Call it only after
+ * the worker's 'exit' event: a live thread's lock is never taken away.
+ */
+export async function releaseLockOfEndedThread(file: string, endedThreadId: number): Promise<boolean> {
+  const current = await readLock(file).catch(() => 'unreadable' as const);
+  if (typeof current !== 'object') return false;
+  if (current.host !== os.hostname() || current.pid !== process.pid || current.thread !== endedThreadId) return false;
+  await fs.rm(file, { force: true });
+  return true;
 }
 
 async function fileAgeMs(file: string): Promise<number | undefined> {

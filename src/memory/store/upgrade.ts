@@ -18,7 +18,7 @@ import type { NoteRecord } from '../note';
 import { writeFileAtomic } from './atomicFile';
 import { encodeJournalHeader } from './journal';
 import { ModelBinding, peekStore, storePaths } from './load';
-import { acquireLock, LockOptions } from './lock';
+import { acquireLock, LockOptions, releaseLockOfEndedThread } from './lock';
 import { MemoryStore } from './memoryStore';
 import type { SnapshotHeader } from './records';
 import { decodeSnapshot, DecodedSnapshot, encodeSnapshot } from './snapshot';
@@ -267,6 +267,17 @@ function assemble(source: StoreState, staging: StoreState, model: ModelBinding):
  *  the same notes) can make it fail, and the next open of the new model removes what is left. */
 async function removeStaging(dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 }).catch(() => undefined);
+}
+
+/**
+ * After a worker thread that had this store open has exited: removes the locks (the store's and
+ * its upgrade staging's) it was killed holding. Returns the lockfiles it removed.
+ */
+export async function releaseStoreLocksOfEndedThread(dir: string, endedThreadId: number): Promise<string[]> {
+  const files = [storePaths(dir).lock, storePaths(path.join(storePaths(dir).dir, UPGRADE_DIR)).lock];
+  const released: string[] = [];
+  for (const file of files) if (await releaseLockOfEndedThread(file, endedThreadId)) released.push(file);
+  return released;
 }
 
 async function underLock<T>(file: string, options: LockOptions | undefined, fn: () => Promise<T>): Promise<T> {
