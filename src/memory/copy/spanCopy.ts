@@ -105,42 +105,19 @@ export interface SpanCandidate {
   readonly score: number;
 }
 
-/** What the score of a candidate span is made of (the span ranker's inputs). */
-export interface SpanFeatures {
-  /** The note's share of the gate. */
-  readonly gate: number;
-  /** The context words around the span's best place in the note (idf-weighted, by distance). */
-  readonly around: number;
-  /** The span's own parts that the cursor lines name. */
-  readonly own: number;
-  /** Characters of a word the cursor started that the span finishes (0: a whole span). */
-  readonly overlap: number;
-  /** Whether the span reads as code where it stands best in the note. */
-  readonly codeLike: boolean;
-  /** Whether the code before the cursor shows the span already. */
-  readonly shown: boolean;
-  /** 1 / the distance in note words from the span back to a word holding the cursor line's last
-   *  term (the cue: "write_mode:" before "sync"), 0 when none is within 3 words. */
-  readonly cue: number;
-}
-
-export interface RankedSpan extends SpanCandidate {
-  readonly features: SpanFeatures;
-}
-
 /** What else a copy may go on: the settings (else what ships) and the file's name (else none). */
 export interface SpanCopyOptions {
   readonly settings?: SpanCopySettings;
   readonly fileName?: string;
 }
 
-/** Every candidate span of the gated notes, best first, with what its score is made of. */
+/** Every candidate span of the gated notes, best first. */
 export function rankSpans(
   notes: readonly GatedNote[],
   prefix: string,
   words: WordFrequencies,
   options: SpanCopyOptions = {},
-): RankedSpan[] {
+): SpanCandidate[] {
   const { settings = defaultSpanCopySettings, fileName = '' } = options;
   const context = cursorContext(prefix, fileName, words, settings);
   const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
@@ -155,7 +132,7 @@ export function rankSpans(
   const lastTerm = cursorTermList.at(-1) ?? null;
   const weightOf = (term: string): number => context.get(term) ?? 0;
   const view = cursorView(fileName, prefix);
-  const candidates: RankedSpan[] = [];
+  const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
     const spans = [
@@ -175,11 +152,6 @@ export function rankSpans(
       nearby.set(j, score);
       return score;
     };
-    const cueAt = (j: number) => {
-      if (lastTerm === null) return 0;
-      for (let back = 1; back <= 3 && j - back >= 0; back++) if (index.wordTerms[j - back]!.has(lastTerm)) return 1 / back;
-      return 0;
-    };
     const seen = new Set<string>();
     for (const span of spans) {
       if (seen.has(span.text)) continue; // a started span comes first and wins over the same text
@@ -188,24 +160,12 @@ export function rankSpans(
       if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm))))
         continue;
       // The span's own parts named by the code are a sign, unless the code shows the span whole.
-      const shown = span.overlap === 0 && isShown(span.text, view);
       let own = 0;
-      if (!shown) for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
+      if (!(span.overlap === 0 && isShown(span.text, view)))
+        for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
       let best = 0;
-      let bestAround = 0;
-      let codeLike = false;
-      let cue = 0;
-      for (const at of span.at) {
-        const value = (around(at.word) + own) * (at.codeLike ? 1 : settings.plainWordWeight);
-        if (value > best || (value === best && at.codeLike)) [best, bestAround, codeLike] = [value, around(at.word), at.codeLike];
-        cue = Math.max(cue, cueAt(at.word));
-      }
-      candidates.push({
-        note: index.id,
-        text: span.text,
-        score: gate * (best + settings.overlapWeight * span.overlap),
-        features: { gate, around: bestAround, own, overlap: span.overlap, codeLike, shown, cue },
-      });
+      for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
+      candidates.push({ note: index.id, text: span.text, score: gate * (best + settings.overlapWeight * span.overlap) });
     }
   }
   // On a tie the whole note word wins over its tail ("ghcr.io/acme/web" over "acme/web").
