@@ -88,6 +88,12 @@ export const evalCommand = defineCommand({
       help: "keyed note memory: sharpness of the softmax over a note's slots",
       integer: false,
     },
+    'chat-follow': {
+      kind: 'number',
+      value: 'X',
+      help: "keyed note memory: a chat answer's slot score gains X on the slot after the one each note's read favoured at the position before (0: off)",
+      integer: false,
+    },
     'chat-answer-gate': {
       kind: 'number',
       value: 'X',

@@ -23,6 +23,7 @@ export const NOTE_SLOT_FLAGS: Readonly<Record<string, NumberField<NoteSlotSettin
   'chat-copy-bias': 'chatCopyBias',
   'chat-bm25': 'chatBm25Weight',
   'slot-sharpness': 'slotSharpness',
+  'chat-follow': 'chatFollowBonus',
 };
 export const ANSWER_SUPPORT_FLAGS: Readonly<Record<string, NumberField<AnswerSupportSettings>>> = {
   'chat-answer-gate': 'answerGate',

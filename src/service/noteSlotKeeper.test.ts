@@ -167,7 +167,7 @@ test("a chat answer reads its note at chatReadScale with its copy bias, starting
   await service.close();
 });
 
-test("a chat answer's first position reads the note's first slot even where its state would pick another", async () => {
+test("a chat answer's first position reads the note's first slot and the next its second, even where the state would pick others", async () => {
   const { service, text, id, loaded, memory, keeper, tokens, bag } = await adyenKeeper();
   // The note's own text: a state inside it picks a slot past the first by its key.
   const noteTokens = [...tokens, ...loaded.tokenizer.encode(text)];
@@ -177,9 +177,11 @@ test("a chat answer's first position reads the note's first slot even where its 
   let inside: Float32Array | null = null;
   for (let t = tokens.length + 2; t < noteTokens.length && !inside; t++) {
     const state = states.slice(t * C, (t + 1) * C);
-    if ((topSlot(state) ?? 0) > 0) inside = state;
+    // One the follow decides: alone it picks a slot past the second; after slot 0 it reads slot 1.
+    const followed = memory.read(bag.bag(), state, 0, 'chat', false, new Map([[id, 0]]));
+    if ((topSlot(state) ?? 0) > 1 && followed.favoured.get(id) === 1) inside = state;
   }
-  assert.ok(inside, 'some state inside the note picks a later slot');
+  assert.ok(inside, 'some state inside the note picks a slot past the second, unless it follows slot 0');
   const readout = keeper.readout(new Map(), 'chat');
   const first = memory.read(bag.bag(), inside, 0, 'chat', true);
   assert.deepEqual(
@@ -192,20 +194,19 @@ test("a chat answer's first position reads the note's first slot even where its 
   const bonus = memory.copyBias('chat') * first.gates.get(id)!;
   const got = (await readout(inside, tokens))!;
   assert.ok(got.every((v, i) => Math.abs(v - expected[i]! - (vocabulary.has(i) ? bonus : 0)) < 1e-4));
-  // The next position picks by the state again.
+  // The next position follows on to the note's second slot, which its state alone would not pick.
   const nextTokens = [...tokens, noteTokens[tokens.length]!];
   const nextBag = new PrefixWords(loaded.tokenizer, memory.words);
   for (const t of nextTokens) nextBag.push(t);
-  const next = memory.read(nextBag.bag(), inside, 0, 'chat');
+  const byState = memory.read(nextBag.bag(), inside, 0, 'chat');
+  const next = memory.read(nextBag.bag(), inside, 0, 'chat', false, first.favoured);
+  assert.equal(next.favoured.get(id), 1);
+  assert.notEqual(byState.favoured.get(id), 1, 'the state alone picks another slot');
   const expectedNext = await loaded.model.logitsOfStates(
     inside,
     next.output.map(v => v * memory.readScale('chat')),
   );
   const gotNext = (await readout(inside, nextTokens))!;
-  assert.ok(
-    gotNext.some((v, i) => Math.abs(v - got[i]!) > 1e-3),
-    'a later position reads other slots',
-  );
   const nextBonus = memory.copyBias('chat') * next.gates.get(id)!;
   assert.ok(gotNext.every((v, i) => Math.abs(v - expectedNext[i]! - (vocabulary.has(i) ? nextBonus : 0)) < 1e-4));
   await service.close();

@@ -111,12 +111,15 @@ export class NoteSlotKeeper {
     let prefix = new PrefixWords(this.tokenizer, this.memory.words);
     // A chat request's first readout is its answer's first position (noteSlots.ts read, answerStart).
     let answerStart = purpose === 'chat';
+    // Each note's slot its read favoured at the position before (a recital goes on to the next).
+    let follow: ReadonlyMap<NoteId, number> = new Map();
     return async (state, tokens) => {
       if (this.memory.size === 0) return null;
       if (tokens.length < prefix.length) prefix = new PrefixWords(this.tokenizer, this.memory.words);
       for (let i = prefix.length; i < tokens.length; i++) prefix.push(tokens[i]!);
-      const read = this.memory.read(prefix.bag(), state, 0, purpose, answerStart);
+      const read = this.memory.read(prefix.bag(), state, 0, purpose, answerStart, follow);
       answerStart = false;
+      follow = read.favoured;
       // Credit is read mass: each read slot's weight (gate x its share of the note's slots).
       for (const { note, weight } of read.reads) credit.set(note, (credit.get(note) ?? 0) + weight);
       if (read.reads.length === 0) return null;

@@ -85,6 +85,28 @@ test("at an answer's first position a gated note reads its first slot, whatever 
   assert.equal([...memory.read(bag, secondState, 0, 'chat').reads].sort((a, b) => b.weight - a.weight)[0]!.slot, 1);
 });
 
+test("a chat answer's position favours the slot after the one each note's read favoured before; code and the bonus at 0 do not", () => {
+  const memory = new NoteSlotMemory(words, basis, { ...defaultNoteSlotSettings, chatFollowBonus: 6 });
+  memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key', memory));
+  const bag = wordBag(words, 'Adyen Idempotency-Key');
+  const id = toNoteId('adyen');
+  // A state nearer the first slot's key than the second's.
+  const state = Float32Array.from([1, 0.8, 0, 0]);
+  const top = (r: ReturnType<NoteSlotMemory['read']>) => [...r.reads].sort((a, b) => b.weight - a.weight)[0]!.slot;
+  const byState = memory.read(bag, state, 0, 'chat');
+  assert.equal(top(byState), 0);
+  assert.equal(byState.favoured.get(id), 0);
+  const followed = memory.read(bag, state, 0, 'chat', false, new Map([[id, 0]]));
+  assert.equal(top(followed), 1, 'the slot after the one favoured before');
+  assert.equal(followed.favoured.get(id), 1);
+  // The last slot has no next one: the state picks.
+  assert.equal(top(memory.read(bag, state, 0, 'chat', false, new Map([[id, 1]]))), 0);
+  assert.equal(top(memory.read(bag, state, 0, 'code', false, new Map([[id, 0]]))), 0, 'code reads by the state alone');
+  const off = new NoteSlotMemory(words, basis, { ...defaultNoteSlotSettings, chatFollowBonus: 0 });
+  off.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key', off));
+  assert.equal(top(off.read(bag, state, 0, 'chat', false, new Map([[id, 0]]))), 0);
+});
+
 test('state keys are final-normed, centred and unit length; a note of the wrong width is refused', () => {
   const memory = new NoteSlotMemory(words, { ...basis, stateCentre: Float32Array.from([0.5, 0, 0, 0]) });
   const key = memory.stateKey(Float32Array.from([2, 2, 2, 2]));
@@ -131,6 +153,7 @@ test('a chat question needs a weaker match than code to read a note (its own, lo
     chatReadScale: 1,
     chatBm25Weight: 0,
     chatCopyBias: 0,
+    chatFollowBonus: 0,
   });
   memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction id', memory));
   const bag = wordBag(words, 'Which request header keeps an Adyen capture from running twice, and what value does it carry?');
