@@ -94,6 +94,12 @@ export const evalCommand = defineCommand({
       help: "keyed note memory: a chat answer's slot score gains X on the slot after the one each note's read favoured at the position before (0: off)",
       integer: false,
     },
+    'chat-pointer': {
+      kind: 'number',
+      value: 'X',
+      help: "keyed note memory: a chat answer's logits gain X x the read on the token each note's favoured slot was fitted to predict (0: off)",
+      integer: false,
+    },
     'chat-answer-gate': {
       kind: 'number',
       value: 'X',

@@ -24,6 +24,7 @@ export const NOTE_SLOT_FLAGS: Readonly<Record<string, NumberField<NoteSlotSettin
   'chat-bm25': 'chatBm25Weight',
   'slot-sharpness': 'slotSharpness',
   'chat-follow': 'chatFollowBonus',
+  'chat-pointer': 'chatPointerBias',
 };
 export const ANSWER_SUPPORT_FLAGS: Readonly<Record<string, NumberField<AnswerSupportSettings>>> = {
   'chat-answer-gate': 'answerGate',

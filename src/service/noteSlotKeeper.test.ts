@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { NoteId } from '../memory/note';
 import { noteSlotFile } from '../memory/keyed/slotFiles';
+import { slotTargets } from '../memory/keyed/slotWriter';
 import { noteVocabulary } from '../memory/keyed/noteVocabulary';
 import { PrefixWords } from '../memory/keyed/prefixWords';
 import { formatAnswerPrompt } from '../model/chatFormat';
@@ -130,7 +131,7 @@ async function adyenKeeper() {
   return { service, text, id, loaded, memory, keeper, tokens, bag };
 }
 
-test("a chat answer reads its note at chatReadScale with its copy bias, starting at the note's first slot; completions and code read at 1x without", async () => {
+test("a chat answer reads its note at chatReadScale with its copy and pointer biases, starting at the note's first slot; completions and code read at 1x without", async () => {
   const { service, text, id, loaded, memory, keeper, tokens, bag } = await adyenKeeper();
   const chatScale = memory.readScale('chat');
   assert.ok(chatScale > 1, 'the shipped default amplifies chat reads');
@@ -141,6 +142,9 @@ test("a chat answer reads its note at chatReadScale with its copy bias, starting
   const bias = memory.copyBias('chat');
   assert.ok(bias > 0 && memory.copyBias('code') === 0, "chat answers favour the note's tokens; code does not");
   const vocabulary = noteVocabulary(loaded.tokenizer, text);
+  const pointer = memory.pointerBias('chat');
+  assert.ok(pointer > 0 && memory.pointerBias('code') === 0, 'chat answers favour the token the read slot predicts; code does not');
+  const targets = slotTargets(loaded.tokenizer, { text, kind: 'decision' }, loaded.model.config.contextLength);
   for (const [purpose, scale] of [
     ['chat', chatScale],
     ['code', 1],
@@ -158,7 +162,8 @@ test("a chat answer reads its note at chatReadScale with its copy bias, starting
     );
     const got = (await keeper.readout(new Map(), purpose)(state, tokens))!;
     const gate = read.gates.get(id)!;
-    const added = (token: number) => (purpose === 'chat' && vocabulary.has(token) ? bias * gate : 0);
+    const added = (token: number) =>
+      purpose === 'chat' ? (vocabulary.has(token) ? bias * gate : 0) + (token === targets[0] ? pointer * gate : 0) : 0;
     assert.ok(
       got.every((v, i) => Math.abs(v - expected[i]! - added(i)) < 1e-4),
       `${purpose}: the read added at ${scale}x`,
@@ -192,8 +197,11 @@ test("a chat answer's first position reads the note's first slot and the next it
   const expected = await loaded.model.logitsOfStates(inside, scaled);
   const vocabulary = noteVocabulary(loaded.tokenizer, text);
   const bonus = memory.copyBias('chat') * first.gates.get(id)!;
+  const targets = slotTargets(loaded.tokenizer, { text, kind: 'decision' }, loaded.model.config.contextLength);
+  const pointed = (read: typeof first, slot: number, token: number) =>
+    token === targets[slot] ? memory.pointerBias('chat') * read.reads.find(r => r.note === id && r.slot === slot)!.weight : 0;
   const got = (await readout(inside, tokens))!;
-  assert.ok(got.every((v, i) => Math.abs(v - expected[i]! - (vocabulary.has(i) ? bonus : 0)) < 1e-4));
+  assert.ok(got.every((v, i) => Math.abs(v - expected[i]! - (vocabulary.has(i) ? bonus : 0) - pointed(first, 0, i)) < 1e-4));
   // The next position follows on to the note's second slot, which its state alone would not pick.
   const nextTokens = [...tokens, noteTokens[tokens.length]!];
   const nextBag = new PrefixWords(loaded.tokenizer, memory.words);
@@ -208,6 +216,6 @@ test("a chat answer's first position reads the note's first slot and the next it
   );
   const gotNext = (await readout(inside, nextTokens))!;
   const nextBonus = memory.copyBias('chat') * next.gates.get(id)!;
-  assert.ok(gotNext.every((v, i) => Math.abs(v - expectedNext[i]! - (vocabulary.has(i) ? nextBonus : 0)) < 1e-4));
+  assert.ok(gotNext.every((v, i) => Math.abs(v - expectedNext[i]! - (vocabulary.has(i) ? nextBonus : 0) - pointed(next, 1, i)) < 1e-4));
   await service.close();
 });

@@ -6,7 +6,13 @@
 import type { NoteId, NoteRecord } from '../memory/note';
 import { NoteSlotMemory, ReadPurpose } from '../memory/keyed/noteSlots';
 import { deleteNoteSlots, loadNoteSlots, removeDeadSlotTempFiles, saveNoteSlots, SlotFileSource } from '../memory/keyed/slotFiles';
-import { defaultSlotWriterSettings, slotWriterFingerprint, SlotWriterSettings, writeNoteSlots } from '../memory/keyed/slotWriter';
+import {
+  defaultSlotWriterSettings,
+  slotTargets,
+  slotWriterFingerprint,
+  SlotWriterSettings,
+  writeNoteSlots,
+} from '../memory/keyed/slotWriter';
 import { PrefixWords } from '../memory/keyed/prefixWords';
 import { defaultSpanCopySettings, indexNoteSpans, NoteSpanIndex, SpanCopySettings, spanToCopy } from '../memory/copy/spanCopy';
 import { addCopyBias, NoteVocabulary, noteVocabulary } from '../memory/keyed/noteVocabulary';
@@ -32,6 +38,8 @@ export class NoteSlotKeeper {
   private readonly spans = new Map<NoteId, NoteSpanIndex>();
   /** The tokens of every note the memory holds, for a chat answer's copy bias. */
   private readonly vocabularies = new Map<NoteId, NoteVocabulary>();
+  /** Each note's slot targets (slotWriter.ts slotTargets), for the chat's pointer bias. */
+  private readonly targets = new Map<NoteId, readonly number[]>();
 
   constructor(
     private readonly storeDir: string,
@@ -56,6 +64,7 @@ export class NoteSlotKeeper {
         this.memory.delete(id);
         this.spans.delete(id);
         this.vocabularies.delete(id);
+        this.targets.delete(id);
         await deleteNoteSlots(this.storeDir, id);
       }
       const missing: NoteRecord[] = [];
@@ -127,6 +136,13 @@ export class NoteSlotKeeper {
       if (scale !== 1) for (let c = 0; c < read.output.length; c++) read.output[c] = read.output[c]! * scale;
       const logits = await this.model.logitsOfStates(state, read.output);
       addCopyBias(logits, read.gates, this.vocabularies, this.memory.copyBias(purpose));
+      const pointer = this.memory.pointerBias(purpose);
+      if (pointer > 0)
+        for (const [note, slot] of read.favoured) {
+          const token = this.targets.get(note)?.[slot];
+          const weight = read.reads.find(r => r.note === note && r.slot === slot)?.weight ?? 0;
+          if (token !== undefined) logits[token] = logits[token]! + pointer * weight;
+        }
       return logits;
     };
   }
@@ -159,6 +175,7 @@ export class NoteSlotKeeper {
   private indexText(note: NoteRecord): void {
     this.spans.set(note.id, indexNoteSpans(note.id, note.text));
     this.vocabularies.set(note.id, noteVocabulary(this.tokenizer, note.text));
+    this.targets.set(note.id, slotTargets(this.tokenizer, note, this.model.config.contextLength));
   }
 
   private sourceOf(note: NoteRecord): SlotFileSource {

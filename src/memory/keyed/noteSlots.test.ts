@@ -5,7 +5,8 @@ import { parameterNames } from '../../model/parameters';
 import { toNoteId } from '../note';
 import { defaultNoteSlotSettings, NoteSlotMemory, NoteSlots, outputOfReads } from './noteSlots';
 import { prefixBags } from './prefixWords';
-import { writeNoteSlots } from './slotWriter';
+import { slotTargets, writeNoteSlots } from './slotWriter';
+import { SpecialToken } from '../../model/specialTokens';
 import { countWordFrequencies, inverseDocumentFrequency, noteBag, wordBag } from './wordBag';
 import { writerTestConfig, writerTestModel } from '../rows/writerTestModel';
 
@@ -130,6 +131,18 @@ test("a write fits the note's own slots (loss falls), moves nothing of other not
   const otherValues = other.slots.values.slice();
   const result = await write('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.');
   assert.ok(result.rows > 0 && result.slots.count > 0);
+  // One slot per token of the canonical answer (the note itself), the end marker last.
+  const targets = slotTargets(
+    tokenizer,
+    { text: 'The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.' },
+    512,
+  );
+  assert.equal(targets.length, result.slots.count);
+  assert.deepEqual(
+    targets.slice(0, -1),
+    tokenizer.encode('The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.'),
+  );
+  assert.equal(targets.at(-1), SpecialToken.endOfText);
   // A random tiny model's logits are nearly flat whatever is added (its embedding is small), so the fall is small.
   assert.ok(result.losses[result.losses.length - 1]! < result.losses[0]! - 0.2, `losses ${result.losses.map(l => l.toFixed(2)).join(' ')}`);
   assert.deepEqual(memory.get(toNoteId('deploy'))!.values, otherValues);
@@ -154,6 +167,7 @@ test('a chat question needs a weaker match than code to read a note (its own, lo
     chatBm25Weight: 0,
     chatCopyBias: 0,
     chatFollowBonus: 0,
+    chatPointerBias: 0,
   });
   memory.set(noteOf('adyen', 'The Adyen integration builds the Idempotency-Key from the commercetools transaction id', memory));
   const bag = wordBag(words, 'Which request header keeps an Adyen capture from running twice, and what value does it carry?');

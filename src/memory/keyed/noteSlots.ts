@@ -55,6 +55,9 @@ export interface NoteSlotSettings {
    *  the one each note's read favoured at the position before: a recital goes through a note in
    *  order. 0 = off. */
   readonly chatFollowBonus: number;
+  /** A chat answer's logits gain chatPointerBias x (the note's read on it) on the token the slot its
+   *  read favours was fitted to predict. 0 = off. */
+  readonly chatPointerBias: number;
 }
 
 /** Defaults measured on the public set (src/memory/README.md, "A keyed note memory"). */
@@ -71,6 +74,7 @@ export const defaultNoteSlotSettings: NoteSlotSettings = {
   chatBm25Weight: 0.3,
   chatCopyBias: 3,
   chatFollowBonus: 6,
+  chatPointerBias: 4,
 };
 
 /** One note's slots: (count, C) unit state keys and (count, C) values, row-major. */
@@ -261,6 +265,10 @@ export class NoteSlotMemory {
   /** The bonus per unit of gate on a read note's tokens when decoding text of this purpose (chatCopyBias). */
   copyBias(purpose: ReadPurpose): number {
     return purpose === 'chat' ? this.settings.chatCopyBias : 0;
+  }
+
+  pointerBias(purpose: ReadPurpose): number {
+    return purpose === 'chat' ? this.settings.chatPointerBias : 0;
   }
 
   /** The gate's sink, floor and BM25 weight for a purpose: a chat question, or code. */

@@ -73,6 +73,15 @@ const CANDIDATE_BUCKET = 1024;
 const PREDICTIONS = 8;
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
+/** The token each of a note's slots was fitted to predict, in slot order: its canonical answer's
+ *  tokens (the note itself) and the end marker. The same sequence `writeNoteSlots` keys slots on. */
+export function slotTargets(tokenizer: Tokenizer, note: Omit<SlotWriteInput, 'id'>, context: number): number[] {
+  const canonical = augmentNote({ text: note.text, kind: note.kind }).find(s => s.layout === 'exchange');
+  if (!canonical) return [];
+  const ids = encodeTrainingSequence(tokenizer, canonical).slice(0, context);
+  return ids.slice(lossStart(tokenizer, canonical, ids));
+}
+
 /** Writes `note` into `memory` (replacing slots it had) and returns what was fitted. */
 export async function writeNoteSlots(
   model: LanguageModel,
