@@ -68,7 +68,11 @@ async function main(): Promise<void> {
       const questionRaw = await Promise.all(set.questions.map(q => states(SpecialToken.question, q.question, layer)));
       const centre = new Float32Array(C);
       let count = 0;
-      for (const rows of [...noteRaw, ...questionRaw]) for (const r of rows) (count++, r.forEach((x, i) => (centre[i]! += x)));
+      for (const rows of [...noteRaw, ...questionRaw])
+        for (const r of rows) {
+          count++;
+          r.forEach((x, i) => (centre[i]! += x));
+        }
       centre.forEach((_, i) => (centre[i]! /= count));
       const notes = noteRaw.map(r => centred(r, centre));
       const noteMeans = notes.map(meanVector);
