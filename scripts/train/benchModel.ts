@@ -21,7 +21,8 @@ import { readManifest } from '../../src/model/checkpoint';
 import { latestCheckpoint } from '../../src/model/training/runDirectory';
 import { slotDocumentFrequency } from './slotFrequency';
 import { equalTokensComparison, heldOutCurve } from './equalTokens';
-import { batchAt, evaluationBatches, heldoutTokens, splitSampler } from './tokenBatches';
+import { heldOutLossOf, latencyOf } from './modelMeasures';
+import { batchAt, heldoutTokens, splitSampler } from './tokenBatches';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,47 +42,8 @@ const { values: args } = parseArgs({
 });
 
 const [B, T] = [Number(args.batch), Number(args.length)];
+const evalShape = { batch: B, length: T, batches: Number(args['eval-batches']) };
 const session = { intraOpNumThreads: Number(args.threads) };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function heldout(model: LanguageModel, heldoutTokens: Uint16Array): Promise<{ loss: number; accuracy: number }> {
-  let loss = 0;
-  let correct = 0;
-  let targets = 0;
-  const batches = evaluationBatches(heldoutTokens, B, T, Number(args['eval-batches']));
-  for (const batch of batches) {
-    const result = await model.evaluate(batch.tokens, batch.targets, B, T);
-    loss += result.loss;
-    for (const c of result.correct) correct += c;
-    targets += result.correct.length;
-  }
-  return { loss: loss / batches.length, accuracy: correct / targets };
-}
-
-async function latency(model: LanguageModel, tokens: Uint16Array): Promise<{ prefill: number; decode: number }> {
-  const context = model.config.contextLength; // 512 for every real size; smaller only in smoke tests
-  const prompt = Array.from(tokens.subarray(0, Math.min(512, context)));
-  const prefillTimes: number[] = [];
-  for (let r = 0; r <= Number(args.repeats); r++) {
-    const started = process.hrtime.bigint();
-    await model.extend(model.newCache(), prompt);
-    if (r > 0) prefillTimes.push(Number(process.hrtime.bigint() - started) / 1e6); // the first run warms up
-  }
-  const decodeTimes: number[] = [];
-  const cache = model.newCache();
-  const prefix = Math.min(128, Math.floor(context / 4));
-  await model.extend(cache, prompt.slice(0, prefix));
-  for (let i = 0; i < Math.min(65, context - prefix); i++) {
-    const started = process.hrtime.bigint();
-    await model.extend(cache, [tokens[prefix + i]!]);
-    if (i > 0) decodeTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return { prefill: median(prefillTimes), decode: median(decodeTimes) };
-}
 
 async function main(): Promise<void> {
   // The figures are over the corpus's held-out split (32 batches and 1,000 usage batches); the
@@ -95,7 +57,7 @@ async function main(): Promise<void> {
   const manifest = readManifest(args.model!);
   const model = LanguageModel.load(args.model!, { session });
   const heldoutData = heldoutTokens(args.corpus!);
-  const memory = await heldout(model, heldoutData);
+  const memory = await heldOutLossOf(model, heldoutData, evalShape);
   process.stderr.write(`heldout loss ${memory.loss.toFixed(4)}, accuracy ${memory.accuracy.toFixed(4)}\n`);
 
   let denseLoss: number | null = null;
@@ -107,7 +69,7 @@ async function main(): Promise<void> {
       : null;
   if (denseCheckpoint) {
     const dense = LanguageModel.load(denseCheckpoint.dir, { session });
-    denseLoss = (await heldout(dense, heldoutData)).loss;
+    denseLoss = (await heldOutLossOf(dense, heldoutData, evalShape)).loss;
     denseTokens = readManifest(denseCheckpoint.dir).training.tokens;
     process.stderr.write(`dense baseline ${denseCheckpoint.dir}: heldout loss ${denseLoss.toFixed(4)}\n`);
     await dense.dispose();
@@ -121,7 +83,7 @@ async function main(): Promise<void> {
     process.stderr.write(`slot usage over ${usage.batches} held-out batches: ${slotUsage.toFixed(4)}\n`);
   }
 
-  const timing = await latency(model, heldoutData);
+  const timing = await latencyOf(model, heldoutData, Number(args.repeats));
   await model.dispose();
   console.log(
     JSON.stringify({
