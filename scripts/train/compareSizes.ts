@@ -13,7 +13,7 @@ import { loadEvalSet } from '../../src/eval/evalSet';
 import { NoteSlotMemory } from '../../src/memory/keyed/noteSlots';
 import { defaultSlotWriterSettings, writeNoteSlots } from '../../src/memory/keyed/slotWriter';
 import { toNoteId } from '../../src/memory/note';
-import { loadCheckpoint } from '../../src/model/checkpoint';
+import { loadCheckpoint, readManifest } from '../../src/model/checkpoint';
 import { LanguageModel } from '../../src/model/languageModel';
 import { countParameters } from '../../src/model/parameters';
 import { loadTokenizer } from '../../src/model/tokenizer';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       .split('\n')
       .filter(Boolean)
       .map(line => JSON.parse(line) as LogRow);
-    const last = log.filter(row => row.kind === 'train').at(-1)!;
+    const last = log.at(-1)!; // the checkpoint's held-out evaluation, or the last training row
     const model = LanguageModel.load(checkpoint.dir, { session: { intraOpNumThreads: Number(args.threads) } });
     const { loss, accuracy } = await heldOutLossOf(model, heldout, { batch: 8, length: 256, batches: Number(args['eval-batches']) });
     const timing = await latencyOf(model, heldout, Number(args.repeats));
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       config: { dModel: model.config.dModel, nLayers: model.config.nLayers, memoryLayer: model.config.memoryLayer },
       params: countParameters(model.parameters),
       step: checkpoint.step,
-      train_tokens: last.tokens,
+      train_tokens: readManifest(checkpoint.dir).training.tokens,
       train_seconds: last.elapsed_s,
       heldout_loss: Number(loss.toFixed(4)),
       heldout_token_acc: Number(accuracy.toFixed(4)),
