@@ -175,7 +175,7 @@ export class NoteSlotKeeper {
   private indexText(note: NoteRecord): void {
     this.spans.set(note.id, indexNoteSpans(note.id, note.text));
     this.vocabularies.set(note.id, noteVocabulary(this.tokenizer, note.text));
-    this.targets.set(note.id, slotTargets(this.tokenizer, note, this.model.config.contextLength));
+    this.targets.set(note.id, slotTargets(this.tokenizer, note, this.model.config.contextLength, this.settings.forms));
   }
 
   private sourceOf(note: NoteRecord): SlotFileSource {

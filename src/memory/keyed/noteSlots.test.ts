@@ -143,6 +143,15 @@ test("a write fits the note's own slots (loss falls), moves nothing of other not
     tokenizer.encode('The Adyen integration builds the Idempotency-Key from the commercetools transaction.id.'),
   );
   assert.equal(targets.at(-1), SpecialToken.endOfText);
+  // Written with file forms only, the slots key on the first file: the targets follow the writer.
+  const fileOnly = await writeNoteSlots(
+    model,
+    tokenizer,
+    memory,
+    { id: toNoteId('files'), text: 'Staging deploys nightly.' },
+    { ...settings, forms: ['note'] },
+  );
+  assert.equal(slotTargets(tokenizer, { text: 'Staging deploys nightly.' }, 512, ['note']).length, fileOnly.slots.count);
   // A random tiny model's logits are nearly flat whatever is added (its embedding is small), so the fall is small.
   assert.ok(result.losses[result.losses.length - 1]! < result.losses[0]! - 0.2, `losses ${result.losses.map(l => l.toFixed(2)).join(' ')}`);
   assert.deepEqual(memory.get(toNoteId('deploy'))!.values, otherValues);

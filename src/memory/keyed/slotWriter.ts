@@ -15,7 +15,7 @@ import { augmentNote } from '../intake/augment';
 import type { NoteId, NoteKind } from '../note';
 import { NoteSlotMemory, NoteSlots, outputOfReads, SlotRead } from './noteSlots';
 import { prefixBags } from './prefixWords';
-import { encodeTrainingSequence, lossStart, SequenceForm } from '../intake/trainingSequence';
+import { encodeTrainingSequence, lossStart, SequenceForm, TrainingSequence } from '../intake/trainingSequence';
 import { noteBag } from './wordBag';
 import { CandidateVocabulary, candidateVocabulary, LossPositions } from '../intake/trainingBatch';
 
@@ -73,13 +73,40 @@ const CANDIDATE_BUCKET = 1024;
 const PREDICTIONS = 8;
 const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
-/** The token each of a note's slots was fitted to predict, in slot order: its canonical answer's
- *  tokens (the note itself) and the end marker. The same sequence `writeNoteSlots` keys slots on. */
-export function slotTargets(tokenizer: Tokenizer, note: Omit<SlotWriteInput, 'id'>, context: number): number[] {
-  const canonical = augmentNote({ text: note.text, kind: note.kind }).find(s => s.layout === 'exchange');
-  if (!canonical) return [];
-  const ids = encodeTrainingSequence(tokenizer, canonical).slice(0, context);
-  return ids.slice(lossStart(tokenizer, canonical, ids));
+/** The training sequences of a note the writer fits, in order, and the one its slots are keyed on
+ *  (the first exchange, whose answer is the note itself; else the first sequence). */
+function writerSequences(
+  note: Omit<SlotWriteInput, 'id'>,
+  forms: readonly SequenceForm[],
+): { sequences: TrainingSequence[]; canonical: number } {
+  const wanted = new Set(forms);
+  const sequences = augmentNote({ text: note.text, kind: note.kind }).filter(s => wanted.has(s.form));
+  return {
+    sequences,
+    canonical: Math.max(
+      0,
+      sequences.findIndex(s => s.layout === 'exchange'),
+    ),
+  };
+}
+
+function encodeForWriter(tokenizer: Tokenizer, sequence: TrainingSequence, context: number) {
+  const ids = encodeTrainingSequence(tokenizer, sequence).slice(0, context);
+  return { sequence, ids, from: lossStart(tokenizer, sequence, ids) };
+}
+
+/** The token each of a note's slots was fitted to predict, in slot order (for the default forms:
+ *  the note's own tokens, then the end marker); the same sequence `writeNoteSlots` keys slots on. */
+export function slotTargets(
+  tokenizer: Tokenizer,
+  note: Omit<SlotWriteInput, 'id'>,
+  context: number,
+  forms: readonly SequenceForm[] = defaultSlotWriterSettings.forms,
+): number[] {
+  const { sequences, canonical } = writerSequences(note, forms);
+  if (sequences.length === 0) return [];
+  const { ids, from } = encodeForWriter(tokenizer, sequences[canonical]!, context);
+  return ids.slice(from);
 }
 
 /** Writes `note` into `memory` (replacing slots it had) and returns what was fitted. */
@@ -93,14 +120,10 @@ export async function writeNoteSlots(
 ): Promise<SlotWriteResult> {
   const C = memory.width;
   const context = model.config.contextLength;
-  const forms = new Set(settings.forms);
-  const sequences = augmentNote({ text: note.text, kind: note.kind }).filter(s => forms.has(s.form));
-  const encoded = sequences.map(sequence => {
-    const ids = encodeTrainingSequence(tokenizer, sequence).slice(0, context);
-    return { sequence, ids, from: lossStart(tokenizer, sequence, ids) };
-  });
+  const { sequences, canonical: canonicalIndex } = writerSequences(note, settings.forms);
+  const encoded = sequences.map(sequence => encodeForWriter(tokenizer, sequence, context));
   if (encoded.length === 0) throw new Error(`note ${note.id}: no training sequences of forms ${settings.forms.join(', ')}`);
-  const canonical = encoded.find(e => e.sequence.layout === 'exchange') ?? encoded[0]!;
+  const canonical = encoded[canonicalIndex]!;
   // States only of the sequences the rows reach (maxRows is usually filled by the first few).
   const states = new Map<(typeof encoded)[number], Float32Array>();
   const statesOf = async (e: (typeof encoded)[number]) => {
