@@ -64,7 +64,10 @@ test("completionConfidence: a note span shows whole when the memory proposed it 
   const weak = { ...copied, copied: { text: 'formatUtc', score: 0.3 } };
   assert.deepEqual(shownCompletion(weak, 'confident', settings), { text: '', source: null });
   assert.deepEqual(shownCompletion(weak, 'memory-only', settings), { text: '', source: null });
-  // The span is shown even when the model is unsure of the token right after it.
-  const unsureTail = { ...copied, ...typed(['formatUtc', 1], ['(now)', 0.1]) };
+  // The span is shown even when the model is unsure of the token right after it; a call's opening
+  // bracket goes with the name, what is inside it does not.
+  const unsureCall = { ...copied, ...typed(['formatUtc', 1], ['(now)', 0.1]) };
+  assert.deepEqual(shownCompletion(unsureCall, 'confident', settings), { text: 'formatUtc(', source: 'note' });
+  const unsureTail = { ...copied, ...typed(['formatUtc', 1], [', now', 0.1]) };
   assert.deepEqual(shownCompletion(unsureTail, 'confident', settings), { text: 'formatUtc', source: 'note' });
 });

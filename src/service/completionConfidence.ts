@@ -72,7 +72,8 @@ export function shownCompletion(
     // The span itself is the memory's; what the model typed after it is held to the model's floor.
     const spanEnd = raw.completion.indexOf(raw.copied!.text) + raw.copied!.text.length;
     const kept = confidentPart(raw.completion, raw.pieces, settings.minProbability);
-    return keep(kept.length >= spanEnd ? kept : raw.completion.slice(0, spanEnd), 'note', settings.minChars);
+    const end = Math.max(kept.length, spanEnd + callOpening(raw.completion, spanEnd));
+    return keep(raw.completion.slice(0, end), 'note', settings.minChars);
   }
   if (mode === 'memory-only') return NOTHING;
   // A weak span's completion is the note's guess, not the model's: only the file's own line is left.
@@ -85,6 +86,12 @@ export function shownCompletion(
   });
   const best = bestCut(cuts, settings.learned);
   return best === null ? NOTHING : keep(best.cut.text, best.cut.source, settings.minChars);
+}
+
+/** 1 when a copied name is followed by the model's `(`: the call's opening bracket is shown with
+ *  the name (`spawn_blocking(`), what the model puts inside it is not. */
+function callOpening(completion: string, spanEnd: number): number {
+  return spanEnd > 0 && isNameChar(completion[spanEnd - 1]!) && completion[spanEnd] === '(' ? 1 : 0;
 }
 
 function keep(text: string, source: ShownSource, minChars: number): ShownCompletion {

@@ -80,6 +80,15 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
   const at: { word: number; codeLike: boolean }[] = [];
+  const pieces = splitWords(text);
+  if (pieces.length > 1) {
+    // A quoted phrase (noteSpans.ts) stands where its words do, and reads as code: the note quoted it.
+    words.forEach((_, i) => {
+      if (pieces.every((piece, k) => words[i + k] !== undefined && wordPartAt(words[i + k]!, piece) >= 0))
+        at.push({ word: i, codeLike: true });
+    });
+    return { text, overlap, terms: [...new Set(indexTerms(text).map(stem))], at };
+  }
   words.forEach((word, i) => {
     if (wordPartAt(word, text) >= 0) {
       at.push({ word: i, codeLike: isCodeLike(text, word) });
@@ -132,6 +141,7 @@ export function rankSpans(
   const lastTerm = cursorTermList.at(-1) ?? null;
   const weightOf = (term: string): number => context.get(term) ?? 0;
   const view = cursorView(fileName, prefix);
+  const inCode = !isProseLine(line, fileName);
   const candidates: SpanCandidate[] = [];
   for (const { index, gate } of notes) {
     const started = startedSpans(index.words, prefix);
@@ -165,7 +175,11 @@ export function rankSpans(
         for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
-      candidates.push({ note: index.id, text: span.text, score: gate * (best + settings.overlapWeight * span.overlap) });
+      candidates.push({
+        note: index.id,
+        text: inCode ? codeNumber(span.text) : span.text,
+        score: gate * (best + settings.overlapWeight * span.overlap),
+      });
     }
   }
   // On a tie the whole note word wins over its tail ("ghcr.io/acme/web" over "acme/web").
@@ -203,6 +217,18 @@ function cursorContext(prefix: string, fileName: string, words: WordFrequencies,
     back++;
   }
   return context;
+}
+
+/** A number the note writes with thousands separators ("10,000") is typed in code as a literal
+ *  ("10000"): no language's number literal has them. */
+function codeNumber(span: string): string {
+  return /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/u.test(span) ? span.replaceAll(',', '') : span;
+}
+
+/** Whether the cursor is in prose, where a number keeps its separators: a comment line or a
+ *  document (Markdown, plain text). */
+function isProseLine(line: string, fileName: string): boolean {
+  return /\.(?:md|markdown|txt|rst|adoc)$/iu.test(fileName) || /^\s*(?:\/\/|\/?\*|#|--|;)/u.test(line);
 }
 
 /** Where the span stands in the note word as a whole part of it (not "sh" inside "suppressHydration"), or -1. */
