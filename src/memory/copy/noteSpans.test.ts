@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { noteSpans, quotedPhrases, startedSpans } from './noteSpans';
+import { noteSpans, startedSpans } from './noteSpans';
 import { splitWords } from '../text/words';
 
 const texts = (note: string) => noteSpans(note);
@@ -58,13 +58,4 @@ test('noteSpans: the rest of a started word keeps the closing brackets it opened
   assert.deepEqual(started('Call config.setRestrictToTemplates(true).', 'config.').spans, [
     { text: 'setRestrictToTemplates(true)', overlap: 7 },
   ]);
-});
-
-test('noteSpans: a quoted literal of a few words is one span; quoted code around a name is not', () => {
-  const spans = texts('KAFKA_HEAP_OPTS "-Xms256m -Xmx640m" caps the heap; run `adr help`; take `with job_cache_lock` early.');
-  assert.ok(spans.includes('-Xms256m -Xmx640m') && spans.includes('adr help'));
-  assert.ok(spans.includes('-Xms256m'), 'its words stay spans too');
-  assert.ok(!spans.includes('with job_cache_lock') && spans.includes('job_cache_lock'), 'a prose word at an end');
-  assert.ok(!texts('it said "a b c d e" here').includes('a b c d e'), 'more than four words is prose');
-  assert.deepEqual(quotedPhrases("the team's docs don't say"), [], 'apostrophes are not quotes');
 });

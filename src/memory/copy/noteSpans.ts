@@ -62,27 +62,7 @@ export function noteSpans(note: string): string[] {
     for (let i = 0; i < word.length - 1; i++)
       if ((word[i] === '.' && /\p{L}/u.test(word[i + 1]!)) || word[i] === '/') add(word.slice(i + 1));
   }
-  for (const phrase of quotedPhrases(note)) add(phrase);
   return [...spans];
-}
-
-/** A quoted literal of a few words (`"-Xms256m -Xmx640m"`, `` `adr help` ``) is typed whole, as the
- *  note quotes it: a value with a space is one span, not its first word. Only double quotes and
- *  backticks: an apostrophe is too often not a quote. */
-const QUOTED_PHRASE = /"([^"\n]+)"|`([^`\n]+)`/gu;
-const MAX_PHRASE_WORDS = 4;
-
-export function quotedPhrases(note: string): string[] {
-  const phrases: string[] = [];
-  for (const match of note.matchAll(QUOTED_PHRASE)) {
-    const phrase = (match[1] ?? match[2]!).trim();
-    const words = splitWords(phrase);
-    // Quoted code with a prose word at either end ("with job_cache_lock") is the code around a
-    // name, and the name is a span of its own.
-    const prose = [words[0]!, words.at(-1)!].some(word => PROSE_WORDS.has(word.toLowerCase()));
-    if (words.length >= 2 && words.length <= MAX_PHRASE_WORDS && !prose) phrases.push(phrase);
-  }
-  return phrases;
 }
 
 /**

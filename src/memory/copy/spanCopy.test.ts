@@ -81,11 +81,6 @@ test('spanCopy: an imported name is not shown already', () => {
   assert.ok(rankSpans([note(helper)], prefix, words).some(s => s.text === 'formatUtc' && s.score > 0));
 });
 
-test('spanCopy: a quoted phrase types whole where its first word would', () => {
-  const kafka = 'kafka-connect was killed at startup; KAFKA_HEAP_OPTS "-Xms256m -Xmx640m" now caps the heap.';
-  assert.equal(spanToCopy([note(kafka)], 'environment:\n  KAFKA_HEAP_OPTS: "', words)?.text, '-Xms256m -Xmx640m');
-});
-
 test('spanCopy: a number written with thousands separators is typed as a literal in code, kept in prose', () => {
   const visits = 'The history migration keeps each user’s latest 10,000 visits (max-visits).';
   assert.equal(spanToCopy([note(visits)], '{\n  "max-visits": ', words, { fileName: 'config.json' })?.text, '10000');

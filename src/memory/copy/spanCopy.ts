@@ -80,15 +80,6 @@ export function indexNoteSpans(id: NoteId, text: string): NoteSpanIndex {
 
 function indexSpan(text: string, overlap: number, words: readonly string[]): IndexedSpan {
   const at: { word: number; codeLike: boolean }[] = [];
-  const pieces = splitWords(text);
-  if (pieces.length > 1) {
-    // A quoted phrase (noteSpans.ts) stands where its words do, and reads as code: the note quoted it.
-    words.forEach((_, i) => {
-      if (pieces.every((piece, k) => words[i + k] !== undefined && wordPartAt(words[i + k]!, piece) >= 0))
-        at.push({ word: i, codeLike: true });
-    });
-    return { text, overlap, terms: [...new Set(indexTerms(text).map(stem))], at };
-  }
   words.forEach((word, i) => {
     if (wordPartAt(word, text) >= 0) {
       at.push({ word: i, codeLike: isCodeLike(text, word) });
