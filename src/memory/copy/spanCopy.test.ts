@@ -86,4 +86,5 @@ test('spanCopy: a number written with thousands separators is typed as a literal
   assert.equal(spanToCopy([note(visits)], '{\n  "max-visits": ', words, { fileName: 'config.json' })?.text, '10000');
   assert.equal(spanToCopy([note(visits)], '# max-visits: ', words, { fileName: 'config.yaml' })?.text, '10,000');
   assert.equal(spanToCopy([note(visits)], 'max-visits: ', words, { fileName: 'README.md' })?.text, '10,000');
+  assert.equal(spanToCopy([note(visits)], '#define MAX_VISITS ', words, { fileName: 'history.h' })?.text, '10000', 'a directive is code');
 });

@@ -216,10 +216,10 @@ function codeNumber(span: string): string {
   return /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/u.test(span) ? span.replaceAll(',', '') : span;
 }
 
-/** Whether the cursor is in prose, where a number keeps its separators: a comment line or a
- *  document (Markdown, plain text). */
+/** Whether the cursor is in prose, where a number keeps its separators: a comment line (`//`, `*`,
+ *  `# `, `-- `, `;`; not `#define` or `#!`) or a document (Markdown, plain text). */
 function isProseLine(line: string, fileName: string): boolean {
-  return /\.(?:md|markdown|txt|rst|adoc)$/iu.test(fileName) || /^\s*(?:\/\/|\/?\*|#|--|;)/u.test(line);
+  return /\.(?:md|markdown|txt|rst|adoc)$/iu.test(fileName) || /^\s*(?:\/\/|\/?\*|#(?![\w!])|--\s|;)/u.test(line);
 }
 
 /** Where the span stands in the note word as a whole part of it (not "sh" inside "suppressHydration"), or -1. */
