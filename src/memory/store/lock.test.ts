@@ -1,5 +1,6 @@
 // The lock's waiting announcement: a waiter killed while waiting cannot withdraw it, so whoever
-// takes the lock next removes it when its process is gone, and leaves a live waiter's alone. And a
+// takes the lock next removes it when its process is gone or the file is torn, and leaves a live
+// waiter's alone. And a
 // lock left by a terminated worker thread, whose pid is still alive.
 
 import assert from 'node:assert/strict';
@@ -28,6 +29,14 @@ test("lock: the next holder removes a dead waiter's announcement and keeps a liv
     await (await acquireLock(lock)).release();
     assert.equal(fs.existsSync(waiting), true, "a live waiter's announcement stays");
     assert.equal(fs.existsSync(lock), false, 'the lock itself is released');
+
+    // A waiter killed between truncating its announcement and writing it leaves an empty or partial
+    // file, which names no process to ask about: the next holder removes it too.
+    for (const torn of ['', '{"pid": 12', '{"host": "x"}']) {
+      fs.writeFileSync(waiting, torn);
+      await (await acquireLock(lock)).release();
+      assert.equal(fs.existsSync(waiting), false, `a torn announcement ${JSON.stringify(torn)} is removed`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@
 // releases it when the worker has exited (`releaseLockOfEndedThread`).
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, Stats } from 'node:fs';
 import * as os from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { writeAll } from './atomicFile';
@@ -150,28 +150,41 @@ async function announceWaiting(file: string): Promise<void> {
   await fs.writeFile(waitingFile(file), JSON.stringify({ pid: process.pid, host: os.hostname() })).catch(() => undefined);
 }
 
-async function readWaiting(file: string): Promise<{ pid: number; host: string; ageMs: number } | undefined> {
+/** The announcement, 'torn' when the file is there but not a whole one (its writer was killed
+ *  between truncating and writing it), or undefined when there is none. */
+async function readWaiting(file: string): Promise<{ pid: number; host: string; ageMs: number } | 'torn' | undefined> {
+  let text: string;
+  let stat: Stats;
   try {
-    const [text, stat] = await Promise.all([fs.readFile(waitingFile(file), 'utf8'), fs.stat(waitingFile(file))]);
-    const parsed = JSON.parse(text) as { pid?: unknown; host?: unknown };
-    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return undefined;
-    return { pid: parsed.pid, host: parsed.host, ageMs: Date.now() - stat.mtimeMs };
+    [text, stat] = await Promise.all([fs.readFile(waitingFile(file), 'utf8'), fs.stat(waitingFile(file))]);
   } catch {
     return undefined;
   }
+  try {
+    const parsed = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return 'torn';
+    return { pid: parsed.pid, host: parsed.host, ageMs: Date.now() - stat.mtimeMs };
+  } catch {
+    return 'torn';
+  }
 }
 
-/** Removes the announcement once it is ours (we got the lock) or its process is gone. */
+/** Removes the announcement once it is ours (we got the lock), its process is gone, or it is torn (a
+ *  live waiter whose half-written one goes announces again within four attempts). */
 async function withdrawWaiting(file: string): Promise<void> {
   const waiting = await readWaiting(file);
   if (!waiting) return;
+  if (waiting === 'torn') {
+    await fs.rm(waitingFile(file), { force: true }).catch(() => undefined);
+    return;
+  }
   const gone = waiting.host === os.hostname() && !processIsAlive(waiting.pid);
   if (waiting.pid === process.pid || gone) await fs.rm(waitingFile(file), { force: true }).catch(() => undefined);
 }
 
 async function anotherProcessWaiting(file: string): Promise<boolean> {
   const waiting = await readWaiting(file);
-  return waiting !== undefined && waiting.pid !== process.pid && waiting.ageMs < WAITING_FRESH_MS;
+  return waiting !== undefined && waiting !== 'torn' && waiting.pid !== process.pid && waiting.ageMs < WAITING_FRESH_MS;
 }
 
 async function readLock(file: string): Promise<LockContent | 'missing' | 'unreadable'> {
