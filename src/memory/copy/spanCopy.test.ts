@@ -87,4 +87,11 @@ test('spanCopy: a number written with thousands separators is typed as a literal
   assert.equal(spanToCopy([note(visits)], '# max-visits: ', words, { fileName: 'config.yaml' })?.text, '10,000');
   assert.equal(spanToCopy([note(visits)], 'max-visits: ', words, { fileName: 'README.md' })?.text, '10,000');
   assert.equal(spanToCopy([note(visits)], '#define MAX_VISITS ', words, { fileName: 'history.h' })?.text, '10000', 'a directive is code');
+  assert.equal(
+    spanToCopy([note(visits)], '  "max-visits": 10000, // keeps the latest ', words, { fileName: 'config.js' })?.text,
+    '10,000',
+    'a comment after code is prose',
+  );
+  const typedAlready = rankSpans([note(visits)], 'max-visits: Math.min(10000, ', words, { fileName: 'a.js' });
+  assert.ok(!typedAlready.some(s => s.text === '10000' || s.text === '10,000'), 'the line has typed it already');
 });

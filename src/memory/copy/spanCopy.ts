@@ -157,20 +157,16 @@ export function rankSpans(
     for (const span of spans) {
       if (seen.has(span.text)) continue; // a started span comes first and wins over the same text
       seen.add(span.text);
+      // The span as this cursor would type it (a number's literal form in code).
+      const text = inCode ? codeNumber(span.text) : span.text;
       // Typed already, or the cue itself ("output.hashFunction" where the line ends "hashFunction: '").
-      if (span.overlap === 0 && (cursorLine.includes(span.text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm))))
-        continue;
+      if (span.overlap === 0 && (cursorLine.includes(text.toLowerCase()) || (lastTerm !== null && span.terms.includes(lastTerm)))) continue;
       // The span's own parts named by the code are a sign, unless the code shows the span whole.
       let own = 0;
-      if (!(span.overlap === 0 && isShown(span.text, view)))
-        for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
+      if (!(span.overlap === 0 && isShown(text, view))) for (const term of span.terms) if (!cursorTerms.has(term)) own += weightOf(term);
       let best = 0;
       for (const { word, codeLike } of span.at) best = Math.max(best, (around(word) + own) * (codeLike ? 1 : settings.plainWordWeight));
-      candidates.push({
-        note: index.id,
-        text: inCode ? codeNumber(span.text) : span.text,
-        score: gate * (best + settings.overlapWeight * span.overlap),
-      });
+      candidates.push({ note: index.id, text, score: gate * (best + settings.overlapWeight * span.overlap) });
     }
   }
   // On a tie the whole note word wins over its tail ("ghcr.io/acme/web" over "acme/web").
@@ -216,10 +212,13 @@ function codeNumber(span: string): string {
   return /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/u.test(span) ? span.replaceAll(',', '') : span;
 }
 
-/** Whether the cursor is in prose, where a number keeps its separators: a comment line (`//`, `*`,
- *  `# `, `-- `, `;`; not `#define` or `#!`) or a document (Markdown, plain text). */
+/** Whether the cursor is in prose, where a number keeps its separators: a document (Markdown,
+ *  plain text), a comment line (`//`, `*`, `# `, `-- `, `;`; not `#define` or `#!`), or a comment
+ *  after code on the line (`lruSize: 10000, // 10,000 items`). */
 function isProseLine(line: string, fileName: string): boolean {
-  return /\.(?:md|markdown|txt|rst|adoc)$/iu.test(fileName) || /^\s*(?:\/\/|\/?\*|#(?![\w!])|--\s|;)/u.test(line);
+  return (
+    /\.(?:md|markdown|txt|rst|adoc)$/iu.test(fileName) || /^\s*(?:\/\/|\/?\*|#(?![\w!])|--\s|;)/u.test(line) || /\s(?:\/\/|#)\s/u.test(line)
+  );
 }
 
 /** Where the span stands in the note word as a whole part of it (not "sh" inside "suppressHydration"), or -1. */
