@@ -7,7 +7,7 @@
 #
 #   node --import tsx -e "import('./src/memory/text/stopWords.ts').then(m => console.log([...m.default.PROSE_WORDS].join(' ')))" > runs/prose.txt
 #   python3 experiments/literalForms/literalCheck.py corpus/.cache runs/prose.txt
-import os, re, sys, collections
+import collections, os, re, statistics, sys
 root = sys.argv[1]
 HELD = {'commander', 'kysely', 'ramda', 'query-core'}
 files = []
@@ -19,42 +19,23 @@ fence = re.compile(r'```[^\n]*\n(.*?)```', re.S)
 num = re.compile(r'(?<![\w.,])(\d{1,3}(?:,\d{3})+)(?![\w,]|\.\d)')
 phrase = re.compile(r'"([^"\n]+)"|`([^`\n]+)`')
 prose_words = set(open(sys.argv[2]).read().split()) if len(sys.argv) > 2 else set()
-n = collections.Counter()
+numbers = collections.Counter()
+shares = []  # per distinct phrase of a document: share of its first word's code occurrences that go on with it
 for path in files:
     text = open(path, errors='replace').read()
     code = '\n'.join(m.group(1) for m in fence.finditer(text))
     prose = fence.sub(' ', text)
     if not code: continue
     for m in set(num.findall(prose)):
+        numbers['with_separators_in_prose'] += 1
         plain = m.replace(',', '')
-        if re.search(r'(?<![\d,_.])' + re.escape(m) + r'(?![\d,])', code): n['num_with_sep_in_code'] += 1
-        if re.search(r'(?<![\d,_.])' + plain + r'(?![\d,_])', code) or re.search(r'(?<![\d,_.])' + plain[:-3] + '_' + plain[-3:], code): n['num_plain_in_code'] += 1
-    for m in phrase.finditer(prose):
-        p = (m.group(1) or m.group(2)).strip()
+        if re.search(r'(?<![\d,_.])' + re.escape(m) + r'(?![\d,])', code): numbers['typed_with_separators'] += 1
+        if re.search(r'(?<![\d,_.])' + plain + r'(?![\d,_])', code) or re.search(r'(?<![\d,_.])' + plain[:-3] + '_' + plain[-3:], code): numbers['typed_plain'] += 1
+    for p in set((m.group(1) or m.group(2)).strip() for m in phrase.finditer(prose)):
         ws = p.split()
         if not (2 <= len(ws) <= 4) or ws[0].lower() in prose_words or ws[-1].lower() in prose_words: continue
-        first = re.escape(ws[0])
-        hits = [h for h in re.finditer(r'(?<![\w-])' + first + r'(?![\w-])', code)]
-        if not hits: continue
-        whole = sum(1 for h in hits if code.startswith(p, h.start()))
-        n['phrase_first_word_in_code'] += len(hits)
-        n['phrase_whole_after_first_word'] += whole
-        n['phrases'] += 1
-        n['phrases_typed_whole_somewhere'] += 1 if whole else 0
-print(len(files), 'docs', dict(n))
-# per phrase: share of its first word's code occurrences that go on with the whole phrase
-shares = []
-for path in files:
-    text = open(path, errors='replace').read()
-    code = '\n'.join(m.group(1) for m in fence.finditer(text))
-    prose = fence.sub(' ', text)
-    if not code: continue
-    for m in set((m.group(1) or m.group(2)).strip() for m in phrase.finditer(prose)):
-        ws = m.split()
-        if not (2 <= len(ws) <= 4) or ws[0].lower() in prose_words or ws[-1].lower() in prose_words: continue
-        hits = [h for h in re.finditer(r'(?<![\w-])' + re.escape(ws[0]) + r'(?![\w-])', code)]
-        if not hits: continue
-        shares.append((sum(1 for h in hits if code.startswith(m, h.start())) / len(hits), m))
-import statistics
-print('phrases', len(shares), 'mean share', statistics.mean(s for s, _ in shares), 'share>=0.5', sum(1 for s, _ in shares if s >= 0.5))
-for s, m in sorted(shares)[::max(1, len(shares)//25)]: print(round(s, 2), m)
+        hits = list(re.finditer(r'(?<![\w-])' + re.escape(ws[0]) + r'(?![\w-])', code))
+        if hits: shares.append((sum(1 for h in hits if code.startswith(p, h.start())) / len(hits), p))
+print(len(files), 'docs; numbers', dict(numbers))
+print('phrases', len(shares), 'mean share', round(statistics.mean(s for s, _ in shares), 3), 'share>=0.5', sum(1 for s, _ in shares if s >= 0.5))
+for s, p in sorted(shares)[::max(1, len(shares) // 25)]: print(round(s, 2), p)

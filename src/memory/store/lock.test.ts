@@ -1,7 +1,6 @@
 // The lock's waiting announcement: a waiter killed while waiting cannot withdraw it, so whoever
 // takes the lock next removes it when its process is gone or the file is torn, and leaves a live
-// waiter's alone. And a
-// lock left by a terminated worker thread, whose pid is still alive.
+// waiter's alone. And a lock left by a terminated worker thread, whose pid is still alive.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
