@@ -14,7 +14,7 @@ import { LanguageModel } from '../../src/model/languageModel';
 import { parameterNames } from '../../src/model/parameters';
 import { SpecialToken } from '../../src/model/specialTokens';
 import { loadTokenizer } from '../../src/model/tokenizer';
-import { findHeldOutTokens, heldOutSample } from '../../src/memory/keyed/heldOutLoss';
+import { findHeldOutTokens, heldOutSample } from '../../src/model/heldOutLoss';
 import { countWordFrequencies } from '../../src/memory/keyed/wordBag';
 
 const { values: args } = parseArgs({

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCorpusSplit } from '../../src/model/corpusReader';
-import { HELD_OUT_SAMPLE_FILE } from '../../src/memory/keyed/heldOutLoss';
+import { HELD_OUT_SAMPLE_FILE } from '../../src/model/heldOutLoss';
 
 const { values: args } = parseArgs({
   options: {

@@ -10,7 +10,7 @@ import { limitSet, METHOD_NAMES, runEval, SubjectFactory } from '../eval/evalRun
 import { answerRecall, completionExact, MethodName, MethodRun } from '../eval/evalScore';
 import { EvalSet, loadEvalSet } from '../eval/evalSet';
 import { defaultFullFinetuneSettings } from '../eval/fullFinetune';
-import { findHeldOutTokens, heldOutSample } from '../memory/keyed/heldOutLoss';
+import { findHeldOutTokens, heldOutSample } from '../model/heldOutLoss';
 import { describeModel } from '../service/modelDirectory';
 import { defaultReplayCursorSettings } from '../eval/replayCursors';
 import { SHOW_MODES, ShowMode } from '../service/completionConfidence';

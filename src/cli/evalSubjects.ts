@@ -12,7 +12,7 @@ import type { EvalSubject, SubjectAnswer, SubjectFactory } from '../eval/evalRun
 import type { EvalCompletion, EvalNote, EvalQuestion } from '../eval/evalSet';
 import { completionFilePath } from '../eval/completionFilePath';
 import { FullFinetuneSettings, FullFinetuneWriter } from '../eval/fullFinetune';
-import { HeldOutSample, heldOutLoss } from '../memory/keyed/heldOutLoss';
+import { HeldOutSample, heldOutLoss } from '../model/heldOutLoss';
 import { MemoryWriter } from '../memory/rows/rowWriter';
 import type { AnswerSupportSettings } from '../memory/keyed/answerSupport';
 import { toNoteId } from '../memory/note';

@@ -2,8 +2,9 @@
 // fit a token budget (whole lines keep the prompt's start stable across keystrokes, so the KV cache
 // is reused), the last token healed, greedy decoding, and the stop rule of completionStops.ts.
 // For the `prompt` baseline, notes go before the file as <|note|> segments. With the keyed note
-// memory, a note's span that fits the cursor (memory/spanCopy.ts) is typed first and the model goes
-// on from it. Returns what the code and the completion read from memory, for provenance.
+// memory, a note's span that fits the cursor (memory/copy/spanCopy.ts) is typed first and the model
+// goes on from it; the model's own tokens never read the note slots. Returns the copied span, for
+// provenance.
 
 import { formatCompletionPrompt } from '../model/chatFormat';
 import { SpecialToken } from '../model/specialTokens';
@@ -83,10 +84,8 @@ export async function completeCode(runner: DecodingRunner, input: CompletionInpu
     allowFirst: healed.allowFirst,
     forced: healed.forced,
     signal: input.signal,
-    // After a copied span the model finishes the word on its own: the memory read would go on with
-    // the note's prose after the span (", so users" after `async_set_unique_id`, a pattern's
-    // `<app-name>` after `/_healthcheck_`), where code needs the call's `(` or the code's name.
-    readout: copy ? undefined : runner.readout,
+    // No keyed memory read: code reaches a note only through its copied span
+    // (docs/decisions/2026-12-07-code-reads-no-slots.md).
     probabilityFloor: PROBABILITY_FLOOR,
     onToken: (_token, tokens) => {
       // A completion that starts looping ("${key} ${key} ...") ends after its first copy.

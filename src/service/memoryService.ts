@@ -39,7 +39,7 @@ import { NoteSlotKeeper, SlotSyncReport } from './noteSlotKeeper';
 import { openStore, relearnExport } from './storeUpgrade';
 import { peekExport, sameModel } from '../memory/store/upgrade';
 import { defaultSlotWriterSettings } from '../memory/keyed/slotWriter';
-import { HeldOutSample, heldOutLossWithNoteSlots } from '../memory/keyed/heldOutLoss';
+import { HeldOutSample, heldOutLoss } from '../model/heldOutLoss';
 import { describeModel, LoadedModel, loadModel, ModelDescription } from './modelDirectory';
 import { codeQuery, PromptNoteRanker } from './promptNotes';
 import { noteSummary } from './noteSummary';
@@ -522,8 +522,9 @@ export class MemoryService {
     return this.slots;
   }
 
-  /** The decoding runner of a path; `credit` (memory mode) turns on the keyed note memory's
-   *  readout and collects which notes it read. */
+  /** The decoding runner of a path; `credit` (memory mode) turns on the keyed note memory: a chat
+   *  answer's readout, collecting which notes it read; a completion's span copy (code reads no
+   *  slots: docs/decisions/2026-12-07-code-reads-no-slots.md). */
   private runner(loaded: LoadedModel, purpose: 'chat' | 'completion', credit: Map<NoteId, number> | null): DecodingRunner {
     const session =
       purpose === 'chat'
@@ -532,10 +533,9 @@ export class MemoryService {
     const runner = { tokenizer: loaded.tokenizer, session, memoryVersion: this.version };
     const slots = this.slots;
     if (!credit || !slots) return runner;
-    const readout = slots.readout(credit, purpose === 'chat' ? 'chat' : 'code');
     return purpose === 'completion'
-      ? { ...runner, readout, copySpan: (gateText, prefix, filePath) => slots.copySpan(gateText, prefix, filePath) }
-      : { ...runner, readout };
+      ? { ...runner, copySpan: (gateText, prefix, filePath) => slots.copySpan(gateText, prefix, filePath) }
+      : { ...runner, readout: slots.chatReadout(credit) };
   }
 
   /**
@@ -574,10 +574,11 @@ export class MemoryService {
     }
   }
 
-  /** Held-out code loss of the model as it reads now: its rows and its keyed note memory. */
+  /** Held-out code loss of the model as completions read it now: its rows (code reads no note
+   *  slots, so the keyed note memory does not enter). */
   async heldOutLoss(sample: HeldOutSample): Promise<number> {
     const loaded = await this.ensureModel();
-    return heldOutLossWithNoteSlots(loaded.model, loaded.tokenizer, loaded.noteSlots, sample);
+    return heldOutLoss(loaded.model, sample);
   }
 
   /**

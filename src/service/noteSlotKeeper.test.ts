@@ -131,7 +131,7 @@ async function adyenKeeper() {
   return { service, text, id, loaded, memory, keeper, tokens, bag };
 }
 
-test("a chat answer reads its note at chatReadScale with its copy and pointer biases, starting at the note's first slot; completions and code read at 1x without", async () => {
+test("a chat answer reads its note at chatReadScale with its copy and pointer biases, starting at the note's first slot", async () => {
   const { service, text, id, loaded, memory, keeper, tokens, bag } = await adyenKeeper();
   const chatScale = memory.readScale('chat');
   assert.ok(chatScale > 1, 'the shipped default amplifies chat reads');
@@ -140,35 +140,22 @@ test("a chat answer reads its note at chatReadScale with its copy and pointer bi
   const state = states.slice((tokens.length - 1) * C);
   assert.ok(memory.has(id));
   const bias = memory.copyBias('chat');
-  assert.ok(bias > 0 && memory.copyBias('code') === 0, "chat answers favour the note's tokens; code does not");
-  const vocabulary = noteVocabulary(loaded.tokenizer, text);
   const pointer = memory.pointerBias('chat');
-  assert.ok(pointer > 0 && memory.pointerBias('code') === 0, 'chat answers favour the token the read slot predicts; code does not');
+  assert.ok(bias > 0 && pointer > 0, "chat answers favour the note's tokens and the token the read slot predicts");
+  const vocabulary = noteVocabulary(loaded.tokenizer, text);
   const targets = slotTargets(loaded.tokenizer, { text, kind: 'decision' }, loaded.model.config.contextLength);
-  for (const [purpose, scale] of [
-    ['chat', chatScale],
-    ['code', 1],
-  ] as const) {
-    // A chat request's first readout is its answer's first position: each gated note's first slot.
-    const read = memory.read(bag.bag(), state, 0, purpose, purpose === 'chat');
-    assert.ok(
-      read.reads.some(r => r.note === id),
-      `${purpose} reads the note`,
-    );
-    if (purpose === 'chat') assert.ok(read.reads.every(r => r.slot === 0));
-    const expected = await loaded.model.logitsOfStates(
-      state,
-      read.output.map(v => v * scale),
-    );
-    const got = (await keeper.readout(new Map(), purpose)(state, tokens))!;
-    const gate = read.gates.get(id)!;
-    const added = (token: number) =>
-      purpose === 'chat' ? (vocabulary.has(token) ? bias * gate : 0) + (token === targets[0] ? pointer * gate : 0) : 0;
-    assert.ok(
-      got.every((v, i) => Math.abs(v - expected[i]! - added(i)) < 1e-4),
-      `${purpose}: the read added at ${scale}x`,
-    );
-  }
+  // The answer's first position: each gated note's first slot.
+  const read = memory.read(bag.bag(), state, 0, 'chat', true);
+  assert.ok(read.reads.some(r => r.note === id));
+  assert.ok(read.reads.every(r => r.slot === 0));
+  const expected = await loaded.model.logitsOfStates(
+    state,
+    read.output.map(v => v * chatScale),
+  );
+  const got = (await keeper.chatReadout(new Map())(state, tokens))!;
+  const gate = read.gates.get(id)!;
+  const added = (token: number) => (vocabulary.has(token) ? bias * gate : 0) + (token === targets[0] ? pointer * gate : 0);
+  assert.ok(got.every((v, i) => Math.abs(v - expected[i]! - added(i)) < 1e-4));
   await service.close();
 });
 
@@ -187,7 +174,7 @@ test("a chat answer's first position reads the note's first slot and the next it
     if ((topSlot(state) ?? 0) > 1 && followed.favoured.get(id) === 1) inside = state;
   }
   assert.ok(inside, 'some state inside the note picks a slot past the second, unless it follows slot 0');
-  const readout = keeper.readout(new Map(), 'chat');
+  const readout = keeper.chatReadout(new Map());
   const first = memory.read(bag.bag(), inside, 0, 'chat', true);
   assert.deepEqual(
     first.reads.map(r => [r.note, r.slot]),

@@ -4,7 +4,7 @@
 // chat and completion paths decode with, and records which notes it read for citations.
 
 import type { NoteId, NoteRecord } from '../memory/note';
-import { NoteSlotMemory, ReadPurpose } from '../memory/keyed/noteSlots';
+import { NoteSlotMemory } from '../memory/keyed/noteSlots';
 import { deleteNoteSlots, loadNoteSlots, removeDeadSlotTempFiles, saveNoteSlots, SlotFileSource } from '../memory/keyed/slotFiles';
 import {
   defaultSlotWriterSettings,
@@ -108,35 +108,32 @@ export class NoteSlotKeeper {
   }
 
   /**
-   * The readout for one request: logits of the last position with what the memory read added (null
-   * when it read nothing, so the model's own logits stand), crediting each read note's read mass
-   * to `credit`.
+   * The readout for one chat answer: logits of the last position with what the memory read added
+   * (null when it read nothing, so the model's own logits stand), crediting each read note's read
+   * mass to `credit`. Code has none: it reaches a note through `copySpan` only.
    */
-  readout(
-    credit: Map<NoteId, number>,
-    purpose: ReadPurpose,
-  ): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
+  chatReadout(credit: Map<NoteId, number>): (state: Float32Array, tokens: readonly number[]) => Promise<Float32Array | null> {
     // One request's sequence only grows, so its words are kept and each step adds its new tokens.
     let prefix = new PrefixWords(this.tokenizer, this.memory.words);
-    // A chat request's first readout is its answer's first position (noteSlots.ts read, answerStart).
-    let answerStart = purpose === 'chat';
+    // The first readout is the answer's first position (noteSlots.ts read, answerStart).
+    let answerStart = true;
     // Each note's slot its read favoured at the position before (a recital goes on to the next).
     let follow: ReadonlyMap<NoteId, number> = new Map();
     return async (state, tokens) => {
       if (this.memory.size === 0) return null;
       if (tokens.length < prefix.length) prefix = new PrefixWords(this.tokenizer, this.memory.words);
       for (let i = prefix.length; i < tokens.length; i++) prefix.push(tokens[i]!);
-      const read = this.memory.read(prefix.bag(), state, 0, purpose, answerStart, follow);
+      const read = this.memory.read(prefix.bag(), state, 0, 'chat', answerStart, follow);
       answerStart = false;
       follow = read.favoured;
       // Credit is read mass: each read slot's weight (gate x its share of the note's slots).
       for (const { note, weight } of read.reads) credit.set(note, (credit.get(note) ?? 0) + weight);
       if (read.reads.length === 0) return null;
-      const scale = this.memory.readScale(purpose);
+      const scale = this.memory.readScale('chat');
       if (scale !== 1) for (let c = 0; c < read.output.length; c++) read.output[c] = read.output[c]! * scale;
       const logits = await this.model.logitsOfStates(state, read.output);
-      addCopyBias(logits, read.gates, this.vocabularies, this.memory.copyBias(purpose));
-      const pointer = this.memory.pointerBias(purpose);
+      addCopyBias(logits, read.gates, this.vocabularies, this.memory.copyBias('chat'));
+      const pointer = this.memory.pointerBias('chat');
       if (pointer > 0)
         for (const [note, slot] of read.favoured) {
           const token = this.targets.get(note)?.[slot];

@@ -7,11 +7,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readTokenFile } from '../../model/corpusReader';
-import type { LanguageModel } from '../../model/languageModel';
-import type { Tokenizer } from '../../model/tokenizer';
-import type { NoteSlotMemory } from './noteSlots';
-import { prefixBags } from './prefixWords';
+import { readTokenFile } from './corpusReader';
+import type { LanguageModel } from './languageModel';
 
 export const HELD_OUT_SAMPLE_FILE = 'heldout-sample.bin';
 
@@ -77,36 +74,4 @@ export async function heldOutLoss(model: LanguageModel, sample: HeldOutSample): 
   let sum = 0;
   for (const { tokens, targets } of sample.batches) sum += (await model.evaluate(tokens, targets, sample.batch, sample.length)).loss;
   return sum / sample.batches.length;
-}
-
-/** The same loss with the keyed note memory read at every position (its bag of the window so far
- *  and its final state), as the chat and completion paths read it: what forgetting must measure
- *  once notes live there. Equal to heldOutLoss while the memory is empty. */
-export async function heldOutLossWithNoteSlots(
-  model: LanguageModel,
-  tokenizer: Tokenizer,
-  memory: NoteSlotMemory,
-  sample: HeldOutSample,
-): Promise<number> {
-  if (memory.size === 0) return heldOutLoss(model, sample);
-  const C = model.config.dModel;
-  const L = sample.length;
-  let sum = 0;
-  let windows = 0;
-  for (const { tokens, targets } of sample.batches) {
-    for (let row = 0; row < sample.batch; row++) {
-      const ids = Array.from(tokens.subarray(row * L, (row + 1) * L), Number);
-      const states = await model.finalStates(ids);
-      const bags = prefixBags(tokenizer, memory.words, ids);
-      const added = new Float32Array(L * C);
-      for (let t = 0; t < L; t++) added.set(memory.read(bags[t]!, states, t).output, t * C);
-      const { loss } = await model.stateUpper(
-        { states, added, targets: targets.slice(row * L, (row + 1) * L), lossWeights: new Float32Array(L).fill(1) },
-        L,
-      );
-      sum += loss;
-      windows++;
-    }
-  }
-  return sum / windows;
 }
