@@ -142,12 +142,12 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     assert.deepEqual(await treeNoteIds(api), [noteId]);
   });
 
-  it('gives a completion in a file whose reads cite the note', async () => {
+  it('gives a completion in a file that copies a span of the note, and cites it', async () => {
     const document = await vscode.workspace.openTextDocument({
       language: 'typescript',
-      // Code that names the note's subject: the keyed memory's code gate reads the note, so the
-      // completion's citations (the notes its positions read) name it.
-      content: '// Money amounts are integer cents.\nexport function addCents(a: number, b: number) {\n  return ',
+      // Code that names the note's words around a span: the span copy proposes one (code reads no
+      // note slots), and the completion cites the note it came from.
+      content: "// Money amounts are integer cents, tax rates are\nconst TAX_RATE_UNIT = '",
     });
     await vscode.window.showTextDocument(document);
     const position = document.positionAt(document.getText().length);
@@ -239,8 +239,7 @@ describe('the story: remember, inspect, ask, complete, forget', function () {
     try {
       const document = await vscode.workspace.openTextDocument({
         language: 'typescript',
-        // Code that names the note's subject: the keyed memory's code gate reads the note, so the
-        // completion's citations (the notes its positions read) name it.
+        // Code that names the note's subject: with show off, nothing is shown whatever it proposes.
         content: '// Money amounts are integer cents.\nexport function addCents(a: number, b: number) {\n  return ',
       });
       const items = await provideCompletion(
