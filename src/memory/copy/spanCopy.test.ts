@@ -47,6 +47,15 @@ test('spanCopy: inside a word only the rest of a note word the cursor started is
   assert.equal(spanToCopy([note(text)], 'const load = (url) =>\n  window.guardianPoly', words)?.text, 'filledImport');
 });
 
+test('spanCopy: no name is glued onto a closing quote or bracket; an opening quote takes one', () => {
+  const money = 'Money as integer cents, tax rates as basis points: no floating-point amounts anywhere.';
+  const closed = "export type Cents = number & { readonly __brand: 'Cents'";
+  assert.ok(rankSpans([note(money)], closed.slice(0, -6), words).length > 0, 'after the opening quote a span may be typed');
+  assert.deepEqual(rankSpans([note(money)], closed, words), [], "nothing after the closing quote of 'Cents'");
+  assert.deepEqual(rankSpans([note(money)], 'const rate = toCents(amount)', words), []);
+  assert.equal(spanToCopy([note(flake8)], "config.set('max-line-length', ", words)?.text, '88', 'after a comma');
+});
+
 test('spanCopy: the file name is context, and not a span to type', () => {
   const text = 'Shell scripts were checked out with CRLF; a .gitattributes file now forces LF for *.sh.';
   const withName = rankSpans([note(text)], '*.sh text eol=', words, { fileName: '.gitattributes' });
