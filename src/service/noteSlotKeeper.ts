@@ -1,7 +1,8 @@
 // Keeps the keyed note memory (memory/noteSlots.ts) in step with the store: every live note has
 // its slots, loaded from its slot file or written again when the file is missing or unusable, and
-// nothing else does. One write at a time (a queue), in the order asked. Also makes the readout the
-// chat and completion paths decode with, and records which notes it read for citations.
+// nothing else does. One write at a time (a queue), in the order asked. Also makes the readout a
+// chat answer decodes with (recording which notes it read, for citations) and a completion's span
+// copy.
 
 import type { NoteId, NoteRecord } from '../memory/note';
 import { NoteSlotMemory } from '../memory/keyed/noteSlots';
