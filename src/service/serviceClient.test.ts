@@ -101,7 +101,9 @@ test('service: completions cite notes, and a newer completion cancels the older 
   assert.ok(!done.completion.includes('\n'), 'a line completion stays on its line');
   assert.equal(done.citations[0]?.noteId, 'n1');
 
-  const older = client.request('model/complete', { filePath: 'deploy.sh', prefix: 'helm ', maxTokens: 30 });
+  // A block (the prefix ends on an empty indented line) runs to its token budget, not to the end of
+  // a line, so it is still decoding when the newer request arrives.
+  const older = client.request('model/complete', { filePath: 'deploy.sh', prefix: 'deploy() {\n  helm lint\n  ', maxTokens: 30 });
   const newer = client.request('model/complete', { filePath: 'deploy.sh', prefix: 'helm u', maxTokens: 2 });
   const [olderResult, newerResult] = await Promise.allSettled([older, newer]);
   assert.equal(olderResult.status, 'rejected');
