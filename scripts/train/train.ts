@@ -5,7 +5,8 @@
 //
 //   npm run train -- --run runs/pkm-small --size small --steps 20000
 //   npm run train -- --run runs/pkm-small --resume
-//   npm run train -- --run runs/pkm-small-2 --init native/model --steps 20000
+//   npm run train -- --run runs/pkm-small-2 --init native/model --steps 30000 --lr 3e-4
+//     (continues at the checkpoint's step; the warmup + cosine schedule spans this run's own steps)
 //   npm run train -- --run runs/dense-small --size small --dense --steps 20000
 
 import * as fs from 'node:fs';
@@ -37,6 +38,8 @@ interface RunSettings {
   /** Weight of the memory usage loss against slot collapse (pkm.ts, pkmUsageLoss). */
   readonly memoryUsageWeight: number;
   readonly corpusDir: string;
+  /** The step of the --init checkpoint (0 for a random init): the schedule spans steps - initStep updates. */
+  readonly initStep?: number;
 }
 
 const { values: args } = parseArgs({
@@ -125,7 +128,9 @@ class RunOptimizer {
     const valueNames = namesIn('memory_values');
     this.values =
       valueNames.length > 0 ? new AdamW(data, [{ params: valueNames, ...hyper, lr: settings.valueLearningRate, weightDecay: 0 }]) : null;
-    this.denseSchedule = warmupCosine({ warmupSteps: settings.warmupSteps, totalSteps: settings.steps, minFactor: 0.1 });
+    // The optimiser counts its own updates from 0, so a run started from a checkpoint (--init) decays over its own steps.
+    const totalSteps = settings.steps - (settings.initStep ?? 0);
+    this.denseSchedule = warmupCosine({ warmupSteps: settings.warmupSteps, totalSteps, minFactor: 0.1 });
   }
 
   get step(): number {
@@ -198,9 +203,12 @@ async function main(): Promise<void> {
         `--init ${args.init}: its model config differs from this run's (--size ${args.size}${args.dense ? ', --dense' : ''})`,
       );
     }
+    const t = initial.manifest.training;
+    if (t.steps >= settings.steps) throw new Error(`--init ${args.init} is at step ${t.steps}; --steps must be larger`);
+    settings = { ...settings, initStep: t.steps };
+    fs.writeFileSync(runFile, JSON.stringify(settings, null, 2) + '\n');
     parameters = initial.parameters;
     optimizer = new RunOptimizer(settings, parameters);
-    const t = initial.manifest.training;
     start = { step: t.steps, tokens: t.tokens, elapsedSeconds: t.elapsedSeconds };
     process.stderr.write(`starting ${runDir} from ${args.init}: step ${t.steps} (${t.tokens} tokens), fresh optimiser state\n`);
   }
