@@ -29,7 +29,10 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: 'native/model' },
     dense: { type: 'string', default: 'native/dense-baseline' },
     'dense-run': { type: 'string' },
-    'memory-logs': { type: 'string', default: 'training-logs/pkm-small.jsonl,training-logs/pkm-sharp.jsonl,training-logs/pkm-4/log.jsonl' },
+    'memory-logs': {
+      type: 'string',
+      default: 'training-logs/pkm-small.jsonl,training-logs/pkm-sharp.jsonl,training-logs/pkm-4/log.jsonl,training-logs/pkm-5/log.jsonl',
+    },
     'dense-log': { type: 'string' },
     corpus: { type: 'string', default: 'corpus' },
     'eval-batches': { type: 'string', default: '32' },
@@ -99,7 +102,9 @@ async function main(): Promise<void> {
         curveOf(args['memory-logs']!),
         curveOf(
           args['dense-log'] ??
-            (args['dense-run'] ? `${args['dense-run']}/log.jsonl` : 'training-logs/dense-small.jsonl,training-logs/dense-4/log.jsonl'),
+            (args['dense-run']
+              ? `${args['dense-run']}/log.jsonl`
+              : 'training-logs/dense-small.jsonl,training-logs/dense-4/log.jsonl,training-logs/dense-5/log.jsonl'),
         ),
       ),
       slot_usage: slotUsage === null ? null : round(slotUsage),

@@ -1,6 +1,6 @@
 // An upgrade between two trained checkpoints: a store written with the previous shipped model
-// (training-logs/pkm-sharp/checkpoint, 9.46M tokens) opens with the shipped one (native/model: the
-// same run trained on to 40.96M tokens), and every note answers its own direct question (public
+// (training-logs/pkm-4/checkpoint, 40.96M tokens) opens with the shipped one (native/model: the
+// same lineage trained on to 71.68M tokens over a larger corpus), and every note answers its own direct question (public
 // set) afterwards. A few notes, to keep the runtime modest. Skips when either model or the public
 // set is not there.
 
@@ -15,7 +15,7 @@ import { MemoryService } from './memoryService';
 import type { ProgressEvent } from './protocol';
 import { tempStoreDir } from './tinyModelFixture';
 
-const previousDir = path.resolve(__dirname, '../../training-logs/pkm-sharp/checkpoint');
+const previousDir = path.resolve(__dirname, '../../training-logs/pkm-4/checkpoint');
 const shippedDir = path.resolve(__dirname, '../../native/model');
 const publicSet = [path.resolve(__dirname, '../../../shared/eval/public'), path.resolve(__dirname, '../../../../shared/eval/public')].find(
   dir => existsSync(path.join(dir, 'notes.jsonl')),
