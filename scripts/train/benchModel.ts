@@ -20,7 +20,7 @@ import { countParameters } from '../../src/model/parameters';
 import { readManifest } from '../../src/model/checkpoint';
 import { latestCheckpoint } from '../../src/model/training/runDirectory';
 import { slotDocumentFrequency } from './slotFrequency';
-import { equalTokensComparison, heldOutCurve } from './equalTokens';
+import { equalTokensComparison, lineageCurve } from './equalTokens';
 import { heldOutLossOf, latencyOf } from './modelMeasures';
 import { batchAt, heldoutTokens, splitSampler } from './tokenBatches';
 
@@ -114,12 +114,9 @@ async function main(): Promise<void> {
   );
 }
 
-/** The held-out curve of a run continued over several logs (comma-separated, a missing one adds nothing). */
+/** The held-out curve of a lineage continued over several logs (comma-separated, oldest first; a missing one adds nothing). */
 function curveOf(files: string) {
-  return files
-    .split(',')
-    .flatMap(file => heldOutCurve(file))
-    .sort((a, b) => a.tokens - b.tokens);
+  return lineageCurve(files.split(','));
 }
 
 function round(value: number, digits = 4): number {

@@ -25,6 +25,31 @@ export function heldOutCurve(logFile: string): HeldOutPoint[] {
   return points.sort((a, b) => a.tokens - b.tokens);
 }
 
+/** The held-out curve of a lineage of runs, oldest first, each started from an earlier one's
+ *  checkpoint: an earlier run's points from the next run's first logged tokens on are a branch the
+ *  lineage left (a run resumed past the step the next one started from), so they are dropped. */
+export function lineageCurve(logFiles: readonly string[]): HeldOutPoint[] {
+  let points: HeldOutPoint[] = [];
+  for (const file of logFiles) {
+    const curve = heldOutCurve(file);
+    const start = firstLoggedTokens(file);
+    if (start !== null) points = points.filter(point => point.tokens < start);
+    points.push(...curve);
+  }
+  return points.sort((a, b) => a.tokens - b.tokens);
+}
+
+/** The tokens of a log's first record of any kind (train records come long before the first eval). */
+function firstLoggedTokens(logFile: string): number | null {
+  if (!fs.existsSync(logFile)) return null;
+  for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const record = JSON.parse(line) as { tokens?: number };
+    if (typeof record.tokens === 'number') return record.tokens;
+  }
+  return null;
+}
+
 /** The curve's loss at `tokens`, linear between neighbours; null outside the curve. */
 export function lossAtTokens(curve: readonly HeldOutPoint[], tokens: number): number | null {
   for (let i = 0; i < curve.length; i++) {
